@@ -1,0 +1,163 @@
+package govdata
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"hash"
+	"strconv"
+	"time"
+)
+
+// AuditResult is how an audited action ended.
+type AuditResult string
+
+// Audit results.
+const (
+	AuditOK      AuditResult = "ok"      // done
+	AuditRefused AuditResult = "refused" // access refused (401/403), SJZ-S-22
+	AuditFailed  AuditResult = "failed"  // attempted and failed, e.g. a wrong password
+)
+
+// AuditRecord is one entry of the append-only, hash-chained audit log (SEC-1).
+type AuditRecord struct {
+	Seq          int64       `json:"seq"`
+	Time         time.Time   `json:"time"`
+	ActorID      int64       `json:"actor_id,omitempty"`
+	ActorName    string      `json:"actor"`
+	ActorRoles   string      `json:"roles,omitempty"`
+	DepartmentID int64       `json:"department_id,omitempty"`
+	CredentialID int64       `json:"credential_id,omitempty"`
+	Action       string      `json:"action"`
+	ObjectType   string      `json:"object_type,omitempty"`
+	ObjectID     string      `json:"object_id,omitempty"`
+	Result       AuditResult `json:"result"`
+	ClientAddr   string      `json:"client_addr,omitempty"`
+	RequestID    string      `json:"request_id,omitempty"`
+	Detail       string      `json:"detail,omitempty"` // JSON
+	PrevHash     []byte      `json:"-"`
+	Hash         []byte      `json:"-"`
+}
+
+// HashHex is the record's hash in hex, for display.
+func (r *AuditRecord) HashHex() string { return hex.EncodeToString(r.Hash) }
+
+// AuditFilter narrows the audit log for the auditor.
+type AuditFilter struct {
+	ActorName  string
+	Action     string // exact, or a prefix ending in "." (e.g. "user.")
+	ObjectType string
+	ObjectID   string
+	Result     AuditResult
+	Since      time.Time
+	Until      time.Time
+	Page
+}
+
+// AuditVerification is the outcome of verifying the whole chain.
+type AuditVerification struct {
+	Records   int64       `json:"records"`
+	Algorithm string      `json:"algorithm"`
+	Intact    bool        `json:"intact"`
+	Break     *ChainBreak `json:"break,omitempty"`
+}
+
+// AuditService reads and verifies the audit log. Appending is not a
+// service: every write of the store appends its own record in its own transaction.
+type AuditService interface {
+	// FindAudit lists records newest first; EFORBIDDEN for all but the auditor.
+	FindAudit(ctx context.Context, f AuditFilter) (List[*AuditRecord], error)
+	// VerifyAudit walks the whole chain; progress, if not nil, is called with
+	// the number of records checked so far.
+	VerifyAudit(ctx context.Context, progress func(n int64)) (AuditVerification, error)
+	// RecordRefusal appends a record of refused access (SJZ-S-22, HLJ-38).
+	RecordRefusal(ctx context.Context, action, objectType, objectID string, reason error) error
+}
+
+// Audit hash algorithms (SEC-1). SM3 is the default.
+const (
+	HashSM3    = "sm3"
+	HashSHA256 = "sha256"
+)
+
+// ChainHash computes a record's hash: H(prev hash ‖ canonical encoding of
+// every field but the hashes). Any change to a field, the order or the link
+// to the previous record changes it.
+func ChainHash(h hash.Hash, prev []byte, r *AuditRecord) []byte {
+	h.Reset()
+	var buf [binary.MaxVarintLen64]byte
+	writeBytes := func(b []byte) {
+		n := binary.PutUvarint(buf[:], uint64(len(b)))
+		h.Write(buf[:n])
+		h.Write(b)
+	}
+	writeInt := func(v int64) {
+		n := binary.PutVarint(buf[:], v)
+		h.Write(buf[:n])
+	}
+	writeBytes(prev)
+	writeInt(r.Seq)
+	writeInt(r.Time.UnixMicro())
+	writeInt(r.ActorID)
+	writeBytes([]byte(r.ActorName))
+	writeBytes([]byte(r.ActorRoles))
+	writeInt(r.DepartmentID)
+	writeInt(r.CredentialID)
+	writeBytes([]byte(r.Action))
+	writeBytes([]byte(r.ObjectType))
+	writeBytes([]byte(r.ObjectID))
+	writeBytes([]byte(r.Result))
+	writeBytes([]byte(r.ClientAddr))
+	writeBytes([]byte(r.RequestID))
+	writeBytes([]byte(r.Detail))
+	return h.Sum(nil)
+}
+
+// ChainBreak names the first record where the chain does not hold.
+type ChainBreak struct {
+	Seq    int64  `json:"seq"`
+	Reason string `json:"reason"`
+}
+
+func (b *ChainBreak) Error() string {
+	return "audit chain broken at record " + strconv.FormatInt(b.Seq, 10) + ": " + b.Reason
+}
+
+// ChainVerifier checks records one after another, in sequence order. The
+// first record is seq 1 with an empty previous hash.
+type ChainVerifier struct {
+	h    hash.Hash
+	prev []byte
+	next int64
+}
+
+// NewChainVerifier starts a verification with a fresh hash of the chain's algorithm.
+func NewChainVerifier(h hash.Hash) *ChainVerifier { return &ChainVerifier{h: h, next: 1} }
+
+// Check verifies the next record; it returns the first break found. A
+// missing record shows as a gap in seq, an inserted or reordered one as a
+// wrong link, an altered one as a wrong hash.
+func (v *ChainVerifier) Check(r *AuditRecord) *ChainBreak {
+	switch {
+	case r.Seq != v.next:
+		return &ChainBreak{Seq: v.next, Reason: "record " + strconv.FormatInt(v.next, 10) + " is missing (next present is " + strconv.FormatInt(r.Seq, 10) + ")"}
+	case !bytes.Equal(r.PrevHash, v.prev):
+		return &ChainBreak{Seq: r.Seq, Reason: "link to the previous record does not match"}
+	}
+	if sum := ChainHash(v.h, v.prev, r); !bytes.Equal(sum, r.Hash) {
+		return &ChainBreak{Seq: r.Seq, Reason: "record content does not match its hash"}
+	}
+	v.prev = r.Hash
+	v.next++
+	return nil
+}
+
+// CheckEnd verifies, after the last record, that the chain reaches the head
+// the store recorded separately (a truncated tail shows here).
+func (v *ChainVerifier) CheckEnd(headSeq int64, headHash []byte) *ChainBreak {
+	if v.next-1 != headSeq || !bytes.Equal(v.prev, headHash) {
+		return &ChainBreak{Seq: v.next, Reason: "chain ends at record " + strconv.FormatInt(v.next-1, 10) + " but the head says " + strconv.FormatInt(headSeq, 10)}
+	}
+	return nil
+}

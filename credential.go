@@ -1,0 +1,78 @@
+package govdata
+
+import (
+	"context"
+	"time"
+)
+
+// Credential is a system credential of a department's business system
+// (ORG-5): an app key and a secret used to sign data-service calls.
+type Credential struct {
+	ID           int64      `json:"id"`
+	AppKey       string     `json:"app_key"`
+	Name         string     `json:"name"`
+	DepartmentID int64      `json:"department_id"`
+	CreatedAt    time.Time  `json:"created_at"`
+	RotatedAt    *time.Time `json:"rotated_at,omitempty"`
+	RevokedAt    *time.Time `json:"revoked_at,omitempty"`
+	RevokeReason string     `json:"revoke_reason,omitempty"`
+	LastUsedAt   *time.Time `json:"last_used_at,omitempty"`
+}
+
+// IssuedCredential is a credential with its secret, returned once when the
+// credential is issued or rotated and never again.
+type IssuedCredential struct {
+	Credential
+	Secret string `json:"secret"`
+}
+
+// CredentialInput issues a credential for a system of a department.
+type CredentialInput struct {
+	Name         string `json:"name"`
+	DepartmentID int64  `json:"department_id"`
+}
+
+// CredentialFilter narrows a credential list.
+type CredentialFilter struct {
+	DepartmentID   int64
+	IncludeRevoked bool
+	Page
+}
+
+// SignedCall is what a signed request presents; the signature itself is
+// checked by the caller against the secret the service returns.
+type SignedCall struct {
+	AppKey    string
+	Timestamp time.Time
+	Nonce     string
+}
+
+// CredentialService issues, rotates, revokes and verifies system credentials.
+type CredentialService interface {
+	// CreateCredential returns EINVALID, EFORBIDDEN (not the actor's department).
+	CreateCredential(ctx context.Context, in CredentialInput) (*IssuedCredential, error)
+	// RotateCredential replaces the secret; the old one stops working at once.
+	RotateCredential(ctx context.Context, id int64) (*IssuedCredential, error)
+	// RevokeCredential ends the credential for good; EINVALID without a reason.
+	RevokeCredential(ctx context.Context, id int64, reason string) (*Credential, error)
+	FindCredentialByID(ctx context.Context, id int64) (*Credential, error)
+	FindCredentials(ctx context.Context, f CredentialFilter) (List[*Credential], error)
+	// CredentialSecret returns an active credential and its secret for
+	// verifying a signature; EUNAUTHORIZED when the key is unknown or revoked.
+	CredentialSecret(ctx context.Context, appKey string) (*Credential, []byte, error)
+	// UseNonce records the nonce of a verified call and the credential's last
+	// use; EUNAUTHORIZED when the nonce was used within the window (replay).
+	UseNonce(ctx context.Context, credentialID int64, nonce string, window time.Duration) error
+}
+
+var (
+	MsgCredentialNotFound = Msg{"应用凭证不存在", "credential not found"}
+	MsgCredentialRevoked  = Msg{"应用凭证已吊销", "this credential has been revoked"}
+	MsgReasonRequired     = Msg{"请说明原因", "give a reason"}
+	MsgSignatureMissing   = Msg{"缺少签名请求头：%s", "missing signature header: %s"}
+	MsgSignatureBad       = Msg{"签名错误", "the signature does not match"}
+	MsgSignatureTime      = Msg{"请求时间戳超出允许的 %d 秒窗口", "the request timestamp is outside the %d-second window"}
+	MsgSignatureReplay    = Msg{"重复的请求（nonce 已使用）", "replayed request: the nonce was already used"}
+	MsgSignatureUnknown   = Msg{"未知或已吊销的应用凭证", "unknown or revoked app key"}
+	MsgSignatureMethod    = Msg{"不支持的签名算法：%s（可用 HMAC-SHA256、HMAC-SM3）", "unsupported signing method: %s (use HMAC-SHA256 or HMAC-SM3)"}
+)

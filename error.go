@@ -1,0 +1,134 @@
+package govdata
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrorCode classifies an error; the HTTP layer maps each to one status.
+type ErrorCode string
+
+// The error codes of PRODUCT.md §4.
+const (
+	EINVALID      ErrorCode = "invalid"
+	ENOTFOUND     ErrorCode = "not_found"
+	ECONFLICT     ErrorCode = "conflict"
+	EUNAUTHORIZED ErrorCode = "unauthorized"
+	EFORBIDDEN    ErrorCode = "forbidden"
+	ETOOMANY      ErrorCode = "too_many_requests"
+	EINTERNAL     ErrorCode = "internal"
+)
+
+// Msg is a message in both languages of the UI. Format verbs take the
+// arguments given with it; both texts take the same arguments in the same order.
+type Msg struct {
+	ZH string
+	EN string
+}
+
+// Text renders the message for lang ("zh" or "en").
+func (m Msg) Text(lang string, args ...any) string {
+	f := m.ZH
+	if lang == "en" {
+		f = m.EN
+	}
+	if len(args) == 0 {
+		return f
+	}
+	// A Message among the arguments renders in the same language.
+	copied := false
+	for i, a := range args {
+		if m, ok := a.(Message); ok {
+			if !copied {
+				args, copied = append([]any(nil), args...), true
+			}
+			args[i] = m.Text(lang)
+		}
+	}
+	return fmt.Sprintf(f, args...)
+}
+
+// Message is a Msg with its arguments, ready to render in either language.
+type Message struct {
+	Msg  Msg
+	Args []any
+}
+
+// Text renders the message for lang.
+func (m Message) Text(lang string) string { return m.Msg.Text(lang, m.Args...) }
+
+// Error is the one domain error: a code, a message safe to show to the
+// caller, and per-field messages for invalid input. Anything that is not an
+// *Error is internal.
+type Error struct {
+	Code    ErrorCode
+	Message Message
+	Fields  map[string]Message
+	// Details are extra machine-readable facts, such as when a lockout lifts.
+	Details map[string]any
+}
+
+// Error implements error with the English message.
+func (e *Error) Error() string {
+	s := string(e.Code) + ": " + e.Message.Text("en")
+	for k, v := range e.Fields {
+		s += "; " + k + ": " + v.Text("en")
+	}
+	return s
+}
+
+// Errorf returns an *Error with the code and message.
+func Errorf(code ErrorCode, m Msg, args ...any) *Error {
+	return &Error{Code: code, Message: Message{Msg: m, Args: args}}
+}
+
+// ErrorCodeOf returns the code of err: the code of an *Error in its chain,
+// EINTERNAL for any other error, "" for nil.
+func ErrorCodeOf(err error) ErrorCode {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// FieldErrors collects per-field problems of one input and turns them into
+// one EINVALID error. The zero value is ready to use.
+type FieldErrors struct {
+	fields map[string]Message
+}
+
+// Add records a problem with field; the first problem of a field wins.
+func (f *FieldErrors) Add(field string, m Msg, args ...any) {
+	if f.fields == nil {
+		f.fields = map[string]Message{}
+	}
+	if _, ok := f.fields[field]; !ok {
+		f.fields[field] = Message{Msg: m, Args: args}
+	}
+}
+
+// Err returns nil when nothing was added, otherwise an EINVALID *Error.
+func (f *FieldErrors) Err() error {
+	if len(f.fields) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Message: Message{Msg: MsgInvalidInput}, Fields: f.fields}
+}
+
+// Messages shared across the domain. Messages of one noun live beside it.
+var (
+	MsgInvalidInput   = Msg{"输入有误，请检查标出的字段", "the input is invalid; see the marked fields"}
+	MsgRequired       = Msg{"必填", "required"}
+	MsgTooLong        = Msg{"不能超过 %d 个字符", "must be at most %d characters"}
+	MsgUnauthorized   = Msg{"请先登录", "sign in first"}
+	MsgForbidden      = Msg{"无权执行此操作", "you are not allowed to do this"}
+	MsgOutOfScope     = Msg{"只能操作本部门的数据", "you may act only within your own department"}
+	MsgInternal       = Msg{"服务器内部错误，请稍后重试；如持续出现请联系管理员并提供请求编号 %s", "internal error; try again later, and if it persists give the administrator request ID %s"}
+	MsgBadCursor      = Msg{"分页游标无效", "invalid pagination cursor"}
+	MsgBadLimit       = Msg{"limit 必须是 1 到 %d 之间的整数", "limit must be an integer from 1 to %d"}
+	MsgRecordNotFound = Msg{"%s不存在", "%s not found"}
+)

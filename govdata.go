@@ -1,0 +1,97 @@
+// Package govdata is the domain of the government data resource platform:
+// the types every other package speaks, the service interfaces the adapters
+// implement, and the rules of the regulations as pure functions.
+//
+// It depends on nothing outside the standard library. Storage lives in
+// sqlstore, HTTP in http, the binary in cmd/govdata.
+package govdata
+
+import (
+	"context"
+	"time"
+)
+
+// Version is set at build time with -ldflags "-X github.com/govdata/govdata.Version=…".
+var Version = "dev"
+
+// Clock tells the time. Services take one so tests can move time (deadlines,
+// lockouts, token expiry) instead of sleeping.
+type Clock interface {
+	Now() time.Time
+}
+
+// SystemClock is the wall clock, in UTC.
+type SystemClock struct{}
+
+// Now returns the current time in UTC.
+func (SystemClock) Now() time.Time { return time.Now().UTC() }
+
+// Actor is whoever is acting on a request: a signed-in user, a system
+// credential, or the platform itself (CLI commands, first start).
+type Actor struct {
+	UserID       int64
+	Username     string
+	Roles        []Role
+	DepartmentID int64 // 0 when the actor belongs to no department
+	CredentialID int64 // set for system-credential calls (ORG-5)
+	SessionID    int64 // the session the request authenticated with
+	ClientAddr   string
+	RequestID    string // the HTTP request, for the audit record and logs
+	// PasswordChangeRequired limits the session to changing the password (ORG-3).
+	PasswordChangeRequired bool
+}
+
+// SystemActor acts for the platform itself: the CLI and first-start setup.
+// It is recorded in the audit log under the name "system".
+var SystemActor = Actor{Username: "system"}
+
+// Has reports whether the actor holds the role.
+func (a Actor) Has(r Role) bool {
+	for _, have := range a.Roles {
+		if have == r {
+			return true
+		}
+	}
+	return false
+}
+
+// IsSystem reports whether the actor is the platform itself.
+func (a Actor) IsSystem() bool {
+	return a.UserID == 0 && a.CredentialID == 0 && a.Username == SystemActor.Username
+}
+
+type actorKey struct{}
+
+// WithActor returns a context that carries the actor.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor carried by ctx; anonymous (zero) when none.
+func ActorFrom(ctx context.Context) Actor {
+	a, _ := ctx.Value(actorKey{}).(Actor)
+	return a
+}
+
+// Page asks for one page of a list: at most Limit items after Cursor.
+type Page struct {
+	Limit  int
+	Cursor string
+}
+
+// Default and maximum page sizes (PRODUCT.md §4).
+const (
+	DefaultLimit = 20
+	MaxLimit     = 500
+)
+
+// Normalize applies the default and maximum limit.
+func (p Page) Normalize() Page {
+	if p.Limit <= 0 {
+		p.Limit = DefaultLimit
+	}
+	if p.Limit > MaxLimit {
+		p.Limit = MaxLimit
+	}
+	return p
+}

@@ -1,0 +1,108 @@
+package govdata
+
+// Permission names one kind of action. Every HTTP route declares the
+// permission it needs; Authorize is the one place that decides (ORG-7).
+type Permission string
+
+// Permissions of the foundation. Later capabilities add theirs here.
+const (
+	// PermSignedIn needs only a signed-in user with a usable session.
+	PermSignedIn       Permission = "signed_in"
+	PermRegionRead     Permission = "region.read"
+	PermRegionWrite    Permission = "region.write"
+	PermDepartmentRead Permission = "department.read"
+	PermDepartmentEdit Permission = "department.write"
+	PermUserRead       Permission = "user.read"
+	PermUserWrite      Permission = "user.write"
+	// PermRoleHistory reads who held which role until when (SJZ-S-7).
+	PermRoleHistory Permission = "user.role_history"
+	// PermCredentialManage issues and rotates a department's system credentials.
+	PermCredentialManage Permission = "credential.manage"
+	// PermCredentialRevoke revokes a credential (its department's officer, or the secadmin).
+	PermCredentialRevoke Permission = "credential.revoke"
+	PermCredentialRead   Permission = "credential.read"
+	PermAuditRead        Permission = "audit.read"
+)
+
+// anyUser marks a permission that every signed-in user holds.
+var anyUser = []Role(nil)
+
+// permissions is the table of who may do what. A role that is department
+// scoped (officer, leader) holds the permission only inside its department.
+var permissions = map[Permission][]Role{
+	PermSignedIn:         anyUser,
+	PermRegionRead:       anyUser,
+	PermRegionWrite:      {RoleSysadmin},
+	PermDepartmentRead:   anyUser,
+	PermDepartmentEdit:   {RoleSysadmin},
+	PermUserRead:         {RoleSysadmin, RoleSecadmin},
+	PermUserWrite:        {RoleSysadmin},
+	PermRoleHistory:      {RoleSysadmin, RoleSecadmin, RoleAuditor},
+	PermCredentialManage: {RoleOfficer},
+	PermCredentialRevoke: {RoleOfficer, RoleSecadmin},
+	PermCredentialRead:   {RoleOfficer, RoleSecadmin},
+	// SEC-1: the audit log is for the auditor alone.
+	PermAuditRead: {RoleAuditor},
+}
+
+// Known reports whether p is in the permission table.
+func (p Permission) Known() bool { _, ok := permissions[p]; return ok }
+
+// Authorize decides whether the actor may take an action of permission p at
+// all (whatever department it concerns). It returns EUNAUTHORIZED for an
+// anonymous actor and EFORBIDDEN otherwise.
+func Authorize(a Actor, p Permission) error {
+	return AuthorizeIn(a, p, -1)
+}
+
+// AuthorizeIn decides whether the actor may take an action of permission p on
+// an object of department deptID. deptID -1 means "any department": a
+// department-scoped role then passes, and the caller must narrow what it
+// returns to the actor's department.
+func AuthorizeIn(a Actor, p Permission, deptID int64) error {
+	if a.IsSystem() {
+		return nil
+	}
+	if a.UserID == 0 {
+		return Errorf(EUNAUTHORIZED, MsgUnauthorized)
+	}
+	if a.PasswordChangeRequired {
+		return Errorf(EFORBIDDEN, MsgPasswordChange)
+	}
+	roles, ok := permissions[p]
+	if !ok {
+		return Errorf(EFORBIDDEN, MsgForbidden)
+	}
+	if roles == nil {
+		return nil
+	}
+	scopedOnly := false
+	for _, r := range roles {
+		if !a.Has(r) {
+			continue
+		}
+		if !r.DepartmentScoped() || deptID == -1 || a.DepartmentID == deptID {
+			return nil
+		}
+		scopedOnly = true
+	}
+	if scopedOnly {
+		return Errorf(EFORBIDDEN, MsgOutOfScope)
+	}
+	return Errorf(EFORBIDDEN, MsgForbidden)
+}
+
+// ScopedTo returns the department an actor's view under p is limited to, or
+// 0 when the actor sees every department (it holds p through an unscoped role).
+func ScopedTo(a Actor, p Permission) int64 {
+	roles := permissions[p]
+	if a.IsSystem() || roles == nil {
+		return 0
+	}
+	for _, r := range roles {
+		if a.Has(r) && !r.DepartmentScoped() {
+			return 0
+		}
+	}
+	return a.DepartmentID
+}

@@ -1,0 +1,246 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/password"
+)
+
+// AuthService implements govdata.AuthService.
+type AuthService struct{ db *DB }
+
+// NewAuthService returns the auth service of db.
+func NewAuthService(db *DB) *AuthService { return &AuthService{db: db} }
+
+var _ govdata.AuthService = (*AuthService)(nil)
+
+func tokenHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// CSRFToken derives the CSRF token of a session token: a browser's script
+// learns it from the login answer, a cross-site page cannot (ORG-4).
+func CSRFToken(sessionToken string) string {
+	h := sha256.Sum256([]byte("govdata-csrf\x00" + sessionToken))
+	return hex.EncodeToString(h[:16])
+}
+
+// loginRow is what a login needs of a user.
+type loginRow struct {
+	id, dept    int64
+	hash        string
+	mustChange  bool
+	changed     int64
+	disabled    bool
+	failed      int
+	lockedUntil sql.NullInt64
+}
+
+// dummyHash keeps the time of a login for an unknown user like that of a known one.
+var dummyHash, _ = password.Fast.Hash("govdata-dummy-password")
+
+// Login implements govdata.AuthService.
+func (s *AuthService) Login(ctx context.Context, username, pw string) (*govdata.Session, error) {
+	username = govdata.NormalizeUsername(username)
+	actor := govdata.ActorFrom(ctx)
+	actor.Username = username
+	failed := func(reason string, err error) (*govdata.Session, error) {
+		werr := s.db.write(ctx, func(tx *Tx) error {
+			return tx.auditAs(actor, govdata.AuditFailed, "auth.login", "user", username, map[string]string{"reason": reason})
+		})
+		return nil, errors.Join(err, werr)
+	}
+	wrong := govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgLoginFailed)
+	var r loginRow
+	var disabledAt sql.NullInt64
+	var dept sql.NullInt64
+	err := s.db.queryRow(ctx, `SELECT id, department_id, password_hash, must_change_password, password_changed_at,
+		disabled_at, failed_logins, locked_until FROM users WHERE username = ?`, username).
+		Scan(&r.id, &dept, &r.hash, &r.mustChange, &r.changed, &disabledAt, &r.failed, &r.lockedUntil)
+	if errors.Is(err, sql.ErrNoRows) {
+		password.Verify(dummyHash, pw)
+		return failed("unknown user", wrong)
+	}
+	if err != nil {
+		return nil, s.db.internal("login", err)
+	}
+	r.dept, r.disabled = dept.Int64, disabledAt.Valid
+	now := s.db.clock.Now()
+	if r.lockedUntil.Valid && fromDB(r.lockedUntil.Int64).After(now) {
+		return failed("locked", lockedError(fromDB(r.lockedUntil.Int64)))
+	}
+	ok, err := password.Verify(r.hash, pw)
+	if err != nil {
+		return nil, s.db.internal("verify password", err)
+	}
+	if !ok {
+		var lockedUntil time.Time
+		werr := s.db.write(ctx, func(tx *Tx) error {
+			// Re-read inside the write so that concurrent failures all count.
+			var failures int
+			if err := tx.queryRow("SELECT failed_logins FROM users WHERE id = ?", r.id).Scan(&failures); err != nil {
+				return fmt.Errorf("read failures: %w", err)
+			}
+			var n int
+			n, lockedUntil = s.db.opts.Auth.Lockout.AfterFailure(failures, tx.Now())
+			if _, err := tx.exec("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", n, toDBNull(&lockedUntil), r.id); err != nil {
+				return fmt.Errorf("count failure: %w", err)
+			}
+			detail := map[string]any{"reason": "wrong password"}
+			if !lockedUntil.IsZero() {
+				detail["locked_until"] = lockedUntil
+			}
+			return tx.auditAs(actor, govdata.AuditFailed, "auth.login", "user", r.id, detail)
+		})
+		if werr != nil {
+			return nil, werr
+		}
+		if !lockedUntil.IsZero() {
+			return nil, lockedError(lockedUntil)
+		}
+		return nil, wrong
+	}
+	if r.disabled {
+		return failed("disabled", govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgAccountDisabled))
+	}
+	token := rand.Text() + rand.Text()
+	sess := &govdata.Session{Token: token, CSRFToken: CSRFToken(token)}
+	err = s.db.write(ctx, func(tx *Tx) error {
+		now := tx.Now()
+		sess.PasswordChangeRequired = r.mustChange || s.db.opts.Auth.Password.Expired(fromDB(r.changed), now)
+		sess.ExpiresAt = now.Add(s.db.opts.Auth.SessionTTL).Truncate(time.Second)
+		sid, err := tx.insert(`INSERT INTO sessions (user_id, token_hash, password_change_only, client_addr, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, r.id, tokenHash(token), sess.PasswordChangeRequired, actor.ClientAddr, toDB(now), toDB(sess.ExpiresAt))
+		if err != nil {
+			return fmt.Errorf("insert session: %w", err)
+		}
+		if _, err := tx.exec("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", r.id); err != nil {
+			return fmt.Errorf("reset failures: %w", err)
+		}
+		roles, err := rolesOf(tx.query, r.id)
+		if err != nil {
+			return fmt.Errorf("load roles: %w", err)
+		}
+		a := actor
+		a.UserID, a.Roles, a.DepartmentID, a.SessionID = r.id, roles[r.id], r.dept, sid
+		return tx.auditAs(a, govdata.AuditOK, "auth.login", "session", sid,
+			map[string]any{"password_change_required": sess.PasswordChangeRequired})
+	})
+	if err != nil {
+		return nil, err
+	}
+	u, err := NewUserService(s.db).find(ctx, "id = ?", r.id)
+	if err != nil {
+		return nil, err
+	}
+	sess.User = u
+	return sess, nil
+}
+
+func lockedError(until time.Time) error {
+	e := govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgAccountLocked, until.UTC().Format(time.RFC3339))
+	e.Details = map[string]any{"locked_until": until.UTC().Format(time.RFC3339)}
+	return e
+}
+
+// Authenticate implements govdata.AuthService. It reads the user afresh on
+// every request, so a disabled user or a removed role takes effect at once (ORG-6).
+func (s *AuthService) Authenticate(ctx context.Context, token string) (govdata.Actor, error) {
+	var a govdata.Actor
+	var dept sql.NullInt64
+	var changeOnly bool
+	err := s.db.queryRow(ctx, `SELECT s.id, s.password_change_only, u.id, u.username, u.department_id
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.disabled_at IS NULL`,
+		tokenHash(token), toDB(s.db.clock.Now())).Scan(&a.SessionID, &changeOnly, &a.UserID, &a.Username, &dept)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSessionInvalid)
+	}
+	if err != nil {
+		return a, s.db.internal("authenticate", err)
+	}
+	roles, err := rolesOf(func(q string, args ...any) (*sql.Rows, error) { return s.db.query(ctx, q, args...) }, a.UserID)
+	if err != nil {
+		return a, s.db.internal("load roles", err)
+	}
+	a.Roles, a.DepartmentID, a.PasswordChangeRequired = roles[a.UserID], dept.Int64, changeOnly
+	return a, nil
+}
+
+// Logout implements govdata.AuthService.
+func (s *AuthService) Logout(ctx context.Context, token string) error {
+	return s.db.write(ctx, func(tx *Tx) error {
+		var id int64
+		err := tx.queryRow("SELECT id FROM sessions WHERE token_hash = ? AND revoked_at IS NULL", tokenHash(token)).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSessionInvalid)
+		}
+		if err != nil {
+			return fmt.Errorf("find session: %w", err)
+		}
+		if _, err := tx.exec("UPDATE sessions SET revoked_at = ? WHERE id = ?", toDB(tx.Now()), id); err != nil {
+			return fmt.Errorf("end session: %w", err)
+		}
+		return tx.audit("auth.logout", "session", id, nil)
+	})
+}
+
+// ChangePassword implements govdata.AuthService. The current session
+// becomes a full one; every other session of the user ends.
+func (s *AuthService) ChangePassword(ctx context.Context, oldPassword, newPassword string) error {
+	a := govdata.ActorFrom(ctx)
+	if a.UserID == 0 {
+		return govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgUnauthorized)
+	}
+	var hash string
+	if err := s.db.queryRow(ctx, "SELECT password_hash FROM users WHERE id = ?", a.UserID).Scan(&hash); err != nil {
+		return s.db.internal("change password", err)
+	}
+	ok, err := password.Verify(hash, oldPassword)
+	if err != nil {
+		return s.db.internal("verify password", err)
+	}
+	var fe govdata.FieldErrors
+	if !ok {
+		fe.Add("old_password", govdata.MsgOldPassword)
+		err := fe.Err()
+		werr := s.db.write(ctx, func(tx *Tx) error {
+			return tx.auditAs(a, govdata.AuditFailed, "auth.password_change", "user", a.UserID, map[string]string{"reason": "wrong current password"})
+		})
+		return errors.Join(err, werr)
+	}
+	s.db.opts.Auth.Password.Check(&fe, "new_password", newPassword, a.Username)
+	if newPassword == oldPassword {
+		fe.Add("new_password", govdata.MsgPasswordSame)
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	newHash, err := s.db.opts.Password.Hash(newPassword)
+	if err != nil {
+		return err
+	}
+	return s.db.write(ctx, func(tx *Tx) error {
+		now := toDB(tx.Now())
+		if _, err := tx.exec(`UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ?, updated_at = ?
+			WHERE id = ?`, newHash, false, now, now, a.UserID); err != nil {
+			return fmt.Errorf("update password: %w", err)
+		}
+		if err := revokeSessions(tx, a.UserID, a.SessionID); err != nil {
+			return err
+		}
+		if _, err := tx.exec("UPDATE sessions SET password_change_only = ? WHERE id = ?", false, a.SessionID); err != nil {
+			return fmt.Errorf("update session: %w", err)
+		}
+		return tx.audit("auth.password_change", "user", a.UserID, nil)
+	})
+}

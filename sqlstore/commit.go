@@ -1,0 +1,333 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/emmansun/gmsm/sm3"
+	"github.com/govdata/govdata"
+)
+
+// maxBatch bounds how many writes share one commit.
+const maxBatch = 256
+
+// job is one write waiting for the committer.
+type job struct {
+	actor govdata.Actor
+	fn    func(tx *Tx) error
+	done  chan error
+}
+
+// committer runs every write of the store on one goroutine. While one batch
+// commits, new writes queue; the next batch takes them all, so concurrent
+// requests share one durable commit (group commit) without any added delay.
+// The single writer also orders the audit chain.
+type committer struct {
+	db      *DB
+	jobs    chan *job
+	quit    chan struct{}
+	stopped chan struct{}
+	once    sync.Once
+}
+
+func newCommitter(db *DB) *committer {
+	c := &committer{db: db, jobs: make(chan *job, 4*maxBatch), quit: make(chan struct{}), stopped: make(chan struct{})}
+	go c.run()
+	return c
+}
+
+// errClosed is returned for writes submitted after Close.
+var errClosed = errors.New("sqlstore: store is closed")
+
+// stop lets the committer finish the writes it has accepted, then returns.
+func (c *committer) stop() {
+	c.once.Do(func() { close(c.quit) })
+	<-c.stopped
+}
+
+func (c *committer) run() {
+	defer close(c.stopped)
+	for {
+		select {
+		case j := <-c.jobs:
+			c.commitBatch(c.gather(j))
+		case <-c.quit:
+			// Commit what was accepted before stopping; refuse the rest.
+			for {
+				select {
+				case j := <-c.jobs:
+					c.commitBatch(c.gather(j))
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// gather takes first and whatever else is already queued.
+func (c *committer) gather(first *job) []*job {
+	batch := []*job{first}
+	for len(batch) < maxBatch {
+		select {
+		case j := <-c.jobs:
+			batch = append(batch, j)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// write runs fn in a transaction shared with other concurrent writes and
+// returns once it is durably committed (or failed). fn's audit records commit
+// with it. fn must not keep tx after returning. The request context only
+// bounds the wait: once accepted, a write runs to its commit so that the
+// client's disconnect cannot abort other requests' transaction.
+func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
+	j := &job{actor: govdata.ActorFrom(ctx), fn: fn, done: make(chan error, 1)}
+	select {
+	case <-db.commit.quit:
+		return errClosed
+	default:
+	}
+	select {
+	case db.commit.jobs <- j:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.commit.quit:
+		return errClosed
+	}
+	return <-j.done
+}
+
+// commitBatch runs the jobs in one transaction, each inside a savepoint so
+// that one failing job leaves the others intact.
+func (c *committer) commitBatch(batch []*job) {
+	db := c.db
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	results := make([]error, len(batch))
+	fail := func(err error) {
+		err = db.internal("commit", err)
+		for i, j := range batch {
+			if results[i] == nil {
+				j.done <- err
+			} else {
+				j.done <- results[i]
+			}
+		}
+	}
+	sqlTx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		fail(err)
+		return
+	}
+	head, err := db.chainHead(ctx, sqlTx)
+	if err != nil {
+		sqlTx.Rollback()
+		fail(err)
+		return
+	}
+	appended := 0
+	for i, j := range batch {
+		tx := &Tx{ctx: ctx, tx: sqlTx, db: db, actor: j.actor, now: db.clock.Now(), head: head}
+		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT job"); err != nil {
+			sqlTx.Rollback()
+			fail(err)
+			return
+		}
+		err := runJob(tx, j.fn)
+		if err != nil {
+			if _, rbErr := sqlTx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT job"); rbErr != nil {
+				sqlTx.Rollback()
+				fail(rbErr)
+				return
+			}
+			if govdata.ErrorCodeOf(err) == govdata.EINTERNAL {
+				err = db.internal("write", err)
+			}
+			results[i] = err
+		} else {
+			head = tx.head
+			appended += tx.appended
+		}
+		if _, err := sqlTx.ExecContext(ctx, "RELEASE SAVEPOINT job"); err != nil {
+			sqlTx.Rollback()
+			fail(err)
+			return
+		}
+	}
+	if appended > 0 {
+		if _, err := sqlTx.ExecContext(ctx, db.dialect.q("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"), head.seq, head.hash); err != nil {
+			sqlTx.Rollback()
+			fail(err)
+			return
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		fail(err)
+		return
+	}
+	if h := db.opts.Hooks.AuditAppended; h != nil && appended > 0 {
+		h(appended)
+	}
+	if h := db.opts.Hooks.CommitDone; h != nil {
+		h(time.Since(start), len(batch))
+	}
+	for i, j := range batch {
+		j.done <- results[i]
+	}
+}
+
+// runJob runs fn, turning a panic into an error so one bad write cannot stop
+// the committer.
+func runJob(tx *Tx, fn func(tx *Tx) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in write: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return fn(tx)
+}
+
+// chainHead is the last record of the audit chain.
+type chainHead struct {
+	seq  int64
+	hash []byte
+}
+
+// chainHead locks and reads the head of the audit chain inside tx.
+func (db *DB) chainHead(ctx context.Context, tx *sql.Tx) (chainHead, error) {
+	if db.dialect.lockAudit != "" {
+		if _, err := tx.ExecContext(ctx, db.dialect.lockAudit); err != nil {
+			return chainHead{}, err
+		}
+	}
+	var h chainHead
+	err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&h.seq, &h.hash)
+	return h, err
+}
+
+// newHash returns a hash of the chain's algorithm.
+func (db *DB) newHash() hash.Hash {
+	if db.opts.AuditHash == govdata.HashSHA256 {
+		return sha256.New()
+	}
+	return sm3.New()
+}
+
+// Tx is one write's view of the shared transaction.
+type Tx struct {
+	ctx      context.Context
+	tx       *sql.Tx
+	db       *DB
+	actor    govdata.Actor
+	now      time.Time
+	head     chainHead
+	hasher   hash.Hash
+	appended int
+}
+
+// Now is the time of this write.
+func (t *Tx) Now() time.Time { return t.now }
+
+func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, t.db.dialect.q(query), args...)
+}
+
+func (t *Tx) queryRow(query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, t.db.dialect.q(query), args...)
+}
+
+func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, t.db.dialect.q(query), args...)
+}
+
+// insert runs an INSERT … RETURNING id and returns the id.
+func (t *Tx) insert(query string, args ...any) (int64, error) {
+	var id int64
+	err := t.queryRow(query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// audit appends a record of a successful action by the write's actor.
+func (t *Tx) audit(action, objectType string, objectID any, detail any) error {
+	return t.auditAs(t.actor, govdata.AuditOK, action, objectType, objectID, detail)
+}
+
+// auditAs appends a record for actor with the given result.
+func (t *Tx) auditAs(a govdata.Actor, result govdata.AuditResult, action, objectType string, objectID any, detail any) error {
+	var detailJSON string
+	if detail != nil {
+		b, err := json.Marshal(detail)
+		if err != nil {
+			return fmt.Errorf("audit detail: %w", err)
+		}
+		detailJSON = string(b)
+	}
+	name := a.Username
+	if name == "" && a.CredentialID == 0 {
+		name = "anonymous"
+	}
+	r := &govdata.AuditRecord{
+		Seq:          t.head.seq + 1,
+		Time:         time.UnixMicro(t.now.UnixMicro()).UTC(),
+		ActorID:      a.UserID,
+		ActorName:    name,
+		ActorRoles:   govdata.JoinRoles(a.Roles),
+		DepartmentID: a.DepartmentID,
+		CredentialID: a.CredentialID,
+		Action:       action,
+		ObjectType:   objectType,
+		ObjectID:     objectIDString(objectID),
+		Result:       result,
+		ClientAddr:   a.ClientAddr,
+		RequestID:    a.RequestID,
+		Detail:       detailJSON,
+		PrevHash:     t.head.hash,
+	}
+	if r.PrevHash == nil {
+		r.PrevHash = []byte{} // the first record links to the empty hash
+	}
+	if t.hasher == nil {
+		t.hasher = t.db.newHash()
+	}
+	r.Hash = govdata.ChainHash(t.hasher, r.PrevHash, r)
+	_, err := t.exec(`INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_roles, department_id, credential_id,
+		action, object_type, object_id, result, client_addr, request_id, detail, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Seq, toDB(r.Time), r.ActorID, r.ActorName, r.ActorRoles, r.DepartmentID, r.CredentialID,
+		r.Action, r.ObjectType, r.ObjectID, string(r.Result), r.ClientAddr, r.RequestID, r.Detail, r.PrevHash, r.Hash)
+	if err != nil {
+		return fmt.Errorf("audit append: %w", err)
+	}
+	t.head = chainHead{seq: r.Seq, hash: r.Hash}
+	t.appended++
+	return nil
+}
+
+func objectIDString(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case int:
+		return strconv.Itoa(x)
+	default:
+		return fmt.Sprint(x)
+	}
+}

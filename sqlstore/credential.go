@@ -1,0 +1,281 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/govdata/govdata"
+)
+
+// CredentialService implements govdata.CredentialService.
+//
+// A credential's secret is never stored: it is HMAC-SHA256(master key,
+// app key ‖ salt), and the master key lives outside the database, so a dump
+// of the database reveals no usable secret (ORG-5). Rotation draws a new salt.
+type CredentialService struct{ db *DB }
+
+// NewCredentialService returns the credential service of db.
+func NewCredentialService(db *DB) *CredentialService { return &CredentialService{db: db} }
+
+var _ govdata.CredentialService = (*CredentialService)(nil)
+
+const credentialColumns = "id, app_key, name, department_id, created_at, rotated_at, revoked_at, revoke_reason, last_used_at"
+
+func scanCredential(row interface{ Scan(...any) error }, salt *[]byte) (*govdata.Credential, error) {
+	var c govdata.Credential
+	var created int64
+	var rotated, revoked, used sql.NullInt64
+	dest := []any{&c.ID, &c.AppKey, &c.Name, &c.DepartmentID, &created, &rotated, &revoked, &c.RevokeReason, &used}
+	if salt != nil {
+		dest = append(dest, salt)
+	}
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	c.CreatedAt, c.RotatedAt, c.RevokedAt, c.LastUsedAt = fromDB(created), fromDBNull(rotated), fromDBNull(revoked), fromDBNull(used)
+	return &c, nil
+}
+
+// secretOf derives the secret of a credential.
+func (s *CredentialService) secretOf(appKey string, salt []byte) string {
+	m := hmac.New(sha256.New, s.db.opts.MasterKey)
+	m.Write([]byte("govdata/credential/v1\x00" + appKey + "\x00"))
+	m.Write(salt)
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+func newSalt() []byte {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return b
+}
+
+func (s *CredentialService) needKey() error {
+	if len(s.db.opts.MasterKey) < 32 {
+		return fmt.Errorf("sqlstore: no master key configured (at least 32 bytes)")
+	}
+	return nil
+}
+
+// CreateCredential implements govdata.CredentialService. An officer issues
+// credentials for its own department; DepartmentID 0 means that one.
+func (s *CredentialService) CreateCredential(ctx context.Context, in govdata.CredentialInput) (*govdata.IssuedCredential, error) {
+	a := govdata.ActorFrom(ctx)
+	if in.DepartmentID == 0 {
+		in.DepartmentID = a.DepartmentID
+	}
+	if err := govdata.AuthorizeIn(a, govdata.PermCredentialManage, in.DepartmentID); err != nil {
+		return nil, err
+	}
+	var fe govdata.FieldErrors
+	if strings.TrimSpace(in.Name) == "" {
+		fe.Add("name", govdata.MsgRequired)
+	} else if len([]rune(in.Name)) > 100 {
+		fe.Add("name", govdata.MsgTooLong, 100)
+	}
+	if in.DepartmentID == 0 {
+		fe.Add("department_id", govdata.MsgRequired)
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.needKey(); err != nil {
+		return nil, err
+	}
+	var out *govdata.IssuedCredential
+	err := s.db.write(ctx, func(tx *Tx) error {
+		if err := checkUserDepartment(tx, in.DepartmentID); err != nil {
+			return err
+		}
+		appKey := "gd" + strings.ToLower(rand.Text())
+		salt := newSalt()
+		now := tx.Now()
+		id, err := tx.insert("INSERT INTO credentials (app_key, name, department_id, salt, created_at) VALUES (?, ?, ?, ?, ?)",
+			appKey, in.Name, in.DepartmentID, salt, toDB(now))
+		if err != nil {
+			return fmt.Errorf("insert credential: %w", err)
+		}
+		out = &govdata.IssuedCredential{
+			Credential: govdata.Credential{ID: id, AppKey: appKey, Name: in.Name, DepartmentID: in.DepartmentID, CreatedAt: now},
+			Secret:     s.secretOf(appKey, salt),
+		}
+		return tx.audit("credential.create", "credential", id, map[string]any{"app_key": appKey, "name": in.Name, "department_id": in.DepartmentID})
+	})
+	return out, err
+}
+
+func findCredential(queryRow func(string, ...any) *sql.Row, id int64) (*govdata.Credential, error) {
+	c, err := scanCredential(queryRow("SELECT "+credentialColumns+" FROM credentials WHERE id = ?", id), nil)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgCredentialNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find credential: %w", err)
+	}
+	return c, nil
+}
+
+// RotateCredential implements govdata.CredentialService.
+func (s *CredentialService) RotateCredential(ctx context.Context, id int64) (*govdata.IssuedCredential, error) {
+	if err := s.needKey(); err != nil {
+		return nil, err
+	}
+	var out *govdata.IssuedCredential
+	err := s.db.write(ctx, func(tx *Tx) error {
+		c, err := findCredential(tx.queryRow, id)
+		if err != nil {
+			return err
+		}
+		if err := govdata.AuthorizeIn(tx.actor, govdata.PermCredentialManage, c.DepartmentID); err != nil {
+			return err
+		}
+		if c.RevokedAt != nil {
+			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgCredentialRevoked)
+		}
+		salt, now := newSalt(), tx.Now()
+		if _, err := tx.exec("UPDATE credentials SET salt = ?, rotated_at = ? WHERE id = ?", salt, toDB(now), id); err != nil {
+			return fmt.Errorf("rotate credential: %w", err)
+		}
+		c.RotatedAt = &now
+		out = &govdata.IssuedCredential{Credential: *c, Secret: s.secretOf(c.AppKey, salt)}
+		return tx.audit("credential.rotate", "credential", id, map[string]any{"app_key": c.AppKey})
+	})
+	return out, err
+}
+
+// RevokeCredential implements govdata.CredentialService.
+func (s *CredentialService) RevokeCredential(ctx context.Context, id int64, reason string) (*govdata.Credential, error) {
+	var out *govdata.Credential
+	err := s.db.write(ctx, func(tx *Tx) error {
+		c, err := findCredential(tx.queryRow, id)
+		if err != nil {
+			return err
+		}
+		if err := govdata.AuthorizeIn(tx.actor, govdata.PermCredentialRevoke, c.DepartmentID); err != nil {
+			return err
+		}
+		if strings.TrimSpace(reason) == "" {
+			var fe govdata.FieldErrors
+			fe.Add("reason", govdata.MsgReasonRequired)
+			return fe.Err()
+		}
+		if c.RevokedAt != nil {
+			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgCredentialRevoked)
+		}
+		now := tx.Now()
+		if _, err := tx.exec("UPDATE credentials SET revoked_at = ?, revoke_reason = ? WHERE id = ?", toDB(now), reason, id); err != nil {
+			return fmt.Errorf("revoke credential: %w", err)
+		}
+		c.RevokedAt, c.RevokeReason = &now, reason
+		out = c
+		return tx.audit("credential.revoke", "credential", id, map[string]any{"app_key": c.AppKey, "reason": reason})
+	})
+	return out, err
+}
+
+// FindCredentialByID implements govdata.CredentialService.
+func (s *CredentialService) FindCredentialByID(ctx context.Context, id int64) (*govdata.Credential, error) {
+	c, err := findCredential(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, id)
+	if err != nil {
+		if govdata.ErrorCodeOf(err) == govdata.EINTERNAL {
+			return nil, s.db.internal("find credential", err)
+		}
+		return nil, err
+	}
+	if err := govdata.AuthorizeIn(govdata.ActorFrom(ctx), govdata.PermCredentialRead, c.DepartmentID); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// FindCredentials implements govdata.CredentialService; an officer sees its
+// own department's credentials only.
+func (s *CredentialService) FindCredentials(ctx context.Context, f govdata.CredentialFilter) (govdata.List[*govdata.Credential], error) {
+	var none govdata.List[*govdata.Credential]
+	a := govdata.ActorFrom(ctx)
+	if err := govdata.Authorize(a, govdata.PermCredentialRead); err != nil {
+		return none, err
+	}
+	if scope := govdata.ScopedTo(a, govdata.PermCredentialRead); scope != 0 {
+		if f.DepartmentID != 0 && f.DepartmentID != scope {
+			return none, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgOutOfScope)
+		}
+		f.DepartmentID = scope
+	}
+	f.Page = f.Page.Normalize()
+	after, err := decodeIDCursor(f.Cursor)
+	if err != nil {
+		return none, err
+	}
+	var w where
+	w.add("id > ?", after)
+	if f.DepartmentID != 0 {
+		w.add("department_id = ?", f.DepartmentID)
+	}
+	if !f.IncludeRevoked {
+		w.add("revoked_at IS NULL")
+	}
+	rows, err := s.db.query(ctx, "SELECT "+credentialColumns+" FROM credentials"+w.String()+" ORDER BY id LIMIT ?", append(w.args, f.Limit+1)...)
+	if err != nil {
+		return none, s.db.internal("find credentials", err)
+	}
+	defer rows.Close()
+	var items []*govdata.Credential
+	for rows.Next() {
+		c, err := scanCredential(rows, nil)
+		if err != nil {
+			return none, s.db.internal("scan credential", err)
+		}
+		items = append(items, c)
+	}
+	if err := rows.Err(); err != nil {
+		return none, s.db.internal("find credentials", err)
+	}
+	return page(items, f.Limit, func(c *govdata.Credential) string { return strconv.FormatInt(c.ID, 10) }), nil
+}
+
+// CredentialSecret implements govdata.CredentialService.
+func (s *CredentialService) CredentialSecret(ctx context.Context, appKey string) (*govdata.Credential, []byte, error) {
+	if err := s.needKey(); err != nil {
+		return nil, nil, err
+	}
+	var salt []byte
+	c, err := scanCredential(s.db.queryRow(ctx, "SELECT "+credentialColumns+", salt FROM credentials WHERE app_key = ?", appKey), &salt)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && c.RevokedAt != nil) {
+		return nil, nil, govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSignatureUnknown)
+	}
+	if err != nil {
+		return nil, nil, s.db.internal("find credential", err)
+	}
+	return c, []byte(s.secretOf(c.AppKey, salt)), nil
+}
+
+// UseNonce implements govdata.CredentialService. Nonces are kept for twice
+// the window, so a replay is refused whichever side of "now" its timestamp lies.
+func (s *CredentialService) UseNonce(ctx context.Context, credentialID int64, nonce string, window time.Duration) error {
+	return s.db.write(ctx, func(tx *Tx) error {
+		now := tx.Now()
+		if _, err := tx.exec("DELETE FROM credential_nonces WHERE credential_id = ? AND expires_at < ?", credentialID, toDB(now)); err != nil {
+			return fmt.Errorf("expire nonces: %w", err)
+		}
+		_, err := tx.exec("INSERT INTO credential_nonces (credential_id, nonce, expires_at) VALUES (?, ?, ?)",
+			credentialID, nonce, toDB(now.Add(2*window)))
+		if isUniqueViolation(err) {
+			return govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSignatureReplay)
+		}
+		if err != nil {
+			return fmt.Errorf("record nonce: %w", err)
+		}
+		_, err = tx.exec("UPDATE credentials SET last_used_at = ? WHERE id = ?", toDB(now), credentialID)
+		return err
+	})
+}

@@ -1,0 +1,308 @@
+// Package sqlstore is the only database code of govdata: one implementation
+// of the domain services over database/sql, for SQLite (modernc.org/sqlite,
+// pure Go) and PostgreSQL (pgx). The few real differences live in dialect.
+//
+// Every write goes through one committer that group-commits: concurrent
+// writes share one transaction and one durable commit, each isolated by a
+// savepoint, and each appends its audit record in that same transaction, so
+// an action and its record commit together or not at all (SEC-1).
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/password"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	_ "modernc.org/sqlite" // registers "sqlite"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Options configure a store.
+type Options struct {
+	// DSN selects PostgreSQL ("postgres://…" or "postgresql://…"). Empty
+	// means SQLite in DataDir.
+	DSN     string
+	DataDir string
+	Clock   govdata.Clock
+	Auth    govdata.AuthConfig
+	// Password is the argon2id cost; zero means password.Default.
+	Password password.Params
+	// MasterKey derives credential secrets; it lives outside the database
+	// so that a dump reveals no usable secret (ORG-5).
+	MasterKey []byte
+	// AuditHash is the chain algorithm chosen at init (govdata.HashSM3 or
+	// govdata.HashSHA256); later opens read it from the store.
+	AuditHash string
+	// AuditRetentionDays is set at init; records younger cannot be deleted (SEC-1).
+	AuditRetentionDays int
+	Logger             *slog.Logger
+	Hooks              Hooks
+}
+
+// Hooks let the caller observe the store (metrics) without the store
+// depending on a metrics library.
+type Hooks struct {
+	AuditAppended func(n int)              // records appended in one commit
+	CommitDone    func(d time.Duration, jobs int)
+	StoreError    func()                   // any internal storage error
+}
+
+// DB is an open store.
+type DB struct {
+	dialect dialect
+	writer  *sql.DB // SQLite: one connection; PostgreSQL: the pool
+	read    *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: the pool
+	opts    Options
+	clock   govdata.Clock
+	log     *slog.Logger
+	commit  *committer
+}
+
+// Engine names the storage engine: "sqlite" or "postgres".
+func (db *DB) Engine() string { return db.dialect.name }
+
+// IsPostgres reports whether dsn selects PostgreSQL.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the store; Migrate must run before use.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	if opts.Clock == nil {
+		opts.Clock = govdata.SystemClock{}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Password == (password.Params{}) {
+		opts.Password = password.Default
+	}
+	if opts.Auth == (govdata.AuthConfig{}) {
+		opts.Auth = govdata.DefaultAuthConfig
+	}
+	if opts.AuditHash == "" {
+		opts.AuditHash = govdata.HashSM3
+	}
+	if opts.AuditRetentionDays == 0 {
+		opts.AuditRetentionDays = 3*365 + 1 // SX-22, HLJ-28: at least three years
+	}
+	db := &DB{opts: opts, clock: opts.Clock, log: opts.Logger}
+	var err error
+	switch {
+	case IsPostgres(opts.DSN):
+		db.dialect = postgresDialect
+		db.writer, err = sql.Open("pgx", opts.DSN)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: open postgres: %w", err)
+		}
+		db.writer.SetMaxOpenConns(16)
+		db.writer.SetMaxIdleConns(16)
+		db.read = db.writer
+	case opts.DSN == "":
+		db.dialect = sqliteDialect
+		if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("sqlstore: data folder: %w", err)
+		}
+		path := filepath.Join(opts.DataDir, "govdata.db")
+		// synchronous(FULL): a commit is on disk before it is acknowledged
+		// (§6: nothing acknowledged is lost); group commit pays for it.
+		common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+		db.writer, err = sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_txlock=immediate&"+common)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
+		}
+		db.writer.SetMaxOpenConns(1) // STYLE: writes through one connection
+		db.writer.SetConnMaxIdleTime(0)
+		if err := db.writer.PingContext(ctx); err != nil {
+			db.writer.Close()
+			return nil, fmt.Errorf("sqlstore: open sqlite %s: %w", path, err)
+		}
+		db.read, err = sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)&"+common)
+		if err != nil {
+			db.writer.Close()
+			return nil, fmt.Errorf("sqlstore: open sqlite readers: %w", err)
+		}
+		db.read.SetMaxOpenConns(8)
+		db.read.SetMaxIdleConns(8)
+	default:
+		return nil, fmt.Errorf("sqlstore: unsupported database %q: use a postgres:// URL, or nothing for SQLite", redactDSN(opts.DSN))
+	}
+	if err := db.writer.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlstore: connect %s: %w", redactDSN(opts.DSN), err)
+	}
+	db.commit = newCommitter(db)
+	return db, nil
+}
+
+// redactDSN hides a password in a connection URL for messages.
+func redactDSN(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		if at := strings.LastIndex(dsn, "@"); at > i {
+			if c := strings.Index(dsn[i+3:at], ":"); c >= 0 {
+				return dsn[:i+3+c] + ":***" + dsn[at:]
+			}
+		}
+	}
+	return dsn
+}
+
+// Close stops the committer after it has committed what it accepted, then
+// closes the connections.
+func (db *DB) Close() error {
+	if db.commit != nil {
+		db.commit.stop()
+	}
+	var err error
+	if db.read != nil && db.read != db.writer {
+		err = db.read.Close()
+	}
+	if db.writer != nil {
+		err = errors.Join(err, db.writer.Close())
+	}
+	return err
+}
+
+// Ping checks that the store answers (readiness).
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Migrate applies the embedded migrations of the engine, then records the
+// init-time settings (audit hash algorithm, retention) on first run.
+func (db *DB) Migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations/"+db.dialect.name)
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrations: %w", err)
+	}
+	gd := goose.DialectSQLite3
+	var opts []goose.ProviderOption
+	if db.dialect.name == "postgres" {
+		gd = goose.DialectPostgres
+		// Several govdata processes may start at once against one database.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return fmt.Errorf("sqlstore: migration lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(gd, db.writer, sub, opts...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	return db.initSettings(ctx)
+}
+
+// MigrationNames lists the embedded migrations of an engine (a test keeps
+// both engines' lists equal).
+func MigrationNames(engine string) ([]string, error) {
+	entries, err := fs.ReadDir(migrations, "migrations/"+engine)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names, nil
+}
+
+// initSettings records settings fixed at init; later opens use the stored values.
+func (db *DB) initSettings(ctx context.Context) error {
+	if db.opts.AuditHash != govdata.HashSM3 && db.opts.AuditHash != govdata.HashSHA256 {
+		return fmt.Errorf("sqlstore: unknown audit hash %q (use sm3 or sha256)", db.opts.AuditHash)
+	}
+	for key, value := range map[string]string{
+		"audit_hash":           db.opts.AuditHash,
+		"audit_retention_days": fmt.Sprint(db.opts.AuditRetentionDays),
+	} {
+		if _, err := db.writer.ExecContext(ctx, db.dialect.q(
+			"INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"), key, value); err != nil {
+			return fmt.Errorf("sqlstore: init %s: %w", key, err)
+		}
+	}
+	alg, err := db.meta(ctx, "audit_hash")
+	if err != nil {
+		return err
+	}
+	db.opts.AuditHash = alg
+	return nil
+}
+
+func (db *DB) meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := db.writer.QueryRowContext(ctx, db.dialect.q("SELECT value FROM meta WHERE key = ?"), key).Scan(&v)
+	if err != nil {
+		return "", fmt.Errorf("sqlstore: meta %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// AuditHash is the chain algorithm in use.
+func (db *DB) AuditHash() string { return db.opts.AuditHash }
+
+// queryRow runs a read on the read pool.
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.read.QueryRowContext(ctx, db.dialect.q(query), args...)
+}
+
+// query runs a read on the read pool.
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return db.read.QueryContext(ctx, db.dialect.q(query), args...)
+}
+
+// internal wraps a storage failure: it is logged by the caller and counted.
+func (db *DB) internal(op string, err error) error {
+	if db.opts.Hooks.StoreError != nil {
+		db.opts.Hooks.StoreError()
+	}
+	return fmt.Errorf("sqlstore: %s: %w", op, err)
+}
+
+// Times are stored as Unix microseconds in UTC on both engines, so that
+// they compare, sort and hash the same everywhere.
+func toDB(t time.Time) int64 { return t.UTC().UnixMicro() }
+
+func fromDB(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func toDBNull(t *time.Time) any {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	return toDB(*t)
+}
+
+func fromDBNull(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromDB(v.Int64)
+	return &t
+}
+
+// nullID turns 0 into NULL for optional references.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

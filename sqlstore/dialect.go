@@ -1,0 +1,74 @@
+package sqlstore
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// dialect holds the few real differences between SQLite and PostgreSQL.
+// Queries are written once with ? placeholders in portable SQL.
+type dialect struct {
+	name string // "sqlite" or "postgres"
+	// lockAudit serialises audit appends across processes; SQLite needs none
+	// because its write transactions (BEGIN IMMEDIATE) are already exclusive.
+	lockAudit string
+	// like is the case-insensitive LIKE operator.
+	like string
+}
+
+var (
+	sqliteDialect   = dialect{name: "sqlite", like: "LIKE"}
+	postgresDialect = dialect{name: "postgres", lockAudit: "SELECT pg_advisory_xact_lock(7242001)", like: "ILIKE"}
+)
+
+// q rewrites ? placeholders to $1, $2, … for PostgreSQL. Queries must not
+// contain a literal "?" (none do; values always travel as arguments).
+func (d dialect) q(query string) string {
+	if d.name != "postgres" || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 8)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// isUniqueViolation reports whether err is a unique or primary-key violation.
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// isForeignKeyViolation reports whether err is a foreign-key violation.
+func isForeignKeyViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23503"
+}
+
+// escapeLike escapes % and _ for a LIKE pattern used with ESCAPE '\'.
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}

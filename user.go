@@ -1,0 +1,178 @@
+package govdata
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// User is a person with an account (ORG-2).
+type User struct {
+	ID                 int64      `json:"id"`
+	Username           string     `json:"username"`
+	Name               string     `json:"name"`
+	DepartmentID       int64      `json:"department_id,omitempty"`
+	Roles              []Role     `json:"roles"`
+	Disabled           bool       `json:"disabled"`
+	MustChangePassword bool       `json:"must_change_password"`
+	PasswordChangedAt  time.Time  `json:"password_changed_at"`
+	LockedUntil        *time.Time `json:"locked_until,omitempty"`
+	CreatedAt          time.Time  `json:"created_at"`
+	UpdatedAt          time.Time  `json:"updated_at"`
+}
+
+// UserInput creates a user. A password given by an administrator must be
+// changed at first login (ORG-3) unless the platform sets it itself with
+// MustChange false (the operator's own GOVDATA_ADMIN_PASSWORD).
+type UserInput struct {
+	Username     string `json:"username"`
+	Password     string `json:"password"`
+	Name         string `json:"name"`
+	DepartmentID int64  `json:"department_id,omitempty"`
+	Roles        []Role `json:"roles"`
+}
+
+// UserPatch changes the fields that are set. Setting Password issues a new
+// password that must be changed at next login. Disabled true off-boards the
+// user: its sessions end at once (ORG-6).
+type UserPatch struct {
+	Name         *string `json:"name,omitempty"`
+	DepartmentID *int64  `json:"department_id,omitempty"`
+	Roles        *[]Role `json:"roles,omitempty"`
+	Disabled     *bool   `json:"disabled,omitempty"`
+	Password     *string `json:"password,omitempty"`
+}
+
+// UserFilter narrows a user list.
+type UserFilter struct {
+	DepartmentID int64
+	Role         Role
+	Query        string // username or name contains
+	Page
+}
+
+// RoleHolding is one period in which a user held a role (SJZ-S-7: who held
+// what until when).
+type RoleHolding struct {
+	Role      Role       `json:"role"`
+	GrantedAt time.Time  `json:"granted_at"`
+	GrantedBy string     `json:"granted_by"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	RevokedBy string     `json:"revoked_by,omitempty"`
+}
+
+// UserService manages accounts.
+type UserService interface {
+	// CreateUser returns EINVALID (username, password policy, roles),
+	// ECONFLICT (username taken), EFORBIDDEN.
+	CreateUser(ctx context.Context, in UserInput) (*User, error)
+	// CreateUserWithPassword creates a user whose password need not be
+	// changed (first start with GOVDATA_ADMIN_PASSWORD); platform only.
+	CreateUserWithPassword(ctx context.Context, in UserInput, mustChange bool) (*User, error)
+	// UpdateUser returns ENOTFOUND, EINVALID, EFORBIDDEN.
+	UpdateUser(ctx context.Context, id int64, p UserPatch) (*User, error)
+	FindUserByID(ctx context.Context, id int64) (*User, error)
+	FindUserByUsername(ctx context.Context, username string) (*User, error)
+	FindUsers(ctx context.Context, f UserFilter) (List[*User], error)
+	// FindRoleHistory lists every period the user held each role.
+	FindRoleHistory(ctx context.Context, id int64) ([]RoleHolding, error)
+	// CountUsers counts all accounts (first start creates admin when zero).
+	CountUsers(ctx context.Context) (int, error)
+}
+
+var (
+	MsgUsernameFormat   = Msg{"用户名为 3–64 位小写字母、数字、点、下划线或连字符，以字母或数字开头", "a username has 3–64 lower-case letters, digits, dots, underscores or hyphens, starting with a letter or digit"}
+	MsgUsernameTaken    = Msg{"用户名已被使用：%s", "username already taken: %s"}
+	MsgUserNotFound     = Msg{"用户不存在", "user not found"}
+	MsgPasswordShort    = Msg{"密码至少 %d 位", "a password has at least %d characters"}
+	MsgPasswordLong     = Msg{"密码不能超过 %d 位", "a password has at most %d characters"}
+	MsgPasswordClasses  = Msg{"密码须包含大写字母、小写字母、数字、符号中的至少 %d 类", "a password needs at least %d of: upper-case letters, lower-case letters, digits, symbols"}
+	MsgPasswordUsername = Msg{"密码不能包含用户名", "a password must not contain the username"}
+	MsgPasswordSame     = Msg{"新密码不能与旧密码相同", "the new password must differ from the old one"}
+)
+
+// NormalizeUsername lower-cases and trims a username: usernames are
+// compared without case so that "Admin" and "admin" are one account.
+func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// ValidUsername reports whether a normalized username has the allowed shape.
+func ValidUsername(s string) bool {
+	if len(s) < 3 || len(s) > 64 {
+		return false
+	}
+	for i, r := range s {
+		ok := (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || (i > 0 && (r == '.' || r == '_' || r == '-'))
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// PasswordPolicy is the configurable password strength and expiry rule
+// (ORG-3, HLJ-38).
+type PasswordPolicy struct {
+	MinLength  int           // characters, at least
+	MinClasses int           // of upper, lower, digit, symbol
+	MaxAge     time.Duration // 0: passwords do not expire
+}
+
+// DefaultPasswordPolicy is the policy when configuration says nothing:
+// 10 characters of 3 classes, changed every 90 days (common 等保 level-3 practice).
+var DefaultPasswordPolicy = PasswordPolicy{MinLength: 10, MinClasses: 3, MaxAge: 90 * 24 * time.Hour}
+
+// maxPasswordLength bounds the work of hashing an attacker's input.
+const maxPasswordLength = 128
+
+// Check applies the policy to a new password for username. Problems are
+// recorded on field.
+func (p PasswordPolicy) Check(fe *FieldErrors, field, password, username string) {
+	n := len([]rune(password))
+	if n < p.MinLength {
+		fe.Add(field, MsgPasswordShort, p.MinLength)
+		return
+	}
+	if n > maxPasswordLength {
+		fe.Add(field, MsgPasswordLong, maxPasswordLength)
+		return
+	}
+	var upper, lower, digit, symbol int
+	for _, r := range password {
+		switch {
+		case unicode.IsUpper(r):
+			upper = 1
+		case unicode.IsLower(r):
+			lower = 1
+		case unicode.IsDigit(r):
+			digit = 1
+		default:
+			symbol = 1
+		}
+	}
+	if upper+lower+digit+symbol < p.MinClasses {
+		fe.Add(field, MsgPasswordClasses, p.MinClasses)
+		return
+	}
+	if username != "" && strings.Contains(strings.ToLower(password), strings.ToLower(username)) {
+		fe.Add(field, MsgPasswordUsername)
+	}
+}
+
+// Expired reports whether a password changed at changedAt has expired at now.
+func (p PasswordPolicy) Expired(changedAt, now time.Time) bool {
+	return p.MaxAge > 0 && now.Sub(changedAt) >= p.MaxAge
+}
+
+// ValidateUserInput checks a new user against the shape rules, the password
+// policy and the separation of duties.
+func ValidateUserInput(in UserInput, policy PasswordPolicy) error {
+	var fe FieldErrors
+	if !ValidUsername(in.Username) {
+		fe.Add("username", MsgUsernameFormat)
+	}
+	checkName(&fe, "name", in.Name, 100)
+	policy.Check(&fe, "password", in.Password, in.Username)
+	CheckRoles(in.Roles, in.DepartmentID, &fe)
+	return fe.Err()
+}
