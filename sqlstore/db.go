@@ -57,9 +57,9 @@ type Options struct {
 // Hooks let the caller observe the store (metrics) without the store
 // depending on a metrics library.
 type Hooks struct {
-	AuditAppended func(n int)              // records appended in one commit
+	AuditAppended func(n int) // records appended in one commit
 	CommitDone    func(d time.Duration, jobs int)
-	StoreError    func()                   // any internal storage error
+	StoreError    func() // any internal storage error
 }
 
 // DB is an open store.
