@@ -2,8 +2,18 @@ package govdata
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 )
+
+// CSRFToken derives the CSRF token of a session token. A page of ours learns
+// it from the login answer; a cross-site page cannot, because it cannot read
+// the HttpOnly session cookie it would be derived from (ORG-4).
+func CSRFToken(sessionToken string) string {
+	h := sha256.Sum256([]byte("govdata-csrf\x00" + sessionToken))
+	return hex.EncodeToString(h[:16])
+}
 
 // Session is what a successful login returns (ORG-4). Token is shown once:
 // the store keeps only its hash.

@@ -39,11 +39,14 @@ type Actor struct {
 	RequestID    string // the HTTP request, for the audit record and logs
 	// PasswordChangeRequired limits the session to changing the password (ORG-3).
 	PasswordChangeRequired bool
+	// System marks the platform acting by itself (first start, CLI commands run
+	// by the operator on the server); it passes every permission check.
+	System bool
 }
 
 // SystemActor acts for the platform itself: the CLI and first-start setup.
 // It is recorded in the audit log under the name "system".
-var SystemActor = Actor{Username: "system"}
+var SystemActor = Actor{Username: "system", System: true}
 
 // Has reports whether the actor holds the role.
 func (a Actor) Has(r Role) bool {

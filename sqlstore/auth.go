@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -27,12 +26,6 @@ func tokenHash(token string) []byte {
 	return h[:]
 }
 
-// CSRFToken derives the CSRF token of a session token: a browser's script
-// learns it from the login answer, a cross-site page cannot (ORG-4).
-func CSRFToken(sessionToken string) string {
-	h := sha256.Sum256([]byte("govdata-csrf\x00" + sessionToken))
-	return hex.EncodeToString(h[:16])
-}
 
 // loginRow is what a login needs of a user.
 type loginRow struct {
@@ -113,7 +106,7 @@ func (s *AuthService) Login(ctx context.Context, username, pw string) (*govdata.
 		return failed("disabled", govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgAccountDisabled))
 	}
 	token := rand.Text() + rand.Text()
-	sess := &govdata.Session{Token: token, CSRFToken: CSRFToken(token)}
+	sess := &govdata.Session{Token: token, CSRFToken: govdata.CSRFToken(token)}
 	err = s.db.write(ctx, func(tx *Tx) error {
 		now := tx.Now()
 		sess.PasswordChangeRequired = r.mustChange || s.db.opts.Auth.Password.Expired(fromDB(r.changed), now)

@@ -141,7 +141,7 @@ func (c *committer) commitBatch(batch []*job) {
 	}
 	appended := 0
 	for i, j := range batch {
-		tx := &Tx{ctx: ctx, tx: sqlTx, db: db, actor: j.actor, now: db.clock.Now(), head: head}
+		tx := &Tx{ctx: ctx, tx: sqlTx, db: db, actor: j.actor, now: db.clock.Now().UTC().Truncate(time.Microsecond), head: head}
 		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT job"); err != nil {
 			sqlTx.Rollback()
 			fail(err)

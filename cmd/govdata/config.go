@@ -1,0 +1,197 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/sqlstore"
+)
+
+// config is every setting of govdata. Each is a flag; a flag not given on
+// the command line is taken from the environment (GOVDATA_ and the flag
+// name in upper case with - as _), then from the optional TOML file named by
+// --config (keys are the flag names), then from the default.
+type config struct {
+	fs *flag.FlagSet
+
+	configFile     string
+	data           string
+	db             string
+	addr           string
+	masterKeyFile  string
+	auditHash      string
+	auditRetention int
+	maxBody        int64
+	secureCookies  bool
+	sessionTTL     time.Duration
+	pwMinLength    int
+	pwMinClasses   int
+	pwMaxAge       time.Duration
+	lockFailures   int
+	lockDuration   time.Duration
+	shutdown       time.Duration
+	tlsCert        string
+	tlsKey         string
+	logLevel       string
+}
+
+// newConfig defines the settings on a flag set named for the command.
+func newConfig(command string) *config {
+	c := &config{fs: flag.NewFlagSet("govdata "+command, flag.ContinueOnError)}
+	f := c.fs
+	f.StringVar(&c.configFile, "config", "", "optional TOML file of settings (keys are these flag names)")
+	f.StringVar(&c.data, "data", "./data", "data folder: the SQLite database and the master key live here")
+	f.StringVar(&c.db, "db", "", "PostgreSQL URL (postgres://user:pass@host:5432/db); empty serves on SQLite in --data")
+	f.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	f.StringVar(&c.masterKeyFile, "master-key-file", "", "file of the master key that derives credential secrets (default DATA/master.key, created on first start); GOVDATA_MASTER_KEY (64 hex digits) overrides it")
+	f.StringVar(&c.auditHash, "audit-hash", govdata.HashSM3, "audit chain hash, chosen at init: sm3 or sha256")
+	f.IntVar(&c.auditRetention, "audit-retention-days", 3*365+1, "days audit records are kept before they may be deleted, set at init (SX-22, HLJ-28: at least 3 years)")
+	f.Int64Var(&c.maxBody, "max-body", 1<<20, "largest accepted JSON request body, in bytes")
+	f.BoolVar(&c.secureCookies, "secure-cookies", true, "mark the session cookie Secure (browsers still send it to http://localhost)")
+	f.DurationVar(&c.sessionTTL, "session-ttl", 8*time.Hour, "lifetime of a login session")
+	f.IntVar(&c.pwMinLength, "password-min-length", govdata.DefaultPasswordPolicy.MinLength, "shortest accepted password")
+	f.IntVar(&c.pwMinClasses, "password-min-classes", govdata.DefaultPasswordPolicy.MinClasses, "character classes a password needs, of upper, lower, digit, symbol")
+	f.DurationVar(&c.pwMaxAge, "password-max-age", govdata.DefaultPasswordPolicy.MaxAge, "age at which a password must be changed (0: never; HLJ-38)")
+	f.IntVar(&c.lockFailures, "lockout-failures", govdata.DefaultLockoutPolicy.MaxFailures, "consecutive failed logins that lock an account (0: never)")
+	f.DurationVar(&c.lockDuration, "lockout-duration", govdata.DefaultLockoutPolicy.Duration, "how long a locked account stays locked")
+	f.DurationVar(&c.shutdown, "shutdown-timeout", 30*time.Second, "how long SIGINT/SIGTERM waits for requests in flight")
+	f.StringVar(&c.tlsCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key, serve HTTPS")
+	f.StringVar(&c.tlsKey, "tls-key", "", "TLS private key file (PEM)")
+	f.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	return c
+}
+
+// envName is the environment variable of a flag.
+func envName(flagName string) string {
+	return "GOVDATA_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// parse reads the command line, then fills unset flags from the
+// environment and the config file.
+func (c *config) parse(args []string) error {
+	c.fs.Usage = func() {
+		fmt.Fprintf(c.fs.Output(), "Usage: %s [flags]\n\nEvery flag may also be set as an environment variable (GOVDATA_ and the name in\nupper case, - as _), or as a key of the --config TOML file. Precedence: flag,\nenvironment, file, default.\n\nFlags:\n", c.fs.Name())
+		c.fs.VisitAll(func(f *flag.Flag) {
+			fmt.Fprintf(c.fs.Output(), "  --%s (env %s, default %q)\n    \t%s\n", f.Name, envName(f.Name), f.DefValue, f.Usage)
+		})
+	}
+	if err := c.fs.Parse(args); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	c.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if !set["config"] {
+		if v, ok := os.LookupEnv(envName("config")); ok {
+			c.configFile = v
+		}
+	}
+	file := map[string]any{}
+	if c.configFile != "" {
+		md, err := toml.DecodeFile(c.configFile, &file)
+		if err != nil {
+			return fmt.Errorf("config file %s: %w", c.configFile, err)
+		}
+		_ = md
+		for key := range file {
+			if c.fs.Lookup(key) == nil || key == "config" {
+				return fmt.Errorf("config file %s: unknown setting %q", c.configFile, key)
+			}
+		}
+	}
+	var errs []error
+	c.fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] || f.Name == "config" {
+			return
+		}
+		if v, ok := os.LookupEnv(envName(f.Name)); ok {
+			if err := f.Value.Set(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", envName(f.Name), err))
+			}
+			return
+		}
+		if v, ok := file[f.Name]; ok {
+			if err := f.Value.Set(fmt.Sprint(v)); err != nil {
+				errs = append(errs, fmt.Errorf("config file %s: %s: %w", c.configFile, f.Name, err))
+			}
+		}
+	})
+	return errors.Join(errs...)
+}
+
+func (c *config) logger() *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// masterKey reads the master key: GOVDATA_MASTER_KEY, else the key file,
+// which is created with a fresh random key when absent.
+func (c *config) masterKey(log *slog.Logger) ([]byte, error) {
+	if v := os.Getenv("GOVDATA_MASTER_KEY"); v != "" {
+		k, err := hex.DecodeString(strings.TrimSpace(v))
+		if err != nil || len(k) != 32 {
+			return nil, errors.New("GOVDATA_MASTER_KEY must be 64 hex digits (32 bytes)")
+		}
+		return k, nil
+	}
+	path := c.masterKeyFile
+	if path == "" {
+		path = filepath.Join(c.data, "master.key")
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("master key folder: %w", err)
+		}
+		k := make([]byte, 32)
+		rand.Read(k)
+		if err := os.WriteFile(path, []byte(hex.EncodeToString(k)+"\n"), 0o600); err != nil {
+			return nil, fmt.Errorf("write master key: %w", err)
+		}
+		log.Warn("created a new master key; back it up with the database: without it no system credential verifies", "file", path)
+		return k, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read master key: %w", err)
+	}
+	k, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(k) != 32 {
+		return nil, fmt.Errorf("master key file %s must hold 64 hex digits", path)
+	}
+	return k, nil
+}
+
+// storeOptions are the sqlstore options of this configuration.
+func (c *config) storeOptions(log *slog.Logger, hooks sqlstore.Hooks) (sqlstore.Options, error) {
+	key, err := c.masterKey(log)
+	if err != nil {
+		return sqlstore.Options{}, err
+	}
+	return sqlstore.Options{
+		DSN:     c.db,
+		DataDir: c.data,
+		Auth: govdata.AuthConfig{
+			Password:   govdata.PasswordPolicy{MinLength: c.pwMinLength, MinClasses: c.pwMinClasses, MaxAge: c.pwMaxAge},
+			Lockout:    govdata.LockoutPolicy{MaxFailures: c.lockFailures, Duration: c.lockDuration},
+			SessionTTL: c.sessionTTL,
+		},
+		MasterKey:          key,
+		AuditHash:          c.auditHash,
+		AuditRetentionDays: c.auditRetention,
+		Logger:             log,
+		Hooks:              hooks,
+	}, nil
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/govdata/govdata"
+	govhttp "github.com/govdata/govdata/http"
+	"github.com/govdata/govdata/sqlstore"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c := newConfig("serve")
+	c.fs.SetOutput(stderr)
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	log := c.logger()
+	metrics := govhttp.NewMetrics()
+	db, err := openStore(ctx, c, sqlstore.Hooks{
+		AuditAppended: metrics.AuditAppended, StoreError: metrics.StoreError, CommitDone: metrics.CommitDone})
+	if err != nil {
+		return err
+	}
+	// Closing the store last lets the committer finish every accepted write.
+	defer db.Close()
+	if err := ensureAdmin(ctx, db, stdout); err != nil {
+		return err
+	}
+	srv := govhttp.NewServer(govhttp.Services{
+		Regions:     sqlstore.NewRegionService(db),
+		Departments: sqlstore.NewDepartmentService(db),
+		Users:       sqlstore.NewUserService(db),
+		Auth:        sqlstore.NewAuthService(db),
+		Credentials: sqlstore.NewCredentialService(db),
+		Audit:       sqlstore.NewAuditService(db),
+		Store:       db,
+	}, govhttp.Config{MaxBodyBytes: c.maxBody, SecureCookies: c.secureCookies, Logger: log, Metrics: metrics})
+	if _, err := srv.OpenAPI(); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	scheme := "http"
+	if c.tlsCert != "" || c.tlsKey != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(stdout, "govdata %s listening on %s://%s (%s)\n", govdata.Version, scheme, ln.Addr(), db.Engine())
+	errc := make(chan error, 1)
+	go func() {
+		if scheme == "https" {
+			errc <- hs.ServeTLS(ln, c.tlsCert, c.tlsKey)
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-sigCtx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight", "timeout", c.shutdown)
+	shutCtx, cancel := context.WithTimeout(context.Background(), c.shutdown)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("shutdown", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// ensureAdmin creates the sysadmin account "admin" on the first start with
+// an empty store. GOVDATA_ADMIN_PASSWORD is the operator's own choice and
+// need not be changed; otherwise a generated password is printed once and
+// must be changed at first login (ORG-3).
+func ensureAdmin(ctx context.Context, db *sqlstore.DB, stdout io.Writer) error {
+	users := sqlstore.NewUserService(db)
+	ctx = govdata.WithActor(ctx, govdata.SystemActor)
+	n, err := users.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	pw, chosen := os.LookupEnv("GOVDATA_ADMIN_PASSWORD")
+	if !chosen || pw == "" {
+		pw = generatePassword()
+	}
+	_, err = users.CreateUserWithPassword(ctx, govdata.UserInput{
+		Username: "admin", Password: pw, Name: "系统管理员", Roles: []govdata.Role{govdata.RoleSysadmin}}, !chosen)
+	if govdata.ErrorCodeOf(err) == govdata.ECONFLICT {
+		return nil // another instance created it first
+	}
+	if err != nil {
+		return fmt.Errorf("create the admin account: %s", message(err))
+	}
+	if chosen {
+		fmt.Fprintln(stdout, "created sysadmin account \"admin\" with the password from GOVDATA_ADMIN_PASSWORD")
+		return nil
+	}
+	fmt.Fprintf(stdout, "\n  created sysadmin account / 已创建系统管理员账号\n    username / 用户名: admin\n    password / 密码:   %s\n"+
+		"  It is shown only this once and must be changed at first login. / 仅显示一次，首次登录须修改。\n\n", pw)
+	return nil
+}
+
+// generatePassword makes a password of 20 characters with upper and lower
+// case letters, digits and a symbol, which any sane policy accepts.
+func generatePassword() string {
+	t := rand.Text() // 26 characters of A–Z and 2–7
+	return strings.ToLower(t[:9]) + "-" + t[9:19]
+}

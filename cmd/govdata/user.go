@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/sqlstore"
+)
+
+const userUsage = `Usage:
+  govdata user create [flags] --name NAME --roles ROLE[,ROLE] [--department ID] [--password P] USERNAME
+  govdata user reset-password [flags] USERNAME
+  govdata user disable [flags] USERNAME
+
+A password that is generated or given here is issued: the user must change
+it at first login. Roles: sysadmin, secadmin, auditor, reviewer, officer,
+leader, supervisor (sysadmin, secadmin and auditor each stand alone).
+`
+
+func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, userUsage)
+		return exitError(2)
+	}
+	sub, args := args[0], args[1:]
+	c := newConfig("user " + sub)
+	c.fs.SetOutput(stderr)
+	var name, roles, pw string
+	var dept int64
+	if sub == "create" {
+		c.fs.StringVar(&name, "name", "", "the person's name")
+		c.fs.StringVar(&roles, "roles", "", "comma-separated roles")
+		c.fs.Int64Var(&dept, "department", 0, "department ID")
+		c.fs.StringVar(&pw, "password", "", "issued password (generated when empty)")
+	}
+	switch sub {
+	case "create", "reset-password", "disable":
+	default:
+		fmt.Fprintf(stderr, "govdata user: unknown subcommand %q\n\n%s", sub, userUsage)
+		return exitError(2)
+	}
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	if c.fs.NArg() != 1 {
+		fmt.Fprint(stderr, userUsage)
+		return exitError(2)
+	}
+	username := c.fs.Arg(0)
+	db, err := openStore(ctx, c, sqlstore.Hooks{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx = govdata.WithActor(ctx, cliActor())
+	users := sqlstore.NewUserService(db)
+	switch sub {
+	case "create":
+		generated := pw == ""
+		if generated {
+			pw = generatePassword()
+		}
+		var rs []govdata.Role
+		for _, r := range strings.Split(roles, ",") {
+			if r = strings.TrimSpace(r); r != "" {
+				rs = append(rs, govdata.Role(r))
+			}
+		}
+		u, err := users.CreateUser(ctx, govdata.UserInput{Username: username, Password: pw, Name: name, DepartmentID: dept, Roles: rs})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "created user %s (id %d, roles %s)\n", u.Username, u.ID, govdata.JoinRoles(u.Roles))
+		if generated {
+			fmt.Fprintf(stdout, "issued password: %s (to be changed at first login)\n", pw)
+		}
+	case "reset-password":
+		u, err := users.FindUserByUsername(ctx, username)
+		if err != nil {
+			return err
+		}
+		pw := generatePassword()
+		if _, err := users.UpdateUser(ctx, u.ID, govdata.UserPatch{Password: &pw}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "issued password for %s: %s (to be changed at next login; the user's sessions have ended)\n", u.Username, pw)
+	case "disable":
+		u, err := users.FindUserByUsername(ctx, username)
+		if err != nil {
+			return err
+		}
+		yes := true
+		if _, err := users.UpdateUser(ctx, u.ID, govdata.UserPatch{Disabled: &yes}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "disabled %s; its sessions have ended\n", u.Username)
+	}
+	return nil
+}
+

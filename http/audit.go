@@ -1,0 +1,77 @@
+package http
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/govdata/govdata"
+)
+
+// auditView is an audit record as the API shows it, hashes in hex.
+type auditView struct {
+	*govdata.AuditRecord
+	Detail   json.RawMessage `json:"detail,omitempty"`
+	PrevHash string          `json:"prev_hash"`
+	Hash     string          `json:"hash"`
+}
+
+var msgBadTime = govdata.Msg{ZH: "%s 须为 RFC 3339 时间，如 2026-01-02T15:04:05Z", EN: "%s must be an RFC 3339 time such as 2026-01-02T15:04:05Z"}
+
+func queryTime(r *http.Request, name string) (time.Time, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		e := govdata.Errorf(govdata.EINVALID, msgBadTime, name)
+		e.Fields = map[string]govdata.Message{name: {Msg: msgBadTime, Args: []any{name}}}
+		return t, e
+	}
+	return t, nil
+}
+
+func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	since, err := queryTime(r, "since")
+	if err != nil {
+		return err
+	}
+	until, err := queryTime(r, "until")
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	list, err := s.svc.Audit.FindAudit(r.Context(), govdata.AuditFilter{
+		ActorName: q.Get("actor"), Action: q.Get("action"), ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id"),
+		Result: govdata.AuditResult(q.Get("result")), Since: since, Until: until, Page: p})
+	if err != nil {
+		return err
+	}
+	out := govdata.List[auditView]{Items: make([]auditView, len(list.Items)), NextCursor: list.NextCursor}
+	for i, rec := range list.Items {
+		v := auditView{AuditRecord: rec, PrevHash: hexOf(rec.PrevHash), Hash: hexOf(rec.Hash)}
+		if rec.Detail != "" {
+			v.Detail = json.RawMessage(rec.Detail)
+		}
+		out.Items[i] = v
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func hexOf(b []byte) string { return hex.EncodeToString(b) }
+
+func (s *Server) handleAuditVerify(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.svc.Audit.VerifyAudit(r.Context(), nil)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}

@@ -1,0 +1,94 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/govdata/govdata"
+)
+
+func (s *Server) handleCreateCredential(w http.ResponseWriter, r *http.Request) error {
+	in, err := body[govdata.CredentialInput](s, r)
+	if err != nil {
+		return err
+	}
+	c, err := s.svc.Credentials.CreateCredential(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (s *Server) handleCredentials(w http.ResponseWriter, r *http.Request) error {
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	dept, err := queryInt(r, "department_id")
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Credentials.FindCredentials(r.Context(), govdata.CredentialFilter{
+		DepartmentID: dept, IncludeRevoked: r.URL.Query().Get("include_revoked") == "true", Page: p})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
+func (s *Server) handleCredential(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.svc.Credentials.FindCredentialByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) handleRotateCredential(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.svc.Credentials.RotateCredential(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) handleRevokeCredential(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	in, err := body[reasonRequest](s, r)
+	if err != nil {
+		return err
+	}
+	c, err := s.svc.Credentials.RevokeCredential(r.Context(), id, in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+// whoami answers a signed call with the credential that signed it.
+type whoami struct {
+	CredentialID int64  `json:"credential_id"`
+	AppKey       string `json:"app_key"`
+	DepartmentID int64  `json:"department_id"`
+}
+
+func (s *Server) handleWhoami(w http.ResponseWriter, r *http.Request) error {
+	a := govdata.ActorFrom(r.Context())
+	writeJSON(w, http.StatusOK, whoami{CredentialID: a.CredentialID, AppKey: r.Header.Get("X-App-Key"), DepartmentID: a.DepartmentID})
+	return nil
+}

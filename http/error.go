@@ -1,0 +1,116 @@
+package http
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/govdata/govdata"
+)
+
+// statusOf maps an error code to its HTTP status (PRODUCT.md §4).
+var statusOf = map[govdata.ErrorCode]int{
+	govdata.EINVALID:      http.StatusBadRequest,
+	govdata.ENOTFOUND:     http.StatusNotFound,
+	govdata.ECONFLICT:     http.StatusConflict,
+	govdata.EUNAUTHORIZED: http.StatusUnauthorized,
+	govdata.EFORBIDDEN:    http.StatusForbidden,
+	govdata.ETOOMANY:      http.StatusTooManyRequests,
+	govdata.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// errorBody is the error envelope: {"error": {...}}.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code      govdata.ErrorCode `json:"code"`
+	Message   string            `json:"message"`
+	Fields    map[string]string `json:"fields,omitempty"`
+	Details   map[string]any    `json:"details,omitempty"`
+	RequestID string            `json:"request_id,omitempty"`
+}
+
+// statusError is a domain error with a status other than its code's default
+// (413 for an oversized body, 405 for a wrong method).
+type statusError struct {
+	status int
+	err    *govdata.Error
+}
+
+func (e *statusError) Error() string { return e.err.Error() }
+func (e *statusError) Unwrap() error { return e.err }
+
+// writeError writes err as the error envelope in the request's language.
+// Anything but a domain error is internal: logged with the request ID and
+// shown as a generic message, never its text (no SQL, no stack, no secret).
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	lang := language(r)
+	reqID := requestID(r)
+	var e *govdata.Error
+	status := 0
+	var se *statusError
+	if errors.As(err, &se) {
+		status = se.status
+	}
+	if !errors.As(err, &e) || e.Code == govdata.EINTERNAL {
+		s.log.Error("request failed", "request_id", reqID, "method", r.Method, "path", r.URL.Path, "err", err)
+		e = govdata.Errorf(govdata.EINTERNAL, govdata.MsgInternal, reqID)
+	}
+	if status == 0 {
+		status = statusOf[e.Code]
+	}
+	body := errorBody{Error: errorDetail{Code: e.Code, Message: e.Message.Text(lang), Details: e.Details, RequestID: reqID}}
+	if len(e.Fields) > 0 {
+		body.Error.Fields = map[string]string{}
+		for k, m := range e.Fields {
+			body.Error.Fields[k] = m.Text(lang)
+		}
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="govdata"`)
+	}
+	writeJSON(w, status, body)
+}
+
+// writeJSON writes v as JSON with the status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// language picks "en" or "zh" from Accept-Language by quality; Chinese is
+// the default (the UI is Chinese first).
+func language(r *http.Request) string {
+	best, bestQ := "zh", -1.0
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		tag = strings.ToLower(strings.TrimSpace(tag))
+		var lang string
+		switch {
+		case tag == "en" || strings.HasPrefix(tag, "en-"):
+			lang = "en"
+		case tag == "zh" || strings.HasPrefix(tag, "zh-"):
+			lang = "zh"
+		default:
+			continue
+		}
+		if q > bestQ {
+			best, bestQ = lang, q
+		}
+	}
+	return best
+}

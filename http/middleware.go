@@ -1,0 +1,231 @@
+package http
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/signing"
+)
+
+// sessionCookie is the name of the web session cookie (ORG-4).
+const sessionCookie = "govdata_session"
+
+type reqIDKey struct{}
+
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(reqIDKey{}).(string)
+	return id
+}
+
+// withRequestID gives every request an ID (the client's X-Request-ID when
+// sensible), echoed in the response and carried into logs and audit records.
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-ID")
+		if id == "" || len(id) > 64 || strings.ContainsFunc(id, func(c rune) bool { return c < '!' || c > '~' }) {
+			b := make([]byte, 8)
+			rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-ID", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), reqIDKey{}, id)))
+	})
+}
+
+// clientAddr is the peer's IP address.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// statusRecorder remembers the status for metrics and logs.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// serveRoute wraps a route's handler: request ID, body limit, panic
+// recovery, metrics, authentication and authorization, then the handler;
+// errors become the envelope and refusals are audited.
+func (s *Server) serveRoute(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		r = r.WithContext(govdata.WithActor(r.Context(), govdata.Actor{ClientAddr: clientAddr(r), RequestID: requestID(r)}))
+		r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBodyBytes)
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.writeError(rec, r, fmt.Errorf("panic: %v", p))
+			}
+			s.cfg.Metrics.observe(r.Method, rt.pattern(), rec.status, time.Since(start))
+		}()
+		r, err := s.authenticate(rec, r, rt)
+		if err == nil {
+			err = rt.handle(rec, r)
+		}
+		if err != nil {
+			s.refused(r, rt, err)
+			s.writeError(rec, r, err)
+		}
+	})
+}
+
+// refused audits a refused request: every 401 and 403 leaves a record
+// (SJZ-S-22, HLJ-38), except where the service already recorded the attempt.
+func (s *Server) refused(r *http.Request, rt route, err error) {
+	code := govdata.ErrorCodeOf(err)
+	if code != govdata.EUNAUTHORIZED && code != govdata.EFORBIDDEN {
+		return
+	}
+	if rt.selfAudited {
+		return
+	}
+	object := r.PathValue("id")
+	if err := s.svc.Audit.RecordRefusal(r.Context(), rt.action, rt.objectType, object, err); err != nil {
+		s.log.Error("audit refusal", "request_id", requestID(r), "err", err)
+	}
+}
+
+// authenticate establishes the actor of the request as the route requires
+// and checks the route's permission.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, rt route) (*http.Request, error) {
+	switch rt.auth {
+	case authNone:
+		return r, nil
+	case authSigned:
+		return s.authenticateSigned(r)
+	}
+	token, fromCookie := bearerToken(r)
+	if token == "" {
+		return r, govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgUnauthorized)
+	}
+	base := govdata.ActorFrom(r.Context())
+	a, err := s.svc.Auth.Authenticate(r.Context(), token)
+	if err != nil {
+		return r, err
+	}
+	a.ClientAddr, a.RequestID = base.ClientAddr, base.RequestID
+	r = r.WithContext(govdata.WithActor(r.Context(), a))
+	// A cookie is sent by the browser on its own; an unsafe request that
+	// relies on it must prove it comes from our page (ORG-4).
+	if fromCookie && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		want := govdata.CSRFToken(token)
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(want)) != 1 {
+			return r, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgCSRF)
+		}
+	}
+	if a.PasswordChangeRequired && rt.passwordChange {
+		return r, nil
+	}
+	return r, govdata.Authorize(a, rt.perm)
+}
+
+// bearerToken finds the session token: the Authorization header first, then
+// the session cookie.
+func bearerToken(r *http.Request) (token string, fromCookie bool) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+			return strings.TrimSpace(t), false
+		}
+		return "", false
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		return c.Value, true
+	}
+	return "", false
+}
+
+// authenticateSigned verifies a system-credential signature (ORG-5): known,
+// unrevoked key; timestamp within the window; correct signature; unused nonce.
+func (s *Server) authenticateSigned(r *http.Request) (*http.Request, error) {
+	unauthorized := func(m govdata.Msg, args ...any) error { return govdata.Errorf(govdata.EUNAUTHORIZED, m, args...) }
+	h := r.Header
+	for _, name := range []string{signing.HeaderAppKey, signing.HeaderTimestamp, signing.HeaderNonce, signing.HeaderSignature} {
+		if h.Get(name) == "" {
+			return r, unauthorized(govdata.MsgSignatureMissing, name)
+		}
+	}
+	method := h.Get(signing.HeaderMethod)
+	if method == "" {
+		method = signing.MethodSHA256
+	}
+	if method != signing.MethodSHA256 && method != signing.MethodSM3 {
+		return r, unauthorized(govdata.MsgSignatureMethod, method)
+	}
+	base := govdata.ActorFrom(r.Context())
+	base.Username = "app:" + h.Get(signing.HeaderAppKey)
+	if len(base.Username) > 80 {
+		base.Username = base.Username[:80]
+	}
+	r = r.WithContext(govdata.WithActor(r.Context(), base))
+	ts, err := strconv.ParseInt(h.Get(signing.HeaderTimestamp), 10, 64)
+	window := int64(signing.Window / time.Second)
+	if now := s.cfg.Clock.Now().Unix(); err != nil || ts < now-window || ts > now+window {
+		return r, unauthorized(govdata.MsgSignatureTime, window)
+	}
+	nonce := h.Get(signing.HeaderNonce)
+	if len(nonce) > 128 {
+		return r, unauthorized(govdata.MsgSignatureReplay)
+	}
+	cred, secret, err := s.svc.Credentials.CredentialSecret(r.Context(), h.Get(signing.HeaderAppKey))
+	if err != nil {
+		return r, err
+	}
+	base.CredentialID, base.DepartmentID = cred.ID, cred.DepartmentID
+	r = r.WithContext(govdata.WithActor(r.Context(), base))
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return r, s.decodeError(err)
+		}
+		return r, govdata.Errorf(govdata.EINVALID, msgBodyMalformed, 0)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	query, err := signing.CanonicalQuery(r.URL.RawQuery)
+	if err != nil {
+		return r, govdata.Errorf(govdata.EINVALID, msgBadParam, "query")
+	}
+	sts := signing.StringToSign(r.Method, r.URL.EscapedPath(), query, signing.BodyHash(body), h.Get(signing.HeaderTimestamp), nonce)
+	if !signing.Verify(method, secret, sts, h.Get(signing.HeaderSignature)) {
+		return r, unauthorized(govdata.MsgSignatureBad)
+	}
+	if err := s.svc.Credentials.UseNonce(r.Context(), cred.ID, nonce, signing.Window); err != nil {
+		return r, err
+	}
+	return r, nil
+}

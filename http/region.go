@@ -1,0 +1,44 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/govdata/govdata"
+)
+
+func (s *Server) handleCreateRegion(w http.ResponseWriter, r *http.Request) error {
+	in, err := body[govdata.RegionInput](s, r)
+	if err != nil {
+		return err
+	}
+	reg, err := s.svc.Regions.CreateRegion(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, reg)
+	return nil
+}
+
+func (s *Server) handleRegions(w http.ResponseWriter, r *http.Request) error {
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	list, err := s.svc.Regions.FindRegions(r.Context(), govdata.RegionFilter{
+		ParentCode: q.Get("parent_code"), Level: govdata.RegionLevel(q.Get("level")), Query: q.Get("q"), Page: p})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
+func (s *Server) handleRegion(w http.ResponseWriter, r *http.Request) error {
+	reg, err := s.svc.Regions.FindRegionByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, reg)
+	return nil
+}

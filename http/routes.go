@@ -1,0 +1,135 @@
+package http
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/govdata/govdata"
+)
+
+// authKind is how a route authenticates its caller.
+type authKind int
+
+const (
+	authUser   authKind = iota // a session token (bearer or cookie)
+	authNone                   // public
+	authSigned                 // a signed system-credential call (ORG-5)
+)
+
+// route is one endpoint: its method and path, who may call it, how it is
+// documented and how it is handled. The table below is the one place where
+// access to each endpoint is decided (ORG-7) and from which the OpenAPI
+// document is generated.
+type route struct {
+	method, path string
+	auth         authKind
+	perm         govdata.Permission
+	// passwordChange: usable by a session that must change its password first.
+	passwordChange bool
+	// selfAudited: the service records the attempt itself (login).
+	selfAudited bool
+	// action and objectType name the route in audit records of refusals.
+	action, objectType string
+	summary            string
+	query              []string // documented query parameters
+	request, response  any      // sample values for the OpenAPI schemas
+	status             int      // success status (200 when 0)
+	handle             func(w http.ResponseWriter, r *http.Request) error
+}
+
+func (rt route) pattern() string { return rt.method + " " + rt.path }
+
+// routeTable lists every endpoint.
+func (s *Server) routeTable() []route {
+	pageQuery := []string{"limit", "cursor"}
+	return []route{
+		{method: "GET", path: "/healthz", auth: authNone, summary: "Liveness", response: map[string]string{}, handle: s.handleHealthz},
+		{method: "GET", path: "/readyz", auth: authNone, summary: "Readiness: the store answers", response: map[string]string{}, handle: s.handleReadyz},
+		{method: "GET", path: "/metrics", auth: authNone, summary: "Prometheus metrics", handle: s.handleMetrics},
+		{method: "GET", path: "/api/v1/openapi.json", auth: authNone, summary: "This OpenAPI document", handle: s.handleOpenAPI},
+
+		{method: "POST", path: "/api/v1/auth/login", auth: authNone, selfAudited: true, action: "auth.login", objectType: "session",
+			summary: "Sign in; returns a bearer token and sets the session cookie", request: loginRequest{}, response: govdata.Session{}, handle: s.handleLogin},
+		{method: "POST", path: "/api/v1/auth/logout", perm: govdata.PermSignedIn, passwordChange: true, action: "auth.logout", objectType: "session",
+			summary: "End the current session", status: http.StatusNoContent, handle: s.handleLogout},
+		{method: "POST", path: "/api/v1/auth/password", perm: govdata.PermSignedIn, passwordChange: true, action: "auth.password_change", objectType: "user",
+			summary: "Change one's own password", request: passwordRequest{}, status: http.StatusNoContent, handle: s.handlePassword},
+		{method: "GET", path: "/api/v1/auth/me", perm: govdata.PermSignedIn, passwordChange: true, action: "auth.me", objectType: "user",
+			summary: "The signed-in user", response: govdata.User{}, handle: s.handleMe},
+
+		{method: "POST", path: "/api/v1/regions", perm: govdata.PermRegionWrite, action: "region.create", objectType: "region",
+			summary: "Create a region (GB/T 2260 code)", request: govdata.RegionInput{}, response: govdata.Region{}, status: http.StatusCreated, handle: s.handleCreateRegion},
+		{method: "GET", path: "/api/v1/regions", perm: govdata.PermRegionRead, action: "region.list", objectType: "region",
+			summary: "List regions", query: append([]string{"parent_code", "level", "q"}, pageQuery...), response: govdata.List[govdata.Region]{}, handle: s.handleRegions},
+		{method: "GET", path: "/api/v1/regions/{code}", perm: govdata.PermRegionRead, action: "region.read", objectType: "region",
+			summary: "One region", response: govdata.Region{}, handle: s.handleRegion},
+
+		{method: "POST", path: "/api/v1/departments", perm: govdata.PermDepartmentEdit, action: "department.create", objectType: "department",
+			summary: "Create a department", request: govdata.DepartmentInput{}, response: govdata.Department{}, status: http.StatusCreated, handle: s.handleCreateDepartment},
+		{method: "GET", path: "/api/v1/departments", perm: govdata.PermDepartmentRead, action: "department.list", objectType: "department",
+			summary: "List departments", query: append([]string{"region_code", "parent_id", "q"}, pageQuery...), response: govdata.List[govdata.Department]{}, handle: s.handleDepartments},
+		{method: "GET", path: "/api/v1/departments/{id}", perm: govdata.PermDepartmentRead, action: "department.read", objectType: "department",
+			summary: "One department", response: govdata.Department{}, handle: s.handleDepartment},
+		{method: "PATCH", path: "/api/v1/departments/{id}", perm: govdata.PermDepartmentEdit, action: "department.update", objectType: "department",
+			summary: "Change a department", request: govdata.DepartmentPatch{}, response: govdata.Department{}, handle: s.handleUpdateDepartment},
+
+		{method: "POST", path: "/api/v1/users", perm: govdata.PermUserWrite, action: "user.create", objectType: "user",
+			summary: "Create a user; the password is issued and must be changed at first login", request: govdata.UserInput{}, response: govdata.User{}, status: http.StatusCreated, handle: s.handleCreateUser},
+		{method: "GET", path: "/api/v1/users", perm: govdata.PermUserRead, action: "user.list", objectType: "user",
+			summary: "List users", query: append([]string{"department_id", "role", "q"}, pageQuery...), response: govdata.List[govdata.User]{}, handle: s.handleUsers},
+		{method: "GET", path: "/api/v1/users/{id}", perm: govdata.PermSignedIn, action: "user.read", objectType: "user",
+			summary: "One user (administrators, or the user itself)", response: govdata.User{}, handle: s.handleUser},
+		{method: "PATCH", path: "/api/v1/users/{id}", perm: govdata.PermUserWrite, action: "user.update", objectType: "user",
+			summary: "Change a user: name, department, roles, disabled, issue a new password", request: govdata.UserPatch{}, response: govdata.User{}, handle: s.handleUpdateUser},
+		{method: "GET", path: "/api/v1/users/{id}/roles", perm: govdata.PermRoleHistory, action: "user.role_history", objectType: "user",
+			summary: "Every period the user held each role (SJZ-S-7)", response: []govdata.RoleHolding{}, handle: s.handleRoleHistory},
+
+		{method: "POST", path: "/api/v1/credentials", perm: govdata.PermCredentialManage, action: "credential.create", objectType: "credential",
+			summary: "Issue a system credential; the secret is shown once", request: govdata.CredentialInput{}, response: govdata.IssuedCredential{}, status: http.StatusCreated, handle: s.handleCreateCredential},
+		{method: "GET", path: "/api/v1/credentials", perm: govdata.PermCredentialRead, action: "credential.list", objectType: "credential",
+			summary: "List system credentials", query: append([]string{"department_id", "include_revoked"}, pageQuery...), response: govdata.List[govdata.Credential]{}, handle: s.handleCredentials},
+		{method: "GET", path: "/api/v1/credentials/{id}", perm: govdata.PermCredentialRead, action: "credential.read", objectType: "credential",
+			summary: "One system credential", response: govdata.Credential{}, handle: s.handleCredential},
+		{method: "POST", path: "/api/v1/credentials/{id}/rotate", perm: govdata.PermCredentialManage, action: "credential.rotate", objectType: "credential",
+			summary: "Replace the secret; the old one stops working at once", response: govdata.IssuedCredential{}, handle: s.handleRotateCredential},
+		{method: "POST", path: "/api/v1/credentials/{id}/revoke", perm: govdata.PermCredentialRevoke, action: "credential.revoke", objectType: "credential",
+			summary: "Revoke a credential for good", request: reasonRequest{}, response: govdata.Credential{}, handle: s.handleRevokeCredential},
+
+		{method: "GET", path: "/api/v1/audit", perm: govdata.PermAuditRead, action: "audit.list", objectType: "audit",
+			summary: "The audit log, newest first", query: append([]string{"actor", "action", "object_type", "object_id", "result", "since", "until"}, pageQuery...),
+			response: govdata.List[auditView]{}, handle: s.handleAudit},
+		{method: "GET", path: "/api/v1/audit/verify", perm: govdata.PermAuditRead, action: "audit.verify", objectType: "audit",
+			summary: "Verify the whole hash chain", response: govdata.AuditVerification{}, handle: s.handleAuditVerify},
+
+		{method: "GET", path: "/api/v1/services/whoami", auth: authSigned, action: "service.whoami", objectType: "credential",
+			summary: "Check a signed system-credential call: answers the credential and its department", response: whoami{}, handle: s.handleWhoami},
+	}
+}
+
+// buildMux registers the routes, a 405 with the envelope for a known path
+// with another method, and a 404 with the envelope for anything else.
+func (s *Server) buildMux() http.Handler {
+	mux := http.NewServeMux()
+	methods := map[string][]string{}
+	for _, rt := range s.routes {
+		mux.Handle(rt.pattern(), s.serveRoute(rt))
+		methods[rt.path] = append(methods[rt.path], rt.method)
+	}
+	for path, ms := range methods {
+		sort.Strings(ms)
+		allowed := strings.Join(ms, ", ")
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allowed)
+			s.writeError(w, r, &statusError{status: http.StatusMethodNotAllowed, err: govdata.Errorf(govdata.EINVALID, msgMethod, r.Method, allowed)})
+		})
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" && (r.Method == "GET" || r.Method == "HEAD") {
+			s.handleHome(w, r)
+			return
+		}
+		s.writeError(w, r, govdata.Errorf(govdata.ENOTFOUND, msgNotFound, r.URL.Path))
+	})
+	return withRequestID(mux)
+}
