@@ -24,7 +24,9 @@ type Services struct {
 	Credentials govdata.CredentialService
 	Audit       govdata.AuditService
 	// Store answers readiness checks.
-	Store interface{ Ping(ctx context.Context) error }
+	Store interface {
+		Ping(ctx context.Context) error
+	}
 }
 
 // Config holds the server's settings.

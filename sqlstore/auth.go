@@ -26,7 +26,6 @@ func tokenHash(token string) []byte {
 	return h[:]
 }
 
-
 // loginRow is what a login needs of a user.
 type loginRow struct {
 	id, dept    int64

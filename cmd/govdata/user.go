@@ -100,4 +100,3 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	return nil
 }
-
