@@ -71,7 +71,8 @@ var (
 	MsgReasonRequired     = Msg{"请说明原因", "give a reason"}
 	MsgSignatureMissing   = Msg{"缺少签名请求头：%s", "missing signature header: %s"}
 	MsgSignatureBad       = Msg{"签名错误", "the signature does not match"}
-	MsgSignatureTime      = Msg{"请求时间戳超出允许的 %d 秒窗口", "the request timestamp is outside the %d-second window"}
+	MsgSignatureTime      = Msg{"请求时间戳（X-Timestamp，Unix 秒）无效或超出允许的 %d 秒窗口", "the request timestamp (X-Timestamp, Unix seconds) is malformed or outside the %d-second window"}
+	MsgSignatureNonce     = Msg{"X-Nonce 须为 1–%d 个可打印 ASCII 字符", "X-Nonce must be 1–%d printable ASCII characters"}
 	MsgSignatureReplay    = Msg{"重复的请求（nonce 已使用）", "replayed request: the nonce was already used"}
 	MsgSignatureUnknown   = Msg{"未知或已吊销的应用凭证", "unknown or revoked app key"}
 	MsgSignatureMethod    = Msg{"不支持的签名算法：%s（可用 HMAC-SHA256、HMAC-SM3）", "unsupported signing method: %s (use HMAC-SHA256 or HMAC-SM3)"}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/govdata/govdata"
 )
@@ -20,6 +22,8 @@ var (
 	msgBodyTooLarge  = govdata.Msg{ZH: "请求体过大，上限为 %d 字节", EN: "the request body is too large; the limit is %d bytes"}
 	msgBadID         = govdata.Msg{ZH: "编号须为正整数", EN: "the ID must be a positive integer"}
 	msgBadParam      = govdata.Msg{ZH: "参数 %s 无效", EN: "invalid parameter %s"}
+	msgNUL           = govdata.Msg{ZH: "文本中不能含有 NUL（\\u0000）字符", EN: "text must not contain NUL (\\u0000) characters"}
+	msgURLText       = govdata.Msg{ZH: "地址或查询参数须为不含 NUL 的 UTF-8 文本", EN: "the path and query parameters must be UTF-8 text without NUL"}
 	msgNotFound      = govdata.Msg{ZH: "没有这个地址：%s", EN: "no such path: %s"}
 	msgMethod        = govdata.Msg{ZH: "该地址不支持 %s 方法，可用：%s", EN: "%s is not allowed here; allowed: %s"}
 )
@@ -41,7 +45,78 @@ func (s *Server) decode(r *http.Request, v any) error {
 		}
 		return govdata.Errorf(govdata.EINVALID, msgBodyTrailing)
 	}
+	if field, ok := findNUL(reflect.ValueOf(v), ""); ok {
+		e := govdata.Errorf(govdata.EINVALID, msgNUL)
+		e.Fields = map[string]govdata.Message{field: {Msg: msgNUL}}
+		return e
+	}
 	return nil
+}
+
+// findNUL reports the first string inside v that holds a NUL character:
+// no text field has a use for one, and PostgreSQL cannot store it.
+func findNUL(v reflect.Value, path string) (string, bool) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return findNUL(v.Elem(), path)
+		}
+	case reflect.String:
+		if strings.ContainsRune(v.String(), 0) {
+			return path, true
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if f, ok := findNUL(v.Index(i), path); ok {
+				return f, true
+			}
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			if f, ok := findNUL(k, path); ok {
+				return f, true
+			}
+			if f, ok := findNUL(v.MapIndex(k), path); ok {
+				return f, true
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < v.NumField(); i++ {
+			if !t.Field(i).IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			if name == "" {
+				name = t.Field(i).Name
+			}
+			if f, ok := findNUL(v.Field(i), name); ok {
+				return f, true
+			}
+		}
+	}
+	return "", false
+}
+
+// badURLText reports whether the decoded path or a query name or value is
+// not valid UTF-8 or holds a NUL: text that no filter can match and that
+// PostgreSQL refuses to compare.
+func badURLText(r *http.Request) bool {
+	bad := func(s string) bool { return !utf8.ValidString(s) || strings.ContainsRune(s, 0) }
+	if bad(r.URL.Path) {
+		return true
+	}
+	for k, vs := range r.URL.Query() {
+		if bad(k) {
+			return true
+		}
+		for _, v := range vs {
+			if bad(v) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (s *Server) decodeError(err error) error {

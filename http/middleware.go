@@ -11,7 +11,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -93,7 +92,12 @@ func (s *Server) serveRoute(rt route) http.Handler {
 			}
 			s.cfg.Metrics.observe(r.Method, rt.pattern(), rec.status, time.Since(start))
 		}()
-		r, err := s.authenticate(rec, r, rt)
+		var err error
+		if badURLText(r) {
+			err = govdata.Errorf(govdata.EINVALID, msgURLText)
+		} else {
+			r, err = s.authenticate(rec, r, rt)
+		}
 		if err == nil {
 			err = rt.handle(rec, r)
 		}
@@ -192,14 +196,12 @@ func (s *Server) authenticateSigned(r *http.Request) (*http.Request, error) {
 		base.Username = base.Username[:80]
 	}
 	r = r.WithContext(govdata.WithActor(r.Context(), base))
-	ts, err := strconv.ParseInt(h.Get(signing.HeaderTimestamp), 10, 64)
-	window := int64(signing.Window / time.Second)
-	if now := s.cfg.Clock.Now().Unix(); err != nil || ts < now-window || ts > now+window {
-		return r, unauthorized(govdata.MsgSignatureTime, window)
+	if err := signing.CheckTimestamp(h.Get(signing.HeaderTimestamp), s.cfg.Clock.Now()); err != nil {
+		return r, unauthorized(govdata.MsgSignatureTime, int64(signing.Window/time.Second))
 	}
 	nonce := h.Get(signing.HeaderNonce)
-	if len(nonce) > 128 {
-		return r, unauthorized(govdata.MsgSignatureReplay)
+	if !signing.ValidNonce(nonce) {
+		return r, unauthorized(govdata.MsgSignatureNonce, signing.MaxNonceLength)
 	}
 	cred, secret, err := s.svc.Credentials.CredentialSecret(r.Context(), h.Get(signing.HeaderAppKey))
 	if err != nil {

@@ -44,7 +44,11 @@ var dummyHash, _ = password.Fast.Hash("govdata-dummy-password")
 func (s *AuthService) Login(ctx context.Context, username, pw string) (*govdata.Session, error) {
 	username = govdata.NormalizeUsername(username)
 	actor := govdata.ActorFrom(ctx)
+	// The attempted name goes into the audit record; bound what a stranger can write there.
 	actor.Username = username
+	if r := []rune(actor.Username); len(r) > 64 {
+		actor.Username = string(r[:64])
+	}
 	failed := func(reason string, err error) (*govdata.Session, error) {
 		werr := s.db.write(ctx, func(tx *Tx) error {
 			return tx.auditAs(actor, govdata.AuditFailed, "auth.login", "user", username, map[string]string{"reason": reason})

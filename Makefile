@@ -1,0 +1,32 @@
+# The two commands of the README: `make run` and `make test`.
+
+# PostgreSQL for the PostgreSQL half of the suite; tests create and drop
+# their own databases on it.
+GOVDATA_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+export GOVDATA_TEST_POSTGRES
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/govdata/govdata.Version=$(VERSION)
+
+.PHONY: run build test bench vet fmt
+
+# Build and start govdata on its embedded SQLite default in ./data; the first
+# start creates the sysadmin account "admin" and prints its password.
+run: build
+	./bin/govdata serve
+
+build:
+	go build -ldflags "$(LDFLAGS)" -o bin/govdata ./cmd/govdata
+
+# Every test, on SQLite and on PostgreSQL.
+test:
+	go test -count=1 ./...
+
+bench:
+	go test -run '^$$' -bench . -benchtime 2s ./...
+
+vet:
+	go vet ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
