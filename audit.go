@@ -73,6 +73,11 @@ type AuditService interface {
 	VerifyAudit(ctx context.Context, progress func(n int64)) (AuditVerification, error)
 	// RecordRefusal appends a record of refused access (SJZ-S-22, HLJ-38).
 	RecordRefusal(ctx context.Context, action, objectType, objectID string, reason error) error
+	// Checkpoint signs the current head of the chain; the export is audited.
+	Checkpoint(ctx context.Context) (Checkpoint, error)
+	// VerifyCheckpoint checks that c is signed by this platform and that the
+	// chain still holds its record unchanged: EINVALID says what does not hold.
+	VerifyCheckpoint(ctx context.Context, c Checkpoint) error
 }
 
 // Audit hash algorithms (SEC-1). SM3 is the default.
@@ -85,33 +90,46 @@ const (
 // every field but the hashes). Any change to a field, the order or the link
 // to the previous record changes it.
 func ChainHash(h hash.Hash, prev []byte, r *AuditRecord) []byte {
+	var buf [512]byte
+	return chainSum(h, appendChainInput(buf[:0], prev, r), nil)
+}
+
+// chainSum hashes the canonical input in one Write and appends the sum to dst.
+func chainSum(h hash.Hash, input, dst []byte) []byte {
 	h.Reset()
-	var buf [binary.MaxVarintLen64]byte
-	writeBytes := func(b []byte) {
-		n := binary.PutUvarint(buf[:], uint64(len(b)))
-		h.Write(buf[:n])
-		h.Write(b)
-	}
-	writeInt := func(v int64) {
-		n := binary.PutVarint(buf[:], v)
-		h.Write(buf[:n])
-	}
-	writeBytes(prev)
-	writeInt(r.Seq)
-	writeInt(r.Time.UnixMicro())
-	writeInt(r.ActorID)
-	writeBytes([]byte(r.ActorName))
-	writeBytes([]byte(r.ActorRoles))
-	writeInt(r.DepartmentID)
-	writeInt(r.CredentialID)
-	writeBytes([]byte(r.Action))
-	writeBytes([]byte(r.ObjectType))
-	writeBytes([]byte(r.ObjectID))
-	writeBytes([]byte(r.Result))
-	writeBytes([]byte(r.ClientAddr))
-	writeBytes([]byte(r.RequestID))
-	writeBytes([]byte(r.Detail))
-	return h.Sum(nil)
+	h.Write(input)
+	return h.Sum(dst)
+}
+
+// appendChainInput appends what ChainHash hashes: prev, then every field
+// but the hashes, each length-prefixed (strings, bytes) or varint-encoded
+// (integers). Building it in one buffer and hashing it with one Write gives
+// the same sum as writing the pieces one by one, without a copy per field.
+func appendChainInput(buf, prev []byte, r *AuditRecord) []byte {
+	buf = appendChainBytes(buf, prev)
+	buf = binary.AppendVarint(buf, r.Seq)
+	buf = binary.AppendVarint(buf, r.Time.UnixMicro())
+	buf = binary.AppendVarint(buf, r.ActorID)
+	buf = appendChainString(buf, r.ActorName)
+	buf = appendChainString(buf, r.ActorRoles)
+	buf = binary.AppendVarint(buf, r.DepartmentID)
+	buf = binary.AppendVarint(buf, r.CredentialID)
+	buf = appendChainString(buf, r.Action)
+	buf = appendChainString(buf, r.ObjectType)
+	buf = appendChainString(buf, r.ObjectID)
+	buf = appendChainString(buf, string(r.Result))
+	buf = appendChainString(buf, r.ClientAddr)
+	buf = appendChainString(buf, r.RequestID)
+	buf = appendChainString(buf, r.Detail)
+	return buf
+}
+
+func appendChainBytes(buf, b []byte) []byte {
+	return append(binary.AppendUvarint(buf, uint64(len(b))), b...)
+}
+
+func appendChainString(buf []byte, s string) []byte {
+	return append(binary.AppendUvarint(buf, uint64(len(s))), s...)
 }
 
 // ChainBreak names the first record where the chain does not hold.
@@ -127,9 +145,11 @@ func (b *ChainBreak) Error() string {
 // ChainVerifier checks records one after another, in sequence order. The
 // first record is seq 1 with an empty previous hash.
 type ChainVerifier struct {
-	h    hash.Hash
-	prev []byte
-	next int64
+	h     hash.Hash
+	prev  []byte // the previous record's hash (a copy: callers may reuse theirs)
+	next  int64
+	input []byte // reused for each record's canonical encoding
+	sum   []byte // reused for each record's computed hash
 }
 
 // NewChainVerifier starts a verification with a fresh hash of the chain's algorithm.
@@ -137,7 +157,8 @@ func NewChainVerifier(h hash.Hash) *ChainVerifier { return &ChainVerifier{h: h, 
 
 // Check verifies the next record; it returns the first break found. A
 // missing record shows as a gap in seq, an inserted or reordered one as a
-// wrong link, an altered one as a wrong hash.
+// wrong link, an altered one as a wrong hash. Check keeps nothing of r, so
+// the caller may reuse r and its slices for the next record.
 func (v *ChainVerifier) Check(r *AuditRecord) *ChainBreak {
 	switch {
 	case r.Seq != v.next:
@@ -145,19 +166,28 @@ func (v *ChainVerifier) Check(r *AuditRecord) *ChainBreak {
 	case !bytes.Equal(r.PrevHash, v.prev):
 		return &ChainBreak{Seq: r.Seq, Reason: "link to the previous record does not match"}
 	}
-	if sum := ChainHash(v.h, v.prev, r); !bytes.Equal(sum, r.Hash) {
+	v.input = appendChainInput(v.input[:0], v.prev, r)
+	v.sum = chainSum(v.h, v.input, v.sum[:0])
+	if !bytes.Equal(v.sum, r.Hash) {
 		return &ChainBreak{Seq: r.Seq, Reason: "record content does not match its hash"}
 	}
-	v.prev = r.Hash
+	v.prev = append(v.prev[:0], r.Hash...)
 	v.next++
 	return nil
 }
 
 // CheckEnd verifies, after the last record, that the chain reaches the head
-// the store recorded separately (a truncated tail shows here).
+// the store recorded separately (a truncated tail shows here). The break
+// names the first record that is missing, extra, or not the head.
 func (v *ChainVerifier) CheckEnd(headSeq int64, headHash []byte) *ChainBreak {
-	if v.next-1 != headSeq || !bytes.Equal(v.prev, headHash) {
-		return &ChainBreak{Seq: v.next, Reason: "chain ends at record " + strconv.FormatInt(v.next-1, 10) + " but the head says " + strconv.FormatInt(headSeq, 10)}
+	last, head := strconv.FormatInt(v.next-1, 10), strconv.FormatInt(headSeq, 10)
+	switch {
+	case v.next-1 < headSeq:
+		return &ChainBreak{Seq: v.next, Reason: "chain ends at record " + last + " but the head says " + head}
+	case v.next-1 > headSeq:
+		return &ChainBreak{Seq: headSeq + 1, Reason: "chain goes on to record " + last + " beyond the head at " + head}
+	case !bytes.Equal(v.prev, headHash):
+		return &ChainBreak{Seq: headSeq, Reason: "record " + head + " does not match the head's hash"}
 	}
 	return nil
 }

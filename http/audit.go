@@ -75,3 +75,12 @@ func (s *Server) handleAuditVerify(w http.ResponseWriter, r *http.Request) error
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
+
+func (s *Server) handleAuditCheckpoint(w http.ResponseWriter, r *http.Request) error {
+	cp, err := s.svc.Audit.Checkpoint(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, cp)
+	return nil
+}

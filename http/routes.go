@@ -102,6 +102,9 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/audit/verify", perm: govdata.PermAuditRead, action: "audit.verify", objectType: "audit",
 			summary: "Verify the whole hash chain", response: govdata.AuditVerification{}, handle: s.handleAuditVerify},
 
+		{method: "POST", path: "/api/v1/audit/checkpoint", perm: govdata.PermAuditRead, action: "audit.checkpoint", objectType: "audit",
+			summary: "Sign the chain's current head; keep it away from the platform (govdata audit verify --checkpoint)", response: govdata.Checkpoint{}, handle: s.handleAuditCheckpoint},
+
 		{method: "GET", path: "/api/v1/services/whoami", auth: authSigned, action: "service.whoami", objectType: "credential",
 			summary: "Check a signed system-credential call: answers the credential and its department", response: whoami{}, handle: s.handleWhoami},
 	}

@@ -2,6 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -152,6 +157,76 @@ func (s *AuditService) RecordRefusal(ctx context.Context, action, objectType, ob
 	})
 	if err != nil {
 		return fmt.Errorf("sqlstore: record refusal: %w", err)
+	}
+	return nil
+}
+
+// checkpointKey derives the Ed25519 key that signs checkpoints from the
+// master key, so it lives outside the database like the master key itself.
+func (db *DB) checkpointKey() (ed25519.PrivateKey, error) {
+	if len(db.opts.MasterKey) < 32 {
+		return nil, fmt.Errorf("sqlstore: no master key configured")
+	}
+	m := hmac.New(sha256.New, db.opts.MasterKey)
+	m.Write([]byte("govdata/audit-checkpoint/v1"))
+	return ed25519.NewKeyFromSeed(m.Sum(nil)), nil
+}
+
+// Checkpoint implements govdata.AuditService.
+func (s *AuditService) Checkpoint(ctx context.Context) (govdata.Checkpoint, error) {
+	var cp govdata.Checkpoint
+	a := govdata.ActorFrom(ctx)
+	if !a.IsSystem() {
+		if err := govdata.Authorize(a, govdata.PermAuditRead); err != nil {
+			return cp, err
+		}
+	}
+	key, err := s.db.checkpointKey()
+	if err != nil {
+		return cp, err
+	}
+	// The export itself is recorded; the checkpoint names the head after that record.
+	err = s.db.write(ctx, func(tx *Tx) error {
+		if err := tx.audit("audit.checkpoint", "audit", "", nil); err != nil {
+			return err
+		}
+		cp = govdata.Checkpoint{Algorithm: s.db.opts.AuditHash, Seq: tx.head.seq, Hash: hex.EncodeToString(tx.head.hash), Time: tx.Now()}
+		return nil
+	})
+	if err != nil {
+		return govdata.Checkpoint{}, err
+	}
+	return govdata.SignCheckpoint(cp, key), nil
+}
+
+// VerifyCheckpoint implements govdata.AuditService.
+func (s *AuditService) VerifyCheckpoint(ctx context.Context, cp govdata.Checkpoint) error {
+	a := govdata.ActorFrom(ctx)
+	if !a.IsSystem() {
+		if err := govdata.Authorize(a, govdata.PermAuditRead); err != nil {
+			return err
+		}
+	}
+	key, err := s.db.checkpointKey()
+	if err != nil {
+		return err
+	}
+	if !govdata.VerifyCheckpointSignature(cp, hex.EncodeToString(key.Public().(ed25519.PublicKey))) {
+		return govdata.Errorf(govdata.EINVALID, govdata.MsgCheckpointSignature)
+	}
+	if cp.Algorithm != s.db.opts.AuditHash {
+		return govdata.Errorf(govdata.EINVALID, govdata.MsgCheckpointAlgorithm, cp.Algorithm, s.db.opts.AuditHash)
+	}
+	var h []byte
+	err = s.db.queryRow(ctx, "SELECT hash FROM audit_log WHERE seq = ?", cp.Seq).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return govdata.Errorf(govdata.EINVALID, govdata.MsgCheckpointMissing, cp.Seq)
+	}
+	if err != nil {
+		return s.db.internal("verify checkpoint", err)
+	}
+	if hex.EncodeToString(h) != cp.Hash {
+		return govdata.Errorf(govdata.EINVALID, govdata.MsgCheckpointMismatch, cp.Seq)
 	}
 	return nil
 }

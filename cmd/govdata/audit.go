@@ -2,23 +2,42 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/sqlstore"
 )
 
-// cmdAudit runs "govdata audit verify": exit 0 when the chain is intact,
-// 1 naming the first bad record otherwise (SEC-1).
+const auditUsage = `Usage:
+  govdata audit verify [--checkpoint FILE]… [flags]
+      verify the whole hash chain, and that it still holds each signed checkpoint;
+      exit 0 when intact, 1 naming the first bad record
+  govdata audit checkpoint [--out FILE] [flags]
+      sign the chain's current head; keep the file away from the platform
+`
+
+// cmdAudit runs the audit commands (SEC-1).
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprint(stderr, "Usage: govdata audit verify [flags]\n")
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "checkpoint") {
+		fmt.Fprint(stderr, auditUsage)
 		return exitError(2)
 	}
-	c := newConfig("audit verify")
+	sub := args[0]
+	c := newConfig("audit " + sub)
 	c.fs.SetOutput(stderr)
+	var checkpoints fileList
+	var out string
+	if sub == "verify" {
+		c.fs.Var(&checkpoints, "checkpoint", "a checkpoint file the chain must still hold (repeatable)")
+	} else {
+		c.fs.StringVar(&out, "out", "", "write the checkpoint to this file instead of standard output")
+	}
 	if err := c.parse(args[1:]); err != nil {
 		return err
 	}
@@ -27,8 +46,26 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
+	ctx = govdata.WithActor(ctx, cliActor())
+	audit := sqlstore.NewAuditService(db)
+	if sub == "checkpoint" {
+		cp, err := audit.Checkpoint(ctx)
+		if err != nil {
+			return err
+		}
+		b, _ := json.MarshalIndent(cp, "", "  ")
+		if out == "" {
+			fmt.Fprintln(stdout, string(b))
+			return nil
+		}
+		if err := os.WriteFile(out, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "checkpoint of record %d written to %s\n", cp.Seq, out)
+		return nil
+	}
 	start := time.Now()
-	res, err := sqlstore.NewAuditService(db).VerifyAudit(govdata.WithActor(ctx, cliActor()), func(n int64) {
+	res, err := audit.VerifyAudit(ctx, func(n int64) {
 		fmt.Fprintf(stderr, "\r%d records checked", n)
 	})
 	if err != nil {
@@ -43,8 +80,34 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			res.Break.Seq, res.Break.Reason, res.Records, res.Algorithm)
 		return exitError(1)
 	}
+	for _, file := range checkpoints {
+		var cp govdata.Checkpoint
+		b, err := os.ReadFile(file)
+		if err == nil {
+			err = json.Unmarshal(b, &cp)
+		}
+		if err != nil {
+			return fmt.Errorf("checkpoint %s: %w", file, err)
+		}
+		if err := audit.VerifyCheckpoint(ctx, cp); err != nil {
+			fmt.Fprintf(stdout, "audit chain BROKEN: checkpoint %s: %s\n", file, message(err))
+			return exitError(1)
+		}
+	}
 	rate := float64(res.Records) / elapsed.Seconds()
-	fmt.Fprintf(stdout, "audit chain intact: %d records, %s, verified in %s (%.0f records/s)\n",
+	fmt.Fprintf(stdout, "audit chain intact: %d records, %s, verified in %s (%.0f records/s)",
 		res.Records, res.Algorithm, elapsed.Round(time.Millisecond), rate)
+	if len(checkpoints) > 0 {
+		fmt.Fprintf(stdout, "; %d checkpoint(s) held", len(checkpoints))
+	}
+	fmt.Fprintln(stdout)
 	return nil
 }
+
+// fileList is a repeatable flag.
+type fileList []string
+
+func (f *fileList) String() string     { return strings.Join(*f, ",") }
+func (f *fileList) Set(v string) error { *f = append(*f, v); return nil }
+
+var _ flag.Value = (*fileList)(nil)

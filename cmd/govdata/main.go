@@ -25,6 +25,7 @@ Usage:
   govdata user reset-password USERNAME  issue a new password, to be changed at next login
   govdata user disable USERNAME         disable a user and end its sessions
   govdata audit verify [flags]          verify the audit hash chain (exit 1 when broken)
+  govdata audit checkpoint [flags]      sign the chain's head for safekeeping
   govdata regions import [flags] FILE   load a GB/T 2260 region list (CSV or JSON)
   govdata version                       print the version
 
@@ -94,13 +95,17 @@ func message(err error) string {
 }
 
 // cliActor is the operator running a command on the server: the platform
-// itself, recorded in the audit log as cli:<OS user>.
+// itself, recorded in the audit log as the actor "system" from the client
+// address cli:<OS user>. (The domain recognises the platform by
+// govdata.SystemActor's name, so the actor must keep that name to pass the
+// permission checks.)
 func cliActor() govdata.Actor {
-	name := "cli"
+	a := govdata.SystemActor
+	a.ClientAddr = "cli"
 	if u, err := user.Current(); err == nil {
-		name = "cli:" + u.Username
+		a.ClientAddr = "cli:" + u.Username
 	}
-	return govdata.Actor{Username: name, System: true, ClientAddr: "local"}
+	return a
 }
 
 // openStore opens and migrates the store of a configuration.

@@ -62,6 +62,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if c.tlsCert != "" || c.tlsKey != "" {
 		scheme = "https"
 	}
+	// Catch the signals before announcing the address: a supervisor may
+	// send SIGTERM as soon as it sees the server up, and that must stop it
+	// gracefully rather than kill it.
+	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	fmt.Fprintf(stdout, "govdata %s listening on %s://%s (%s)\n", govdata.Version, scheme, ln.Addr(), db.Engine())
 	errc := make(chan error, 1)
 	go func() {
@@ -71,8 +76,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			errc <- hs.Serve(ln)
 		}
 	}()
-	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -107,6 +110,9 @@ func ensureAdmin(ctx context.Context, db *sqlstore.DB, stdout io.Writer) error {
 		Username: "admin", Password: pw, Name: "系统管理员", Roles: []govdata.Role{govdata.RoleSysadmin}}, !chosen)
 	if govdata.ErrorCodeOf(err) == govdata.ECONFLICT {
 		return nil // another instance created it first
+	}
+	if err != nil && chosen {
+		return fmt.Errorf("GOVDATA_ADMIN_PASSWORD does not meet the password policy (see --password-min-length, --password-min-classes): %s", message(err))
 	}
 	if err != nil {
 		return fmt.Errorf("create the admin account: %s", message(err))

@@ -1,0 +1,27 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+)
+
+// The helpers of this file exist for tests only (the conformance suite in
+// storetest tampers with the audit log behind the store's back to prove that
+// verification notices). No govdata code path may call them.
+
+// ExecForTest runs one statement on the writer connection, with ?
+// placeholders rewritten for the engine. Test-only.
+func (db *DB) ExecForTest(ctx context.Context, query string, args ...any) error {
+	_, err := db.writer.ExecContext(ctx, db.dialect.q(query), args...)
+	return err
+}
+
+// QueryForTest runs one query on the writer connection, so that it sees
+// every committed write, with ? placeholders rewritten for the engine. Test-only.
+func (db *DB) QueryForTest(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return db.writer.QueryContext(ctx, db.dialect.q(query), args...)
+}
+
+// QueuedWritesForTest reports how many writes wait for the committer, so
+// that a test can gather a known set of writes into one batch. Test-only.
+func (db *DB) QueuedWritesForTest() int { return len(db.commit.jobs) }
