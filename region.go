@@ -112,12 +112,15 @@ func RegionLevelOf(code string) (RegionLevel, *Error) {
 	}
 	switch {
 	case len(code) == 12:
-		if code[9:] == "000" {
+		// A village extends a valid township code.
+		if _, err := RegionLevelOf(code[:9]); err != nil || code[9:] == "000" {
 			return "", Errorf(EINVALID, MsgRegionCode)
 		}
 		return RegionVillage, nil
 	case len(code) == 9:
-		if code[6:] == "000" || code[4:6] == "00" {
+		// A township sits under a county, or directly under a city that has
+		// no counties (东莞 441900, 中山 442000, 儋州 460400); never under a province.
+		if code[6:] == "000" || code[2:6] == "0000" {
 			return "", Errorf(EINVALID, MsgRegionCode)
 		}
 		return RegionTownship, nil

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -261,6 +262,9 @@ type resp struct {
 }
 
 func (r *resp) String() string {
+	if r == nil {
+		return "the requests"
+	}
 	return fmt.Sprintf("%s %s → %d %s", r.method, r.path, r.status, bytes.TrimSpace(r.body))
 }
 
@@ -347,6 +351,8 @@ func (e *env) do(t testing.TB, r req) *resp {
 	}
 	return out
 }
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 
 // mustStatus fails unless the answer has the status.
 func mustStatus(t testing.TB, r *resp, want int) {
