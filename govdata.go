@@ -59,9 +59,7 @@ func (a Actor) Has(r Role) bool {
 }
 
 // IsSystem reports whether the actor is the platform itself.
-func (a Actor) IsSystem() bool {
-	return a.UserID == 0 && a.CredentialID == 0 && a.Username == SystemActor.Username
-}
+func (a Actor) IsSystem() bool { return a.System }
 
 type actorKey struct{}
 

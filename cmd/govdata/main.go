@@ -101,9 +101,9 @@ func message(err error) string {
 // permission checks.)
 func cliActor() govdata.Actor {
 	a := govdata.SystemActor
-	a.ClientAddr = "cli"
+	a.Username, a.ClientAddr = "cli", "local"
 	if u, err := user.Current(); err == nil {
-		a.ClientAddr = "cli:" + u.Username
+		a.Username = "cli:" + u.Username
 	}
 	return a
 }

@@ -33,7 +33,7 @@ func cmdRegions(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	rows, err := parseRegions(raw)
+	rows, lines, err := parseRegions(raw)
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.fs.Arg(0), err)
 	}
@@ -44,41 +44,63 @@ func cmdRegions(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer db.Close()
 	res, err := sqlstore.NewRegionService(db).ImportRegions(govdata.WithActor(ctx, cliActor()), rows)
 	if err != nil {
-		return err
+		return fileRow(err, lines)
 	}
 	fmt.Fprintf(stdout, "regions imported: %d created, %d renamed, %d unchanged\n", res.Created, res.Renamed, res.Unchanged)
 	return nil
 }
 
-// parseRegions reads a JSON array or CSV rows of code, name[, parent_code].
-func parseRegions(raw []byte) ([]govdata.RegionInput, error) {
+// fileRow renumbers the row an import error names (the n-th region) to the
+// line of the CSV file it came from, which is what the operator sees: a
+// header line shifts them apart. lines is nil for JSON, whose n-th element
+// is the n-th region.
+func fileRow(err error, lines []int) error {
+	var e *govdata.Error
+	if lines == nil || !errors.As(err, &e) || e.Message.Msg != govdata.MsgRegionImportRow || len(e.Message.Args) != 2 {
+		return err
+	}
+	row, ok := e.Details["row"].(int)
+	if !ok || row < 1 || row > len(lines) {
+		return err
+	}
+	renumbered := *e
+	renumbered.Message.Args = []any{lines[row-1], e.Message.Args[1]}
+	renumbered.Details = map[string]any{"row": lines[row-1]}
+	return &renumbered
+}
+
+// parseRegions reads a JSON array or CSV rows of code, name[, parent_code];
+// for CSV it also returns the file line of each region.
+func parseRegions(raw []byte) ([]govdata.RegionInput, []int, error) {
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")) // a UTF-8 BOM from Excel
 	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '[' {
 		var rows []govdata.RegionInput
 		dec := json.NewDecoder(bytes.NewReader(t))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&rows); err != nil {
-			return nil, fmt.Errorf("JSON: %w", err)
+			return nil, nil, fmt.Errorf("JSON: %w", err)
 		}
-		return rows, nil
+		return rows, nil, nil
 	}
 	r := csv.NewReader(bytes.NewReader(raw))
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true
 	var rows []govdata.RegionInput
-	for line := 1; ; line++ {
+	var lines []int
+	for first := true; ; first = false {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("CSV: %w", err)
+			return nil, nil, fmt.Errorf("CSV: %w", err)
 		}
+		line, _ := r.FieldPos(0)
 		if len(rec) < 2 {
-			return nil, fmt.Errorf("CSV line %d: want code,name[,parent_code]", line)
+			return nil, nil, fmt.Errorf("CSV line %d: want code,name[,parent_code]", line)
 		}
 		code := strings.TrimSpace(rec[0])
-		if line == 1 && (strings.EqualFold(code, "code") || strings.Contains(code, "代码")) {
+		if first && (strings.EqualFold(code, "code") || strings.Contains(code, "代码")) {
 			continue // header
 		}
 		in := govdata.RegionInput{Code: code, Name: strings.TrimSpace(rec[1])}
@@ -86,6 +108,7 @@ func parseRegions(raw []byte) ([]govdata.RegionInput, error) {
 			in.ParentCode = strings.TrimSpace(rec[2])
 		}
 		rows = append(rows, in)
+		lines = append(lines, line)
 	}
-	return rows, nil
+	return rows, lines, nil
 }

@@ -102,8 +102,11 @@ func ensureAdmin(ctx context.Context, db *sqlstore.DB, stdout io.Writer) error {
 	if err != nil || n > 0 {
 		return err
 	}
-	pw, chosen := os.LookupEnv("GOVDATA_ADMIN_PASSWORD")
-	if !chosen || pw == "" {
+	// An empty variable chooses nothing: the password is then generated
+	// and shown, or nobody would know it.
+	pw := os.Getenv("GOVDATA_ADMIN_PASSWORD")
+	chosen := pw != ""
+	if !chosen {
 		pw = generatePassword()
 	}
 	_, err = users.CreateUserWithPassword(ctx, govdata.UserInput{
