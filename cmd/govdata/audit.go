@@ -30,7 +30,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	sub := args[0]
 	c := newConfig("audit " + sub)
-	c.fs.SetOutput(stderr)
+	c.setOutput(stderr)
 	var checkpoints fileList
 	var out string
 	if sub == "verify" {

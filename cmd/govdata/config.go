@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -24,6 +25,11 @@ import (
 // --config (keys are the flag names), then from the default.
 type config struct {
 	fs *flag.FlagSet
+	// settings are the shared settings; a command's own flags (user create
+	// --password, say) come from its command line only, never from the
+	// environment or the file.
+	settings map[string]bool
+	stderr   io.Writer
 
 	configFile     string
 	data           string
@@ -69,7 +75,16 @@ func newConfig(command string) *config {
 	f.StringVar(&c.tlsCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key, serve HTTPS")
 	f.StringVar(&c.tlsKey, "tls-key", "", "TLS private key file (PEM)")
 	f.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	c.settings = map[string]bool{}
+	f.VisitAll(func(fl *flag.Flag) { c.settings[fl.Name] = true })
+	c.stderr = os.Stderr
 	return c
+}
+
+// setOutput sends usage, errors and logs to w.
+func (c *config) setOutput(w io.Writer) {
+	c.fs.SetOutput(w)
+	c.stderr = w
 }
 
 // envName is the environment variable of a flag.
@@ -83,6 +98,10 @@ func (c *config) parse(args []string) error {
 	c.fs.Usage = func() {
 		fmt.Fprintf(c.fs.Output(), "Usage: %s [flags]\n\nEvery flag may also be set as an environment variable (GOVDATA_ and the name in\nupper case, - as _), or as a key of the --config TOML file. Precedence: flag,\nenvironment, file, default.\n\nFlags:\n", c.fs.Name())
 		c.fs.VisitAll(func(f *flag.Flag) {
+			if !c.settings[f.Name] {
+				fmt.Fprintf(c.fs.Output(), "  --%s (command line only, default %q)\n    \t%s\n", f.Name, f.DefValue, f.Usage)
+				return
+			}
 			fmt.Fprintf(c.fs.Output(), "  --%s (env %s, default %q)\n    \t%s\n", f.Name, envName(f.Name), f.DefValue, f.Usage)
 		})
 	}
@@ -104,14 +123,14 @@ func (c *config) parse(args []string) error {
 		}
 		_ = md
 		for key := range file {
-			if c.fs.Lookup(key) == nil || key == "config" {
+			if !c.settings[key] || key == "config" {
 				return fmt.Errorf("config file %s: unknown setting %q", c.configFile, key)
 			}
 		}
 	}
 	var errs []error
 	c.fs.VisitAll(func(f *flag.Flag) {
-		if set[f.Name] || f.Name == "config" {
+		if set[f.Name] || f.Name == "config" || !c.settings[f.Name] {
 			return
 		}
 		if v, ok := os.LookupEnv(envName(f.Name)); ok {
@@ -134,7 +153,7 @@ func (c *config) logger() *slog.Logger {
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
 		level = slog.LevelInfo
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	return slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: level}))
 }
 
 // masterKey reads the master key: GOVDATA_MASTER_KEY, else the key file,

@@ -128,7 +128,7 @@ func openStore(ctx context.Context, c *config, hooks sqlstore.Hooks) (*sqlstore.
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c := newConfig("migrate")
-	c.fs.SetOutput(stderr)
+	c.setOutput(stderr)
 	if err := c.parse(args); err != nil {
 		return err
 	}

@@ -457,3 +457,22 @@ func TestServeHelp(t *testing.T) {
 		t.Errorf("serve has %d flags, want at least 19", n)
 	}
 }
+
+// A command's own flags come from its command line only: a stray
+// GOVDATA_PASSWORD in the operator's shell must not become an issued password.
+func TestCommandFlagsIgnoreEnvironment(t *testing.T) {
+	c := newCLI(t, storetest.SQLite)
+	t.Setenv("GOVDATA_PASSWORD", "Stray-env-pass-123")
+	t.Setenv("GOVDATA_ROLES", "sysadmin")
+	stdout := c.mustRun("user create", "--name", "赵六", "--roles", "auditor", "zhaoliu")
+	if !strings.Contains(stdout, "issued password: ") || strings.Contains(stdout, "Stray-env-pass-123") {
+		t.Fatalf("stdout %q: want a generated password, not the environment's", stdout)
+	}
+	if !strings.Contains(stdout, "roles auditor") {
+		t.Fatalf("stdout %q: want the command line's roles", stdout)
+	}
+	auth := sqlstore.NewAuthService(c.open())
+	if _, err := auth.Login(client, "zhaoliu", "Stray-env-pass-123"); govdata.ErrorCodeOf(err) != govdata.EUNAUTHORIZED {
+		t.Fatalf("login with the environment's password: %v, want unauthorized", err)
+	}
+}

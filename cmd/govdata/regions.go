@@ -22,7 +22,7 @@ func cmdRegions(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return exitError(2)
 	}
 	c := newConfig("regions import")
-	c.fs.SetOutput(stderr)
+	c.setOutput(stderr)
 	if err := c.parse(args[1:]); err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ import (
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c := newConfig("serve")
-	c.fs.SetOutput(stderr)
+	c.setOutput(stderr)
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -85,7 +85,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	shutCtx, cancel := context.WithTimeout(context.Background(), c.shutdown)
 	defer cancel()
 	if err := hs.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Error("shutdown", "err", err)
+		// Requests still running were cut off; what they committed stays committed.
+		return fmt.Errorf("shutdown: requests still running after %s: %w", c.shutdown, err)
 	}
 	log.Info("stopped")
 	return nil

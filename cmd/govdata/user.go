@@ -27,7 +27,7 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	sub, args := args[0], args[1:]
 	c := newConfig("user " + sub)
-	c.fs.SetOutput(stderr)
+	c.setOutput(stderr)
 	var name, roles, pw string
 	var dept int64
 	if sub == "create" {
