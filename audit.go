@@ -155,6 +155,16 @@ type ChainVerifier struct {
 // NewChainVerifier starts a verification with a fresh hash of the chain's algorithm.
 func NewChainVerifier(h hash.Hash) *ChainVerifier { return &ChainVerifier{h: h, next: 1} }
 
+// ResumeChainVerifier starts a verification in the middle of the chain: the
+// next record to check is seq next, and the record before it has hash prev.
+// A long chain can so be checked in parts at once: each part is checked
+// from its own first record, and the parts are joined in order by checking
+// that first record with the verifier of everything before it (see
+// sqlstore's VerifyAudit). The result is the same as one walk from seq 1.
+func ResumeChainVerifier(h hash.Hash, next int64, prev []byte) *ChainVerifier {
+	return &ChainVerifier{h: h, next: next, prev: bytes.Clone(prev)}
+}
+
 // Check verifies the next record; it returns the first break found. A
 // missing record shows as a gap in seq, an inserted or reordered one as a
 // wrong link, an altered one as a wrong hash. Check keeps nothing of r, so

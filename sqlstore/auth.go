@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/govdata/govdata"
@@ -17,7 +18,10 @@ import (
 type AuthService struct{ db *DB }
 
 // NewAuthService returns the auth service of db.
-func NewAuthService(db *DB) *AuthService { return &AuthService{db: db} }
+func NewAuthService(db *DB) *AuthService {
+	dummyHash(db.opts.Password) // made now, not in the first unknown user's login
+	return &AuthService{db: db}
+}
 
 var _ govdata.AuthService = (*AuthService)(nil)
 
@@ -37,8 +41,20 @@ type loginRow struct {
 	lockedUntil sql.NullInt64
 }
 
-// dummyHash keeps the time of a login for an unknown user like that of a known one.
-var dummyHash, _ = password.Fast.Hash("govdata-dummy-password")
+// dummyHashes keep the time of a login for an unknown user like that of a
+// known one: a hash at the store's own argon2id cost, made once per cost
+// (password.Params → PHC string), so that timing does not tell which
+// usernames exist.
+var dummyHashes sync.Map
+
+func dummyHash(p password.Params) string {
+	if h, ok := dummyHashes.Load(p); ok {
+		return h.(string)
+	}
+	h, _ := p.Hash("govdata-dummy-password")
+	dummyHashes.Store(p, h)
+	return h
+}
 
 // Login implements govdata.AuthService.
 func (s *AuthService) Login(ctx context.Context, username, pw string) (*govdata.Session, error) {
@@ -63,7 +79,7 @@ func (s *AuthService) Login(ctx context.Context, username, pw string) (*govdata.
 		disabled_at, failed_logins, locked_until FROM users WHERE username = ?`, username).
 		Scan(&r.id, &dept, &r.hash, &r.mustChange, &r.changed, &disabledAt, &r.failed, &r.lockedUntil)
 	if errors.Is(err, sql.ErrNoRows) {
-		password.Verify(dummyHash, pw)
+		password.Verify(dummyHash(s.db.opts.Password), pw)
 		return failed("unknown user", wrong)
 	}
 	if err != nil {

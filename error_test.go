@@ -1,0 +1,117 @@
+package govdata_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/govdata/govdata"
+)
+
+func TestMsgText(t *testing.T) {
+	inner := govdata.Message{Msg: govdata.MsgRegionNotFound, Args: []any{"350100"}}
+	tests := []struct {
+		name string
+		msg  govdata.Msg
+		lang string
+		args []any
+		want string
+	}{
+		{"zh", govdata.MsgRequired, "zh", nil, "必填"},
+		{"en", govdata.MsgRequired, "en", nil, "required"},
+		{"other languages fall back to Chinese", govdata.MsgRequired, "fr", nil, "必填"},
+		{"no language", govdata.MsgRequired, "", nil, "必填"},
+		{"zh argument", govdata.MsgTooLong, "zh", []any{100}, "不能超过 100 个字符"},
+		{"en argument", govdata.MsgTooLong, "en", []any{100}, "must be at most 100 characters"},
+		{"two arguments", govdata.MsgRegionParentBad, "en", []any{"360000", "350102"}, "parent 360000 does not fit code 350102"},
+		{"no arguments keeps verbs verbatim", govdata.Msg{"100% 完成", "100% done"}, "en", nil, "100% done"},
+		{"nested zh", govdata.MsgRegionImportRow, "zh", []any{3, inner}, "第 3 行：行政区划不存在：350100"},
+		{"nested en", govdata.MsgRegionImportRow, "en", []any{3, inner}, "row 3: region not found: 350100"},
+		{"nested twice", govdata.MsgRegionImportRow, "en",
+			[]any{1, govdata.Message{Msg: govdata.MsgRegionImportRow, Args: []any{2, inner}}}, "row 1: row 2: region not found: 350100"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.msg.Text(tt.lang, tt.args...); got != tt.want {
+				t.Fatalf("Text(%q) = %q, want %q", tt.lang, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMsgTextLeavesArgumentsAlone(t *testing.T) {
+	inner := govdata.Message{Msg: govdata.MsgRequired}
+	args := []any{1, inner}
+	_ = govdata.MsgRegionImportRow.Text("en", args...)
+	if got, ok := args[1].(govdata.Message); !ok || got.Msg != govdata.MsgRequired {
+		t.Fatalf("Text changed its caller's arguments: %v", args)
+	}
+	// A Message keeps rendering in whichever language is asked for next.
+	m := govdata.Message{Msg: govdata.MsgRegionImportRow, Args: args}
+	if got, want := m.Text("en"), "row 1: required"; got != want {
+		t.Fatalf("Text(en) = %q, want %q", got, want)
+	}
+	if got, want := m.Text("zh"), "第 1 行：必填"; got != want {
+		t.Fatalf("Text(zh) = %q, want %q", got, want)
+	}
+}
+
+func TestErrorsCarryCodes(t *testing.T) {
+	e := govdata.Errorf(govdata.ECONFLICT, govdata.MsgRegionExists, "350100")
+	if got, want := e.Error(), "conflict: region code already exists: 350100"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if got, want := e.Message.Text("zh"), "行政区划代码已存在：350100"; got != want {
+		t.Errorf("Message.Text(zh) = %q, want %q", got, want)
+	}
+	tests := []struct {
+		name string
+		err  error
+		want govdata.ErrorCode
+	}{
+		{"nil", nil, ""},
+		{"domain", e, govdata.ECONFLICT},
+		{"wrapped", fmt.Errorf("sqlstore: create region: %w", e), govdata.ECONFLICT},
+		{"joined", errors.Join(e, errors.New("audit failed")), govdata.ECONFLICT},
+		{"plain", errors.New("disk full"), govdata.EINTERNAL},
+		{"wrapped plain", fmt.Errorf("x: %w", errors.New("y")), govdata.EINTERNAL},
+	}
+	for _, tt := range tests {
+		if got := govdata.ErrorCodeOf(tt.err); got != tt.want {
+			t.Errorf("%s: ErrorCodeOf = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestFieldErrors(t *testing.T) {
+	var fe govdata.FieldErrors
+	if err := fe.Err(); err != nil {
+		t.Fatalf("zero FieldErrors.Err() = %v, want nil", err)
+	}
+	fe.Add("name", govdata.MsgRequired)
+	fe.Add("name", govdata.MsgTooLong, 10) // the first problem of a field wins
+	fe.Add("code", govdata.MsgRegionCode)
+	err := fe.Err()
+	checkFields(t, err, map[string]govdata.Msg{"name": govdata.MsgRequired, "code": govdata.MsgRegionCode})
+	e := err.(*govdata.Error)
+	if e.Message.Msg != govdata.MsgInvalidInput {
+		t.Errorf("message %q, want %q", e.Message.Msg.EN, govdata.MsgInvalidInput.EN)
+	}
+	s := e.Error()
+	for _, part := range []string{"invalid: ", "name: required", "code: a region code has"} {
+		if !strings.Contains(s, part) {
+			t.Errorf("Error() = %q, want it to contain %q", s, part)
+		}
+	}
+	// Fields render in the language asked for.
+	var keys []string
+	for k, m := range e.Fields {
+		keys = append(keys, k+"="+m.Text("zh"))
+	}
+	slices.Sort(keys)
+	if want := []string{"code=行政区划代码应为 6、9 或 12 位数字（GB/T 2260）", "name=必填"}; !slices.Equal(keys, want) {
+		t.Errorf("fields in zh = %q, want %q", keys, want)
+	}
+}

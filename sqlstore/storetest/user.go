@@ -1,0 +1,522 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govdata/govdata"
+)
+
+// TestUsers covers govdata.UserService (ORG-2, ORG-3, ORG-6).
+func TestUsers(t *testing.T, e Engine) {
+	roles := func(r ...govdata.Role) []govdata.Role { return r }
+
+	t.Run("create and find", func(t *testing.T) {
+		f := newFixture(t, e)
+		o := f.seed()
+		before := f.auditHead()
+		const pw = "Qingshan-2026!"
+		u, err := f.users.CreateUser(o.asAdmin, govdata.UserInput{Username: " Zhang.San ", Password: pw, Name: "张三",
+			DepartmentID: o.dept1.ID, Roles: roles(govdata.RoleOfficer, govdata.RoleLeader)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := f.clock.Now()
+		want := govdata.User{ID: u.ID, Username: "zhang.san", Name: "张三", DepartmentID: o.dept1.ID,
+			Roles: roles(govdata.RoleOfficer, govdata.RoleLeader), MustChangePassword: true,
+			PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
+		if u.ID == 0 || !sameUser(u, &want) {
+			t.Fatalf("created %+v, want %+v", u, want)
+		}
+		for _, find := range []func() (*govdata.User, error){
+			func() (*govdata.User, error) { return f.users.FindUserByID(o.asAdmin, u.ID) },
+			func() (*govdata.User, error) { return f.users.FindUserByUsername(o.asAdmin, "ZHANG.SAN") },
+			func() (*govdata.User, error) { return f.users.FindUserByUsername(o.asSec, "zhang.san") },
+		} {
+			if got, err := find(); err != nil || !sameUser(got, &want) {
+				t.Fatalf("found %+v, %v; want %+v", got, err, want)
+			}
+		}
+		r := f.oneAudit(before, "user.create", govdata.AuditOK, "admin")
+		if r.ObjectType != "user" || r.ObjectID != itoa(u.ID) || strings.Contains(r.Detail, pw) {
+			t.Fatalf("audit record %s %s detail %s: want the user, and no password", r.ObjectType, r.ObjectID, r.Detail)
+		}
+		if n, err := f.users.CountUsers(context.Background()); err != nil || n != 6 {
+			t.Fatalf("CountUsers = %d, %v; want 6", n, err)
+		}
+	})
+
+	t.Run("duplicate username is a conflict", func(t *testing.T) {
+		f := newFixture(t, e)
+		o := f.seed()
+		in := govdata.UserInput{Username: "zhang.san", Password: testPassword, Name: "张三", DepartmentID: o.dept1.ID,
+			Roles: roles(govdata.RoleOfficer)}
+		if _, err := f.users.CreateUser(o.asAdmin, in); err != nil {
+			t.Fatal(err)
+		}
+		before := f.auditHead()
+		for _, name := range []string{"zhang.san", "ZHANG.san", " Zhang.San"} {
+			in.Username = name
+			_, err := f.users.CreateUser(o.asAdmin, in)
+			wantField(t, err, govdata.ECONFLICT, "username")
+		}
+		f.noAudit(before)
+		if n, _ := f.users.CountUsers(context.Background()); n != 6 {
+			t.Fatalf("CountUsers = %d, want 6", n)
+		}
+	})
+
+	t.Run("invalid input", func(t *testing.T) {
+		f := newFixture(t, e)
+		o := f.seed()
+		before := f.auditHead()
+		tests := []struct {
+			name   string
+			change func(*govdata.UserInput)
+			field  string
+		}{
+			{"sysadmin and auditor", func(in *govdata.UserInput) {
+				in.Roles, in.DepartmentID = roles(govdata.RoleSysadmin, govdata.RoleAuditor), 0
+			}, "roles"},
+			{"secadmin and officer", func(in *govdata.UserInput) { in.Roles = roles(govdata.RoleSecadmin, govdata.RoleOfficer) }, "roles"},
+			{"no roles", func(in *govdata.UserInput) { in.Roles = nil }, "roles"},
+			{"unknown role", func(in *govdata.UserInput) { in.Roles = roles("root") }, "roles"},
+			{"officer without department", func(in *govdata.UserInput) { in.DepartmentID = 0 }, "department_id"},
+			{"unknown department", func(in *govdata.UserInput) { in.DepartmentID = 9999 }, "department_id"},
+			{"weak password", func(in *govdata.UserInput) { in.Password = "abc12345" }, "password"},
+			{"password contains username", func(in *govdata.UserInput) { in.Password = "Zhang.san-2026" }, "password"},
+			{"username", func(in *govdata.UserInput) { in.Username = "张三" }, "username"},
+			{"name", func(in *govdata.UserInput) { in.Name = " " }, "name"},
+		}
+		for _, tt := range tests {
+			in := govdata.UserInput{Username: "zhang.san", Password: testPassword, Name: "张三", DepartmentID: o.dept1.ID,
+				Roles: roles(govdata.RoleOfficer)}
+			tt.change(&in)
+			_, err := f.users.CreateUser(o.asAdmin, in)
+			wantField(t, err, govdata.EINVALID, tt.field)
+		}
+		f.noAudit(before)
+		if n, _ := f.users.CountUsers(context.Background()); n != 5 {
+			t.Fatalf("CountUsers = %d, want 5", n)
+		}
+	})
+
+	t.Run("create with a password that need not change", func(t *testing.T) {
+		f := newFixture(t, e)
+		o := f.seed()
+		in := govdata.UserInput{Username: "ops", Password: testPassword, Name: "运维", Roles: roles(govdata.RoleSecadmin)}
+		// Only the platform itself may skip the forced change (ORG-3).
+		_, err := f.users.CreateUserWithPassword(o.asAdmin, in, false)
+		wantCode(t, err, govdata.EFORBIDDEN)
+		u, err := f.users.CreateUserWithPassword(o.asAdmin, in, true)
+		if err != nil || !u.MustChangePassword {
+			t.Fatalf("sysadmin creates with a forced change: %+v, %v", u, err)
+		}
+		in.Username = "ops2"
+		u, err = f.users.CreateUserWithPassword(System(), in, false)
+		if err != nil || u.MustChangePassword {
+			t.Fatalf("platform creates without a forced change: %+v, %v", u, err)
+		}
+		if s, _ := mustLogin(t, f, "ops2", testPassword); s.PasswordChangeRequired {
+			t.Fatal("login of a platform-set password requires a change")
+		}
+	})
+
+	t.Run("update", func(t *testing.T) {
+		f := newFixture(t, e)
+		o := f.seed()
+		id := o.officer1.ID
+		created := f.clock.Now()
+		f.clock.Advance(time.Hour)
+		update := func(p govdata.UserPatch) *govdata.User {
+			t.Helper()
+			before := f.auditHead()
+			u, err := f.users.UpdateUser(o.asAdmin, id, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.oneAudit(before, "user.update", govdata.AuditOK, "admin")
+			found, err := f.users.FindUserByID(o.asAdmin, id)
+			if err != nil || !sameUser(found, u) {
+				t.Fatalf("returned %+v, found %+v (%v)", u, found, err)
+			}
+			if !u.CreatedAt.Equal(created) || !u.UpdatedAt.Equal(f.clock.Now()) {
+				t.Fatalf("created %v updated %v, want %v and %v", u.CreatedAt, u.UpdatedAt, created, f.clock.Now())
+			}
+			return u
+		}
+		name := "福州专员"
+		if u := update(govdata.UserPatch{Name: &name}); u.Name != name || u.DepartmentID != o.dept1.ID {
+			t.Fatalf("renamed: %+v", u)
+		}
+		if u := update(govdata.UserPatch{DepartmentID: &o.dept2.ID}); u.DepartmentID != o.dept2.ID || u.Name != name {
+			t.Fatalf("moved: %+v", u)
+		}
+		r := roles(govdata.RoleOfficer, govdata.RoleLeader)
+		if u := update(govdata.UserPatch{Roles: &r}); !sameRoles(u.Roles, r) {
+			t.Fatalf("roles: %+v", u)
+		}
+		yes, no := true, false
+		if u := update(govdata.UserPatch{Disabled: &yes}); !u.Disabled {
+			t.Fatalf("disabled: %+v", u)
+		}
+		if u := update(govdata.UserPatch{Disabled: &no}); u.Disabled {
+			t.Fatalf("enabled: %+v", u)
+		}
+		f.clock.Advance(time.Minute)
+		pw := "Reissued-2026!"
+		u := update(govdata.UserPatch{Password: &pw})
+		if !u.MustChangePassword || !u.PasswordChangedAt.Equal(f.clock.Now()) {
+			t.Fatalf("password reset: must change %v, changed at %v; want true, %v", u.MustChangePassword, u.PasswordChangedAt, f.clock.Now())
+		}
+		_, err := f.auth.Login(context.Background(), "officer1", testPassword)
+		wantMsg(t, err, govdata.EUNAUTHORIZED, govdata.MsgLoginFailed)
+		if s, _ := mustLogin(t, f, "officer1", pw); !s.PasswordChangeRequired {
+			t.Fatal("login with an issued password does not require a change")
+		}
+
+		// Refused patches change nothing and record nothing.
+		current, _ := f.users.FindUserByID(o.asAdmin, id)
+		before := f.auditHead()
+		exclusive, none := roles(govdata.RoleSysadmin, govdata.RoleAuditor), roles()
+		blank, weak, withName := " ", "abc", "Officer1-Secret"
+		unknown, noDept := int64(9999), int64(0)
+		tests := []struct {
+			name  string
+			patch govdata.UserPatch
+			field string
+		}{
+			{"exclusive roles", govdata.UserPatch{Roles: &exclusive}, "roles"},
+			{"no roles", govdata.UserPatch{Roles: &none}, "roles"},
+			{"blank name", govdata.UserPatch{Name: &blank}, "name"},
+			{"unknown department", govdata.UserPatch{DepartmentID: &unknown}, "department_id"},
+			{"officer leaves its department", govdata.UserPatch{DepartmentID: &noDept}, "department_id"},
+			{"weak password", govdata.UserPatch{Password: &weak}, "password"},
+			{"password contains username", govdata.UserPatch{Password: &withName}, "password"},
+		}
+		for _, tt := range tests {
+			_, err := f.users.UpdateUser(o.asAdmin, id, tt.patch)
+			wantField(t, err, govdata.EINVALID, tt.field)
+		}
+		_, err = f.users.UpdateUser(o.asAdmin, 9999, govdata.UserPatch{Name: &name})
+		wantMsg(t, err, govdata.ENOTFOUND, govdata.MsgUserNotFound)
+		f.noAudit(before)
+		if after, _ := f.users.FindUserByID(o.asAdmin, id); !sameUser(after, current) {
+			t.Fatalf("after refused patches %+v, want %+v", after, current)
+		}
+	})
+
+	t.Run("role history", func(t *testing.T) {
+		f := newFixture(t, e)
+		o := f.seed()
+		t0 := f.clock.Now()
+		u, err := f.users.CreateUser(o.asAdmin, govdata.UserInput{Username: "li.si", Password: testPassword, Name: "李四",
+			DepartmentID: o.dept1.ID, Roles: roles(govdata.RoleOfficer)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		setRoles := func(r ...govdata.Role) time.Time {
+			t.Helper()
+			f.clock.Advance(time.Hour)
+			if _, err := f.users.UpdateUser(o.asAdmin, u.ID, govdata.UserPatch{Roles: &r}); err != nil {
+				t.Fatal(err)
+			}
+			return f.clock.Now()
+		}
+		t1 := setRoles(govdata.RoleOfficer, govdata.RoleLeader)
+		t2 := setRoles(govdata.RoleLeader)
+		t3 := setRoles(govdata.RoleLeader, govdata.RoleOfficer)
+		want := []govdata.RoleHolding{
+			{Role: govdata.RoleOfficer, GrantedAt: t0, GrantedBy: "admin", RevokedAt: &t2, RevokedBy: "admin"},
+			{Role: govdata.RoleLeader, GrantedAt: t1, GrantedBy: "admin"},
+			{Role: govdata.RoleOfficer, GrantedAt: t3, GrantedBy: "admin"},
+		}
+		for _, ctx := range []context.Context{o.asAuditor, o.asSec, o.asAdmin} {
+			got, err := f.users.FindRoleHistory(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameHoldings(got, want) {
+				t.Fatalf("history %s, want %s", js(got), js(want))
+			}
+		}
+		if got, _ := f.users.FindUserByID(o.asAdmin, u.ID); !sameRoles(got.Roles, roles(govdata.RoleLeader, govdata.RoleOfficer)) {
+			t.Fatalf("current roles %v", got.Roles)
+		}
+		// Roles given by the platform are granted by "system".
+		got, err := f.users.FindRoleHistory(o.asAuditor, o.officer2.ID)
+		if err != nil || len(got) != 1 || got[0].GrantedBy != "system" || got[0].RevokedAt != nil {
+			t.Fatalf("seeded history %s, %v", js(got), err)
+		}
+		_, err = f.users.FindRoleHistory(o.asOff1, u.ID)
+		wantCode(t, err, govdata.EFORBIDDEN)
+		_, err = f.users.FindRoleHistory(o.asAuditor, 9999)
+		wantCode(t, err, govdata.ENOTFOUND)
+	})
+
+	t.Run("no changes to oneself", func(t *testing.T) {
+		f := newFixture(t, e)
+		o := f.seed()
+		mustUser(t, f, "admin2", "第二管理员", 0, govdata.RoleSysadmin)
+		before := f.auditHead()
+		other, same, yes := roles(govdata.RoleSecadmin), roles(govdata.RoleSysadmin), true
+		_, err := f.users.UpdateUser(o.asAdmin, o.admin.ID, govdata.UserPatch{Roles: &other})
+		wantMsg(t, err, govdata.EFORBIDDEN, govdata.MsgRoleSelfChange)
+		_, err = f.users.UpdateUser(o.asAdmin, o.admin.ID, govdata.UserPatch{Disabled: &yes})
+		wantMsg(t, err, govdata.EFORBIDDEN, govdata.MsgSelfDisable)
+		f.noAudit(before)
+		name := "管理员甲"
+		if u, err := f.users.UpdateUser(o.asAdmin, o.admin.ID, govdata.UserPatch{Name: &name, Roles: &same}); err != nil || u.Name != name {
+			t.Fatalf("own name with unchanged roles: %+v, %v", u, err)
+		}
+	})
+
+	t.Run("last sysadmin", func(t *testing.T) {
+		f := newFixture(t, e)
+		o := f.seed()
+		admin2 := mustUser(t, f, "admin2", "第二管理员", 0, govdata.RoleSysadmin)
+		yes, no, sec := true, false, roles(govdata.RoleSecadmin)
+		if _, err := f.users.UpdateUser(o.asAdmin, admin2.ID, govdata.UserPatch{Disabled: &yes}); err != nil {
+			t.Fatalf("disable the other sysadmin: %v", err)
+		}
+		// A disabled sysadmin does not count.
+		before := f.auditHead()
+		_, err := f.users.UpdateUser(System(), o.admin.ID, govdata.UserPatch{Disabled: &yes})
+		wantMsg(t, err, govdata.ECONFLICT, govdata.MsgLastSysadmin)
+		_, err = f.users.UpdateUser(System(), o.admin.ID, govdata.UserPatch{Roles: &sec})
+		wantMsg(t, err, govdata.ECONFLICT, govdata.MsgLastSysadmin)
+		f.noAudit(before)
+		if u, _ := f.users.FindUserByID(o.asAdmin, o.admin.ID); u.Disabled || !sameRoles(u.Roles, roles(govdata.RoleSysadmin)) {
+			t.Fatalf("last sysadmin after refusals: %+v", u)
+		}
+		if _, err := f.users.UpdateUser(o.asAdmin, admin2.ID, govdata.UserPatch{Disabled: &no}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.users.UpdateUser(System(), o.admin.ID, govdata.UserPatch{Roles: &sec}); err != nil {
+			t.Fatalf("with another active sysadmin: %v", err)
+		}
+		_, err = f.users.UpdateUser(System(), admin2.ID, govdata.UserPatch{Disabled: &yes})
+		wantMsg(t, err, govdata.ECONFLICT, govdata.MsgLastSysadmin)
+	})
+
+	t.Run("off-boarding ends sessions at once", func(t *testing.T) {
+		f := newFixture(t, e)
+		o := f.seed()
+		id := o.officer1.ID
+		alive := func(s *govdata.Session) error {
+			_, err := f.auth.Authenticate(context.Background(), s.Token)
+			return err
+		}
+		update := func(p govdata.UserPatch) *govdata.AuditRecord {
+			t.Helper()
+			before := f.auditHead()
+			if _, err := f.users.UpdateUser(o.asAdmin, id, p); err != nil {
+				t.Fatal(err)
+			}
+			return f.oneAudit(before, "user.update", govdata.AuditOK, "admin")
+		}
+		ended := func(r *govdata.AuditRecord) bool {
+			var d map[string]any
+			json.Unmarshal([]byte(r.Detail), &d)
+			return d["sessions_ended"] == true
+		}
+
+		s, _ := mustLogin(t, f, "officer1", testPassword)
+		other, _ := mustLogin(t, f, "officer2", testPassword)
+		// Adding a role keeps the session, which sees the role at once.
+		more := roles(govdata.RoleOfficer, govdata.RoleLeader)
+		if r := update(govdata.UserPatch{Roles: &more}); ended(r) {
+			t.Fatalf("adding a role ended sessions: %s", r.Detail)
+		}
+		if a, err := f.auth.Authenticate(context.Background(), s.Token); err != nil || !a.Has(govdata.RoleLeader) {
+			t.Fatalf("after adding a role: %+v, %v", a, err)
+		}
+		// A new name keeps it too.
+		name := "新名字"
+		update(govdata.UserPatch{Name: &name})
+		if err := alive(s); err != nil {
+			t.Fatalf("after a rename: %v", err)
+		}
+		// Removing a role ends it.
+		fewer := roles(govdata.RoleOfficer)
+		if r := update(govdata.UserPatch{Roles: &fewer}); !ended(r) {
+			t.Fatalf("audit of a removed role does not say sessions ended: %s", r.Detail)
+		}
+		wantCode(t, alive(s), govdata.EUNAUTHORIZED)
+
+		// Disabling ends it, and re-enabling does not bring it back.
+		s, _ = mustLogin(t, f, "officer1", testPassword)
+		yes, no := true, false
+		update(govdata.UserPatch{Disabled: &yes})
+		wantCode(t, alive(s), govdata.EUNAUTHORIZED)
+		_, err := f.auth.Login(context.Background(), "officer1", testPassword)
+		wantMsg(t, err, govdata.EUNAUTHORIZED, govdata.MsgAccountDisabled)
+		update(govdata.UserPatch{Disabled: &no})
+		wantCode(t, alive(s), govdata.EUNAUTHORIZED)
+
+		// Moving to another department ends it.
+		s, _ = mustLogin(t, f, "officer1", testPassword)
+		update(govdata.UserPatch{DepartmentID: &o.dept2.ID})
+		wantCode(t, alive(s), govdata.EUNAUTHORIZED)
+
+		// An administrator's password reset ends it.
+		s, _ = mustLogin(t, f, "officer1", testPassword)
+		pw := "Reissued-2026!"
+		update(govdata.UserPatch{Password: &pw})
+		wantCode(t, alive(s), govdata.EUNAUTHORIZED)
+
+		// Other users' sessions are untouched throughout.
+		if err := alive(other); err != nil {
+			t.Fatalf("another user's session: %v", err)
+		}
+	})
+
+	t.Run("list", func(t *testing.T) {
+		f := newFixture(t, e)
+		o := f.seed()
+		ww := mustUser(t, f, "wang.wu", "王五", o.dept1.ID, govdata.RoleOfficer, govdata.RoleLeader)
+		zl := mustUser(t, f, "zhao.liu", "赵六", o.dept2.ID, govdata.RoleReviewer)
+		ls := mustUser(t, f, "li.si", "李四", o.dept1.ID, govdata.RoleLeader)
+		tests := []struct {
+			name   string
+			filter govdata.UserFilter
+			want   []int64
+		}{
+			{"all", govdata.UserFilter{}, []int64{o.admin.ID, o.sec.ID, o.auditor.ID, o.officer1.ID, o.officer2.ID, ww.ID, zl.ID, ls.ID}},
+			{"department", govdata.UserFilter{DepartmentID: o.dept1.ID}, []int64{o.officer1.ID, ww.ID, ls.ID}},
+			{"role", govdata.UserFilter{Role: govdata.RoleOfficer}, []int64{o.officer1.ID, o.officer2.ID, ww.ID}},
+			{"role in department", govdata.UserFilter{Role: govdata.RoleLeader, DepartmentID: o.dept1.ID}, []int64{ww.ID, ls.ID}},
+			{"username contains", govdata.UserFilter{Query: "officer"}, []int64{o.officer1.ID, o.officer2.ID}},
+			{"name contains", govdata.UserFilter{Query: "赵"}, []int64{zl.ID}},
+			{"case-insensitive", govdata.UserFilter{Query: "LI"}, []int64{zl.ID, ls.ID}},
+			{"nothing", govdata.UserFilter{Role: govdata.RoleSupervisor}, nil},
+		}
+		check := func(t *testing.T, filter govdata.UserFilter, want []int64) {
+			t.Helper()
+			for _, limit := range []int{0, 1, 3} {
+				filter.Limit, filter.Cursor = limit, ""
+				var got []int64
+				for pages := 0; ; pages++ {
+					if pages > 20 {
+						t.Fatal("pagination does not end")
+					}
+					l, err := f.users.FindUsers(o.asSec, filter)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, u := range l.Items {
+						if u.Roles == nil || len(u.Roles) == 0 {
+							t.Fatalf("user %s listed without roles", u.Username)
+						}
+						got = append(got, u.ID)
+					}
+					if l.NextCursor == "" {
+						break
+					}
+					filter.Cursor = l.NextCursor
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("limit %d: %v, want %v", limit, got, want)
+				}
+			}
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) { check(t, tt.filter, tt.want) })
+		}
+		// A revoked role no longer lists its former holder.
+		officer := roles(govdata.RoleOfficer)
+		if _, err := f.users.UpdateUser(o.asAdmin, ww.ID, govdata.UserPatch{Roles: &officer}); err != nil {
+			t.Fatal(err)
+		}
+		check(t, govdata.UserFilter{Role: govdata.RoleLeader}, []int64{ls.ID})
+		l, err := f.users.FindUsers(o.asAdmin, govdata.UserFilter{Query: "wang"})
+		if err != nil || len(l.Items) != 1 || !sameRoles(l.Items[0].Roles, officer) {
+			t.Fatalf("listed roles after the change: %s, %v", js(l.Items), err)
+		}
+	})
+
+	t.Run("permissions", func(t *testing.T) {
+		f := newFixture(t, e)
+		o := f.seed()
+		// Users read themselves; only sysadmin and secadmin read others.
+		if u, err := f.users.FindUserByID(o.asOff1, o.officer1.ID); err != nil || u.ID != o.officer1.ID {
+			t.Fatalf("officer reads itself: %+v, %v", u, err)
+		}
+		for _, ctx := range []context.Context{o.asOff1, o.asAuditor} {
+			_, err := f.users.FindUserByID(ctx, o.officer2.ID)
+			wantCode(t, err, govdata.EFORBIDDEN)
+			_, err = f.users.FindUserByUsername(ctx, "officer2")
+			wantCode(t, err, govdata.EFORBIDDEN)
+			_, err = f.users.FindUsers(ctx, govdata.UserFilter{})
+			wantCode(t, err, govdata.EFORBIDDEN)
+		}
+		if _, err := f.users.FindUserByID(o.asSec, o.officer2.ID); err != nil {
+			t.Fatalf("secadmin reads a user: %v", err)
+		}
+		_, err := f.users.FindUserByID(context.Background(), o.officer2.ID)
+		wantCode(t, err, govdata.EUNAUTHORIZED)
+		_, err = f.users.FindUserByID(o.asAdmin, 9999)
+		wantCode(t, err, govdata.ENOTFOUND)
+		_, err = f.users.FindUserByUsername(o.asAdmin, "nobody")
+		wantCode(t, err, govdata.ENOTFOUND)
+		// Only the sysadmin writes.
+		name := "x"
+		for _, ctx := range []context.Context{o.asSec, o.asAuditor, o.asOff1} {
+			_, err := f.users.CreateUser(ctx, govdata.UserInput{Username: "new.user", Password: testPassword, Name: "新",
+				Roles: roles(govdata.RoleSecadmin)})
+			wantCode(t, err, govdata.EFORBIDDEN)
+			_, err = f.users.UpdateUser(ctx, o.officer1.ID, govdata.UserPatch{Name: &name})
+			wantCode(t, err, govdata.EFORBIDDEN)
+		}
+		_, err = f.users.UpdateUser(context.Background(), o.officer1.ID, govdata.UserPatch{Name: &name})
+		wantCode(t, err, govdata.EUNAUTHORIZED)
+		if n, err := f.users.CountUsers(context.Background()); err != nil || n != 5 {
+			t.Fatalf("CountUsers = %d, %v; want 5", n, err)
+		}
+	})
+}
+
+func sameRoles(a, b []govdata.Role) bool {
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(x, y)
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+func sameUser(a, b *govdata.User) bool {
+	return a.ID == b.ID && a.Username == b.Username && a.Name == b.Name && a.DepartmentID == b.DepartmentID &&
+		sameRoles(a.Roles, b.Roles) && a.Disabled == b.Disabled && a.MustChangePassword == b.MustChangePassword &&
+		a.PasswordChangedAt.Equal(b.PasswordChangedAt) && sameTime(a.LockedUntil, b.LockedUntil) &&
+		a.CreatedAt.Equal(b.CreatedAt) && a.UpdatedAt.Equal(b.UpdatedAt)
+}
+
+func sameHoldings(a, b []govdata.RoleHolding) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.Role != y.Role || !x.GrantedAt.Equal(y.GrantedAt) || x.GrantedBy != y.GrantedBy ||
+			!sameTime(x.RevokedAt, y.RevokedAt) || x.RevokedBy != y.RevokedBy {
+			return false
+		}
+	}
+	return true
+}
+
+// js renders v for a failure message.
+func js(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
