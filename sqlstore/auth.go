@@ -169,11 +169,14 @@ func lockedError(until time.Time) error {
 func (s *AuthService) Authenticate(ctx context.Context, token string) (govdata.Actor, error) {
 	var a govdata.Actor
 	var dept sql.NullInt64
-	var changeOnly bool
-	err := s.db.queryRow(ctx, `SELECT s.id, s.password_change_only, u.id, u.username, u.department_id
+	var changeOnly, mustChange bool
+	var changed int64
+	now := s.db.clock.Now()
+	err := s.db.queryRow(ctx, `SELECT s.id, s.password_change_only, u.id, u.username, u.department_id,
+		u.must_change_password, u.password_changed_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.disabled_at IS NULL`,
-		tokenHash(token), toDB(s.db.clock.Now())).Scan(&a.SessionID, &changeOnly, &a.UserID, &a.Username, &dept)
+		tokenHash(token), toDB(now)).Scan(&a.SessionID, &changeOnly, &a.UserID, &a.Username, &dept, &mustChange, &changed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSessionInvalid)
 	}
@@ -184,7 +187,10 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (govdata.A
 	if err != nil {
 		return a, s.db.internal("load roles", err)
 	}
-	a.Roles, a.DepartmentID, a.PasswordChangeRequired = roles[a.UserID], dept.Int64, changeOnly
+	// A password that expires, or is reset, during a session limits that
+	// session to changing it from then on (ORG-3, HLJ-38).
+	a.Roles, a.DepartmentID = roles[a.UserID], dept.Int64
+	a.PasswordChangeRequired = changeOnly || mustChange || s.db.opts.Auth.Password.Expired(fromDB(changed), now)
 	return a, nil
 }
 

@@ -309,6 +309,11 @@ func (t *Tx) auditAs(a govdata.Actor, result govdata.AuditResult, action, object
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Seq, toDB(r.Time), r.ActorID, r.ActorName, r.ActorRoles, r.DepartmentID, r.CredentialID,
 		r.Action, r.ObjectType, r.ObjectID, string(r.Result), r.ClientAddr, r.RequestID, r.Detail, r.PrevHash, r.Hash)
+	if isUniqueViolation(err) {
+		// Only a record written behind the store's back can hold this seq:
+		// refuse every write until an operator has looked (fail closed).
+		return fmt.Errorf("audit append: record %d already exists beyond the chain head; the audit log was altered outside govdata, run govdata audit verify: %w", r.Seq, err)
+	}
 	if err != nil {
 		return fmt.Errorf("audit append: %w", err)
 	}

@@ -218,6 +218,28 @@ func TestAuth(t *testing.T, e Engine) {
 		}
 	})
 
+	t.Run("password expiring during a session limits it", func(t *testing.T) {
+		f := newFixture(t, e)
+		f.seed()
+		// Sessions last hours; a password can expire within one.
+		f.clock.Advance(govdata.DefaultPasswordPolicy.MaxAge - time.Hour)
+		s, a := mustLogin(t, f, "officer1", testPassword)
+		if a.PasswordChangeRequired {
+			t.Fatal("password an hour short of its maximum age: change required")
+		}
+		f.clock.Advance(time.Hour)
+		a, err := f.auth.Authenticate(context.Background(), s.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.PasswordChangeRequired {
+			t.Fatal("password expired during the session: change not required")
+		}
+		if err := govdata.Authorize(a, govdata.PermRegionRead); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Fatalf("expired session reading regions: %v, want forbidden", err)
+		}
+	})
+
 	t.Run("change password", func(t *testing.T) {
 		f := newFixture(t, e)
 		o := f.seed()
