@@ -18,6 +18,15 @@ const (
 	RegionVillage  RegionLevel = "village"
 )
 
+// Valid reports whether l is a known level.
+func (l RegionLevel) Valid() bool {
+	switch l {
+	case RegionProvince, RegionCity, RegionCounty, RegionTownship, RegionVillage:
+		return true
+	}
+	return false
+}
+
 // Region is an administrative division (ORG-1).
 type Region struct {
 	Code       string      `json:"code"`

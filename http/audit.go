@@ -46,10 +46,16 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	result, err := queryEnum(r, "result", func(v string) bool {
+		return v == string(govdata.AuditOK) || v == string(govdata.AuditRefused) || v == string(govdata.AuditFailed)
+	})
+	if err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	list, err := s.svc.Audit.FindAudit(r.Context(), govdata.AuditFilter{
 		ActorName: q.Get("actor"), Action: q.Get("action"), ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id"),
-		Result: govdata.AuditResult(q.Get("result")), Since: since, Until: until, Page: p})
+		Result: govdata.AuditResult(result), Since: since, Until: until, Page: p})
 	if err != nil {
 		return err
 	}

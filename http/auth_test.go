@@ -15,7 +15,9 @@ func loginBody(username, password string) map[string]string {
 }
 
 func TestLogin(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
+		t.Parallel()
 		e := newEnv(t, engine, envOptions{})
 		wrongLogin := govdata.MsgLoginFailed
 		cases := []struct {
@@ -81,7 +83,9 @@ func TestLogin(t *testing.T) {
 }
 
 func TestLoginLockout(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
+		t.Parallel()
 		e := newEnv(t, engine, envOptions{})
 		login := func(password, lang string) *resp {
 			return e.do(t, req{method: "POST", path: "/api/v1/auth/login", body: loginBody("leader", password),
@@ -134,7 +138,9 @@ func TestLoginLockout(t *testing.T) {
 }
 
 func TestPasswordChangeRequired(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
+		t.Parallel()
 		e := newEnv(t, engine, envOptions{})
 		issued := "Issued#Pw-2026"
 		created := mustOK[govdata.User](t, e.do(t, req{method: "POST", path: "/api/v1/users", as: "sysadmin", body: govdata.UserInput{
@@ -231,7 +237,9 @@ func TestPasswordChangeRequired(t *testing.T) {
 }
 
 func TestCookieSession(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
+		t.Parallel()
 		e := newEnv(t, engine, envOptions{})
 		r := e.do(t, req{method: "POST", path: "/api/v1/auth/login", body: loginBody("sysadmin", fixturePassword)})
 		s := mustOK[govdata.Session](t, r, 200)
@@ -304,7 +312,9 @@ func TestCookieSession(t *testing.T) {
 }
 
 func TestAcceptLanguage(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
+		t.Parallel()
 		e := newEnv(t, engine, envOptions{})
 		zh, en := govdata.MsgUnauthorized.ZH, govdata.MsgUnauthorized.EN
 		for _, c := range []struct {

@@ -28,8 +28,12 @@ func (s *Server) handleCredentials(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	revoked, err := queryBool(r, "include_revoked")
+	if err != nil {
+		return err
+	}
 	list, err := s.svc.Credentials.FindCredentials(r.Context(), govdata.CredentialFilter{
-		DepartmentID: dept, IncludeRevoked: r.URL.Query().Get("include_revoked") == "true", Page: p})
+		DepartmentID: dept, IncludeRevoked: revoked, Page: p})
 	if err != nil {
 		return err
 	}

@@ -45,25 +45,24 @@ type account struct {
 	user     *govdata.User
 	token    string
 	csrf     string
-	cookie   *http.Cookie
 }
 
 // env is one server under test over one fresh store.
 type env struct {
-	engine  storetest.Engine
-	db      *sqlstore.DB
-	clock   *storetest.Clock
-	svc     govhttp.Services
-	srv     *govhttp.Server
-	metrics *govhttp.Metrics
-	ts      *httptest.Server // nil: requests are served in process
-	log     *logBuffer
+	engine storetest.Engine
+	db     *sqlstore.DB
+	clock  *storetest.Clock
+	svc    govhttp.Services
+	srv    *govhttp.Server
+	ts     *httptest.Server // nil: requests are served in process
+	log    *logBuffer
 
 	deptA, deptB *govdata.Department
 	accounts     map[string]*account       // by username
-	cred         *govdata.IssuedCredential // a credential of department A
+	cred, credB  *govdata.IssuedCredential // a credential of department A, and one of B
 
-	seq atomic.Int64 // request IDs and unique names
+	seq     atomic.Int64 // request IDs and unique names
+	regions atomic.Int64 // county codes
 }
 
 type envOptions struct {
@@ -136,10 +135,11 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Audit:       sqlstore.NewAuditService(db),
 		Store:       db,
 	}
+	// The zero Config marks the session cookie Secure, as the binary does.
 	srv := govhttp.NewServer(svc, govhttp.Config{
-		Clock: clock, MaxBodyBytes: o.maxBodyBytes, SecureCookies: true, Logger: logger, Metrics: metrics,
+		Clock: clock, MaxBodyBytes: o.maxBodyBytes, Logger: logger, Metrics: metrics,
 	})
-	e := &env{engine: engine, db: db, clock: clock, svc: svc, srv: srv, metrics: metrics, log: logs, accounts: map[string]*account{}}
+	e := &env{engine: engine, db: db, clock: clock, svc: svc, srv: srv, log: logs, accounts: map[string]*account{}}
 	if !o.inProcess {
 		e.ts = httptest.NewServer(srv)
 		t.Cleanup(e.ts.Close)
@@ -172,6 +172,7 @@ func (e *env) seed(t testing.TB) {
 		e.login(t, fa.username)
 	}
 	e.cred = mustGet(e.svc.Credentials.CreateCredential(storetest.As(e.actor("officer")), govdata.CredentialInput{Name: "fixture system"}))(t)
+	e.credB = mustGet(e.svc.Credentials.CreateCredential(storetest.As(e.actor("officerb")), govdata.CredentialInput{Name: "fixture system B"}))(t)
 }
 
 // mustGet takes a (value, error) result and returns a function that fails
@@ -219,7 +220,7 @@ func wrongCheck(code string) string {
 // countyCode returns a fresh county code under an existing region: 3501NN
 // (Fuzhou), then 3502NN (Xiamen), then under the province.
 func (e *env) countyCode() string {
-	n := e.next() - 1
+	n := e.regions.Add(1) - 1
 	return fmt.Sprintf("35%02d%02d", 1+(n/99)%99, 1+n%99)
 }
 
@@ -239,6 +240,8 @@ type req struct {
 	header    map[string]string
 	cookies   []*http.Cookie
 	sign      *signSpec
+	// want5xx: a 5xx is the expected answer (readiness of a closed store).
+	want5xx bool
 }
 
 // signSpec signs a request as a system credential (ORG-5).
@@ -259,13 +262,18 @@ type resp struct {
 	body         []byte
 	reqID        string
 	cookies      []*http.Cookie
+	sent         any // the body sent
 }
 
 func (r *resp) String() string {
 	if r == nil {
 		return "the requests"
 	}
-	return fmt.Sprintf("%s %s → %d %s", r.method, r.path, r.status, bytes.TrimSpace(r.body))
+	b := bytes.TrimSpace(r.body)
+	if len(b) > 600 {
+		b = append(bytes.ToValidUTF8(b[:600:600], nil), "…"...)
+	}
+	return fmt.Sprintf("%s %s → %d %s", r.method, r.path, r.status, b)
 }
 
 // do sends the request and reads the answer. A 500 fails the test: no
@@ -334,6 +342,9 @@ func (e *env) do(t testing.TB, r req) *resp {
 			t.Fatalf("%s %s: %v", r.method, r.path, err)
 		}
 	} else {
+		if hr.Body == nil {
+			hr.Body = http.NoBody // as a server gives it
+		}
 		hr.RemoteAddr = "192.0.2.10:40000"
 		hr.RequestURI = hr.URL.RequestURI()
 		rec := httptest.NewRecorder()
@@ -345,8 +356,8 @@ func (e *env) do(t testing.TB, r req) *resp {
 	if err != nil {
 		t.Fatalf("%s %s: read body: %v", r.method, r.path, err)
 	}
-	out := &resp{method: r.method, path: r.path, status: res.StatusCode, header: res.Header, body: b, reqID: reqID, cookies: res.Cookies()}
-	if out.status >= 500 {
+	out := &resp{method: r.method, path: r.path, status: res.StatusCode, header: res.Header, body: b, reqID: reqID, cookies: res.Cookies(), sent: r.body}
+	if out.status >= 500 && !r.want5xx {
 		t.Errorf("%v (never a 5xx)\nlog:\n%s", out, e.log.tail())
 	}
 	return out
@@ -390,8 +401,26 @@ type envelope struct {
 	} `json:"error"`
 }
 
-// checkEnvelope reports what is wrong with an error answer, or "".
+// checkEnvelope reports what is wrong with a 4xx answer, or "".
 func checkEnvelope(r *resp) string {
+	if problem := checkEnvelopeShape(r); problem != "" {
+		return problem
+	}
+	var env envelope
+	if err := json.Unmarshal(r.body, &env); err != nil {
+		return fmt.Sprintf("envelope: %v", err)
+	}
+	switch govdata.ErrorCode(env.Error.Code) {
+	case govdata.EINVALID, govdata.ENOTFOUND, govdata.ECONFLICT, govdata.EUNAUTHORIZED, govdata.EFORBIDDEN, govdata.ETOOMANY:
+	default:
+		return fmt.Sprintf("error code %q is not a 4xx code of PRODUCT.md §4", env.Error.Code)
+	}
+	return ""
+}
+
+// checkEnvelopeShape reports what is wrong with an error answer, or "":
+// JSON, {"error": {...}} alone, with a code and a message.
+func checkEnvelopeShape(r *resp) string {
 	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		return fmt.Sprintf("Content-Type %q, want application/json", ct)
 	}
@@ -406,10 +435,8 @@ func checkEnvelope(r *resp) string {
 	if err := json.Unmarshal(r.body, &env); err != nil {
 		return fmt.Sprintf("envelope: %v", err)
 	}
-	switch govdata.ErrorCode(env.Error.Code) {
-	case govdata.EINVALID, govdata.ENOTFOUND, govdata.ECONFLICT, govdata.EUNAUTHORIZED, govdata.EFORBIDDEN, govdata.ETOOMANY:
-	default:
-		return fmt.Sprintf("error code %q is not a 4xx code of PRODUCT.md §4", env.Error.Code)
+	if env.Error.Code == "" {
+		return "no error code"
 	}
 	if strings.TrimSpace(env.Error.Message) == "" {
 		return "empty error message"
@@ -435,6 +462,18 @@ func mustError(t testing.TB, r *resp, status int, code govdata.ErrorCode) envelo
 		t.Errorf("%v: a 401 without WWW-Authenticate", r)
 	}
 	return env
+}
+
+// auditItem is an audit record as GET /api/v1/audit shows it.
+type auditItem struct {
+	Seq       int64           `json:"seq"`
+	Actor     string          `json:"actor"`
+	Action    string          `json:"action"`
+	ObjectID  string          `json:"object_id"`
+	Result    string          `json:"result"`
+	RequestID string          `json:"request_id"`
+	Detail    json.RawMessage `json:"detail"`
+	Hash      string          `json:"hash"`
 }
 
 // auditOf returns the audit records of one request.
@@ -484,12 +523,6 @@ func (e *env) login(t testing.TB, username string) *account {
 	s := mustOK[govdata.Session](t, r, http.StatusOK)
 	a.token, a.csrf = s.Token, s.CSRFToken
 	a.user = s.User
-	a.cookie = nil
-	for _, c := range r.cookies {
-		if c.Name == "govdata_session" {
-			a.cookie = c
-		}
-	}
 	return a
 }
 

@@ -189,6 +189,23 @@ func queryInt(r *http.Request, name string) (int64, error) {
 	return n, nil
 }
 
+// queryEnum reads an optional query parameter that must be one of valid.
+func queryEnum(r *http.Request, name string, valid func(string) bool) (string, error) {
+	v := r.URL.Query().Get(name)
+	if v != "" && !valid(v) {
+		e := govdata.Errorf(govdata.EINVALID, msgBadParam, name)
+		e.Fields = map[string]govdata.Message{name: {Msg: msgBadParam, Args: []any{name}}}
+		return "", e
+	}
+	return v, nil
+}
+
+// queryBool reads an optional true/false query parameter.
+func queryBool(r *http.Request, name string) (bool, error) {
+	v, err := queryEnum(r, name, func(v string) bool { return v == "true" || v == "false" })
+	return v == "true", err
+}
+
 // pageOf reads ?limit= and ?cursor= (PRODUCT.md §4: default 20, max 500).
 func pageOf(r *http.Request) (govdata.Page, error) {
 	p := govdata.Page{Cursor: r.URL.Query().Get("cursor")}

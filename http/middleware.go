@@ -118,7 +118,7 @@ func (s *Server) refused(r *http.Request, rt route, err error) {
 	if rt.selfAudited {
 		return
 	}
-	object := r.PathValue("id")
+	object := r.PathValue("id") + r.PathValue("code")
 	if err := s.svc.Audit.RecordRefusal(r.Context(), rt.action, rt.objectType, object, err); err != nil {
 		s.log.Error("audit refusal", "request_id", requestID(r), "err", err)
 	}
@@ -190,11 +190,14 @@ func (s *Server) authenticateSigned(r *http.Request) (*http.Request, error) {
 	if method != signing.MethodSHA256 && method != signing.MethodSM3 {
 		return r, unauthorized(govdata.MsgSignatureMethod, method)
 	}
+	// An app key is printable ASCII; anything else names no credential and
+	// must reach neither the database nor the audit record, where
+	// PostgreSQL refuses text that is not UTF-8.
+	if !printableASCII(h.Get(signing.HeaderAppKey), 76) {
+		return r, unauthorized(govdata.MsgSignatureUnknown)
+	}
 	base := govdata.ActorFrom(r.Context())
 	base.Username = "app:" + h.Get(signing.HeaderAppKey)
-	if len(base.Username) > 80 {
-		base.Username = base.Username[:80]
-	}
 	r = r.WithContext(govdata.WithActor(r.Context(), base))
 	if err := signing.CheckTimestamp(h.Get(signing.HeaderTimestamp), s.cfg.Clock.Now()); err != nil {
 		return r, unauthorized(govdata.MsgSignatureTime, int64(signing.Window/time.Second))
@@ -230,4 +233,17 @@ func (s *Server) authenticateSigned(r *http.Request) (*http.Request, error) {
 		return r, err
 	}
 	return r, nil
+}
+
+// printableASCII reports whether s is 1 to max characters from '!' to '~'.
+func printableASCII(s string, max int) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '!' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }

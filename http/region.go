@@ -24,9 +24,13 @@ func (s *Server) handleRegions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	level, err := queryEnum(r, "level", func(v string) bool { return govdata.RegionLevel(v).Valid() })
+	if err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	list, err := s.svc.Regions.FindRegions(r.Context(), govdata.RegionFilter{
-		ParentCode: q.Get("parent_code"), Level: govdata.RegionLevel(q.Get("level")), Query: q.Get("q"), Page: p})
+		ParentCode: q.Get("parent_code"), Level: govdata.RegionLevel(level), Query: q.Get("q"), Page: p})
 	if err != nil {
 		return err
 	}

@@ -33,12 +33,12 @@ type Services struct {
 type Config struct {
 	// MaxBodyBytes bounds a request body; larger bodies get 413.
 	MaxBodyBytes int64
-	// SecureCookies marks the session cookie Secure (on by default; browsers
-	// accept Secure cookies from http://localhost too).
-	SecureCookies bool
-	Clock         govdata.Clock
-	Logger        *slog.Logger
-	Metrics       *Metrics
+	// InsecureCookies drops the Secure mark of the session cookie; the zero
+	// value is secure (browsers accept Secure cookies from http://localhost too).
+	InsecureCookies bool
+	Clock           govdata.Clock
+	Logger          *slog.Logger
+	Metrics         *Metrics
 }
 
 // DefaultMaxBodyBytes is the default bound of a JSON request body: 1 MiB.

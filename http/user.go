@@ -28,9 +28,12 @@ func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
+	role, err := queryEnum(r, "role", func(v string) bool { return govdata.Role(v).Valid() })
+	if err != nil {
+		return err
+	}
 	list, err := s.svc.Users.FindUsers(r.Context(), govdata.UserFilter{
-		DepartmentID: dept, Role: govdata.Role(q.Get("role")), Query: q.Get("q"), Page: p})
+		DepartmentID: dept, Role: govdata.Role(role), Query: r.URL.Query().Get("q"), Page: p})
 	if err != nil {
 		return err
 	}

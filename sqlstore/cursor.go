@@ -1,9 +1,11 @@
 package sqlstore
 
 import (
+	"bytes"
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/govdata/govdata"
 )
@@ -19,7 +21,9 @@ func decodeCursor(c string) (string, error) {
 		return "", nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || !strings.HasPrefix(string(b), "v1:") {
+	// The key is compared in SQL: text that is not UTF-8 or holds a NUL was
+	// never a key we issued, and PostgreSQL refuses to compare it.
+	if err != nil || !strings.HasPrefix(string(b), "v1:") || !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
 		return "", govdata.Errorf(govdata.EINVALID, govdata.MsgBadCursor)
 	}
 	return string(b[3:]), nil

@@ -45,7 +45,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Credentials: sqlstore.NewCredentialService(db),
 		Audit:       sqlstore.NewAuditService(db),
 		Store:       db,
-	}, govhttp.Config{MaxBodyBytes: c.maxBody, SecureCookies: c.secureCookies, Logger: log, Metrics: metrics})
+	}, govhttp.Config{MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics})
 	if _, err := srv.OpenAPI(); err != nil {
 		return err
 	}

@@ -1,0 +1,252 @@
+package http_test
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+
+	"github.com/govdata/govdata"
+	govhttp "github.com/govdata/govdata/http"
+	"github.com/govdata/govdata/sqlstore/storetest"
+)
+
+// The role × endpoint matrix (PRODUCT.md §6: every endpoint is tested for
+// every role; allowed ones succeed, others get 403 and an audit record).
+//
+// The callers are the seven roles of PRODUCT.md §1, an anonymous caller and
+// a department's system credential. Who may call what is written out here,
+// from PRODUCT.md §1, and not read from policy.go: if the policy drifts
+// from the product, this test fails.
+
+// roles are the seven roles of PRODUCT.md §1, each held by the fixture
+// account of the same name (reviewer, officer, leader and supervisor of
+// department A).
+var roles = []string{"sysadmin", "secadmin", "auditor", "reviewer", "officer", "leader", "supervisor"}
+
+// callers are every kind of caller.
+var callers = append(slices.Clone(roles), "anonymous", "credential")
+
+var (
+	everyone = callers
+	signedIn = roles
+)
+
+// matrixCase is one endpoint called in one plausible, valid way.
+type matrixCase struct {
+	route   string // "METHOD /path" as in the route table
+	variant string // tells apart several cases of one route
+	auth    string // how the route authenticates: public, user or signed
+	allow   []string
+	status  int // the success status; 200 when 0
+	// build returns the request for the caller; authentication is added
+	// by the test unless build set a token itself.
+	build func(t testing.TB, e *env, caller string) req
+	// after runs after an allowed call.
+	after func(t testing.TB, e *env, caller string, r *resp)
+}
+
+func get(path string) func(testing.TB, *env, string) req {
+	return func(testing.TB, *env, string) req { return req{method: "GET", path: path} }
+}
+
+// userOf is the user a caller acts as, or the target user for callers that
+// are not users.
+func userOf(e *env, caller string) *govdata.User {
+	if a, ok := e.accounts[caller]; ok {
+		return a.user
+	}
+	return e.accounts["target"].user
+}
+
+// freshCredential issues a credential of department A to rotate or revoke.
+func freshCredential(t testing.TB, e *env) *govdata.IssuedCredential {
+	return mustGet(e.svc.Credentials.CreateCredential(storetest.As(e.actor("officer")), govdata.CredentialInput{Name: fmt.Sprintf("系统 %d", e.next())}))(t)
+}
+
+var matrix = []matrixCase{
+	// Operators' endpoints and the OpenAPI document are public.
+	{route: "GET /healthz", auth: "public", allow: everyone, build: get("/healthz")},
+	{route: "GET /readyz", auth: "public", allow: everyone, build: get("/readyz")},
+	{route: "GET /metrics", auth: "public", allow: everyone, build: get("/metrics")},
+	{route: "GET /api/v1/openapi.json", auth: "public", allow: everyone, build: get("/api/v1/openapi.json")},
+	// Anyone may try to sign in (ORG-4); each role signs in as itself.
+	{route: "POST /api/v1/auth/login", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
+		a, ok := e.accounts[caller]
+		if !ok {
+			a = e.accounts["target"]
+		}
+		return req{method: "POST", path: "/api/v1/auth/login", body: loginBody(a.username, a.password)}
+	}},
+
+	// Every signed-in user manages its own session and password (ORG-3, ORG-4).
+	{route: "POST /api/v1/auth/logout", auth: "user", allow: signedIn, status: 204, build: func(t testing.TB, e *env, caller string) req {
+		r := req{method: "POST", path: "/api/v1/auth/logout"}
+		if slices.Contains(roles, caller) {
+			r.token = e.freshToken(t, caller) // keep the caller's own session
+		}
+		return r
+	}},
+	{route: "POST /api/v1/auth/password", auth: "user", allow: signedIn, status: 204, build: func(t testing.TB, e *env, caller string) req {
+		r := req{method: "POST", path: "/api/v1/auth/password"}
+		old := fixturePassword
+		if a, ok := e.accounts[caller]; ok {
+			old = a.password
+			r.token = e.freshToken(t, caller)
+		}
+		r.body = map[string]string{"old_password": old, "new_password": fmt.Sprintf("Changed#%d-pw", e.next())}
+		return r
+	}, after: func(t testing.TB, e *env, caller string, r *resp) {
+		// The change ended the caller's other sessions: sign in again.
+		e.accounts[caller].password = r.sent.(map[string]string)["new_password"]
+		e.login(t, caller)
+	}},
+	{route: "GET /api/v1/auth/me", auth: "user", allow: signedIn, build: get("/api/v1/auth/me")},
+	// A user may read itself (the answer of /auth/me by ID).
+	{route: "GET /api/v1/users/{id}", variant: "self", auth: "user", allow: signedIn, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/users/" + itoa(userOf(e, caller).ID)}
+	}},
+
+	// Regions and departments are the reference data every user works
+	// with: all read them; the sysadmin alone maintains them (§1: sysadmin
+	// — regions, departments, users, configuration).
+	{route: "GET /api/v1/regions", auth: "user", allow: signedIn, build: get("/api/v1/regions")},
+	{route: "GET /api/v1/regions/{code}", auth: "user", allow: signedIn, build: get("/api/v1/regions/" + regionFuzhou)},
+	{route: "POST /api/v1/regions", auth: "user", allow: []string{"sysadmin"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/regions", body: govdata.RegionInput{Code: e.countyCode(), Name: "矩阵区"}}
+	}},
+	{route: "GET /api/v1/departments", auth: "user", allow: signedIn, build: get("/api/v1/departments")},
+	{route: "GET /api/v1/departments/{id}", auth: "user", allow: signedIn, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/departments/" + itoa(e.deptA.ID)}
+	}},
+	{route: "POST /api/v1/departments", auth: "user", allow: []string{"sysadmin"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/departments", body: govdata.DepartmentInput{
+			Name: "矩阵部门", CreditCode: e.creditCode(), RegionCode: regionFuzhou, Level: govdata.LevelCity}}
+	}},
+	{route: "PATCH /api/v1/departments/{id}", auth: "user", allow: []string{"sysadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "PATCH", path: "/api/v1/departments/" + itoa(e.deptB.ID), body: map[string]string{"name": fmt.Sprintf("厦门市数据局 %d", e.next())}}
+	}},
+
+	// Users: the sysadmin manages accounts; the secadmin, who answers for
+	// passwords and access, reads them; the auditor reads who held which
+	// role until when (SJZ-S-7) and nothing else of users.
+	{route: "POST /api/v1/users", auth: "user", allow: []string{"sysadmin"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/users", body: govdata.UserInput{
+			Username: e.username(), Password: "Issued#Pw-2026", Name: "矩阵用户", DepartmentID: e.deptA.ID, Roles: []govdata.Role{govdata.RoleOfficer}}}
+	}},
+	{route: "GET /api/v1/users", auth: "user", allow: []string{"sysadmin", "secadmin"}, build: get("/api/v1/users")},
+	{route: "GET /api/v1/users/{id}", variant: "another user", auth: "user", allow: []string{"sysadmin", "secadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/users/" + itoa(e.accounts["target"].user.ID)}
+	}},
+	{route: "PATCH /api/v1/users/{id}", auth: "user", allow: []string{"sysadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "PATCH", path: "/api/v1/users/" + itoa(e.accounts["target"].user.ID), body: map[string]string{"name": fmt.Sprintf("目标 %d", e.next())}}
+	}},
+	{route: "GET /api/v1/users/{id}/roles", auth: "user", allow: []string{"sysadmin", "secadmin", "auditor"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/users/" + itoa(e.accounts["target"].user.ID) + "/roles"}
+	}},
+
+	// System credentials of a department's systems (ORG-5): its data
+	// officer issues and rotates them; the secadmin (§1: credential
+	// revocation) reads and revokes them; nobody else touches them.
+	{route: "POST /api/v1/credentials", auth: "user", allow: []string{"officer"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/credentials", body: govdata.CredentialInput{Name: "矩阵系统"}}
+	}},
+	{route: "GET /api/v1/credentials", auth: "user", allow: []string{"officer", "secadmin"}, build: get("/api/v1/credentials")},
+	{route: "GET /api/v1/credentials/{id}", auth: "user", allow: []string{"officer", "secadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/credentials/" + itoa(e.cred.ID)}
+	}},
+	{route: "POST /api/v1/credentials/{id}/rotate", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/credentials/" + itoa(freshCredential(t, e).ID) + "/rotate"}
+	}},
+	{route: "POST /api/v1/credentials/{id}/revoke", auth: "user", allow: []string{"officer", "secadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/credentials/" + itoa(freshCredential(t, e).ID) + "/revoke", body: map[string]string{"reason": "停用"}}
+	}},
+
+	// The audit log is the auditor's alone (§1: auditor — read and verify
+	// the audit log; sysadmin — cannot read audit logs).
+	{route: "GET /api/v1/audit", auth: "user", allow: []string{"auditor"}, build: get("/api/v1/audit")},
+	{route: "GET /api/v1/audit/verify", auth: "user", allow: []string{"auditor"}, build: get("/api/v1/audit/verify")},
+	// SEC-1: the auditor exports signed checkpoints of the chain's head.
+	{route: "POST /api/v1/audit/checkpoint", auth: "user", allow: []string{"auditor"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/audit/checkpoint"}
+	}},
+
+	// The data service answers signed system-credential calls only.
+	{route: "GET /api/v1/services/whoami", auth: "signed", allow: []string{"credential"}, build: get("/api/v1/services/whoami")},
+}
+
+func TestRoleMatrix(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
+		t.Parallel()
+		e := newEnv(t, engine, envOptions{})
+
+		// The matrix covers every route of the router, and only those.
+		routes := map[string]govhttp.RouteInfo{}
+		for _, rt := range e.srv.RoutesForTest() {
+			routes[rt.Pattern()] = rt
+		}
+		covered := map[string]bool{}
+		for _, c := range matrix {
+			rt, ok := routes[c.route]
+			if !ok {
+				t.Errorf("the matrix has %q, which the router does not serve", c.route)
+				continue
+			}
+			if rt.Auth != c.auth {
+				t.Errorf("%s authenticates %s callers, the matrix says %s", c.route, rt.Auth, c.auth)
+			}
+			covered[c.route] = true
+		}
+		for p := range routes {
+			if !covered[p] {
+				t.Errorf("route %s is not in the role × endpoint matrix: add it with the roles PRODUCT.md §1 allows", p)
+			}
+		}
+
+		for _, c := range matrix {
+			for _, caller := range callers {
+				name := c.route
+				if c.variant != "" {
+					name += " (" + c.variant + ")"
+				}
+				t.Run(name+"/"+caller, func(t *testing.T) {
+					r := c.build(t, e, caller)
+					if r.token == "" {
+						switch {
+						case caller == "credential":
+							r.sign = signedBy(e.cred)
+						case caller != "anonymous":
+							r.as = caller
+						}
+					}
+					allowed := slices.Contains(c.allow, caller)
+					var before string
+					if !allowed {
+						before = e.snapshot(t)
+					}
+					res := e.do(t, r)
+					if allowed {
+						want := c.status
+						if want == 0 {
+							want = http.StatusOK
+						}
+						mustStatus(t, res, want)
+						if c.after != nil {
+							c.after(t, e, caller, res)
+						}
+						return
+					}
+					// Not authenticated the way the route needs: 401; authenticated
+					// but not allowed: 403. Either way audited, nothing changed.
+					want := http.StatusForbidden
+					if caller == "anonymous" || (c.auth == "signed") != (caller == "credential") {
+						want = http.StatusUnauthorized
+					}
+					e.mustRefused(t, res, want)
+					e.mustUnchanged(t, before, res)
+				})
+			}
+		}
+	})
+}
