@@ -225,7 +225,7 @@ func (s *Server) authenticateSigned(r *http.Request) (*http.Request, error) {
 	if err != nil {
 		return r, govdata.Errorf(govdata.EINVALID, msgBadParam, "query")
 	}
-	sts := signing.StringToSign(r.Method, r.URL.EscapedPath(), query, signing.BodyHash(body), h.Get(signing.HeaderTimestamp), nonce)
+	sts := signing.StringToSign(r.Method, sentPath(r), query, signing.BodyHash(body), h.Get(signing.HeaderTimestamp), nonce)
 	if !signing.Verify(method, secret, sts, h.Get(signing.HeaderSignature)) {
 		return r, unauthorized(govdata.MsgSignatureBad)
 	}
@@ -246,4 +246,15 @@ func printableASCII(s string, max int) bool {
 		}
 	}
 	return true
+}
+
+// sentPath is the request path exactly as the client sent it, still
+// percent-encoded: the signature covers those bytes (ORG-5), and Go's
+// EscapedPath would re-encode a path it finds non-canonical.
+func sentPath(r *http.Request) string {
+	if strings.HasPrefix(r.RequestURI, "/") {
+		p, _, _ := strings.Cut(r.RequestURI, "?")
+		return p
+	}
+	return r.URL.EscapedPath()
 }
