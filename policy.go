@@ -36,7 +36,7 @@ var permissions = map[Permission][]Role{
 	PermDepartmentRead:   anyUser,
 	PermDepartmentEdit:   {RoleSysadmin},
 	PermUserRead:         {RoleSysadmin, RoleSecadmin},
-	PermUserWrite:        {RoleSysadmin},
+	PermUserWrite:        {RoleSysadmin, RoleSecadmin}, // each for the roles it manages (RoleManager)
 	PermRoleHistory:      {RoleSysadmin, RoleSecadmin, RoleAuditor},
 	PermCredentialManage: {RoleOfficer},
 	PermCredentialRevoke: {RoleOfficer, RoleSecadmin},
@@ -44,9 +44,6 @@ var permissions = map[Permission][]Role{
 	// SEC-1: the audit log is for the auditor alone.
 	PermAuditRead: {RoleAuditor},
 }
-
-// Known reports whether p is in the permission table.
-func (p Permission) Known() bool { _, ok := permissions[p]; return ok }
 
 // Authorize decides whether the actor may take an action of permission p at
 // all (whatever department it concerns). It returns EUNAUTHORIZED for an
@@ -90,6 +87,14 @@ func AuthorizeIn(a Actor, p Permission, deptID int64) error {
 		return Errorf(EFORBIDDEN, MsgOutOfScope)
 	}
 	return Errorf(EFORBIDDEN, MsgForbidden)
+}
+
+// AuthorizeUserRead lets a user read its own account; reading others needs PermUserRead.
+func AuthorizeUserRead(a Actor, userID int64) error {
+	if a.UserID != 0 && a.UserID == userID {
+		return nil
+	}
+	return Authorize(a, PermUserRead)
 }
 
 // ScopedTo returns the department an actor's view under p is limited to, or

@@ -40,6 +40,7 @@ func (r Role) NeedsDepartment() bool {
 	return r == RoleOfficer || r == RoleLeader || r == RoleReviewer || r == RoleSupervisor
 }
 
+// Messages of roles and of the separation of duties.
 var (
 	MsgRoleUnknown     = Msg{"未知角色：%s", "unknown role: %s"}
 	MsgRoleDuplicate   = Msg{"角色重复：%s", "role given twice: %s"}
@@ -47,10 +48,10 @@ var (
 	MsgRoleNeedsDept   = Msg{"角色 %s 必须属于某个部门", "role %s requires a department"}
 	MsgRolesEmpty      = Msg{"至少指定一个角色", "give at least one role"}
 	MsgRoleSelfChange  = Msg{"不能修改自己的角色", "you cannot change your own roles"}
-	MsgLastSysadmin    = Msg{"这是最后一个可用的系统管理员账号，不能停用或移除其角色", "this is the last active sysadmin; it cannot be disabled or lose its role"}
+	MsgLastAdmin       = Msg{"这是最后一个可用的 %s 账号，不能停用或移除其角色", "this is the last active %s account; it cannot be disabled or lose that role"}
+	MsgRoleNotYours    = Msg{"三员分立：%s 角色只能由%s授予、撤销或管理其持有人", "separation of duties: the %s role is granted, revoked and its holders managed only by the %s"}
 	MsgSelfDisable     = Msg{"不能停用自己的账号", "you cannot disable your own account"}
 	MsgPasswordChange  = Msg{"请先修改密码", "change your password first"}
-	MsgCredentialActor = Msg{"应用凭证只能调用数据服务", "a system credential may call only the data service"}
 )
 
 // CheckRoles applies the separation-of-duties rule (ORG-2, 等保 三员分立):
@@ -84,6 +85,34 @@ func CheckRoles(roles []Role, departmentID int64, fe *FieldErrors) {
 			fe.Add("department_id", MsgRoleNeedsDept, string(r))
 		}
 	}
+}
+
+// RoleManager is the role that grants and revokes r and manages its holders
+// (等保 三员分立): the secadmin assigns the security and audit roles, so that
+// the operator of the platform cannot make itself an auditor by proxy; the
+// sysadmin assigns every other role.
+func RoleManager(r Role) Role {
+	if r == RoleSecadmin || r == RoleAuditor {
+		return RoleSecadmin
+	}
+	return RoleSysadmin
+}
+
+// CheckManageRoles returns EFORBIDDEN unless the actor may manage every role
+// a user holds now (current) and every role it is to hold (next). The
+// platform itself (first start, the CLI on the server) may manage all.
+func CheckManageRoles(a Actor, current, next []Role) error {
+	if a.IsSystem() {
+		return nil
+	}
+	for _, roles := range [][]Role{current, next} {
+		for _, r := range roles {
+			if m := RoleManager(r); !a.Has(m) {
+				return Errorf(EFORBIDDEN, MsgRoleNotYours, string(r), string(m))
+			}
+		}
+	}
+	return nil
 }
 
 // JoinRoles renders roles as a comma-separated list (storage and audit).

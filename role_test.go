@@ -123,3 +123,41 @@ func TestJoinSplitRoles(t *testing.T) {
 		}
 	}
 }
+
+// 三员分立: the secadmin manages the security and audit roles and their
+// holders; the sysadmin every other role; the platform itself all.
+func TestCheckManageRoles(t *testing.T) {
+	admin := govdata.Actor{UserID: 1, Roles: []govdata.Role{govdata.RoleSysadmin}}
+	sec := govdata.Actor{UserID: 2, Roles: []govdata.Role{govdata.RoleSecadmin}}
+	officer := govdata.Actor{UserID: 3, Roles: []govdata.Role{govdata.RoleOfficer}, DepartmentID: 1}
+	r := func(rs ...govdata.Role) []govdata.Role { return rs }
+	tests := []struct {
+		name          string
+		a             govdata.Actor
+		current, next []govdata.Role
+		ok            bool
+	}{
+		{"sysadmin grants officer", admin, nil, r(govdata.RoleOfficer), true},
+		{"sysadmin grants sysadmin", admin, nil, r(govdata.RoleSysadmin), true},
+		{"sysadmin grants auditor", admin, nil, r(govdata.RoleAuditor), false},
+		{"sysadmin grants secadmin", admin, nil, r(govdata.RoleSecadmin), false},
+		{"sysadmin edits an auditor", admin, r(govdata.RoleAuditor), r(govdata.RoleAuditor), false},
+		{"sysadmin turns an auditor into an officer", admin, r(govdata.RoleAuditor), r(govdata.RoleOfficer), false},
+		{"secadmin grants auditor", sec, nil, r(govdata.RoleAuditor), true},
+		{"secadmin grants secadmin", sec, nil, r(govdata.RoleSecadmin), true},
+		{"secadmin grants officer", sec, nil, r(govdata.RoleOfficer), false},
+		{"secadmin edits an officer", sec, r(govdata.RoleOfficer), r(govdata.RoleOfficer), false},
+		{"secadmin grants sysadmin", sec, nil, r(govdata.RoleSysadmin), false},
+		{"officer grants officer", officer, nil, r(govdata.RoleOfficer), false},
+		{"platform grants auditor", govdata.SystemActor, nil, r(govdata.RoleAuditor), true},
+	}
+	for _, tt := range tests {
+		err := govdata.CheckManageRoles(tt.a, tt.current, tt.next)
+		if got := err == nil; got != tt.ok {
+			t.Errorf("%s: CheckManageRoles = %v, want ok=%v", tt.name, err, tt.ok)
+		}
+		if err != nil && govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("%s: code %s, want forbidden", tt.name, govdata.ErrorCodeOf(err))
+		}
+	}
+}

@@ -2,6 +2,7 @@ package govdata
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -81,6 +82,7 @@ type UserService interface {
 	CountUsers(ctx context.Context) (int, error)
 }
 
+// Messages of users and passwords.
 var (
 	MsgUsernameFormat   = Msg{"用户名为 3–64 位小写字母、数字、点、下划线或连字符，以字母或数字开头", "a username has 3–64 lower-case letters, digits, dots, underscores or hyphens, starting with a letter or digit"}
 	MsgUsernameTaken    = Msg{"用户名已被使用：%s", "username already taken: %s"}
@@ -165,8 +167,8 @@ func (p PasswordPolicy) Expired(changedAt, now time.Time) bool {
 }
 
 // ValidateUserInput checks a new user against the shape rules, the password
-// policy and the separation of duties.
-func ValidateUserInput(in UserInput, policy PasswordPolicy) error {
+// policy and the separation of duties, for the acting user.
+func ValidateUserInput(a Actor, in UserInput, policy PasswordPolicy) error {
 	var fe FieldErrors
 	if !ValidUsername(in.Username) {
 		fe.Add("username", MsgUsernameFormat)
@@ -174,5 +176,63 @@ func ValidateUserInput(in UserInput, policy PasswordPolicy) error {
 	checkName(&fe, "name", in.Name, 100)
 	policy.Check(&fe, "password", in.Password, in.Username)
 	CheckRoles(in.Roles, in.DepartmentID, &fe)
-	return fe.Err()
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	return CheckManageRoles(a, nil, in.Roles)
+}
+
+// UserChange is a user patch resolved against the user's current state.
+type UserChange struct {
+	Roles          []Role // roles after the change
+	Added, Removed []Role
+	DepartmentID   int64 // department after the change
+	Disable        bool  // the user is being disabled now
+	Enable         bool  // the user is being enabled now
+}
+
+// CheckUserUpdate decides whether the actor may apply p to user u and
+// whether the result is valid: the separation of duties on who manages
+// which roles, no one changing its own roles or disabling itself (so an
+// account cannot lock the platform or itself out by mistake), the name, the
+// password policy and the role rules. Existence of the department and the
+// last holder of an administrator role are for the store.
+func CheckUserUpdate(a Actor, u User, p UserPatch, policy PasswordPolicy) (UserChange, error) {
+	c := UserChange{Roles: u.Roles, DepartmentID: u.DepartmentID}
+	if p.Roles != nil {
+		c.Roles = *p.Roles
+	}
+	if p.DepartmentID != nil {
+		c.DepartmentID = *p.DepartmentID
+	}
+	var fe FieldErrors
+	if p.Name != nil {
+		checkName(&fe, "name", *p.Name, 100)
+	}
+	if p.Password != nil {
+		policy.Check(&fe, "password", *p.Password, u.Username)
+	}
+	CheckRoles(c.Roles, c.DepartmentID, &fe)
+	if err := fe.Err(); err != nil {
+		return c, err
+	}
+	for _, r := range u.Roles {
+		if !slices.Contains(c.Roles, r) {
+			c.Removed = append(c.Removed, r)
+		}
+	}
+	for _, r := range c.Roles {
+		if !slices.Contains(u.Roles, r) {
+			c.Added = append(c.Added, r)
+		}
+	}
+	if a.UserID == u.ID && len(c.Added)+len(c.Removed) > 0 {
+		return c, Errorf(EFORBIDDEN, MsgRoleSelfChange)
+	}
+	c.Disable = p.Disabled != nil && *p.Disabled && !u.Disabled
+	c.Enable = p.Disabled != nil && !*p.Disabled && u.Disabled
+	if c.Disable && a.UserID == u.ID {
+		return c, Errorf(EFORBIDDEN, MsgSelfDisable)
+	}
+	return c, CheckManageRoles(a, u.Roles, c.Roles)
 }

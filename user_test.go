@@ -132,7 +132,7 @@ func TestValidateUserInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			in := ok
 			tt.change(&in)
-			checkFields(t, govdata.ValidateUserInput(in, govdata.DefaultPasswordPolicy), tt.want)
+			checkFields(t, govdata.ValidateUserInput(govdata.SystemActor, in, govdata.DefaultPasswordPolicy), tt.want)
 		})
 	}
 }

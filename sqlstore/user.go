@@ -51,11 +51,12 @@ func (s *UserService) CreateUserWithPassword(ctx context.Context, in govdata.Use
 }
 
 func (s *UserService) create(ctx context.Context, in govdata.UserInput, mustChange bool) (*govdata.User, error) {
-	if err := govdata.Authorize(govdata.ActorFrom(ctx), govdata.PermUserWrite); err != nil {
+	actor := govdata.ActorFrom(ctx)
+	if err := govdata.Authorize(actor, govdata.PermUserWrite); err != nil {
 		return nil, err
 	}
 	in.Username = govdata.NormalizeUsername(in.Username)
-	if err := govdata.ValidateUserInput(in, s.db.opts.Auth.Password); err != nil {
+	if err := govdata.ValidateUserInput(actor, in, s.db.opts.Auth.Password); err != nil {
 		return nil, err
 	}
 	hash, err := s.db.opts.Password.Hash(in.Password)
@@ -159,11 +160,8 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, p govdata.UserPa
 	}
 	var hash string
 	if p.Password != nil {
-		var fe govdata.FieldErrors
-		s.db.opts.Auth.Password.Check(&fe, "password", *p.Password, "")
-		if err := fe.Err(); err != nil {
-			return nil, err
-		}
+		// Hash outside the write: argon2id is slow on purpose, and the
+		// committer serves everyone. The policy is checked in the write.
 		var err error
 		if hash, err = s.db.opts.Password.Hash(*p.Password); err != nil {
 			return nil, err
@@ -180,88 +178,50 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, p govdata.UserPa
 			return fmt.Errorf("load roles: %w", err)
 		}
 		u.Roles = roles[id]
-		change := map[string]any{}
-		endSessions := false
-		var fe govdata.FieldErrors
-		if p.Name != nil {
-			checkNameField(&fe, *p.Name)
-			change["name"] = *p.Name
-			u.Name = *p.Name
-		}
-		newDept := u.DepartmentID
-		if p.DepartmentID != nil && *p.DepartmentID != u.DepartmentID {
-			newDept = *p.DepartmentID
-			if err := checkUserDepartment(tx, newDept); err != nil {
-				return err
-			}
-			change["department_id"] = map[string]int64{"from": u.DepartmentID, "to": newDept}
-			endSessions = true
-		}
-		newRoles := u.Roles
-		if p.Roles != nil {
-			newRoles = *p.Roles
-			if id == actor.UserID && !sameRoles(newRoles, u.Roles) {
-				return govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgRoleSelfChange)
-			}
-		}
-		govdata.CheckRoles(newRoles, newDept, &fe)
-		if p.Password != nil && u.Username != "" && strings.Contains(strings.ToLower(*p.Password), u.Username) {
-			fe.Add("password", govdata.MsgPasswordUsername)
-		}
-		if err := fe.Err(); err != nil {
+		c, err := govdata.CheckUserUpdate(actor, *u, p, s.db.opts.Auth.Password)
+		if err != nil {
 			return err
 		}
-		disable := p.Disabled != nil && *p.Disabled && !u.Disabled
-		enable := p.Disabled != nil && !*p.Disabled && u.Disabled
-		if disable && id == actor.UserID {
-			return govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgSelfDisable)
+		if c.DepartmentID != u.DepartmentID {
+			if err := checkUserDepartment(tx, c.DepartmentID); err != nil {
+				return err
+			}
 		}
-		losesSysadmin := slices.Contains(u.Roles, govdata.RoleSysadmin) && !u.Disabled &&
-			(disable || !slices.Contains(newRoles, govdata.RoleSysadmin))
-		if losesSysadmin {
-			var others int
-			if err := tx.queryRow(`SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id
-				WHERE r.role = 'sysadmin' AND r.revoked_at IS NULL AND u.disabled_at IS NULL AND u.id <> ?`, id).Scan(&others); err != nil {
-				return fmt.Errorf("count sysadmins: %w", err)
-			}
-			if others == 0 {
-				return govdata.Errorf(govdata.ECONFLICT, govdata.MsgLastSysadmin)
-			}
+		if err := keepLastAdmins(tx, u, c); err != nil {
+			return err
 		}
 		now := tx.Now()
-		// Roles: close the periods of removed roles, open those of added ones.
-		var added, removed []govdata.Role
-		for _, r := range u.Roles {
-			if !slices.Contains(newRoles, r) {
-				removed = append(removed, r)
-			}
-		}
-		for _, r := range newRoles {
-			if !slices.Contains(u.Roles, r) {
-				added = append(added, r)
-			}
-		}
-		for _, r := range removed {
+		change := map[string]any{}
+		endSessions := false
+		for _, r := range c.Removed {
 			if _, err := tx.exec("UPDATE user_roles SET revoked_at = ?, revoked_by = ? WHERE user_id = ? AND role = ? AND revoked_at IS NULL",
 				toDB(now), actorName(tx.actor), id, string(r)); err != nil {
 				return fmt.Errorf("revoke role: %w", err)
 			}
 		}
-		if err := grantRoles(tx, id, added); err != nil {
+		if err := grantRoles(tx, id, c.Added); err != nil {
 			return err
 		}
-		if len(added)+len(removed) > 0 {
-			change["roles_added"], change["roles_removed"] = added, removed
-			endSessions = endSessions || len(removed) > 0
+		if len(c.Added)+len(c.Removed) > 0 {
+			change["roles_added"], change["roles_removed"] = c.Added, c.Removed
+			endSessions = len(c.Removed) > 0
+		}
+		name := u.Name
+		if p.Name != nil && *p.Name != u.Name {
+			name, change["name"] = *p.Name, *p.Name
+		}
+		if c.DepartmentID != u.DepartmentID {
+			change["department_id"] = map[string]int64{"from": u.DepartmentID, "to": c.DepartmentID}
+			endSessions = true
 		}
 		set := "name = ?, department_id = ?, updated_at = ?"
-		args := []any{u.Name, nullID(newDept), toDB(now)}
-		if disable {
+		args := []any{name, nullID(c.DepartmentID), toDB(now)}
+		if c.Disable {
 			set += ", disabled_at = ?"
 			args = append(args, toDB(now))
 			change["disabled"], endSessions = true, true
 		}
-		if enable {
+		if c.Enable {
 			set += ", disabled_at = NULL, failed_logins = 0, locked_until = NULL"
 			change["disabled"] = false
 		}
@@ -284,30 +244,33 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, p govdata.UserPa
 		if err != nil {
 			return err
 		}
-		out.Roles = newRoles
+		out.Roles = c.Roles
 		return tx.audit("user.update", "user", id, change)
 	})
 	return out, err
 }
 
-func checkNameField(fe *govdata.FieldErrors, name string) {
-	if strings.TrimSpace(name) == "" {
-		fe.Add("name", govdata.MsgRequired)
-	} else if len([]rune(name)) > 100 {
-		fe.Add("name", govdata.MsgTooLong, 100)
+// keepLastAdmins refuses a change that leaves one of the administrator
+// roles (sysadmin, secadmin, auditor) without an active holder, which no
+// one could then restore through govdata.
+func keepLastAdmins(tx *Tx, u *govdata.User, c govdata.UserChange) error {
+	if u.Disabled {
+		return nil
 	}
-}
-
-func sameRoles(a, b []govdata.Role) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for _, r := range a {
-		if !slices.Contains(b, r) {
-			return false
+	for _, r := range u.Roles {
+		if !r.IsAdministrative() || (!c.Disable && slices.Contains(c.Roles, r)) {
+			continue
+		}
+		var others int
+		if err := tx.queryRow(`SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id
+			WHERE r.role = ? AND r.revoked_at IS NULL AND u.disabled_at IS NULL AND u.id <> ?`, string(r), u.ID).Scan(&others); err != nil {
+			return fmt.Errorf("count %s holders: %w", r, err)
+		}
+		if others == 0 {
+			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgLastAdmin, string(r))
 		}
 	}
-	return true
+	return nil
 }
 
 // revokeSessions ends every session of a user except keep (0: all).
@@ -348,10 +311,8 @@ func (s *UserService) find(ctx context.Context, cond string, arg any) (*govdata.
 
 // FindUserByID implements govdata.UserService; users may read themselves.
 func (s *UserService) FindUserByID(ctx context.Context, id int64) (*govdata.User, error) {
-	if a := govdata.ActorFrom(ctx); a.UserID != id || a.UserID == 0 {
-		if err := govdata.Authorize(a, govdata.PermUserRead); err != nil {
-			return nil, err
-		}
+	if err := govdata.AuthorizeUserRead(govdata.ActorFrom(ctx), id); err != nil {
+		return nil, err
 	}
 	return s.find(ctx, "id = ?", id)
 }

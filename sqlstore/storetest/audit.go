@@ -151,7 +151,7 @@ func TestAudit(t *testing.T, e Engine) {
 		wantCode(t, err, govdata.ECONFLICT)
 		_, err = f.depts.CreateDepartment(o.asAdmin, deptInput("坏", "360100", 0))
 		wantCode(t, err, govdata.EINVALID)
-		_, err = f.users.CreateUser(o.asSec, govdata.UserInput{Username: "x.y", Password: testPassword, Name: "x", Roles: []govdata.Role{govdata.RoleSecadmin}})
+		_, err = f.users.CreateUser(o.asSec, govdata.UserInput{Username: "x.y", Password: testPassword, Name: "x", Roles: []govdata.Role{govdata.RoleSysadmin}})
 		wantCode(t, err, govdata.EFORBIDDEN)
 		f.noAudit(before)
 	})

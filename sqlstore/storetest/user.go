@@ -110,11 +110,11 @@ func TestUsers(t *testing.T, e Engine) {
 		o := f.seed()
 		in := govdata.UserInput{Username: "ops", Password: testPassword, Name: "运维", Roles: roles(govdata.RoleSecadmin)}
 		// Only the platform itself may skip the forced change (ORG-3).
-		_, err := f.users.CreateUserWithPassword(o.asAdmin, in, false)
+		_, err := f.users.CreateUserWithPassword(o.asSec, in, false)
 		wantCode(t, err, govdata.EFORBIDDEN)
-		u, err := f.users.CreateUserWithPassword(o.asAdmin, in, true)
+		u, err := f.users.CreateUserWithPassword(o.asSec, in, true)
 		if err != nil || !u.MustChangePassword {
-			t.Fatalf("sysadmin creates with a forced change: %+v, %v", u, err)
+			t.Fatalf("secadmin creates with a forced change: %+v, %v", u, err)
 		}
 		in.Username = "ops2"
 		u, err = f.users.CreateUserWithPassword(System(), in, false)
@@ -258,6 +258,60 @@ func TestUsers(t *testing.T, e Engine) {
 		wantCode(t, err, govdata.ENOTFOUND)
 	})
 
+	t.Run("separation of duties in managing users", func(t *testing.T) {
+		f := newFixture(t, e)
+		o := f.seed()
+		// 三员分立: the sysadmin cannot make, or take over, an auditor or a secadmin.
+		aud := govdata.UserInput{Username: "auditor2", Password: testPassword, Name: "审计员二", Roles: roles(govdata.RoleAuditor)}
+		_, err := f.users.CreateUser(o.asAdmin, aud)
+		wantCode(t, err, govdata.EFORBIDDEN)
+		pw, yes, name := "Taken-over-pass-1", true, "改名"
+		for _, p := range []govdata.UserPatch{{Password: &pw}, {Disabled: &yes}, {Name: &name},
+			{Roles: &[]govdata.Role{govdata.RoleSysadmin}}} {
+			before := f.auditHead()
+			_, err := f.users.UpdateUser(o.asAdmin, o.auditor.ID, p)
+			wantCode(t, err, govdata.EFORBIDDEN)
+			f.noAudit(before)
+		}
+		_, err = f.users.UpdateUser(o.asAdmin, o.officer1.ID, govdata.UserPatch{Roles: &[]govdata.Role{govdata.RoleAuditor}})
+		wantCode(t, err, govdata.EFORBIDDEN)
+		if s, _ := mustLogin(t, f, "auditor", testPassword); s.PasswordChangeRequired {
+			t.Fatal("the auditor's password was reset")
+		}
+		// The secadmin manages the security and audit roles, and only those.
+		if _, err := f.users.CreateUser(o.asSec, aud); err != nil {
+			t.Fatalf("secadmin creates an auditor: %v", err)
+		}
+		_, err = f.users.CreateUser(o.asSec, govdata.UserInput{Username: "off3", Password: testPassword, Name: "专员三",
+			DepartmentID: o.officer1.DepartmentID, Roles: roles(govdata.RoleOfficer)})
+		wantCode(t, err, govdata.EFORBIDDEN)
+		_, err = f.users.UpdateUser(o.asSec, o.officer1.ID, govdata.UserPatch{Password: &pw})
+		wantCode(t, err, govdata.EFORBIDDEN)
+		if _, err := f.users.UpdateUser(o.asSec, o.auditor.ID, govdata.UserPatch{Password: &pw}); err != nil {
+			t.Fatalf("secadmin issues the auditor a password: %v", err)
+		}
+	})
+
+	t.Run("administrator roles keep a holder", func(t *testing.T) {
+		f := newFixture(t, e)
+		o := f.seed()
+		yes := true
+		_, err := f.users.UpdateUser(o.asSec, o.auditor.ID, govdata.UserPatch{Disabled: &yes})
+		wantCode(t, err, govdata.ECONFLICT)
+		if e, _ := err.(*govdata.Error); e == nil || e.Message.Msg != govdata.MsgLastAdmin {
+			t.Fatalf("disabling the last auditor: %v", err)
+		}
+		second, err := f.users.CreateUser(o.asSec, govdata.UserInput{Username: "auditor2", Password: testPassword, Name: "审计员二", Roles: roles(govdata.RoleAuditor)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.users.UpdateUser(o.asSec, o.auditor.ID, govdata.UserPatch{Disabled: &yes}); err != nil {
+			t.Fatalf("disabling an auditor with another left: %v", err)
+		}
+		_, err = f.users.UpdateUser(o.asSec, second.ID, govdata.UserPatch{Disabled: &yes})
+		wantCode(t, err, govdata.ECONFLICT)
+	})
+
 	t.Run("no changes to oneself", func(t *testing.T) {
 		f := newFixture(t, e)
 		o := f.seed()
@@ -286,9 +340,9 @@ func TestUsers(t *testing.T, e Engine) {
 		// A disabled sysadmin does not count.
 		before := f.auditHead()
 		_, err := f.users.UpdateUser(System(), o.admin.ID, govdata.UserPatch{Disabled: &yes})
-		wantMsg(t, err, govdata.ECONFLICT, govdata.MsgLastSysadmin)
+		wantMsg(t, err, govdata.ECONFLICT, govdata.MsgLastAdmin)
 		_, err = f.users.UpdateUser(System(), o.admin.ID, govdata.UserPatch{Roles: &sec})
-		wantMsg(t, err, govdata.ECONFLICT, govdata.MsgLastSysadmin)
+		wantMsg(t, err, govdata.ECONFLICT, govdata.MsgLastAdmin)
 		f.noAudit(before)
 		if u, _ := f.users.FindUserByID(o.asAdmin, o.admin.ID); u.Disabled || !sameRoles(u.Roles, roles(govdata.RoleSysadmin)) {
 			t.Fatalf("last sysadmin after refusals: %+v", u)
@@ -300,7 +354,7 @@ func TestUsers(t *testing.T, e Engine) {
 			t.Fatalf("with another active sysadmin: %v", err)
 		}
 		_, err = f.users.UpdateUser(System(), admin2.ID, govdata.UserPatch{Disabled: &yes})
-		wantMsg(t, err, govdata.ECONFLICT, govdata.MsgLastSysadmin)
+		wantMsg(t, err, govdata.ECONFLICT, govdata.MsgLastAdmin)
 	})
 
 	t.Run("off-boarding ends sessions at once", func(t *testing.T) {
@@ -463,11 +517,11 @@ func TestUsers(t *testing.T, e Engine) {
 		wantCode(t, err, govdata.ENOTFOUND)
 		_, err = f.users.FindUserByUsername(o.asAdmin, "nobody")
 		wantCode(t, err, govdata.ENOTFOUND)
-		// Only the sysadmin writes.
+		// Only the sysadmin and the secadmin write, each for the roles it manages.
 		name := "x"
 		for _, ctx := range []context.Context{o.asSec, o.asAuditor, o.asOff1} {
 			_, err := f.users.CreateUser(ctx, govdata.UserInput{Username: "new.user", Password: testPassword, Name: "新",
-				Roles: roles(govdata.RoleSecadmin)})
+				Roles: roles(govdata.RoleSysadmin)})
 			wantCode(t, err, govdata.EFORBIDDEN)
 			_, err = f.users.UpdateUser(ctx, o.officer1.ID, govdata.UserPatch{Name: &name})
 			wantCode(t, err, govdata.EFORBIDDEN)
