@@ -42,16 +42,16 @@ func (r Role) NeedsDepartment() bool {
 
 // Messages of roles and of the separation of duties.
 var (
-	MsgRoleUnknown     = Msg{"未知角色：%s", "unknown role: %s"}
-	MsgRoleDuplicate   = Msg{"角色重复：%s", "role given twice: %s"}
-	MsgRolesExclusive  = Msg{"三员分立：%s 不能与其他角色由同一账号兼任", "separation of duties: %s cannot be held together with any other role on one account"}
-	MsgRoleNeedsDept   = Msg{"角色 %s 必须属于某个部门", "role %s requires a department"}
-	MsgRolesEmpty      = Msg{"至少指定一个角色", "give at least one role"}
-	MsgRoleSelfChange  = Msg{"不能修改自己的角色", "you cannot change your own roles"}
-	MsgLastAdmin       = Msg{"这是最后一个可用的 %s 账号，不能停用或移除其角色", "this is the last active %s account; it cannot be disabled or lose that role"}
-	MsgRoleNotYours    = Msg{"三员分立：%s 角色只能由%s授予、撤销或管理其持有人", "separation of duties: the %s role is granted, revoked and its holders managed only by the %s"}
-	MsgSelfDisable     = Msg{"不能停用自己的账号", "you cannot disable your own account"}
-	MsgPasswordChange  = Msg{"请先修改密码", "change your password first"}
+	MsgRoleUnknown    = Msg{"未知角色：%s", "unknown role: %s"}
+	MsgRoleDuplicate  = Msg{"角色重复：%s", "role given twice: %s"}
+	MsgRolesExclusive = Msg{"三员分立：%s 不能与其他角色由同一账号兼任", "separation of duties: %s cannot be held together with any other role on one account"}
+	MsgRoleNeedsDept  = Msg{"角色 %s 必须属于某个部门", "role %s requires a department"}
+	MsgRolesEmpty     = Msg{"至少指定一个角色", "give at least one role"}
+	MsgRoleSelfChange = Msg{"不能修改自己的角色", "you cannot change your own roles"}
+	MsgLastAdmin      = Msg{"这是最后一个可用的 %s 账号，不能停用或移除其角色", "this is the last active %s account; it cannot be disabled or lose that role"}
+	MsgRoleNotYours   = Msg{"三员分立：%s 角色只能由%s授予、撤销或管理其持有人", "separation of duties: the %s role is granted, revoked and its holders managed only by the %s"}
+	MsgSelfDisable    = Msg{"不能停用自己的账号", "you cannot disable your own account"}
+	MsgPasswordChange = Msg{"请先修改密码", "change your password first"}
 )
 
 // CheckRoles applies the separation-of-duties rule (ORG-2, 等保 三员分立):
