@@ -58,37 +58,39 @@ func dummyHash(p password.Params) string {
 
 // Login implements govdata.AuthService.
 func (s *AuthService) Login(ctx context.Context, username, pw string) (*govdata.Session, error) {
+	// A login attempt is counted and recorded even if its client goes away.
+	ctx = context.WithoutCancel(ctx)
 	username = govdata.NormalizeUsername(username)
 	actor := govdata.ActorFrom(ctx)
-	// The attempted name goes into the audit record; bound what a stranger can write there.
 	actor.Username = username
-	if r := []rune(actor.Username); len(r) > 64 {
-		actor.Username = string(r[:64])
-	}
-	failed := func(reason string, err error) (*govdata.Session, error) {
+	failed := func(object any, detail map[string]any, err error) (*govdata.Session, error) {
 		werr := s.db.write(ctx, func(tx *Tx) error {
-			return tx.auditAs(actor, govdata.AuditFailed, "auth.login", "user", username, map[string]string{"reason": reason})
+			return tx.auditAs(actor, govdata.AuditFailed, "auth.login", "user", object, detail)
 		})
-		return nil, errors.Join(err, werr)
+		if werr != nil {
+			return nil, werr // an attempt that cannot be recorded is not answered as if it were
+		}
+		return nil, err
 	}
 	wrong := govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgLoginFailed)
 	var r loginRow
-	var disabledAt sql.NullInt64
-	var dept sql.NullInt64
-	err := s.db.queryRow(ctx, `SELECT id, department_id, password_hash, must_change_password, password_changed_at,
-		disabled_at, failed_logins, locked_until FROM users WHERE username = ?`, username).
-		Scan(&r.id, &dept, &r.hash, &r.mustChange, &r.changed, &disabledAt, &r.failed, &r.lockedUntil)
+	var disabledAt, dept sql.NullInt64
+	err := sql.ErrNoRows
+	if govdata.ValidUsername(username) {
+		err = s.db.queryRow(ctx, `SELECT id, department_id, password_hash, must_change_password, password_changed_at,
+			disabled_at, failed_logins, locked_until FROM users WHERE username = ?`, username).
+			Scan(&r.id, &dept, &r.hash, &r.mustChange, &r.changed, &disabledAt, &r.failed, &r.lockedUntil)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		password.Verify(dummyHash(s.db.opts.Password), pw)
-		return failed("unknown user", wrong)
+		return failed(username, map[string]any{"reason": "unknown user"}, wrong)
 	}
 	if err != nil {
 		return nil, s.db.internal("login", err)
 	}
 	r.dept, r.disabled = dept.Int64, disabledAt.Valid
-	now := s.db.clock.Now()
-	if r.lockedUntil.Valid && fromDB(r.lockedUntil.Int64).After(now) {
-		return failed("locked", lockedError(fromDB(r.lockedUntil.Int64)))
+	if r.lockedUntil.Valid && fromDB(r.lockedUntil.Int64).After(s.db.clock.Now()) {
+		return failed(r.id, map[string]any{"reason": "locked"}, lockedError(fromDB(r.lockedUntil.Int64)))
 	}
 	ok, err := password.Verify(r.hash, pw)
 	if err != nil {
@@ -97,15 +99,9 @@ func (s *AuthService) Login(ctx context.Context, username, pw string) (*govdata.
 	if !ok {
 		var lockedUntil time.Time
 		werr := s.db.write(ctx, func(tx *Tx) error {
-			// Re-read inside the write so that concurrent failures all count.
-			var failures int
-			if err := tx.queryRow("SELECT failed_logins FROM users WHERE id = ?", r.id).Scan(&failures); err != nil {
-				return fmt.Errorf("read failures: %w", err)
-			}
-			var n int
-			n, lockedUntil = s.db.opts.Auth.Lockout.AfterFailure(failures, tx.Now())
-			if _, err := tx.exec("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", n, toDBNull(&lockedUntil), r.id); err != nil {
-				return fmt.Errorf("count failure: %w", err)
+			var err error
+			if lockedUntil, err = s.countFailure(tx, r.id); err != nil {
+				return err
 			}
 			detail := map[string]any{"reason": "wrong password"}
 			if !lockedUntil.IsZero() {
@@ -122,12 +118,23 @@ func (s *AuthService) Login(ctx context.Context, username, pw string) (*govdata.
 		return nil, wrong
 	}
 	if r.disabled {
-		return failed("disabled", govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgAccountDisabled))
+		return failed(r.id, map[string]any{"reason": "disabled"}, govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgAccountDisabled))
 	}
 	token := rand.Text() + rand.Text()
 	sess := &govdata.Session{Token: token, CSRFToken: govdata.CSRFToken(token)}
+	var lockedUntil time.Time
 	err = s.db.write(ctx, func(tx *Tx) error {
 		now := tx.Now()
+		// Guesses racing this one may have locked the account since it was
+		// read: the lock wins over a correct password (ORG-3).
+		var locked sql.NullInt64
+		if err := tx.queryRow("SELECT locked_until FROM users WHERE id = ?", r.id).Scan(&locked); err != nil {
+			return fmt.Errorf("read lock: %w", err)
+		}
+		if locked.Valid && fromDB(locked.Int64).After(now) {
+			lockedUntil = fromDB(locked.Int64)
+			return tx.auditAs(actor, govdata.AuditFailed, "auth.login", "user", r.id, map[string]any{"reason": "locked"})
+		}
 		sess.PasswordChangeRequired = r.mustChange || s.db.opts.Auth.Password.Expired(fromDB(r.changed), now)
 		sess.ExpiresAt = now.Add(s.db.opts.Auth.SessionTTL).Truncate(time.Second)
 		sid, err := tx.insert(`INSERT INTO sessions (user_id, token_hash, password_change_only, client_addr, created_at, expires_at)
@@ -150,12 +157,34 @@ func (s *AuthService) Login(ctx context.Context, username, pw string) (*govdata.
 	if err != nil {
 		return nil, err
 	}
+	if !lockedUntil.IsZero() {
+		return nil, lockedError(lockedUntil)
+	}
 	u, err := NewUserService(s.db).find(ctx, "id = ?", r.id)
 	if err != nil {
 		return nil, err
 	}
 	sess.User = u
 	return sess, nil
+}
+
+// countFailure counts one more failed password check of user id and returns
+// when the account is locked until, zero when it is not. Concurrent failures
+// all count, and a lock already in force is never shortened.
+func (s *AuthService) countFailure(tx *Tx, id int64) (time.Time, error) {
+	var failures int
+	var locked sql.NullInt64
+	if err := tx.queryRow("SELECT failed_logins, locked_until FROM users WHERE id = ?", id).Scan(&failures, &locked); err != nil {
+		return time.Time{}, fmt.Errorf("read failures: %w", err)
+	}
+	n, until := s.db.opts.Auth.Lockout.AfterFailure(failures, tx.Now())
+	if locked.Valid && fromDB(locked.Int64).After(tx.Now()) && fromDB(locked.Int64).After(until) {
+		until = fromDB(locked.Int64)
+	}
+	if _, err := tx.exec("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", n, toDBNull(&until), id); err != nil {
+		return time.Time{}, fmt.Errorf("count failure: %w", err)
+	}
+	return until, nil
 }
 
 func lockedError(until time.Time) error {
@@ -229,12 +258,31 @@ func (s *AuthService) ChangePassword(ctx context.Context, oldPassword, newPasswo
 	}
 	var fe govdata.FieldErrors
 	if !ok {
-		fe.Add("old_password", govdata.MsgOldPassword)
-		err := fe.Err()
-		werr := s.db.write(ctx, func(tx *Tx) error {
-			return tx.auditAs(a, govdata.AuditFailed, "auth.password_change", "user", a.UserID, map[string]string{"reason": "wrong current password"})
+		// A wrong current password counts like a failed login, so a stolen
+		// session cannot guess the password without limit (ORG-3).
+		var lockedUntil time.Time
+		werr := s.db.write(context.WithoutCancel(ctx), func(tx *Tx) error {
+			var err error
+			if lockedUntil, err = s.countFailure(tx, a.UserID); err != nil {
+				return err
+			}
+			detail := map[string]any{"reason": "wrong current password"}
+			if !lockedUntil.IsZero() {
+				detail["locked_until"] = lockedUntil
+				if err := revokeSessions(tx, a.UserID, 0); err != nil {
+					return err
+				}
+			}
+			return tx.auditAs(a, govdata.AuditFailed, "auth.password_change", "user", a.UserID, detail)
 		})
-		return errors.Join(err, werr)
+		if werr != nil {
+			return werr
+		}
+		if !lockedUntil.IsZero() {
+			return lockedError(lockedUntil)
+		}
+		fe.Add("old_password", govdata.MsgOldPassword)
+		return fe.Err()
 	}
 	s.db.opts.Auth.Password.Check(&fe, "new_password", newPassword, a.Username)
 	if newPassword == oldPassword {

@@ -240,6 +240,42 @@ func TestAuth(t *testing.T, e Engine) {
 		}
 	})
 
+	t.Run("wrong current passwords lock the account", func(t *testing.T) {
+		f := newFixture(t, e)
+		f.seed()
+		sess, a := mustLogin(t, f, "officer1", testPassword)
+		max := govdata.DefaultLockoutPolicy.MaxFailures
+		for i := 1; i < max; i++ {
+			err := f.auth.ChangePassword(As(a), "Wrong-Password-1", "Renewed-2026!")
+			wantField(t, err, govdata.EINVALID, "old_password")
+		}
+		err := f.auth.ChangePassword(As(a), "Wrong-Password-1", "Renewed-2026!")
+		wantCode(t, err, govdata.EUNAUTHORIZED)
+		// The guessing session has ended, and the right password waits for the lock to lift.
+		if _, err := f.auth.Authenticate(context.Background(), sess.Token); err == nil {
+			t.Fatal("session still valid after the lock")
+		}
+		_, err = f.auth.Login(context.Background(), "officer1", testPassword)
+		wantCode(t, err, govdata.EUNAUTHORIZED)
+		f.clock.Advance(govdata.DefaultLockoutPolicy.Duration)
+		mustLogin(t, f, "officer1", testPassword)
+	})
+
+	t.Run("failures never shorten a lock", func(t *testing.T) {
+		f := newFixture(t, e)
+		f.seed()
+		_, a := mustLogin(t, f, "officer1", testPassword)
+		for i := 0; i < govdata.DefaultLockoutPolicy.MaxFailures; i++ {
+			f.auth.Login(context.Background(), "officer1", "Wrong-Password-1")
+		}
+		// A failure counted while the lock holds (here: a wrong current
+		// password on a session opened before) must keep the lock.
+		err := f.auth.ChangePassword(As(a), "Wrong-Password-1", "Renewed-2026!")
+		wantCode(t, err, govdata.EUNAUTHORIZED)
+		_, err = f.auth.Login(context.Background(), "officer1", testPassword)
+		wantCode(t, err, govdata.EUNAUTHORIZED)
+	})
+
 	t.Run("change password", func(t *testing.T) {
 		f := newFixture(t, e)
 		o := f.seed()
