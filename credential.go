@@ -60,9 +60,10 @@ type CredentialService interface {
 	// CredentialSecret returns an active credential and its secret for
 	// verifying a signature; EUNAUTHORIZED when the key is unknown or revoked.
 	CredentialSecret(ctx context.Context, appKey string) (*Credential, []byte, error)
-	// UseNonce records the nonce of a verified call and the credential's last
-	// use; EUNAUTHORIZED when the nonce was used within the window (replay).
-	UseNonce(ctx context.Context, credentialID int64, nonce string, window time.Duration) error
+	// UseNonce records a verified call: its nonce, the credential's last use
+	// and an audit record naming call (method and path), in one transaction;
+	// EUNAUTHORIZED when the nonce was used within the window (replay).
+	UseNonce(ctx context.Context, credentialID int64, nonce string, window time.Duration, call string) error
 }
 
 var (

@@ -47,10 +47,21 @@ func TestFlow(t *testing.T) {
 		srv.mustCall("POST", "/api/v1/users", admin, govdata.UserInput{
 			Username: "zhangsan", Password: officerIssued, Name: "张三", DepartmentID: dept.ID, Roles: []govdata.Role{govdata.RoleOfficer},
 		}, http.StatusCreated, &officer)
+		// 三员分立: the sysadmin cannot make an auditor. The first secadmin is
+		// made on the server with the CLI; the secadmin then makes the auditor.
 		const auditorIssued, auditorChosen = "Auditor-Issued-1", "Auditor-Chosen-2"
-		srv.mustCall("POST", "/api/v1/users", admin, govdata.UserInput{
-			Username: "lisi", Password: auditorIssued, Name: "李四", Roles: []govdata.Role{govdata.RoleAuditor},
-		}, http.StatusCreated, nil)
+		auditorIn := govdata.UserInput{Username: "lisi", Password: auditorIssued, Name: "李四", Roles: []govdata.Role{govdata.RoleAuditor}}
+		if code, body := srv.call("POST", "/api/v1/users", admin, auditorIn); code != http.StatusForbidden {
+			t.Fatalf("sysadmin creates an auditor: status %d, want 403; body %s", code, body)
+		}
+		const secIssued, secChosen = "Secadmin-Issued-1", "Secadmin-Chosen-2"
+		args := append(append([]string{"user", "create"}, st.flags()...), "--name", "王五", "--roles", "secadmin", "--password", secIssued, "wangwu")
+		if out, errOut, code := govdataCmd(t, nil, args...); code != 0 {
+			t.Fatalf("govdata user create secadmin: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+		}
+		secSess := srv.login("wangwu", secIssued)
+		srv.changePassword(secSess.Token, secIssued, secChosen)
+		srv.mustCall("POST", "/api/v1/users", secSess.Token, auditorIn, http.StatusCreated, nil)
 
 		sess := srv.login("zhangsan", officerIssued)
 		if !sess.PasswordChangeRequired {

@@ -135,9 +135,15 @@ func TestCredentials(t *testing.T) {
 		}
 		ok := func(s *signSpec) {
 			t.Helper()
-			w := mustOK[map[string]any](t, whoami(s), 200)
+			r := whoami(s)
+			w := mustOK[map[string]any](t, r, 200)
 			if w["credential_id"] != float64(issued.ID) || w["department_id"] != float64(e.deptA.ID) || w["app_key"] != issued.AppKey {
 				t.Errorf("whoami = %v, want credential %d of department %d", w, issued.ID, e.deptA.ID)
+			}
+			// Every signed call leaves one record, committed with its nonce.
+			rec := e.mustAudited(t, r, govdata.AuditOK)
+			if rec.Action != "credential.call" || rec.CredentialID != issued.ID || !strings.Contains(rec.Detail, "/api/v1/services/whoami") {
+				t.Errorf("signed call recorded as %+v", rec)
 			}
 		}
 		refused := func(s *signSpec, msg govdata.Msg) {

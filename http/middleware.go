@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -43,13 +44,60 @@ func withRequestID(next http.Handler) http.Handler {
 	})
 }
 
-// clientAddr is the peer's IP address.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// clientAddr is the address the request came from (SEC-1 "from where"):
+// the peer's IP address; or, when the peer is a trusted reverse proxy
+// (Config.TrustedProxies), the right-most address of X-Forwarded-For that is
+// not itself a trusted proxy. Each proxy appends the address it received
+// from, so everything left of that entry was written by the client and may
+// be forged; it is never read. From an untrusted peer the header is ignored
+// entirely, and a header a trusted proxy passed on that does not parse
+// leaves the peer's address.
+func (s *Server) clientAddr(r *http.Request) string {
+	peer := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		peer = host
 	}
-	return host
+	if len(s.cfg.TrustedProxies) == 0 {
+		return peer
+	}
+	trusted := func(a netip.Addr) bool {
+		a = a.Unmap().WithZone("")
+		for _, p := range s.cfg.TrustedProxies {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	if a, err := netip.ParseAddr(peer); err != nil || !trusted(a) {
+		return peer
+	}
+	// Several header lines are one list, in order (RFC 9110, 5.3).
+	var hops []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	client := ""
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		a, err := netip.ParseAddr(hop)
+		if err != nil {
+			// Some proxies write the port too: 192.0.2.1:4711, [2001:db8::1]:4711.
+			ap, perr := netip.ParseAddrPort(hop)
+			if perr != nil {
+				return peer
+			}
+			a = ap.Addr()
+		}
+		client = a.Unmap().String()
+		if !trusted(a) {
+			return client
+		}
+	}
+	if client == "" {
+		return peer // no header: the proxy itself made the request
+	}
+	return client // every hop is a trusted proxy: the left-most one made the request
 }
 
 // statusRecorder remembers the status for metrics and logs.
@@ -81,7 +129,7 @@ func (s *Server) serveRoute(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
-		r = r.WithContext(govdata.WithActor(r.Context(), govdata.Actor{ClientAddr: clientAddr(r), RequestID: requestID(r)}))
+		r = r.WithContext(govdata.WithActor(r.Context(), govdata.Actor{ClientAddr: s.clientAddr(r), RequestID: requestID(r)}))
 		r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBodyBytes)
 		defer func() {
 			if p := recover(); p != nil {
@@ -119,7 +167,8 @@ func (s *Server) refused(r *http.Request, rt route, err error) {
 		return
 	}
 	object := r.PathValue("id") + r.PathValue("code")
-	if err := s.svc.Audit.RecordRefusal(r.Context(), rt.action, rt.objectType, object, err); err != nil {
+	// Recorded even when the client has gone away meanwhile.
+	if err := s.svc.Audit.RecordRefusal(context.WithoutCancel(r.Context()), rt.action, rt.objectType, object, err); err != nil {
 		s.log.Error("audit refusal", "request_id", requestID(r), "err", err)
 	}
 }
@@ -229,7 +278,7 @@ func (s *Server) authenticateSigned(r *http.Request) (*http.Request, error) {
 	if !signing.Verify(method, secret, sts, h.Get(signing.HeaderSignature)) {
 		return r, unauthorized(govdata.MsgSignatureBad)
 	}
-	if err := s.svc.Credentials.UseNonce(r.Context(), cred.ID, nonce, signing.Window); err != nil {
+	if err := s.svc.Credentials.UseNonce(r.Context(), cred.ID, nonce, signing.Window, r.Method+" "+r.URL.Path); err != nil {
 		return r, err
 	}
 	return r, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -107,7 +108,19 @@ func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
 	case <-db.commit.quit:
 		return errClosed
 	}
-	return <-j.done
+	select {
+	case err := <-j.done:
+		return err
+	case <-db.commit.stopped:
+		// The committer has drained and returned: a job queued just before
+		// it checked last is answered; one queued after it never runs.
+		select {
+		case err := <-j.done:
+			return err
+		default:
+			return errClosed
+		}
+	}
 }
 
 // commitBatch runs the jobs in one transaction, each inside a savepoint so
@@ -280,6 +293,9 @@ func (t *Tx) auditAs(a govdata.Actor, result govdata.AuditResult, action, object
 	if name == "" && a.CredentialID == 0 {
 		name = "anonymous"
 	}
+	// Names and object IDs can come from a stranger's input (a login name,
+	// a path); bound them so that every record fits its indexed columns.
+	name, object := boundText(name), boundText(objectIDString(objectID))
 	r := &govdata.AuditRecord{
 		Seq:          t.head.seq + 1,
 		Time:         time.UnixMicro(t.now.UnixMicro()).UTC(),
@@ -290,7 +306,7 @@ func (t *Tx) auditAs(a govdata.Actor, result govdata.AuditResult, action, object
 		CredentialID: a.CredentialID,
 		Action:       action,
 		ObjectType:   objectType,
-		ObjectID:     objectIDString(objectID),
+		ObjectID:     object,
 		Result:       result,
 		ClientAddr:   a.ClientAddr,
 		RequestID:    a.RequestID,
@@ -320,6 +336,18 @@ func (t *Tx) auditAs(a govdata.Actor, result govdata.AuditResult, action, object
 	t.head = chainHead{seq: r.Seq, hash: r.Hash}
 	t.appended++
 	return nil
+}
+
+// boundText cuts s to 128 characters, marking the cut with the SHA-256 of
+// the whole so that different long values stay distinguishable.
+func boundText(s string) string {
+	const max = 128
+	r := []rune(s)
+	if len(r) <= max {
+		return s
+	}
+	sum := sha256.Sum256([]byte(s))
+	return string(r[:max-17]) + "…" + hex.EncodeToString(sum[:8])
 }
 
 func objectIDString(v any) string {

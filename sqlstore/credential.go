@@ -261,7 +261,7 @@ func (s *CredentialService) CredentialSecret(ctx context.Context, appKey string)
 
 // UseNonce implements govdata.CredentialService. Nonces are kept for twice
 // the window, so a replay is refused whichever side of "now" its timestamp lies.
-func (s *CredentialService) UseNonce(ctx context.Context, credentialID int64, nonce string, window time.Duration) error {
+func (s *CredentialService) UseNonce(ctx context.Context, credentialID int64, nonce string, window time.Duration, call string) error {
 	return s.db.write(ctx, func(tx *Tx) error {
 		now := tx.Now()
 		if _, err := tx.exec("DELETE FROM credential_nonces WHERE credential_id = ? AND expires_at < ?", credentialID, toDB(now)); err != nil {
@@ -275,7 +275,9 @@ func (s *CredentialService) UseNonce(ctx context.Context, credentialID int64, no
 		if err != nil {
 			return fmt.Errorf("record nonce: %w", err)
 		}
-		_, err = tx.exec("UPDATE credentials SET last_used_at = ? WHERE id = ?", toDB(now), credentialID)
-		return err
+		if _, err = tx.exec("UPDATE credentials SET last_used_at = ? WHERE id = ?", toDB(now), credentialID); err != nil {
+			return fmt.Errorf("record use: %w", err)
+		}
+		return tx.audit("credential.call", "credential", credentialID, map[string]string{"call": call})
 	})
 }
