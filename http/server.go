@@ -11,6 +11,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/govdata/govdata"
 )
@@ -39,6 +40,10 @@ type Config struct {
 	Clock           govdata.Clock
 	Logger          *slog.Logger
 	Metrics         *Metrics
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header is
+	// believed for the client address of audit records (SEC-1); empty, the
+	// peer's address is the client's.
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultMaxBodyBytes is the default bound of a JSON request body: 1 MiB.
