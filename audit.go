@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/hex"
 	"hash"
 	"strconv"
 	"time"
@@ -39,9 +38,6 @@ type AuditRecord struct {
 	PrevHash     []byte      `json:"-"`
 	Hash         []byte      `json:"-"`
 }
-
-// HashHex is the record's hash in hex, for display.
-func (r *AuditRecord) HashHex() string { return hex.EncodeToString(r.Hash) }
 
 // AuditFilter narrows the audit log for the auditor.
 type AuditFilter struct {
@@ -138,6 +134,7 @@ type ChainBreak struct {
 	Reason string `json:"reason"`
 }
 
+// Error describes the break.
 func (b *ChainBreak) Error() string {
 	return "audit chain broken at record " + strconv.FormatInt(b.Seq, 10) + ": " + b.Reason
 }

@@ -76,6 +76,7 @@ type AuthService interface {
 	ChangePassword(ctx context.Context, oldPassword, newPassword string) error
 }
 
+// Messages of sign-in and sessions.
 var (
 	MsgLoginFailed     = Msg{"用户名或密码错误", "wrong username or password"}
 	MsgAccountLocked   = Msg{"登录失败次数过多，账号已锁定，将于 %s 解锁", "too many failed logins; the account is locked until %s"}

@@ -48,6 +48,7 @@ func VerifyCheckpointSignature(c Checkpoint, want string) bool {
 	return ed25519.Verify(ed25519.PublicKey(pub), c.Message(), sig)
 }
 
+// Messages of audit checkpoints.
 var (
 	MsgCheckpointSignature = Msg{"检查点签名无效，或不是本平台的密钥签发的", "the checkpoint's signature is invalid or not made by this platform's key"}
 	MsgCheckpointMissing   = Msg{"审计链中没有检查点所指的第 %d 条记录", "the audit chain has no record %d that the checkpoint names"}

@@ -39,14 +39,6 @@ type CredentialFilter struct {
 	Page
 }
 
-// SignedCall is what a signed request presents; the signature itself is
-// checked by the caller against the secret the service returns.
-type SignedCall struct {
-	AppKey    string
-	Timestamp time.Time
-	Nonce     string
-}
-
 // CredentialService issues, rotates, revokes and verifies system credentials.
 type CredentialService interface {
 	// CreateCredential returns EINVALID, EFORBIDDEN (not the actor's department).
@@ -66,6 +58,7 @@ type CredentialService interface {
 	UseNonce(ctx context.Context, credentialID int64, nonce string, window time.Duration, call string) error
 }
 
+// Messages of system credentials and signed calls.
 var (
 	MsgCredentialNotFound = Msg{"应用凭证不存在", "credential not found"}
 	MsgCredentialRevoked  = Msg{"应用凭证已吊销", "this credential has been revoked"}

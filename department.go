@@ -72,6 +72,7 @@ type DepartmentService interface {
 	FindDepartments(ctx context.Context, f DepartmentFilter) (List[*Department], error)
 }
 
+// Messages of departments.
 var (
 	MsgCreditCodeFormat   = Msg{"统一社会信用代码应为 18 位，由数字和除 I、O、Z、S、V 外的大写字母组成", "a unified social credit code has 18 characters: digits and capital letters other than I, O, Z, S, V"}
 	MsgCreditCodeCheck    = Msg{"统一社会信用代码校验位错误（GB 32100），应为 %s", "the check character of the credit code is wrong (GB 32100); it should be %s"}

@@ -15,7 +15,6 @@ const (
 	ECONFLICT     ErrorCode = "conflict"
 	EUNAUTHORIZED ErrorCode = "unauthorized"
 	EFORBIDDEN    ErrorCode = "forbidden"
-	ETOOMANY      ErrorCode = "too_many_requests"
 	EINTERNAL     ErrorCode = "internal"
 )
 
@@ -120,15 +119,15 @@ func (f *FieldErrors) Err() error {
 }
 
 // Messages shared across the domain. Messages of one noun live beside it.
+// Each Msg is a message in Chinese and English with the same format verbs.
 var (
-	MsgInvalidInput   = Msg{"输入有误，请检查标出的字段", "the input is invalid; see the marked fields"}
-	MsgRequired       = Msg{"必填", "required"}
-	MsgTooLong        = Msg{"不能超过 %d 个字符", "must be at most %d characters"}
-	MsgUnauthorized   = Msg{"请先登录", "sign in first"}
-	MsgForbidden      = Msg{"无权执行此操作", "you are not allowed to do this"}
-	MsgOutOfScope     = Msg{"只能操作本部门的数据", "you may act only within your own department"}
-	MsgInternal       = Msg{"服务器内部错误，请稍后重试；如持续出现请联系管理员并提供请求编号 %s", "internal error; try again later, and if it persists give the administrator request ID %s"}
-	MsgBadCursor      = Msg{"分页游标无效", "invalid pagination cursor"}
-	MsgBadLimit       = Msg{"limit 必须是 1 到 %d 之间的整数", "limit must be an integer from 1 to %d"}
-	MsgRecordNotFound = Msg{"%s不存在", "%s not found"}
+	MsgInvalidInput = Msg{"输入有误，请检查标出的字段", "the input is invalid; see the marked fields"}
+	MsgRequired     = Msg{"必填", "required"}
+	MsgTooLong      = Msg{"不能超过 %d 个字符", "must be at most %d characters"}
+	MsgUnauthorized = Msg{"请先登录", "sign in first"}
+	MsgForbidden    = Msg{"无权执行此操作", "you are not allowed to do this"}
+	MsgOutOfScope   = Msg{"只能操作本部门的数据", "you may act only within your own department"}
+	MsgInternal     = Msg{"服务器内部错误，请稍后重试；如持续出现请联系管理员并提供请求编号 %s", "internal error; try again later, and if it persists give the administrator request ID %s"}
+	MsgBadCursor    = Msg{"分页游标无效", "invalid pagination cursor"}
+	MsgBadLimit     = Msg{"limit 必须是 1 到 %d 之间的整数", "limit must be an integer from 1 to %d"}
 )

@@ -79,6 +79,7 @@ type List[T any] struct {
 	NextCursor string `json:"next_cursor"`
 }
 
+// Messages of regions.
 var (
 	MsgRegionCode          = Msg{"行政区划代码应为 6、9 或 12 位数字（GB/T 2260）", "a region code has 6, 9 or 12 digits (GB/T 2260)"}
 	MsgRegionProvince      = Msg{"%s 不是有效的省级代码", "%s is not a valid province code"}

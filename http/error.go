@@ -17,7 +17,6 @@ var statusOf = map[govdata.ErrorCode]int{
 	govdata.ECONFLICT:     http.StatusConflict,
 	govdata.EUNAUTHORIZED: http.StatusUnauthorized,
 	govdata.EFORBIDDEN:    http.StatusForbidden,
-	govdata.ETOOMANY:      http.StatusTooManyRequests,
 	govdata.EINTERNAL:     http.StatusInternalServerError,
 }
 

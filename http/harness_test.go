@@ -411,7 +411,7 @@ func checkEnvelope(r *resp) string {
 		return fmt.Sprintf("envelope: %v", err)
 	}
 	switch govdata.ErrorCode(env.Error.Code) {
-	case govdata.EINVALID, govdata.ENOTFOUND, govdata.ECONFLICT, govdata.EUNAUTHORIZED, govdata.EFORBIDDEN, govdata.ETOOMANY:
+	case govdata.EINVALID, govdata.ENOTFOUND, govdata.ECONFLICT, govdata.EUNAUTHORIZED, govdata.EFORBIDDEN:
 	default:
 		return fmt.Sprintf("error code %q is not a 4xx code of PRODUCT.md §4", env.Error.Code)
 	}

@@ -3,7 +3,13 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"testing"
 )
+
+// errNotTest refuses the helpers below outside a test binary, so that no
+// code path of govdata can write behind the committer and the audit log.
+var errNotTest = errors.New("sqlstore: test-only helper called outside a test")
 
 // The helpers of this file exist for tests only (the conformance suite in
 // storetest tampers with the audit log behind the store's back to prove that
@@ -12,6 +18,9 @@ import (
 // ExecForTest runs one statement on the writer connection, with ?
 // placeholders rewritten for the engine. Test-only.
 func (db *DB) ExecForTest(ctx context.Context, query string, args ...any) error {
+	if !testing.Testing() {
+		return errNotTest
+	}
 	_, err := db.writer.ExecContext(ctx, db.dialect.q(query), args...)
 	return err
 }
@@ -19,6 +28,9 @@ func (db *DB) ExecForTest(ctx context.Context, query string, args ...any) error 
 // QueryForTest runs one query on the writer connection, so that it sees
 // every committed write, with ? placeholders rewritten for the engine. Test-only.
 func (db *DB) QueryForTest(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if !testing.Testing() {
+		return nil, errNotTest
+	}
 	return db.writer.QueryContext(ctx, db.dialect.q(query), args...)
 }
 
