@@ -48,11 +48,24 @@ type Options struct {
 	// AuditHash is the chain algorithm chosen at init (govdata.HashSM3 or
 	// govdata.HashSHA256); later opens read it from the store.
 	AuditHash string
-	// AuditRetentionDays is set at init; records younger cannot be deleted (SEC-1).
+	// AuditRetentionDays is set at init; records younger cannot be deleted
+	// (SEC-1). Zero means MinAuditRetentionDays; less is refused.
 	AuditRetentionDays int
-	Logger             *slog.Logger
-	Hooks              Hooks
+	// MustExist opens only a SQLite database that is already there, creating
+	// neither the data folder nor the file (commands that only read a store,
+	// such as audit verify, must not leave an empty database behind).
+	MustExist bool
+	Logger    *slog.Logger
+	Hooks     Hooks
 }
+
+// MinAuditRetentionDays is the shortest audit retention govdata accepts:
+// three years (SX-22, HLJ-28: records kept at least 3 years; SEC-1).
+const MinAuditRetentionDays = 3*365 + 1
+
+// ErrNotGovdata is returned when a database holds no govdata store: no
+// migration has ever run on it.
+var ErrNotGovdata = errors.New("not a govdata database: no migrations applied")
 
 // Hooks let the caller observe the store (metrics) without the store
 // depending on a metrics library.
@@ -99,7 +112,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		opts.AuditHash = govdata.HashSM3
 	}
 	if opts.AuditRetentionDays == 0 {
-		opts.AuditRetentionDays = 3*365 + 1 // SX-22, HLJ-28: at least three years
+		opts.AuditRetentionDays = MinAuditRetentionDays
 	}
 	db := &DB{opts: opts, clock: opts.Clock, log: opts.Logger}
 	var err error
@@ -115,10 +128,14 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		db.read = db.writer
 	case opts.DSN == "":
 		db.dialect = sqliteDialect
-		if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
+		path := filepath.Join(opts.DataDir, "govdata.db")
+		if opts.MustExist {
+			if _, err := os.Stat(path); err != nil {
+				return nil, fmt.Errorf("sqlstore: %s: %w", path, ErrNotGovdata)
+			}
+		} else if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("sqlstore: data folder: %w", err)
 		}
-		path := filepath.Join(opts.DataDir, "govdata.db")
 		// synchronous(FULL): a commit is on disk before it is acknowledged
 		// (§6: nothing acknowledged is lost); group commit pays for it.
 		common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
@@ -226,10 +243,16 @@ func MigrationNames(engine string) ([]string, error) {
 	return names, nil
 }
 
-// initSettings records settings fixed at init; later opens use the stored values.
+// initSettings records settings fixed at init, then loads what the store
+// holds: on a store initialised earlier, its values stay in force whatever
+// the options say.
 func (db *DB) initSettings(ctx context.Context) error {
 	if db.opts.AuditHash != govdata.HashSM3 && db.opts.AuditHash != govdata.HashSHA256 {
 		return fmt.Errorf("sqlstore: unknown audit hash %q (use sm3 or sha256)", db.opts.AuditHash)
+	}
+	if db.opts.AuditRetentionDays < MinAuditRetentionDays {
+		return fmt.Errorf("sqlstore: audit retention of %d days is below %d: audit records are kept at least three years (SX-22, HLJ-28, SEC-1)",
+			db.opts.AuditRetentionDays, MinAuditRetentionDays)
 	}
 	for key, value := range map[string]string{
 		"audit_hash":           db.opts.AuditHash,
@@ -240,11 +263,50 @@ func (db *DB) initSettings(ctx context.Context) error {
 			return fmt.Errorf("sqlstore: init %s: %w", key, err)
 		}
 	}
+	return db.LoadSettings(ctx)
+}
+
+// tableExists asks whether a table exists in the store's schema.
+var tableExists = map[string]string{
+	"sqlite":   "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+	"postgres": "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?",
+}
+
+// LoadSettings reads the settings fixed at init (the audit chain's hash
+// algorithm and the retention) from the store into the options, changing
+// nothing in the database. It returns an error wrapping ErrNotGovdata when
+// the database was never migrated (no meta table, or no audit_hash in it).
+// Migrate calls it; a command that must not change what it checks (audit
+// verify) calls it instead of Migrate.
+func (db *DB) LoadSettings(ctx context.Context) error {
+	var n int
+	if err := db.writer.QueryRowContext(ctx, db.dialect.q(tableExists[db.dialect.name]), "meta").Scan(&n); err != nil {
+		return fmt.Errorf("sqlstore: look for the meta table: %w", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("sqlstore: %w (no meta table)", ErrNotGovdata)
+	}
 	alg, err := db.meta(ctx, "audit_hash")
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqlstore: %w (no audit_hash setting)", ErrNotGovdata)
+	}
 	if err != nil {
 		return err
 	}
+	if alg != govdata.HashSM3 && alg != govdata.HashSHA256 {
+		return fmt.Errorf("sqlstore: the store's audit hash %q is unknown", alg)
+	}
 	db.opts.AuditHash = alg
+	days, err := db.meta(ctx, "audit_retention_days")
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqlstore: %w (no audit_retention_days setting)", ErrNotGovdata)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Sscan(days, &db.opts.AuditRetentionDays); err != nil {
+		return fmt.Errorf("sqlstore: the store's audit retention %q: %w", days, err)
+	}
 	return nil
 }
 
@@ -259,6 +321,10 @@ func (db *DB) meta(ctx context.Context, key string) (string, error) {
 
 // AuditHash is the chain algorithm in use.
 func (db *DB) AuditHash() string { return db.opts.AuditHash }
+
+// AuditRetentionDays is the retention in force: the store's own once
+// LoadSettings or Migrate has run.
+func (db *DB) AuditRetentionDays() int { return db.opts.AuditRetentionDays }
 
 // queryRow runs a read on the read pool.
 func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {

@@ -41,7 +41,13 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := c.parse(args[1:]); err != nil {
 		return err
 	}
-	db, err := openStore(ctx, c, sqlstore.Hooks{})
+	// Verifying needs no key; signing a checkpoint, or checking one, needs
+	// the platform's existing key. Neither creates one, nor migrates.
+	key := keyNone
+	if sub == "checkpoint" || len(checkpoints) > 0 {
+		key = keyRequired
+	}
+	db, err := openExistingStore(ctx, c, key)
 	if err != nil {
 		return err
 	}

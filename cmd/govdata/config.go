@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,9 @@ type config struct {
 	// --password, say) come from its command line only, never from the
 	// environment or the file.
 	settings map[string]bool
+	// explicit are the settings given on the command line, in the
+	// environment or in the file, as opposed to left at their defaults.
+	explicit map[string]bool
 	stderr   io.Writer
 
 	configFile     string
@@ -49,6 +53,7 @@ type config struct {
 	shutdown       time.Duration
 	tlsCert        string
 	tlsKey         string
+	trustedProxies prefixList
 	logLevel       string
 }
 
@@ -60,9 +65,9 @@ func newConfig(command string) *config {
 	f.StringVar(&c.data, "data", "./data", "data folder: the SQLite database and the master key live here")
 	f.StringVar(&c.db, "db", "", "PostgreSQL URL (postgres://user:pass@host:5432/db); empty serves on SQLite in --data")
 	f.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
-	f.StringVar(&c.masterKeyFile, "master-key-file", "", "file of the master key that derives credential secrets (default DATA/master.key, created on first start); GOVDATA_MASTER_KEY (64 hex digits) overrides it")
-	f.StringVar(&c.auditHash, "audit-hash", govdata.HashSM3, "audit chain hash, chosen at init: sm3 or sha256")
-	f.IntVar(&c.auditRetention, "audit-retention-days", 3*365+1, "days audit records are kept before they may be deleted, set at init (SX-22, HLJ-28: at least 3 years)")
+	f.StringVar(&c.masterKeyFile, "master-key-file", "", "file of the master key that derives credential secrets and signs audit checkpoints (default DATA/master.key, created by the first serve); GOVDATA_MASTER_KEY (64 hex digits) overrides it")
+	f.StringVar(&c.auditHash, "audit-hash", govdata.HashSM3, "audit chain hash, chosen at init: sm3 or sha256 (a store keeps the one it was created with)")
+	f.IntVar(&c.auditRetention, "audit-retention-days", sqlstore.MinAuditRetentionDays, "days audit records are kept before they may be deleted, set at init; at least 1096 (SX-22, HLJ-28: at least 3 years)")
 	f.Int64Var(&c.maxBody, "max-body", 1<<20, "largest accepted JSON request body, in bytes")
 	f.BoolVar(&c.secureCookies, "secure-cookies", true, "mark the session cookie Secure (browsers still send it to http://localhost)")
 	f.DurationVar(&c.sessionTTL, "session-ttl", 8*time.Hour, "lifetime of a login session")
@@ -74,6 +79,7 @@ func newConfig(command string) *config {
 	f.DurationVar(&c.shutdown, "shutdown-timeout", 30*time.Second, "how long SIGINT/SIGTERM waits for requests in flight")
 	f.StringVar(&c.tlsCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key, serve HTTPS")
 	f.StringVar(&c.tlsKey, "tls-key", "", "TLS private key file (PEM)")
+	f.Var(&c.trustedProxies, "trusted-proxies", "comma-separated IP addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed for the client address (empty: none)")
 	f.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	c.settings = map[string]bool{}
 	f.VisitAll(func(fl *flag.Flag) { c.settings[fl.Name] = true })
@@ -110,6 +116,10 @@ func (c *config) parse(args []string) error {
 	}
 	set := map[string]bool{}
 	c.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	c.explicit = map[string]bool{}
+	for name := range set {
+		c.explicit[name] = true
+	}
 	if !set["config"] {
 		if v, ok := os.LookupEnv(envName("config")); ok {
 			c.configFile = v
@@ -134,17 +144,23 @@ func (c *config) parse(args []string) error {
 			return
 		}
 		if v, ok := os.LookupEnv(envName(f.Name)); ok {
+			c.explicit[f.Name] = true
 			if err := f.Value.Set(v); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", envName(f.Name), err))
 			}
 			return
 		}
 		if v, ok := file[f.Name]; ok {
+			c.explicit[f.Name] = true
 			if err := f.Value.Set(fmt.Sprint(v)); err != nil {
 				errs = append(errs, fmt.Errorf("config file %s: %s: %w", c.configFile, f.Name, err))
 			}
 		}
 	})
+	if len(errs) == 0 && c.auditRetention < sqlstore.MinAuditRetentionDays {
+		errs = append(errs, fmt.Errorf("--audit-retention-days %d is too short: audit records must be kept at least three years, %d days (SX-22, HLJ-28, SEC-1)",
+			c.auditRetention, sqlstore.MinAuditRetentionDays))
+	}
 	return errors.Join(errs...)
 }
 
@@ -156,9 +172,26 @@ func (c *config) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: level}))
 }
 
-// masterKey reads the master key: GOVDATA_MASTER_KEY, else the key file,
-// which is created with a fresh random key when absent.
-func (c *config) masterKey(log *slog.Logger) ([]byte, error) {
+// keyUse says what a command does with the master key.
+type keyUse int
+
+const (
+	// keyNone: the command never touches the key (audit verify without
+	// checkpoints, migrate, user and region commands).
+	keyNone keyUse = iota
+	// keyRequired: the command needs an existing key and fails without one
+	// (signing or checking audit checkpoints); it never creates one.
+	keyRequired
+	// keyCreate: the key is created when absent (serve, on first start).
+	keyCreate
+)
+
+// masterKey reads the master key: GOVDATA_MASTER_KEY, else the key file.
+// Only keyCreate creates the file with a fresh random key when it is absent.
+func (c *config) masterKey(log *slog.Logger, use keyUse) ([]byte, error) {
+	if use == keyNone {
+		return nil, nil
+	}
 	if v := os.Getenv("GOVDATA_MASTER_KEY"); v != "" {
 		k, err := hex.DecodeString(strings.TrimSpace(v))
 		if err != nil || len(k) != 32 {
@@ -171,6 +204,10 @@ func (c *config) masterKey(log *slog.Logger) ([]byte, error) {
 		path = filepath.Join(c.data, "master.key")
 	}
 	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && use == keyRequired {
+		return nil, fmt.Errorf("no master key: %s does not exist and GOVDATA_MASTER_KEY is not set; "+
+			"audit checkpoints are signed with the platform's key, so give the key of this store (--master-key-file or GOVDATA_MASTER_KEY)", path)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("master key folder: %w", err)
@@ -193,9 +230,14 @@ func (c *config) masterKey(log *slog.Logger) ([]byte, error) {
 	return k, nil
 }
 
+// passwordPolicy is the configured password policy (ORG-3, HLJ-38).
+func (c *config) passwordPolicy() govdata.PasswordPolicy {
+	return govdata.PasswordPolicy{MinLength: c.pwMinLength, MinClasses: c.pwMinClasses, MaxAge: c.pwMaxAge}
+}
+
 // storeOptions are the sqlstore options of this configuration.
-func (c *config) storeOptions(log *slog.Logger, hooks sqlstore.Hooks) (sqlstore.Options, error) {
-	key, err := c.masterKey(log)
+func (c *config) storeOptions(log *slog.Logger, hooks sqlstore.Hooks, use keyUse) (sqlstore.Options, error) {
+	key, err := c.masterKey(log, use)
 	if err != nil {
 		return sqlstore.Options{}, err
 	}
@@ -203,7 +245,7 @@ func (c *config) storeOptions(log *slog.Logger, hooks sqlstore.Hooks) (sqlstore.
 		DSN:     c.db,
 		DataDir: c.data,
 		Auth: govdata.AuthConfig{
-			Password:   govdata.PasswordPolicy{MinLength: c.pwMinLength, MinClasses: c.pwMinClasses, MaxAge: c.pwMaxAge},
+			Password:   c.passwordPolicy(),
 			Lockout:    govdata.LockoutPolicy{MaxFailures: c.lockFailures, Duration: c.lockDuration},
 			SessionTTL: c.sessionTTL,
 		},
@@ -214,3 +256,64 @@ func (c *config) storeOptions(log *slog.Logger, hooks sqlstore.Hooks) (sqlstore.
 		Hooks:              hooks,
 	}, nil
 }
+
+// warnStoredSettings warns when a setting fixed at init was given (on the
+// command line, in the environment or in the file) with a value other than
+// the store's: the store's value stays in force, and the operator should
+// know that the setting did nothing.
+func (c *config) warnStoredSettings(log *slog.Logger, db *sqlstore.DB) {
+	if c.explicit["audit-hash"] && c.auditHash != db.AuditHash() {
+		log.Warn("--audit-hash is set at init and cannot change: the store's value stays in force",
+			"given", c.auditHash, "in_force", db.AuditHash())
+	}
+	if c.explicit["audit-retention-days"] && c.auditRetention != db.AuditRetentionDays() {
+		log.Warn("--audit-retention-days is set at init and cannot change: the store's value stays in force",
+			"given", c.auditRetention, "in_force", db.AuditRetentionDays())
+	}
+}
+
+// prefixList is a comma-separated list of IP addresses and CIDR ranges.
+type prefixList []netip.Prefix
+
+func (p *prefixList) String() string {
+	var s []string
+	for _, x := range *p {
+		s = append(s, x.String())
+	}
+	return strings.Join(s, ",")
+}
+
+// Set parses the whole list, replacing what was there: an address is a
+// range of one.
+func (p *prefixList) Set(v string) error {
+	var out prefixList
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		var pfx netip.Prefix
+		if strings.Contains(item, "/") {
+			x, err := netip.ParsePrefix(item)
+			if err != nil {
+				return fmt.Errorf("%q is not an IP address or CIDR range", item)
+			}
+			if x.Addr().Is4In6() && x.Bits() >= 96 {
+				x = netip.PrefixFrom(x.Addr().Unmap(), x.Bits()-96)
+			}
+			pfx = x.Masked()
+		} else {
+			a, err := netip.ParseAddr(item)
+			if err != nil || a.Zone() != "" {
+				return fmt.Errorf("%q is not an IP address or CIDR range", item)
+			}
+			a = a.Unmap()
+			pfx = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, pfx)
+	}
+	*p = out
+	return nil
+}
+
+var _ flag.Value = (*prefixList)(nil)

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/user"
 
@@ -108,10 +109,11 @@ func cliActor() govdata.Actor {
 	return a
 }
 
-// openStore opens and migrates the store of a configuration.
-func openStore(ctx context.Context, c *config, hooks sqlstore.Hooks) (*sqlstore.DB, error) {
+// openStore opens and migrates the store of a configuration. Only serve
+// passes keyCreate: no other command creates a master key.
+func openStore(ctx context.Context, c *config, hooks sqlstore.Hooks, key keyUse) (*sqlstore.DB, error) {
 	log := c.logger()
-	opts, err := c.storeOptions(log, hooks)
+	opts, err := c.storeOptions(log, hooks, key)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +125,60 @@ func openStore(ctx context.Context, c *config, hooks sqlstore.Hooks) (*sqlstore.
 		db.Close()
 		return nil, err
 	}
+	c.warnStoredSettings(log, db)
 	return db, nil
+}
+
+// openExistingStore opens the store of a configuration without changing
+// it: no migration, no SQLite file or data folder created, and a database
+// that is not a govdata store refused (the audit commands must not change
+// what they check).
+func openExistingStore(ctx context.Context, c *config, key keyUse) (*sqlstore.DB, error) {
+	log := c.logger()
+	opts, err := c.storeOptions(log, sqlstore.Hooks{}, keyNone)
+	if err != nil {
+		return nil, err
+	}
+	// A missing key is reported after a missing store, the graver fault.
+	var keyErr error
+	opts.MasterKey, keyErr = c.masterKey(log, key)
+	opts.MustExist = true
+	notStore := func(err error) error {
+		where := "--data " + c.data
+		if c.db != "" {
+			where = "--db " + redactURL(c.db)
+		}
+		return fmt.Errorf("%s holds no govdata store (%w); check --data/--db", where, err)
+	}
+	db, err := sqlstore.Open(ctx, opts)
+	if errors.Is(err, sqlstore.ErrNotGovdata) {
+		return nil, notStore(sqlstore.ErrNotGovdata)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.LoadSettings(ctx); err != nil {
+		db.Close()
+		if errors.Is(err, sqlstore.ErrNotGovdata) {
+			return nil, notStore(sqlstore.ErrNotGovdata)
+		}
+		return nil, err
+	}
+	if keyErr != nil {
+		db.Close()
+		return nil, keyErr
+	}
+	c.warnStoredSettings(log, db)
+	return db, nil
+}
+
+// redactURL hides the password of a database URL.
+func redactURL(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
 }
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -132,7 +187,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := c.parse(args); err != nil {
 		return err
 	}
-	db, err := openStore(ctx, c, sqlstore.Hooks{})
+	db, err := openStore(ctx, c, sqlstore.Hooks{}, keyNone)
 	if err != nil {
 		return err
 	}

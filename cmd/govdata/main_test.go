@@ -294,6 +294,8 @@ func TestUserDisable(t *testing.T) {
 		c := newCLI(t, e)
 		const pw = "Some-Pass-2026x"
 		c.mustRun("user create", "--name", "周九", "--roles", "auditor", "--password", pw, "zhoujiu")
+		// Another auditor, so that zhoujiu is not the last one (which cannot be disabled).
+		c.mustRun("user create", "--name", "吴十", "--roles", "auditor", "wushi")
 		db := c.open()
 		auth := sqlstore.NewAuthService(db)
 		sess, err := auth.Login(client, "zhoujiu", pw)

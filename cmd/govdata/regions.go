@@ -18,7 +18,7 @@ import (
 // cmdRegions runs "govdata regions import FILE".
 func cmdRegions(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "import" {
-		fmt.Fprint(stderr, "Usage: govdata regions import [flags] FILE\n\nFILE is CSV (code,name[,parent_code]; a header row is optional) or JSON\n([{\"code\": \"230000\", \"name\": \"黑龙江省\"}, …]). Parents may come in any order.\n")
+		fmt.Fprint(stderr, "Usage: govdata regions import [flags] FILE\n\nFILE is CSV (code,name[,parent_code]; a header row is optional) or JSON\n([{\"code\": \"230000\", \"name\": \"黑龙江省\"}, …]). Parents may come in any order.\nLarge lists are written in chunks of 1,000 rows after every row has been checked.\n")
 		return exitError(2)
 	}
 	c := newConfig("regions import")
@@ -37,18 +37,41 @@ func cmdRegions(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.fs.Arg(0), err)
 	}
-	db, err := openStore(ctx, c, sqlstore.Hooks{})
+	db, err := openStore(ctx, c, sqlstore.Hooks{}, keyNone)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	res, err := sqlstore.NewRegionService(db).ImportRegions(govdata.WithActor(ctx, cliActor()), rows)
+	// A large list (the national villages are some 600,000 rows) is written
+	// in chunks; show how far it got.
+	var opts sqlstore.RegionImportOptions
+	if len(rows) >= progressRows {
+		fmt.Fprintf(stderr, "importing %d regions in chunks of %d\n", len(rows), sqlstore.RegionImportChunk)
+		shown := -1
+		opts.Progress = func(done, total int) {
+			if pct := done * 100 / total; pct != shown { // at most a hundred lines in a log
+				shown = pct
+				fmt.Fprintf(stderr, "\r%d of %d regions (%d%%)", done, total, pct)
+			}
+			if done == total {
+				fmt.Fprintln(stderr)
+			}
+		}
+	}
+	res, err := sqlstore.NewRegionService(db).ImportRegionsWith(govdata.WithActor(ctx, cliActor()), rows, opts)
 	if err != nil {
+		if n := res.Created + res.Renamed + res.Unchanged; n > 0 {
+			fmt.Fprintf(stderr, "\nstopped after %d regions (%d created, %d renamed, %d unchanged); they stay imported, and importing the file again completes it\n",
+				n, res.Created, res.Renamed, res.Unchanged)
+		}
 		return fileRow(err, lines)
 	}
 	fmt.Fprintf(stdout, "regions imported: %d created, %d renamed, %d unchanged\n", res.Created, res.Renamed, res.Unchanged)
 	return nil
 }
+
+// progressRows is the size of an import from which progress is shown.
+const progressRows = 10000
 
 // fileRow renumbers the row an import error names (the n-th region) to the
 // line of the CSV file it came from, which is what the operator sees: a

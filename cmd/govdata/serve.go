@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -28,13 +29,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log := c.logger()
 	metrics := govhttp.NewMetrics()
 	db, err := openStore(ctx, c, sqlstore.Hooks{
-		AuditAppended: metrics.AuditAppended, StoreError: metrics.StoreError, CommitDone: metrics.CommitDone})
+		AuditAppended: metrics.AuditAppended, StoreError: metrics.StoreError, CommitDone: metrics.CommitDone}, keyCreate)
 	if err != nil {
 		return err
 	}
 	// Closing the store last lets the committer finish every accepted write.
 	defer db.Close()
-	if err := ensureAdmin(ctx, db, stdout); err != nil {
+	if err := ensureAdmin(ctx, db, c.passwordPolicy(), stdout); err != nil {
 		return err
 	}
 	srv := govhttp.NewServer(govhttp.Services{
@@ -45,7 +46,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Credentials: sqlstore.NewCredentialService(db),
 		Audit:       sqlstore.NewAuditService(db),
 		Store:       db,
-	}, govhttp.Config{MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics})
+	}, govhttp.Config{MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
+		TrustedProxies: c.trustedProxies})
 	if _, err := srv.OpenAPI(); err != nil {
 		return err
 	}
@@ -95,8 +97,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // ensureAdmin creates the sysadmin account "admin" on the first start with
 // an empty store. GOVDATA_ADMIN_PASSWORD is the operator's own choice and
 // need not be changed; otherwise a generated password is printed once and
-// must be changed at first login (ORG-3).
-func ensureAdmin(ctx context.Context, db *sqlstore.DB, stdout io.Writer) error {
+// must be changed at first login (ORG-3). policy is the store's password
+// policy, which the generated password meets.
+func ensureAdmin(ctx context.Context, db *sqlstore.DB, policy govdata.PasswordPolicy, stdout io.Writer) error {
 	users := sqlstore.NewUserService(db)
 	ctx = govdata.WithActor(ctx, govdata.SystemActor)
 	n, err := users.CountUsers(ctx)
@@ -108,7 +111,7 @@ func ensureAdmin(ctx context.Context, db *sqlstore.DB, stdout io.Writer) error {
 	pw := os.Getenv("GOVDATA_ADMIN_PASSWORD")
 	chosen := pw != ""
 	if !chosen {
-		pw = generatePassword()
+		pw = generatePassword(policy, "admin")
 	}
 	_, err = users.CreateUserWithPassword(ctx, govdata.UserInput{
 		Username: "admin", Password: pw, Name: "系统管理员", Roles: []govdata.Role{govdata.RoleSysadmin}}, !chosen)
@@ -130,9 +133,47 @@ func ensureAdmin(ctx context.Context, db *sqlstore.DB, stdout io.Writer) error {
 	return nil
 }
 
-// generatePassword makes a password of 20 characters with upper and lower
-// case letters, digits and a symbol, which any sane policy accepts.
-func generatePassword() string {
-	t := rand.Text() // 26 characters of A–Z and 2–7
-	return strings.ToLower(t[:9]) + "-" + t[9:19]
+// Alphabets of generated passwords, without the characters people confuse
+// when they read a password off a terminal (0/O/o, 1/l/I) and without
+// quotes, backslashes, $ and spaces, which shells and forms mangle.
+const (
+	pwUpper  = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+	pwLower  = "abcdefghijkmnpqrstuvwxyz"
+	pwDigit  = "23456789"
+	pwSymbol = "!#%+-=@_"
+)
+
+// generatePassword makes a password that the policy accepts for username:
+// max(20, policy.MinLength) characters from crypto/rand with at least one
+// upper-case letter, lower-case letter, digit and symbol (so any class
+// requirement is met), never containing the username.
+func generatePassword(policy govdata.PasswordPolicy, username string) string {
+	n := max(20, policy.MinLength)
+	all := pwUpper + pwLower + pwDigit + pwSymbol
+	for {
+		pw := make([]byte, 0, n)
+		for _, class := range []string{pwUpper, pwLower, pwDigit, pwSymbol} {
+			pw = append(pw, class[randIntn(len(class))])
+		}
+		for len(pw) < n {
+			pw = append(pw, all[randIntn(len(all))])
+		}
+		// Shuffle so that the four guaranteed characters sit anywhere.
+		for i := len(pw) - 1; i > 0; i-- {
+			j := randIntn(i + 1)
+			pw[i], pw[j] = pw[j], pw[i]
+		}
+		if username == "" || !strings.Contains(strings.ToLower(string(pw)), strings.ToLower(username)) {
+			return string(pw)
+		}
+	}
+}
+
+// randIntn is a uniform random integer in [0, n) from crypto/rand.
+func randIntn(n int) int {
+	v, err := rand.Int(rand.Reader, big.NewInt(int64(n)))
+	if err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return int(v.Int64())
 }

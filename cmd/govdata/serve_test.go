@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/govdata/govdata"
@@ -18,7 +20,7 @@ func openCLIStore(t *testing.T, c *cli) *sqlstore.DB {
 	if err := conf.parse(c.storeFlags()); err != nil {
 		t.Fatal(err)
 	}
-	db, err := openStore(context.Background(), conf, sqlstore.Hooks{})
+	db, err := openStore(context.Background(), conf, sqlstore.Hooks{}, keyCreate)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +51,7 @@ func TestEnsureAdmin(t *testing.T) {
 				}
 				db := openCLIStore(t, c)
 				var out bytes.Buffer
-				if err := ensureAdmin(context.Background(), db, &out); err != nil {
+				if err := ensureAdmin(context.Background(), db, govdata.DefaultPasswordPolicy, &out); err != nil {
 					t.Fatal(err)
 				}
 				m := generatedRE.FindStringSubmatch(out.String())
@@ -70,7 +72,7 @@ func TestEnsureAdmin(t *testing.T) {
 
 				// Once there is an account, nothing happens.
 				out.Reset()
-				if err := ensureAdmin(context.Background(), db, &out); err != nil || out.Len() != 0 {
+				if err := ensureAdmin(context.Background(), db, govdata.DefaultPasswordPolicy, &out); err != nil || out.Len() != 0 {
 					t.Errorf("second ensureAdmin: %v, stdout %q; want nothing", err, out.String())
 				}
 			})
@@ -82,17 +84,73 @@ var generatedRE = regexp.MustCompile(`password / 密码:\s+(\S+)`)
 
 func ptr[T any](v T) *T { return &v }
 
-// TestGeneratePassword: generated passwords pass the default policy for
-// any username and are new each time.
+// TestGeneratePassword: a generated password passes the configured policy
+// (length and character classes) for its username, whatever the policy,
+// never contains the username, avoids characters people misread, and is
+// new each time.
 func TestGeneratePassword(t *testing.T) {
 	seen := map[string]bool{}
-	for range 50 {
-		pw := generatePassword()
-		var fe govdata.FieldErrors
-		govdata.DefaultPasswordPolicy.Check(&fe, "password", pw, "admin")
-		if err := fe.Err(); err != nil || seen[pw] {
-			t.Fatalf("generatePassword() = %q: %v (seen before: %v)", pw, err, seen[pw])
+	for _, minLength := range []int{8, 24, 64} {
+		for classes := 1; classes <= 4; classes++ {
+			policy := govdata.PasswordPolicy{MinLength: minLength, MinClasses: classes}
+			for i := range 500 {
+				// Short usernames of common letters, so that some passwords
+				// would contain them by chance.
+				username := []string{"admin", "abc", "xyz", "wangwu", "a2b"}[i%5]
+				pw := generatePassword(policy, username)
+				var fe govdata.FieldErrors
+				policy.Check(&fe, "password", pw, username)
+				if err := fe.Err(); err != nil {
+					t.Fatalf("policy %+v, user %s: generatePassword() = %q: %s", policy, username, pw, message(err))
+				}
+				if want := max(20, minLength); len(pw) != want {
+					t.Fatalf("policy %+v: %q has %d characters, want %d", policy, pw, len(pw), want)
+				}
+				if strings.ContainsAny(pw, "0Oo1lI") {
+					t.Fatalf("%q has an ambiguous character", pw)
+				}
+				if seen[pw] {
+					t.Fatalf("%q generated twice", pw)
+				}
+				seen[pw] = true
+			}
 		}
-		seen[pw] = true
+	}
+	// The strictest policy a deployment can set still gets a valid password.
+	strict := govdata.PasswordPolicy{MinLength: 128, MinClasses: 4}
+	var fe govdata.FieldErrors
+	strict.Check(&fe, "password", generatePassword(strict, "admin"), "admin")
+	if err := fe.Err(); err != nil {
+		t.Fatalf("policy %+v: %s", strict, message(err))
+	}
+}
+
+// TestFirstStartStrictPolicy: serve's first start makes the admin account
+// under a policy stricter than the default, and "user create" and "user
+// reset-password" issue passwords it accepts.
+func TestFirstStartStrictPolicy(t *testing.T) {
+	c := newCLI(t, storetest.SQLite)
+	strict := []string{"--password-min-length", "24", "--password-min-classes", "4"}
+	conf := newConfig("serve")
+	if err := conf.parse(append(c.storeFlags(), strict...)); err != nil {
+		t.Fatal(err)
+	}
+	db, err := openStore(context.Background(), conf, sqlstore.Hooks{}, keyCreate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err = ensureAdmin(context.Background(), db, conf.passwordPolicy(), &out)
+	db.Close()
+	if err != nil {
+		t.Fatalf("first start with --password-min-length 24 --password-min-classes 4: %v", err)
+	}
+	if m := generatedRE.FindStringSubmatch(out.String()); m == nil || len(m[1]) < 24 {
+		t.Fatalf("printed admin password: %q", out.String())
+	}
+	for i := range 20 {
+		user := fmt.Sprintf("user%02d", i)
+		c.mustRun("user create", append(strict, "--name", "用户", "--roles", "auditor", user)...)
+		c.mustRun("user reset-password", append(strict, user)...)
 	}
 }

@@ -50,7 +50,7 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return exitError(2)
 	}
 	username := c.fs.Arg(0)
-	db, err := openStore(ctx, c, sqlstore.Hooks{})
+	db, err := openStore(ctx, c, sqlstore.Hooks{}, keyNone)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case "create":
 		generated := pw == ""
 		if generated {
-			pw = generatePassword()
+			pw = generatePassword(c.passwordPolicy(), username)
 		}
 		var rs []govdata.Role
 		for _, r := range strings.Split(roles, ",") {
@@ -82,7 +82,7 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return err
 		}
-		pw := generatePassword()
+		pw := generatePassword(c.passwordPolicy(), u.Username)
 		if _, err := users.UpdateUser(ctx, u.ID, govdata.UserPatch{Password: &pw}); err != nil {
 			return err
 		}

@@ -303,7 +303,9 @@ func TestNonces(t *testing.T, e Engine) {
 		}
 		const window = 5 * time.Minute
 		ctx := context.Background()
-		use := func(id int64, nonce string) error { return f.creds.UseNonce(ctx, id, nonce, window, "GET /api/v1/services/whoami") }
+		use := func(id int64, nonce string) error {
+			return f.creds.UseNonce(ctx, id, nonce, window, "GET /api/v1/services/whoami")
+		}
 		if err := use(c1.ID, "n-1"); err != nil {
 			t.Fatal(err)
 		}

@@ -327,8 +327,9 @@ func TestRegions(t *testing.T, e Engine) {
 			t.Fatalf("details %v, want row 3", e.Details)
 		}
 
-		// A row whose parent is nowhere: found while writing, after other
-		// rows were inserted and a region renamed; all of it rolls back.
+		// A row whose parent is nowhere (neither in the file nor in the
+		// store): also refused before anything is written, although the
+		// rows before it would insert regions and rename one.
 		rows = []govdata.RegionInput{good[0], {Code: "350000", Name: "闽"}, {Code: "360102", Name: "东湖区"}, good[1]}
 		_, err = f.regions.ImportRegions(System(), rows)
 		e = wantMsg(t, err, govdata.EINVALID, govdata.MsgRegionImportRow)
