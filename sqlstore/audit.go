@@ -122,8 +122,9 @@ const verifyWorkers = 4
 // order, then checks that it ends at the recorded head.
 //
 // §5 asks for at least 500,000 records/s, more than one core can read and
-// hash, so the chain is checked in parts of verifyChunk records on up to
-// GOMAXPROCS connections at once, each part from its own first record
+// hash, so the chain is checked in parts of verifyChunk records, up to
+// GOMAXPROCS (at most verifyWorkers) parts at once on their own
+// connections, each part from its own first record
 // (govdata.ResumeChainVerifier). The parts are joined in order: the first
 // record of each is checked again by the verifier of everything before it,
 // which makes the outcome, the first break, the record count and the
