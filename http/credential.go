@@ -6,19 +6,6 @@ import (
 	"github.com/govdata/govdata"
 )
 
-func (s *Server) handleCreateCredential(w http.ResponseWriter, r *http.Request) error {
-	in, err := body[govdata.CredentialInput](s, r)
-	if err != nil {
-		return err
-	}
-	c, err := s.svc.Credentials.CreateCredential(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, c)
-	return nil
-}
-
 func (s *Server) handleCredentials(w http.ResponseWriter, r *http.Request) error {
 	p, err := pageOf(r)
 	if err != nil {
@@ -38,32 +25,6 @@ func (s *Server) handleCredentials(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	writeJSON(w, http.StatusOK, list)
-	return nil
-}
-
-func (s *Server) handleCredential(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.svc.Credentials.FindCredentialByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
-}
-
-func (s *Server) handleRotateCredential(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.svc.Credentials.RotateCredential(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
 	return nil
 }
 

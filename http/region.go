@@ -6,19 +6,6 @@ import (
 	"github.com/govdata/govdata"
 )
 
-func (s *Server) handleCreateRegion(w http.ResponseWriter, r *http.Request) error {
-	in, err := body[govdata.RegionInput](s, r)
-	if err != nil {
-		return err
-	}
-	reg, err := s.svc.Regions.CreateRegion(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, reg)
-	return nil
-}
-
 func (s *Server) handleRegions(w http.ResponseWriter, r *http.Request) error {
 	p, err := pageOf(r)
 	if err != nil {

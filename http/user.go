@@ -6,19 +6,6 @@ import (
 	"github.com/govdata/govdata"
 )
 
-func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) error {
-	in, err := body[govdata.UserInput](s, r)
-	if err != nil {
-		return err
-	}
-	u, err := s.svc.Users.CreateUser(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, u)
-	return nil
-}
-
 func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) error {
 	p, err := pageOf(r)
 	if err != nil {
@@ -38,48 +25,5 @@ func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, list)
-	return nil
-}
-
-func (s *Server) handleUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	u, err := s.svc.Users.FindUserByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, u)
-	return nil
-}
-
-func (s *Server) handleUpdateUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	p, err := body[govdata.UserPatch](s, r)
-	if err != nil {
-		return err
-	}
-	u, err := s.svc.Users.UpdateUser(r.Context(), id, p)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, u)
-	return nil
-}
-
-func (s *Server) handleRoleHistory(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	h, err := s.svc.Users.FindRoleHistory(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, h)
 	return nil
 }
