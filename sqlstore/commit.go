@@ -11,6 +11,7 @@ import (
 	"hash"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -152,20 +153,21 @@ func (c *committer) commitBatch(batch []*job) {
 		fail(err)
 		return
 	}
-	appended := 0
-	// A savepoint isolates each write from the others of its batch; a write
-	// alone needs none, which saves two round trips on PostgreSQL.
+	// A savepoint isolates each write from the others of its batch; it is
+	// opened at the write's first statement, so a write that only appends
+	// audit records (a refusal, a data-service call) costs no round trip of
+	// its own, and a write alone in its batch needs none at all.
 	isolate := len(batch) > 1
+	var records []*govdata.AuditRecord
 	for i, j := range batch {
-		tx := &Tx{ctx: ctx, tx: sqlTx, db: db, actor: j.actor, now: db.clock.Now().UTC().Truncate(time.Microsecond), head: head}
-		if isolate {
-			if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT job"); err != nil {
-				sqlTx.Rollback()
-				fail(err)
-				return
-			}
-		}
+		tx := &Tx{ctx: ctx, tx: sqlTx, db: db, actor: j.actor, now: db.clock.Now().UTC().Truncate(time.Microsecond),
+			head: head, isolate: isolate}
 		err := runJob(tx, j.fn)
+		if tx.err != nil { // a savepoint failed: the transaction is unusable
+			sqlTx.Rollback()
+			fail(tx.err)
+			return
+		}
 		if err != nil && govdata.ErrorCodeOf(err) == govdata.EINTERNAL {
 			err = db.internal("write", err)
 		}
@@ -175,17 +177,20 @@ func (c *committer) commitBatch(batch []*job) {
 			return
 		}
 		if err != nil {
-			if _, rbErr := sqlTx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT job"); rbErr != nil {
-				sqlTx.Rollback()
-				fail(rbErr)
-				return
+			// Its records are dropped with it; the chain goes on from the last good write.
+			if tx.savepoint {
+				if _, rbErr := sqlTx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT job"); rbErr != nil {
+					sqlTx.Rollback()
+					fail(rbErr)
+					return
+				}
 			}
 			results[i] = err
 		} else {
 			head = tx.head
-			appended += tx.appended
+			records = append(records, tx.records...)
 		}
-		if isolate {
+		if tx.savepoint {
 			if _, err := sqlTx.ExecContext(ctx, "RELEASE SAVEPOINT job"); err != nil {
 				sqlTx.Rollback()
 				fail(err)
@@ -193,7 +198,12 @@ func (c *committer) commitBatch(batch []*job) {
 			}
 		}
 	}
-	if appended > 0 {
+	if len(records) > 0 {
+		if err := db.insertAudit(ctx, sqlTx, records); err != nil {
+			sqlTx.Rollback()
+			fail(err)
+			return
+		}
 		if _, err := sqlTx.ExecContext(ctx, db.dialect.q("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"), head.seq, head.hash); err != nil {
 			sqlTx.Rollback()
 			fail(err)
@@ -204,8 +214,8 @@ func (c *committer) commitBatch(batch []*job) {
 		fail(err)
 		return
 	}
-	if h := db.opts.Hooks.AuditAppended; h != nil && appended > 0 {
-		h(appended)
+	if h := db.opts.Hooks.AuditAppended; h != nil && len(records) > 0 {
+		h(len(records))
 	}
 	if h := db.opts.Hooks.CommitDone; h != nil {
 		h(time.Since(start), len(batch))
@@ -254,28 +264,45 @@ func (db *DB) newHash() hash.Hash {
 
 // Tx is one write's view of the shared transaction.
 type Tx struct {
-	ctx      context.Context
-	tx       *sql.Tx
-	db       *DB
-	actor    govdata.Actor
-	now      time.Time
-	head     chainHead
-	hasher   hash.Hash
-	appended int
+	ctx     context.Context
+	tx      *sql.Tx
+	db      *DB
+	actor   govdata.Actor
+	now     time.Time
+	head    chainHead
+	hasher  hash.Hash
+	records []*govdata.AuditRecord // appended by this write, inserted with the batch
+	// isolate: open a savepoint before the first statement; savepoint: it is open.
+	isolate, savepoint bool
+	err                error // a failed savepoint
 }
 
 // Now is the time of this write.
 func (t *Tx) Now() time.Time { return t.now }
 
+// begin opens the write's savepoint before its first statement.
+func (t *Tx) begin() {
+	if t.isolate && !t.savepoint && t.err == nil {
+		if _, err := t.tx.ExecContext(t.ctx, "SAVEPOINT job"); err != nil {
+			t.err = fmt.Errorf("savepoint: %w", err)
+			return
+		}
+		t.savepoint = true
+	}
+}
+
 func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
+	t.begin()
 	return t.tx.ExecContext(t.ctx, t.db.dialect.q(query), args...)
 }
 
 func (t *Tx) queryRow(query string, args ...any) *sql.Row {
+	t.begin()
 	return t.tx.QueryRowContext(t.ctx, t.db.dialect.q(query), args...)
 }
 
 func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	t.begin()
 	return t.tx.QueryContext(t.ctx, t.db.dialect.q(query), args...)
 }
 
@@ -332,21 +359,44 @@ func (t *Tx) auditAs(a govdata.Actor, result govdata.AuditResult, action, object
 		t.hasher = t.db.newHash()
 	}
 	r.Hash = govdata.ChainHash(t.hasher, r.PrevHash, r)
-	_, err := t.exec(`INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_roles, department_id, credential_id,
-		action, object_type, object_id, result, client_addr, request_id, detail, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Seq, toDB(r.Time), r.ActorID, r.ActorName, r.ActorRoles, r.DepartmentID, r.CredentialID,
-		r.Action, r.ObjectType, r.ObjectID, string(r.Result), r.ClientAddr, r.RequestID, r.Detail, r.PrevHash, r.Hash)
-	if isUniqueViolation(err) {
-		// Only a record written behind the store's back can hold this seq:
-		// refuse every write until an operator has looked (fail closed).
-		return fmt.Errorf("audit append: record %d already exists beyond the chain head; the audit log was altered outside govdata, run govdata audit verify: %w", r.Seq, err)
-	}
-	if err != nil {
-		return fmt.Errorf("audit append: %w", err)
-	}
+	t.records = append(t.records, r)
 	t.head = chainHead{seq: r.Seq, hash: r.Hash}
-	t.appended++
+	return nil
+}
+
+// auditInsertRows bounds the rows of one INSERT: 16 parameters each stays
+// well under SQLite's 32,766 and PostgreSQL's 65,535.
+const auditInsertRows = 200
+
+// insertAudit writes the batch's records with few round trips.
+func (db *DB) insertAudit(ctx context.Context, tx *sql.Tx, records []*govdata.AuditRecord) error {
+	for len(records) > 0 {
+		n := min(len(records), auditInsertRows)
+		var q strings.Builder
+		q.WriteString(`INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_roles, department_id, credential_id,
+		action, object_type, object_id, result, client_addr, request_id, detail, prev_hash, hash) VALUES `)
+		args := make([]any, 0, 16*n)
+		for i, r := range records[:n] {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, r.Seq, toDB(r.Time), r.ActorID, r.ActorName, r.ActorRoles, r.DepartmentID, r.CredentialID,
+				r.Action, r.ObjectType, r.ObjectID, string(r.Result), r.ClientAddr, r.RequestID, r.Detail, r.PrevHash, r.Hash)
+		}
+		_, err := tx.ExecContext(ctx, db.dialect.q(q.String()), args...)
+		if isUniqueViolation(err) {
+			// Only a record written behind the store's back can hold one of
+			// these seqs: refuse every write until an operator has looked
+			// (fail closed).
+			return fmt.Errorf("audit append: records %d…%d collide with records beyond the chain head; the audit log was altered outside govdata, run govdata audit verify: %w",
+				records[0].Seq, records[n-1].Seq, err)
+		}
+		if err != nil {
+			return fmt.Errorf("audit append: %w", err)
+		}
+		records = records[n:]
+	}
 	return nil
 }
 

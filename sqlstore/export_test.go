@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/govdata/govdata"
@@ -18,13 +17,9 @@ import (
 // transaction well inside the committer's per-batch timeout.
 const appendAuditChunk = 10000
 
-// appendAuditRows is how many records one INSERT statement carries (16
-// parameters each, under both engines' parameter limits).
-const appendAuditRows = 256
-
 // AppendAuditForTest appends n refusal records by actor to the audit chain,
-// through the committer like every write, but with multi-row INSERTs so
-// that a benchmark can fill hundreds of thousands of records in seconds.
+// through the committer like every write, many records per write, so that
+// a benchmark can fill hundreds of thousands of records in seconds.
 // The records are built and hashed as Tx.auditAs builds them. Test-only.
 func (db *DB) AppendAuditForTest(ctx context.Context, actor govdata.Actor, n int) error {
 	ctx = govdata.WithActor(ctx, actor)
@@ -50,57 +45,37 @@ func (db *DB) AppendAuditForTest(ctx context.Context, actor govdata.Actor, n int
 	return nil
 }
 
-// appendAuditBulk appends k records in statements of appendAuditRows rows.
+// appendAuditBulk appends k records to the write, which inserts them with
+// the batch (in statements of auditInsertRows rows).
 func (t *Tx) appendAuditBulk(base, k int) error {
 	a := t.actor
 	if t.hasher == nil {
 		t.hasher = t.db.newHash()
 	}
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", 16), ", ") + ")"
-	var stmt string
-	stmtRows := 0
-	args := make([]any, 0, 16*appendAuditRows)
-	for i := 0; i < k; {
-		m := min(appendAuditRows, k-i)
-		if m != stmtRows {
-			stmt = `INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_roles, department_id, credential_id,
-				action, object_type, object_id, result, client_addr, request_id, detail, prev_hash, hash)
-				VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", m), ", ")
-			stmtRows = m
+	for n := base; n < base+k; n++ {
+		r := &govdata.AuditRecord{
+			Seq:          t.head.seq + 1,
+			Time:         time.UnixMicro(t.now.UnixMicro()).UTC(),
+			ActorID:      a.UserID,
+			ActorName:    a.Username,
+			ActorRoles:   govdata.JoinRoles(a.Roles),
+			DepartmentID: a.DepartmentID,
+			CredentialID: a.CredentialID,
+			Action:       []string{"dataset.read", "catalog.export", "user.update", "application.decide"}[n%4],
+			ObjectType:   []string{"dataset", "catalog", "user", "application"}[n%4],
+			ObjectID:     strconv.Itoa(n + 1),
+			Result:       govdata.AuditRefused,
+			ClientAddr:   a.ClientAddr,
+			RequestID:    a.RequestID,
+			Detail:       `{"code":"forbidden","reason":"you may not do this (missing permission)"}`,
+			PrevHash:     t.head.hash,
 		}
-		args = args[:0]
-		for j := 0; j < m; j++ {
-			n := base + i + j
-			r := &govdata.AuditRecord{
-				Seq:          t.head.seq + 1,
-				Time:         time.UnixMicro(t.now.UnixMicro()).UTC(),
-				ActorID:      a.UserID,
-				ActorName:    a.Username,
-				ActorRoles:   govdata.JoinRoles(a.Roles),
-				DepartmentID: a.DepartmentID,
-				CredentialID: a.CredentialID,
-				Action:       []string{"dataset.read", "catalog.export", "user.update", "application.decide"}[n%4],
-				ObjectType:   []string{"dataset", "catalog", "user", "application"}[n%4],
-				ObjectID:     strconv.Itoa(n + 1),
-				Result:       govdata.AuditRefused,
-				ClientAddr:   a.ClientAddr,
-				RequestID:    a.RequestID,
-				Detail:       `{"code":"forbidden","reason":"you may not do this (missing permission)"}`,
-				PrevHash:     t.head.hash,
-			}
-			if r.PrevHash == nil {
-				r.PrevHash = []byte{}
-			}
-			r.Hash = govdata.ChainHash(t.hasher, r.PrevHash, r)
-			args = append(args, r.Seq, toDB(r.Time), r.ActorID, r.ActorName, r.ActorRoles, r.DepartmentID, r.CredentialID,
-				r.Action, r.ObjectType, r.ObjectID, string(r.Result), r.ClientAddr, r.RequestID, r.Detail, r.PrevHash, r.Hash)
-			t.head = chainHead{seq: r.Seq, hash: r.Hash}
+		if r.PrevHash == nil {
+			r.PrevHash = []byte{}
 		}
-		if _, err := t.exec(stmt, args...); err != nil {
-			return fmt.Errorf("audit append: %w", err)
-		}
-		t.appended += m
-		i += m
+		r.Hash = govdata.ChainHash(t.hasher, r.PrevHash, r)
+		t.records = append(t.records, r)
+		t.head = chainHead{seq: r.Seq, hash: r.Hash}
 	}
 	return nil
 }
