@@ -58,6 +58,17 @@ type CredentialService interface {
 	UseNonce(ctx context.Context, credentialID int64, nonce string, window time.Duration, call string) error
 }
 
+// ValidateCredentialInput checks a credential to issue: the system's name
+// and its department.
+func ValidateCredentialInput(in CredentialInput) error {
+	var fe FieldErrors
+	checkName(&fe, "name", in.Name, 100)
+	if in.DepartmentID == 0 {
+		fe.Add("department_id", MsgRequired)
+	}
+	return fe.Err()
+}
+
 // Messages of system credentials and signed calls.
 var (
 	MsgCredentialNotFound = Msg{"应用凭证不存在", "credential not found"}

@@ -76,16 +76,7 @@ func (s *CredentialService) CreateCredential(ctx context.Context, in govdata.Cre
 	if err := govdata.AuthorizeIn(a, govdata.PermCredentialManage, in.DepartmentID); err != nil {
 		return nil, err
 	}
-	var fe govdata.FieldErrors
-	if strings.TrimSpace(in.Name) == "" {
-		fe.Add("name", govdata.MsgRequired)
-	} else if len([]rune(in.Name)) > 100 {
-		fe.Add("name", govdata.MsgTooLong, 100)
-	}
-	if in.DepartmentID == 0 {
-		fe.Add("department_id", govdata.MsgRequired)
-	}
-	if err := fe.Err(); err != nil {
+	if err := govdata.ValidateCredentialInput(in); err != nil {
 		return nil, err
 	}
 	if err := s.needKey(); err != nil {
