@@ -22,6 +22,9 @@ const (
 	PermCredentialRevoke Permission = "credential.revoke"
 	PermCredentialRead   Permission = "credential.read"
 	PermAuditRead        Permission = "audit.read"
+	PermCalendarRead     Permission = "calendar.read"
+	// PermCalendarWrite loads or corrects a year of holidays (CAL-1).
+	PermCalendarWrite Permission = "calendar.write"
 )
 
 // anyUser marks a permission that every signed-in user holds.
@@ -43,6 +46,9 @@ var permissions = map[Permission][]Role{
 	PermCredentialRead:   {RoleOfficer, RoleSecadmin},
 	// SEC-1: the audit log is for the auditor alone.
 	PermAuditRead: {RoleAuditor},
+	// CAL-1: a sysadmin or secadmin can load or correct a year.
+	PermCalendarRead:  anyUser,
+	PermCalendarWrite: {RoleSysadmin, RoleSecadmin},
 }
 
 // Authorize decides whether the actor may take an action of permission p at

@@ -133,6 +133,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Auth:        sqlstore.NewAuthService(db),
 		Credentials: sqlstore.NewCredentialService(db),
 		Audit:       sqlstore.NewAuditService(db),
+		Calendar:    sqlstore.NewCalendarService(db),
 		Store:       db,
 	}
 	// The zero Config marks the session cookie Secure, as the binary does.

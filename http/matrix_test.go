@@ -171,6 +171,15 @@ var matrix = []matrixCase{
 		return req{method: "POST", path: "/api/v1/audit/checkpoint"}
 	}},
 
+	// CAL-1: every user reads the working-day calendar and computes due
+	// dates; a sysadmin or secadmin loads or corrects a year.
+	{route: "GET /api/v1/calendar", auth: "user", allow: signedIn, build: get("/api/v1/calendar?year=2026")},
+	{route: "GET /api/v1/calendar/due", auth: "user", allow: signedIn, build: get("/api/v1/calendar/due?from=2026-02-13&working_days=3")},
+	{route: "PUT /api/v1/calendar/{year}", auth: "user", allow: []string{"sysadmin", "secadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "PUT", path: "/api/v1/calendar/2027", body: govdata.CalendarYear{Source: "矩阵测试通知",
+			Holidays: []govdata.HolidayRange{{Name: "元旦", From: mustDate(t, "2027-01-01"), To: mustDate(t, "2027-01-03")}}}}
+	}},
+
 	// The data service answers signed system-credential calls only.
 	{route: "GET /api/v1/services/whoami", auth: "signed", allow: []string{"credential"}, build: get("/api/v1/services/whoami")},
 }
@@ -249,4 +258,13 @@ func TestRoleMatrix(t *testing.T) {
 			}
 		}
 	})
+}
+
+func mustDate(t testing.TB, s string) govdata.Date {
+	t.Helper()
+	d, err := govdata.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

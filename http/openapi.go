@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strconv"
 	"sync"
@@ -26,6 +27,16 @@ func (s *Server) OpenAPI() (*openapi3.T, error) {
 	return openAPIDoc, openAPIErr
 }
 
+// schemaOptions describe the types that marshal themselves: a govdata.Date
+// is a "YYYY-MM-DD" string on the wire.
+var schemaOptions = []openapi3gen.Option{openapi3gen.SchemaCustomizer(
+	func(_ string, t reflect.Type, _ reflect.StructTag, schema *openapi3.Schema) error {
+		if t == reflect.TypeOf(govdata.Date{}) {
+			*schema = *openapi3.NewStringSchema().WithFormat("date")
+		}
+		return nil
+	})}
+
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
 
 func buildOpenAPI(routes []route) (*openapi3.T, error) {
@@ -44,7 +55,7 @@ func buildOpenAPI(routes []route) (*openapi3.T, error) {
 			},
 		},
 	}
-	errSchema, err := openapi3gen.NewSchemaRefForValue(errorBody{}, doc.Components.Schemas)
+	errSchema, err := openapi3gen.NewSchemaRefForValue(errorBody{}, doc.Components.Schemas, schemaOptions...)
 	if err != nil {
 		return nil, fmt.Errorf("openapi: error schema: %w", err)
 	}
@@ -72,7 +83,7 @@ func buildOpenAPI(routes []route) (*openapi3.T, error) {
 			op.AddParameter(p)
 		}
 		if rt.request != nil {
-			ref, err := openapi3gen.NewSchemaRefForValue(rt.request, doc.Components.Schemas)
+			ref, err := openapi3gen.NewSchemaRefForValue(rt.request, doc.Components.Schemas, schemaOptions...)
 			if err != nil {
 				return nil, fmt.Errorf("openapi: %s request: %w", rt.pattern(), err)
 			}
@@ -84,7 +95,7 @@ func buildOpenAPI(routes []route) (*openapi3.T, error) {
 		}
 		ok := openapi3.NewResponse().WithDescription(http.StatusText(status))
 		if rt.response != nil {
-			ref, err := openapi3gen.NewSchemaRefForValue(rt.response, doc.Components.Schemas)
+			ref, err := openapi3gen.NewSchemaRefForValue(rt.response, doc.Components.Schemas, schemaOptions...)
 			if err != nil {
 				return nil, fmt.Errorf("openapi: %s response: %w", rt.pattern(), err)
 			}

@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -105,6 +106,15 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/audit/checkpoint", perm: govdata.PermAuditRead, action: "audit.checkpoint", objectType: "audit",
 			summary: "Sign the chain's current head; keep it away from the platform (govdata audit verify --checkpoint)", response: govdata.Checkpoint{}, handle: s.handleAuditCheckpoint},
 
+		{method: "GET", path: "/api/v1/calendar", perm: govdata.PermCalendarRead, action: "calendar.read", objectType: "calendar_year",
+			summary: "A year's holidays and make-up working days (CAL-1), and whether the year is known", query: []string{"year"},
+			response: calendarView{}, handle: s.handleCalendar},
+		{method: "PUT", path: "/api/v1/calendar/{year}", perm: govdata.PermCalendarWrite, action: "calendar.put", objectType: "calendar_year",
+			summary: "Load or correct a year as its State Council notice states it", request: govdata.CalendarYear{}, response: calendarView{}, handle: s.handlePutCalendar},
+		{method: "GET", path: "/api/v1/calendar/due", perm: govdata.PermCalendarRead, action: "calendar.due", objectType: "calendar_year",
+			summary: "The Nth working day after a date: the day from does not count, the first working day after it is day 1",
+			query:   []string{"from", "working_days"}, response: dueView{}, handle: s.handleDue},
+
 		{method: "GET", path: "/api/v1/services/whoami", auth: authSigned, action: "service.whoami", objectType: "credential",
 			summary: "Check a signed system-credential call: answers the credential and its department", response: whoami{}, handle: s.handleWhoami},
 	}
@@ -122,10 +132,20 @@ func (s *Server) buildMux() http.Handler {
 	for path, ms := range methods {
 		sort.Strings(ms)
 		allowed := strings.Join(ms, ", ")
-		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		refuse := func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allowed)
 			s.writeError(w, r, &statusError{status: http.StatusMethodNotAllowed, err: govdata.Errorf(govdata.EINVALID, msgMethod, r.Method, allowed)})
-		})
+		}
+		// One pattern per method not served, rather than one for the bare
+		// path, so that the mux can rank it against the routes of other
+		// paths (GET /x/due beside PUT /x/{year}).
+		// (A GET pattern also serves HEAD.)
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"} {
+			if slices.Contains(ms, m) {
+				continue
+			}
+			mux.HandleFunc(m+" "+path, refuse)
+		}
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/" && (r.Method == "GET" || r.Method == "HEAD") {

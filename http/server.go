@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"time"
 
 	"github.com/govdata/govdata"
 )
@@ -24,6 +25,7 @@ type Services struct {
 	Auth        govdata.AuthService
 	Credentials govdata.CredentialService
 	Audit       govdata.AuditService
+	Calendar    govdata.CalendarService
 	// Store answers readiness checks.
 	Store interface {
 		Ping(ctx context.Context) error
@@ -38,13 +40,20 @@ type Config struct {
 	// value is secure (browsers accept Secure cookies from http://localhost too).
 	InsecureCookies bool
 	Clock           govdata.Clock
-	Logger          *slog.Logger
-	Metrics         *Metrics
+	// Location is the deployment's time zone, for dates such as "this
+	// year" (PRODUCT.md §4: default Asia/Shanghai).
+	Location *time.Location
+	Logger   *slog.Logger
+	Metrics  *Metrics
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header is
 	// believed for the client address of audit records (SEC-1); empty, the
 	// peer's address is the client's.
 	TrustedProxies []netip.Prefix
 }
+
+// ChinaTime is Asia/Shanghai, UTC+8 all year (China keeps no daylight
+// saving time), without depending on the system's time zone database.
+var ChinaTime = time.FixedZone("Asia/Shanghai", 8*60*60)
 
 // DefaultMaxBodyBytes is the default bound of a JSON request body: 1 MiB.
 const DefaultMaxBodyBytes = 1 << 20
@@ -65,6 +74,9 @@ func NewServer(svc Services, cfg Config) *Server {
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = govdata.SystemClock{}
+	}
+	if cfg.Location == nil {
+		cfg.Location = ChinaTime
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

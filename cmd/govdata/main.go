@@ -28,6 +28,8 @@ Usage:
   govdata audit verify [flags]          verify the audit hash chain (exit 1 when broken)
   govdata audit checkpoint [flags]      sign the chain's head for safekeeping
   govdata regions import [flags] FILE   load a GB/T 2260 region list (CSV or JSON)
+  govdata calendar load [flags] FILE    load or correct a year of holidays (JSON, as PUT /api/v1/calendar/{year})
+  govdata calendar show [flags] YEAR    print a year's holidays and make-up working days
   govdata version                       print the version
 
 Run "govdata COMMAND --help" for the flags of a command.
@@ -55,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdAudit(ctx, rest, stdout, stderr)
 	case "regions":
 		err = cmdRegions(ctx, rest, stdout, stderr)
+	case "calendar":
+		err = cmdCalendar(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "govdata %s\n", govdata.Version)
 	case "help", "--help", "-h":
@@ -192,6 +196,9 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer db.Close()
+	if err := seedCalendar(ctx, db, c.logger()); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "migrations applied (%s)\n", db.Engine())
 	return nil
 }

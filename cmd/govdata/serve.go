@@ -35,6 +35,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	// Closing the store last lets the committer finish every accepted write.
 	defer db.Close()
+	if err := seedCalendar(ctx, db, log); err != nil {
+		return err
+	}
 	if err := ensureAdmin(ctx, db, c.passwordPolicy(), stdout); err != nil {
 		return err
 	}
@@ -45,6 +48,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Auth:        sqlstore.NewAuthService(db),
 		Credentials: sqlstore.NewCredentialService(db),
 		Audit:       sqlstore.NewAuditService(db),
+		Calendar:    sqlstore.NewCalendarService(db),
 		Store:       db,
 	}, govhttp.Config{MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
 		TrustedProxies: c.trustedProxies})
