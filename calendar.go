@@ -161,7 +161,8 @@ func ValidateCalendarYear(y CalendarYear) error {
 				fe.Add(field, MsgCalendarOutside, d.String(), y.Year)
 			}
 		}
-		if h.To.Before(h.From) || h.From.AddDays(15).Before(h.To) {
+		// Notices count a block inclusively (10-01…10-08 is 共8天).
+		if h.To.Before(h.From) || h.From.AddDays(14).Before(h.To) {
 			fe.Add(field, MsgCalendarRange, h.Name)
 			continue
 		}
@@ -233,7 +234,9 @@ func (c *Calendar) IsWorkingDay(d Date) (working, known bool) {
 // false when the count passed through a year the calendar does not know; the
 // date is then computed with weekends only for that year.
 func (c *Calendar) AddWorkingDays(from Date, n int) (due Date, known bool) {
-	known, due = c.known[from.Year], from
+	// from itself is not counted: only the days counted decide whether the
+	// calendar knew them (for n = 0, the day itself).
+	known, due = n > 0 || c.known[from.Year], from
 	for n > 0 {
 		due = due.AddDays(1)
 		working, k := c.IsWorkingDay(due)
