@@ -143,7 +143,7 @@ type server struct {
 	hc     *http.Client
 }
 
-var listenRE = regexp.MustCompile(`govdata (\S+) listening on (https?://\S+) \((sqlite|postgres)\)`)
+var listenRE = regexp.MustCompile(`govdata (\S+) listening on (https?://\S+) \((sqlite|postgres), profile (\S+)\)`)
 
 // serverCount numbers the servers of a test in its log.
 var serverCount sync.Map // *testing.T → int

@@ -18,6 +18,7 @@ import (
 
 	"github.com/govdata/govdata"
 	govhttp "github.com/govdata/govdata/http"
+	"github.com/govdata/govdata/profiles"
 	"github.com/govdata/govdata/signing"
 	"github.com/govdata/govdata/sqlstore"
 	"github.com/govdata/govdata/sqlstore/storetest"
@@ -137,8 +138,13 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Store:       db,
 	}
 	// The zero Config marks the session cookie Secure, as the binary does.
+	profile, err := profiles.Shipped(profiles.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := govhttp.NewServer(svc, govhttp.Config{
 		Clock: clock, MaxBodyBytes: o.maxBodyBytes, Logger: logger, Metrics: metrics,
+		Profile: profile, Profiles: []*govdata.Profile{profile},
 	})
 	e := &env{engine: engine, db: db, clock: clock, svc: svc, srv: srv, log: logs, accounts: map[string]*account{}}
 	if !o.inProcess {

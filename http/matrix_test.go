@@ -180,6 +180,10 @@ var matrix = []matrixCase{
 			Holidays: []govdata.HolidayRange{{Name: "元旦", From: mustDate(t, "2027-01-01"), To: mustDate(t, "2027-01-03")}}}}
 	}},
 
+	// Every user reads which regulation profile governs the deployment.
+	{route: "GET /api/v1/profiles", auth: "user", allow: signedIn, build: get("/api/v1/profiles")},
+	{route: "GET /api/v1/profile", auth: "user", allow: signedIn, build: get("/api/v1/profile")},
+
 	// The data service answers signed system-credential calls only.
 	{route: "GET /api/v1/services/whoami", auth: "signed", allow: []string{"credential"}, build: get("/api/v1/services/whoami")},
 }

@@ -115,6 +115,11 @@ func (s *Server) routeTable() []route {
 			summary: "The Nth working day after a date: the day from does not count, the first working day after it is day 1",
 			query:   []string{"from", "working_days"}, response: dueView{}, handle: s.handleDue},
 
+		{method: "GET", path: "/api/v1/profiles", perm: govdata.PermSignedIn, action: "profile.list", objectType: "profile",
+			summary: "The shipped regulation profiles (PRODUCT.md §3)", response: govdata.List[profileSummary]{}, handle: s.handleProfiles},
+		{method: "GET", path: "/api/v1/profile", perm: govdata.PermSignedIn, action: "profile.read", objectType: "profile",
+			summary: "The deployment's regulation profile: labels, workflows, deadlines, periods, each with its article", response: govdata.Profile{}, handle: s.handleProfile},
+
 		{method: "GET", path: "/api/v1/services/whoami", auth: authSigned, action: "service.whoami", objectType: "credential",
 			summary: "Check a signed system-credential call: answers the credential and its department", response: whoami{}, handle: s.handleWhoami},
 	}

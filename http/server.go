@@ -44,6 +44,9 @@ type Config struct {
 	// year" (PRODUCT.md §4: default Asia/Shanghai).
 	Location *time.Location
 	Logger   *slog.Logger
+	// Profile is the deployment's regulation profile; Profiles the shipped ones.
+	Profile  *govdata.Profile
+	Profiles []*govdata.Profile
 	Metrics  *Metrics
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header is
 	// believed for the client address of audit records (SEC-1); empty, the

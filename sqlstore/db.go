@@ -51,6 +51,9 @@ type Options struct {
 	// AuditRetentionDays is set at init; records younger cannot be deleted
 	// (SEC-1). Zero means MinAuditRetentionDays; less is refused.
 	AuditRetentionDays int
+	// Profile names the regulation profile, chosen at init (a shipped name or
+	// the path of the deployment's own file); later opens read it from the store.
+	Profile string
 	// MustExist opens only a SQLite database that is already there, creating
 	// neither the data folder nor the file (commands that only read a store,
 	// such as audit verify, must not leave an empty database behind).
@@ -254,9 +257,14 @@ func (db *DB) initSettings(ctx context.Context) error {
 		return fmt.Errorf("sqlstore: audit retention of %d days is below %d: audit records are kept at least three years (SX-22, HLJ-28, SEC-1)",
 			db.opts.AuditRetentionDays, MinAuditRetentionDays)
 	}
+	profile := db.opts.Profile
+	if profile == "" {
+		profile = "default"
+	}
 	for key, value := range map[string]string{
 		"audit_hash":           db.opts.AuditHash,
 		"audit_retention_days": fmt.Sprint(db.opts.AuditRetentionDays),
+		"profile":              profile,
 	} {
 		if _, err := db.writer.ExecContext(ctx, db.dialect.q(
 			"INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"), key, value); err != nil {
@@ -307,8 +315,20 @@ func (db *DB) LoadSettings(ctx context.Context) error {
 	if _, err := fmt.Sscan(days, &db.opts.AuditRetentionDays); err != nil {
 		return fmt.Errorf("sqlstore: the store's audit retention %q: %w", days, err)
 	}
+	// Stores initialised before profiles existed run under the default.
+	switch profile, err := db.meta(ctx, "profile"); {
+	case errors.Is(err, sql.ErrNoRows):
+		db.opts.Profile = "default"
+	case err != nil:
+		return err
+	default:
+		db.opts.Profile = profile
+	}
 	return nil
 }
+
+// Profile names the regulation profile chosen at init.
+func (db *DB) Profile() string { return db.opts.Profile }
 
 func (db *DB) meta(ctx context.Context, key string) (string, error) {
 	var v string

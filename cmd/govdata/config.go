@@ -42,6 +42,7 @@ type config struct {
 	masterKeyFile  string
 	auditHash      string
 	auditRetention int
+	profile        string
 	maxBody        int64
 	secureCookies  bool
 	sessionTTL     time.Duration
@@ -67,6 +68,7 @@ func newConfig(command string) *config {
 	f.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
 	f.StringVar(&c.masterKeyFile, "master-key-file", "", "file of the master key that derives credential secrets and signs audit checkpoints (default DATA/master.key, created by the first serve); GOVDATA_MASTER_KEY (64 hex digits) overrides it")
 	f.StringVar(&c.auditHash, "audit-hash", govdata.HashSM3, "audit chain hash, chosen at init: sm3 or sha256 (a store keeps the one it was created with)")
+	f.StringVar(&c.profile, "profile", "default", "regulation profile, chosen at first start: a shipped name (default, heilongjiang-2025, …; see GET /api/v1/profiles) or the path of the deployment's own .yaml file")
 	f.IntVar(&c.auditRetention, "audit-retention-days", sqlstore.MinAuditRetentionDays, "days audit records are kept before they may be deleted, set at init; at least 1096 (SX-22, HLJ-28: at least 3 years)")
 	f.Int64Var(&c.maxBody, "max-body", 1<<20, "largest accepted JSON request body, in bytes")
 	f.BoolVar(&c.secureCookies, "secure-cookies", true, "mark the session cookie Secure (browsers still send it to http://localhost)")
@@ -252,6 +254,7 @@ func (c *config) storeOptions(log *slog.Logger, hooks sqlstore.Hooks, use keyUse
 		MasterKey:          key,
 		AuditHash:          c.auditHash,
 		AuditRetentionDays: c.auditRetention,
+		Profile:            c.profile,
 		Logger:             log,
 		Hooks:              hooks,
 	}, nil
@@ -265,6 +268,10 @@ func (c *config) warnStoredSettings(log *slog.Logger, db *sqlstore.DB) {
 	if c.explicit["audit-hash"] && c.auditHash != db.AuditHash() {
 		log.Warn("--audit-hash is set at init and cannot change: the store's value stays in force",
 			"given", c.auditHash, "in_force", db.AuditHash())
+	}
+	if c.explicit["profile"] && c.profile != db.Profile() {
+		log.Warn("--profile is chosen at first start and cannot change: the store's profile stays in force",
+			"given", c.profile, "in_force", db.Profile())
 	}
 	if c.explicit["audit-retention-days"] && c.auditRetention != db.AuditRetentionDays() {
 		log.Warn("--audit-retention-days is set at init and cannot change: the store's value stays in force",

@@ -14,6 +14,7 @@ import (
 	"os/user"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/profiles"
 	"github.com/govdata/govdata/sqlstore"
 )
 
@@ -116,6 +117,10 @@ func cliActor() govdata.Actor {
 // openStore opens and migrates the store of a configuration. Only serve
 // passes keyCreate: no other command creates a master key.
 func openStore(ctx context.Context, c *config, hooks sqlstore.Hooks, key keyUse) (*sqlstore.DB, error) {
+	// A first start records the profile: refuse a bad one before anything is written.
+	if _, err := profiles.Load(c.profile); err != nil {
+		return nil, fmt.Errorf("regulation profile: %w", err)
+	}
 	log := c.logger()
 	opts, err := c.storeOptions(log, hooks, key)
 	if err != nil {

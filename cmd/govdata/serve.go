@@ -17,6 +17,7 @@ import (
 
 	"github.com/govdata/govdata"
 	govhttp "github.com/govdata/govdata/http"
+	"github.com/govdata/govdata/profiles"
 	"github.com/govdata/govdata/sqlstore"
 )
 
@@ -38,6 +39,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := seedCalendar(ctx, db, log); err != nil {
 		return err
 	}
+	// A bad profile stops the start, naming the file and line.
+	profile, err := profiles.Load(db.Profile())
+	if err != nil {
+		return fmt.Errorf("regulation profile: %w", err)
+	}
+	var shipped []*govdata.Profile
+	for _, name := range profiles.Names() {
+		p, err := profiles.Shipped(name)
+		if err != nil {
+			return fmt.Errorf("regulation profile: %w", err)
+		}
+		shipped = append(shipped, p)
+	}
 	if err := ensureAdmin(ctx, db, c.passwordPolicy(), stdout); err != nil {
 		return err
 	}
@@ -50,7 +64,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Audit:       sqlstore.NewAuditService(db),
 		Calendar:    sqlstore.NewCalendarService(db),
 		Store:       db,
-	}, govhttp.Config{MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
+	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
 		TrustedProxies: c.trustedProxies})
 	if _, err := srv.OpenAPI(); err != nil {
 		return err
@@ -73,7 +87,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// gracefully rather than kill it.
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Fprintf(stdout, "govdata %s listening on %s://%s (%s)\n", govdata.Version, scheme, ln.Addr(), db.Engine())
+	fmt.Fprintf(stdout, "govdata %s listening on %s://%s (%s, profile %s)\n", govdata.Version, scheme, ln.Addr(), db.Engine(), profile.Name)
 	errc := make(chan error, 1)
 	go func() {
 		if scheme == "https" {

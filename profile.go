@@ -1,0 +1,147 @@
+package govdata
+
+// A regulation profile (PRODUCT.md §3) is data, not code: the share and
+// open type labels, every workflow's steps with who acts and each
+// deadline, and the periods the regulation sets, each value citing its
+// article. The shipped files and their loader live in package profiles.
+
+// Text is a label in both languages.
+type Text struct {
+	ZH string `json:"zh" yaml:"zh"`
+	EN string `json:"en" yaml:"en"`
+}
+
+// Party says which department acts at a step.
+type Party string
+
+// The parties of a workflow.
+const (
+	PartyProvider  Party = "provider"  // the department that holds the data
+	PartyApplicant Party = "applicant" // the department (or person) that asks
+	PartyBureau    Party = "bureau"    // the data bureau of the same level
+)
+
+// Valid reports whether p is a known party.
+func (p Party) Valid() bool { return p == PartyProvider || p == PartyApplicant || p == PartyBureau }
+
+// Action is what the actor of a step can do.
+type Action string
+
+// Workflow actions.
+const (
+	ActionApprove  Action = "approve"
+	ActionReturn   Action = "return"
+	ActionReject   Action = "reject"
+	ActionForward  Action = "forward"
+	ActionSign     Action = "sign"
+	ActionWithdraw Action = "withdraw"
+)
+
+// Valid reports whether a is a known action.
+func (a Action) Valid() bool {
+	switch a {
+	case ActionApprove, ActionReturn, ActionReject, ActionForward, ActionSign, ActionWithdraw:
+		return true
+	}
+	return false
+}
+
+// WorkflowKind names one of the workflows every profile defines.
+type WorkflowKind string
+
+// The workflows of a profile (issue 3: every rule that times a step).
+const (
+	WorkflowCatalogReview      WorkflowKind = "catalog_review"
+	WorkflowCatalogChange      WorkflowKind = "catalog_change"
+	WorkflowCatalogRevocation  WorkflowKind = "catalog_revocation"
+	WorkflowShareUnconditional WorkflowKind = "share_unconditional"
+	WorkflowShareConditional   WorkflowKind = "share_conditional"
+	WorkflowObjection          WorkflowKind = "objection"
+	WorkflowDemand             WorkflowKind = "demand"
+	WorkflowOpenConditional    WorkflowKind = "open_conditional"
+	WorkflowDestruction        WorkflowKind = "destruction"
+)
+
+// WorkflowKinds lists every workflow a profile must define, in order.
+var WorkflowKinds = []WorkflowKind{
+	WorkflowCatalogReview, WorkflowCatalogChange, WorkflowCatalogRevocation,
+	WorkflowShareUnconditional, WorkflowShareConditional, WorkflowObjection,
+	WorkflowDemand, WorkflowOpenConditional, WorkflowDestruction,
+}
+
+// StepActor is who acts at a step: a role in one of the parties.
+type StepActor struct {
+	Role  Role  `json:"role"`
+	Party Party `json:"party"`
+}
+
+// Extension lets the bureau grant one extension of a step's deadline
+// (HLJ-15: 3 working days, +5 with the bureau's consent).
+type Extension struct {
+	WorkingDays int    `json:"working_days"`
+	Cite        string `json:"cite"`
+}
+
+// Step is one step of a workflow.
+type Step struct {
+	Name  string    `json:"name"`
+	Title Text      `json:"title"`
+	Actor StepActor `json:"actor"`
+	// WorkingDays is the deadline from the moment the step starts; nil when
+	// the regulation sets none (the step then has no due date).
+	WorkingDays *int       `json:"working_days,omitempty"`
+	Extension   *Extension `json:"extension,omitempty"`
+	Actions     []Action   `json:"actions"`
+	Cite        string     `json:"cite"`
+}
+
+// Workflow is an ordered list of steps; a returned item goes to Return
+// (e.g. the provider fixing a returned catalog entry) and then back.
+type Workflow struct {
+	Kind   WorkflowKind `json:"kind"`
+	Title  Text         `json:"title"`
+	Cite   string       `json:"cite"`
+	Steps  []Step       `json:"steps"`
+	Return *Step        `json:"return,omitempty"`
+}
+
+// Setting is one value of a profile with the article it comes from.
+type Setting[T any] struct {
+	Value T      `json:"value"`
+	Cite  string `json:"cite"`
+}
+
+// Profile is a deployment's regulation profile.
+type Profile struct {
+	Name       string `json:"name"`
+	Title      Text   `json:"title"`
+	Regulation string `json:"regulation"` // the document it follows
+	Labels     struct {
+		Share map[string]string `json:"share"` // unconditional, conditional, not_shared
+		Open  map[string]string `json:"open"`  // unconditional, conditional, not_open
+	} `json:"labels"`
+	// ConditionalWithoutConditions: a conditional entry that states no
+	// conditions counts as unconditional (HLJ-21).
+	ConditionalWithoutConditions Setting[bool]   `json:"conditional_without_conditions_is_unconditional"`
+	IdleGrantMonths              Setting[int]    `json:"idle_grant_months"`
+	RevocationGraceMonths        Setting[int]    `json:"revocation_grace_months"`
+	RetentionYears               Setting[int]    `json:"retention_years"`
+	PartialBatch                 Setting[string] `json:"partial_batch"` // refuse | apply_valid
+	Workflows                    []Workflow      `json:"workflows"`
+}
+
+// Workflow returns the profile's workflow of kind k.
+func (p *Profile) Workflow(k WorkflowKind) (*Workflow, bool) {
+	for i := range p.Workflows {
+		if p.Workflows[i].Kind == k {
+			return &p.Workflows[i], true
+		}
+	}
+	return nil, false
+}
+
+// Partial-batch policies (AGG-2).
+const (
+	BatchRefuse     = "refuse"      // a batch with rejected rows is refused whole
+	BatchApplyValid = "apply_valid" // the valid rows are applied, the rest reported
+)
