@@ -1,6 +1,10 @@
 package govdata
 
-import "slices"
+import (
+	"context"
+	"slices"
+	"time"
+)
 
 // The rules of the workflow engine (CAL-2) as pure functions: what an
 // action does at a step of a profile's workflow, and who may take it. The
@@ -132,3 +136,85 @@ func CheckStepActor(a Actor, step *Step, parties Parties) error {
 // NeedsReason reports whether action must carry a reason (SHR-2: refusals
 // need a reason; a return says what to fix).
 func NeedsReason(action Action) bool { return action == ActionReject || action == ActionReturn }
+
+// WorkflowInstance is one item going through a workflow: a catalog entry
+// under review, a share application, an objection…
+type WorkflowInstance struct {
+	ID          int64         `json:"id"`
+	Kind        WorkflowKind  `json:"kind"`
+	SubjectType string        `json:"subject_type"`
+	SubjectID   string        `json:"subject_id"`
+	Title       string        `json:"title"`
+	Parties     Parties       `json:"parties"`
+	State       InstanceState `json:"state"`
+	// Step is the current step (empty once closed); StepSeq counts the
+	// steps started, and a decision names the one it decides.
+	Step          string       `json:"step,omitempty"`
+	StepSeq       int          `json:"step_seq"`
+	ReturnTo      string       `json:"return_to,omitempty"`
+	Due           *Date        `json:"due,omitempty"`
+	CalendarKnown bool         `json:"calendar_known"`
+	History       []StepRecord `json:"history,omitempty"`
+	CreatedAt     time.Time    `json:"created_at"`
+	CreatedBy     string       `json:"created_by"`
+}
+
+// StepRecord is one step an instance went through.
+type StepRecord struct {
+	Seq           int        `json:"seq"`
+	Step          string     `json:"step"`
+	StartedAt     time.Time  `json:"started_at"`
+	Due           *Date      `json:"due,omitempty"`
+	CalendarKnown bool       `json:"calendar_known"`
+	ActedAt       *time.Time `json:"acted_at,omitempty"`
+	ActedBy       string     `json:"acted_by,omitempty"`
+	Action        Action     `json:"action,omitempty"`
+	Reason        string     `json:"reason,omitempty"`
+}
+
+// StartWorkflow names what a feature starts: the workflow of the active
+// profile, the item, and the departments that act.
+type StartWorkflow struct {
+	Kind        WorkflowKind
+	SubjectType string
+	SubjectID   string
+	Title       string
+	Parties     Parties
+}
+
+// Decision is an action on the current step of an instance. StepSeq names
+// the step decided, so that of two racing decisions exactly one wins.
+type Decision struct {
+	StepSeq int    `json:"step_seq"`
+	Action  Action `json:"action"`
+	Reason  string `json:"reason"`
+}
+
+// Task is a pending step in someone's inbox, with its deadline (CAL-3).
+type Task struct {
+	Instance *WorkflowInstance `json:"instance"`
+	Step     Step              `json:"step"`
+	DueSoon  bool              `json:"due_soon"`
+	Overdue  bool              `json:"overdue"`
+}
+
+// TaskFilter narrows an inbox.
+type TaskFilter struct {
+	Kind WorkflowKind
+	Page
+}
+
+// WorkflowService runs the active profile's workflows (CAL-2).
+type WorkflowService interface {
+	// Start begins an instance at the workflow's first step, with its due
+	// date; EINVALID for an unknown kind or missing parties.
+	Start(ctx context.Context, in StartWorkflow) (*WorkflowInstance, error)
+	// Decide takes an action on the current step: EFORBIDDEN for the wrong
+	// actor, ECONFLICT for a closed instance or a step already decided,
+	// EINVALID for an action the step does not take or a missing reason.
+	Decide(ctx context.Context, id int64, d Decision) (*WorkflowInstance, error)
+	// FindInstanceByID returns an instance with its history.
+	FindInstanceByID(ctx context.Context, id int64) (*WorkflowInstance, error)
+	// FindTasks is the acting user's inbox of pending steps, soonest due first.
+	FindTasks(ctx context.Context, f TaskFilter) (List[*Task], error)
+}

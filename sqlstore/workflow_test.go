@@ -1,0 +1,209 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/holidays"
+	"github.com/govdata/govdata/profiles"
+	"github.com/govdata/govdata/sqlstore"
+	"github.com/govdata/govdata/sqlstore/storetest"
+)
+
+// workflowFixture: three departments (bureau, provider, applicant) of one
+// city, the shipped calendar, the default profile, and a clock at
+// 2026-02-12 10:00 Beijing time (a Thursday before 春节).
+type workflowFixture struct {
+	db                          *sqlstore.DB
+	opts                        sqlstore.Options
+	clock                       *storetest.Clock
+	flows                       *sqlstore.WorkflowService
+	bureau, provider, applicant int64
+}
+
+var beijing = time.FixedZone("Asia/Shanghai", 8*3600)
+
+func newWorkflowFixture(t *testing.T, e storetest.Engine) *workflowFixture {
+	t.Helper()
+	opts := storetest.Options()
+	clock := storetest.NewClock(time.Date(2026, 2, 12, 2, 0, 0, 0, time.UTC))
+	opts.Clock = clock
+	switch e {
+	case storetest.SQLite:
+		opts.DataDir = t.TempDir()
+	case storetest.Postgres:
+		opts.DSN = storetest.CreateDatabase(t)
+	}
+	f := &workflowFixture{opts: opts, clock: clock}
+	f.open(t, e)
+	sys := storetest.System()
+	years, err := holidays.China()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqlstore.NewCalendarService(f.db).SeedCalendarYears(sys, years); err != nil {
+		t.Fatal(err)
+	}
+	regions := sqlstore.NewRegionService(f.db)
+	for _, r := range []govdata.RegionInput{{Code: "230000", Name: "黑龙江省"}, {Code: "230100", Name: "哈尔滨市"}} {
+		if _, err := regions.CreateRegion(sys, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	depts := sqlstore.NewDepartmentService(f.db)
+	ids := make([]int64, 3)
+	for i, name := range []string{"哈尔滨市数据局", "哈尔滨市公安局", "哈尔滨市人社局"} {
+		code := fmt.Sprintf("1123010000000000%d", i)
+		c, _ := govdata.CreditCodeCheckChar(code)
+		d, err := depts.CreateDepartment(sys, govdata.DepartmentInput{Name: name, CreditCode: code + string(c), RegionCode: "230100", Level: govdata.LevelCity})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = d.ID
+	}
+	f.bureau, f.provider, f.applicant = ids[0], ids[1], ids[2]
+	return f
+}
+
+func (f *workflowFixture) open(t *testing.T, e storetest.Engine) {
+	t.Helper()
+	db := storetest.Open(t, e, &f.opts)
+	p, err := profiles.Shipped(profiles.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.db, f.flows = db, sqlstore.NewWorkflowService(db, p, beijing)
+}
+
+func (f *workflowFixture) as(role govdata.Role, dept int64) context.Context {
+	return storetest.As(govdata.Actor{UserID: 100 + dept, Username: string(role), Roles: []govdata.Role{role}, DepartmentID: dept})
+}
+
+func TestWorkflowShareConditional(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newWorkflowFixture(t, e)
+		parties := govdata.Parties{govdata.PartyBureau: f.bureau, govdata.PartyProvider: f.provider, govdata.PartyApplicant: f.applicant}
+		w, err := f.flows.Start(f.as(govdata.RoleOfficer, f.applicant), govdata.StartWorkflow{
+			Kind: govdata.WorkflowShareConditional, SubjectType: "application", SubjectID: "1", Title: "人口基础信息", Parties: parties})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Began Thu 2026-02-12; 1 working day: Fri 13 (14 is a working Saturday, 15–23 春节).
+		if w.Step != "forward" || w.Due == nil || w.Due.String() != "2026-02-13" || !w.CalendarKnown {
+			t.Fatalf("started: %+v (due %v)", w, w.Due)
+		}
+		reviewer, officer, leader := f.as(govdata.RoleReviewer, f.bureau), f.as(govdata.RoleOfficer, f.provider), f.as(govdata.RoleLeader, f.provider)
+		inbox := func(ctx context.Context) []*govdata.Task {
+			t.Helper()
+			l, err := f.flows.FindTasks(ctx, govdata.TaskFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return l.Items
+		}
+		if got := inbox(reviewer); len(got) != 1 || got[0].Instance.ID != w.ID || !got[0].DueSoon || got[0].Overdue {
+			t.Fatalf("bureau inbox: %+v", got)
+		}
+		if got := inbox(officer); len(got) != 0 {
+			t.Fatalf("provider inbox before forwarding: %+v", got)
+		}
+
+		// The wrong actor and the wrong action are refused, nothing changes.
+		_, err = f.flows.Decide(officer, w.ID, govdata.Decision{StepSeq: 1, Action: govdata.ActionForward})
+		wantCode(t, err, govdata.EFORBIDDEN)
+		_, err = f.flows.Decide(reviewer, w.ID, govdata.Decision{StepSeq: 1, Action: govdata.ActionSign})
+		wantCode(t, err, govdata.EINVALID)
+		_, err = f.flows.Decide(reviewer, w.ID, govdata.Decision{StepSeq: 1, Action: govdata.ActionReturn})
+		wantCode(t, err, govdata.EINVALID) // a return needs a reason
+
+		// Return to the applicant, who amends; back to the bureau.
+		w, err = f.flows.Decide(reviewer, w.ID, govdata.Decision{StepSeq: 1, Action: govdata.ActionReturn, Reason: "请补充履职依据"})
+		if err != nil || w.Step != "amend" || w.ReturnTo != "forward" {
+			t.Fatalf("returned: %+v, %v", w, err)
+		}
+		w, err = f.flows.Decide(f.as(govdata.RoleOfficer, f.applicant), w.ID, govdata.Decision{StepSeq: w.StepSeq, Action: govdata.ActionApprove})
+		if err != nil || w.Step != "forward" || w.ReturnTo != "" {
+			t.Fatalf("amended: %+v, %v", w, err)
+		}
+
+		// Two racing decisions on the same step: exactly one wins.
+		var wg sync.WaitGroup
+		results := make([]error, 8)
+		for i := range results {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, results[i] = f.flows.Decide(reviewer, w.ID, govdata.Decision{StepSeq: w.StepSeq, Action: govdata.ActionForward})
+			}()
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range results {
+			switch govdata.ErrorCodeOf(err) {
+			case "":
+				won++
+			case govdata.ECONFLICT:
+			default:
+				t.Errorf("racing decision: %v", err)
+			}
+		}
+		if won != 1 {
+			t.Fatalf("%d of %d racing decisions won, want exactly 1", won, len(results))
+		}
+
+		// A restart keeps the instance and its deadline; time moves past it.
+		f.db.Close()
+		f.open(t, e)
+		got, err := f.flows.FindInstanceByID(storetest.System(), w.ID)
+		if err != nil || got.Step != "decide" || got.Due == nil {
+			t.Fatalf("after restart: %+v, %v", got, err)
+		}
+		// The provider decides within 10 working days from Thu 12 (forwarded
+		// the same day): 13, 14 (working Saturday), 24, 25, 26, 27, 28 (working
+		// Saturday), Mar 2, 3, 4.
+		if got.Due.String() != "2026-03-04" {
+			t.Errorf("provider's due date %s, want 2026-03-04", got.Due)
+		}
+		f.clock.Advance(22 * 24 * time.Hour) // 2026-03-06
+		tasks := inbox(officer)
+		if len(tasks) != 1 || !tasks[0].Overdue {
+			t.Fatalf("provider inbox after the due date: %+v", tasks)
+		}
+		w, err = f.flows.Decide(officer, w.ID, govdata.Decision{StepSeq: got.StepSeq, Action: govdata.ActionApprove})
+		if err != nil || w.Step != "sign" {
+			t.Fatalf("provider approves: %+v, %v", w, err)
+		}
+		w, err = f.flows.Decide(leader, w.ID, govdata.Decision{StepSeq: w.StepSeq, Action: govdata.ActionSign})
+		if err != nil || w.State != govdata.InstanceApproved || w.Step != "" {
+			t.Fatalf("leader signs: %+v, %v", w, err)
+		}
+		_, err = f.flows.Decide(leader, w.ID, govdata.Decision{StepSeq: w.StepSeq, Action: govdata.ActionSign})
+		wantCode(t, err, govdata.ECONFLICT)
+
+		full, err := f.flows.FindInstanceByID(storetest.System(), w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var steps []string
+		for _, h := range full.History {
+			steps = append(steps, h.Step+":"+string(h.Action))
+		}
+		if got, want := fmt.Sprint(steps), "[forward:return amend:approve forward:forward decide:approve sign:sign]"; got != want {
+			t.Errorf("history %s, want %s", got, want)
+		}
+		if v, err := sqlstore.NewAuditService(f.db).VerifyAudit(storetest.System(), nil); err != nil || !v.Intact {
+			t.Fatalf("audit: %+v, %v", v, err)
+		}
+	})
+}
+
+func wantCode(t *testing.T, err error, code govdata.ErrorCode) {
+	t.Helper()
+	if got := govdata.ErrorCodeOf(err); got != code {
+		t.Fatalf("error %v (code %q), want %q", err, got, code)
+	}
+}
