@@ -135,13 +135,11 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Credentials: sqlstore.NewCredentialService(db),
 		Audit:       sqlstore.NewAuditService(db),
 		Calendar:    sqlstore.NewCalendarService(db),
+		Workflows:   sqlstore.NewWorkflowService(db, mustProfile(t), govhttp.ChinaTime),
 		Store:       db,
 	}
 	// The zero Config marks the session cookie Secure, as the binary does.
-	profile, err := profiles.Shipped(profiles.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
+	profile := mustProfile(t)
 	srv := govhttp.NewServer(svc, govhttp.Config{
 		Clock: clock, MaxBodyBytes: o.maxBodyBytes, Logger: logger, Metrics: metrics,
 		Profile: profile, Profiles: []*govdata.Profile{profile},
@@ -598,4 +596,14 @@ func (e *env) mustUnchanged(t testing.TB, before string, r *resp) {
 	if after := e.snapshot(t); after != before {
 		t.Errorf("%v changed the store:\nbefore: %s\nafter:  %s", r, before, after)
 	}
+}
+
+// mustProfile is the default regulation profile.
+func mustProfile(t testing.TB) *govdata.Profile {
+	t.Helper()
+	p, err := profiles.Shipped(profiles.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

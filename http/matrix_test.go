@@ -180,6 +180,8 @@ var matrix = []matrixCase{
 			Holidays: []govdata.HolidayRange{{Name: "元旦", From: mustDate(t, "2027-01-01"), To: mustDate(t, "2027-01-03")}}}}
 	}},
 
+	// Everyone has an inbox of pending steps (CAL-3).
+	{route: "GET /api/v1/tasks", auth: "user", allow: signedIn, build: get("/api/v1/tasks")},
 	// Every user reads which regulation profile governs the deployment.
 	{route: "GET /api/v1/profiles", auth: "user", allow: signedIn, build: get("/api/v1/profiles")},
 	{route: "GET /api/v1/profile", auth: "user", allow: signedIn, build: get("/api/v1/profile")},

@@ -115,6 +115,9 @@ func (s *Server) routeTable() []route {
 			summary: "The Nth working day after a date: the day from does not count, the first working day after it is day 1",
 			query:   []string{"from", "working_days"}, response: dueView{}, handle: s.handleDue},
 
+		{method: "GET", path: "/api/v1/tasks", perm: govdata.PermSignedIn, action: "task.list", objectType: "workflow",
+			summary: "My pending steps, soonest due first, with due_soon and overdue flags (CAL-2, CAL-3)", query: []string{"kind", "limit", "cursor"},
+			response: govdata.List[govdata.Task]{}, handle: s.handleTasks},
 		{method: "GET", path: "/api/v1/profiles", perm: govdata.PermSignedIn, action: "profile.list", objectType: "profile",
 			summary: "The shipped regulation profiles (PRODUCT.md §3)", response: govdata.List[profileSummary]{}, handle: s.handleProfiles},
 		{method: "GET", path: "/api/v1/profile", perm: govdata.PermSignedIn, action: "profile.read", objectType: "profile",

@@ -26,6 +26,7 @@ type Services struct {
 	Credentials govdata.CredentialService
 	Audit       govdata.AuditService
 	Calendar    govdata.CalendarService
+	Workflows   govdata.WorkflowService
 	// Store answers readiness checks.
 	Store interface {
 		Ping(ctx context.Context) error

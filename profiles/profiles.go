@@ -282,6 +282,10 @@ func (c *checker) check(raw *rawProfile) *govdata.Profile {
 			s := c.step(*rw.Return, append(at, "return"))
 			w.Return = &s
 		}
+		for i, rs := range rw.Steps {
+			c.need(rw.Return != nil || !slices.Contains(rs.Actions, string(govdata.ActionReturn)),
+				string(kind)+": step "+rs.Name+" can return, but the workflow has no return step", append(at, "steps", strconv.Itoa(i), "actions")...)
+		}
 		p.Workflows = append(p.Workflows, w)
 	}
 	return p

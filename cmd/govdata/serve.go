@@ -63,6 +63,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Credentials: sqlstore.NewCredentialService(db),
 		Audit:       sqlstore.NewAuditService(db),
 		Calendar:    sqlstore.NewCalendarService(db),
+		Workflows:   sqlstore.NewWorkflowService(db, profile, govhttp.ChinaTime),
 		Store:       db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
 		TrustedProxies: c.trustedProxies})
