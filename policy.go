@@ -23,6 +23,8 @@ const (
 	PermCredentialRead   Permission = "credential.read"
 	PermAuditRead        Permission = "audit.read"
 	PermCalendarRead     Permission = "calendar.read"
+	// PermSupervision sees overdue steps and timeliness across departments (CAL-3, HLJ-42).
+	PermSupervision Permission = "supervision.read"
 	// PermCalendarWrite loads or corrects a year of holidays (CAL-1).
 	PermCalendarWrite Permission = "calendar.write"
 )
@@ -49,6 +51,7 @@ var permissions = map[Permission][]Role{
 	// CAL-1: a sysadmin or secadmin can load or correct a year.
 	PermCalendarRead:  anyUser,
 	PermCalendarWrite: {RoleSysadmin, RoleSecadmin},
+	PermSupervision:   {RoleReviewer},
 }
 
 // Authorize decides whether the actor may take an action of permission p at

@@ -155,8 +155,10 @@ type WorkflowInstance struct {
 	Due           *Date        `json:"due,omitempty"`
 	CalendarKnown bool         `json:"calendar_known"`
 	History       []StepRecord `json:"history,omitempty"`
-	CreatedAt     time.Time    `json:"created_at"`
-	CreatedBy     string       `json:"created_by"`
+	// OverdueSince is the first day the current step was overdue.
+	OverdueSince *Date     `json:"overdue_since,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+	CreatedBy    string    `json:"created_by"`
 }
 
 // StepRecord is one step an instance went through.
@@ -217,4 +219,14 @@ type WorkflowService interface {
 	FindInstanceByID(ctx context.Context, id int64) (*WorkflowInstance, error)
 	// FindTasks is the acting user's inbox of pending steps, soonest due first.
 	FindTasks(ctx context.Context, f TaskFilter) (List[*Task], error)
+	// SweepDeadlines reminds the actors of steps due within reminderDays
+	// working days, marks steps overdue once their due day has ended and
+	// escalates them to the bureau; each at most once per step, so that it
+	// can run as often as wanted and catch up after a restart. Platform only.
+	SweepDeadlines(ctx context.Context, reminderDays int) (SweepResult, error)
+	// FindOverdue is the supervision list: overdue steps of the items the
+	// acting reviewer's bureau oversees, longest overdue first.
+	FindOverdue(ctx context.Context, p Page) (List[*WorkflowInstance], error)
+	// Timeliness gives per-department on-time figures for steps begun since.
+	Timeliness(ctx context.Context, since time.Time) ([]Timeliness, error)
 }

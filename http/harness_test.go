@@ -128,15 +128,16 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 	clock := opts.Clock.(*storetest.Clock)
 	db := storetest.Open(t, engine, &opts)
 	svc := govhttp.Services{
-		Regions:     sqlstore.NewRegionService(db),
-		Departments: sqlstore.NewDepartmentService(db),
-		Users:       sqlstore.NewUserService(db),
-		Auth:        sqlstore.NewAuthService(db),
-		Credentials: sqlstore.NewCredentialService(db),
-		Audit:       sqlstore.NewAuditService(db),
-		Calendar:    sqlstore.NewCalendarService(db),
-		Workflows:   sqlstore.NewWorkflowService(db, mustProfile(t), govhttp.ChinaTime),
-		Store:       db,
+		Regions:       sqlstore.NewRegionService(db),
+		Departments:   sqlstore.NewDepartmentService(db),
+		Users:         sqlstore.NewUserService(db),
+		Auth:          sqlstore.NewAuthService(db),
+		Credentials:   sqlstore.NewCredentialService(db),
+		Audit:         sqlstore.NewAuditService(db),
+		Calendar:      sqlstore.NewCalendarService(db),
+		Workflows:     sqlstore.NewWorkflowService(db, mustProfile(t), govhttp.ChinaTime),
+		Notifications: sqlstore.NewNotificationService(db),
+		Store:         db,
 	}
 	// The zero Config marks the session cookie Secure, as the binary does.
 	profile := mustProfile(t)

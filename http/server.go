@@ -19,14 +19,15 @@ import (
 
 // Services are the domain services the API serves.
 type Services struct {
-	Regions     govdata.RegionService
-	Departments govdata.DepartmentService
-	Users       govdata.UserService
-	Auth        govdata.AuthService
-	Credentials govdata.CredentialService
-	Audit       govdata.AuditService
-	Calendar    govdata.CalendarService
-	Workflows   govdata.WorkflowService
+	Regions       govdata.RegionService
+	Departments   govdata.DepartmentService
+	Users         govdata.UserService
+	Auth          govdata.AuthService
+	Credentials   govdata.CredentialService
+	Audit         govdata.AuditService
+	Calendar      govdata.CalendarService
+	Workflows     govdata.WorkflowService
+	Notifications govdata.NotificationService
 	// Store answers readiness checks.
 	Store interface {
 		Ping(ctx context.Context) error

@@ -113,16 +113,23 @@ func (s *WorkflowService) Start(ctx context.Context, in govdata.StartWorkflow) (
 }
 
 const instanceColumns = `id, kind, subject_type, subject_id, title, provider_id, applicant_id, bureau_id, state, step, return_to,
-	step_seq, due_date, calendar_known, created_at, created_by`
+	step_seq, due_date, calendar_known, overdue_since, created_at, created_by`
 
 func scanInstance(row interface{ Scan(...any) error }) (*govdata.WorkflowInstance, error) {
 	var w govdata.WorkflowInstance
 	var prov, appl, bur sql.NullInt64
-	var due string
+	var due, overdue string
 	var created int64
 	if err := row.Scan(&w.ID, &w.Kind, &w.SubjectType, &w.SubjectID, &w.Title, &prov, &appl, &bur, &w.State, &w.Step, &w.ReturnTo,
-		&w.StepSeq, &due, &w.CalendarKnown, &created, &w.CreatedBy); err != nil {
+		&w.StepSeq, &due, &w.CalendarKnown, &overdue, &created, &w.CreatedBy); err != nil {
 		return nil, err
+	}
+	if overdue != "" {
+		d, err := govdata.ParseDate(overdue)
+		if err != nil {
+			return nil, err
+		}
+		w.OverdueSince = &d
 	}
 	w.Parties = govdata.Parties{}
 	for party, v := range map[govdata.Party]sql.NullInt64{govdata.PartyProvider: prov, govdata.PartyApplicant: appl, govdata.PartyBureau: bur} {
@@ -193,9 +200,9 @@ func (s *WorkflowService) Decide(ctx context.Context, id int64, d govdata.Decisi
 		var res sql.Result
 		if move.Next == "" {
 			res, err = tx.exec(`UPDATE workflow_instances SET state = ?, step = '', actor_role = '', actor_dept = NULL, return_to = '',
-				due_date = '', step_seq = step_seq + 1, updated_at = ? WHERE id = ? AND step_seq = ?`,
+				due_date = '', overdue_since = '', step_seq = step_seq + 1, updated_at = ? WHERE id = ? AND step_seq = ?`,
 				string(move.State), toDB(now), id, w.StepSeq)
-			w.Step, w.Due = "", nil
+			w.Step, w.Due, w.OverdueSince = "", nil, nil
 		} else {
 			next, _ := flow.Step(move.Next)
 			due, known, derr := s.stepDue(ctx, next, now)
@@ -203,13 +210,13 @@ func (s *WorkflowService) Decide(ctx context.Context, id int64, d govdata.Decisi
 				return derr
 			}
 			res, err = tx.exec(`UPDATE workflow_instances SET step = ?, actor_role = ?, actor_dept = ?, return_to = ?, step_seq = step_seq + 1,
-				step_started_at = ?, due_date = ?, calendar_known = ?, updated_at = ? WHERE id = ? AND step_seq = ?`,
+				step_started_at = ?, due_date = ?, calendar_known = ?, overdue_since = '', updated_at = ? WHERE id = ? AND step_seq = ?`,
 				next.Name, string(next.Actor.Role), actorDept(next, w.Parties), returnTo, toDB(now), dateText(due), known, toDB(now), id, w.StepSeq)
 			if err == nil {
 				_, err = tx.exec("INSERT INTO workflow_steps (instance_id, seq, step, started_at, due_date, calendar_known) VALUES (?, ?, ?, ?, ?, ?)",
 					id, w.StepSeq+1, next.Name, toDB(now), dateText(due), known)
 			}
-			w.Step, w.Due, w.CalendarKnown = next.Name, due, known
+			w.Step, w.Due, w.CalendarKnown, w.OverdueSince = next.Name, due, known, nil
 		}
 		if err != nil {
 			return fmt.Errorf("advance workflow: %w", err)

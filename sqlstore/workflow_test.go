@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -206,4 +207,106 @@ func wantCode(t *testing.T, err error, code govdata.ErrorCode) {
 	if got := govdata.ErrorCodeOf(err); got != code {
 		t.Fatalf("error %v (code %q), want %q", err, got, code)
 	}
+}
+
+func TestWorkflowDeadlineSweep(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newWorkflowFixture(t, e)
+		sys := storetest.System()
+		users := sqlstore.NewUserService(f.db)
+		mk := func(name string, dept int64, role govdata.Role) *govdata.User {
+			t.Helper()
+			u, err := users.CreateUserWithPassword(sys, govdata.UserInput{Username: name, Password: "Sweep-pass-1234", Name: name,
+				DepartmentID: dept, Roles: []govdata.Role{role}}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		rev := mk("reviewer1", f.bureau, govdata.RoleReviewer)
+		off := mk("officer1", f.provider, govdata.RoleOfficer)
+		other := mk("officer2", f.applicant, govdata.RoleOfficer)
+		parties := govdata.Parties{govdata.PartyBureau: f.bureau, govdata.PartyProvider: f.provider, govdata.PartyApplicant: f.applicant}
+		// An objection: the provider verifies within 5 working days of Thu 2026-02-12:
+		// 13, 14 (working Saturday), 24, 25, 26 → due 2026-02-26.
+		w, err := f.flows.Start(sys, govdata.StartWorkflow{Kind: govdata.WorkflowObjection, SubjectType: "objection", SubjectID: "9", Title: "张三的户籍信息", Parties: parties})
+		if err != nil || w.Due.String() != "2026-02-26" {
+			t.Fatalf("start: %+v, %v", w, err)
+		}
+		inbox := func(u *govdata.User) []*govdata.Notification {
+			t.Helper()
+			ctx := storetest.As(govdata.Actor{UserID: u.ID, Username: u.Username, Roles: u.Roles, DepartmentID: u.DepartmentID})
+			l, err := sqlstore.NewNotificationService(f.db).FindNotifications(ctx, govdata.NotificationFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return l.Items
+		}
+		sweep := func() govdata.SweepResult {
+			t.Helper()
+			r, err := f.flows.SweepDeadlines(sys, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		if r := sweep(); r != (govdata.SweepResult{}) {
+			t.Fatalf("nothing is due yet: %+v", r)
+		}
+		// Wed 2026-02-25, 10:00: due by the next working day → one reminder.
+		f.clock.Advance(13 * 24 * time.Hour)
+		if r := sweep(); r.Reminded != 1 || r.Notified != 1 {
+			t.Fatalf("reminder sweep: %+v", r)
+		}
+		if r := sweep(); r != (govdata.SweepResult{}) {
+			t.Fatalf("second sweep sent again: %+v", r)
+		}
+		if n := inbox(off); len(n) != 1 || n[0].Kind != govdata.NoticeReminder || !strings.Contains(n[0].Title.ZH, "2026-02-26") {
+			t.Fatalf("officer's inbox: %+v", n)
+		}
+		if n := inbox(other); len(n) != 0 {
+			t.Fatalf("another department's officer got %+v", n)
+		}
+		// Down over the due day; the restart loses nothing and repeats nothing.
+		f.db.Close()
+		f.clock.Advance(2 * 24 * time.Hour) // Fri 2026-02-27
+		f.open(t, e)
+		r := sweep()
+		if r.Overdue != 1 || r.Escalated != 1 || r.Reminded != 0 || r.Notified != 2 {
+			t.Fatalf("overdue sweep after restart: %+v", r)
+		}
+		if r := sweep(); r != (govdata.SweepResult{}) {
+			t.Fatalf("second overdue sweep: %+v", r)
+		}
+		if n := inbox(rev); len(n) != 1 || n[0].Kind != govdata.NoticeEscalation {
+			t.Fatalf("bureau reviewer's inbox: %+v", n)
+		}
+		revCtx := storetest.As(govdata.Actor{UserID: rev.ID, Username: rev.Username, Roles: rev.Roles, DepartmentID: rev.DepartmentID})
+		over, err := f.flows.FindOverdue(revCtx, govdata.Page{})
+		if err != nil || len(over.Items) != 1 || over.Items[0].OverdueSince == nil || over.Items[0].OverdueSince.String() != "2026-02-27" {
+			t.Fatalf("supervision list: %+v, %v", over.Items, err)
+		}
+		offCtx := storetest.As(govdata.Actor{UserID: off.ID, Username: off.Username, Roles: off.Roles, DepartmentID: off.DepartmentID})
+		if _, err := f.flows.FindOverdue(offCtx, govdata.Page{}); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Fatalf("officer reads the supervision list: %v", err)
+		}
+		tl, err := f.flows.Timeliness(revCtx, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil || len(tl) != 1 || tl[0].DepartmentID != f.provider || tl[0].OpenOverdue != 1 || tl[0].Completed != 0 {
+			t.Fatalf("timeliness while overdue: %+v, %v", tl, err)
+		}
+		// Acting late closes it: off the supervision list, counted late.
+		if _, err := f.flows.Decide(offCtx, w.ID, govdata.Decision{StepSeq: 1, Action: govdata.ActionApprove}); err != nil {
+			t.Fatal(err)
+		}
+		if over, _ := f.flows.FindOverdue(revCtx, govdata.Page{}); len(over.Items) != 0 {
+			t.Fatalf("closed item still on the supervision list: %+v", over.Items)
+		}
+		tl, _ = f.flows.Timeliness(revCtx, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		if len(tl) != 1 || tl[0].Completed != 1 || tl[0].OnTime != 0 || tl[0].OnTimeRate != 0 {
+			t.Fatalf("timeliness after a late answer: %+v", tl)
+		}
+		if _, err := f.flows.SweepDeadlines(revCtx, 1); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Fatalf("a reviewer runs the sweep: %v", err)
+		}
+	})
 }

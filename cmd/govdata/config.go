@@ -43,6 +43,8 @@ type config struct {
 	auditHash      string
 	auditRetention int
 	profile        string
+	reminderDays   int
+	sweepInterval  time.Duration
 	maxBody        int64
 	secureCookies  bool
 	sessionTTL     time.Duration
@@ -68,6 +70,8 @@ func newConfig(command string) *config {
 	f.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
 	f.StringVar(&c.masterKeyFile, "master-key-file", "", "file of the master key that derives credential secrets and signs audit checkpoints (default DATA/master.key, created by the first serve); GOVDATA_MASTER_KEY (64 hex digits) overrides it")
 	f.StringVar(&c.auditHash, "audit-hash", govdata.HashSM3, "audit chain hash, chosen at init: sm3 or sha256 (a store keeps the one it was created with)")
+	f.IntVar(&c.reminderDays, "reminder-days", 1, "remind a step's actors this many working days before its due date (CAL-3)")
+	f.DurationVar(&c.sweepInterval, "sweep-interval", time.Minute, "how often deadlines are swept for reminders, overdue steps and escalation")
 	f.StringVar(&c.profile, "profile", "default", "regulation profile, chosen at first start: a shipped name (default, heilongjiang-2025, …; see GET /api/v1/profiles) or the path of the deployment's own .yaml file")
 	f.IntVar(&c.auditRetention, "audit-retention-days", sqlstore.MinAuditRetentionDays, "days audit records are kept before they may be deleted, set at init; at least 1096 (SX-22, HLJ-28: at least 3 years)")
 	f.Int64Var(&c.maxBody, "max-body", 1<<20, "largest accepted JSON request body, in bytes")

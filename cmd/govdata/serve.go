@@ -17,6 +17,7 @@ import (
 
 	"github.com/govdata/govdata"
 	govhttp "github.com/govdata/govdata/http"
+	"github.com/govdata/govdata/jobs"
 	"github.com/govdata/govdata/profiles"
 	"github.com/govdata/govdata/sqlstore"
 )
@@ -55,16 +56,18 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := ensureAdmin(ctx, db, c.passwordPolicy(), stdout); err != nil {
 		return err
 	}
+	workflows := sqlstore.NewWorkflowService(db, profile, govhttp.ChinaTime)
 	srv := govhttp.NewServer(govhttp.Services{
-		Regions:     sqlstore.NewRegionService(db),
-		Departments: sqlstore.NewDepartmentService(db),
-		Users:       sqlstore.NewUserService(db),
-		Auth:        sqlstore.NewAuthService(db),
-		Credentials: sqlstore.NewCredentialService(db),
-		Audit:       sqlstore.NewAuditService(db),
-		Calendar:    sqlstore.NewCalendarService(db),
-		Workflows:   sqlstore.NewWorkflowService(db, profile, govhttp.ChinaTime),
-		Store:       db,
+		Regions:       sqlstore.NewRegionService(db),
+		Departments:   sqlstore.NewDepartmentService(db),
+		Users:         sqlstore.NewUserService(db),
+		Auth:          sqlstore.NewAuthService(db),
+		Credentials:   sqlstore.NewCredentialService(db),
+		Audit:         sqlstore.NewAuditService(db),
+		Calendar:      sqlstore.NewCalendarService(db),
+		Workflows:     workflows,
+		Notifications: sqlstore.NewNotificationService(db),
+		Store:         db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
 		TrustedProxies: c.trustedProxies})
 	if _, err := srv.OpenAPI(); err != nil {
@@ -89,6 +92,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Fprintf(stdout, "govdata %s listening on %s://%s (%s, profile %s)\n", govdata.Version, scheme, ln.Addr(), db.Engine(), profile.Name)
+	// The deadline sweeper stops before the store closes (deferred above).
+	sweepCtx, stopSweep := context.WithCancel(context.Background())
+	sweepDone := make(chan struct{})
+	go func() {
+		defer close(sweepDone)
+		(&jobs.Sweeper{Workflows: workflows, ReminderDays: c.reminderDays, Every: c.sweepInterval, Log: log}).Run(sweepCtx)
+	}()
+	defer func() { stopSweep(); <-sweepDone }()
 	errc := make(chan error, 1)
 	go func() {
 		if scheme == "https" {

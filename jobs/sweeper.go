@@ -1,0 +1,47 @@
+// Package jobs runs govdata's background work. The deadline sweeper needs
+// no job queue: every run looks at the indexed due dates and at what it
+// already did (recorded in the store), so it may run at any interval, on
+// several instances at once, and catches up after a restart (CAL-3).
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/govdata/govdata"
+)
+
+// Sweeper reminds, marks overdue and escalates workflow steps.
+type Sweeper struct {
+	Workflows govdata.WorkflowService
+	// ReminderDays: remind this many working days before a due date.
+	ReminderDays int
+	Every        time.Duration
+	Log          *slog.Logger
+}
+
+// Run sweeps at once, then every Every until ctx ends.
+func (s *Sweeper) Run(ctx context.Context) {
+	ctx = govdata.WithActor(ctx, govdata.Actor{Username: "scheduler", System: true})
+	t := time.NewTicker(s.Every)
+	defer t.Stop()
+	for {
+		s.sweep(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Sweeper) sweep(ctx context.Context) {
+	r, err := s.Workflows.SweepDeadlines(ctx, s.ReminderDays)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.Log.Error("deadline sweep", "err", err)
+	case r.Notified+r.Overdue > 0:
+		s.Log.Info("deadline sweep", "reminded", r.Reminded, "overdue", r.Overdue, "escalated", r.Escalated, "notified", r.Notified)
+	}
+}

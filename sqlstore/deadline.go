@@ -1,0 +1,302 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/govdata/govdata"
+)
+
+// sweepChunk bounds the instances one write of the sweep handles, so that
+// the single writer serves other requests between chunks.
+const sweepChunk = 200
+
+// SweepDeadlines implements govdata.WorkflowService (CAL-3). It is a sweep
+// over the indexed due dates: what it did is recorded on the instance
+// (reminded_seq, overdue_seq) and in notifications unique per step and
+// recipient, so running it again, or after a restart, does each thing once.
+func (s *WorkflowService) SweepDeadlines(ctx context.Context, reminderDays int) (govdata.SweepResult, error) {
+	var total govdata.SweepResult
+	if !govdata.ActorFrom(ctx).IsSystem() {
+		return total, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgForbidden)
+	}
+	cal, err := s.calendar.Calendar(ctx)
+	if err != nil {
+		return total, err
+	}
+	today := govdata.DateOf(s.db.clock.Now().In(s.loc))
+	remindBy, _ := cal.AddWorkingDays(today, reminderDays)
+	for _, pass := range []struct {
+		kind  string
+		where string
+		args  []any
+	}{
+		// Overdue first: a step that is both is not also "due soon".
+		{govdata.NoticeOverdue, "due_date <> '' AND due_date < ? AND overdue_seq <> step_seq", []any{today.String()}},
+		{govdata.NoticeReminder, "due_date <> '' AND due_date >= ? AND due_date <= ? AND reminded_seq <> step_seq AND overdue_seq <> step_seq",
+			[]any{today.String(), remindBy.String()}},
+	} {
+		for {
+			var n int
+			err := s.db.write(ctx, func(tx *Tx) error {
+				var res govdata.SweepResult
+				var err error
+				n, res, err = s.sweepChunk(tx, pass.kind, pass.where, pass.args, today)
+				if err != nil || n == 0 {
+					return err
+				}
+				total.Reminded += res.Reminded
+				total.Overdue += res.Overdue
+				total.Escalated += res.Escalated
+				total.Notified += res.Notified
+				return tx.audit("workflow.sweep", "workflow", "", map[string]any{"kind": pass.kind, "steps": n, "notified": res.Notified})
+			})
+			if err != nil {
+				return total, err
+			}
+			if n < sweepChunk {
+				break
+			}
+		}
+	}
+	return total, nil
+}
+
+// sweepChunk handles up to sweepChunk instances of one pass in tx.
+func (s *WorkflowService) sweepChunk(tx *Tx, kind, where string, args []any, today govdata.Date) (int, govdata.SweepResult, error) {
+	var res govdata.SweepResult
+	rows, err := tx.query("SELECT "+instanceColumns+", actor_role, actor_dept FROM workflow_instances WHERE state = 'open' AND "+where+
+		" ORDER BY due_date, id LIMIT ?", append(args, sweepChunk)...)
+	if err != nil {
+		return 0, res, fmt.Errorf("sweep %s: %w", kind, err)
+	}
+	type item struct {
+		w    *govdata.WorkflowInstance
+		role string
+		dept *int64
+	}
+	var items []item
+	for rows.Next() {
+		var it item
+		var dept *int64
+		w, err := scanInstance(scanExtra{rows, []any{&it.role, &dept}})
+		if err != nil {
+			rows.Close()
+			return 0, res, fmt.Errorf("sweep %s: %w", kind, err)
+		}
+		it.w, it.dept = w, dept
+		items = append(items, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, res, err
+	}
+	for _, it := range items {
+		w := it.w
+		flowTitle, stepTitle := string(w.Kind), w.Step
+		if flow, ok := s.profile.Workflow(w.Kind); ok {
+			flowTitle = flow.Title.ZH
+			if st, ok := flow.Step(w.Step); ok {
+				stepTitle = st.Title.ZH
+			}
+		}
+		subject := w.Title
+		if subject == "" {
+			subject = flowTitle
+		}
+		due := dateText(w.Due)
+		msg := govdata.MsgNoticeReminder
+		if kind == govdata.NoticeOverdue {
+			msg = govdata.MsgNoticeOverdue
+		}
+		sent, err := s.notifyRole(tx, kind, w, it.role, it.dept, msg, subject, stepTitle, due)
+		if err != nil {
+			return 0, res, err
+		}
+		res.Notified += sent
+		if kind == govdata.NoticeReminder {
+			res.Reminded++
+			if _, err := tx.exec("UPDATE workflow_instances SET reminded_seq = step_seq WHERE id = ?", w.ID); err != nil {
+				return 0, res, err
+			}
+			continue
+		}
+		res.Overdue++
+		// Escalation to the bureau's supervision list (CAL-3, HLJ-42).
+		if bureau := w.Parties[govdata.PartyBureau]; bureau != 0 {
+			sent, err := s.notifyRole(tx, govdata.NoticeEscalation, w, string(govdata.RoleReviewer), &bureau, govdata.MsgNoticeEscalation, subject, stepTitle, due)
+			if err != nil {
+				return 0, res, err
+			}
+			res.Notified += sent
+			res.Escalated++
+		}
+		if _, err := tx.exec("UPDATE workflow_instances SET overdue_seq = step_seq, overdue_since = ? WHERE id = ?", today.String(), w.ID); err != nil {
+			return 0, res, err
+		}
+	}
+	return len(items), res, nil
+}
+
+// scanExtra scans an instance row followed by extra columns.
+type scanExtra struct {
+	row   interface{ Scan(...any) error }
+	extra []any
+}
+
+func (s scanExtra) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra...)...) }
+
+// notifyRole writes a notice to every active holder of role in dept (any
+// department for an administrator role, dept nil); a notice already written
+// for this step and user is not written again.
+func (s *WorkflowService) notifyRole(tx *Tx, kind string, w *govdata.WorkflowInstance, role string, dept *int64, msg govdata.Msg, args ...any) (int, error) {
+	q := `SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.revoked_at IS NULL
+		WHERE r.role = ? AND u.disabled_at IS NULL`
+	qargs := []any{role}
+	if dept != nil {
+		q += " AND u.department_id = ?"
+		qargs = append(qargs, *dept)
+	}
+	rows, err := tx.query(q, qargs...)
+	if err != nil {
+		return 0, fmt.Errorf("find recipients: %w", err)
+	}
+	var users []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		users = append(users, id)
+	}
+	rows.Close()
+	sent := 0
+	for _, u := range users {
+		dedupe := kind + ":" + strconv.FormatInt(w.ID, 10) + ":" + strconv.Itoa(w.StepSeq) + ":" + strconv.FormatInt(u, 10)
+		res, err := tx.exec(`INSERT INTO notifications (user_id, kind, instance_id, title_zh, title_en, due_date, dedupe, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe) DO NOTHING`,
+			u, kind, w.ID, msg.Text("zh", args...), msg.Text("en", args...), dateText(w.Due), dedupe, toDB(tx.Now()))
+		if err != nil {
+			return 0, fmt.Errorf("notify: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			sent++
+		}
+	}
+	return sent, nil
+}
+
+// FindOverdue implements govdata.WorkflowService.
+func (s *WorkflowService) FindOverdue(ctx context.Context, p govdata.Page) (govdata.List[*govdata.WorkflowInstance], error) {
+	var none govdata.List[*govdata.WorkflowInstance]
+	a := govdata.ActorFrom(ctx)
+	if err := govdata.Authorize(a, govdata.PermSupervision); err != nil {
+		return none, err
+	}
+	p = p.Normalize()
+	after, err := decodeIDCursor(p.Cursor)
+	if err != nil {
+		return none, err
+	}
+	var w where
+	w.add("state = 'open' AND overdue_seq = step_seq AND id > ?", after)
+	if !a.IsSystem() {
+		w.add("bureau_id = ?", a.DepartmentID)
+	}
+	rows, err := s.db.query(ctx, "SELECT "+instanceColumns+" FROM workflow_instances"+w.String()+" ORDER BY id LIMIT ?", append(w.args, p.Limit+1)...)
+	if err != nil {
+		return none, s.db.internal("find overdue", err)
+	}
+	defer rows.Close()
+	var items []*govdata.WorkflowInstance
+	for rows.Next() {
+		inst, err := scanInstance(rows)
+		if err != nil {
+			return none, s.db.internal("scan overdue", err)
+		}
+		items = append(items, inst)
+	}
+	if err := rows.Err(); err != nil {
+		return none, s.db.internal("find overdue", err)
+	}
+	return page(items, p.Limit, func(i *govdata.WorkflowInstance) string { return strconv.FormatInt(i.ID, 10) }), nil
+}
+
+// Timeliness implements govdata.WorkflowService: for each department that
+// acted on timed steps begun since, how many it finished by their due day.
+func (s *WorkflowService) Timeliness(ctx context.Context, since time.Time) ([]govdata.Timeliness, error) {
+	a := govdata.ActorFrom(ctx)
+	if err := govdata.Authorize(a, govdata.PermSupervision); err != nil {
+		return nil, err
+	}
+	bureau := ""
+	args := []any{toDB(since)}
+	if !a.IsSystem() {
+		bureau = " AND i.bureau_id = ?"
+		args = append(args, a.DepartmentID)
+	}
+	rows, err := s.db.query(ctx, `SELECT i.kind, i.provider_id, i.applicant_id, i.bureau_id, st.step, st.due_date, st.acted_at
+		FROM workflow_steps st JOIN workflow_instances i ON i.id = st.instance_id
+		WHERE st.due_date <> '' AND st.started_at >= ?`+bureau, args...)
+	if err != nil {
+		return nil, s.db.internal("timeliness", err)
+	}
+	defer rows.Close()
+	today := govdata.DateOf(s.db.clock.Now().In(s.loc))
+	by := map[int64]*govdata.Timeliness{}
+	for rows.Next() {
+		var kind, step, due string
+		var prov, appl, bur, acted *int64
+		if err := rows.Scan(&kind, &prov, &appl, &bur, &step, &due, &acted); err != nil {
+			return nil, s.db.internal("timeliness", err)
+		}
+		flow, ok := s.profile.Workflow(govdata.WorkflowKind(kind))
+		if !ok {
+			continue
+		}
+		st, ok := flow.Step(step)
+		if !ok || st.Actor.Role.IsAdministrative() {
+			continue
+		}
+		dept := map[govdata.Party]*int64{govdata.PartyProvider: prov, govdata.PartyApplicant: appl, govdata.PartyBureau: bur}[st.Actor.Party]
+		if dept == nil {
+			continue
+		}
+		t := by[*dept]
+		if t == nil {
+			t = &govdata.Timeliness{DepartmentID: *dept}
+			by[*dept] = t
+		}
+		dueDate, err := govdata.ParseDate(due)
+		if err != nil {
+			continue
+		}
+		if acted == nil {
+			if dueDate.Before(today) {
+				t.OpenOverdue++
+			}
+			continue
+		}
+		t.Completed++
+		if !dueDate.Before(govdata.DateOf(fromDB(*acted).In(s.loc))) {
+			t.OnTime++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.db.internal("timeliness", err)
+	}
+	out := make([]govdata.Timeliness, 0, len(by))
+	for _, t := range by {
+		t.OnTimeRate = 1
+		if t.Completed > 0 {
+			t.OnTimeRate = float64(t.OnTime) / float64(t.Completed)
+		}
+		out = append(out, *t)
+	}
+	slices.SortFunc(out, func(a, b govdata.Timeliness) int { return int(a.DepartmentID - b.DepartmentID) })
+	return out, nil
+}
