@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/govdata/govdata"
@@ -39,12 +40,20 @@ func (s *WorkflowService) SweepDeadlines(ctx context.Context, reminderDays int) 
 		{govdata.NoticeReminder, "due_date <> '' AND due_date >= ? AND due_date <= ? AND reminded_seq <> step_seq AND overdue_seq <> step_seq",
 			[]any{today.String(), remindBy.String()}},
 	} {
+		// Each chunk continues after the last (due_date, id) of the one
+		// before, so that rows already handled are not read again.
+		lastDue, lastID := "", int64(0)
 		for {
 			var n int
 			err := s.db.write(ctx, func(tx *Tx) error {
 				var res govdata.SweepResult
 				var err error
-				n, res, err = s.sweepChunk(tx, pass.kind, pass.where, pass.args, today)
+				where, args := pass.where, pass.args
+				if lastDue != "" {
+					where += " AND (due_date > ? OR (due_date = ? AND id > ?))"
+					args = append(args[:len(args):len(args)], lastDue, lastDue, lastID)
+				}
+				n, res, lastDue, lastID, err = s.sweepChunk(tx, pass.kind, where, args, today)
 				if err != nil || n == 0 {
 					return err
 				}
@@ -66,12 +75,11 @@ func (s *WorkflowService) SweepDeadlines(ctx context.Context, reminderDays int) 
 }
 
 // sweepChunk handles up to sweepChunk instances of one pass in tx.
-func (s *WorkflowService) sweepChunk(tx *Tx, kind, where string, args []any, today govdata.Date) (int, govdata.SweepResult, error) {
-	var res govdata.SweepResult
+func (s *WorkflowService) sweepChunk(tx *Tx, kind, where string, args []any, today govdata.Date) (n int, res govdata.SweepResult, lastDue string, lastID int64, err error) {
 	rows, err := tx.query("SELECT "+instanceColumns+", actor_role, actor_dept FROM workflow_instances WHERE state = 'open' AND "+where+
 		" ORDER BY due_date, id LIMIT ?", append(args, sweepChunk)...)
 	if err != nil {
-		return 0, res, fmt.Errorf("sweep %s: %w", kind, err)
+		return 0, res, "", 0, fmt.Errorf("sweep %s: %w", kind, err)
 	}
 	type item struct {
 		w    *govdata.WorkflowInstance
@@ -85,14 +93,14 @@ func (s *WorkflowService) sweepChunk(tx *Tx, kind, where string, args []any, tod
 		w, err := scanInstance(scanExtra{rows, []any{&it.role, &dept}})
 		if err != nil {
 			rows.Close()
-			return 0, res, fmt.Errorf("sweep %s: %w", kind, err)
+			return 0, res, "", 0, fmt.Errorf("sweep %s: %w", kind, err)
 		}
 		it.w, it.dept = w, dept
 		items = append(items, it)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, res, err
+		return 0, res, "", 0, err
 	}
 	for _, it := range items {
 		w := it.w
@@ -114,13 +122,13 @@ func (s *WorkflowService) sweepChunk(tx *Tx, kind, where string, args []any, tod
 		}
 		sent, err := s.notifyRole(tx, kind, w, it.role, it.dept, msg, subject, stepTitle, due)
 		if err != nil {
-			return 0, res, err
+			return 0, res, "", 0, err
 		}
 		res.Notified += sent
 		if kind == govdata.NoticeReminder {
 			res.Reminded++
 			if _, err := tx.exec("UPDATE workflow_instances SET reminded_seq = step_seq WHERE id = ?", w.ID); err != nil {
-				return 0, res, err
+				return 0, res, "", 0, err
 			}
 			continue
 		}
@@ -129,16 +137,20 @@ func (s *WorkflowService) sweepChunk(tx *Tx, kind, where string, args []any, tod
 		if bureau := w.Parties[govdata.PartyBureau]; bureau != 0 {
 			sent, err := s.notifyRole(tx, govdata.NoticeEscalation, w, string(govdata.RoleReviewer), &bureau, govdata.MsgNoticeEscalation, subject, stepTitle, due)
 			if err != nil {
-				return 0, res, err
+				return 0, res, "", 0, err
 			}
 			res.Notified += sent
 			res.Escalated++
 		}
 		if _, err := tx.exec("UPDATE workflow_instances SET overdue_seq = step_seq, overdue_since = ? WHERE id = ?", today.String(), w.ID); err != nil {
-			return 0, res, err
+			return 0, res, "", 0, err
 		}
 	}
-	return len(items), res, nil
+	if len(items) > 0 {
+		last := items[len(items)-1].w
+		lastDue, lastID = dateText(last.Due), last.ID
+	}
+	return len(items), res, lastDue, lastID, nil
 }
 
 // scanExtra scans an instance row followed by extra columns.
@@ -198,16 +210,25 @@ func (s *WorkflowService) FindOverdue(ctx context.Context, p govdata.Page) (govd
 		return none, err
 	}
 	p = p.Normalize()
-	after, err := decodeIDCursor(p.Cursor)
+	after, err := decodeCursor(p.Cursor)
 	if err != nil {
 		return none, err
 	}
 	var w where
-	w.add("state = 'open' AND overdue_seq = step_seq AND id > ?", after)
+	w.add("state = 'open' AND overdue_seq = step_seq")
 	if !a.IsSystem() {
 		w.add("bureau_id = ?", a.DepartmentID)
 	}
-	rows, err := s.db.query(ctx, "SELECT "+instanceColumns+" FROM workflow_instances"+w.String()+" ORDER BY id LIMIT ?", append(w.args, p.Limit+1)...)
+	if after != "" {
+		since, id, ok := strings.Cut(after, "|")
+		n, err := strconv.ParseInt(id, 10, 64)
+		if !ok || err != nil {
+			return none, govdata.Errorf(govdata.EINVALID, govdata.MsgBadCursor)
+		}
+		w.add("(overdue_since > ? OR (overdue_since = ? AND id > ?))", since, since, n)
+	}
+	// Longest overdue first.
+	rows, err := s.db.query(ctx, "SELECT "+instanceColumns+" FROM workflow_instances"+w.String()+" ORDER BY overdue_since, id LIMIT ?", append(w.args, p.Limit+1)...)
 	if err != nil {
 		return none, s.db.internal("find overdue", err)
 	}
@@ -223,7 +244,9 @@ func (s *WorkflowService) FindOverdue(ctx context.Context, p govdata.Page) (govd
 	if err := rows.Err(); err != nil {
 		return none, s.db.internal("find overdue", err)
 	}
-	return page(items, p.Limit, func(i *govdata.WorkflowInstance) string { return strconv.FormatInt(i.ID, 10) }), nil
+	return page(items, p.Limit, func(i *govdata.WorkflowInstance) string {
+		return dateText(i.OverdueSince) + "|" + strconv.FormatInt(i.ID, 10)
+	}), nil
 }
 
 // Timeliness implements govdata.WorkflowService: for each department that
