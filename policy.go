@@ -27,6 +27,9 @@ const (
 	PermSupervision Permission = "supervision.read"
 	// PermCalendarWrite loads or corrects a year of holidays (CAL-1).
 	PermCalendarWrite Permission = "calendar.write"
+	// PermDeliveryManage configures webhooks and reads and retries the
+	// delivery log of notifications sent out (CAL-3): system configuration.
+	PermDeliveryManage Permission = "delivery.manage"
 )
 
 // anyUser marks a permission that every signed-in user holds.
@@ -52,6 +55,8 @@ var permissions = map[Permission][]Role{
 	PermCalendarRead:  anyUser,
 	PermCalendarWrite: {RoleSysadmin, RoleSecadmin},
 	PermSupervision:   {RoleReviewer},
+
+	PermDeliveryManage: {RoleSysadmin},
 }
 
 // Authorize decides whether the actor may take an action of permission p at

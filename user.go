@@ -14,6 +14,7 @@ type User struct {
 	Username           string     `json:"username"`
 	Name               string     `json:"name"`
 	DepartmentID       int64      `json:"department_id,omitempty"`
+	Email              string     `json:"email,omitempty"` // where notices are mailed (CAL-3)
 	Roles              []Role     `json:"roles"`
 	Disabled           bool       `json:"disabled"`
 	MustChangePassword bool       `json:"must_change_password"`
@@ -31,6 +32,7 @@ type UserInput struct {
 	Password     string `json:"password"`
 	Name         string `json:"name"`
 	DepartmentID int64  `json:"department_id,omitempty"`
+	Email        string `json:"email,omitempty"`
 	Roles        []Role `json:"roles"`
 }
 
@@ -40,6 +42,7 @@ type UserInput struct {
 type UserPatch struct {
 	Name         *string `json:"name,omitempty"`
 	DepartmentID *int64  `json:"department_id,omitempty"`
+	Email        *string `json:"email,omitempty"` // "" removes it
 	Roles        *[]Role `json:"roles,omitempty"`
 	Disabled     *bool   `json:"disabled,omitempty"`
 	Password     *string `json:"password,omitempty"`
@@ -174,6 +177,7 @@ func ValidateUserInput(a Actor, in UserInput, policy PasswordPolicy) error {
 		fe.Add("username", MsgUsernameFormat)
 	}
 	checkName(&fe, "name", in.Name, 100)
+	CheckEmail(&fe, "email", in.Email)
 	policy.Check(&fe, "password", in.Password, in.Username)
 	CheckRoles(in.Roles, in.DepartmentID, &fe)
 	if err := fe.Err(); err != nil {
@@ -208,6 +212,9 @@ func CheckUserUpdate(a Actor, u User, p UserPatch, policy PasswordPolicy) (UserC
 	var fe FieldErrors
 	if p.Name != nil {
 		checkName(&fe, "name", *p.Name, 100)
+	}
+	if p.Email != nil {
+		CheckEmail(&fe, "email", *p.Email)
 	}
 	if p.Password != nil {
 		policy.Check(&fe, "password", *p.Password, u.Username)

@@ -76,7 +76,7 @@ func TestClientAddrAudited(t *testing.T) {
 		svc := Services{
 			Regions: sqlstore.NewRegionService(db), Departments: sqlstore.NewDepartmentService(db),
 			Users: sqlstore.NewUserService(db), Auth: sqlstore.NewAuthService(db),
-			Credentials: sqlstore.NewCredentialService(db), Audit: sqlstore.NewAuditService(db), Store: db,
+			Credentials: sqlstore.NewCredentialService(db), Audit: sqlstore.NewAuditService(db), Deliveries: sqlstore.NewDeliveryService(db), Store: db,
 		}
 		srv := NewServer(svc, Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
 		for i, tt := range []struct{ peer, xff, want string }{

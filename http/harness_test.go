@@ -137,6 +137,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Calendar:      sqlstore.NewCalendarService(db),
 		Workflows:     sqlstore.NewWorkflowService(db, mustProfile(t), govhttp.ChinaTime),
 		Notifications: sqlstore.NewNotificationService(db),
+		Deliveries:    sqlstore.NewDeliveryService(db),
 		Store:         db,
 	}
 	// The zero Config marks the session cookie Secure, as the binary does.

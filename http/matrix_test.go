@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -190,12 +191,56 @@ var matrix = []matrixCase{
 		id := mustGet(e.svc.Notifications.Notify(storetest.System(), userOf(e, caller).ID, "notice", govdata.Text{ZH: "测试通知", EN: "test notice"}))(t)
 		return req{method: "POST", path: "/api/v1/notifications/" + itoa(id) + "/read"}
 	}},
+	// CAL-3: where notifications are sent out is system configuration, the
+	// sysadmin's (§1: sysadmin — system configuration).
+	{route: "POST /api/v1/webhooks", auth: "user", allow: []string{"sysadmin"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/webhooks", body: govdata.WebhookInput{Name: "矩阵OA", URL: "https://oa.example.gov.cn/hook"}}
+	}},
+	{route: "GET /api/v1/webhooks", auth: "user", allow: []string{"sysadmin"}, build: get("/api/v1/webhooks")},
+	{route: "GET /api/v1/webhooks/{id}", auth: "user", allow: []string{"sysadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/webhooks/" + itoa(freshWebhook(t, e).ID)}
+	}},
+	{route: "PATCH /api/v1/webhooks/{id}", auth: "user", allow: []string{"sysadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "PATCH", path: "/api/v1/webhooks/" + itoa(freshWebhook(t, e).ID), body: map[string]bool{"active": false}}
+	}},
+	{route: "POST /api/v1/webhooks/{id}/rotate", auth: "user", allow: []string{"sysadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/webhooks/" + itoa(freshWebhook(t, e).ID) + "/rotate"}
+	}},
+	{route: "GET /api/v1/deliveries", auth: "user", allow: []string{"sysadmin"}, build: get("/api/v1/deliveries?state=failed")},
+	{route: "GET /api/v1/deliveries/{id}", auth: "user", allow: []string{"sysadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/deliveries/" + itoa(failedDelivery(t, e))}
+	}},
+	{route: "POST /api/v1/deliveries/{id}/retry", auth: "user", allow: []string{"sysadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/deliveries/" + itoa(failedDelivery(t, e)) + "/retry"}
+	}},
 	// Every user reads which regulation profile governs the deployment.
 	{route: "GET /api/v1/profiles", auth: "user", allow: signedIn, build: get("/api/v1/profiles")},
 	{route: "GET /api/v1/profile", auth: "user", allow: signedIn, build: get("/api/v1/profile")},
 
 	// The data service answers signed system-credential calls only.
 	{route: "GET /api/v1/services/whoami", auth: "signed", allow: []string{"credential"}, build: get("/api/v1/services/whoami")},
+}
+
+// freshWebhook adds a webhook as the platform.
+func freshWebhook(t testing.TB, e *env) *govdata.IssuedWebhook {
+	t.Helper()
+	return mustGet(e.svc.Deliveries.CreateWebhook(storetest.System(), govdata.WebhookInput{Name: "测试OA", URL: "https://oa.example.gov.cn/hook"}))(t)
+}
+
+// failedDelivery queues a notice to a fresh webhook and marks its delivery
+// failed, as govdata.MaxDeliveryAttempts failed attempts would.
+func failedDelivery(t testing.TB, e *env) int64 {
+	t.Helper()
+	h := freshWebhook(t, e)
+	mustGet(e.svc.Notifications.Notify(storetest.System(), userOf(e, "officer").ID, "notice", govdata.Text{ZH: "测试通知", EN: "test notice"}))(t)
+	l := mustGet(e.svc.Deliveries.FindDeliveries(storetest.System(), govdata.DeliveryFilter{WebhookID: h.ID}))(t)
+	if len(l.Items) != 1 {
+		t.Fatalf("webhook %d has %d deliveries", h.ID, len(l.Items))
+	}
+	if err := e.db.ExecForTest(context.Background(), "UPDATE deliveries SET state = 'failed', attempts = ? WHERE id = ?", govdata.MaxDeliveryAttempts, l.Items[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	return l.Items[0].ID
 }
 
 func TestRoleMatrix(t *testing.T) {

@@ -28,6 +28,7 @@ type Services struct {
 	Calendar      govdata.CalendarService
 	Workflows     govdata.WorkflowService
 	Notifications govdata.NotificationService
+	Deliveries    govdata.DeliveryService
 	// Store answers readiness checks.
 	Store interface {
 		Ping(ctx context.Context) error

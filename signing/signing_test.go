@@ -545,3 +545,44 @@ func TestSignRequestErrors(t *testing.T) {
 		t.Error("opaque URL signed")
 	}
 }
+
+// A webhook receiver verifies what SignRequest signed, and nothing else.
+func TestVerifyRequest(t *testing.T) {
+	secret := []byte("webhook-secret")
+	now := time.Unix(1780000000, 0)
+	signed := func(body string) *http.Request {
+		req := httptest.NewRequest(http.MethodPost, "https://oa.example.gov.cn/hooks/govdata?b=2&a=1", strings.NewReader(body))
+		if err := signing.SignRequest(req, "govdata-webhook-1", secret, "", now, ""); err != nil {
+			t.Fatal(err)
+		}
+		return req
+	}
+	req := signed(`{"delivery_id":1,"title":"到期提醒"}`)
+	if err := signing.VerifyRequest(req, secret, now.Add(time.Minute)); err != nil {
+		t.Fatalf("a good request: %v", err)
+	}
+	if b, _ := io.ReadAll(req.Body); string(b) != `{"delivery_id":1,"title":"到期提醒"}` {
+		t.Fatalf("body after verifying: %q", b)
+	}
+	for name, tc := range map[string]struct {
+		change func(*http.Request)
+		at     time.Time
+		want   error
+	}{
+		"other secret":  {change: func(*http.Request) { secret = []byte("other") }, at: now, want: signing.ErrBadSignature},
+		"body changed":  {change: func(r *http.Request) { r.Body = io.NopCloser(strings.NewReader(`{"delivery_id":2}`)) }, at: now, want: signing.ErrBadSignature},
+		"query changed": {change: func(r *http.Request) { r.URL.RawQuery = "a=1&b=3" }, at: now, want: signing.ErrBadSignature},
+		"no nonce":      {change: func(r *http.Request) { r.Header.Del(signing.HeaderNonce) }, at: now, want: signing.ErrBadSignature},
+		"too late":      {change: func(*http.Request) {}, at: now.Add(signing.Window + time.Second), want: signing.ErrTimestampWindow},
+	} {
+		t.Run(name, func(t *testing.T) {
+			saved := secret
+			defer func() { secret = saved }()
+			req := signed(`{"delivery_id":1}`)
+			tc.change(req)
+			if err := signing.VerifyRequest(req, secret, tc.at); !errors.Is(err, tc.want) {
+				t.Fatalf("got %v, want %v", err, tc.want)
+			}
+		})
+	}
+}

@@ -2,11 +2,8 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
@@ -47,24 +44,10 @@ func scanCredential(row interface{ Scan(...any) error }, salt *[]byte) (*govdata
 
 // secretOf derives the secret of a credential.
 func (s *CredentialService) secretOf(appKey string, salt []byte) string {
-	m := hmac.New(sha256.New, s.db.opts.MasterKey)
-	m.Write([]byte("govdata/credential/v1\x00" + appKey + "\x00"))
-	m.Write(salt)
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	return s.db.deriveSecret("credential", appKey, salt)
 }
 
-func newSalt() []byte {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return b
-}
-
-func (s *CredentialService) needKey() error {
-	if len(s.db.opts.MasterKey) < 32 {
-		return fmt.Errorf("sqlstore: no master key configured (at least 32 bytes)")
-	}
-	return nil
-}
+func (s *CredentialService) needKey() error { return s.db.needMasterKey() }
 
 // CreateCredential implements govdata.CredentialService. An officer issues
 // credentials for its own department; DepartmentID 0 means that one.

@@ -54,6 +54,9 @@ type Options struct {
 	// Profile names the regulation profile, chosen at init (a shipped name or
 	// the path of the deployment's own file); later opens read it from the store.
 	Profile string
+	// MailNotices queues an e-mail copy of each notification to a recipient
+	// with an address (CAL-3); set when SMTP is configured.
+	MailNotices bool
 	// MustExist opens only a SQLite database that is already there, creating
 	// neither the data folder nor the file (commands that only read a store,
 	// such as audit verify, must not leave an empty database behind).

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -186,20 +188,22 @@ func (s *WorkflowService) notifyRole(tx *Tx, kind string, w *govdata.WorkflowIns
 		users = append(users, id)
 	}
 	rows.Close()
-	sent := 0
+	var sent []int64
 	for _, u := range users {
 		dedupe := kind + ":" + strconv.FormatInt(w.ID, 10) + ":" + strconv.Itoa(w.StepSeq) + ":" + strconv.FormatInt(u, 10)
-		res, err := tx.exec(`INSERT INTO notifications (user_id, kind, instance_id, title_zh, title_en, due_date, dedupe, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe) DO NOTHING`,
-			u, kind, w.ID, msg.Text("zh", args...), msg.Text("en", args...), dateText(w.Due), dedupe, toDB(tx.Now()))
+		var id int64
+		err := tx.queryRow(`INSERT INTO notifications (user_id, kind, instance_id, title_zh, title_en, due_date, dedupe, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe) DO NOTHING RETURNING id`,
+			u, kind, w.ID, msg.Text("zh", args...), msg.Text("en", args...), dateText(w.Due), dedupe, toDB(tx.Now())).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // written by an earlier sweep
+		}
 		if err != nil {
 			return 0, fmt.Errorf("notify: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			sent++
-		}
+		sent = append(sent, id)
 	}
-	return sent, nil
+	return len(sent), s.db.enqueueDeliveries(tx, sent)
 }
 
 // FindOverdue implements govdata.WorkflowService.

@@ -90,6 +90,9 @@ func (s *NotificationService) Notify(ctx context.Context, userID int64, kind str
 	if !govdata.ActorFrom(ctx).IsSystem() {
 		return 0, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgForbidden)
 	}
+	if !govdata.ValidNoticeKind(kind) {
+		return 0, fmt.Errorf("notify: bad kind %q", kind)
+	}
 	var id int64
 	err := s.db.write(ctx, func(tx *Tx) error {
 		var err error
@@ -97,6 +100,9 @@ func (s *NotificationService) Notify(ctx context.Context, userID int64, kind str
 			userID, kind, title.ZH, title.EN, kind+":"+rand.Text(), toDB(tx.Now()))
 		if err != nil {
 			return fmt.Errorf("notify: %w", err)
+		}
+		if err := s.db.enqueueDeliveries(tx, []int64{id}); err != nil {
+			return err
 		}
 		return tx.audit("notification.send", "notification", id, map[string]any{"user_id": userID, "kind": kind})
 	})

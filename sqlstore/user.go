@@ -20,13 +20,13 @@ func NewUserService(db *DB) *UserService { return &UserService{db: db} }
 
 var _ govdata.UserService = (*UserService)(nil)
 
-const userColumns = "id, username, name, department_id, must_change_password, password_changed_at, disabled_at, locked_until, created_at, updated_at"
+const userColumns = "id, username, name, department_id, email, must_change_password, password_changed_at, disabled_at, locked_until, created_at, updated_at"
 
 func scanUser(row interface{ Scan(...any) error }) (*govdata.User, error) {
 	var u govdata.User
 	var dept, disabled, locked sql.NullInt64
 	var changed, created, updated int64
-	if err := row.Scan(&u.ID, &u.Username, &u.Name, &dept, &u.MustChangePassword, &changed, &disabled, &locked, &created, &updated); err != nil {
+	if err := row.Scan(&u.ID, &u.Username, &u.Name, &dept, &u.Email, &u.MustChangePassword, &changed, &disabled, &locked, &created, &updated); err != nil {
 		return nil, err
 	}
 	u.DepartmentID, u.Disabled = dept.Int64, disabled.Valid
@@ -69,9 +69,9 @@ func (s *UserService) create(ctx context.Context, in govdata.UserInput, mustChan
 			return err
 		}
 		now := tx.Now()
-		id, err := tx.insert(`INSERT INTO users (username, name, department_id, password_hash, must_change_password,
-			password_changed_at, failed_logins, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-			in.Username, in.Name, nullID(in.DepartmentID), hash, mustChange, toDB(now), toDB(now), toDB(now))
+		id, err := tx.insert(`INSERT INTO users (username, name, department_id, email, password_hash, must_change_password,
+			password_changed_at, failed_logins, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+			in.Username, in.Name, nullID(in.DepartmentID), in.Email, hash, mustChange, toDB(now), toDB(now), toDB(now))
 		if isUniqueViolation(err) {
 			var fe govdata.FieldErrors
 			fe.Add("username", govdata.MsgUsernameTaken, in.Username)
@@ -85,10 +85,10 @@ func (s *UserService) create(ctx context.Context, in govdata.UserInput, mustChan
 		if err := grantRoles(tx, id, in.Roles); err != nil {
 			return err
 		}
-		out = &govdata.User{ID: id, Username: in.Username, Name: in.Name, DepartmentID: in.DepartmentID, Roles: in.Roles,
+		out = &govdata.User{ID: id, Username: in.Username, Name: in.Name, DepartmentID: in.DepartmentID, Email: in.Email, Roles: in.Roles,
 			MustChangePassword: mustChange, PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
 		return tx.audit("user.create", "user", id, map[string]any{
-			"username": in.Username, "name": in.Name, "department_id": in.DepartmentID, "roles": in.Roles})
+			"username": in.Username, "name": in.Name, "department_id": in.DepartmentID, "email": in.Email, "roles": in.Roles})
 	})
 	return out, err
 }
@@ -214,8 +214,12 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, p govdata.UserPa
 			change["department_id"] = map[string]int64{"from": u.DepartmentID, "to": c.DepartmentID}
 			endSessions = true
 		}
-		set := "name = ?, department_id = ?, updated_at = ?"
-		args := []any{name, nullID(c.DepartmentID), toDB(now)}
+		email := u.Email
+		if p.Email != nil && *p.Email != u.Email {
+			email, change["email"] = *p.Email, *p.Email
+		}
+		set := "name = ?, department_id = ?, email = ?, updated_at = ?"
+		args := []any{name, nullID(c.DepartmentID), email, toDB(now)}
 		if c.Disable {
 			set += ", disabled_at = ?"
 			args = append(args, toDB(now))

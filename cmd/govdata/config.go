@@ -17,6 +17,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/notify"
 	"github.com/govdata/govdata/sqlstore"
 )
 
@@ -45,6 +46,8 @@ type config struct {
 	profile        string
 	reminderDays   int
 	sweepInterval  time.Duration
+	deliveryEvery  time.Duration
+	smtp           notify.Mailer
 	maxBody        int64
 	secureCookies  bool
 	sessionTTL     time.Duration
@@ -72,6 +75,12 @@ func newConfig(command string) *config {
 	f.StringVar(&c.auditHash, "audit-hash", govdata.HashSM3, "audit chain hash, chosen at init: sm3 or sha256 (a store keeps the one it was created with)")
 	f.IntVar(&c.reminderDays, "reminder-days", 1, "remind a step's actors this many working days before its due date (CAL-3)")
 	f.DurationVar(&c.sweepInterval, "sweep-interval", time.Minute, "how often deadlines are swept for reminders, overdue steps and escalation")
+	f.DurationVar(&c.deliveryEvery, "delivery-interval", 5*time.Second, "how often notifications due to be mailed or posted to webhooks are looked for")
+	f.StringVar(&c.smtp.Addr, "smtp-addr", "", "SMTP server (host:port) that mails notifications to users with an e-mail address; empty: no e-mail")
+	f.StringVar(&c.smtp.From, "smtp-from", "", "sender address of mailed notifications")
+	f.StringVar(&c.smtp.Username, "smtp-username", "", "SMTP login; empty: no authentication")
+	f.StringVar(&c.smtp.Password, "smtp-password", "", "SMTP password (prefer GOVDATA_SMTP_PASSWORD or the --config file to the command line)")
+	f.StringVar(&c.smtp.TLS, "smtp-tls", notify.TLSStartTLS, "starttls (STARTTLS required, port 587/25), tls (port 465), or none (a relay on a trusted network)")
 	f.StringVar(&c.profile, "profile", "default", "regulation profile, chosen at first start: a shipped name (default, heilongjiang-2025, …; see GET /api/v1/profiles) or the path of the deployment's own .yaml file")
 	f.IntVar(&c.auditRetention, "audit-retention-days", sqlstore.MinAuditRetentionDays, "days audit records are kept before they may be deleted, set at init; at least 1096 (SX-22, HLJ-28: at least 3 years)")
 	f.Int64Var(&c.maxBody, "max-body", 1<<20, "largest accepted JSON request body, in bytes")
@@ -259,9 +268,28 @@ func (c *config) storeOptions(log *slog.Logger, hooks sqlstore.Hooks, use keyUse
 		AuditHash:          c.auditHash,
 		AuditRetentionDays: c.auditRetention,
 		Profile:            c.profile,
+		MailNotices:        c.smtp.Addr != "",
 		Logger:             log,
 		Hooks:              hooks,
 	}, nil
+}
+
+// checkBackground refuses background-work settings that cannot work,
+// before anything starts.
+func (c *config) checkBackground() error {
+	if c.sweepInterval <= 0 {
+		return fmt.Errorf("--sweep-interval must be positive, not %s", c.sweepInterval)
+	}
+	if c.deliveryEvery <= 0 {
+		return fmt.Errorf("--delivery-interval must be positive, not %s", c.deliveryEvery)
+	}
+	if c.reminderDays < 0 || c.reminderDays > 30 {
+		return fmt.Errorf("--reminder-days must be 0 to 30 working days, not %d", c.reminderDays)
+	}
+	if c.smtp.Addr != "" {
+		return c.smtp.Check()
+	}
+	return nil
 }
 
 // warnStoredSettings warns when a setting fixed at init was given (on the

@@ -6,18 +6,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/govdata/govdata"
 	govhttp "github.com/govdata/govdata/http"
 	"github.com/govdata/govdata/jobs"
+	"github.com/govdata/govdata/notify"
 	"github.com/govdata/govdata/profiles"
 	"github.com/govdata/govdata/sqlstore"
 )
@@ -26,6 +29,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	c := newConfig("serve")
 	c.setOutput(stderr)
 	if err := c.parse(args); err != nil {
+		return err
+	}
+	if err := c.checkBackground(); err != nil {
 		return err
 	}
 	log := c.logger()
@@ -67,6 +73,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Calendar:      sqlstore.NewCalendarService(db),
 		Workflows:     workflows,
 		Notifications: sqlstore.NewNotificationService(db),
+		Deliveries:    sqlstore.NewDeliveryService(db),
 		Store:         db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
 		TrustedProxies: c.trustedProxies})
@@ -92,14 +99,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Fprintf(stdout, "govdata %s listening on %s://%s (%s, profile %s)\n", govdata.Version, scheme, ln.Addr(), db.Engine(), profile.Name)
-	// The deadline sweeper stops before the store closes (deferred above).
-	sweepCtx, stopSweep := context.WithCancel(context.Background())
-	sweepDone := make(chan struct{})
-	go func() {
-		defer close(sweepDone)
-		(&jobs.Sweeper{Workflows: workflows, ReminderDays: c.reminderDays, Every: c.sweepInterval, Log: log}).Run(sweepCtx)
-	}()
-	defer func() { stopSweep(); <-sweepDone }()
+	// The background jobs stop before the store closes (deferred above).
+	stopJobs := c.startJobs(workflows, sqlstore.NewDeliveryService(db), log)
+	defer stopJobs()
 	errc := make(chan error, 1)
 	go func() {
 		if scheme == "https" {
@@ -122,6 +124,27 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// startJobs starts the deadline sweeper and the deliverer of notifications
+// sent out, and returns what stops them and waits until they have.
+func (c *config) startJobs(workflows govdata.WorkflowService, deliveries govdata.DeliveryService, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		(&jobs.Sweeper{Workflows: workflows, ReminderDays: c.reminderDays, Every: c.sweepInterval, Log: log}).Run(ctx)
+	})
+	senders := map[govdata.Channel]jobs.Sender{
+		govdata.ChannelWebhook: (&notify.Webhooks{}).Send,
+	}
+	if c.smtp.Addr != "" {
+		mailer := c.smtp
+		senders[govdata.ChannelEmail] = func(ctx context.Context, o *govdata.Outgoing) (int, error) { return 0, mailer.Send(ctx, o) }
+	}
+	wg.Go(func() {
+		(&jobs.Deliverer{Deliveries: deliveries, Senders: senders, Every: c.deliveryEvery, Log: log}).Run(ctx)
+	})
+	return func() { cancel(); wg.Wait() }
 }
 
 // ensureAdmin creates the sysadmin account "admin" on the first start with

@@ -159,3 +159,28 @@ func TestTrustedProxiesSetting(t *testing.T) {
 		t.Errorf("a refused serve made a database: %v", err)
 	}
 }
+
+// Background-work settings that cannot work stop the start before the
+// store is touched, naming the setting.
+func TestServeRefusesBadBackgroundSettings(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--sweep-interval", "0s"}, "--sweep-interval must be positive"},
+		{[]string{"--delivery-interval", "-1s"}, "--delivery-interval must be positive"},
+		{[]string{"--reminder-days", "-1"}, "--reminder-days must be 0 to 30"},
+		{[]string{"--smtp-addr", "mail.gov.cn", "--smtp-from", "noreply@data.gov.cn"}, "is not host:port"},
+		{[]string{"--smtp-addr", "mail.gov.cn:25"}, "sender address"},
+		{[]string{"--smtp-addr", "mail.gov.cn:465", "--smtp-from", "noreply@data.gov.cn", "--smtp-tls", "ssl"}, "none of starttls, tls, none"},
+	} {
+		c := newCLI(t, storetest.SQLite)
+		_, stderr, code := c.run("serve", append([]string{"--addr", "127.0.0.1:0"}, tc.args...)...)
+		if code != 1 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("serve %v: exit %d, stderr %q; want 1 and %q", tc.args, code, stderr, tc.want)
+		}
+		if got := dirEntries(t, c.dir); len(got) != 0 {
+			t.Errorf("serve %v made files before refusing: %v", tc.args, got)
+		}
+	}
+}
