@@ -60,6 +60,19 @@ const (
 	WorkflowDemand             WorkflowKind = "demand"
 	WorkflowOpenConditional    WorkflowKind = "open_conditional"
 	WorkflowDestruction        WorkflowKind = "destruction"
+	// WorkflowShareOutgoing: the platform's own department asks another
+	// body for its data (ZJ-15: the requesting unit's leader signs, then
+	// the platform files the request).
+	WorkflowShareOutgoing WorkflowKind = "share_outgoing"
+	// WorkflowDataMaintenance: a change to stored data goes apply → approve
+	// → change → verify (SX-31, SX-32; AGG-6).
+	WorkflowDataMaintenance WorkflowKind = "data_maintenance"
+	// WorkflowOpenWithdrawal: taking down a published open dataset needs
+	// the bureau's approval (HLJ-35; OPN-3).
+	WorkflowOpenWithdrawal WorkflowKind = "open_withdrawal"
+	// WorkflowDispute: a dispute between consumer and provider goes to the
+	// bureau of the same level (SJZ-16, HLJ-25; SHR-9).
+	WorkflowDispute WorkflowKind = "dispute"
 )
 
 // WorkflowKinds lists every workflow a profile must define, in order.
@@ -67,6 +80,7 @@ var WorkflowKinds = []WorkflowKind{
 	WorkflowCatalogReview, WorkflowCatalogChange, WorkflowCatalogRevocation,
 	WorkflowShareUnconditional, WorkflowShareConditional, WorkflowObjection,
 	WorkflowDemand, WorkflowOpenConditional, WorkflowDestruction,
+	WorkflowShareOutgoing, WorkflowDataMaintenance, WorkflowOpenWithdrawal, WorkflowDispute,
 }
 
 // StepActor is who acts at a step: a role in one of the parties.
@@ -75,8 +89,9 @@ type StepActor struct {
 	Party Party `json:"party"`
 }
 
-// Extension lets the bureau grant one extension of a step's deadline
-// (HLJ-15: 3 working days, +5 with the bureau's consent).
+// Extension lets the bureau grant one extension of a step's deadline, counted
+// on from the due date (HLJ-15: 3 working days, +5 with the consent of the
+// bureau of the same level, on the policy basis the department gives).
 type Extension struct {
 	WorkingDays int    `json:"working_days"`
 	Cite        string `json:"cite"`
@@ -89,10 +104,15 @@ type Step struct {
 	Actor StepActor `json:"actor"`
 	// WorkingDays is the deadline from the moment the step starts; nil when
 	// the regulation sets none (the step then has no due date).
-	WorkingDays *int       `json:"working_days,omitempty"`
-	Extension   *Extension `json:"extension,omitempty"`
-	Actions     []Action   `json:"actions"`
-	Cite        string     `json:"cite"`
+	WorkingDays *int `json:"working_days,omitempty"`
+	// Within names an earlier step whose deadline this step shares: the
+	// regulation gives one period for both (ZJ-14: the source decides
+	// "within 3 working days, after reporting to its leader"). The step
+	// then has no WorkingDays of its own.
+	Within    string     `json:"within,omitempty"`
+	Extension *Extension `json:"extension,omitempty"`
+	Actions   []Action   `json:"actions"`
+	Cite      string     `json:"cite"`
 }
 
 // Workflow is an ordered list of steps; a returned item goes to Return
@@ -127,7 +147,10 @@ type Profile struct {
 	RevocationGraceMonths        Setting[int]    `json:"revocation_grace_months"`
 	RetentionYears               Setting[int]    `json:"retention_years"`
 	PartialBatch                 Setting[string] `json:"partial_batch"` // refuse | apply_valid
-	Workflows                    []Workflow      `json:"workflows"`
+	// ScenarioDirectGrant: an application that matches a registered
+	// application scenario is granted without the approval chain (LS-19(三), SHR-2).
+	ScenarioDirectGrant Setting[bool] `json:"scenario_direct_grant"`
+	Workflows           []Workflow    `json:"workflows"`
 }
 
 // Workflow returns the profile's workflow of kind k.

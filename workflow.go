@@ -43,6 +43,9 @@ var (
 	MsgStepRaced    = Msg{"该步骤已由他人处理，请刷新后查看", "someone else has acted on this step; reload to see it"}
 	MsgStepUnknown  = Msg{"流程中没有步骤 %s", "the workflow has no step %s"}
 	MsgNeedReason   = Msg{"退回或不同意须说明理由", "a return or refusal needs a reason"}
+	MsgNoExtension  = Msg{"此步骤（%s）的期限不能延长", "the deadline of step %s cannot be extended"}
+	MsgExtended     = Msg{"此步骤的期限已延长过一次", "this step's deadline has already been extended once"}
+	MsgExtendReason = Msg{"延长期限须说明政策依据", "an extension needs its policy basis"}
 )
 
 // stepNamed finds a step of w, the return step included.
@@ -172,6 +175,10 @@ type StepRecord struct {
 	ActedBy       string     `json:"acted_by,omitempty"`
 	Action        Action     `json:"action,omitempty"`
 	Reason        string     `json:"reason,omitempty"`
+	// ExtendedAt is when the bureau extended this step's deadline (HLJ-15).
+	ExtendedAt      *time.Time `json:"extended_at,omitempty"`
+	ExtendedBy      string     `json:"extended_by,omitempty"`
+	ExtensionReason string     `json:"extension_reason,omitempty"`
 }
 
 // StartWorkflow names what a feature starts: the workflow of the active
@@ -191,6 +198,17 @@ type Decision struct {
 	Action  Action `json:"action"`
 	Reason  string `json:"reason"`
 }
+
+// ExtensionGrant extends the deadline of the step StepSeq; Reason records
+// the policy basis the acting department gave (HLJ-15).
+type ExtensionGrant struct {
+	StepSeq int    `json:"step_seq"`
+	Reason  string `json:"reason"`
+}
+
+// ExtensionGranter is who grants a step's extension: the reviewer of the
+// bureau of the same level (HLJ-15: 经同级政务数据主管部门同意).
+var ExtensionGranter = StepActor{Role: RoleReviewer, Party: PartyBureau}
 
 // Task is a pending step in someone's inbox, with its deadline (CAL-3).
 type Task struct {
@@ -215,6 +233,13 @@ type WorkflowService interface {
 	// actor, ECONFLICT for a closed instance or a step already decided,
 	// EINVALID for an action the step does not take or a missing reason.
 	Decide(ctx context.Context, id int64, d Decision) (*WorkflowInstance, error)
+	// Extend grants the current step's one extension (Step.Extension): its
+	// due date moves on by the extension's working days, counted from the
+	// current due date, and reminders and overdue marks start afresh.
+	// EFORBIDDEN unless the bureau's reviewer; EINVALID when the step has
+	// no extension or the reason is missing; ECONFLICT when the step was
+	// already extended or decided, or the instance is closed.
+	Extend(ctx context.Context, id int64, g ExtensionGrant) (*WorkflowInstance, error)
 	// FindInstanceByID returns an instance with its history.
 	FindInstanceByID(ctx context.Context, id int64) (*WorkflowInstance, error)
 	// FindTasks is the acting user's inbox of pending steps, soonest due first.

@@ -104,6 +104,7 @@ type (
 		RevocationGraceMonths        rawSetting[int]        `yaml:"revocation_grace_months"`
 		RetentionYears               rawSetting[int]        `yaml:"retention_years"`
 		PartialBatch                 rawSetting[string]     `yaml:"partial_batch"`
+		ScenarioDirectGrant          rawSetting[bool]       `yaml:"scenario_direct_grant"`
 		Workflows                    map[string]rawWorkflow `yaml:"workflows"`
 	}
 	rawSetting[T any] struct {
@@ -123,7 +124,8 @@ type (
 			Role  string `yaml:"role"`
 			Party string `yaml:"party"`
 		} `yaml:"actor"`
-		WorkingDays *int `yaml:"working_days"`
+		WorkingDays *int   `yaml:"working_days"`
+		Within      string `yaml:"within"`
 		Extension   *struct {
 			WorkingDays int    `yaml:"working_days"`
 			Cite        string `yaml:"cite"`
@@ -251,6 +253,7 @@ func (c *checker) check(raw *rawProfile) *govdata.Profile {
 	p.RevocationGraceMonths = checkSetting(c, raw.RevocationGraceMonths, "revocation_grace_months")
 	p.RetentionYears = checkSetting(c, raw.RetentionYears, "retention_years")
 	p.PartialBatch = checkSetting(c, raw.PartialBatch, "partial_batch")
+	p.ScenarioDirectGrant = checkSetting(c, raw.ScenarioDirectGrant, "scenario_direct_grant")
 	c.need(p.IdleGrantMonths.Value >= 0, "idle_grant_months must not be negative", "idle_grant_months", "value")
 	c.need(p.RevocationGraceMonths.Value >= 0, "revocation_grace_months must not be negative", "revocation_grace_months", "value")
 	// SX-22, HLJ-28: records are kept at least three years.
@@ -275,11 +278,13 @@ func (c *checker) check(raw *rawProfile) *govdata.Profile {
 		for i, rs := range rw.Steps {
 			step := c.step(rs, append(at, "steps", strconv.Itoa(i)))
 			c.need(!seen[step.Name], string(kind)+": step "+step.Name+" is named twice", append(at, "steps", strconv.Itoa(i), "name")...)
+			c.checkWithin(w.Steps, rs, append(at, "steps", strconv.Itoa(i), "within"))
 			seen[step.Name] = true
 			w.Steps = append(w.Steps, step)
 		}
 		if rw.Return != nil {
 			s := c.step(*rw.Return, append(at, "return"))
+			c.need(rw.Return.Within == "", "the return step keeps its own deadline: within is for the steps", append(at, "return", "within")...)
 			w.Return = &s
 		}
 		for i, rs := range rw.Steps {
@@ -291,8 +296,20 @@ func (c *checker) check(raw *rawProfile) *govdata.Profile {
 	return p
 }
 
+// checkWithin checks a shared deadline: it names an earlier step that has
+// a deadline of its own, and the step sets neither its own nor an extension.
+func (c *checker) checkWithin(earlier []govdata.Step, rs rawStep, at []string) {
+	if rs.Within == "" {
+		return
+	}
+	i := slices.IndexFunc(earlier, func(s govdata.Step) bool { return s.Name == rs.Within })
+	c.need(i >= 0, "step "+rs.Name+": within names no earlier step: "+rs.Within, at...)
+	c.need(i < 0 || earlier[i].WorkingDays != nil, "step "+rs.Name+": within names step "+rs.Within+", which has no deadline of its own", at...)
+	c.need(rs.WorkingDays == nil && rs.Extension == nil, "step "+rs.Name+": a step within another's deadline sets no working_days or extension of its own", at...)
+}
+
 func (c *checker) step(rs rawStep, at []string) govdata.Step {
-	s := govdata.Step{Name: rs.Name, Title: rs.Title, WorkingDays: rs.WorkingDays, Cite: rs.Cite,
+	s := govdata.Step{Name: rs.Name, Title: rs.Title, WorkingDays: rs.WorkingDays, Within: rs.Within, Cite: rs.Cite,
 		Actor: govdata.StepActor{Role: govdata.Role(rs.Actor.Role), Party: govdata.Party(rs.Actor.Party)}}
 	c.need(rs.Name != "", "a step needs a name", at...)
 	c.need(rs.Title.ZH != "" && rs.Title.EN != "", "step "+rs.Name+": title needs zh and en", at...)

@@ -104,6 +104,14 @@ func TestBadProfiles(t *testing.T) {
 		{"unknown role", "role: supervisor, party: provider", "role: witness, party: provider", lineOf("role: supervisor, party: provider"), "unknown role witness"},
 		{"retention below three years", "retention_years: {value: 3,", "retention_years: {value: 2,", lineOf("retention_years:"), "at least 3"},
 		{"missing citation", "    cite: SJZ-S-28/29\n", "    cite: \"\"\n", lineOf("  destruction:"), "cite the article"},
+		{"within no step", "        working_days: 2\n        actions: [sign, reject]", "        within: nowhere\n        actions: [sign, reject]",
+			lineOf("        working_days: 2\n        actions: [sign, reject]"), "within names no earlier step: nowhere"},
+		{"within a later step", "        working_days: 1\n        actions: [forward", "        within: decide\n        actions: [forward",
+			lineOf("        working_days: 1\n        actions: [forward"), "within names no earlier step: decide"},
+		{"within and own deadline", "        working_days: 2\n        actions: [sign, reject]", "        working_days: 2\n        within: decide\n        actions: [sign, reject]",
+			lineOf("        working_days: 2\n        actions: [sign, reject]") + 1, "sets no working_days or extension of its own"},
+		{"within on the return step", "      name: amend\n", "      name: amend\n      within: forward\n", lineOf("      name: amend\n") + 1, "the return step keeps its own deadline"},
+		{"missing setting", "scenario_direct_grant: {value: false,", "scenario_direct_grant: {", lineOf("scenario_direct_grant:"), "scenario_direct_grant: value is missing"},
 	} {
 		bad := strings.Replace(src, c.from, c.to, 1)
 		if bad == src {

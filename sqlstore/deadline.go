@@ -190,7 +190,9 @@ func (s *WorkflowService) notifyRole(tx *Tx, kind string, w *govdata.WorkflowIns
 	rows.Close()
 	var sent []int64
 	for _, u := range users {
-		dedupe := kind + ":" + strconv.FormatInt(w.ID, 10) + ":" + strconv.Itoa(w.StepSeq) + ":" + strconv.FormatInt(u, 10)
+		// One notice per kind, step, deadline and recipient: an extended
+		// deadline (HLJ-15) gets its own.
+		dedupe := kind + ":" + strconv.FormatInt(w.ID, 10) + ":" + strconv.Itoa(w.StepSeq) + ":" + dateText(w.Due) + ":" + strconv.FormatInt(u, 10)
 		var id int64
 		err := tx.queryRow(`INSERT INTO notifications (user_id, kind, instance_id, title_zh, title_en, due_date, dedupe, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe) DO NOTHING RETURNING id`,

@@ -49,6 +49,29 @@ func (s *WorkflowService) stepDue(ctx context.Context, step *govdata.Step, t tim
 	return &due, known, nil
 }
 
+// nextDue is the due date of step starting now in instance id: its own
+// count, or the deadline of the earlier step it shares one with (Within).
+func (s *WorkflowService) nextDue(ctx context.Context, tx *Tx, id int64, step *govdata.Step, now time.Time) (*govdata.Date, bool, error) {
+	if step.Within == "" {
+		return s.stepDue(ctx, step, now)
+	}
+	var due string
+	var known bool
+	err := tx.queryRow("SELECT due_date, calendar_known FROM workflow_steps WHERE instance_id = ? AND step = ? ORDER BY seq DESC LIMIT 1",
+		id, step.Within).Scan(&due, &known)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && due == "") {
+		return nil, true, nil // the shared step set no deadline
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("shared deadline: %w", err)
+	}
+	d, err := govdata.ParseDate(due)
+	if err != nil {
+		return nil, false, fmt.Errorf("shared deadline: %w", err)
+	}
+	return &d, known, nil
+}
+
 // actorDept is the department that acts at step, nil for an administrator role.
 func actorDept(step *govdata.Step, parties govdata.Parties) any {
 	if step.Actor.Role.IsAdministrative() {
@@ -205,7 +228,7 @@ func (s *WorkflowService) Decide(ctx context.Context, id int64, d govdata.Decisi
 			w.Step, w.Due, w.OverdueSince = "", nil, nil
 		} else {
 			next, _ := flow.Step(move.Next)
-			due, known, derr := s.stepDue(ctx, next, now)
+			due, known, derr := s.nextDue(ctx, tx, id, next, now)
 			if derr != nil {
 				return derr
 			}
@@ -234,6 +257,71 @@ func (s *WorkflowService) Decide(ctx context.Context, id int64, d govdata.Decisi
 	return out, err
 }
 
+// Extend implements govdata.WorkflowService (HLJ-15).
+func (s *WorkflowService) Extend(ctx context.Context, id int64, g govdata.ExtensionGrant) (*govdata.WorkflowInstance, error) {
+	if strings.TrimSpace(g.Reason) == "" {
+		var fe govdata.FieldErrors
+		fe.Add("reason", govdata.MsgExtendReason)
+		return nil, fe.Err()
+	}
+	cal, err := s.calendar.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *govdata.WorkflowInstance
+	err = s.db.write(ctx, func(tx *Tx) error {
+		w, err := scanInstance(tx.queryRow("SELECT "+instanceColumns+" FROM workflow_instances WHERE id = ?", id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return govdata.Errorf(govdata.ENOTFOUND, msgWorkflowMissing)
+		}
+		if err != nil {
+			return fmt.Errorf("find workflow instance: %w", err)
+		}
+		if err := govdata.CheckStepActor(tx.actor, &govdata.Step{Actor: govdata.ExtensionGranter}, w.Parties); err != nil {
+			return err
+		}
+		if w.State != govdata.InstanceOpen {
+			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgStepClosed, string(w.State))
+		}
+		if g.StepSeq != w.StepSeq {
+			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgStepRaced)
+		}
+		flow, _ := s.profile.Workflow(w.Kind)
+		var step *govdata.Step
+		if flow != nil {
+			step, _ = flow.Step(w.Step)
+		}
+		if step == nil || step.Extension == nil || w.Due == nil {
+			return govdata.Errorf(govdata.EINVALID, govdata.MsgNoExtension, w.Step)
+		}
+		var extended sql.NullInt64
+		if err := tx.queryRow("SELECT extended_at FROM workflow_steps WHERE instance_id = ? AND seq = ?", id, w.StepSeq).Scan(&extended); err != nil {
+			return fmt.Errorf("find step: %w", err)
+		}
+		if extended.Valid {
+			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgExtended)
+		}
+		due, known := cal.AddWorkingDays(*w.Due, step.Extension.WorkingDays)
+		known = known && w.CalendarKnown
+		now := tx.Now()
+		if _, err := tx.exec("UPDATE workflow_steps SET due_date = ?, calendar_known = ?, extended_at = ?, extended_by = ?, extension_reason = ? WHERE instance_id = ? AND seq = ?",
+			due.String(), known, toDB(now), actorName(tx.actor), g.Reason, id, w.StepSeq); err != nil {
+			return fmt.Errorf("extend step: %w", err)
+		}
+		// The new deadline gets its own reminder and, if missed, its own
+		// overdue mark and escalation.
+		if _, err := tx.exec(`UPDATE workflow_instances SET due_date = ?, calendar_known = ?, reminded_seq = 0, overdue_seq = 0, overdue_since = '',
+			updated_at = ? WHERE id = ? AND step_seq = ?`, due.String(), known, toDB(now), id, w.StepSeq); err != nil {
+			return fmt.Errorf("extend step: %w", err)
+		}
+		from := dateText(w.Due)
+		w.Due, w.CalendarKnown, w.OverdueSince = &due, known, nil
+		out = w
+		return tx.audit("workflow.extend", "workflow", id, map[string]any{"kind": w.Kind, "step": w.Step, "from": from, "to": due.String(), "reason": g.Reason})
+	})
+	return out, err
+}
+
 // FindInstanceByID implements govdata.WorkflowService.
 func (s *WorkflowService) FindInstanceByID(ctx context.Context, id int64) (*govdata.WorkflowInstance, error) {
 	w, err := scanInstance(s.db.queryRow(ctx, "SELECT "+instanceColumns+" FROM workflow_instances WHERE id = ?", id))
@@ -243,8 +331,8 @@ func (s *WorkflowService) FindInstanceByID(ctx context.Context, id int64) (*govd
 	if err != nil {
 		return nil, s.db.internal("find workflow instance", err)
 	}
-	rows, err := s.db.query(ctx, `SELECT seq, step, started_at, due_date, calendar_known, acted_at, acted_by, action, reason
-		FROM workflow_steps WHERE instance_id = ? ORDER BY seq`, id)
+	rows, err := s.db.query(ctx, `SELECT seq, step, started_at, due_date, calendar_known, acted_at, acted_by, action, reason,
+		extended_at, extended_by, extension_reason FROM workflow_steps WHERE instance_id = ? ORDER BY seq`, id)
 	if err != nil {
 		return nil, s.db.internal("workflow history", err)
 	}
@@ -252,12 +340,13 @@ func (s *WorkflowService) FindInstanceByID(ctx context.Context, id int64) (*govd
 	for rows.Next() {
 		var r govdata.StepRecord
 		var started int64
-		var acted sql.NullInt64
+		var acted, extended sql.NullInt64
 		var due string
-		if err := rows.Scan(&r.Seq, &r.Step, &started, &due, &r.CalendarKnown, &acted, &r.ActedBy, &r.Action, &r.Reason); err != nil {
+		if err := rows.Scan(&r.Seq, &r.Step, &started, &due, &r.CalendarKnown, &acted, &r.ActedBy, &r.Action, &r.Reason,
+			&extended, &r.ExtendedBy, &r.ExtensionReason); err != nil {
 			return nil, s.db.internal("workflow history", err)
 		}
-		r.StartedAt, r.ActedAt = fromDB(started), fromDBNull(acted)
+		r.StartedAt, r.ActedAt, r.ExtendedAt = fromDB(started), fromDBNull(acted), fromDBNull(extended)
 		if due != "" {
 			d, _ := govdata.ParseDate(due)
 			r.Due = &d

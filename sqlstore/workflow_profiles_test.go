@@ -83,13 +83,21 @@ type profileRun struct {
 	ticks   int
 	history map[int64][]string     // step:action of each instance, as decided
 	begun   map[int64]govdata.Date // the day each instance's current step began
+	// dues: the due date each step of each instance last got, for steps
+	// that share another's deadline (within)
+	dues map[int64]map[string]stepDue
+}
+
+type stepDue struct {
+	due   *govdata.Date
+	known bool
 }
 
 func newProfileRun(t *testing.T, e storetest.Engine, p *govdata.Profile, cal *govdata.Calendar) *profileRun {
 	t.Helper()
 	f := newWorkflowFixture(t, e)
 	r := &profileRun{f: f, e: e, p: p, cal: cal, users: map[seat]*govdata.User{},
-		history: map[int64][]string{}, begun: map[int64]govdata.Date{},
+		history: map[int64][]string{}, begun: map[int64]govdata.Date{}, dues: map[int64]map[string]stepDue{},
 		parties: govdata.Parties{govdata.PartyBureau: f.bureau, govdata.PartyProvider: f.provider, govdata.PartyApplicant: f.applicant}}
 	r.flows = sqlstore.NewWorkflowService(f.db, p, beijing)
 	// One active user per seat the profile's steps name, and the bureau's
@@ -215,6 +223,17 @@ func (r *profileRun) checkStep(t *testing.T, flow *govdata.Workflow, w *govdata.
 	}
 	begun := r.begun[w.ID]
 	due, known := r.wantDue(st, begun)
+	if st.Within != "" {
+		shared, ok := r.dues[w.ID][st.Within]
+		if !ok {
+			t.Fatalf("%s step %s shares the deadline of %s, which has not run", flow.Kind, st.Name, st.Within)
+		}
+		due, known = shared.due, shared.known
+	}
+	if r.dues[w.ID] == nil {
+		r.dues[w.ID] = map[string]stepDue{}
+	}
+	r.dues[w.ID][st.Name] = stepDue{due, known}
 	if !sameDate(w.Due, due) || w.CalendarKnown != known {
 		t.Errorf("%s step %s begun %s: due %v (known %v), want %v (known %v)", flow.Kind, st.Name, begun, w.Due, w.CalendarKnown, due, known)
 	}

@@ -310,3 +310,114 @@ func TestWorkflowDeadlineSweep(t *testing.T) {
 		}
 	})
 }
+
+// ZJ-14: the source's leader signs within the source's own 3 working days,
+// so the sign step shares the decide step's due date instead of starting a
+// count of its own.
+func TestWorkflowSharedDeadline(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newWorkflowFixture(t, e)
+		zj, err := profiles.Shipped("zhejiang-finance-2024")
+		if err != nil {
+			t.Fatal(err)
+		}
+		flows := sqlstore.NewWorkflowService(f.db, zj, beijing)
+		parties := govdata.Parties{govdata.PartyBureau: f.bureau, govdata.PartyProvider: f.provider, govdata.PartyApplicant: f.applicant}
+		w, err := flows.Start(storetest.System(), govdata.StartWorkflow{Kind: govdata.WorkflowShareConditional, SubjectType: "application", SubjectID: "1",
+			Title: "预算执行数据", Parties: parties})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Thu 2026-02-12: forwarded at once; the source has 3 working days:
+		// 13, 14 (working Saturday), 24 (after 春节) → 2026-02-24.
+		w, err = flows.Decide(f.as(govdata.RoleReviewer, f.bureau), w.ID, govdata.Decision{StepSeq: 1, Action: govdata.ActionForward})
+		if err != nil || w.Step != "decide" || w.Due.String() != "2026-02-24" {
+			t.Fatalf("forwarded: %+v (due %v), %v", w, w.Due, err)
+		}
+		// The officer decides a day later; the leader's sign-off is due the
+		// same day (a count of its own would give 2026-02-25).
+		f.clock.Advance(24 * time.Hour)
+		w, err = flows.Decide(f.as(govdata.RoleOfficer, f.provider), w.ID, govdata.Decision{StepSeq: 2, Action: govdata.ActionApprove})
+		if err != nil || w.Step != "sign" || w.Due.String() != "2026-02-24" || !w.CalendarKnown {
+			t.Fatalf("to the leader: %+v (due %v), %v", w, w.Due, err)
+		}
+		got, err := flows.FindInstanceByID(storetest.System(), w.ID)
+		if err != nil || len(got.History) != 3 || got.History[2].Due.String() != "2026-02-24" {
+			t.Fatalf("history: %+v, %v", got, err)
+		}
+	})
+}
+
+// HLJ-15: a catalog change is due in its working days; the bureau may
+// extend it once, counted on from the due date, on the department's policy
+// basis; the new deadline gets its own reminder and overdue mark.
+func TestWorkflowExtension(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newWorkflowFixture(t, e)
+		sys := storetest.System()
+		if _, err := sqlstore.NewUserService(f.db).CreateUserWithPassword(sys, govdata.UserInput{Username: "officer1", Password: "Extend-pass-1234",
+			Name: "officer1", DepartmentID: f.provider, Roles: []govdata.Role{govdata.RoleOfficer}}, false); err != nil {
+			t.Fatal(err)
+		}
+		parties := govdata.Parties{govdata.PartyBureau: f.bureau, govdata.PartyProvider: f.provider}
+		// Default profile: the change is filed within 5 working days of Thu
+		// 2026-02-12: 13, 14, 24, 25, 26 → 2026-02-26; extension 5.
+		w, err := f.flows.Start(sys, govdata.StartWorkflow{Kind: govdata.WorkflowCatalogChange, SubjectType: "catalog_entry", SubjectID: "3",
+			Title: "企业登记信息", Parties: parties})
+		if err != nil || w.Due.String() != "2026-02-26" {
+			t.Fatalf("start: %+v, %v", w, err)
+		}
+		reviewer, officer := f.as(govdata.RoleReviewer, f.bureau), f.as(govdata.RoleOfficer, f.provider)
+		grant := govdata.ExtensionGrant{StepSeq: 1, Reason: "依据《机构改革方案》职责调整，需重新梳理目录"}
+		// Overdue first: Fri 2026-02-27.
+		f.clock.Advance(15 * 24 * time.Hour)
+		if r, err := f.flows.SweepDeadlines(sys, 1); err != nil || r.Overdue != 1 {
+			t.Fatalf("overdue sweep: %+v, %v", r, err)
+		}
+		if _, err := f.flows.Extend(officer, w.ID, grant); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Fatalf("the officer extends its own deadline: %v", err)
+		}
+		if _, err := f.flows.Extend(f.as(govdata.RoleReviewer, f.applicant), w.ID, grant); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Fatalf("another bureau's reviewer extends: %v", err)
+		}
+		if _, err := f.flows.Extend(reviewer, w.ID, govdata.ExtensionGrant{StepSeq: 1, Reason: "  "}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+			t.Fatalf("an extension without its basis: %v", err)
+		}
+		if _, err := f.flows.Extend(reviewer, w.ID, govdata.ExtensionGrant{StepSeq: 2, Reason: "x"}); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
+			t.Fatalf("an extension of a step not current: %v", err)
+		}
+		// +5 from the due date: 27, 28 (working Saturday), Mar 2, 3, 4 →
+		// 2026-03-04; off the supervision list.
+		x, err := f.flows.Extend(reviewer, w.ID, grant)
+		if err != nil || x.Due.String() != "2026-03-04" || x.OverdueSince != nil || !x.CalendarKnown {
+			t.Fatalf("extended: %+v (due %v), %v", x, x.Due, err)
+		}
+		if over, _ := f.flows.FindOverdue(reviewer, govdata.Page{}); len(over.Items) != 0 {
+			t.Fatalf("an extended step stays on the supervision list: %+v", over.Items)
+		}
+		if _, err := f.flows.Extend(reviewer, w.ID, grant); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
+			t.Fatalf("a second extension: %v", err)
+		}
+		got, _ := f.flows.FindInstanceByID(sys, w.ID)
+		if h := got.History[0]; h.Due.String() != "2026-03-04" || h.ExtendedAt == nil || h.ExtendedBy != "reviewer" || h.ExtensionReason != grant.Reason {
+			t.Fatalf("step record: %+v", h)
+		}
+		// The new deadline: a reminder on Tue 2026-03-03, overdue on Thu 03-05.
+		f.clock.Advance(4 * 24 * time.Hour)
+		if r, _ := f.flows.SweepDeadlines(sys, 1); r.Reminded != 1 || r.Notified != 1 {
+			t.Fatalf("reminder of the new deadline: %+v", r)
+		}
+		f.clock.Advance(2 * 24 * time.Hour)
+		if r, _ := f.flows.SweepDeadlines(sys, 1); r.Overdue != 1 {
+			t.Fatalf("overdue after the extension: %+v", r)
+		}
+		// The review step has no extension.
+		w2, err := f.flows.Decide(officer, w.ID, govdata.Decision{StepSeq: 1, Action: govdata.ActionApprove})
+		if err != nil || w2.Step != "review" {
+			t.Fatalf("filed: %+v, %v", w2, err)
+		}
+		if _, err := f.flows.Extend(reviewer, w.ID, govdata.ExtensionGrant{StepSeq: 2, Reason: "x"}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+			t.Fatalf("an extension of a step without one: %v", err)
+		}
+	})
+}
