@@ -395,3 +395,15 @@ func nullID(id int64) any {
 	}
 	return id
 }
+
+// placeholders is "?, ?, …" for n values of an IN list or a VALUES row.
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// int64Args passes ids as query arguments.
+func int64Args(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}

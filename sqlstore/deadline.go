@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -104,6 +102,8 @@ func (s *WorkflowService) sweepChunk(tx *Tx, kind, where string, args []any, tod
 	if err := rows.Err(); err != nil {
 		return 0, res, "", 0, err
 	}
+	notes := &notifier{tx: tx, recipients: map[string][]int64{}}
+	var ids []int64
 	for _, it := range items {
 		w := it.w
 		flowTitle, stepTitle := string(w.Kind), w.Step
@@ -122,32 +122,43 @@ func (s *WorkflowService) sweepChunk(tx *Tx, kind, where string, args []any, tod
 		if kind == govdata.NoticeOverdue {
 			msg = govdata.MsgNoticeOverdue
 		}
-		sent, err := s.notifyRole(tx, kind, w, it.role, it.dept, msg, subject, stepTitle, due)
-		if err != nil {
+		if err := notes.notifyRole(kind, w, it.role, it.dept, msg, subject, stepTitle, due); err != nil {
 			return 0, res, "", 0, err
 		}
-		res.Notified += sent
+		ids = append(ids, w.ID)
 		if kind == govdata.NoticeReminder {
 			res.Reminded++
-			if _, err := tx.exec("UPDATE workflow_instances SET reminded_seq = step_seq WHERE id = ?", w.ID); err != nil {
-				return 0, res, "", 0, err
-			}
 			continue
 		}
 		res.Overdue++
 		// Escalation to the bureau's supervision list (CAL-3, HLJ-42).
 		if bureau := w.Parties[govdata.PartyBureau]; bureau != 0 {
-			sent, err := s.notifyRole(tx, govdata.NoticeEscalation, w, string(govdata.RoleReviewer), &bureau, govdata.MsgNoticeEscalation, subject, stepTitle, due)
-			if err != nil {
+			if err := notes.notifyRole(govdata.NoticeEscalation, w, string(govdata.RoleReviewer), &bureau, govdata.MsgNoticeEscalation, subject, stepTitle, due); err != nil {
 				return 0, res, "", 0, err
 			}
-			res.Notified += sent
 			res.Escalated++
 		}
-		if _, err := tx.exec("UPDATE workflow_instances SET overdue_seq = step_seq, overdue_since = ? WHERE id = ?", today.String(), w.ID); err != nil {
-			return 0, res, "", 0, err
+	}
+	// A few statements per chunk, whatever its size: the notices in
+	// multi-row inserts, what was done on the instances in one update, and
+	// the copies that leave by e-mail and webhook.
+	sent, err := notes.write()
+	if err != nil {
+		return 0, res, "", 0, err
+	}
+	if len(ids) > 0 {
+		set, setArgs := "reminded_seq = step_seq", []any{}
+		if kind == govdata.NoticeOverdue {
+			set, setArgs = "overdue_seq = step_seq, overdue_since = ?", []any{today.String()}
+		}
+		if _, err := tx.exec("UPDATE workflow_instances SET "+set+" WHERE id IN ("+placeholders(len(ids))+")", append(setArgs, int64Args(ids)...)...); err != nil {
+			return 0, res, "", 0, fmt.Errorf("sweep %s: %w", kind, err)
 		}
 	}
+	if err := s.db.enqueueDeliveries(tx, sent); err != nil {
+		return 0, res, "", 0, err
+	}
+	res.Notified = len(sent)
 	if len(items) > 0 {
 		last := items[len(items)-1].w
 		lastDue, lastID = dateText(last.Due), last.ID
@@ -163,49 +174,97 @@ type scanExtra struct {
 
 func (s scanExtra) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra...)...) }
 
-// notifyRole writes a notice to every active holder of role in dept (any
-// department for an administrator role, dept nil); a notice already written
-// for this step and user is not written again.
-func (s *WorkflowService) notifyRole(tx *Tx, kind string, w *govdata.WorkflowInstance, role string, dept *int64, msg govdata.Msg, args ...any) (int, error) {
-	q := `SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.revoked_at IS NULL
-		WHERE r.role = ? AND u.disabled_at IS NULL`
-	qargs := []any{role}
+// notifier gathers the notices of one sweep chunk: the holders of a role
+// in a department are looked up once per chunk, and the notices are written
+// together.
+type notifier struct {
+	tx         *Tx
+	recipients map[string][]int64 // by role and department
+	rows       [][]any
+}
+
+// notifyRole adds a notice to every active holder of role in dept (any
+// department for an administrator role, dept nil).
+func (n *notifier) notifyRole(kind string, w *govdata.WorkflowInstance, role string, dept *int64, msg govdata.Msg, args ...any) error {
+	key := role + ":"
 	if dept != nil {
-		q += " AND u.department_id = ?"
-		qargs = append(qargs, *dept)
+		key += strconv.FormatInt(*dept, 10)
 	}
-	rows, err := tx.query(q, qargs...)
-	if err != nil {
-		return 0, fmt.Errorf("find recipients: %w", err)
-	}
-	var users []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
+	users, ok := n.recipients[key]
+	if !ok {
+		var err error
+		if users, err = n.holders(role, dept); err != nil {
+			return err
 		}
-		users = append(users, id)
+		n.recipients[key] = users
 	}
-	rows.Close()
-	var sent []int64
+	zh, en, now := msg.Text("zh", args...), msg.Text("en", args...), toDB(n.tx.Now())
 	for _, u := range users {
 		// One notice per kind, step, deadline and recipient: an extended
 		// deadline (HLJ-15) gets its own.
 		dedupe := kind + ":" + strconv.FormatInt(w.ID, 10) + ":" + strconv.Itoa(w.StepSeq) + ":" + dateText(w.Due) + ":" + strconv.FormatInt(u, 10)
-		var id int64
-		err := tx.queryRow(`INSERT INTO notifications (user_id, kind, instance_id, title_zh, title_en, due_date, dedupe, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe) DO NOTHING RETURNING id`,
-			u, kind, w.ID, msg.Text("zh", args...), msg.Text("en", args...), dateText(w.Due), dedupe, toDB(tx.Now())).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // written by an earlier sweep
-		}
-		if err != nil {
-			return 0, fmt.Errorf("notify: %w", err)
-		}
-		sent = append(sent, id)
+		n.rows = append(n.rows, []any{u, kind, w.ID, zh, en, dateText(w.Due), dedupe, now})
 	}
-	return len(sent), s.db.enqueueDeliveries(tx, sent)
+	return nil
+}
+
+// write inserts the gathered notices and returns the ids of those written;
+// a notice an earlier sweep wrote (its dedupe key) is not written again.
+func (n *notifier) write() ([]int64, error) {
+	const perInsert = 500 // 8 parameters each, well under either engine's limit
+	var ids []int64
+	for rows := n.rows; len(rows) > 0; {
+		batch := rows[:min(len(rows), perInsert)]
+		rows = rows[len(batch):]
+		values := strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?), ", len(batch))
+		args := make([]any, 0, 8*len(batch))
+		for _, r := range batch {
+			args = append(args, r...)
+		}
+		res, err := n.tx.query(`INSERT INTO notifications (user_id, kind, instance_id, title_zh, title_en, due_date, dedupe, created_at)
+			VALUES `+values[:len(values)-2]+` ON CONFLICT (dedupe) DO NOTHING RETURNING id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("notify: %w", err)
+		}
+		for res.Next() {
+			var id int64
+			if err := res.Scan(&id); err != nil {
+				res.Close()
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		res.Close()
+		if err := res.Err(); err != nil {
+			return nil, fmt.Errorf("notify: %w", err)
+		}
+	}
+	return ids, nil
+}
+
+// holders are the active users holding role in dept (anywhere, dept nil).
+func (n *notifier) holders(role string, dept *int64) ([]int64, error) {
+	q := `SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.revoked_at IS NULL
+		WHERE r.role = ? AND u.disabled_at IS NULL`
+	args := []any{role}
+	if dept != nil {
+		q += " AND u.department_id = ?"
+		args = append(args, *dept)
+	}
+	rows, err := n.tx.query(q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find recipients: %w", err)
+	}
+	defer rows.Close()
+	var users []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		users = append(users, id)
+	}
+	return users, rows.Err()
 }
 
 // FindOverdue implements govdata.WorkflowService.

@@ -211,13 +211,9 @@ func (db *DB) enqueueDeliveries(tx *Tx, ids []int64) error {
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), 500)]
 		ids = ids[len(chunk):]
-		in := "?" + strings.Repeat(", ?", len(chunk)-1)
-		args := make([]any, 0, len(chunk)+2)
+		in := placeholders(len(chunk))
 		now := toDB(tx.Now())
-		args = append(args, now, now)
-		for _, id := range chunk {
-			args = append(args, id)
-		}
+		args := append([]any{now, now}, int64Args(chunk)...)
 		if _, err := tx.exec(`INSERT INTO deliveries (notification_id, channel, webhook_id, target, next_at, created_at)
 			SELECT n.id, 'webhook', w.id, w.url, ?, ? FROM notifications n JOIN webhooks w
 			ON w.active AND (w.kinds = '' OR w.kinds LIKE '%,' || n.kind || ',%')
@@ -397,14 +393,9 @@ func (s *DeliveryService) ClaimDeliveries(ctx context.Context, limit int, lease 
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	in := "?" + strings.Repeat(", ?", len(ids)-1)
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
 	rows, err := s.db.query(ctx, "SELECT "+deliveryColumns+`, n.kind, n.instance_id, n.title_zh, n.title_en, n.due_date, n.created_at, u.username, w.salt
 		FROM deliveries d JOIN notifications n ON n.id = d.notification_id JOIN users u ON u.id = n.user_id
-		LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id IN (`+in+") ORDER BY d.next_at, d.id", args...)
+		LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id IN (`+placeholders(len(ids))+") ORDER BY d.next_at, d.id", int64Args(ids)...)
 	if err != nil {
 		return nil, s.db.internal("claimed deliveries", err)
 	}
