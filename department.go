@@ -29,7 +29,11 @@ type Department struct {
 	RegionCode string          `json:"region_code"`
 	Level      DepartmentLevel `json:"level"`
 	ParentID   int64           `json:"parent_id,omitempty"`
-	CreatedAt  time.Time       `json:"created_at"`
+	// Bureau marks the data bureau (政务数据主管部门) of its region: it
+	// reviews the catalog and supervises deadlines there (CAT-3, CAT-4).
+	// A region has at most one.
+	Bureau    bool      `json:"bureau"`
+	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt  time.Time       `json:"updated_at"`
 }
 
@@ -40,6 +44,7 @@ type DepartmentInput struct {
 	RegionCode string          `json:"region_code"`
 	Level      DepartmentLevel `json:"level"`
 	ParentID   int64           `json:"parent_id,omitempty"`
+	Bureau     bool            `json:"bureau,omitempty"`
 }
 
 // DepartmentPatch changes the fields that are set. ParentID 0 detaches the
@@ -50,6 +55,7 @@ type DepartmentPatch struct {
 	RegionCode *string          `json:"region_code,omitempty"`
 	Level      *DepartmentLevel `json:"level,omitempty"`
 	ParentID   *int64           `json:"parent_id,omitempty"`
+	Bureau     *bool            `json:"bureau,omitempty"`
 }
 
 // DepartmentFilter narrows a department list.
@@ -77,6 +83,7 @@ var (
 	MsgCreditCodeFormat   = Msg{"统一社会信用代码应为 18 位，由数字和除 I、O、Z、S、V 外的大写字母组成", "a unified social credit code has 18 characters: digits and capital letters other than I, O, Z, S, V"}
 	MsgCreditCodeCheck    = Msg{"统一社会信用代码校验位错误（GB 32100），应为 %s", "the check character of the credit code is wrong (GB 32100); it should be %s"}
 	MsgCreditCodeExists   = Msg{"统一社会信用代码已被其他部门使用", "this credit code is already used by another department"}
+	MsgBureauExists       = Msg{"该行政区划已有数据主管部门：%s", "this region already has a data bureau: %s"}
 	MsgDepartmentLevel    = Msg{"层级应为 province、city、county 或 township", "level must be province, city, county or township"}
 	MsgDepartmentNotFound = Msg{"部门不存在：%d", "department not found: %d"}
 	MsgDepartmentParent   = Msg{"上级部门不存在：%d", "parent department not found: %d"}
@@ -155,7 +162,10 @@ func ValidateDepartmentInput(in DepartmentInput) error {
 
 // Apply returns d with the patch applied, as an input to validate again.
 func (p DepartmentPatch) Apply(d Department) DepartmentInput {
-	in := DepartmentInput{Name: d.Name, CreditCode: d.CreditCode, RegionCode: d.RegionCode, Level: d.Level, ParentID: d.ParentID}
+	in := DepartmentInput{Name: d.Name, CreditCode: d.CreditCode, RegionCode: d.RegionCode, Level: d.Level, ParentID: d.ParentID, Bureau: d.Bureau}
+	if p.Bureau != nil {
+		in.Bureau = *p.Bureau
+	}
 	if p.Name != nil {
 		in.Name = *p.Name
 	}

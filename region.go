@@ -2,6 +2,8 @@ package govdata
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -182,6 +184,32 @@ func RegionCovers(a, b string) bool {
 		}
 	}
 	return false
+}
+
+// RegionAncestors lists code and every region above it, nearest first
+// (a county, its city, its province).
+func RegionAncestors(code string) []string {
+	out := []string{code}
+	for i := 0; i < len(out); i++ {
+		for _, p := range RegionParentCandidates(out[i]) {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// RegionPrefix is the code prefix every region at or below code shares:
+// "23" for a province, "2301" for a city, the whole code below that.
+func RegionPrefix(code string) string {
+	switch {
+	case len(code) == 6 && strings.HasSuffix(code, "0000"):
+		return code[:2]
+	case len(code) == 6 && strings.HasSuffix(code, "00"):
+		return code[:4]
+	}
+	return code
 }
 
 // ValidateRegionInput checks the shape of a region input; existence of the

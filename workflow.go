@@ -130,7 +130,8 @@ func CheckStepActor(a Actor, step *Step, parties Parties) error {
 	if a.PasswordChangeRequired {
 		return Errorf(EFORBIDDEN, MsgPasswordChange)
 	}
-	if !a.Has(role) || (!role.IsAdministrative() && (parties[party] == 0 || a.DepartmentID != parties[party])) {
+	dept := parties[party]
+	if !a.Has(role) || (!role.IsAdministrative() && (dept == 0 || (a.DepartmentID != dept && !slices.Contains(a.ActsFor, dept)))) {
 		return Errorf(EFORBIDDEN, MsgStepActor, string(role), string(party))
 	}
 	return nil

@@ -18,13 +18,13 @@ func NewDepartmentService(db *DB) *DepartmentService { return &DepartmentService
 
 var _ govdata.DepartmentService = (*DepartmentService)(nil)
 
-const departmentColumns = "id, name, credit_code, region_code, level, parent_id, created_at, updated_at"
+const departmentColumns = "id, name, credit_code, region_code, level, parent_id, bureau, created_at, updated_at"
 
 func scanDepartment(row interface{ Scan(...any) error }) (*govdata.Department, error) {
 	var d govdata.Department
 	var parent sql.NullInt64
 	var created, updated int64
-	if err := row.Scan(&d.ID, &d.Name, &d.CreditCode, &d.RegionCode, &d.Level, &parent, &created, &updated); err != nil {
+	if err := row.Scan(&d.ID, &d.Name, &d.CreditCode, &d.RegionCode, &d.Level, &parent, &d.Bureau, &created, &updated); err != nil {
 		return nil, err
 	}
 	d.ParentID, d.CreatedAt, d.UpdatedAt = parent.Int64, fromDB(created), fromDB(updated)
@@ -45,13 +45,13 @@ func (s *DepartmentService) CreateDepartment(ctx context.Context, in govdata.Dep
 			return err
 		}
 		now := tx.Now()
-		id, err := tx.insert(`INSERT INTO departments (name, credit_code, region_code, level, parent_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, in.Name, in.CreditCode, in.RegionCode, string(in.Level), nullID(in.ParentID), toDB(now), toDB(now))
+		id, err := tx.insert(`INSERT INTO departments (name, credit_code, region_code, level, parent_id, bureau, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, in.Name, in.CreditCode, in.RegionCode, string(in.Level), nullID(in.ParentID), in.Bureau, toDB(now), toDB(now))
 		if err != nil {
 			return departmentWriteError(err)
 		}
 		out = &govdata.Department{ID: id, Name: in.Name, CreditCode: in.CreditCode, RegionCode: in.RegionCode,
-			Level: in.Level, ParentID: in.ParentID, CreatedAt: now, UpdatedAt: now}
+			Level: in.Level, ParentID: in.ParentID, Bureau: in.Bureau, CreatedAt: now, UpdatedAt: now}
 		return tx.audit("department.create", "department", id, in)
 	})
 	return out, err
@@ -78,6 +78,16 @@ func checkDepartmentRefs(tx *Tx, id int64, in govdata.DepartmentInput) error {
 		fe.Add("region_code", govdata.MsgRegionNotFound, in.RegionCode)
 	case err != nil:
 		return fmt.Errorf("find region: %w", err)
+	}
+	// One data bureau per region (CAT-4: the bureau of a level reviews its catalog).
+	if in.Bureau {
+		var other string
+		switch err := tx.queryRow("SELECT name FROM departments WHERE bureau AND region_code = ? AND id <> ?", in.RegionCode, id).Scan(&other); {
+		case err == nil:
+			fe.Add("bureau", govdata.MsgBureauExists, other)
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("find bureau: %w", err)
+		}
 	}
 	for p, hops := in.ParentID, 0; p != 0; hops++ {
 		if p == id || hops > 64 {
@@ -117,13 +127,13 @@ func (s *DepartmentService) UpdateDepartment(ctx context.Context, id int64, p go
 			return err
 		}
 		now := tx.Now()
-		_, err = tx.exec(`UPDATE departments SET name = ?, credit_code = ?, region_code = ?, level = ?, parent_id = ?, updated_at = ?
-			WHERE id = ?`, in.Name, in.CreditCode, in.RegionCode, string(in.Level), nullID(in.ParentID), toDB(now), id)
+		_, err = tx.exec(`UPDATE departments SET name = ?, credit_code = ?, region_code = ?, level = ?, parent_id = ?, bureau = ?, updated_at = ?
+			WHERE id = ?`, in.Name, in.CreditCode, in.RegionCode, string(in.Level), nullID(in.ParentID), in.Bureau, toDB(now), id)
 		if err != nil {
 			return departmentWriteError(err)
 		}
 		out = &govdata.Department{ID: id, Name: in.Name, CreditCode: in.CreditCode, RegionCode: in.RegionCode,
-			Level: in.Level, ParentID: in.ParentID, CreatedAt: d.CreatedAt, UpdatedAt: now}
+			Level: in.Level, ParentID: in.ParentID, Bureau: in.Bureau, CreatedAt: d.CreatedAt, UpdatedAt: now}
 		return tx.audit("department.update", "department", id, map[string]any{"before": d, "after": in})
 	})
 	return out, err

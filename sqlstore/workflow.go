@@ -90,6 +90,18 @@ func dateText(d *govdata.Date) string {
 // Start implements govdata.WorkflowService. The feature that starts an
 // instance authorizes its caller; the start is audited.
 func (s *WorkflowService) Start(ctx context.Context, in govdata.StartWorkflow) (*govdata.WorkflowInstance, error) {
+	var out *govdata.WorkflowInstance
+	err := s.db.write(ctx, func(tx *Tx) error {
+		var err error
+		out, err = s.startTx(ctx, tx, in)
+		return err
+	})
+	return out, err
+}
+
+// startTx is Start within tx, for features that change their own
+// records in the same transaction.
+func (s *WorkflowService) startTx(ctx context.Context, tx *Tx, in govdata.StartWorkflow) (*govdata.WorkflowInstance, error) {
 	w, ok := s.profile.Workflow(in.Kind)
 	if !ok {
 		return nil, govdata.Errorf(govdata.EINVALID, msgWorkflowKind, string(in.Kind))
@@ -105,34 +117,31 @@ func (s *WorkflowService) Start(ctx context.Context, in govdata.StartWorkflow) (
 	}
 	first := &w.Steps[0]
 	var out *govdata.WorkflowInstance
-	err := s.db.write(ctx, func(tx *Tx) error {
-		now := tx.Now()
-		due, known, err := s.stepDue(ctx, first, now)
-		if err != nil {
-			return err
-		}
-		p := in.Parties
-		id, err := tx.insert(`INSERT INTO workflow_instances (kind, subject_type, subject_id, title, provider_id, applicant_id, bureau_id,
-			state, step, actor_role, actor_dept, step_seq, step_started_at, due_date, calendar_known, created_at, created_by, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
-			string(in.Kind), in.SubjectType, in.SubjectID, in.Title,
-			nullID(p[govdata.PartyProvider]), nullID(p[govdata.PartyApplicant]), nullID(p[govdata.PartyBureau]),
-			string(govdata.InstanceOpen), first.Name, string(first.Actor.Role), actorDept(first, p),
-			toDB(now), dateText(due), known, toDB(now), actorName(tx.actor), toDB(now))
-		if err != nil {
-			return fmt.Errorf("insert workflow instance: %w", err)
-		}
-		if _, err := tx.exec("INSERT INTO workflow_steps (instance_id, seq, step, started_at, due_date, calendar_known) VALUES (?, 1, ?, ?, ?, ?)",
-			id, first.Name, toDB(now), dateText(due), known); err != nil {
-			return fmt.Errorf("insert workflow step: %w", err)
-		}
-		out = &govdata.WorkflowInstance{ID: id, Kind: in.Kind, SubjectType: in.SubjectType, SubjectID: in.SubjectID, Title: in.Title,
-			Parties: p, State: govdata.InstanceOpen, Step: first.Name, StepSeq: 1, Due: due, CalendarKnown: known,
-			CreatedAt: now, CreatedBy: actorName(tx.actor)}
-		return tx.audit("workflow.start", "workflow", id, map[string]any{"kind": in.Kind, "subject": in.SubjectType + ":" + in.SubjectID,
-			"step": first.Name, "due": dateText(due)})
-	})
-	return out, err
+	now := tx.Now()
+	due, known, err := s.stepDue(ctx, first, now)
+	if err != nil {
+		return nil, err
+	}
+	p := in.Parties
+	id, err := tx.insert(`INSERT INTO workflow_instances (kind, subject_type, subject_id, title, provider_id, applicant_id, bureau_id,
+		state, step, actor_role, actor_dept, step_seq, step_started_at, due_date, calendar_known, created_at, created_by, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
+		string(in.Kind), in.SubjectType, in.SubjectID, in.Title,
+		nullID(p[govdata.PartyProvider]), nullID(p[govdata.PartyApplicant]), nullID(p[govdata.PartyBureau]),
+		string(govdata.InstanceOpen), first.Name, string(first.Actor.Role), actorDept(first, p),
+		toDB(now), dateText(due), known, toDB(now), actorName(tx.actor), toDB(now))
+	if err != nil {
+		return nil, fmt.Errorf("insert workflow instance: %w", err)
+	}
+	if _, err := tx.exec("INSERT INTO workflow_steps (instance_id, seq, step, started_at, due_date, calendar_known) VALUES (?, 1, ?, ?, ?, ?)",
+		id, first.Name, toDB(now), dateText(due), known); err != nil {
+		return nil, fmt.Errorf("insert workflow step: %w", err)
+	}
+	out = &govdata.WorkflowInstance{ID: id, Kind: in.Kind, SubjectType: in.SubjectType, SubjectID: in.SubjectID, Title: in.Title,
+		Parties: p, State: govdata.InstanceOpen, Step: first.Name, StepSeq: 1, Due: due, CalendarKnown: known,
+		CreatedAt: now, CreatedBy: actorName(tx.actor)}
+	return out, tx.audit("workflow.start", "workflow", id, map[string]any{"kind": in.Kind, "subject": in.SubjectType + ":" + in.SubjectID,
+		"step": first.Name, "due": dateText(due)})
 }
 
 const instanceColumns = `id, kind, subject_type, subject_id, title, provider_id, applicant_id, bureau_id, state, step, return_to,
@@ -173,92 +182,113 @@ func scanInstance(row interface{ Scan(...any) error }) (*govdata.WorkflowInstanc
 
 // Decide implements govdata.WorkflowService.
 func (s *WorkflowService) Decide(ctx context.Context, id int64, d govdata.Decision) (*govdata.WorkflowInstance, error) {
+	var out *govdata.WorkflowInstance
+	err := s.db.write(ctx, func(tx *Tx) error {
+		var err error
+		out, err = s.decideTx(ctx, tx, id, d)
+		return err
+	})
+	return out, err
+}
+
+// decideTx is Decide within tx, for features that change their own
+// records in the same transaction.
+func (s *WorkflowService) decideTx(ctx context.Context, tx *Tx, id int64, d govdata.Decision) (*govdata.WorkflowInstance, error) {
 	if govdata.NeedsReason(d.Action) && strings.TrimSpace(d.Reason) == "" {
 		var fe govdata.FieldErrors
 		fe.Add("reason", govdata.MsgNeedReason)
 		return nil, fe.Err()
 	}
 	var out *govdata.WorkflowInstance
-	err := s.db.write(ctx, func(tx *Tx) error {
-		w, err := scanInstance(tx.queryRow("SELECT "+instanceColumns+" FROM workflow_instances WHERE id = ?", id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return govdata.Errorf(govdata.ENOTFOUND, msgWorkflowMissing)
+	w, err := scanInstance(tx.queryRow("SELECT "+instanceColumns+" FROM workflow_instances WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, govdata.Errorf(govdata.ENOTFOUND, msgWorkflowMissing)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find workflow instance: %w", err)
+	}
+	if w.State != govdata.InstanceOpen {
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgStepClosed, string(w.State))
+	}
+	if d.StepSeq != w.StepSeq {
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgStepRaced)
+	}
+	flow, ok := s.profile.Workflow(w.Kind)
+	if !ok {
+		return nil, govdata.Errorf(govdata.EINVALID, msgWorkflowKind, string(w.Kind))
+	}
+	step, ok := flow.Step(w.Step)
+	if !ok {
+		return nil, govdata.Errorf(govdata.EINVALID, govdata.MsgStepUnknown, w.Step)
+	}
+	if err := govdata.CheckStepActor(tx.actor, step, w.Parties); err != nil {
+		return nil, err
+	}
+	move, err := govdata.Transition(flow, w.Step, w.ReturnTo, d.Action)
+	if err != nil {
+		return nil, err
+	}
+	now := tx.Now()
+	if _, err := tx.exec("UPDATE workflow_steps SET acted_at = ?, acted_by = ?, action = ?, reason = ? WHERE instance_id = ? AND seq = ?",
+		toDB(now), actorName(tx.actor), string(d.Action), d.Reason, id, w.StepSeq); err != nil {
+		return nil, fmt.Errorf("record decision: %w", err)
+	}
+	from := w.Step
+	returnTo := w.ReturnTo
+	if move.ReturnTo != "" {
+		returnTo = move.ReturnTo
+	} else if from == returnTo || (flow.Return != nil && from == flow.Return.Name) {
+		returnTo = ""
+	}
+	var res sql.Result
+	if move.Next == "" {
+		res, err = tx.exec(`UPDATE workflow_instances SET state = ?, step = '', actor_role = '', actor_dept = NULL, return_to = '',
+			due_date = '', overdue_since = '', step_seq = step_seq + 1, updated_at = ? WHERE id = ? AND step_seq = ?`,
+			string(move.State), toDB(now), id, w.StepSeq)
+		w.Step, w.Due, w.OverdueSince = "", nil, nil
+	} else {
+		next, _ := flow.Step(move.Next)
+		due, known, derr := s.nextDue(ctx, tx, id, next, now)
+		if derr != nil {
+			return nil, derr
 		}
-		if err != nil {
-			return fmt.Errorf("find workflow instance: %w", err)
+		res, err = tx.exec(`UPDATE workflow_instances SET step = ?, actor_role = ?, actor_dept = ?, return_to = ?, step_seq = step_seq + 1,
+			step_started_at = ?, due_date = ?, calendar_known = ?, overdue_since = '', updated_at = ? WHERE id = ? AND step_seq = ?`,
+			next.Name, string(next.Actor.Role), actorDept(next, w.Parties), returnTo, toDB(now), dateText(due), known, toDB(now), id, w.StepSeq)
+		if err == nil {
+			_, err = tx.exec("INSERT INTO workflow_steps (instance_id, seq, step, started_at, due_date, calendar_known) VALUES (?, ?, ?, ?, ?, ?)",
+				id, w.StepSeq+1, next.Name, toDB(now), dateText(due), known)
 		}
-		if w.State != govdata.InstanceOpen {
-			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgStepClosed, string(w.State))
-		}
-		if d.StepSeq != w.StepSeq {
-			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgStepRaced)
-		}
-		flow, ok := s.profile.Workflow(w.Kind)
-		if !ok {
-			return govdata.Errorf(govdata.EINVALID, msgWorkflowKind, string(w.Kind))
-		}
-		step, ok := flow.Step(w.Step)
-		if !ok {
-			return govdata.Errorf(govdata.EINVALID, govdata.MsgStepUnknown, w.Step)
-		}
-		if err := govdata.CheckStepActor(tx.actor, step, w.Parties); err != nil {
-			return err
-		}
-		move, err := govdata.Transition(flow, w.Step, w.ReturnTo, d.Action)
-		if err != nil {
-			return err
-		}
-		now := tx.Now()
-		if _, err := tx.exec("UPDATE workflow_steps SET acted_at = ?, acted_by = ?, action = ?, reason = ? WHERE instance_id = ? AND seq = ?",
-			toDB(now), actorName(tx.actor), string(d.Action), d.Reason, id, w.StepSeq); err != nil {
-			return fmt.Errorf("record decision: %w", err)
-		}
-		from := w.Step
-		returnTo := w.ReturnTo
-		if move.ReturnTo != "" {
-			returnTo = move.ReturnTo
-		} else if from == returnTo || (flow.Return != nil && from == flow.Return.Name) {
-			returnTo = ""
-		}
-		var res sql.Result
-		if move.Next == "" {
-			res, err = tx.exec(`UPDATE workflow_instances SET state = ?, step = '', actor_role = '', actor_dept = NULL, return_to = '',
-				due_date = '', overdue_since = '', step_seq = step_seq + 1, updated_at = ? WHERE id = ? AND step_seq = ?`,
-				string(move.State), toDB(now), id, w.StepSeq)
-			w.Step, w.Due, w.OverdueSince = "", nil, nil
-		} else {
-			next, _ := flow.Step(move.Next)
-			due, known, derr := s.nextDue(ctx, tx, id, next, now)
-			if derr != nil {
-				return derr
-			}
-			res, err = tx.exec(`UPDATE workflow_instances SET step = ?, actor_role = ?, actor_dept = ?, return_to = ?, step_seq = step_seq + 1,
-				step_started_at = ?, due_date = ?, calendar_known = ?, overdue_since = '', updated_at = ? WHERE id = ? AND step_seq = ?`,
-				next.Name, string(next.Actor.Role), actorDept(next, w.Parties), returnTo, toDB(now), dateText(due), known, toDB(now), id, w.StepSeq)
-			if err == nil {
-				_, err = tx.exec("INSERT INTO workflow_steps (instance_id, seq, step, started_at, due_date, calendar_known) VALUES (?, ?, ?, ?, ?, ?)",
-					id, w.StepSeq+1, next.Name, toDB(now), dateText(due), known)
-			}
-			w.Step, w.Due, w.CalendarKnown, w.OverdueSince = next.Name, due, known, nil
-		}
-		if err != nil {
-			return fmt.Errorf("advance workflow: %w", err)
-		}
-		// Another process may have decided this step meanwhile (PostgreSQL,
-		// several instances): the step sequence tells, and only one wins.
-		if n, _ := res.RowsAffected(); n != 1 {
-			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgStepRaced)
-		}
-		w.State, w.ReturnTo, w.StepSeq = move.State, returnTo, w.StepSeq+1
-		out = w
-		return tx.audit("workflow.decide", "workflow", id, map[string]any{"kind": w.Kind, "step": from, "action": d.Action,
-			"reason": d.Reason, "next": w.Step, "state": w.State})
-	})
-	return out, err
+		w.Step, w.Due, w.CalendarKnown, w.OverdueSince = next.Name, due, known, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("advance workflow: %w", err)
+	}
+	// Another process may have decided this step meanwhile (PostgreSQL,
+	// several instances): the step sequence tells, and only one wins.
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgStepRaced)
+	}
+	w.State, w.ReturnTo, w.StepSeq = move.State, returnTo, w.StepSeq+1
+	out = w
+	return out, tx.audit("workflow.decide", "workflow", id, map[string]any{"kind": w.Kind, "step": from, "action": d.Action,
+		"reason": d.Reason, "next": w.Step, "state": w.State})
 }
 
 // Extend implements govdata.WorkflowService (HLJ-15).
 func (s *WorkflowService) Extend(ctx context.Context, id int64, g govdata.ExtensionGrant) (*govdata.WorkflowInstance, error) {
+	var out *govdata.WorkflowInstance
+	err := s.db.write(ctx, func(tx *Tx) error {
+		var err error
+		out, err = s.extendTx(ctx, tx, id, g)
+		return err
+	})
+	return out, err
+}
+
+// extendTx is Extend within tx, for features that change their own
+// records in the same transaction.
+func (s *WorkflowService) extendTx(ctx context.Context, tx *Tx, id int64, g govdata.ExtensionGrant) (*govdata.WorkflowInstance, error) {
 	if strings.TrimSpace(g.Reason) == "" {
 		var fe govdata.FieldErrors
 		fe.Add("reason", govdata.MsgExtendReason)
@@ -269,57 +299,54 @@ func (s *WorkflowService) Extend(ctx context.Context, id int64, g govdata.Extens
 		return nil, err
 	}
 	var out *govdata.WorkflowInstance
-	err = s.db.write(ctx, func(tx *Tx) error {
-		w, err := scanInstance(tx.queryRow("SELECT "+instanceColumns+" FROM workflow_instances WHERE id = ?", id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return govdata.Errorf(govdata.ENOTFOUND, msgWorkflowMissing)
-		}
-		if err != nil {
-			return fmt.Errorf("find workflow instance: %w", err)
-		}
-		if err := govdata.CheckStepActor(tx.actor, &govdata.Step{Actor: govdata.ExtensionGranter}, w.Parties); err != nil {
-			return err
-		}
-		if w.State != govdata.InstanceOpen {
-			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgStepClosed, string(w.State))
-		}
-		if g.StepSeq != w.StepSeq {
-			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgStepRaced)
-		}
-		flow, _ := s.profile.Workflow(w.Kind)
-		var step *govdata.Step
-		if flow != nil {
-			step, _ = flow.Step(w.Step)
-		}
-		if step == nil || step.Extension == nil || w.Due == nil {
-			return govdata.Errorf(govdata.EINVALID, govdata.MsgNoExtension, w.Step)
-		}
-		var extended sql.NullInt64
-		if err := tx.queryRow("SELECT extended_at FROM workflow_steps WHERE instance_id = ? AND seq = ?", id, w.StepSeq).Scan(&extended); err != nil {
-			return fmt.Errorf("find step: %w", err)
-		}
-		if extended.Valid {
-			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgExtended)
-		}
-		due, known := cal.AddWorkingDays(*w.Due, step.Extension.WorkingDays)
-		known = known && w.CalendarKnown
-		now := tx.Now()
-		if _, err := tx.exec("UPDATE workflow_steps SET due_date = ?, calendar_known = ?, extended_at = ?, extended_by = ?, extension_reason = ? WHERE instance_id = ? AND seq = ?",
-			due.String(), known, toDB(now), actorName(tx.actor), g.Reason, id, w.StepSeq); err != nil {
-			return fmt.Errorf("extend step: %w", err)
-		}
-		// The new deadline gets its own reminder and, if missed, its own
-		// overdue mark and escalation.
-		if _, err := tx.exec(`UPDATE workflow_instances SET due_date = ?, calendar_known = ?, reminded_seq = 0, overdue_seq = 0, overdue_since = '',
-			updated_at = ? WHERE id = ? AND step_seq = ?`, due.String(), known, toDB(now), id, w.StepSeq); err != nil {
-			return fmt.Errorf("extend step: %w", err)
-		}
-		from := dateText(w.Due)
-		w.Due, w.CalendarKnown, w.OverdueSince = &due, known, nil
-		out = w
-		return tx.audit("workflow.extend", "workflow", id, map[string]any{"kind": w.Kind, "step": w.Step, "from": from, "to": due.String(), "reason": g.Reason})
-	})
-	return out, err
+	w, err := scanInstance(tx.queryRow("SELECT "+instanceColumns+" FROM workflow_instances WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, govdata.Errorf(govdata.ENOTFOUND, msgWorkflowMissing)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find workflow instance: %w", err)
+	}
+	if err := govdata.CheckStepActor(tx.actor, &govdata.Step{Actor: govdata.ExtensionGranter}, w.Parties); err != nil {
+		return nil, err
+	}
+	if w.State != govdata.InstanceOpen {
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgStepClosed, string(w.State))
+	}
+	if g.StepSeq != w.StepSeq {
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgStepRaced)
+	}
+	flow, _ := s.profile.Workflow(w.Kind)
+	var step *govdata.Step
+	if flow != nil {
+		step, _ = flow.Step(w.Step)
+	}
+	if step == nil || step.Extension == nil || w.Due == nil {
+		return nil, govdata.Errorf(govdata.EINVALID, govdata.MsgNoExtension, w.Step)
+	}
+	var extended sql.NullInt64
+	if err := tx.queryRow("SELECT extended_at FROM workflow_steps WHERE instance_id = ? AND seq = ?", id, w.StepSeq).Scan(&extended); err != nil {
+		return nil, fmt.Errorf("find step: %w", err)
+	}
+	if extended.Valid {
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgExtended)
+	}
+	due, known := cal.AddWorkingDays(*w.Due, step.Extension.WorkingDays)
+	known = known && w.CalendarKnown
+	now := tx.Now()
+	if _, err := tx.exec("UPDATE workflow_steps SET due_date = ?, calendar_known = ?, extended_at = ?, extended_by = ?, extension_reason = ? WHERE instance_id = ? AND seq = ?",
+		due.String(), known, toDB(now), actorName(tx.actor), g.Reason, id, w.StepSeq); err != nil {
+		return nil, fmt.Errorf("extend step: %w", err)
+	}
+	// The new deadline gets its own reminder and, if missed, its own
+	// overdue mark and escalation.
+	if _, err := tx.exec(`UPDATE workflow_instances SET due_date = ?, calendar_known = ?, reminded_seq = 0, overdue_seq = 0, overdue_since = '',
+		updated_at = ? WHERE id = ? AND step_seq = ?`, due.String(), known, toDB(now), id, w.StepSeq); err != nil {
+		return nil, fmt.Errorf("extend step: %w", err)
+	}
+	from := dateText(w.Due)
+	w.Due, w.CalendarKnown, w.OverdueSince = &due, known, nil
+	out = w
+	return out, tx.audit("workflow.extend", "workflow", id, map[string]any{"kind": w.Kind, "step": w.Step, "from": from, "to": due.String(), "reason": g.Reason})
 }
 
 // FindInstanceByID implements govdata.WorkflowService.
