@@ -21,6 +21,9 @@ const (
 	NoticeReminder   = "reminder"   // a step falls due soon
 	NoticeOverdue    = "overdue"    // a step's due day has ended
 	NoticeEscalation = "escalation" // an overdue step, to the bureau's supervision
+	// NoticeCatalogRevoked tells a department that an entry it uses is
+	// revoked, and until when it is still supplied (CAT-3, HLJ-16).
+	NoticeCatalogRevoked = "catalog_revoked"
 )
 
 // NotificationFilter narrows an inbox.

@@ -1,0 +1,98 @@
+-- +goose Up
+-- CAT-1…5: catalog entries and their versions. The working version's
+-- content is JSON (EntryInput); the published version stays readable while
+-- a change is reviewed.
+CREATE TABLE catalog_entries (
+    id                INTEGER PRIMARY KEY,
+    resource_code     TEXT NOT NULL UNIQUE,
+    department_id     INTEGER NOT NULL REFERENCES departments (id),
+    region_code       TEXT NOT NULL,
+    level             TEXT NOT NULL,
+    status            TEXT NOT NULL,
+    version           INTEGER NOT NULL,
+    published_version INTEGER NOT NULL DEFAULT 0,
+    workflow_id       INTEGER REFERENCES workflow_instances (id),
+    published_at      INTEGER,
+    grace_until       TEXT NOT NULL DEFAULT '',
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL
+);
+CREATE INDEX catalog_entries_department ON catalog_entries (department_id);
+CREATE INDEX catalog_entries_grace ON catalog_entries (grace_until) WHERE status = 'revoking';
+
+CREATE TABLE catalog_versions (
+    entry_id     INTEGER NOT NULL REFERENCES catalog_entries (id),
+    version      INTEGER NOT NULL,
+    status       TEXT NOT NULL,
+    content      TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    submitted_at INTEGER,
+    approved_by  TEXT NOT NULL DEFAULT '',
+    approved_at  INTEGER,
+    comment      TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (entry_id, version)
+);
+
+-- Each provider's resource-code sequence: a code is never reused.
+CREATE TABLE catalog_sequences (
+    department_id INTEGER PRIMARY KEY REFERENCES departments (id),
+    last          INTEGER NOT NULL
+);
+
+-- The search projection (CAT-5): one row per entry, of the version a search
+-- shows (the published one, else the working one). name_doc, summary_doc
+-- and items_doc hold the text with every Chinese character a word of its
+-- own, so that one- and two-character queries are phrase queries of an
+-- ordinary full-text index.
+CREATE TABLE catalog_search (
+    entry_id      INTEGER PRIMARY KEY REFERENCES catalog_entries (id),
+    department_id INTEGER NOT NULL,
+    region_code   TEXT NOT NULL,
+    published     INTEGER NOT NULL,
+    open          INTEGER NOT NULL,
+    status        TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    class_code    TEXT NOT NULL,
+    share_type    TEXT NOT NULL,
+    open_type     TEXT NOT NULL,
+    grade         TEXT NOT NULL,
+    format        TEXT NOT NULL,
+    update_cycle  TEXT NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    name_doc      TEXT NOT NULL,
+    summary_doc   TEXT NOT NULL,
+    items_doc     TEXT NOT NULL
+);
+CREATE INDEX catalog_search_updated ON catalog_search (updated_at, entry_id);
+CREATE INDEX catalog_search_region ON catalog_search (region_code);
+CREATE INDEX catalog_search_department ON catalog_search (department_id);
+
+CREATE VIRTUAL TABLE catalog_fts USING fts5 (
+    name_doc, summary_doc, items_doc,
+    content = 'catalog_search', content_rowid = 'entry_id',
+    tokenize = 'unicode61 remove_diacritics 0'
+);
+-- +goose StatementBegin
+CREATE TRIGGER catalog_search_ai AFTER INSERT ON catalog_search BEGIN
+    INSERT INTO catalog_fts (rowid, name_doc, summary_doc, items_doc) VALUES (new.entry_id, new.name_doc, new.summary_doc, new.items_doc);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER catalog_search_ad AFTER DELETE ON catalog_search BEGIN
+    INSERT INTO catalog_fts (catalog_fts, rowid, name_doc, summary_doc, items_doc) VALUES ('delete', old.entry_id, old.name_doc, old.summary_doc, old.items_doc);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER catalog_search_au AFTER UPDATE ON catalog_search BEGIN
+    INSERT INTO catalog_fts (catalog_fts, rowid, name_doc, summary_doc, items_doc) VALUES ('delete', old.entry_id, old.name_doc, old.summary_doc, old.items_doc);
+    INSERT INTO catalog_fts (rowid, name_doc, summary_doc, items_doc) VALUES (new.entry_id, new.name_doc, new.summary_doc, new.items_doc);
+END;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP TABLE catalog_fts;
+DROP TABLE catalog_search;
+DROP TABLE catalog_sequences;
+DROP TABLE catalog_versions;
+DROP TABLE catalog_entries;
