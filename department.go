@@ -34,7 +34,7 @@ type Department struct {
 	// A region has at most one.
 	Bureau    bool      `json:"bureau"`
 	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt  time.Time       `json:"updated_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // DepartmentInput creates a department.

@@ -36,7 +36,7 @@ type Actor struct {
 	// ActsFor are departments the actor may act for besides its own: a
 	// feature sets it after checking the hierarchy (CAT-4: a reviewer of a
 	// higher bureau reviews a county's entry as its bureau would).
-	ActsFor []int64
+	ActsFor      []int64
 	CredentialID int64 // set for system-credential calls (ORG-5)
 	SessionID    int64 // the session the request authenticated with
 	ClientAddr   string
