@@ -30,6 +30,14 @@ const (
 	// PermDeliveryManage configures webhooks and reads and retries the
 	// delivery log of notifications sent out (CAL-3): system configuration.
 	PermDeliveryManage Permission = "delivery.manage"
+	// PermCatalogRead searches and reads the catalog (CAT-5): published
+	// entries for everyone, drafts for their department and bureau.
+	PermCatalogRead Permission = "catalog.read"
+	// PermCatalogWrite writes the department's catalog (CAT-1, CAT-3).
+	PermCatalogWrite Permission = "catalog.write"
+	// PermCatalogReview decides on submitted entries and revocations, and
+	// extends change deadlines (CAT-3).
+	PermCatalogReview Permission = "catalog.review"
 )
 
 // anyUser marks a permission that every signed-in user holds.
@@ -57,6 +65,10 @@ var permissions = map[Permission][]Role{
 	PermSupervision:   {RoleReviewer},
 
 	PermDeliveryManage: {RoleSysadmin},
+
+	PermCatalogRead:   anyUser,
+	PermCatalogWrite:  {RoleOfficer},
+	PermCatalogReview: {RoleReviewer},
 }
 
 // Authorize decides whether the actor may take an action of permission p at

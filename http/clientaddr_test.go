@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/profiles"
 	"github.com/govdata/govdata/sqlstore"
 	"github.com/govdata/govdata/sqlstore/storetest"
 )
@@ -76,7 +77,8 @@ func TestClientAddrAudited(t *testing.T) {
 		svc := Services{
 			Regions: sqlstore.NewRegionService(db), Departments: sqlstore.NewDepartmentService(db),
 			Users: sqlstore.NewUserService(db), Auth: sqlstore.NewAuthService(db),
-			Credentials: sqlstore.NewCredentialService(db), Audit: sqlstore.NewAuditService(db), Deliveries: sqlstore.NewDeliveryService(db), Store: db,
+			Credentials: sqlstore.NewCredentialService(db), Audit: sqlstore.NewAuditService(db), Deliveries: sqlstore.NewDeliveryService(db),
+			Catalog: sqlstore.NewCatalogService(db, sqlstore.NewWorkflowService(db, defaultProfile(t), ChinaTime)), Store: db,
 		}
 		srv := NewServer(svc, Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
 		for i, tt := range []struct{ peer, xff, want string }{
@@ -107,4 +109,13 @@ func TestClientAddrAudited(t *testing.T) {
 			}
 		}
 	})
+}
+
+func defaultProfile(t testing.TB) *govdata.Profile {
+	t.Helper()
+	p, err := profiles.Shipped(profiles.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -127,6 +127,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 	opts.Hooks = sqlstore.Hooks{AuditAppended: metrics.AuditAppended, CommitDone: metrics.CommitDone, StoreError: metrics.StoreError}
 	clock := opts.Clock.(*storetest.Clock)
 	db := storetest.Open(t, engine, &opts)
+	flows := sqlstore.NewWorkflowService(db, mustProfile(t), govhttp.ChinaTime)
 	svc := govhttp.Services{
 		Regions:       sqlstore.NewRegionService(db),
 		Departments:   sqlstore.NewDepartmentService(db),
@@ -135,9 +136,10 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Credentials:   sqlstore.NewCredentialService(db),
 		Audit:         sqlstore.NewAuditService(db),
 		Calendar:      sqlstore.NewCalendarService(db),
-		Workflows:     sqlstore.NewWorkflowService(db, mustProfile(t), govhttp.ChinaTime),
+		Workflows:     flows,
 		Notifications: sqlstore.NewNotificationService(db),
 		Deliveries:    sqlstore.NewDeliveryService(db),
+		Catalog:       sqlstore.NewCatalogService(db, flows),
 		Store:         db,
 	}
 	// The zero Config marks the session cookie Secure, as the binary does.
@@ -163,7 +165,7 @@ func (e *env) seed(t testing.TB) {
 		mustGet(e.svc.Regions.CreateRegion(ctx, r))(t)
 	}
 	e.deptA = mustGet(e.svc.Departments.CreateDepartment(ctx, govdata.DepartmentInput{
-		Name: "福州市大数据管理局", CreditCode: e.creditCode(), RegionCode: regionFuzhou, Level: govdata.LevelCity}))(t)
+		Name: "福州市大数据管理局", CreditCode: e.creditCode(), RegionCode: regionFuzhou, Level: govdata.LevelCity, Bureau: true}))(t)
 	e.deptB = mustGet(e.svc.Departments.CreateDepartment(ctx, govdata.DepartmentInput{
 		Name: "厦门市大数据管理局", CreditCode: e.creditCode(), RegionCode: regionXiamen, Level: govdata.LevelCity}))(t)
 	for _, fa := range fixtureAccounts {

@@ -182,20 +182,23 @@ func queryInt(r *http.Request, name string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
-		e := govdata.Errorf(govdata.EINVALID, msgBadParam, name)
-		e.Fields = map[string]govdata.Message{name: {Msg: msgBadParam, Args: []any{name}}}
-		return 0, e
+		return 0, badParam(name)
 	}
 	return n, nil
+}
+
+// badParam refuses query parameter name, marking it.
+func badParam(name string) error {
+	e := govdata.Errorf(govdata.EINVALID, msgBadParam, name)
+	e.Fields = map[string]govdata.Message{name: {Msg: msgBadParam, Args: []any{name}}}
+	return e
 }
 
 // queryEnum reads an optional query parameter that must be one of valid.
 func queryEnum(r *http.Request, name string, valid func(string) bool) (string, error) {
 	v := r.URL.Query().Get(name)
 	if v != "" && !valid(v) {
-		e := govdata.Errorf(govdata.EINVALID, msgBadParam, name)
-		e.Fields = map[string]govdata.Message{name: {Msg: msgBadParam, Args: []any{name}}}
-		return "", e
+		return "", badParam(name)
 	}
 	return v, nil
 }

@@ -191,6 +191,35 @@ var matrix = []matrixCase{
 		id := mustGet(e.svc.Notifications.Notify(storetest.System(), userOf(e, caller).ID, "notice", govdata.Text{ZH: "测试通知", EN: "test notice"}))(t)
 		return req{method: "POST", path: "/api/v1/notifications/" + itoa(id) + "/read"}
 	}},
+	// CAT-1…5: every signed-in user searches and reads published entries;
+	// the department's officer writes and submits them; the bureau's
+	// reviewer decides and extends.
+	{route: "POST /api/v1/catalog", auth: "user", allow: []string{"officer"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/catalog", body: catalogInput("矩阵测试资源")}
+	}},
+	{route: "GET /api/v1/catalog", auth: "user", allow: signedIn, build: get("/api/v1/catalog?q=人口&facets=true")},
+	{route: "GET /api/v1/catalog/{id}", auth: "user", allow: signedIn, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/catalog/" + itoa(catalogEntry(t, e, "published"))}
+	}},
+	{route: "PATCH /api/v1/catalog/{id}", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "PATCH", path: "/api/v1/catalog/" + itoa(catalogEntry(t, e, "draft")), body: map[string]string{"summary": "修改摘要"}}
+	}},
+	{route: "GET /api/v1/catalog/{id}/versions", auth: "user", allow: signedIn, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/catalog/" + itoa(catalogEntry(t, e, "published")) + "/versions"}
+	}},
+	{route: "POST /api/v1/catalog/{id}/submit", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/catalog/" + itoa(catalogEntry(t, e, "draft")) + "/submit"}
+	}},
+	{route: "POST /api/v1/catalog/{id}/review", auth: "user", allow: []string{"reviewer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/catalog/" + itoa(catalogEntry(t, e, "submitted")) + "/review", body: map[string]string{"decision": "approve"}}
+	}},
+	{route: "POST /api/v1/catalog/{id}/revoke", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/catalog/" + itoa(catalogEntry(t, e, "published")) + "/revoke", body: map[string]string{"reason": "业务停止"}}
+	}},
+	{route: "POST /api/v1/catalog/{id}/extend", auth: "user", allow: []string{"reviewer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/catalog/" + itoa(catalogEntry(t, e, "change")) + "/extend", body: map[string]string{"reason": "职责调整"}}
+	}},
+
 	// CAL-3: where notifications are sent out is system configuration, the
 	// sysadmin's (§1: sysadmin — system configuration).
 	{route: "POST /api/v1/webhooks", auth: "user", allow: []string{"sysadmin"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
@@ -219,6 +248,35 @@ var matrix = []matrixCase{
 
 	// The data service answers signed system-credential calls only.
 	{route: "GET /api/v1/services/whoami", auth: "signed", allow: []string{"credential"}, build: get("/api/v1/services/whoami")},
+}
+
+// catalogInput is a valid entry.
+func catalogInput(name string) govdata.EntryInput {
+	return govdata.EntryInput{Name: name, Summary: name + "的摘要", Format: "数据库", UpdateCycle: govdata.CycleMonthly,
+		Classification: govdata.Classification{Category: "3", Subcategory: "01", Group: "002"},
+		ShareType:      govdata.ShareUnconditional, OpenType: govdata.OpenUnconditional, Grade: govdata.GradeGeneral,
+		Items: []govdata.Item{{Name: "统计年度", Type: govdata.ItemChar, Length: 4, Sensitivity: 1}, {Name: "人口数", Type: govdata.ItemNumber, Length: 10, Sensitivity: 1}}}
+}
+
+// catalogEntry makes an entry of department A at stage: draft, submitted,
+// published, or change (published, with a change open).
+func catalogEntry(t testing.TB, e *env, stage string) int64 {
+	t.Helper()
+	officer, reviewer := storetest.As(e.actor("officer")), storetest.As(e.actor("reviewer"))
+	d := mustGet(e.svc.Catalog.CreateEntry(officer, catalogInput(fmt.Sprintf("人口统计资源%d", e.next()))))(t)
+	if stage == "draft" {
+		return d.ID
+	}
+	mustGet(e.svc.Catalog.Submit(officer, d.ID))(t)
+	if stage == "submitted" {
+		return d.ID
+	}
+	mustGet(e.svc.Catalog.Review(reviewer, d.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)
+	if stage == "change" {
+		summary := "变更后的摘要"
+		mustGet(e.svc.Catalog.UpdateEntry(officer, d.ID, govdata.EntryPatch{Summary: &summary}))(t)
+	}
+	return d.ID
 }
 
 // freshWebhook adds a webhook as the platform.

@@ -130,6 +130,36 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/notifications/{id}/read", perm: govdata.PermSignedIn, action: "notification.read", objectType: "notification",
 			summary: "Mark one of my notifications read", status: http.StatusNoContent, handle: s.handleNotificationRead},
 
+		{method: "POST", path: "/api/v1/catalog", perm: govdata.PermCatalogWrite, action: "catalog.create", objectType: "catalog_entry",
+			summary: "Create a draft entry of the officer's department (CAT-1, CAT-2)", request: govdata.EntryInput{}, response: govdata.Entry{}, status: http.StatusCreated,
+			handle: create(s, http.StatusCreated, s.svc.Catalog.CreateEntry)},
+		{method: "GET", path: "/api/v1/catalog", perm: govdata.PermCatalogRead, action: "catalog.search", objectType: "catalog_entry",
+			summary:  "Search the catalog in Chinese by any part of a name, summary or item, with filters and facet counts (CAT-5)",
+			query:    append([]string{"q", "department_id", "region_code", "classification", "share_type", "open_type", "grade", "format", "update_cycle", "status", "sort", "facets"}, pageQuery...),
+			response: govdata.EntryList{}, handle: s.handleCatalog},
+		{method: "GET", path: "/api/v1/catalog/{id}", perm: govdata.PermCatalogRead, action: "catalog.read", objectType: "catalog_entry",
+			summary: "One entry: the working version for its department and bureau, the published one for everyone else", response: govdata.Entry{}, handle: byID(s.svc.Catalog.FindEntryByID)},
+		{method: "PATCH", path: "/api/v1/catalog/{id}", perm: govdata.PermCatalogWrite, action: "catalog.update", objectType: "catalog_entry",
+			summary: "Change a draft or returned entry; changing a published one opens a new version under the profile's change deadline",
+			request: govdata.EntryPatch{}, response: govdata.Entry{}, handle: updateByID(s, s.svc.Catalog.UpdateEntry)},
+		{method: "GET", path: "/api/v1/catalog/{id}/versions", perm: govdata.PermCatalogRead, action: "catalog.versions", objectType: "catalog_entry",
+			summary: "Every version and who approved it", response: []govdata.EntryVersion{}, handle: byID(s.svc.Catalog.FindVersions)},
+		{method: "POST", path: "/api/v1/catalog/{id}/submit", perm: govdata.PermCatalogWrite, action: "catalog.submit", objectType: "catalog_entry",
+			summary: "Send the working version to the bureau's review", response: govdata.Entry{}, handle: byID(s.svc.Catalog.Submit)},
+		{method: "POST", path: "/api/v1/catalog/{id}/review", perm: govdata.PermCatalogReview, action: "catalog.review", objectType: "catalog_entry",
+			summary: "Approve or return a submitted version (a comment is required to return), or approve or reject a revocation",
+			request: reviewRequest{}, response: govdata.Entry{}, handle: s.handleCatalogReview},
+		{method: "POST", path: "/api/v1/catalog/{id}/revoke", perm: govdata.PermCatalogWrite, action: "catalog.revoke", objectType: "catalog_entry",
+			summary: "Ask for a published entry's revocation; in use, it is still supplied for the profile's grace period", request: reasonRequest{}, response: govdata.Entry{},
+			handle: s.withReason(func(r *http.Request, id int64, reason string) (*govdata.Entry, error) {
+				return s.svc.Catalog.Revoke(r.Context(), id, reason)
+			})},
+		{method: "POST", path: "/api/v1/catalog/{id}/extend", perm: govdata.PermCatalogReview, action: "catalog.extend", objectType: "catalog_entry",
+			summary: "Extend a change's deadline once, on the department's policy basis (HLJ-15)", request: reasonRequest{}, response: govdata.Entry{},
+			handle: s.withReason(func(r *http.Request, id int64, reason string) (*govdata.Entry, error) {
+				return s.svc.Catalog.Extend(r.Context(), id, reason)
+			})},
+
 		{method: "POST", path: "/api/v1/webhooks", perm: govdata.PermDeliveryManage, action: "webhook.create", objectType: "webhook",
 			summary: "Add a webhook that receives notifications as signed POSTs; the secret is shown once", request: govdata.WebhookInput{}, response: govdata.IssuedWebhook{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Deliveries.CreateWebhook)},
 		{method: "GET", path: "/api/v1/webhooks", perm: govdata.PermDeliveryManage, action: "webhook.list", objectType: "webhook",

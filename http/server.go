@@ -29,6 +29,7 @@ type Services struct {
 	Workflows     govdata.WorkflowService
 	Notifications govdata.NotificationService
 	Deliveries    govdata.DeliveryService
+	Catalog       govdata.CatalogService
 	// Store answers readiness checks.
 	Store interface {
 		Ping(ctx context.Context) error

@@ -74,6 +74,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Workflows:     workflows,
 		Notifications: sqlstore.NewNotificationService(db),
 		Deliveries:    sqlstore.NewDeliveryService(db),
+		Catalog:       sqlstore.NewCatalogService(db, workflows),
 		Store:         db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
 		TrustedProxies: c.trustedProxies})
