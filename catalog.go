@@ -576,10 +576,13 @@ type Facet struct {
 
 // EntryList is a page of a search with its facet counts.
 type EntryList struct {
-	Items      []*Entry           `json:"items"`
-	NextCursor string             `json:"next_cursor,omitempty"`
-	Total      int                `json:"total"`
-	Facets     map[string][]Facet `json:"facets,omitempty"`
+	Items      []*Entry `json:"items"`
+	NextCursor string   `json:"next_cursor,omitempty"`
+	// Total counts the matches; a search with a query counts up to 1,000
+	// and sets TotalCapped when there are more.
+	Total       int                `json:"total"`
+	TotalCapped bool               `json:"total_capped,omitempty"`
+	Facets      map[string][]Facet `json:"facets,omitempty"`
 }
 
 // ReviewDecision is the bureau's decision on a submitted entry.

@@ -86,6 +86,15 @@ func content(queryRow func(string, ...any) *sql.Row, id int64, version int) (gov
 	return in, nil
 }
 
+// shownVersion is the version a search shows: the published one, once
+// there is one.
+func (r *entryRow) shownVersion() int {
+	if r.published > 0 {
+		return r.published
+	}
+	return r.version
+}
+
 func (r *entryRow) entry(in govdata.EntryInput, version int, status govdata.EntryStatus) *govdata.Entry {
 	e := &govdata.Entry{EntryInput: in, ID: r.id, ResourceCode: r.code, DepartmentID: r.department, DepartmentName: r.deptName,
 		RegionCode: r.region, Level: govdata.DepartmentLevel(r.level), Status: status, Version: version, PublishedVersion: r.published,

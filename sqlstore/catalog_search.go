@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/base64"
@@ -40,20 +41,30 @@ func (s *CatalogService) index(tx *Tx, id int64) error {
 	items := strings.Join(names, "\n")
 	open := published && in.OpenType != govdata.OpenNone
 	cols := []string{"department_id", "region_code", "published", "open", "status", "name", "class_code", "share_type", "open_type",
-		"grade", "format", "update_cycle", "updated_at", "name_doc", "summary_doc", "items_doc"}
+		"grade", "format", "update_cycle", "updated_at"}
 	args := []any{r.department, r.region, published, open, string(status), in.Name, in.Classification.Code(), string(in.ShareType),
-		string(in.OpenType), string(in.Grade), in.Format, string(in.UpdateCycle), r.updated,
-		searchDoc(in.Name), searchDoc(in.Summary), searchDoc(items)}
+		string(in.OpenType), string(in.Grade), in.Format, string(in.UpdateCycle), r.updated}
 	if s.db.dialect.name == "postgres" {
-		cols = append(cols, "doc")
-		args = append(args, tsVector(weightedText{in.Name, "A"}, weightedText{items, "B"}, weightedText{in.Summary, "C"}))
+		cols = append(cols, "doc", "name_tsv")
+		args = append(args, tsVector(in.Name, items, in.Summary), tsVector(in.Name))
+	} else {
+		// The newest change gets the highest rev (one writer: no race).
+		var rev int64
+		if err := tx.queryRow("SELECT COALESCE(MAX(rev), 0) + 1 FROM catalog_search").Scan(&rev); err != nil {
+			return fmt.Errorf("index entry: %w", err)
+		}
+		cols = append(cols, "name_doc", "summary_doc", "items_doc", "name_bi", "summary_bi", "items_bi", "rev", "tags")
+		args = append(args, searchDoc(in.Name), searchDoc(in.Summary), searchDoc(items),
+			searchPairsDoc(in.Name), searchPairsDoc(in.Summary), searchPairsDoc(items), rev, searchTags(searchRow{department: r.department, region: r.region, published: published, open: open,
+				status: status, class: in.Classification.Code(), share: in.ShareType, openType: in.OpenType, grade: in.Grade,
+				format: in.Format, cycle: in.UpdateCycle}))
 	}
 	set := make([]string, len(cols))
 	values := make([]string, len(cols))
 	for i, c := range cols {
 		set[i] = c + " = excluded." + c
 		values[i] = "?"
-		if c == "doc" {
+		if c == "doc" || c == "name_tsv" {
 			values[i] = "CAST(? AS tsvector)"
 		}
 	}
@@ -148,26 +159,13 @@ func (s *CatalogService) searchWhere(sc searchScope, f govdata.EntryFilter) wher
 	return w
 }
 
-// textMatch adds the query's match to w and returns the tables to search
-// and the relevance expression (larger is better, with its argument), or
-// ok false when the query can match nothing.
-func (s *CatalogService) textMatch(w *where, q string) (from, rank string, rankArg any, ok bool) {
-	phrases, ok := parseQuery(q)
-	if !ok {
-		return "", "", nil, false
-	}
-	if s.db.dialect.name == "postgres" {
-		query := tsQuery(phrases)
-		w.add("c.doc @@ CAST(? AS tsquery)", query)
-		return "catalog_search c", "ts_rank(c.doc, CAST(? AS tsquery))", query, true
-	}
-	// bm25 is smaller for better matches; the name weighs most, then items.
-	w.add("catalog_fts MATCH ?", ftsMatch(phrases))
-	return "catalog_fts JOIN catalog_search c ON c.entry_id = catalog_fts.rowid", "-bm25(catalog_fts, 10.0, 1.0, 3.0)", nil, true
-}
-
 // maxSearchOffset bounds how deep a search pages: beyond it, narrow the query.
 const maxSearchOffset = 10000
+
+// maxCounted is how far a text search counts its matches: a one-character
+// query may match most of the catalog, and counting all would cost more
+// than the search (EntryList.TotalCapped).
+const maxCounted = 1000
 
 // FindEntries implements govdata.CatalogService.
 func (s *CatalogService) FindEntries(ctx context.Context, f govdata.EntryFilter) (govdata.EntryList, error) {
@@ -182,6 +180,9 @@ func (s *CatalogService) FindEntries(ctx context.Context, f govdata.EntryFilter)
 	return s.search(ctx, sc, f)
 }
 
+// search answers a search: with a query, from the full-text index,
+// entries whose name matches first (relevance), newest first within each;
+// without one, from the search table by its indexes.
 func (s *CatalogService) search(ctx context.Context, sc searchScope, f govdata.EntryFilter) (govdata.EntryList, error) {
 	out := govdata.EntryList{Items: []*govdata.Entry{}}
 	f.Page = f.Page.Normalize()
@@ -197,71 +198,458 @@ func (s *CatalogService) search(ctx context.Context, sc searchScope, f govdata.E
 	if offset < 0 || offset > maxSearchOffset {
 		return out, govdata.Errorf(govdata.EINVALID, msgSearchTooDeep, maxSearchOffset)
 	}
-	w := s.searchWhere(sc, f)
-	from, rank := "catalog_search c", ""
-	var rankArgs []any
-	if strings.TrimSpace(f.Query) != "" {
-		var rankArg any
-		var ok bool
-		from, rank, rankArg, ok = s.textMatch(&w, f.Query)
-		if !ok {
-			return out, nil // nothing searchable in the query: nothing matches
-		}
-		if rankArg != nil {
-			rankArgs = []any{rankArg}
-		}
+	var page searchPage
+	var err error
+	if strings.TrimSpace(f.Query) == "" {
+		page, err = s.searchTable(ctx, sc, f, offset)
+	} else if phrases, ok := parseQuery(f.Query); !ok {
+		return out, nil // nothing searchable in the query: nothing matches
+	} else if s.db.dialect.name == "postgres" {
+		page, err = s.searchText(ctx, tsIndex{s: s, query: tsQuery(phrases), w: s.searchWhere(sc, f)}, f, offset)
+	} else {
+		page, err = s.searchText(ctx, ftsIndex{s: s, text: ftsMatch(phrases, false), name: ftsMatch(phrases, true),
+			tags: ftsFilters(sc, f), status: f.Status, w: s.searchWhere(sc, f)}, f, offset)
 	}
-	order := "c.updated_at DESC, c.entry_id DESC"
-	switch {
-	case f.Sort == govdata.SortName:
-		order = "c.name, c.entry_id"
-	case rank != "" && f.Sort != govdata.SortUpdated:
-		order = "rank DESC, c.entry_id DESC"
-	}
-	cols := "c.entry_id"
-	args := []any{}
-	if rank != "" {
-		cols += ", " + rank + " AS rank"
-		args = append(args, rankArgs...)
-	}
-	args = append(args, w.args...)
-	rows, err := s.db.query(ctx, "SELECT "+cols+" FROM "+from+w.String()+" ORDER BY "+order+" LIMIT ? OFFSET ?",
-		append(args, f.Limit+1, offset)...)
 	if err != nil {
-		return out, s.db.internal("search catalog", err)
+		return out, err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		var r float64
-		dest := []any{&id}
-		if rank != "" {
-			dest = append(dest, &r)
-		}
-		if err := rows.Scan(dest...); err != nil {
-			rows.Close()
-			return out, s.db.internal("search catalog", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return out, s.db.internal("search catalog", err)
-	}
+	ids := page.ids
 	if len(ids) > f.Limit {
 		ids = ids[:f.Limit]
 		out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset+f.Limit)))
 	}
-	if err := s.db.queryRow(ctx, "SELECT COUNT(*) FROM "+from+w.String(), w.args...).Scan(&out.Total); err != nil {
-		return out, s.db.internal("count catalog", err)
-	}
+	out.Total, out.TotalCapped = page.total, page.capped
 	if out.Items, err = s.shown(ctx, sc, ids); err != nil {
 		return out, err
 	}
 	if f.Facets {
-		if out.Facets, err = s.facets(ctx, from, w); err != nil {
+		if out.Facets, err = s.facets(ctx, page.from, page.where); err != nil {
 			return out, err
 		}
+	}
+	return out, nil
+}
+
+// searchPage is one page of ids (one more than the limit when there are
+// more), the count, and the matching set for facets.
+type searchPage struct {
+	ids    []int64
+	total  int
+	capped bool
+	from   string
+	where  where
+}
+
+// searchTable searches without a query: the search table's indexes serve
+// the filters, and the count is exact.
+func (s *CatalogService) searchTable(ctx context.Context, sc searchScope, f govdata.EntryFilter, offset int) (searchPage, error) {
+	w := s.searchWhere(sc, f)
+	page := searchPage{from: "catalog_search c", where: w}
+	order := "c.updated_at DESC, c.entry_id DESC"
+	if f.Sort == govdata.SortName {
+		order = "c.name, c.entry_id"
+	}
+	var err error
+	if page.ids, err = s.ids(ctx, "SELECT c.entry_id FROM catalog_search c"+w.String()+" ORDER BY "+order+" LIMIT ? OFFSET ?",
+		append(w.args, f.Limit+1, offset)...); err != nil {
+		return page, err
+	}
+	err = s.db.queryRow(ctx, "SELECT COUNT(*) FROM catalog_search c"+w.String(), w.args...).Scan(&page.total)
+	if err != nil {
+		return page, s.db.internal("count catalog", err)
+	}
+	return page, nil
+}
+
+// A text search lists the entries whose name matches first, then the
+// others, newest first within each: relevance, cheaply. How to read the
+// matches depends on how common the query's words are, which only the
+// index knows, so it is asked first with a bounded read:
+//   - up to sparseMatches matches (most queries of two or more
+//     characters): all are read, filtered and sorted here, and the count is
+//     exact;
+//   - more (a common character): a page is read in the order of recency,
+//     where it lies within the first rows.
+const sparseMatches = 500
+
+// textIndex is the engine's full-text index.
+type textIndex interface {
+	// sparse reads the filtered matches of a tier (all or name) when
+	// there are at most limit; complete is false when there are more.
+	sparse(ctx context.Context, t textTier, limit int) (rows []textMatch, complete bool, err error)
+	// walk reads a page of filtered matches of a tier newest first.
+	walk(ctx context.Context, t textTier, limit, offset int) ([]int64, error)
+	// count counts the filtered matches of a tier, up to limit.
+	count(ctx context.Context, t textTier, limit int) (int, error)
+	// denseTotal is the total of a search with more than sparseMatches
+	// matches, and whether it is a lower bound.
+	denseTotal(ctx context.Context) (int, bool, error)
+	// where is the filtered match as conditions on catalog_search c (facets).
+	where() where
+}
+
+// textTier is a part of the matches.
+type textTier int
+
+const (
+	tierAll     textTier = iota // every match
+	tierName                    // the matches whose name matches
+	tierNotName                 // the others
+)
+
+// textMatch is a filtered match.
+type textMatch struct {
+	id      int64
+	recency int64 // larger is newer
+	name    string
+	inName  bool
+}
+
+// searchText answers a search with a query.
+func (s *CatalogService) searchText(ctx context.Context, ix textIndex, f govdata.EntryFilter, offset int) (searchPage, error) {
+	page := searchPage{from: "catalog_search c", where: ix.where()}
+	rows, complete, err := ix.sparse(ctx, tierAll, sparseMatches)
+	if err != nil {
+		return page, err
+	}
+	if complete {
+		sortMatches(rows, f.Sort)
+		page.total = min(len(rows), maxCounted)
+		page.capped = len(rows) > maxCounted
+		for _, r := range rows[min(offset, len(rows)):min(len(rows), offset+f.Limit+1)] {
+			page.ids = append(page.ids, r.id)
+		}
+		return page, nil
+	}
+	switch f.Sort {
+	case govdata.SortUpdated:
+		page.ids, err = ix.walk(ctx, tierAll, f.Limit+1, offset)
+	case govdata.SortName:
+		page.ids, err = s.ids(ctx, "SELECT c.entry_id FROM catalog_search c"+page.where.String()+" ORDER BY c.name, c.entry_id LIMIT ? OFFSET ?",
+			append(page.where.args, f.Limit+1, offset)...)
+	default:
+		page.ids, err = s.denseByRelevance(ctx, ix, f.Limit+1, offset)
+	}
+	if err != nil {
+		return page, err
+	}
+	page.total, page.capped, err = ix.denseTotal(ctx)
+	return page, err
+}
+
+// denseByRelevance pages through a common query: the name matches (read
+// whole when few, else walked), then the rest, walked.
+func (s *CatalogService) denseByRelevance(ctx context.Context, ix textIndex, limit, offset int) ([]int64, error) {
+	names, complete, err := ix.sparse(ctx, tierName, sparseMatches)
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	if complete {
+		sortMatches(names, govdata.SortUpdated)
+		for _, r := range names[min(offset, len(names)):min(len(names), offset+limit)] {
+			out = append(out, r.id)
+		}
+		offset = max(0, offset-len(names))
+	} else {
+		if out, err = ix.walk(ctx, tierName, limit, offset); err != nil {
+			return nil, err
+		}
+		if len(out) == 0 && offset > 0 {
+			// The page starts past the name matches: by how many?
+			n, err := ix.count(ctx, tierName, offset)
+			if err != nil {
+				return nil, s.db.internal("count catalog", err)
+			}
+			offset -= n
+		} else {
+			offset = 0
+		}
+	}
+	if len(out) >= limit {
+		return out, nil
+	}
+	rest, err := ix.walk(ctx, tierNotName, limit-len(out), offset)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, rest...), nil
+}
+
+// sortMatches orders filtered matches: name matches first (relevance),
+// then newest first; or by name.
+func sortMatches(rows []textMatch, sort string) {
+	slices.SortFunc(rows, func(a, b textMatch) int {
+		if sort == govdata.SortName {
+			return cmp.Or(cmp.Compare(a.name, b.name), cmp.Compare(a.id, b.id))
+		}
+		if sort != govdata.SortUpdated && a.inName != b.inName {
+			if a.inName {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(b.recency, a.recency), cmp.Compare(b.id, a.id))
+	})
+}
+
+// ftsIndex is SQLite's FTS5 index: its rowid is the entry's last change
+// (rev), so newest first is the index's own order, and the filters and
+// visibility are words of the tags column, so a walk is one FTS5 query.
+type ftsIndex struct {
+	s          *CatalogService
+	text, name string // the query over the text columns, over the name's
+	tags       []string
+	status     govdata.EntryStatus
+	w          where // the filters as conditions on catalog_search c
+}
+
+func (x ftsIndex) expr(t textTier) string {
+	e := x.text
+	for _, tag := range x.tags {
+		e += " AND (" + tag + ")"
+	}
+	if x.status == "" {
+		e = "(" + e + ") NOT (tags : \"zstrevoked\")"
+	}
+	switch t {
+	case tierName:
+		e = "(" + e + ") AND " + x.name
+	case tierNotName:
+		e = "(" + e + ") NOT " + x.name
+	}
+	return e
+}
+
+// sparse reads the tier's text matches from the index alone (no filters:
+// its short lists answer at once), then filters them on the search table.
+func (x ftsIndex) sparse(ctx context.Context, t textTier, limit int) ([]textMatch, bool, error) {
+	q := x.text
+	if t == tierName {
+		q = x.name
+	}
+	revs, err := x.s.ids(ctx, "SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ? LIMIT ?", q, limit+1)
+	if err != nil || len(revs) > limit {
+		return nil, false, err
+	}
+	var names map[int64]bool
+	if t == tierAll {
+		inName, err := x.s.ids(ctx, "SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ?", x.name)
+		if err != nil {
+			return nil, false, err
+		}
+		names = map[int64]bool{}
+		for _, r := range inName {
+			names[r] = true
+		}
+	}
+	w := x.w.with("c.rev IN ("+placeholders(len(revs))+")", int64Args(revs)...)
+	rows, err := x.s.textMatches(ctx, "SELECT c.entry_id, c.rev, c.name FROM catalog_search c"+w.String(), w.args...)
+	for i := range rows {
+		rows[i].inName = t == tierName || names[rows[i].recency]
+	}
+	return rows, err == nil, err
+}
+
+func (x ftsIndex) walk(ctx context.Context, t textTier, limit, offset int) ([]int64, error) {
+	revs, err := x.s.ids(ctx, "SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?", x.expr(t), limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	return x.s.entriesOfRevs(ctx, revs)
+}
+
+func (x ftsIndex) count(ctx context.Context, t textTier, limit int) (int, error) {
+	var n int
+	err := x.s.db.queryRow(ctx, "SELECT COUNT(*) FROM (SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ? LIMIT ?) m", x.expr(t), limit).Scan(&n)
+	return n, err
+}
+
+// denseTotal counts up to maxCounted: the FTS5 lists count quickly.
+func (x ftsIndex) denseTotal(ctx context.Context) (int, bool, error) {
+	n, err := x.count(ctx, tierAll, maxCounted+1)
+	if err != nil {
+		return 0, false, x.s.db.internal("count catalog", err)
+	}
+	return min(n, maxCounted), n > maxCounted, nil
+}
+
+func (x ftsIndex) where() where {
+	return x.w.with("c.rev IN (SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ?)", x.expr(tierAll))
+}
+
+// tsIndex is PostgreSQL's GIN indexes over doc and name_tsv. A walk goes
+// down the updated_at index through its newest tsWalkRows rows, fenced in
+// a subquery so that the planner, which cannot estimate a phrase of
+// character pairs and takes a common one for a rare one, does not turn it
+// into a read and sort of every match; a page those rows do not hold is
+// then read from the whole tier.
+type tsIndex struct {
+	s     *CatalogService
+	query string // the tsquery literal
+	w     where
+}
+
+const tsWalkRows = 5000
+
+func (x tsIndex) tier(t textTier) where {
+	switch t {
+	case tierName:
+		return x.w.with("c.name_tsv @@ CAST(? AS tsquery)", x.query)
+	case tierNotName:
+		return x.w.with("c.doc @@ CAST(? AS tsquery) AND NOT (c.name_tsv @@ CAST(? AS tsquery))", x.query, x.query)
+	}
+	return x.w.with("c.doc @@ CAST(? AS tsquery)", x.query)
+}
+
+// sparse reads the tier's filtered matches in one query through its GIN
+// index, with whether the name matches.
+func (x tsIndex) sparse(ctx context.Context, t textTier, limit int) ([]textMatch, bool, error) {
+	w := x.tier(t)
+	rows, err := x.s.textMatches(ctx, "SELECT c.entry_id, c.updated_at, c.name, c.name_tsv @@ CAST(? AS tsquery) FROM catalog_search c"+w.String()+" LIMIT ?",
+		append(append([]any{x.query}, w.args...), limit+1)...)
+	if err != nil || len(rows) > limit {
+		return nil, false, err
+	}
+	return rows, true, nil
+}
+
+func (x tsIndex) walk(ctx context.Context, t textTier, limit, offset int) ([]int64, error) {
+	w := x.tier(t)
+	ids, err := x.s.ids(ctx, "SELECT c.entry_id FROM (SELECT * FROM catalog_search ORDER BY updated_at DESC, entry_id DESC LIMIT ?) c"+
+		w.String()+" LIMIT ? OFFSET ?", append(append([]any{tsWalkRows}, w.args...), limit, offset)...)
+	if err != nil || len(ids) == limit {
+		return ids, err
+	}
+	return x.s.ids(ctx, "SELECT c.entry_id FROM catalog_search c"+w.String()+" ORDER BY c.updated_at DESC, c.entry_id DESC LIMIT ? OFFSET ?",
+		append(w.args, limit, offset)...)
+}
+
+func (x tsIndex) count(ctx context.Context, t textTier, limit int) (int, error) {
+	w := x.tier(t)
+	var n int
+	err := x.s.db.queryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM catalog_search c"+w.String()+" LIMIT ?) m", append(w.args, limit)...).Scan(&n)
+	return n, err
+}
+
+// denseTotal: more than sparseMatches is what the search knows; counting
+// further reads every match from the heap, which costs more than the
+// search itself.
+func (x tsIndex) denseTotal(context.Context) (int, bool, error) { return sparseMatches, true, nil }
+
+func (x tsIndex) where() where { return x.tier(tierAll) }
+
+// textMatches runs a query of (entry id, recency, name[, in name]).
+func (s *CatalogService) textMatches(ctx context.Context, query string, args ...any) ([]textMatch, error) {
+	rows, err := s.db.query(ctx, query, args...)
+	if err != nil {
+		return nil, s.db.internal("search catalog", err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []textMatch
+	for rows.Next() {
+		var m textMatch
+		dest := []any{&m.id, &m.recency, &m.name}
+		if len(cols) == 4 {
+			var inName any
+			dest = append(dest, &inName)
+			if err := rows.Scan(dest...); err != nil {
+				return nil, s.db.internal("search catalog", err)
+			}
+			m.inName = inName == true
+		} else if err := rows.Scan(dest...); err != nil {
+			return nil, s.db.internal("search catalog", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// entriesOfRevs maps full-text rowids to entry ids, in order.
+func (s *CatalogService) entriesOfRevs(ctx context.Context, revs []int64) ([]int64, error) {
+	if len(revs) == 0 {
+		return nil, nil
+	}
+	rows, err := s.db.query(ctx, "SELECT rev, entry_id FROM catalog_search WHERE rev IN ("+placeholders(len(revs))+")", int64Args(revs)...)
+	if err != nil {
+		return nil, s.db.internal("search catalog", err)
+	}
+	defer rows.Close()
+	byRev := map[int64]int64{}
+	for rows.Next() {
+		var rev, id int64
+		if err := rows.Scan(&rev, &id); err != nil {
+			return nil, s.db.internal("search catalog", err)
+		}
+		byRev[rev] = id
+	}
+	out := make([]int64, 0, len(revs))
+	for _, r := range revs {
+		if id, ok := byRev[r]; ok {
+			out = append(out, id)
+		}
+	}
+	return out, rows.Err()
+}
+
+// ftsFilters are the visibility and filters of a search as FTS5
+// expressions over the tags column.
+func ftsFilters(sc searchScope, f govdata.EntryFilter) []string {
+	tag := func(word string) string { return "tags : \"" + word + "\"" }
+	var out []string
+	switch {
+	case sc.openOnly:
+		out = append(out, tag("zopen"))
+	case sc.all:
+	default:
+		vis := tag("zpub") + " OR " + tag(tagWord("zd", strconv.FormatInt(sc.department, 10)))
+		if sc.bureauPrefix != "" {
+			vis += " OR " + tag("zr"+sc.bureauPrefix)
+		}
+		out = append(out, vis)
+	}
+	if f.Status != "" {
+		out = append(out, tag(tagWord("zst", string(f.Status))))
+	}
+	if f.DepartmentID != 0 {
+		out = append(out, tag(tagWord("zd", strconv.FormatInt(f.DepartmentID, 10))))
+	}
+	if f.RegionCode != "" {
+		out = append(out, tag("zr"+govdata.RegionPrefix(f.RegionCode)))
+	}
+	if f.Classification != "" {
+		out = append(out, tag("zc"+f.Classification))
+	}
+	for prefix, v := range map[string]string{"zs": string(f.ShareType), "zo": string(f.OpenType), "zg": string(f.Grade), "zu": string(f.UpdateCycle)} {
+		if v != "" {
+			out = append(out, tag(tagWord(prefix, v)))
+		}
+	}
+	if f.Format != "" {
+		out = append(out, tag(formatTag(f.Format)))
+	}
+	slices.Sort(out) // one expression for one search, whatever the map's order
+	return out
+}
+
+// ids runs a query of one id column.
+func (s *CatalogService) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := s.db.query(ctx, query, args...)
+	if err != nil {
+		return nil, s.db.internal("search catalog", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, s.db.internal("search catalog", err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.db.internal("search catalog", err)
 	}
 	return out, nil
 }
@@ -275,40 +663,60 @@ func (s *CatalogService) shown(ctx context.Context, sc searchScope, ids []int64)
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.db.query(ctx, "SELECT "+entryRowColumns+`, v.content FROM catalog_entries e JOIN departments d ON d.id = e.department_id
-		JOIN catalog_versions v ON v.entry_id = e.id AND v.version = CASE WHEN e.published_version > 0 THEN e.published_version ELSE e.version END
+	rows, err := s.db.query(ctx, "SELECT "+entryRowColumns+` FROM catalog_entries e JOIN departments d ON d.id = e.department_id
 		WHERE e.id IN (`+placeholders(len(ids))+")", int64Args(ids)...)
 	if err != nil {
 		return nil, s.db.internal("load entries", err)
 	}
 	defer rows.Close()
-	byID := map[int64]*govdata.Entry{}
+	byID := map[int64]*entryRow{}
+	var pairs []any
 	for rows.Next() {
-		var raw string
-		r, err := scanEntryRow(scanExtra{rows, []any{&raw}})
+		r, err := scanEntryRow(rows)
 		if err != nil {
 			return nil, s.db.internal("load entries", err)
 		}
-		var in govdata.EntryInput
-		if err := json.Unmarshal([]byte(raw), &in); err != nil {
-			return nil, s.db.internal("load entries", err)
-		}
-		version, status := r.version, govdata.EntryStatus(r.status)
-		if r.published > 0 {
-			version = r.published
-			if status != govdata.EntryRevoking && status != govdata.EntryRevoked {
-				status = govdata.EntryPublished
-			}
-		}
-		byID[r.id] = r.entry(in, version, status)
+		byID[r.id] = r
+		pairs = append(pairs, r.id, r.shownVersion())
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.db.internal("load entries", err)
 	}
-	for _, id := range ids {
-		if e, ok := byID[id]; ok {
-			out = append(out, e)
+	// The versions by their key, (entry, version) pairs: an index lookup each.
+	contents := map[int64]govdata.EntryInput{}
+	if len(pairs) > 0 {
+		vrows, err := s.db.query(ctx, "SELECT entry_id, content FROM catalog_versions WHERE (entry_id, version) IN ("+
+			strings.TrimSuffix(strings.Repeat("(?, ?), ", len(pairs)/2), ", ")+")", pairs...)
+		if err != nil {
+			return nil, s.db.internal("load entries", err)
 		}
+		defer vrows.Close()
+		for vrows.Next() {
+			var id int64
+			var raw string
+			var in govdata.EntryInput
+			if err := vrows.Scan(&id, &raw); err != nil {
+				return nil, s.db.internal("load entries", err)
+			}
+			if err := json.Unmarshal([]byte(raw), &in); err != nil {
+				return nil, s.db.internal("load entries", err)
+			}
+			contents[id] = in
+		}
+		if err := vrows.Err(); err != nil {
+			return nil, s.db.internal("load entries", err)
+		}
+	}
+	for _, id := range ids {
+		r, ok := byID[id]
+		if !ok {
+			continue
+		}
+		version, status := r.shownVersion(), govdata.EntryStatus(r.status)
+		if r.published > 0 && status != govdata.EntryRevoking && status != govdata.EntryRevoked {
+			status = govdata.EntryPublished
+		}
+		out = append(out, r.entry(contents[id], version, status))
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"bytes"
 	"encoding/base64"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -51,6 +52,13 @@ type where struct {
 func (w *where) add(cond string, args ...any) {
 	w.conds = append(w.conds, cond)
 	w.args = append(w.args, args...)
+}
+
+// with returns a copy of w with one more condition; w is unchanged (the
+// copies do not share their slices).
+func (w where) with(cond string, args ...any) where {
+	out := where{conds: append(slices.Clip(w.conds), cond), args: append(slices.Clip(w.args), args...)}
+	return out
 }
 
 func (w *where) String() string {

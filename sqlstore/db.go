@@ -145,7 +145,8 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		// synchronous(FULL): a commit is on disk before it is acknowledged
 		// (§6: nothing acknowledged is lost); group commit pays for it.
 		common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
-		db.writer, err = sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_txlock=immediate&"+common)
+		uri := "file:" + sqliteURIPath(path)
+		db.writer, err = sql.Open("sqlite", uri+"?_pragma=journal_mode(WAL)&_txlock=immediate&"+common)
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
 		}
@@ -155,7 +156,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 			db.writer.Close()
 			return nil, fmt.Errorf("sqlstore: open sqlite %s: %w", path, err)
 		}
-		db.read, err = sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)&"+common)
+		db.read, err = sql.Open("sqlite", uri+"?_pragma=query_only(1)&"+common)
 		if err != nil {
 			db.writer.Close()
 			return nil, fmt.Errorf("sqlstore: open sqlite readers: %w", err)
@@ -406,4 +407,11 @@ func int64Args(ids []int64) []any {
 		args[i] = id
 	}
 	return args
+}
+
+// sqliteURIPath escapes the characters of a file path that a "file:" URI
+// would read as its query or fragment, so that a data folder named
+// "data#2" or "a?b" opens the file it names.
+func sqliteURIPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }

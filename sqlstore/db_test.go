@@ -1,6 +1,8 @@
 package sqlstore_test
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -29,4 +31,17 @@ func TestOpenAndMigrate(t *testing.T) {
 			t.Fatalf("engine = %q, want %q", got, e)
 		}
 	})
+}
+
+// A data folder whose name holds characters a file: URI reserves opens
+// the file it names, not one cut at the '#' or '?'.
+func TestDataFolderWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "数据#1?x%20")
+	opts := storetest.Options()
+	opts.DataDir = dir
+	db := storetest.Open(t, storetest.SQLite, &opts)
+	db.Close()
+	if _, err := os.Stat(filepath.Join(dir, "govdata.db")); err != nil {
+		t.Fatalf("the store is not in %s: %v", dir, err)
+	}
 }

@@ -41,12 +41,14 @@ CREATE TABLE catalog_sequences (
 );
 
 -- The search projection (CAT-5): one row per entry, of the version a search
--- shows (the published one, else the working one). name_doc, summary_doc
--- and items_doc hold the text with every Chinese character a word of its
--- own, so that one- and two-character queries are phrase queries of an
--- ordinary full-text index. doc is their tsvector, written by govdata as a
--- literal (weights: name A, items B, summary C) so that the database's
--- locale and text-search parser play no part.
+-- shows (the published one, else the working one). doc is the tsvector of
+-- its name, items and summary with every Chinese character a lexeme of its
+-- own and every pair of neighbouring characters a lexeme with its
+-- position: one character is one lexeme, n characters the phrase of their
+-- n-1 pairs. govdata writes it as a literal, so that the database's locale
+-- and text-search parser play no part. name_tsv is the name's alone (a
+-- search lists name matches first). The row stays narrow: a search reads
+-- many of them.
 CREATE TABLE catalog_search (
     entry_id      BIGINT PRIMARY KEY REFERENCES catalog_entries (id),
     department_id BIGINT NOT NULL,
@@ -62,15 +64,14 @@ CREATE TABLE catalog_search (
     format        TEXT NOT NULL,
     update_cycle  TEXT NOT NULL,
     updated_at    BIGINT NOT NULL,
-    name_doc      TEXT NOT NULL,
-    summary_doc   TEXT NOT NULL,
-    items_doc     TEXT NOT NULL,
-    doc           TSVECTOR NOT NULL
+    doc           TSVECTOR NOT NULL,
+    name_tsv      TSVECTOR NOT NULL
 );
 CREATE INDEX catalog_search_updated ON catalog_search (updated_at, entry_id);
 CREATE INDEX catalog_search_region ON catalog_search (region_code);
 CREATE INDEX catalog_search_department ON catalog_search (department_id);
 CREATE INDEX catalog_search_doc ON catalog_search USING GIN (doc);
+CREATE INDEX catalog_search_name ON catalog_search USING GIN (name_tsv);
 
 -- +goose Down
 DROP TABLE catalog_search;

@@ -44,7 +44,15 @@ CREATE TABLE catalog_sequences (
 -- shows (the published one, else the working one). name_doc, summary_doc
 -- and items_doc hold the text with every Chinese character a word of its
 -- own, so that one- and two-character queries are phrase queries of an
--- ordinary full-text index.
+-- ordinary full-text index. The _bi columns hold each pair of neighbouring
+-- characters as a word: a query of n characters is the phrase of its n-1
+-- pairs, whose lists are far shorter than those of single characters.
+--
+-- rev orders the rows by their last change: it is the full-text index's
+-- rowid, so that "newest first" is the index's own order and a page of
+-- results stops early. tags holds the entry's filter values as words
+-- (zpub, zd12, zr2301 …), so that a text search with its filters and
+-- visibility is one full-text query.
 CREATE TABLE catalog_search (
     entry_id      INTEGER PRIMARY KEY REFERENCES catalog_entries (id),
     department_id INTEGER NOT NULL,
@@ -62,31 +70,40 @@ CREATE TABLE catalog_search (
     updated_at    INTEGER NOT NULL,
     name_doc      TEXT NOT NULL,
     summary_doc   TEXT NOT NULL,
-    items_doc     TEXT NOT NULL
+    items_doc     TEXT NOT NULL,
+    name_bi       TEXT NOT NULL,
+    summary_bi    TEXT NOT NULL,
+    items_bi      TEXT NOT NULL,
+    rev           INTEGER NOT NULL UNIQUE,
+    tags          TEXT NOT NULL
 );
 CREATE INDEX catalog_search_updated ON catalog_search (updated_at, entry_id);
 CREATE INDEX catalog_search_region ON catalog_search (region_code);
 CREATE INDEX catalog_search_department ON catalog_search (department_id);
 
 CREATE VIRTUAL TABLE catalog_fts USING fts5 (
-    name_doc, summary_doc, items_doc,
-    content = 'catalog_search', content_rowid = 'entry_id',
+    name_doc, summary_doc, items_doc, name_bi, summary_bi, items_bi, tags,
+    content = 'catalog_search', content_rowid = 'rev',
     tokenize = 'unicode61 remove_diacritics 0'
 );
 -- +goose StatementBegin
 CREATE TRIGGER catalog_search_ai AFTER INSERT ON catalog_search BEGIN
-    INSERT INTO catalog_fts (rowid, name_doc, summary_doc, items_doc) VALUES (new.entry_id, new.name_doc, new.summary_doc, new.items_doc);
+    INSERT INTO catalog_fts (rowid, name_doc, summary_doc, items_doc, name_bi, summary_bi, items_bi, tags)
+        VALUES (new.rev, new.name_doc, new.summary_doc, new.items_doc, new.name_bi, new.summary_bi, new.items_bi, new.tags);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER catalog_search_ad AFTER DELETE ON catalog_search BEGIN
-    INSERT INTO catalog_fts (catalog_fts, rowid, name_doc, summary_doc, items_doc) VALUES ('delete', old.entry_id, old.name_doc, old.summary_doc, old.items_doc);
+    INSERT INTO catalog_fts (catalog_fts, rowid, name_doc, summary_doc, items_doc, name_bi, summary_bi, items_bi, tags)
+        VALUES ('delete', old.rev, old.name_doc, old.summary_doc, old.items_doc, old.name_bi, old.summary_bi, old.items_bi, old.tags);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER catalog_search_au AFTER UPDATE ON catalog_search BEGIN
-    INSERT INTO catalog_fts (catalog_fts, rowid, name_doc, summary_doc, items_doc) VALUES ('delete', old.entry_id, old.name_doc, old.summary_doc, old.items_doc);
-    INSERT INTO catalog_fts (rowid, name_doc, summary_doc, items_doc) VALUES (new.entry_id, new.name_doc, new.summary_doc, new.items_doc);
+    INSERT INTO catalog_fts (catalog_fts, rowid, name_doc, summary_doc, items_doc, name_bi, summary_bi, items_bi, tags)
+        VALUES ('delete', old.rev, old.name_doc, old.summary_doc, old.items_doc, old.name_bi, old.summary_bi, old.items_bi, old.tags);
+    INSERT INTO catalog_fts (rowid, name_doc, summary_doc, items_doc, name_bi, summary_bi, items_bi, tags)
+        VALUES (new.rev, new.name_doc, new.summary_doc, new.items_doc, new.name_bi, new.summary_bi, new.items_bi, new.tags);
 END;
 -- +goose StatementEnd
 
