@@ -16,7 +16,7 @@ var classificationPrefix = regexp.MustCompile(`^[123][0-9]{0,11}$`)
 
 // handleCatalog searches the catalog (CAT-5).
 func (s *Server) handleCatalog(w http.ResponseWriter, r *http.Request) error {
-	f, err := catalogFilter(r)
+	f, err := catalogFilter(r, true)
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,8 @@ func (s *Server) handleCatalog(w http.ResponseWriter, r *http.Request) error {
 }
 
 // catalogFilter reads a search's query parameters; every one is checked.
-func catalogFilter(r *http.Request) (govdata.EntryFilter, error) {
+// format is false for the export, whose format parameter is the file's.
+func catalogFilter(r *http.Request, format bool) (govdata.EntryFilter, error) {
 	var f govdata.EntryFilter
 	var err error
 	if f.Page, err = pageOf(r); err != nil {
@@ -51,9 +52,11 @@ func catalogFilter(r *http.Request) (govdata.EntryFilter, error) {
 	if f.Classification != "" && !classificationPrefix.MatchString(f.Classification) {
 		return f, badParam("classification")
 	}
-	f.Format = q.Get("format")
-	if len([]rune(f.Format)) > 100 {
-		return f, badParam("format")
+	if format {
+		f.Format = q.Get("format")
+		if len([]rune(f.Format)) > 100 {
+			return f, badParam("format")
+		}
 	}
 	enums := []struct {
 		name  string

@@ -74,11 +74,12 @@ func TestClientAddr(t *testing.T) {
 func TestClientAddrAudited(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		db := storetest.Open(t, e, nil)
+		cat := sqlstore.NewCatalogService(db, sqlstore.NewWorkflowService(db, defaultProfile(t), ChinaTime))
 		svc := Services{
 			Regions: sqlstore.NewRegionService(db), Departments: sqlstore.NewDepartmentService(db),
 			Users: sqlstore.NewUserService(db), Auth: sqlstore.NewAuthService(db),
 			Credentials: sqlstore.NewCredentialService(db), Audit: sqlstore.NewAuditService(db), Deliveries: sqlstore.NewDeliveryService(db),
-			Catalog: sqlstore.NewCatalogService(db, sqlstore.NewWorkflowService(db, defaultProfile(t), ChinaTime)), Store: db,
+			Catalog: cat, Open: cat.OpenCatalog(), Store: db,
 		}
 		srv := NewServer(svc, Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
 		for i, tt := range []struct{ peer, xff, want string }{

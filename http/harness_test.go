@@ -128,6 +128,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 	clock := opts.Clock.(*storetest.Clock)
 	db := storetest.Open(t, engine, &opts)
 	flows := sqlstore.NewWorkflowService(db, mustProfile(t), govhttp.ChinaTime)
+	catalog := sqlstore.NewCatalogService(db, flows)
 	svc := govhttp.Services{
 		Regions:       sqlstore.NewRegionService(db),
 		Departments:   sqlstore.NewDepartmentService(db),
@@ -139,7 +140,8 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Workflows:     flows,
 		Notifications: sqlstore.NewNotificationService(db),
 		Deliveries:    sqlstore.NewDeliveryService(db),
-		Catalog:       sqlstore.NewCatalogService(db, flows),
+		Catalog:       catalog,
+		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}
 	// The zero Config marks the session cookie Secure, as the binary does.

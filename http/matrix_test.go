@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/catalogxlsx"
 	govhttp "github.com/govdata/govdata/http"
 	"github.com/govdata/govdata/sqlstore/storetest"
 )
@@ -220,6 +222,34 @@ var matrix = []matrixCase{
 		return req{method: "POST", path: "/api/v1/catalog/" + itoa(catalogEntry(t, e, "change")) + "/extend", body: map[string]string{"reason": "职责调整"}}
 	}},
 
+	// CAT-6: the template and the export are for every signed-in user (the
+	// export holds what the caller may see); an officer imports.
+	{route: "GET /api/v1/catalog/template.xlsx", auth: "user", allow: signedIn, build: get("/api/v1/catalog/template.xlsx")},
+	{route: "GET /api/v1/catalog/export", auth: "user", allow: signedIn, build: get("/api/v1/catalog/export?format=json")},
+	{route: "POST /api/v1/catalog/import", auth: "user", allow: []string{"officer"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/catalog/import", body: catalogWorkbook(t, fmt.Sprintf("矩阵导入资源%d", e.next())),
+			header: map[string]string{"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}}
+	}},
+	// OPN-1, CAT-7: the open catalog, its CKAN API and DCAT feeds are public.
+	{route: "GET /api/v1/open/catalog", auth: "public", allow: everyone, build: get("/api/v1/open/catalog?q=人口")},
+	{route: "GET /api/v1/open/catalog/{id}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/open/catalog/" + itoa(catalogEntry(t, e, "published"))}
+	}},
+	{route: "GET /api/3/action/{action}", auth: "public", allow: everyone, build: get("/api/3/action/package_search?q=人口&rows=5")},
+	{route: "POST /api/3/action/{action}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/3/action/package_list", body: map[string]int{"limit": 10}}
+	}},
+	{route: "GET /api/action/{action}", auth: "public", allow: everyone, build: get("/api/action/status_show")},
+	{route: "POST /api/action/{action}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/action/organization_list", body: map[string]bool{"all_fields": true}}
+	}},
+	{route: "GET /catalog.ttl", auth: "public", allow: everyone, build: get("/catalog.ttl")},
+	{route: "GET /catalog.jsonld", auth: "public", allow: everyone, build: get("/catalog.jsonld?page=1")},
+	{route: "GET /catalog", auth: "public", allow: everyone, build: get("/catalog")},
+	{route: "GET /dataset/{file}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/dataset/" + itoa(catalogEntry(t, e, "published")) + ".ttl"}
+	}},
+
 	// CAL-3: where notifications are sent out is system configuration, the
 	// sysadmin's (§1: sysadmin — system configuration).
 	{route: "POST /api/v1/webhooks", auth: "user", allow: []string{"sysadmin"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
@@ -277,6 +307,16 @@ func catalogEntry(t testing.TB, e *env, stage string) int64 {
 		mustGet(e.svc.Catalog.UpdateEntry(officer, d.ID, govdata.EntryPatch{Summary: &summary}))(t)
 	}
 	return d.ID
+}
+
+// catalogWorkbook is an import of one entry in the template's layout.
+func catalogWorkbook(t testing.TB, name string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := catalogxlsx.Write(&buf, []*govdata.Entry{{EntryInput: catalogInput(name)}}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // freshWebhook adds a webhook as the platform.

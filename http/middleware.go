@@ -130,7 +130,11 @@ func (s *Server) serveRoute(rt route) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		r = r.WithContext(govdata.WithActor(r.Context(), govdata.Actor{ClientAddr: s.clientAddr(r), RequestID: requestID(r)}))
-		r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBodyBytes)
+		limit := s.cfg.MaxBodyBytes
+		if rt.maxBody > 0 {
+			limit = rt.maxBody
+		}
+		r.Body = http.MaxBytesReader(rec, r.Body, limit)
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {

@@ -102,7 +102,10 @@ func TestOpenAPI(t *testing.T) {
 			// The router answers it: unauthenticated, a protected route says
 			// 401, a public one answers; never 404 or 405 from the mux.
 			r := e.do(t, req{method: method, path: samplePath(path)})
-			if r.status == http.StatusNotFound || r.status == http.StatusMethodNotAllowed {
+			// A public route may say its sample object is not there; only
+			// the router's own "no such path" would mean the route is missing.
+			routerMissing := r.status == http.StatusNotFound && strings.Contains(string(r.body), "没有这个地址：")
+			if routerMissing || r.status == http.StatusMethodNotAllowed || (r.status == http.StatusNotFound && auth != "public") {
 				t.Errorf("documented %s: the router answers %v", p, r)
 			}
 			if auth != "public" && r.status != http.StatusUnauthorized {

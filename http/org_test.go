@@ -477,7 +477,7 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 			{"GET", "/api/v1/regions/350100/children"},
 			{"GET", "/api/v1/regions/"},
 			{"DELETE", "/api/v1"},
-			{"GET", "/api/3/action/package_list"},
+			{"GET", "/api/4/action/package_list"},
 		} {
 			r := e.do(t, req{method: c.method, path: c.path, as: "sysadmin"})
 			mustError(t, r, http.StatusNotFound, govdata.ENOTFOUND)

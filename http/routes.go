@@ -36,6 +36,7 @@ type route struct {
 	query              []string // documented query parameters
 	request, response  any      // sample values for the OpenAPI schemas
 	status             int      // success status (200 when 0)
+	maxBody            int64    // the body limit when not Config.MaxBodyBytes (an upload)
 	handle             func(w http.ResponseWriter, r *http.Request) error
 }
 
@@ -44,6 +45,7 @@ func (rt route) pattern() string { return rt.method + " " + rt.path }
 // routeTable lists every endpoint.
 func (s *Server) routeTable() []route {
 	pageQuery := []string{"limit", "cursor"}
+	ckanH, dcatH := s.ckanHandler(), s.dcatHandler()
 	return []route{
 		{method: "GET", path: "/healthz", auth: authNone, summary: "Liveness", response: map[string]string{}, handle: s.handleHealthz},
 		{method: "GET", path: "/readyz", auth: authNone, summary: "Readiness: the store answers", response: map[string]string{}, handle: s.handleReadyz},
@@ -137,6 +139,15 @@ func (s *Server) routeTable() []route {
 			summary:  "Search the catalog in Chinese by any part of a name, summary or item, with filters and facet counts (CAT-5)",
 			query:    append([]string{"q", "department_id", "region_code", "classification", "share_type", "open_type", "grade", "format", "update_cycle", "status", "sort", "facets"}, pageQuery...),
 			response: govdata.EntryList{}, handle: s.handleCatalog},
+		{method: "GET", path: "/api/v1/catalog/template.xlsx", perm: govdata.PermCatalogRead, action: "catalog.template", objectType: "catalog_entry",
+			summary: "The Excel template of a catalog import (CAT-6)", handle: s.handleCatalogTemplate},
+		{method: "POST", path: "/api/v1/catalog/import", perm: govdata.PermCatalogWrite, action: "catalog.import", objectType: "catalog_entry",
+			summary:  "Import the department's entries from an .xlsx of the template (the body, or the form field file): all rows or none; errors name sheet, row and column",
+			response: importResult{}, status: http.StatusCreated, maxBody: MaxUploadBytes, handle: s.handleCatalogImport},
+		{method: "GET", path: "/api/v1/catalog/export", perm: govdata.PermCatalogRead, action: "catalog.export", objectType: "catalog_entry",
+			summary:  "Export the entries the caller may see as xlsx (the template's layout), csv or json, filtered as a search",
+			query:    []string{"format", "q", "department_id", "region_code", "classification", "share_type", "open_type", "grade", "update_cycle", "status"},
+			response: []govdata.Entry{}, handle: s.handleCatalogExport},
 		{method: "GET", path: "/api/v1/catalog/{id}", perm: govdata.PermCatalogRead, action: "catalog.read", objectType: "catalog_entry",
 			summary: "One entry: the working version for its department and bureau, the published one for everyone else", response: govdata.Entry{}, handle: byID(s.svc.Catalog.FindEntryByID)},
 		{method: "PATCH", path: "/api/v1/catalog/{id}", perm: govdata.PermCatalogWrite, action: "catalog.update", objectType: "catalog_entry",
@@ -159,6 +170,20 @@ func (s *Server) routeTable() []route {
 			handle: s.withReason(func(r *http.Request, id int64, reason string) (*govdata.Entry, error) {
 				return s.svc.Catalog.Extend(r.Context(), id, reason)
 			})},
+
+		// The open catalog needs no account (OPN-1, CAT-7).
+		{method: "GET", path: "/api/v1/open/catalog", auth: authNone, summary: "Search the open catalog",
+			query:    append([]string{"q", "department_id", "region_code", "classification", "open_type", "grade", "format", "update_cycle", "sort", "facets"}, pageQuery...),
+			response: govdata.EntryList{}, handle: s.handleOpenCatalog},
+		{method: "GET", path: "/api/v1/open/catalog/{id}", auth: authNone, summary: "One open entry", response: govdata.Entry{}, handle: s.handleOpenEntry},
+		{method: "GET", path: "/api/3/action/{action}", auth: authNone, summary: "CKAN Action API over the open catalog (package_search, package_show, package_list, organization_list, organization_show, status_show)", response: ckanResponse{}, handle: delegate(ckanH)},
+		{method: "POST", path: "/api/3/action/{action}", auth: authNone, summary: "CKAN Action API, parameters in a JSON body", response: ckanResponse{}, handle: delegate(ckanH)},
+		{method: "GET", path: "/api/action/{action}", auth: authNone, summary: "CKAN Action API (unversioned path)", response: ckanResponse{}, handle: delegate(ckanH)},
+		{method: "POST", path: "/api/action/{action}", auth: authNone, summary: "CKAN Action API (unversioned path), parameters in a JSON body", response: ckanResponse{}, handle: delegate(ckanH)},
+		{method: "GET", path: "/catalog.ttl", auth: authNone, summary: "The open catalog as DCAT-AP in Turtle, paged (?page=)", handle: delegate(dcatH)},
+		{method: "GET", path: "/catalog.jsonld", auth: authNone, summary: "The open catalog as DCAT-AP in JSON-LD, paged (?page=)", handle: delegate(dcatH)},
+		{method: "GET", path: "/catalog", auth: authNone, summary: "The open catalog in DCAT-AP, Turtle or JSON-LD by Accept", handle: delegate(dcatH)},
+		{method: "GET", path: "/dataset/{file}", auth: authNone, summary: "One open entry as DCAT-AP: {id}.ttl, {id}.jsonld, or {id} by Accept", handle: delegate(dcatH)},
 
 		{method: "POST", path: "/api/v1/webhooks", perm: govdata.PermDeliveryManage, action: "webhook.create", objectType: "webhook",
 			summary: "Add a webhook that receives notifications as signed POSTs; the secret is shown once", request: govdata.WebhookInput{}, response: govdata.IssuedWebhook{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Deliveries.CreateWebhook)},

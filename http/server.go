@@ -30,6 +30,8 @@ type Services struct {
 	Notifications govdata.NotificationService
 	Deliveries    govdata.DeliveryService
 	Catalog       govdata.CatalogService
+	// Open is the open catalog the public reads (OPN-1, CAT-7).
+	Open govdata.OpenCatalog
 	// Store answers readiness checks.
 	Store interface {
 		Ping(ctx context.Context) error
@@ -38,6 +40,12 @@ type Services struct {
 
 // Config holds the server's settings.
 type Config struct {
+	// PublicURL is the deployment's address as the public reaches it
+	// ("https://data.example.gov.cn"): links of the CKAN API and the DCAT
+	// feeds start with it.
+	PublicURL string
+	// Publisher names the body that runs the open catalog (DCAT).
+	Publisher govdata.Text
 	// MaxBodyBytes bounds a request body; larger bodies get 413.
 	MaxBodyBytes int64
 	// InsecureCookies drops the Secure mark of the session cookie; the zero

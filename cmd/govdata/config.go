@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,6 +48,8 @@ type config struct {
 	reminderDays   int
 	sweepInterval  time.Duration
 	deliveryEvery  time.Duration
+	publicURL      string
+	publisher      string
 	smtp           notify.Mailer
 	maxBody        int64
 	secureCookies  bool
@@ -75,6 +78,8 @@ func newConfig(command string) *config {
 	f.StringVar(&c.auditHash, "audit-hash", govdata.HashSM3, "audit chain hash, chosen at init: sm3 or sha256 (a store keeps the one it was created with)")
 	f.IntVar(&c.reminderDays, "reminder-days", 1, "remind a step's actors this many working days before its due date (CAL-3)")
 	f.DurationVar(&c.sweepInterval, "sweep-interval", time.Minute, "how often deadlines are swept for reminders, overdue steps and escalation")
+	f.StringVar(&c.publicURL, "public-url", "", "the address the public reaches govdata at (https://data.example.gov.cn); links of the CKAN API and DCAT feeds start with it (default: http:// and --addr)")
+	f.StringVar(&c.publisher, "publisher", "政务数据主管部门", "the body that publishes the open catalog, as the DCAT feeds name it")
 	f.DurationVar(&c.deliveryEvery, "delivery-interval", 5*time.Second, "how often notifications due to be mailed or posted to webhooks are looked for")
 	f.StringVar(&c.smtp.Addr, "smtp-addr", "", "SMTP server (host:port) that mails notifications to users with an e-mail address; empty: no e-mail")
 	f.StringVar(&c.smtp.From, "smtp-from", "", "sender address of mailed notifications")
@@ -285,6 +290,12 @@ func (c *config) checkBackground() error {
 	}
 	if c.reminderDays < 0 || c.reminderDays > 30 {
 		return fmt.Errorf("--reminder-days must be 0 to 30 working days, not %d", c.reminderDays)
+	}
+	if c.publicURL != "" {
+		u, err := url.Parse(c.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("--public-url must be an http or https address such as https://data.example.gov.cn, not %q", c.publicURL)
+		}
 	}
 	if c.smtp.Addr != "" {
 		return c.smtp.Check()

@@ -63,6 +63,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	workflows := sqlstore.NewWorkflowService(db, profile, govhttp.ChinaTime)
+	catalog := sqlstore.NewCatalogService(db, workflows)
 	srv := govhttp.NewServer(govhttp.Services{
 		Regions:       sqlstore.NewRegionService(db),
 		Departments:   sqlstore.NewDepartmentService(db),
@@ -74,10 +75,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Workflows:     workflows,
 		Notifications: sqlstore.NewNotificationService(db),
 		Deliveries:    sqlstore.NewDeliveryService(db),
-		Catalog:       sqlstore.NewCatalogService(db, workflows),
+		Catalog:       catalog,
+		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
-		TrustedProxies: c.trustedProxies})
+		TrustedProxies: c.trustedProxies, PublicURL: c.publicAddress(), Publisher: govdata.Text{ZH: c.publisher, EN: c.publisher}})
 	if _, err := srv.OpenAPI(); err != nil {
 		return err
 	}
@@ -125,6 +127,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// publicAddress is --public-url, or the listening address.
+func (c *config) publicAddress() string {
+	if c.publicURL != "" {
+		return c.publicURL
+	}
+	if c.tlsCert != "" {
+		return "https://" + c.addr
+	}
+	return "http://" + c.addr
 }
 
 // startJobs starts the deadline sweeper and the deliverer of notifications

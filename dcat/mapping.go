@@ -1,0 +1,192 @@
+package dcat
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/govdata/govdata"
+)
+
+// An open entry is a dcat:Dataset (DCAT-AP 2/3) thus:
+//
+//	dct:identifier          the resource code (信息资源代码)
+//	dct:title, description  name and summary, @zh
+//	dct:publisher           the department: foaf:Organization, foaf:name @zh,
+//	                        dct:identifier its unified social credit code
+//	dcat:keyword            the category (基础/主题/部门信息资源) and the data
+//	                        items' names, @zh
+//	dcat:theme              the classification code as a skos:Concept
+//	                        (skos:notation) in the national guide's scheme,
+//	                        skos:broader its category (类)
+//	dct:issued, modified    PublishedAt and UpdatedAt, xsd:dateTime in UTC
+//	dct:accrualPeriodicity  the update cycle in the EU frequency vocabulary
+//	dct:accessRights        PUBLIC (unconditional) or RESTRICTED (conditional)
+//	dcat:landingPage        the dataset's page
+//	dcat:distribution       one: dcat:accessURL the open dataset, dct:format
+//	                        and dcat:mediaType where the format names a file
+//	                        type, the catalog's format as its description,
+//	                        and for a conditional entry dct:rights stating
+//	                        the conditions
+//	owl:versionInfo         the published version
+//	dct:language            Chinese
+
+// EU vocabularies (the Publications Office's authority tables).
+const (
+	euFrequency  = "http://publications.europa.eu/resource/authority/frequency/"
+	euAccess     = "http://publications.europa.eu/resource/authority/access-right/"
+	euFileType   = "http://publications.europa.eu/resource/authority/file-type/"
+	euLanguageZH = "http://publications.europa.eu/resource/authority/language/ZHO"
+	ianaMedia    = "http://www.iana.org/assignments/media-types/"
+)
+
+// frequencies maps update cycles to the EU frequency table. Real time is
+// UPDATE_CONT ("continuously updated"); half-yearly ANNUAL_2 ("semiannual");
+// "other" is the table's OTHER.
+var frequencies = map[govdata.UpdateCycle]string{
+	govdata.CycleRealtime: "UPDATE_CONT", govdata.CycleDaily: "DAILY", govdata.CycleWeekly: "WEEKLY",
+	govdata.CycleMonthly: "MONTHLY", govdata.CycleQuarterly: "QUARTERLY", govdata.CycleHalfYearly: "ANNUAL_2",
+	govdata.CycleYearly: "ANNUAL", govdata.CycleOther: "OTHER",
+}
+
+// accessRights: opened unconditionally is public; on conditions,
+// restricted (the user applies, OPN-2).
+var accessRights = map[govdata.OpenType]string{
+	govdata.OpenUnconditional: "PUBLIC", govdata.OpenConditional: "RESTRICTED", govdata.OpenNone: "NON_PUBLIC",
+}
+
+// fileTypes are the formats that name a file type: the EU file-type code
+// and the IANA media type. The catalog's formats are mostly kinds (数据库,
+// 电子表格, 接口), which name none.
+var fileTypes = map[string][2]string{
+	"CSV": {"CSV", "text/csv"}, "JSON": {"JSON", "application/json"}, "XML": {"XML", "application/xml"},
+	"XLSX": {"XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+	"XLS":  {"XLS", "application/vnd.ms-excel"}, "PDF": {"PDF", "application/pdf"}, "ZIP": {"ZIP", "application/zip"},
+	"TXT": {"TXT", "text/plain"}, "HTML": {"HTML", "text/html"}, "GEOJSON": {"GEOJSON", "application/geo+json"},
+}
+
+// categoryLabels name the 类 of the national guide.
+var categoryLabels = map[string]string{"1": "基础信息资源", "2": "主题信息资源", "3": "部门信息资源"}
+
+// maxKeywords bounds the keywords of a dataset (a wide table has hundreds
+// of items).
+const maxKeywords = 50
+
+// xsdTime is an xsd:dateTime in UTC.
+func xsdTime(t time.Time) term {
+	return typed(t.UTC().Format("2006-01-02T15:04:05Z"), nsXSD+"dateTime")
+}
+
+// iris mints the IRIs of the feed's nodes under SiteURL + Path.
+type iris struct{ base string }
+
+func (x iris) catalog() string              { return x.base + "/catalog" }
+func (x iris) dataset(id int64) string      { return x.base + "/dataset/" + strconv.FormatInt(id, 10) }
+func (x iris) publisher(id int64) string    { return x.base + "/publisher/" + strconv.FormatInt(id, 10) }
+func (x iris) bureau() string               { return x.base + "/catalog#publisher" }
+func (x iris) scheme() string               { return x.base + "/classification" }
+func (x iris) concept(code string) string   { return x.base + "/classification/" + code }
+func (x iris) distribution(id int64) string { return x.dataset(id) + "#distribution" }
+
+// addDataset states an entry; pub is its department when known (for the
+// credit code).
+func (h *Handler) addDataset(g *graph, e *govdata.Entry, pub *govdata.Publisher) string {
+	x := h.iris
+	ds := x.dataset(e.ID)
+	g.add(ds, rdfType, iri(nsDCAT+"Dataset"))
+	g.add(ds, nsDCT+"identifier", plain(e.ResourceCode))
+	g.addText(ds, nsDCT+"title", e.Name)
+	g.addText(ds, nsDCT+"description", e.Summary)
+	g.add(ds, nsDCT+"language", iri(euLanguageZH))
+
+	org := x.publisher(e.DepartmentID)
+	g.add(ds, nsDCT+"publisher", iri(org))
+	g.add(org, rdfType, iri(nsFOAF+"Organization"))
+	g.add(org, rdfType, iri(nsFOAF+"Agent"))
+	g.addText(org, nsFOAF+"name", e.DepartmentName)
+	if pub != nil && pub.CreditCode != "" {
+		g.add(org, nsDCT+"identifier", plain(pub.CreditCode))
+	}
+
+	for _, k := range keywords(e) {
+		g.add(ds, nsDCAT+"keyword", text(k, "zh"))
+	}
+	if c := e.Classification; c.Category != "" {
+		code, top := x.concept(c.Code()), x.concept(c.Category)
+		g.add(ds, nsDCAT+"theme", iri(code))
+		g.add(code, rdfType, iri(nsSKOS+"Concept"))
+		g.add(code, nsSKOS+"notation", plain(c.Code()))
+		g.add(code, nsSKOS+"inScheme", iri(x.scheme()))
+		if code != top {
+			g.add(code, nsSKOS+"broader", iri(top))
+		}
+		g.add(top, rdfType, iri(nsSKOS+"Concept"))
+		g.add(top, nsSKOS+"notation", plain(c.Category))
+		g.add(top, nsSKOS+"inScheme", iri(x.scheme()))
+		g.add(top, nsSKOS+"topConceptOf", iri(x.scheme()))
+		g.addText(top, nsSKOS+"prefLabel", categoryLabels[c.Category])
+		g.add(x.scheme(), rdfType, iri(nsSKOS+"ConceptScheme"))
+		g.addText(x.scheme(), nsDCT+"title", "政务信息资源目录分类")
+	}
+	if e.PublishedAt != nil {
+		g.add(ds, nsDCT+"issued", xsdTime(*e.PublishedAt))
+	}
+	g.add(ds, nsDCT+"modified", xsdTime(e.UpdatedAt))
+	if f, ok := frequencies[e.UpdateCycle]; ok {
+		g.add(ds, nsDCT+"accrualPeriodicity", iri(euFrequency+f))
+	}
+	if a, ok := accessRights[e.OpenType]; ok {
+		g.add(ds, nsDCT+"accessRights", iri(euAccess+a))
+	}
+	if e.PublishedVersion > 0 {
+		g.add(ds, nsOWL+"versionInfo", plain(strconv.Itoa(e.PublishedVersion)))
+	}
+	page := h.cfg.DatasetURL(e)
+	g.add(ds, nsDCAT+"landingPage", iri(page))
+
+	dist := x.distribution(e.ID)
+	g.add(ds, nsDCAT+"distribution", iri(dist))
+	g.add(dist, rdfType, iri(nsDCAT+"Distribution"))
+	g.addText(dist, nsDCT+"title", e.Name)
+	g.add(dist, nsDCAT+"accessURL", iri(page))
+	if ft, ok := fileTypes[strings.ToUpper(strings.TrimSpace(e.Format))]; ok {
+		g.add(dist, nsDCT+"format", iri(euFileType+ft[0]))
+		g.add(dist, nsDCAT+"mediaType", iri(ianaMedia+ft[1]))
+	}
+	g.addText(dist, nsDCT+"description", formatNote(e.Format))
+	g.add(dist, nsDCT+"modified", xsdTime(e.UpdatedAt))
+	if e.OpenType == govdata.OpenConditional && strings.TrimSpace(e.OpenConditions) != "" {
+		rights := dist + "-conditions"
+		g.add(dist, nsDCT+"rights", iri(rights))
+		g.add(rights, rdfType, iri(nsDCT+"RightsStatement"))
+		g.addText(rights, nsRDFS+"label", e.OpenConditions)
+	}
+	return ds
+}
+
+func formatNote(format string) string {
+	if strings.TrimSpace(format) == "" {
+		return ""
+	}
+	return "信息资源格式：" + format
+}
+
+// keywords are the category and the items' names, once each.
+func keywords(e *govdata.Entry) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if s == "" || seen[s] || len(out) >= maxKeywords || utf8.RuneCountInString(s) > 100 {
+			return
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	add(categoryLabels[e.Classification.Category])
+	for _, it := range e.Items {
+		add(it.Name)
+	}
+	return out
+}
