@@ -2,6 +2,7 @@ package govdata
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -383,16 +384,16 @@ func checkClassification(fe *FieldErrors, c Classification) {
 	}
 }
 
-// maxItems bounds an entry's items (a wide table has a few hundred columns).
-const maxItems = 1000
+// MaxItems bounds an entry's items (a wide table has a few hundred columns).
+const MaxItems = 1000
 
 func checkItems(fe *FieldErrors, in EntryInput) {
 	if len(in.Items) == 0 {
 		fe.Add("items", MsgItemsNeeded)
 		return
 	}
-	if len(in.Items) > maxItems {
-		fe.Add("items", MsgTooMany, maxItems)
+	if len(in.Items) > MaxItems {
+		fe.Add("items", MsgTooMany, MaxItems)
 		return
 	}
 	names := map[string]int{}
@@ -475,8 +476,13 @@ func checkRules(fe *FieldErrors, at string, it Item) {
 			break
 		}
 	}
-	if (r.Min != nil || r.Max != nil) && !it.Type.Numeric() {
-		fe.Add(at+".min", MsgRuleRangeType)
+	if !it.Type.Numeric() {
+		if r.Min != nil {
+			fe.Add(at+".min", MsgRuleRangeType)
+		}
+		if r.Max != nil {
+			fe.Add(at+".max", MsgRuleRangeType)
+		}
 	}
 	if r.Min != nil && r.Max != nil && *r.Min > *r.Max {
 		fe.Add(at+".max", MsgRuleMinMax)
@@ -638,17 +644,20 @@ var (
 	MsgRuleMinMax         = Msg{"最大值不能小于最小值", "max cannot be less than min"}
 	MsgEntryNotFound      = Msg{"目录不存在", "catalog entry not found"}
 	MsgEntryState         = Msg{"目录当前状态（%s）不允许此操作", "the entry's status (%s) does not allow this"}
-	MsgEntryInRow         = Msg{"第 %d 条目录：%s", "entry %d: %s"}
 )
 
-// EntryRowError says which entry of a batch (CreateEntries) failed.
+// EntryRowError says which entry of a batch (CreateEntries) failed: its
+// index in Details, and its fields prefixed with entries[i].
 func EntryRowError(i int, err error) error {
-	e, ok := err.(*Error)
-	if !ok {
+	var e *Error
+	if !errors.As(err, &e) {
 		return err
 	}
 	out := *e
 	out.Details = map[string]any{"index": i}
+	for k, v := range e.Details {
+		out.Details[k] = v
+	}
 	if e.Fields != nil {
 		out.Fields = map[string]Message{}
 		for f, m := range e.Fields {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // RegionLevel is the level of an administrative division (GB/T 2260, and
@@ -242,9 +243,11 @@ func checkName(fe *FieldErrors, field, v string, max int) {
 	}
 }
 
+// blank reports whether s holds nothing visible: spaces of any width,
+// no-break and zero-width spaces and other format characters count as none.
 func blank(s string) bool {
 	for _, r := range s {
-		if r != ' ' && r != '\t' && r != '\n' && r != '\r' && r != '　' {
+		if !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) {
 			return false
 		}
 	}

@@ -17,6 +17,11 @@ type Sweeper struct {
 	Workflows govdata.WorkflowService
 	// ReminderDays: remind this many working days before a due date.
 	ReminderDays int
+	// Revocations, when set, ends the grace period of revoked catalog
+	// entries whose day has passed (HLJ-16).
+	Revocations interface {
+		ExpireRevocations(ctx context.Context) (int, error)
+	}
 	Every        time.Duration
 	Log          *slog.Logger
 }
@@ -43,5 +48,14 @@ func (s *Sweeper) sweep(ctx context.Context) {
 		s.Log.Error("deadline sweep", "err", err)
 	case r.Notified+r.Overdue > 0:
 		s.Log.Info("deadline sweep", "reminded", r.Reminded, "overdue", r.Overdue, "escalated", r.Escalated, "notified", r.Notified)
+	}
+	if s.Revocations == nil {
+		return
+	}
+	switch n, err := s.Revocations.ExpireRevocations(ctx); {
+	case err != nil && ctx.Err() == nil:
+		s.Log.Error("catalog revocations", "err", err)
+	case n > 0:
+		s.Log.Info("catalog revocations", "ended", n)
 	}
 }

@@ -50,3 +50,23 @@ func TestSweeperRunsAtOnceAndAsThePlatform(t *testing.T) {
 		t.Fatalf("calls %d, as the platform %v, reminder days %d; want 2 sweeps as the platform with 2 days", f.calls, f.system, f.days)
 	}
 }
+
+type fakeRevocations struct{ calls int }
+
+func (f *fakeRevocations) ExpireRevocations(ctx context.Context) (int, error) {
+	f.calls++
+	if !govdata.ActorFrom(ctx).IsSystem() {
+		return 0, errors.New("not the platform")
+	}
+	return 1, nil
+}
+
+func TestSweeperEndsRevocationGrace(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	f := &fakeFlows{stopAfter: 2, cancel: cancel}
+	rev := &fakeRevocations{}
+	(&jobs.Sweeper{Workflows: f, Revocations: rev, Every: time.Millisecond, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Run(ctx)
+	if rev.calls < 1 {
+		t.Fatalf("revocations checked %d times", rev.calls)
+	}
+}

@@ -103,7 +103,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer stop()
 	fmt.Fprintf(stdout, "govdata %s listening on %s://%s (%s, profile %s)\n", govdata.Version, scheme, ln.Addr(), db.Engine(), profile.Name)
 	// The background jobs stop before the store closes (deferred above).
-	stopJobs := c.startJobs(workflows, sqlstore.NewDeliveryService(db), log)
+	stopJobs := c.startJobs(workflows, catalog, sqlstore.NewDeliveryService(db), log)
 	defer stopJobs()
 	errc := make(chan error, 1)
 	go func() {
@@ -140,13 +140,14 @@ func (c *config) publicAddress() string {
 	return "http://" + c.addr
 }
 
-// startJobs starts the deadline sweeper and the deliverer of notifications
-// sent out, and returns what stops them and waits until they have.
-func (c *config) startJobs(workflows govdata.WorkflowService, deliveries govdata.DeliveryService, log *slog.Logger) (stop func()) {
+// startJobs starts the deadline sweeper (with the end of revoked entries'
+// grace periods) and the deliverer of notifications sent out, and returns
+// what stops them and waits until they have.
+func (c *config) startJobs(workflows govdata.WorkflowService, catalog *sqlstore.CatalogService, deliveries govdata.DeliveryService, log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		(&jobs.Sweeper{Workflows: workflows, ReminderDays: c.reminderDays, Every: c.sweepInterval, Log: log}).Run(ctx)
+		(&jobs.Sweeper{Workflows: workflows, Revocations: catalog, ReminderDays: c.reminderDays, Every: c.sweepInterval, Log: log}).Run(ctx)
 	})
 	senders := map[govdata.Channel]jobs.Sender{
 		govdata.ChannelWebhook: (&notify.Webhooks{}).Send,
