@@ -164,8 +164,9 @@ const maxSearchOffset = 10000
 
 // maxCounted is how far a text search counts its matches: a one-character
 // query may match most of the catalog, and counting all would cost more
-// than the search (EntryList.TotalCapped).
-const maxCounted = 1000
+// than the search (EntryList.TotalCapped). It is where a search stops
+// reading every match (sparseMatches), so the two engines count alike.
+const maxCounted = sparseMatches
 
 // FindEntries implements govdata.CatalogService.
 func (s *CatalogService) FindEntries(ctx context.Context, f govdata.EntryFilter) (govdata.EntryList, error) {
@@ -314,8 +315,7 @@ func (s *CatalogService) searchText(ctx context.Context, ix textIndex, f govdata
 	}
 	if complete {
 		sortMatches(rows, f.Sort)
-		page.total = min(len(rows), maxCounted)
-		page.capped = len(rows) > maxCounted
+		page.total = len(rows)
 		for _, r := range rows[min(offset, len(rows)):min(len(rows), offset+f.Limit+1)] {
 			page.ids = append(page.ids, r.id)
 		}
@@ -465,7 +465,8 @@ func (x ftsIndex) count(ctx context.Context, t textTier, limit int) (int, error)
 	return n, err
 }
 
-// denseTotal counts up to maxCounted: the FTS5 lists count quickly.
+// denseTotal counts the filtered matches up to maxCounted (the sparse read
+// counted them unfiltered, which may be more than a caller sees).
 func (x ftsIndex) denseTotal(ctx context.Context) (int, bool, error) {
 	n, err := x.count(ctx, tierAll, maxCounted+1)
 	if err != nil {
@@ -532,9 +533,9 @@ func (x tsIndex) count(ctx context.Context, t textTier, limit int) (int, error) 
 	return n, err
 }
 
-// denseTotal: more than sparseMatches is what the search knows; counting
-// further reads every match from the heap, which costs more than the
-// search itself.
+// denseTotal: the sparse read found more than sparseMatches filtered
+// matches, which is what the search knows; counting further would read
+// every match from the heap, which costs more than the search itself.
 func (x tsIndex) denseTotal(context.Context) (int, bool, error) { return sparseMatches, true, nil }
 
 func (x tsIndex) where() where { return x.tier(tierAll) }
