@@ -2,6 +2,8 @@ package main
 
 import (
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -51,6 +53,7 @@ type config struct {
 	publicURL      string
 	publisher      string
 	smtp           notify.Mailer
+	smtpCAFile     string
 	maxBody        int64
 	secureCookies  bool
 	sessionTTL     time.Duration
@@ -85,6 +88,7 @@ func newConfig(command string) *config {
 	f.StringVar(&c.smtp.From, "smtp-from", "", "sender address of mailed notifications")
 	f.StringVar(&c.smtp.Username, "smtp-username", "", "SMTP login; empty: no authentication")
 	f.StringVar(&c.smtp.Password, "smtp-password", "", "SMTP password (prefer GOVDATA_SMTP_PASSWORD or the --config file to the command line)")
+	f.StringVar(&c.smtpCAFile, "smtp-ca-file", "", "PEM file of the certificate authority that signed the SMTP server's certificate (a private CA); empty: the system's")
 	f.StringVar(&c.smtp.TLS, "smtp-tls", notify.TLSStartTLS, "starttls (STARTTLS required, port 587/25), tls (port 465), or none (a relay on a trusted network)")
 	f.StringVar(&c.profile, "profile", "default", "regulation profile, chosen at first start: a shipped name (default, heilongjiang-2025, …; see GET /api/v1/profiles) or the path of the deployment's own .yaml file")
 	f.IntVar(&c.auditRetention, "audit-retention-days", sqlstore.MinAuditRetentionDays, "days audit records are kept before they may be deleted, set at init; at least 1096 (SX-22, HLJ-28: at least 3 years)")
@@ -296,6 +300,17 @@ func (c *config) checkBackground() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 			return fmt.Errorf("--public-url must be an http or https address such as https://data.example.gov.cn, not %q", c.publicURL)
 		}
+	}
+	if c.smtpCAFile != "" {
+		pem, err := os.ReadFile(c.smtpCAFile)
+		if err != nil {
+			return fmt.Errorf("--smtp-ca-file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return fmt.Errorf("--smtp-ca-file %s holds no PEM certificate", c.smtpCAFile)
+		}
+		c.smtp.TLSConfig = &tls.Config{RootCAs: pool}
 	}
 	if c.smtp.Addr != "" {
 		return c.smtp.Check()

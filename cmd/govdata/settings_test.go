@@ -173,6 +173,8 @@ func TestServeRefusesBadBackgroundSettings(t *testing.T) {
 		{[]string{"--smtp-addr", "mail.gov.cn", "--smtp-from", "noreply@data.gov.cn"}, "is not host:port"},
 		{[]string{"--smtp-addr", "mail.gov.cn:25"}, "sender address"},
 		{[]string{"--smtp-addr", "mail.gov.cn:465", "--smtp-from", "noreply@data.gov.cn", "--smtp-tls", "ssl"}, "none of starttls, tls, none"},
+		{[]string{"--smtp-addr", "mail.gov.cn:465", "--smtp-from", "noreply@data.gov.cn", "--smtp-ca-file", "/nonexistent/ca.pem"}, "--smtp-ca-file"},
+		{[]string{"--public-url", "ftp://data.gov.cn"}, "--public-url must be an http or https address"},
 	} {
 		c := newCLI(t, storetest.SQLite)
 		_, stderr, code := c.run("serve", append([]string{"--addr", "127.0.0.1:0"}, tc.args...)...)
