@@ -46,11 +46,6 @@ func (b *batch) validate(p *govdata.Profile) error {
 // package does not know lands on the entry's key cell, named.
 func (b *batch) report(e pendingEntry, path string, m govdata.Message) {
 	if i, field, ok := itemPath(path); ok && i < len(e.itemRows) {
-		// The catalog reports min and max on a non-numeric item at min;
-		// when only max is filled in, that is the cell to fix.
-		if r := e.input.Items[i].Rules; field == "rules.min" && r != nil && r.Min == nil && r.Max != nil {
-			field = "rules.max"
-		}
 		// The catalog counts items within the entry; a clerk sees rows.
 		if n, ok := duplicateOf(m); ok && n >= 1 && n <= len(e.itemRows) {
 			m = govdata.Message{Msg: MsgItemNameRepeats, Args: []any{e.itemRows[n-1]}}

@@ -23,26 +23,27 @@ type choice struct {
 
 var (
 	updateCycles = vocabulary{choices: []choice{
-		{string(govdata.CycleRealtime), []string{"实时"}},
-		{string(govdata.CycleDaily), []string{"每日", "每天"}},
-		{string(govdata.CycleWeekly), []string{"每周"}},
-		{string(govdata.CycleMonthly), []string{"每月"}},
-		{string(govdata.CycleQuarterly), []string{"每季度", "每季"}},
-		{string(govdata.CycleHalfYearly), []string{"每半年"}},
-		{string(govdata.CycleYearly), []string{"每年"}},
-		{string(govdata.CycleOther), []string{"其他"}},
+		national(govdata.CycleRealtime),
+		national(govdata.CycleDaily, "每天"),
+		national(govdata.CycleWeekly),
+		national(govdata.CycleMonthly),
+		national(govdata.CycleQuarterly, "每季"),
+		national(govdata.CycleHalfYearly),
+		national(govdata.CycleYearly),
+		national(govdata.CycleOther),
 	}}
 	shareTypes = vocabulary{choices: []choice{
-		{string(govdata.ShareUnconditional), []string{"无条件共享"}},
-		{string(govdata.ShareConditional), []string{"有条件共享"}},
-		{string(govdata.ShareNone), []string{"不予共享"}},
+		national(govdata.ShareUnconditional),
+		national(govdata.ShareConditional),
+		national(govdata.ShareNone),
 	}}
 	openTypes = vocabulary{choices: []choice{
-		{string(govdata.OpenUnconditional), []string{"无条件开放"}},
-		{string(govdata.OpenConditional), []string{"有条件开放"}},
-		{string(govdata.OpenNone), []string{"不予开放"}},
+		national(govdata.OpenUnconditional),
+		national(govdata.OpenConditional),
+		national(govdata.OpenNone),
 	}}
-	// Grades after GB/T 43697-2024.
+	// Grades after GB/T 43697-2024: the drop-down offers the short names
+	// (a narrow column); the standard's terms (Grade.Label) are read too.
 	grades = vocabulary{choices: []choice{
 		{string(govdata.GradeCore), []string{"核心", "核心数据"}},
 		{string(govdata.GradeImportant), []string{"重要", "重要数据"}},
@@ -77,6 +78,15 @@ var (
 		{"false", []string{"否", "no", "n", "0"}},
 	}}
 )
+
+// national is a code with its national label (govdata's) first, then the
+// other spellings a clerk may write.
+func national[T interface {
+	~string
+	Label() govdata.Text
+}](code T, more ...string) choice {
+	return choice{code: string(code), labels: append([]string{code.Label().ZH}, more...)}
+}
 
 // withLabels returns v with more labels: a profile's own names of the
 // share and open types (ZJ-13: 受限共享) are accepted beside the national ones.

@@ -153,24 +153,17 @@ func (h *Handler) statusShow(c *call) (any, error) {
 	return map[string]any{
 		"ckan_version":     ckanVersion,
 		"site_url":         h.cfg.SiteURL,
-		"site_title":       pick(h.cfg.Title, c.lang),
-		"site_description": pick(h.cfg.Description, c.lang),
+		"site_title":       h.cfg.Title.In(c.lang),
+		"site_description": h.cfg.Description.In(c.lang),
 		"locale_default":   "zh_Hans_CN",
 		"error_emails_to":  nil,
 		"extensions":       []string{},
 	}, nil
 }
 
-// pick returns the text in lang, or the other one when that is empty.
-func pick(t govdata.Text, lang string) string {
-	if lang == "en" && t.EN != "" || t.ZH == "" {
-		return t.EN
-	}
-	return t.ZH
-}
-
-// language picks zh or en from Accept-Language, zh first as the UI is
-// (the same reading as package http's).
+// language picks zh or en from Accept-Language, zh first as the UI is.
+// A copy of package http's (and dcat's): one shared reader belongs in the
+// root package, which needs a change to http.
 func language(r *http.Request) string {
 	best, bestQ := "zh", -1.0
 	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {

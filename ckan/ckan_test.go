@@ -299,6 +299,18 @@ func TestGetAndPostAgree(t *testing.T) {
 	}
 }
 
+// TestBlankFormKeys: a form body whose one key is blank is a form, not
+// JSON posted as a form; reading the key's first character used to panic.
+func TestBlankFormKeys(t *testing.T) {
+	h := newHandler(newFake(5), nil)
+	for _, body := range []string{"=", "+", "%20", "%20=1", "+=&"} {
+		r := do(t, h, "POST", "/api/3/action/package_search", body, "Content-Type", "application/x-www-form-urlencoded")
+		if r.status != 200 || !r.Success {
+			t.Errorf("body %q: %d %s", body, r.status, r.raw)
+		}
+	}
+}
+
 var (
 	uuidRE     = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	ckanTimeRE = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$`)

@@ -14,24 +14,6 @@ var facetFields = []string{"organization", "tags", "res_format", "license_id", "
 // nativeFacets are those the store counts itself (CAT-5 facets).
 var nativeFacets = map[string]string{"organization": govdata.FacetDepartment, "res_format": govdata.FacetFormat}
 
-// valueLabels name the values of the catalog's enumerations in facets.
-var valueLabels = map[string]map[string]govdata.Text{
-	"open_type": {
-		string(govdata.OpenUnconditional): {ZH: "无条件开放", EN: "open unconditionally"},
-		string(govdata.OpenConditional):   {ZH: "有条件开放", EN: "open on conditions"},
-	},
-	"update_cycle": {
-		string(govdata.CycleRealtime): {ZH: "实时", EN: "real time"}, string(govdata.CycleDaily): {ZH: "每日", EN: "daily"},
-		string(govdata.CycleWeekly): {ZH: "每周", EN: "weekly"}, string(govdata.CycleMonthly): {ZH: "每月", EN: "monthly"},
-		string(govdata.CycleQuarterly): {ZH: "每季度", EN: "quarterly"}, string(govdata.CycleHalfYearly): {ZH: "每半年", EN: "half-yearly"},
-		string(govdata.CycleYearly): {ZH: "每年", EN: "yearly"}, string(govdata.CycleOther): {ZH: "其他", EN: "other"},
-	},
-	"grade": {
-		string(govdata.GradeCore): {ZH: "核心数据", EN: "core"}, string(govdata.GradeImportant): {ZH: "重要数据", EN: "important"},
-		string(govdata.GradeGeneral): {ZH: "一般数据", EN: "general"},
-	},
-}
-
 var msgFacetField = govdata.Msg{ZH: "不支持按 %s 统计，可用：%s", EN: "cannot count by %s; fields: %s"}
 
 type searchFacet struct {
@@ -70,14 +52,20 @@ func (fc *facetCounter) add(field, value, label string, n int) {
 func (fc *facetCounter) addDoc(d *doc, lang string) {
 	for field := range fc.counts {
 		for _, v := range d.values(field) {
-			label := v
+			var t govdata.Text
 			switch field {
 			case "organization":
-				label = d.p.Organization.Title
-			case "open_type", "update_cycle", "grade":
-				if t, ok := valueLabels[field][v]; ok {
-					label = pick(t, lang)
-				}
+				t.ZH = d.p.Organization.Title
+			case "open_type":
+				t = govdata.OpenType(v).Label()
+			case "update_cycle":
+				t = govdata.UpdateCycle(v).Label()
+			case "grade":
+				t = govdata.Grade(v).Label()
+			}
+			label := t.In(lang)
+			if label == "" {
+				label = v
 			}
 			fc.add(field, v, label, 1)
 		}

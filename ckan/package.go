@@ -102,9 +102,6 @@ func ckanTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000000")
 }
 
-// categoryLabels name the 类 of the national guide's classification.
-var categoryLabels = map[string]string{"1": "基础信息资源", "2": "主题信息资源", "3": "部门信息资源"}
-
 // entryTags are an entry's tags: its category, then its data items' names.
 // CKAN takes tags of 2–100 letters, digits, spaces, "-", "_" and "."; other
 // characters (（）/、…) become spaces, and names too short are left out.
@@ -119,7 +116,7 @@ func entryTags(e *govdata.Entry) []string {
 		seen[t] = true
 		tags = append(tags, t)
 	}
-	add(categoryLabels[e.Classification.Category])
+	add(govdata.CategoryLabel(e.Classification.Category).ZH)
 	for _, it := range e.Items {
 		add(it.Name)
 	}
@@ -196,17 +193,10 @@ func sortExtras(x []extra) []extra {
 	return x
 }
 
-// mediaTypes are the formats whose media type is known; the catalog's
-// formats are mostly kinds (数据库, 电子表格), which name none.
-var mediaTypes = map[string]string{
-	"CSV": "text/csv", "JSON": "application/json", "XML": "application/xml",
-	"XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	"XLS":  "application/vnd.ms-excel", "PDF": "application/pdf", "ZIP": "application/zip",
-	"TXT": "text/plain", "HTML": "text/html", "GEOJSON": "application/geo+json",
-}
-
+// mediaType is the resource's mimetype: null when the format names no file
+// type.
 func mediaType(format string) *string {
-	if m, ok := mediaTypes[strings.ToUpper(strings.TrimSpace(format))]; ok {
+	if m, ok := govdata.MediaType(format); ok {
 		return &m
 	}
 	return nil

@@ -60,13 +60,13 @@ func readParams(w http.ResponseWriter, r *http.Request, lang string) (params, er
 	}
 	// A body that is (or starts as) JSON is JSON, and must be an object;
 	// anything else is a form.
-	if !json.Valid(body) && !strings.ContainsRune(`{["`, rune(body[0])) {
+	if !json.Valid(body) && !startsJSON(string(body)) {
 		form, ferr := url.ParseQuery(string(body))
 		if ferr != nil {
 			return nil, &apiError{status: http.StatusBadRequest, typ: typeBadRequest, msg: msgBody.Text(lang, ferr.Error())}
 		}
 		key, one := onlyKey(form)
-		if !one || !strings.ContainsRune(`{["`, rune(strings.TrimSpace(key + " ")[0])) {
+		if !one || !startsJSON(strings.TrimSpace(key)) {
 			for k, vs := range form {
 				p.setStrings(k, vs)
 			}
@@ -92,6 +92,10 @@ func readParams(w http.ResponseWriter, r *http.Request, lang string) (params, er
 	}
 	return p, nil
 }
+
+// startsJSON reports whether s starts as a JSON object, list or string
+// does.
+func startsJSON(s string) bool { return s != "" && strings.ContainsRune(`{["`, rune(s[0])) }
 
 // onlyKey returns the form's key when it has exactly one, with an empty
 // value or "1" (what a JSON object posted as a form looks like).

@@ -88,16 +88,17 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, action stri
 // domainError maps an error of the open catalog to CKAN's error.
 func (h *Handler) domainError(r *http.Request, err error, lang string) *apiError {
 	var e *govdata.Error
-	switch govdata.ErrorCodeOf(err) {
-	case govdata.ENOTFOUND:
-		return notFound(lang)
-	case govdata.EINVALID:
-		errors.As(err, &e)
-		ae := &apiError{status: http.StatusConflict, typ: typeValidation, msg: e.Message.Text(lang), fields: map[string][]string{}}
-		for f, m := range e.Fields {
-			ae.fields[f] = []string{m.Text(lang)}
+	if errors.As(err, &e) {
+		switch e.Code {
+		case govdata.ENOTFOUND:
+			return notFound(lang)
+		case govdata.EINVALID:
+			ae := &apiError{status: http.StatusConflict, typ: typeValidation, msg: e.Message.Text(lang), fields: map[string][]string{}}
+			for f, m := range e.Fields {
+				ae.fields[f] = []string{m.Text(lang)}
+			}
+			return ae
 		}
-		return ae
 	}
 	h.log.Error("ckan: action failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	return &apiError{status: http.StatusInternalServerError, typ: typeInternal, msg: msgInternal.Text(lang)}

@@ -13,12 +13,14 @@ const (
 	maxRows = 1000
 	// maxStart bounds start, offset and limit, so that sums cannot overflow.
 	maxStart = 1 << 30
-	// maxScan bounds the entries one call reads into memory (a search with
-	// a filter or sort the store cannot do, package_list). An open catalog
-	// is thousands of entries, a province's tens of thousands; this is far
-	// above.
-	maxScan = 500_000
+	// maxScan bounds the entries one anonymous call reads into memory (a
+	// search with a filter or sort the store cannot do, package_list): a
+	// city's open catalog is thousands of entries; a broader call is asked
+	// to narrow its filter rather than hold the server's memory.
+	maxScan = 20_000
 )
+
+var msgTooBroad = govdata.Msg{ZH: "一次调用最多读取 %d 条开放目录，请增加过滤条件（如 organization）", EN: "one call reads at most %d open entries; narrow it with a filter such as organization"}
 
 // storeDepth is how deep the store pages a search: it refuses offsets past
 // 10,000 ("narrow the query"). Reading deeper goes department by
@@ -137,7 +139,7 @@ func (h *Handler) scanOffsets(c *call, f govdata.EntryFilter, fn func(*govdata.E
 			return true, nil
 		}
 		if len(seen) > maxScan {
-			return false, fmt.Errorf("ckan: more than %d open entries to read in one call", maxScan)
+			return false, govdata.Errorf(govdata.EINVALID, msgTooBroad, maxScan)
 		}
 	}
 }

@@ -203,7 +203,9 @@ func negotiate(accept string) string {
 }
 
 // language picks zh or en from Accept-Language by quality, zh when
-// neither is named (the UI is Chinese first).
+// neither is named (the UI is Chinese first). A copy of package http's
+// (and ckan's): one shared reader belongs in the root package, which needs
+// a change to http.
 func language(r *http.Request) string {
 	best, bestQ := "zh", -1.0
 	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {

@@ -208,6 +208,7 @@ func TestDatasetMapping(t *testing.T) {
 		{classIRI("101001"), nsSKOS + "broader", ref(classIRI("1"))},
 		{classIRI("101001"), nsSKOS + "inScheme", ref(base + "/classification")},
 		{classIRI("1"), nsSKOS + "prefLabel", lit("基础信息资源", "zh")},
+		{classIRI("1"), nsSKOS + "prefLabel", lit("base information resources", "en")},
 		{ds, nsDCAT + "landingPage", ref(site + "/api/v1/open/datasets/1")},
 		{ds, nsDCAT + "distribution", ref(dist)},
 		{dist, rdfType, ref(nsDCAT + "Distribution")},

@@ -56,19 +56,6 @@ var accessRights = map[govdata.OpenType]string{
 	govdata.OpenUnconditional: "PUBLIC", govdata.OpenConditional: "RESTRICTED", govdata.OpenNone: "NON_PUBLIC",
 }
 
-// fileTypes are the formats that name a file type: the EU file-type code
-// and the IANA media type. The catalog's formats are mostly kinds (数据库,
-// 电子表格, 接口), which name none.
-var fileTypes = map[string][2]string{
-	"CSV": {"CSV", "text/csv"}, "JSON": {"JSON", "application/json"}, "XML": {"XML", "application/xml"},
-	"XLSX": {"XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-	"XLS":  {"XLS", "application/vnd.ms-excel"}, "PDF": {"PDF", "application/pdf"}, "ZIP": {"ZIP", "application/zip"},
-	"TXT": {"TXT", "text/plain"}, "HTML": {"HTML", "text/html"}, "GEOJSON": {"GEOJSON", "application/geo+json"},
-}
-
-// categoryLabels name the 类 of the national guide.
-var categoryLabels = map[string]string{"1": "基础信息资源", "2": "主题信息资源", "3": "部门信息资源"}
-
 // maxKeywords bounds the keywords of a dataset (a wide table has hundreds
 // of items).
 const maxKeywords = 50
@@ -125,7 +112,7 @@ func (h *Handler) addDataset(g *graph, e *govdata.Entry, pub *govdata.Publisher)
 		g.add(top, nsSKOS+"notation", plain(c.Category))
 		g.add(top, nsSKOS+"inScheme", iri(x.scheme()))
 		g.add(top, nsSKOS+"topConceptOf", iri(x.scheme()))
-		g.addText(top, nsSKOS+"prefLabel", categoryLabels[c.Category])
+		addTexts(g, top, nsSKOS+"prefLabel", govdata.CategoryLabel(c.Category))
 		g.add(x.scheme(), rdfType, iri(nsSKOS+"ConceptScheme"))
 		g.addText(x.scheme(), nsDCT+"title", "政务信息资源目录分类")
 	}
@@ -150,9 +137,10 @@ func (h *Handler) addDataset(g *graph, e *govdata.Entry, pub *govdata.Publisher)
 	g.add(dist, rdfType, iri(nsDCAT+"Distribution"))
 	g.addText(dist, nsDCT+"title", e.Name)
 	g.add(dist, nsDCAT+"accessURL", iri(page))
-	if ft, ok := fileTypes[strings.ToUpper(strings.TrimSpace(e.Format))]; ok {
-		g.add(dist, nsDCT+"format", iri(euFileType+ft[0]))
-		g.add(dist, nsDCAT+"mediaType", iri(ianaMedia+ft[1]))
+	if mt, ok := govdata.MediaType(e.Format); ok {
+		// The EU file-type table's codes are the formats' names in capitals.
+		g.add(dist, nsDCT+"format", iri(euFileType+strings.ToUpper(strings.TrimSpace(e.Format))))
+		g.add(dist, nsDCAT+"mediaType", iri(ianaMedia+mt))
 	}
 	g.addText(dist, nsDCT+"description", formatNote(e.Format))
 	g.add(dist, nsDCT+"modified", xsdTime(e.UpdatedAt))
@@ -184,7 +172,7 @@ func keywords(e *govdata.Entry) []string {
 		seen[s] = true
 		out = append(out, s)
 	}
-	add(categoryLabels[e.Classification.Category])
+	add(govdata.CategoryLabel(e.Classification.Category).ZH)
 	for _, it := range e.Items {
 		add(it.Name)
 	}

@@ -90,6 +90,9 @@ func NewServer(svc Services, cfg Config) *Server {
 	if cfg.Clock == nil {
 		cfg.Clock = govdata.SystemClock{}
 	}
+	if cfg.Publisher.ZH == "" {
+		cfg.Publisher = govdata.Text{ZH: "政务数据主管部门", EN: "Data bureau"}
+	}
 	if cfg.Location == nil {
 		cfg.Location = ChinaTime
 	}

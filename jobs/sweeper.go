@@ -22,8 +22,8 @@ type Sweeper struct {
 	Revocations interface {
 		ExpireRevocations(ctx context.Context) (int, error)
 	}
-	Every        time.Duration
-	Log          *slog.Logger
+	Every time.Duration
+	Log   *slog.Logger
 }
 
 // Run sweeps at once, then every Every until ctx ends.

@@ -196,7 +196,10 @@ func (s *CatalogService) search(ctx context.Context, sc searchScope, f govdata.E
 		}
 		offset = n
 	}
-	if offset < 0 || offset > maxSearchOffset {
+	// A text search pages no deeper than maxSearchOffset (each page re-reads
+	// the matches before it); a listing pages through the recency index,
+	// so a harvester reads the whole open catalog.
+	if offset < 0 || (offset > maxSearchOffset && strings.TrimSpace(f.Query) != "") {
 		return out, govdata.Errorf(govdata.EINVALID, msgSearchTooDeep, maxSearchOffset)
 	}
 	var page searchPage

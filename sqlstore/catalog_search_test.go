@@ -192,6 +192,13 @@ func TestCatalogSearch(t *testing.T) {
 		if _, err := f.cat.FindEntries(reader, govdata.EntryFilter{Page: govdata.Page{Cursor: "nonsense"}}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
 			t.Errorf("bad cursor: %v", err)
 		}
+		// A listing pages as deep as a harvester needs; a text search stops.
+		if l, err := f.cat.FindEntries(reader, govdata.EntryFilter{Offset: 20000}); err != nil || len(l.Items) != 0 {
+			t.Errorf("deep listing: %+v, %v", l, err)
+		}
+		if _, err := f.cat.FindEntries(reader, govdata.EntryFilter{Query: "人", Offset: 20000}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+			t.Errorf("deep text search: %v", err)
+		}
 		// The open catalog: open entries only, without sharing attributes.
 		open := f.cat.OpenCatalog()
 		ol, err := open.FindOpenEntries(context.Background(), govdata.EntryFilter{Query: "登记", Page: govdata.Page{Limit: 100}})
