@@ -274,7 +274,7 @@ func (s *CatalogService) searchTable(ctx context.Context, sc searchScope, f govd
 //     exact;
 //   - more (a common character): a page is read in the order of recency,
 //     where it lies within the first rows.
-const sparseMatches = 500
+const sparseMatches = 200
 
 // textIndex is the engine's full-text index.
 type textIndex interface {

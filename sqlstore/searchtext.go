@@ -171,12 +171,21 @@ func tsQuery(phrases []searchPhrase) string {
 	var parts []string
 	for _, p := range phrases {
 		if p.pairsOnly() {
+			// Every other pair covers the run (the last one overlapping
+			// when its length is odd): half the lexemes for the index to
+			// intersect, the distances keeping the match exact.
 			pairs := cjkPairs(p.words)
-			lexemes := make([]string, len(pairs))
-			for j, w := range pairs {
-				lexemes[j] = lexeme(w, false)
+			var b strings.Builder
+			for j := 0; j < len(pairs); j += 2 {
+				if j > 0 {
+					b.WriteString(" <2> ")
+				}
+				b.WriteString(lexeme(pairs[j], false))
 			}
-			parts = append(parts, "("+strings.Join(lexemes, " <-> ")+")")
+			if len(pairs)%2 == 0 {
+				b.WriteString(" <1> " + lexeme(pairs[len(pairs)-1], false))
+			}
+			parts = append(parts, "("+b.String()+")")
 			continue
 		}
 		// One word, or letters mixed with characters: every word, in any
