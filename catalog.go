@@ -584,7 +584,7 @@ type Facet struct {
 type EntryList struct {
 	Items      []*Entry `json:"items"`
 	NextCursor string   `json:"next_cursor,omitempty"`
-	// Total counts the matches; a search with a query counts up to 500
+	// Total counts the matches; a search with a query counts up to 200
 	// and sets TotalCapped when there are more.
 	Total       int                `json:"total"`
 	TotalCapped bool               `json:"total_capped,omitempty"`
