@@ -3,6 +3,8 @@ package govdata
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // ErrorCode classifies an error; the HTTP layer maps each to one status.
@@ -131,3 +133,32 @@ var (
 	MsgBadCursor    = Msg{"分页游标无效", "invalid pagination cursor"}
 	MsgBadLimit     = Msg{"limit 必须是 1 到 %d 之间的整数", "limit must be an integer from 1 to %d"}
 )
+
+// Language picks "en" or "zh" from an Accept-Language header by quality;
+// Chinese when neither is named (the platform is Chinese first).
+func Language(acceptLanguage string) string {
+	best, bestQ := "zh", -1.0
+	for _, part := range strings.Split(acceptLanguage, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		tag = strings.ToLower(strings.TrimSpace(tag))
+		var lang string
+		switch {
+		case tag == "en" || strings.HasPrefix(tag, "en-"):
+			lang = "en"
+		case tag == "zh" || strings.HasPrefix(tag, "zh-"):
+			lang = "zh"
+		default:
+			continue
+		}
+		if q > bestQ {
+			best, bestQ = lang, q
+		}
+	}
+	return best
+}

@@ -115,3 +115,14 @@ func TestFieldErrors(t *testing.T) {
 		t.Errorf("fields in zh = %q, want %q", keys, want)
 	}
 }
+
+func TestLanguage(t *testing.T) {
+	for header, want := range map[string]string{
+		"": "zh", "en": "en", "en-US,en;q=0.9": "en", "zh-CN,zh;q=0.9,en;q=0.8": "zh", "fr, en;q=0.5": "en",
+		"en;q=0.2, zh;q=0.9": "zh", "de": "zh", "EN-gb": "en", "en;q=abc": "en", "zh;q=0, en;q=0.1": "en",
+	} {
+		if got := govdata.Language(header); got != want {
+			t.Errorf("Language(%q) = %s, want %s", header, got, want)
+		}
+	}
+}

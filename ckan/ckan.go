@@ -115,7 +115,7 @@ type call struct {
 
 // ServeHTTP routes /api/3/action/{name} and /api/action/{name}.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	lang := language(r)
+	lang := govdata.Language(r.Header.Get("Accept-Language"))
 	name, ok := strings.CutPrefix(r.URL.Path, PathV3)
 	if !ok {
 		name, ok = strings.CutPrefix(r.URL.Path, PathDefault)
@@ -159,36 +159,6 @@ func (h *Handler) statusShow(c *call) (any, error) {
 		"error_emails_to":  nil,
 		"extensions":       []string{},
 	}, nil
-}
-
-// language picks zh or en from Accept-Language, zh first as the UI is.
-// A copy of package http's (and dcat's): one shared reader belongs in the
-// root package, which needs a change to http.
-func language(r *http.Request) string {
-	best, bestQ := "zh", -1.0
-	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				q = f
-			}
-		}
-		tag = strings.ToLower(strings.TrimSpace(tag))
-		lang := ""
-		switch {
-		case tag == "en" || strings.HasPrefix(tag, "en-"):
-			lang = "en"
-		case tag == "zh" || strings.HasPrefix(tag, "zh-"):
-			lang = "zh"
-		default:
-			continue
-		}
-		if q > bestQ {
-			best, bestQ = lang, q
-		}
-	}
-	return best
 }
 
 func (h *Handler) now() time.Time { return h.cfg.Now().UTC() }

@@ -68,7 +68,7 @@ func (h *Handler) writeResult(w http.ResponseWriter, action string, result any) 
 // (not found, invalid); anything else is internal: logged, and shown only
 // as "Internal Server Error".
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, action string, err error) {
-	lang := language(r)
+	lang := govdata.Language(r.Header.Get("Accept-Language"))
 	var ae *apiError
 	if !errors.As(err, &ae) {
 		ae = h.domainError(r, err, lang)

@@ -99,7 +99,7 @@ var (
 
 // ServeHTTP routes the feed's paths.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	lang := language(r)
+	lang := govdata.Language(r.Header.Get("Accept-Language"))
 	rest, ok := strings.CutPrefix(r.URL.Path, h.cfg.Path)
 	if !ok || !strings.HasPrefix(rest, "/") {
 		h.fail(w, http.StatusNotFound, msgNotFound.Text(lang, r.URL.Path))
@@ -197,37 +197,6 @@ func negotiate(accept string) string {
 		}
 		if q > bestQ {
 			best, bestQ = f, q
-		}
-	}
-	return best
-}
-
-// language picks zh or en from Accept-Language by quality, zh when
-// neither is named (the UI is Chinese first). A copy of package http's
-// (and ckan's): one shared reader belongs in the root package, which needs
-// a change to http.
-func language(r *http.Request) string {
-	best, bestQ := "zh", -1.0
-	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				q = f
-			}
-		}
-		tag = strings.ToLower(strings.TrimSpace(tag))
-		lang := ""
-		switch {
-		case tag == "en" || strings.HasPrefix(tag, "en-"):
-			lang = "en"
-		case tag == "zh" || strings.HasPrefix(tag, "zh-"):
-			lang = "zh"
-		default:
-			continue
-		}
-		if q > bestQ {
-			best, bestQ = lang, q
 		}
 	}
 	return best

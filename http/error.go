@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/govdata/govdata"
 )
@@ -47,7 +45,7 @@ func (e *statusError) Unwrap() error { return e.err }
 // Anything but a domain error is internal: logged with the request ID and
 // shown as a generic message, never its text (no SQL, no stack, no secret).
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	lang := language(r)
+	lang := govdata.Language(r.Header.Get("Accept-Language"))
 	reqID := requestID(r)
 	var e *govdata.Error
 	status := 0
@@ -83,33 +81,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
-}
-
-// language picks "en" or "zh" from Accept-Language by quality; Chinese is
-// the default (the UI is Chinese first).
-func language(r *http.Request) string {
-	best, bestQ := "zh", -1.0
-	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				q = f
-			}
-		}
-		tag = strings.ToLower(strings.TrimSpace(tag))
-		var lang string
-		switch {
-		case tag == "en" || strings.HasPrefix(tag, "en-"):
-			lang = "en"
-		case tag == "zh" || strings.HasPrefix(tag, "zh-"):
-			lang = "zh"
-		default:
-			continue
-		}
-		if q > bestQ {
-			best, bestQ = lang, q
-		}
-	}
-	return best
 }

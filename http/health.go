@@ -21,7 +21,7 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.Store.Ping(ctx); err != nil {
 		s.log.Warn("not ready", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: errorDetail{
-			Code: govdata.EINTERNAL, Message: msgNotReady.Text(language(r)), RequestID: requestID(r)}})
+			Code: govdata.EINTERNAL, Message: msgNotReady.Text(govdata.Language(r.Header.Get("Accept-Language"))), RequestID: requestID(r)}})
 		return nil
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})

@@ -107,6 +107,15 @@ func (r *entryRow) entry(in govdata.EntryInput, version int, status govdata.Entr
 	return e
 }
 
+// officersEntry reads an entry in tx for the officer of its department.
+func officersEntry(tx *Tx, id int64) (*entryRow, error) {
+	r, err := findEntryRow(tx.queryRow, id)
+	if err != nil {
+		return nil, err
+	}
+	return r, officerOf(tx.actor, r.department)
+}
+
 // officerOf checks that the actor writes the catalog of department dept.
 func officerOf(a govdata.Actor, dept int64) error {
 	if err := govdata.Authorize(a, govdata.PermSignedIn); err != nil {
@@ -216,11 +225,8 @@ func insertVersion(tx *Tx, id int64, version int, status govdata.EntryStatus, in
 func (s *CatalogService) UpdateEntry(ctx context.Context, id int64, p govdata.EntryPatch) (*govdata.Entry, error) {
 	var out *govdata.Entry
 	err := s.db.write(ctx, func(tx *Tx) error {
-		r, err := findEntryRow(tx.queryRow, id)
+		r, err := officersEntry(tx, id)
 		if err != nil {
-			return err
-		}
-		if err := officerOf(tx.actor, r.department); err != nil {
 			return err
 		}
 		status := govdata.EntryStatus(r.status)
@@ -347,11 +353,8 @@ func stringArgs(ss []string) []any {
 func (s *CatalogService) Submit(ctx context.Context, id int64) (*govdata.Entry, error) {
 	var out *govdata.Entry
 	err := s.db.write(ctx, func(tx *Tx) error {
-		r, err := findEntryRow(tx.queryRow, id)
+		r, err := officersEntry(tx, id)
 		if err != nil {
-			return err
-		}
-		if err := officerOf(tx.actor, r.department); err != nil {
 			return err
 		}
 		in, err := content(tx.queryRow, id, r.version)
@@ -446,17 +449,7 @@ func (s *CatalogService) Review(ctx context.Context, id int64, d govdata.ReviewD
 		fe.Add("decision", govdata.MsgEnum, "approve, return, reject")
 		return nil, fe.Err()
 	}
-	r, err := findEntryRow(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, id)
-	if err != nil {
-		if govdata.ErrorCodeOf(err) == govdata.EINTERNAL {
-			return nil, s.db.internal("find entry", err)
-		}
-		return nil, err
-	}
-	if r.workflow == 0 {
-		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgEntryState, r.status)
-	}
-	w, err := s.flows.FindInstanceByID(ctx, r.workflow)
+	r, w, err := s.openWorkflow(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -566,11 +559,8 @@ func (s *CatalogService) Revoke(ctx context.Context, id int64, reason string) (*
 	}
 	var out *govdata.Entry
 	err := s.db.write(ctx, func(tx *Tx) error {
-		r, err := findEntryRow(tx.queryRow, id)
+		r, err := officersEntry(tx, id)
 		if err != nil {
-			return err
-		}
-		if err := officerOf(tx.actor, r.department); err != nil {
 			return err
 		}
 		if govdata.EntryStatus(r.status) != govdata.EntryPublished || r.workflow != 0 {
@@ -718,17 +708,7 @@ func (s *CatalogService) ExpireRevocations(ctx context.Context) (int, error) {
 // Extend implements govdata.CatalogService: the bureau extends the change
 // deadline once (HLJ-15).
 func (s *CatalogService) Extend(ctx context.Context, id int64, reason string) (*govdata.Entry, error) {
-	r, err := findEntryRow(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, id)
-	if err != nil {
-		if govdata.ErrorCodeOf(err) == govdata.EINTERNAL {
-			return nil, s.db.internal("find entry", err)
-		}
-		return nil, err
-	}
-	if r.workflow == 0 {
-		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgEntryState, r.status)
-	}
-	w, err := s.flows.FindInstanceByID(ctx, r.workflow)
+	r, w, err := s.openWorkflow(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -740,6 +720,29 @@ func (s *CatalogService) Extend(ctx context.Context, id int64, reason string) (*
 		return nil, err
 	}
 	return s.FindEntryByID(govdata.WithActor(ctx, actor), id)
+}
+
+// entryRow reads an entry's row outside a write.
+func (s *CatalogService) entryRow(ctx context.Context, id int64) (*entryRow, error) {
+	r, err := findEntryRow(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, id)
+	if govdata.ErrorCodeOf(err) == govdata.EINTERNAL {
+		return nil, s.db.internal("find entry", err)
+	}
+	return r, err
+}
+
+// openWorkflow reads an entry and its open workflow; ECONFLICT when it has
+// none.
+func (s *CatalogService) openWorkflow(ctx context.Context, id int64) (*entryRow, *govdata.WorkflowInstance, error) {
+	r, err := s.entryRow(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.workflow == 0 {
+		return nil, nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgEntryState, r.status)
+	}
+	w, err := s.flows.FindInstanceByID(ctx, r.workflow)
+	return r, w, err
 }
 
 // workflowOf is the entry's open workflow, if any.
@@ -827,11 +830,8 @@ func (s *CatalogService) FindVersions(ctx context.Context, id int64) ([]govdata.
 	if err := govdata.Authorize(a, govdata.PermSignedIn); err != nil {
 		return nil, err
 	}
-	r, err := findEntryRow(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, id)
+	r, err := s.entryRow(ctx, id)
 	if err != nil {
-		if govdata.ErrorCodeOf(err) == govdata.EINTERNAL {
-			return nil, s.db.internal("find entry", err)
-		}
 		return nil, err
 	}
 	drafts, err := s.seesDrafts(ctx, a, r)

@@ -90,6 +90,17 @@ func (c *committer) gather(first *job) []*job {
 	return batch
 }
 
+// writeResult runs fn as a write (see write) and returns what it made.
+func writeResult[T any](ctx context.Context, db *DB, fn func(tx *Tx) (T, error)) (T, error) {
+	var out T
+	err := db.write(ctx, func(tx *Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}
+
 // write runs fn in a transaction shared with other concurrent writes and
 // returns once it is durably committed (or failed). fn's audit records commit
 // with it. fn must not keep tx after returning. The request context only

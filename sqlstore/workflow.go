@@ -90,13 +90,7 @@ func dateText(d *govdata.Date) string {
 // Start implements govdata.WorkflowService. The feature that starts an
 // instance authorizes its caller; the start is audited.
 func (s *WorkflowService) Start(ctx context.Context, in govdata.StartWorkflow) (*govdata.WorkflowInstance, error) {
-	var out *govdata.WorkflowInstance
-	err := s.db.write(ctx, func(tx *Tx) error {
-		var err error
-		out, err = s.startTx(ctx, tx, in)
-		return err
-	})
-	return out, err
+	return writeResult(ctx, s.db, func(tx *Tx) (*govdata.WorkflowInstance, error) { return s.startTx(ctx, tx, in) })
 }
 
 // startTx is Start within tx, for features that change their own
@@ -182,13 +176,7 @@ func scanInstance(row interface{ Scan(...any) error }) (*govdata.WorkflowInstanc
 
 // Decide implements govdata.WorkflowService.
 func (s *WorkflowService) Decide(ctx context.Context, id int64, d govdata.Decision) (*govdata.WorkflowInstance, error) {
-	var out *govdata.WorkflowInstance
-	err := s.db.write(ctx, func(tx *Tx) error {
-		var err error
-		out, err = s.decideTx(ctx, tx, id, d)
-		return err
-	})
-	return out, err
+	return writeResult(ctx, s.db, func(tx *Tx) (*govdata.WorkflowInstance, error) { return s.decideTx(ctx, tx, id, d) })
 }
 
 // decideTx is Decide within tx, for features that change their own
@@ -277,13 +265,7 @@ func (s *WorkflowService) decideTx(ctx context.Context, tx *Tx, id int64, d govd
 
 // Extend implements govdata.WorkflowService (HLJ-15).
 func (s *WorkflowService) Extend(ctx context.Context, id int64, g govdata.ExtensionGrant) (*govdata.WorkflowInstance, error) {
-	var out *govdata.WorkflowInstance
-	err := s.db.write(ctx, func(tx *Tx) error {
-		var err error
-		out, err = s.extendTx(ctx, tx, id, g)
-		return err
-	})
-	return out, err
+	return writeResult(ctx, s.db, func(tx *Tx) (*govdata.WorkflowInstance, error) { return s.extendTx(ctx, tx, id, g) })
 }
 
 // extendTx is Extend within tx, for features that change their own
