@@ -278,9 +278,12 @@ const sparseMatches = 200
 
 // textIndex is the engine's full-text index.
 type textIndex interface {
-	// sparse reads the filtered matches of a tier (all or name) when
-	// there are at most limit; complete is false when there are more.
-	sparse(ctx context.Context, t textTier, limit int) (rows []textMatch, complete bool, err error)
+	// sparse reads the filtered matches when there are at most limit;
+	// complete is false when there are more.
+	sparse(ctx context.Context, limit int) (rows []textMatch, complete bool, err error)
+	// names reads the filtered name matches when the index can tell
+	// cheaply that there are at most limit; complete false: walk them.
+	names(ctx context.Context, limit int) (rows []textMatch, complete bool, err error)
 	// walk reads a page of filtered matches of a tier newest first.
 	walk(ctx context.Context, t textTier, limit, offset int) ([]int64, error)
 	// count counts the filtered matches of a tier, up to limit.
@@ -312,7 +315,7 @@ type textMatch struct {
 // searchText answers a search with a query.
 func (s *CatalogService) searchText(ctx context.Context, ix textIndex, f govdata.EntryFilter, offset int) (searchPage, error) {
 	page := searchPage{from: "catalog_search c", where: ix.where()}
-	rows, complete, err := ix.sparse(ctx, tierAll, sparseMatches)
+	rows, complete, err := ix.sparse(ctx, sparseMatches)
 	if err != nil {
 		return page, err
 	}
@@ -341,9 +344,10 @@ func (s *CatalogService) searchText(ctx context.Context, ix textIndex, f govdata
 }
 
 // denseByRelevance pages through a common query: the name matches (read
-// whole when few, else walked), then the rest, walked.
+// whole when the index says they are few, else walked newest first), then
+// the rest, walked.
 func (s *CatalogService) denseByRelevance(ctx context.Context, ix textIndex, limit, offset int) ([]int64, error) {
-	names, complete, err := ix.sparse(ctx, tierName, sparseMatches)
+	names, complete, err := ix.names(ctx, sparseMatches)
 	if err != nil {
 		return nil, err
 	}
@@ -424,33 +428,38 @@ func (x ftsIndex) expr(t textTier) string {
 	return e
 }
 
-// sparse reads the tier's text matches from the index alone (no filters:
-// its short lists answer at once), then filters them on the search table.
-func (x ftsIndex) sparse(ctx context.Context, t textTier, limit int) ([]textMatch, bool, error) {
-	q := x.text
-	if t == tierName {
-		q = x.name
-	}
-	revs, err := x.s.ids(ctx, "SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ? LIMIT ?", q, limit+1)
+// sparse reads the text matches from the index alone (no filters: short
+// lists answer at once), then filters them on the search table and marks
+// those whose name matches.
+func (x ftsIndex) sparse(ctx context.Context, limit int) ([]textMatch, bool, error) {
+	revs, err := x.s.ids(ctx, "SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ? LIMIT ?", x.text, limit+1)
 	if err != nil || len(revs) > limit {
 		return nil, false, err
 	}
-	var names map[int64]bool
-	if t == tierAll {
-		inName, err := x.s.ids(ctx, "SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ?", x.name)
-		if err != nil {
-			return nil, false, err
-		}
-		names = map[int64]bool{}
-		for _, r := range inName {
-			names[r] = true
-		}
+	inName, err := x.s.ids(ctx, "SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ?", x.name)
+	if err != nil {
+		return nil, false, err
+	}
+	names := map[int64]bool{}
+	for _, r := range inName {
+		names[r] = true
 	}
 	w := x.w.with("c.rev IN ("+placeholders(len(revs))+")", int64Args(revs)...)
 	rows, err := x.s.textMatches(ctx, "SELECT c.entry_id, c.rev, c.name FROM catalog_search c"+w.String(), w.args...)
 	for i := range rows {
-		rows[i].inName = t == tierName || names[rows[i].recency]
+		rows[i].inName = names[rows[i].recency]
 	}
+	return rows, err == nil, err
+}
+
+// names reads the name matches from the index alone when they are few.
+func (x ftsIndex) names(ctx context.Context, limit int) ([]textMatch, bool, error) {
+	revs, err := x.s.ids(ctx, "SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ? LIMIT ?", x.name, limit+1)
+	if err != nil || len(revs) > limit {
+		return nil, false, err
+	}
+	w := x.w.with("c.rev IN ("+placeholders(len(revs))+")", int64Args(revs)...)
+	rows, err := x.s.textMatches(ctx, "SELECT c.entry_id, c.rev, c.name FROM catalog_search c"+w.String(), w.args...)
 	return rows, err == nil, err
 }
 
@@ -494,7 +503,7 @@ type tsIndex struct {
 	w     where
 }
 
-const tsWalkRows = 5000
+const tsWalkRows = 2000
 
 func (x tsIndex) tier(t textTier) where {
 	switch t {
@@ -506,10 +515,10 @@ func (x tsIndex) tier(t textTier) where {
 	return x.w.with("c.doc @@ CAST(? AS tsquery)", x.query)
 }
 
-// sparse reads the tier's filtered matches in one query through its GIN
-// index, with whether the name matches.
-func (x tsIndex) sparse(ctx context.Context, t textTier, limit int) ([]textMatch, bool, error) {
-	w := x.tier(t)
+// sparse reads the filtered matches in one query through the GIN index,
+// with whether the name matches.
+func (x tsIndex) sparse(ctx context.Context, limit int) ([]textMatch, bool, error) {
+	w := x.tier(tierAll)
 	rows, err := x.s.textMatches(ctx, "SELECT c.entry_id, c.updated_at, c.name, c.name_tsv @@ CAST(? AS tsquery) FROM catalog_search c"+w.String()+" LIMIT ?",
 		append(append([]any{x.query}, w.args...), limit+1)...)
 	if err != nil || len(rows) > limit {
@@ -517,6 +526,10 @@ func (x tsIndex) sparse(ctx context.Context, t textTier, limit int) ([]textMatch
 	}
 	return rows, true, nil
 }
+
+// names: on PostgreSQL a walk of the name tier costs less than finding
+// out whether it is small (a read of its rows through the heap).
+func (x tsIndex) names(context.Context, int) ([]textMatch, bool, error) { return nil, false, nil }
 
 func (x tsIndex) walk(ctx context.Context, t textTier, limit, offset int) ([]int64, error) {
 	w := x.tier(t)
