@@ -315,30 +315,56 @@ func TestCatalogRevocation(t *testing.T) {
 	})
 }
 
-// Return deadlines follow the profile: a deployment's own file with a
-// 2-day fix period gives a due date 2 working days on.
-func TestCatalogReturnDeadlineFollowsProfile(t *testing.T) {
+// Deadlines follow the profile: a deployment's own file with a 2-day fix
+// period, a 2-day revocation review and 3 months' grace gives those dates
+// where the default profile gives 5 days, 5 days and 6 months.
+func TestCatalogDeadlinesFollowProfile(t *testing.T) {
 	good, err := profiles.ReadShipped(profiles.Default)
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := strings.Replace(string(good), "      working_days: 5\n      actions: [approve, withdraw]\n      cite: \"default, after HLJ-12\"",
-		"      working_days: 2\n      actions: [approve, withdraw]\n      cite: \"local rule: 2 working days\"", 1)
-	src = strings.Replace(src, "name: default", "name: local", 1)
+	src := string(good)
+	for _, r := range []struct{ from, to string }{
+		{"      working_days: 5\n      actions: [approve, withdraw]\n      cite: \"default, after HLJ-12\"",
+			"      working_days: 2\n      actions: [approve, withdraw]\n      cite: \"local rule: 2 working days\""},
+		{"        working_days: 5\n        actions: [approve, reject]\n        cite: \"default 5 working days\"\n  share_unconditional:",
+			"        working_days: 2\n        actions: [approve, reject]\n        cite: \"local rule: 2 working days\"\n  share_unconditional:"},
+		{"revocation_grace_months: {value: 6,", "revocation_grace_months: {value: 3,"},
+		{"name: default", "name: local"},
+	} {
+		if !strings.Contains(src, r.from) {
+			t.Fatalf("the default profile no longer holds %q", r.from)
+		}
+		src = strings.Replace(src, r.from, r.to, 1)
+	}
 	file := t.TempDir() + "/local.yaml"
 	if err := writeTestFile(file, src); err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct{ profile, due string }{{profiles.Default, "2026-03-09"}, {file, "2026-03-04"}} {
+	for _, tc := range []struct{ profile, fix, revoke, grace string }{
+		{profiles.Default, "2026-03-09", "2026-03-09", "2026-09-02"},
+		{file, "2026-03-04", "2026-03-04", "2026-06-02"},
+	} {
 		storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 			f := newCatalogFixture(t, e, tc.profile)
-			officer := f.as(govdata.RoleOfficer, f.countyPolice)
+			officer, county := f.as(govdata.RoleOfficer, f.countyPolice), f.as(govdata.RoleReviewer, f.countyBureau)
 			d := must(f.cat.CreateEntry(officer, entryInput("道里区人口信息")))(t)
 			must(f.cat.Submit(officer, d.ID))(t)
 			// CAT-4: a county's entry is reviewed at the county.
-			r := must(f.cat.Review(f.as(govdata.RoleReviewer, f.countyBureau), d.ID, govdata.ReviewDecision{Decision: govdata.ActionReturn, Comment: "补充"}))(t)
-			if r.Workflow == nil || r.Workflow.Due.String() != tc.due {
-				t.Fatalf("%s: fix due %+v, want %s", tc.profile, r.Workflow, tc.due)
+			r := must(f.cat.Review(county, d.ID, govdata.ReviewDecision{Decision: govdata.ActionReturn, Comment: "补充"}))(t)
+			if r.Workflow == nil || r.Workflow.Due.String() != tc.fix {
+				t.Fatalf("%s: fix due %+v, want %s", tc.profile, r.Workflow, tc.fix)
+			}
+			must(f.cat.Submit(officer, d.ID))(t)
+			must(f.cat.Review(county, d.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)
+			f.cat.InUse = func(*sqlstore.Tx, int64) ([]int64, error) { return []int64{f.cityHR}, nil }
+			v := must(f.cat.Revoke(officer, d.ID, "职责调整"))(t)
+			if v.Workflow == nil || v.Workflow.Due.String() != tc.revoke {
+				t.Fatalf("%s: revocation review due %+v, want %s", tc.profile, v.Workflow, tc.revoke)
+			}
+			g := must(f.cat.Review(county, d.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)
+			if g.GraceUntil == nil || g.GraceUntil.String() != tc.grace {
+				t.Fatalf("%s: supplied until %v, want %s", tc.profile, g.GraceUntil, tc.grace)
 			}
 		})
 	}
