@@ -436,7 +436,7 @@ func (x ftsIndex) sparse(ctx context.Context, limit int) ([]textMatch, bool, err
 	if err != nil || len(revs) > limit {
 		return nil, false, err
 	}
-	inName, err := x.s.ids(ctx, "SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ?", x.name)
+	inName, err := x.s.ids(ctx, "SELECT rowid FROM catalog_fts_name WHERE catalog_fts_name MATCH ?", x.name)
 	if err != nil {
 		return nil, false, err
 	}
@@ -452,9 +452,10 @@ func (x ftsIndex) sparse(ctx context.Context, limit int) ([]textMatch, bool, err
 	return rows, err == nil, err
 }
 
-// names reads the name matches from the index alone when they are few.
+// names reads the name matches from the names' own index (lists of names
+// only, short whatever the items hold) when they are few.
 func (x ftsIndex) names(ctx context.Context, limit int) ([]textMatch, bool, error) {
-	revs, err := x.s.ids(ctx, "SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ? LIMIT ?", x.name, limit+1)
+	revs, err := x.s.ids(ctx, "SELECT rowid FROM catalog_fts_name WHERE catalog_fts_name MATCH ? LIMIT ?", x.name, limit+1)
 	if err != nil || len(revs) > limit {
 		return nil, false, err
 	}
@@ -505,6 +506,9 @@ type tsIndex struct {
 
 const tsWalkRows = 2000
 
+// tsWalkColumns are what a walk's conditions read besides doc.
+const tsWalkColumns = "entry_id, updated_at, name_tsv, department_id, region_code, published, open, status, class_code, share_type, open_type, grade, format, update_cycle"
+
 func (x tsIndex) tier(t textTier) where {
 	switch t {
 	case tierName:
@@ -533,7 +537,13 @@ func (x tsIndex) names(context.Context, int) ([]textMatch, bool, error) { return
 
 func (x tsIndex) walk(ctx context.Context, t textTier, limit, offset int) ([]int64, error) {
 	w := x.tier(t)
-	ids, err := x.s.ids(ctx, "SELECT c.entry_id FROM (SELECT * FROM catalog_search ORDER BY updated_at DESC, entry_id DESC LIMIT ?) c"+
+	// The fence reads only the columns the conditions need: the name tier
+	// leaves the large doc alone.
+	cols := tsWalkColumns + ", doc"
+	if t == tierName {
+		cols = tsWalkColumns
+	}
+	ids, err := x.s.ids(ctx, "SELECT c.entry_id FROM (SELECT "+cols+" FROM catalog_search ORDER BY updated_at DESC, entry_id DESC LIMIT ?) c"+
 		w.String()+" LIMIT ? OFFSET ?", append(append([]any{tsWalkRows}, w.args...), limit, offset)...)
 	if err != nil || len(ids) == limit {
 		return ids, err

@@ -86,16 +86,25 @@ CREATE VIRTUAL TABLE catalog_fts USING fts5 (
     content = 'catalog_search', content_rowid = 'rev',
     tokenize = 'unicode61 remove_diacritics 0'
 );
+-- The names alone: whether a query's name matches are few is answered from
+-- lists that hold names only.
+CREATE VIRTUAL TABLE catalog_fts_name USING fts5 (
+    name_doc, name_bi,
+    content = 'catalog_search', content_rowid = 'rev',
+    tokenize = 'unicode61 remove_diacritics 0'
+);
 -- +goose StatementBegin
 CREATE TRIGGER catalog_search_ai AFTER INSERT ON catalog_search BEGIN
     INSERT INTO catalog_fts (rowid, name_doc, summary_doc, items_doc, name_bi, summary_bi, items_bi, tags)
         VALUES (new.rev, new.name_doc, new.summary_doc, new.items_doc, new.name_bi, new.summary_bi, new.items_bi, new.tags);
+    INSERT INTO catalog_fts_name (rowid, name_doc, name_bi) VALUES (new.rev, new.name_doc, new.name_bi);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER catalog_search_ad AFTER DELETE ON catalog_search BEGIN
     INSERT INTO catalog_fts (catalog_fts, rowid, name_doc, summary_doc, items_doc, name_bi, summary_bi, items_bi, tags)
         VALUES ('delete', old.rev, old.name_doc, old.summary_doc, old.items_doc, old.name_bi, old.summary_bi, old.items_bi, old.tags);
+    INSERT INTO catalog_fts_name (catalog_fts_name, rowid, name_doc, name_bi) VALUES ('delete', old.rev, old.name_doc, old.name_bi);
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
@@ -104,10 +113,13 @@ CREATE TRIGGER catalog_search_au AFTER UPDATE ON catalog_search BEGIN
         VALUES ('delete', old.rev, old.name_doc, old.summary_doc, old.items_doc, old.name_bi, old.summary_bi, old.items_bi, old.tags);
     INSERT INTO catalog_fts (rowid, name_doc, summary_doc, items_doc, name_bi, summary_bi, items_bi, tags)
         VALUES (new.rev, new.name_doc, new.summary_doc, new.items_doc, new.name_bi, new.summary_bi, new.items_bi, new.tags);
+    INSERT INTO catalog_fts_name (catalog_fts_name, rowid, name_doc, name_bi) VALUES ('delete', old.rev, old.name_doc, old.name_bi);
+    INSERT INTO catalog_fts_name (rowid, name_doc, name_bi) VALUES (new.rev, new.name_doc, new.name_bi);
 END;
 -- +goose StatementEnd
 
 -- +goose Down
+DROP TABLE catalog_fts_name;
 DROP TABLE catalog_fts;
 DROP TABLE catalog_search;
 DROP TABLE catalog_sequences;
