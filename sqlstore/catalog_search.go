@@ -531,9 +531,17 @@ func (x tsIndex) sparse(ctx context.Context, limit int) ([]textMatch, bool, erro
 	return rows, true, nil
 }
 
-// names: on PostgreSQL a walk of the name tier costs less than finding
-// out whether it is small (a read of its rows through the heap).
-func (x tsIndex) names(context.Context, int) ([]textMatch, bool, error) { return nil, false, nil }
+// names reads the filtered name matches through the names' own GIN index
+// when they are few: a query found in items but in no name costs nothing
+// here, where a walk would read its whole length for nothing.
+func (x tsIndex) names(ctx context.Context, limit int) ([]textMatch, bool, error) {
+	w := x.tier(tierName)
+	rows, err := x.s.textMatches(ctx, "SELECT c.entry_id, c.updated_at, c.name FROM catalog_search c"+w.String()+" LIMIT ?", append(w.args, limit+1)...)
+	if err != nil || len(rows) > limit {
+		return nil, false, err
+	}
+	return rows, true, nil
+}
 
 func (x tsIndex) walk(ctx context.Context, t textTier, limit, offset int) ([]int64, error) {
 	w := x.tier(t)
