@@ -882,10 +882,14 @@ func (o openCatalog) OpenPublishers(ctx context.Context) ([]govdata.Publisher, e
 }
 
 // publicView drops what only government users see: the sharing
-// attributes and the review state.
+// attributes, the review state, and the working version's activity (the
+// published version's time is its last change as the public sees it).
 func publicView(e *govdata.Entry) *govdata.Entry {
 	e.ShareConditions, e.ShareBasis, e.ShareMethod, e.SourceSystem = "", "", "", ""
-	e.Workflow = nil
+	e.Workflow, e.Version = nil, e.PublishedVersion
+	if e.PublishedAt != nil {
+		e.UpdatedAt = *e.PublishedAt
+	}
 	e.Items = slices.Clone(e.Items)
 	for i := range e.Items {
 		e.Items[i].Rules = nil

@@ -206,7 +206,7 @@ func TestCatalogSearch(t *testing.T) {
 			t.Fatalf("open search: %+v, %v", ol, err)
 		}
 		for _, e := range ol.Items {
-			if e.ShareConditions != "" || e.OpenType == govdata.OpenNone {
+			if e.ShareConditions != "" || e.OpenType == govdata.OpenNone || e.PublishedAt == nil || !e.UpdatedAt.Equal(*e.PublishedAt) {
 				t.Errorf("open entry shows %+v", e)
 			}
 		}
