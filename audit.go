@@ -15,7 +15,7 @@ type AuditResult string
 // Audit results.
 const (
 	AuditOK      AuditResult = "ok"      // done
-	AuditRefused AuditResult = "refused" // access refused (401/403), SJZ-S-22
+	AuditRefused AuditResult = "refused" // access refused (401/403, SJZ-S-22), or a workflow decision refused
 	AuditFailed  AuditResult = "failed"  // attempted and failed, e.g. a wrong password
 )
 

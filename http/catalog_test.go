@@ -78,6 +78,12 @@ func TestCatalogHTTP(t *testing.T) {
 			t.Fatalf("refused entries were stored: %+v", l)
 		}
 		mustError(t, e.do(t, req{method: "GET", path: "/api/v1/catalog/999999", as: "officer"}), 404, govdata.ENOTFOUND)
-		mustError(t, e.do(t, req{method: "POST", path: "/api/v1/catalog/" + id + "/submit", as: "officer"}), 409, govdata.ECONFLICT)
+		// A refused decision is audited (issue 3: refusals audited).
+		r := e.do(t, req{method: "POST", path: "/api/v1/catalog/" + id + "/submit", as: "officer"})
+		mustError(t, r, 409, govdata.ECONFLICT)
+		e.mustAudited(t, r, govdata.AuditRefused)
+		r = e.do(t, req{method: "POST", path: "/api/v1/catalog/" + id + "/review", as: "reviewer", body: map[string]string{"decision": "publish"}})
+		mustError(t, r, 400, govdata.EINVALID)
+		e.mustAudited(t, r, govdata.AuditRefused)
 	})
 }

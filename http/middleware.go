@@ -161,10 +161,13 @@ func (s *Server) serveRoute(rt route) http.Handler {
 }
 
 // refused audits a refused request: every 401 and 403 leaves a record
-// (SJZ-S-22, HLJ-38), except where the service already recorded the attempt.
+// (SJZ-S-22, HLJ-38), and every refused workflow decision (issue 3: the
+// wrong action, a closed step, a lost race), except where the service
+// already recorded the attempt.
 func (s *Server) refused(r *http.Request, rt route, err error) {
 	code := govdata.ErrorCodeOf(err)
-	if code != govdata.EUNAUTHORIZED && code != govdata.EFORBIDDEN {
+	decisionRefused := rt.decision && (code == govdata.EINVALID || code == govdata.ECONFLICT || code == govdata.ENOTFOUND)
+	if code != govdata.EUNAUTHORIZED && code != govdata.EFORBIDDEN && !decisionRefused {
 		return
 	}
 	if rt.selfAudited {

@@ -30,6 +30,9 @@ type route struct {
 	passwordChange bool
 	// selfAudited: the service records the attempt itself (login).
 	selfAudited bool
+	// decision: a workflow decision, whose every refusal is audited — the
+	// wrong action, a closed step, a lost race — not only 401 and 403.
+	decision bool
 	// action and objectType name the route in audit records of refusals.
 	action, objectType string
 	summary            string
@@ -155,17 +158,17 @@ func (s *Server) routeTable() []route {
 			request: govdata.EntryPatch{}, response: govdata.Entry{}, handle: updateByID(s, s.svc.Catalog.UpdateEntry)},
 		{method: "GET", path: "/api/v1/catalog/{id}/versions", perm: govdata.PermCatalogRead, action: "catalog.versions", objectType: "catalog_entry",
 			summary: "Every version and who approved it", response: []govdata.EntryVersion{}, handle: byID(s.svc.Catalog.FindVersions)},
-		{method: "POST", path: "/api/v1/catalog/{id}/submit", perm: govdata.PermCatalogWrite, action: "catalog.submit", objectType: "catalog_entry",
+		{method: "POST", path: "/api/v1/catalog/{id}/submit", perm: govdata.PermCatalogWrite, decision: true, action: "catalog.submit", objectType: "catalog_entry",
 			summary: "Send the working version to the bureau's review", response: govdata.Entry{}, handle: byID(s.svc.Catalog.Submit)},
-		{method: "POST", path: "/api/v1/catalog/{id}/review", perm: govdata.PermCatalogReview, action: "catalog.review", objectType: "catalog_entry",
+		{method: "POST", path: "/api/v1/catalog/{id}/review", perm: govdata.PermCatalogReview, decision: true, action: "catalog.review", objectType: "catalog_entry",
 			summary: "Approve or return a submitted version (a comment is required to return), or approve or reject a revocation",
 			request: reviewRequest{}, response: govdata.Entry{}, handle: s.handleCatalogReview},
-		{method: "POST", path: "/api/v1/catalog/{id}/revoke", perm: govdata.PermCatalogWrite, action: "catalog.revoke", objectType: "catalog_entry",
+		{method: "POST", path: "/api/v1/catalog/{id}/revoke", perm: govdata.PermCatalogWrite, decision: true, action: "catalog.revoke", objectType: "catalog_entry",
 			summary: "Ask for a published entry's revocation; in use, it is still supplied for the profile's grace period", request: reasonRequest{}, response: govdata.Entry{},
 			handle: s.withReason(func(r *http.Request, id int64, reason string) (*govdata.Entry, error) {
 				return s.svc.Catalog.Revoke(r.Context(), id, reason)
 			})},
-		{method: "POST", path: "/api/v1/catalog/{id}/extend", perm: govdata.PermCatalogReview, action: "catalog.extend", objectType: "catalog_entry",
+		{method: "POST", path: "/api/v1/catalog/{id}/extend", perm: govdata.PermCatalogReview, decision: true, action: "catalog.extend", objectType: "catalog_entry",
 			summary: "Extend a change's deadline once, on the department's policy basis (HLJ-15)", request: reasonRequest{}, response: govdata.Entry{},
 			handle: s.withReason(func(r *http.Request, id int64, reason string) (*govdata.Entry, error) {
 				return s.svc.Catalog.Extend(r.Context(), id, reason)
