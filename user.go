@@ -76,6 +76,9 @@ type UserService interface {
 	CreateUserWithPassword(ctx context.Context, in UserInput, mustChange bool) (*User, error)
 	// UpdateUser returns ENOTFOUND, EINVALID, EFORBIDDEN.
 	UpdateUser(ctx context.Context, id int64, p UserPatch) (*User, error)
+	// SetOwnEmail sets the acting user's own e-mail address, where notices
+	// are mailed ("" removes it); EINVALID for a malformed address.
+	SetOwnEmail(ctx context.Context, email string) (*User, error)
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 	FindUserByUsername(ctx context.Context, username string) (*User, error)
 	FindUsers(ctx context.Context, f UserFilter) (List[*User], error)

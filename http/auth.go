@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/govdata/govdata"
@@ -15,6 +16,23 @@ type loginRequest struct {
 type passwordRequest struct {
 	OldPassword string `json:"old_password"`
 	NewPassword string `json:"new_password"`
+}
+
+type emailRequest struct {
+	Email string `json:"email"`
+}
+
+func (s *Server) handleSetEmail(w http.ResponseWriter, r *http.Request) error {
+	in, err := body[emailRequest](s, r)
+	if err != nil {
+		return err
+	}
+	u, err := s.svc.Users.SetOwnEmail(r.Context(), strings.TrimSpace(in.Email))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, u)
+	return nil
 }
 
 type reasonRequest struct {

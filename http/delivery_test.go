@@ -84,5 +84,11 @@ func TestWebhooksAndDeliveriesHTTP(t *testing.T) {
 		if u.Email != "officer@gaj.gov.cn" {
 			t.Fatalf("user after setting e-mail: %+v", u)
 		}
+		// Everyone sets its own address, checked the same way.
+		mustError(t, e.do(t, req{method: "PATCH", path: "/api/v1/auth/me", as: "leader", body: map[string]any{"email": "Leader <l@gov.cn>"}}), 400, govdata.EINVALID)
+		me := mustOK[govdata.User](t, e.do(t, req{method: "PATCH", path: "/api/v1/auth/me", as: "leader", body: map[string]any{"email": "leader@gaj.gov.cn"}}), 200)
+		if me.Email != "leader@gaj.gov.cn" || me.ID != userOf(e, "leader").ID {
+			t.Fatalf("own e-mail: %+v", me)
+		}
 	})
 }

@@ -193,6 +193,10 @@ var matrix = []matrixCase{
 		id := mustGet(e.svc.Notifications.Notify(storetest.System(), userOf(e, caller).ID, "notice", govdata.Text{ZH: "测试通知", EN: "test notice"}))(t)
 		return req{method: "POST", path: "/api/v1/notifications/" + itoa(id) + "/read"}
 	}},
+	// CAL-3: everyone sets the address its notices are mailed to.
+	{route: "PATCH /api/v1/auth/me", auth: "user", allow: signedIn, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "PATCH", path: "/api/v1/auth/me", body: map[string]string{"email": caller + "@data.fuzhou.gov.cn"}}
+	}},
 	// CAT-1…5: every signed-in user searches and reads published entries;
 	// the department's officer writes and submits them; the bureau's
 	// reviewer decides and extends.

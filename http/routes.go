@@ -63,6 +63,8 @@ func (s *Server) routeTable() []route {
 			summary: "Change one's own password", request: passwordRequest{}, status: http.StatusNoContent, handle: s.handlePassword},
 		{method: "GET", path: "/api/v1/auth/me", perm: govdata.PermSignedIn, passwordChange: true, action: "auth.me", objectType: "user",
 			summary: "The signed-in user", response: govdata.User{}, handle: s.handleMe},
+		{method: "PATCH", path: "/api/v1/auth/me", perm: govdata.PermSignedIn, action: "user.email", objectType: "user",
+			summary: "Set one's own e-mail address, where notices are mailed (\"\" removes it)", request: emailRequest{}, response: govdata.User{}, handle: s.handleSetEmail},
 
 		{method: "POST", path: "/api/v1/regions", perm: govdata.PermRegionWrite, action: "region.create", objectType: "region",
 			summary: "Create a region (GB/T 2260 code)", request: govdata.RegionInput{}, response: govdata.Region{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Regions.CreateRegion)},

@@ -151,6 +151,29 @@ func rolesOf(query func(string, ...any) (*sql.Rows, error), ids ...int64) (map[i
 	return out, rows.Err()
 }
 
+// SetOwnEmail implements govdata.UserService.
+func (s *UserService) SetOwnEmail(ctx context.Context, email string) (*govdata.User, error) {
+	a := govdata.ActorFrom(ctx)
+	if err := govdata.Authorize(a, govdata.PermSignedIn); err != nil {
+		return nil, err
+	}
+	var fe govdata.FieldErrors
+	govdata.CheckEmail(&fe, "email", email)
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	err := s.db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.exec("UPDATE users SET email = ?, updated_at = ? WHERE id = ?", email, toDB(tx.Now()), a.UserID); err != nil {
+			return fmt.Errorf("set e-mail: %w", err)
+		}
+		return tx.audit("user.email", "user", a.UserID, map[string]any{"email": email})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindUserByID(ctx, a.UserID)
+}
+
 // UpdateUser implements govdata.UserService. Disabling a user, removing a
 // role or moving it to another department ends its sessions at once (ORG-6).
 func (s *UserService) UpdateUser(ctx context.Context, id int64, p govdata.UserPatch) (*govdata.User, error) {
