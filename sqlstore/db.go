@@ -23,7 +23,8 @@ import (
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/password"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // also registers "pgx" for database/sql
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	_ "modernc.org/sqlite" // registers "sqlite"
@@ -125,10 +126,19 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	switch {
 	case IsPostgres(opts.DSN):
 		db.dialect = postgresDialect
-		db.writer, err = sql.Open("pgx", opts.DSN)
+		cfg, err := pgx.ParseConfig(opts.DSN)
 		if err != nil {
-			return nil, fmt.Errorf("sqlstore: open postgres: %w", err)
+			return nil, fmt.Errorf("sqlstore: open postgres %s: %w", redactDSN(opts.DSN), err)
 		}
+		// Plan every statement for its own values: pgx prepares each query
+		// once, and PostgreSQL's generic plan for a prepared search knows
+		// nothing of how common its words are — the same statement is fast
+		// for a rare word and slow for a common one (catalog search, CAT-5).
+		// A deployment's own setting in the URL wins.
+		if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
+			cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+		}
+		db.writer = stdlib.OpenDB(*cfg)
 		db.writer.SetMaxOpenConns(16)
 		db.writer.SetMaxIdleConns(16)
 		db.read = db.writer

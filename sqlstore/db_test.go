@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -43,5 +44,33 @@ func TestDataFolderWithURICharacters(t *testing.T) {
 	db.Close()
 	if _, err := os.Stat(filepath.Join(dir, "govdata.db")); err != nil {
 		t.Fatalf("the store is not in %s: %v", dir, err)
+	}
+}
+
+// PostgreSQL plans each statement for its values (a prepared search would
+// otherwise keep one plan for rare and common words alike); a URL's own
+// setting wins.
+func TestPostgresPlansForValues(t *testing.T) {
+	if storetest.PostgresDSN() == "" {
+		t.Skip("no PostgreSQL")
+	}
+	dsn := storetest.CreateDatabase(t)
+	for _, tc := range []struct{ dsn, want string }{{dsn, "force_custom_plan"}, {dsn + "&plan_cache_mode=auto", "auto"}} {
+		opts := storetest.Options()
+		opts.DSN = tc.dsn
+		db := storetest.Open(t, storetest.Postgres, &opts)
+		rows, err := db.QueryForTest(context.Background(), "SHOW plan_cache_mode")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		for rows.Next() {
+			rows.Scan(&got)
+		}
+		rows.Close()
+		if got != tc.want {
+			t.Errorf("%s: plan_cache_mode %q, want %q", tc.dsn, got, tc.want)
+		}
+		db.Close()
 	}
 }
