@@ -334,14 +334,9 @@ func SignRequest(req *http.Request, appKey string, secret []byte, signMethod str
 	if err != nil {
 		return err
 	}
-	var body []byte
-	if req.Body != nil && req.Body != http.NoBody {
-		body, err = io.ReadAll(req.Body)
-		req.Body.Close()
-		if err != nil {
-			return fmt.Errorf("signing: read body: %w", err)
-		}
-		setBody(req, body)
+	body, err := rereadableBody(req)
+	if err != nil {
+		return err
 	}
 	path := req.URL.EscapedPath()
 	if path == "" {
@@ -386,19 +381,29 @@ func VerifyRequest(req *http.Request, secret []byte, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	var body []byte
-	if req.Body != nil && req.Body != http.NoBody {
-		body, err = io.ReadAll(req.Body)
-		req.Body.Close()
-		if err != nil {
-			return fmt.Errorf("signing: read body: %w", err)
-		}
-		setBody(req, body)
+	body, err := rereadableBody(req)
+	if err != nil {
+		return err
 	}
 	if !ValidNonce(nonce) || !Verify(method, secret, StringToSign(req.Method, req.URL.EscapedPath(), query, BodyHash(body), ts, nonce), req.Header.Get(HeaderSignature)) {
 		return ErrBadSignature
 	}
 	return nil
+}
+
+// rereadableBody reads req's body and puts back an identical one, so the
+// request can still be sent or handled.
+func rereadableBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	body, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("signing: read body: %w", err)
+	}
+	setBody(req, body)
+	return body, nil
 }
 
 // setBody replaces req's body by an in-memory copy of body that can be read
