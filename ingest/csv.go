@@ -80,24 +80,24 @@ func NewCSV(src io.Reader, items []govdata.Item) (*CSV, error) {
 		return nil, c.readError(err)
 	}
 	c.Header = append([]string(nil), header...)
-	if err := c.match(items); err != nil {
+	if c.index, err = matchHeader(c.Header, items); err != nil {
 		return nil, err
 	}
 	c.line = 1
 	return c, nil
 }
 
-// match maps the header's columns to items by name, ignoring case and
-// surrounding spaces.
-func (c *CSV) match(items []govdata.Item) error {
+// matchHeader maps a header's columns to items by name, ignoring case and
+// surrounding spaces: field position → item index.
+func matchHeader(header []string, items []govdata.Item) ([]int, error) {
 	byName := map[string]int{}
 	for i, it := range items {
 		byName[normalName(it.Name)] = i
 	}
 	seen := map[int]bool{}
 	var unknown, repeated []string
-	c.index = make([]int, len(c.Header))
-	for f, h := range c.Header {
+	index := make([]int, len(header))
+	for f, h := range header {
 		i, ok := byName[normalName(h)]
 		switch {
 		case !ok:
@@ -106,7 +106,7 @@ func (c *CSV) match(items []govdata.Item) error {
 			repeated = append(repeated, h)
 		}
 		seen[i] = true
-		c.index[f] = i
+		index[f] = i
 	}
 	var missing []string
 	for i, it := range items {
@@ -116,13 +116,13 @@ func (c *CSV) match(items []govdata.Item) error {
 	}
 	switch {
 	case len(unknown) > 0:
-		return govdata.Errorf(govdata.EINVALID, MsgHeaderUnknown, strings.Join(unknown, "、"))
+		return nil, govdata.Errorf(govdata.EINVALID, MsgHeaderUnknown, strings.Join(unknown, "、"))
 	case len(repeated) > 0:
-		return govdata.Errorf(govdata.EINVALID, MsgHeaderRepeat, strings.Join(repeated, "、"))
+		return nil, govdata.Errorf(govdata.EINVALID, MsgHeaderRepeat, strings.Join(repeated, "、"))
 	case len(missing) > 0:
-		return govdata.Errorf(govdata.EINVALID, MsgHeaderMissing, strings.Join(missing, "、"))
+		return nil, govdata.Errorf(govdata.EINVALID, MsgHeaderMissing, strings.Join(missing, "、"))
 	}
-	return nil
+	return index, nil
 }
 
 func normalName(s string) string {

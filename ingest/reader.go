@@ -1,0 +1,36 @@
+package ingest
+
+import (
+	"io"
+
+	"github.com/govdata/govdata"
+)
+
+// Reader yields an upload's rows in the entry's item order. Next returns
+// the row (reused by the next call), its line, sheet row or array position,
+// and a reason when the row cannot be read as values (it is rejected and
+// reading goes on); io.EOF after the last row; any other error ends the
+// upload as a *govdata.Error naming where.
+type Reader interface {
+	Next() (row []string, line int, reason string, err error)
+	Close() error
+}
+
+// NewReader opens src in format and matches it to items.
+func NewReader(format govdata.BatchFormat, src io.Reader, items []govdata.Item) (Reader, error) {
+	switch format {
+	case govdata.FormatCSV:
+		return NewCSV(src, items)
+	case govdata.FormatJSON:
+		return NewJSON(src, items)
+	case govdata.FormatXLSX:
+		return NewXLSX(src, items)
+	}
+	return nil, govdata.Errorf(govdata.EINVALID, govdata.MsgIngestType, string(format))
+}
+
+// Close implements Reader.
+func (c *CSV) Close() error { return nil }
+
+// Close implements Reader.
+func (j *JSON) Close() error { return nil }
