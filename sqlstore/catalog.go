@@ -507,6 +507,14 @@ func (s *CatalogService) afterDecision(tx *Tx, r *entryRow, kind govdata.Workflo
 		}
 		status, versionStatus, r.published = govdata.EntryPublished, govdata.EntryPublished, version
 		r.publishedAt = sql.NullInt64{Int64: now, Valid: true}
+		// AGG-1: the published version's items are the dataset's columns.
+		in, err := content(tx.queryRow, r.id, version)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.db.syncDataset(tx, r.id, r.department, version, in.Items); err != nil {
+			return nil, err
+		}
 	case w.State == govdata.InstanceOpen && w.Step != "" && w.ReturnTo != "":
 		status, versionStatus = govdata.EntryReturned, govdata.EntryReturned
 	case w.State == govdata.InstanceRejected || w.State == govdata.InstanceWithdrawn:

@@ -32,6 +32,13 @@ type catalogFixture struct {
 func newCatalogFixture(t testing.TB, e storetest.Engine, profile string) *catalogFixture {
 	t.Helper()
 	opts := storetest.Options()
+	return newCatalogFixtureWith(t, e, profile, opts)
+}
+
+// newCatalogFixtureWith opens the store with opts (a test that reopens it
+// sets DataDir or DSN).
+func newCatalogFixtureWith(t testing.TB, e storetest.Engine, profile string, opts sqlstore.Options) *catalogFixture {
+	t.Helper()
 	f := &catalogFixture{clock: opts.Clock.(*storetest.Clock)}
 	f.db = storetest.Open(t, e, &opts)
 	sys := storetest.System()

@@ -19,9 +19,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/datakey"
 	"github.com/govdata/govdata/password"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib" // also registers "pgx" for database/sql
@@ -46,6 +48,9 @@ type Options struct {
 	// MasterKey derives credential secrets; it lives outside the database
 	// so that a dump reveals no usable secret (ORG-5).
 	MasterKey []byte
+	// DataKeys seal the values of sensitive items (SEC-2); nil refuses
+	// data for entries that have such items.
+	DataKeys *datakey.Keyring
 	// AuditHash is the chain algorithm chosen at init (govdata.HashSM3 or
 	// govdata.HashSHA256); later opens read it from the store.
 	AuditHash string
@@ -91,7 +96,16 @@ type DB struct {
 	clock   govdata.Clock
 	log     *slog.Logger
 	commit  *committer
+	keys    atomic.Pointer[datakey.Keyring]
+	batches runningBatches
 }
+
+// DataKeys is the keyring that seals sensitive values now.
+func (db *DB) DataKeys() *datakey.Keyring { return db.keys.Load() }
+
+// SetDataKeys replaces the keyring (a rotation: the new file holds every
+// older key too, so values sealed before stay readable).
+func (db *DB) SetDataKeys(k *datakey.Keyring) { db.keys.Store(k) }
 
 // Engine names the storage engine: "sqlite" or "postgres".
 func (db *DB) Engine() string { return db.dialect.name }
@@ -122,6 +136,8 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		opts.AuditRetentionDays = MinAuditRetentionDays
 	}
 	db := &DB{opts: opts, clock: opts.Clock, log: opts.Logger}
+	db.keys.Store(opts.DataKeys)
+	db.batches.m = map[int64]*runningBatch{}
 	var err error
 	switch {
 	case IsPostgres(opts.DSN):

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/datakey"
 	"github.com/govdata/govdata/password"
 	"github.com/govdata/govdata/sqlstore"
 )
@@ -83,8 +84,22 @@ func Options() sqlstore.Options {
 		Clock:     NewClock(time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)),
 		Password:  password.Fast,
 		MasterKey: MasterKey,
+		DataKeys:  DataKeys(),
 		Auth:      govdata.DefaultAuthConfig,
 	}
+}
+
+// DataKeys is a fresh keyring of one SM4-GCM key.
+func DataKeys() *datakey.Keyring {
+	f, err := datakey.New(datakey.SM4GCM, time.Now())
+	if err != nil {
+		panic(err)
+	}
+	k, err := datakey.Open(f)
+	if err != nil {
+		panic(err)
+	}
+	return k
 }
 
 // CreateDatabase makes a fresh PostgreSQL database and returns its DSN; it

@@ -1,0 +1,204 @@
+package govdata
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// A dataset is the data behind a published catalog entry (AGG-1): its
+// columns are the entry's items. Data arrives in batches — an upload, an
+// API call, a scheduled pull — each checked against the items' rules
+// (AGG-2), recorded with its source (AGG-3) and applied whole or not at all.
+
+// IngestMode says how a batch meets the rows already there.
+type IngestMode string
+
+// Ingest modes.
+const (
+	// IngestReplace swaps the whole dataset for the batch's rows at once:
+	// readers see the old rows or the new ones, never a mix.
+	IngestReplace IngestMode = "replace"
+	// IngestUpsert merges the batch's rows by the entry's key items.
+	IngestUpsert IngestMode = "upsert"
+)
+
+// BatchSource says how a batch came (AGG-3).
+type BatchSource string
+
+// Batch sources.
+const (
+	SourceUpload BatchSource = "upload" // a file uploaded by an officer
+	SourceAPI    BatchSource = "api"    // JSON rows sent to the API
+	SourcePull   BatchSource = "pull"   // a scheduled pull from the provider
+)
+
+// BatchFormat is the format of a batch's rows.
+type BatchFormat string
+
+// Batch formats.
+const (
+	FormatCSV  BatchFormat = "csv"
+	FormatJSON BatchFormat = "json"
+	FormatXLSX BatchFormat = "xlsx"
+)
+
+// BatchState is where a batch is.
+type BatchState string
+
+// Batch states.
+const (
+	BatchRunning   BatchState = "running"
+	BatchApplied   BatchState = "applied"   // its accepted rows are in the dataset
+	BatchRefused   BatchState = "refused"   // rejections and a profile that refuses them: nothing applied
+	BatchFailed    BatchState = "failed"    // an unreadable file or an interruption: nothing applied
+	BatchCancelled BatchState = "cancelled" // cancelled while running: nothing applied
+)
+
+// Batch is one load of rows into a dataset, with its provenance (AGG-3)
+// and its quality report (AGG-2).
+type Batch struct {
+	ID           int64       `json:"id"`
+	EntryID      int64       `json:"entry_id"`
+	DepartmentID int64       `json:"department_id"`
+	Mode         IngestMode  `json:"mode"`
+	Source       BatchSource `json:"source"`
+	Format       BatchFormat `json:"format"`
+	FileName     string      `json:"file_name,omitempty"`
+	SHA256       string      `json:"sha256,omitempty"` // of the bytes received
+	Bytes        int64       `json:"bytes"`
+	OperatorID   int64       `json:"operator_id,omitempty"`
+	Operator     string      `json:"operator"`
+	State        BatchState  `json:"state"`
+	// EntryVersion is the entry version whose items the rows were checked
+	// against.
+	EntryVersion int         `json:"entry_version"`
+	Report       BatchReport `json:"report"`
+	Error        *Text       `json:"error,omitempty"` // why a batch failed
+	StartedAt    time.Time   `json:"started_at"`
+	EndedAt      *time.Time  `json:"ended_at,omitempty"`
+}
+
+// BatchReport is a batch's quality report.
+type BatchReport struct {
+	RowsRead     int64 `json:"rows_read"`
+	RowsAccepted int64 `json:"rows_accepted"`
+	RowsRejected int64 `json:"rows_rejected"`
+	// RowsApplied: accepted rows written to the dataset (0 unless applied).
+	RowsApplied int64 `json:"rows_applied"`
+	// Violations counts failed checks by item and rule (a row may fail
+	// several); reasons a row could not be read have an empty item.
+	Violations []ViolationCount `json:"violations"`
+}
+
+// ViolationCount is how many values of one item failed one rule.
+type ViolationCount struct {
+	Item  string `json:"item,omitempty"`
+	Rule  string `json:"rule"`
+	Count int64  `json:"count"`
+}
+
+// Rejected row reasons besides the quality rules.
+const (
+	RuleDuplicateKey = "duplicate_key" // a later row of the batch has the same key
+)
+
+// IngestRequest is one batch to load.
+type IngestRequest struct {
+	EntryID  int64
+	Mode     IngestMode
+	Source   BatchSource
+	Format   BatchFormat
+	FileName string
+	Body     io.Reader
+}
+
+// Dataset is the state of an entry's dataset.
+type Dataset struct {
+	EntryID      int64           `json:"entry_id"`
+	DepartmentID int64           `json:"department_id"`
+	EntryVersion int             `json:"entry_version"` // the version its columns follow
+	Columns      []DatasetColumn `json:"columns"`
+	Rows         int64           `json:"rows"`
+	LastBatchID  int64           `json:"last_batch_id,omitempty"`
+	RefreshedAt  *time.Time      `json:"refreshed_at,omitempty"`
+}
+
+// DatasetColumn is one column: an item of the entry, or one a later
+// version dropped, whose values are kept.
+type DatasetColumn struct {
+	Item      string   `json:"item"`
+	Type      ItemType `json:"type"`
+	Key       bool     `json:"key,omitempty"`
+	Encrypted bool     `json:"encrypted,omitempty"` // sensitivity 3–4: sealed at rest (SEC-2)
+	Retired   bool     `json:"retired,omitempty"`   // dropped by a later version; values kept
+}
+
+// DatasetRow is one stored row with the batch that last wrote it.
+type DatasetRow struct {
+	Values  map[string]*string `json:"values"`
+	BatchID int64              `json:"batch_id"`
+	// Op and SupersededBy describe a history row: how it was replaced.
+	Op           string `json:"op,omitempty"`
+	SupersededBy int64  `json:"superseded_by,omitempty"`
+}
+
+// BatchFilter selects an entry's batches, newest first.
+type BatchFilter struct {
+	EntryID int64
+	State   BatchState
+	Cursor  string
+	Limit   int
+}
+
+// BatchList is a page of batches.
+type BatchList struct {
+	Batches []Batch `json:"batches"`
+	Next    string  `json:"next,omitempty"`
+}
+
+// RejectedRow is one rejected row and its reasons.
+type RejectedRow struct {
+	Row     int64            `json:"row"`  // position in the batch, 1-based
+	Line    int64            `json:"line"` // line of the file (CSV), sheet row (XLSX) or array index (JSON)
+	Values  []string         `json:"values"`
+	Reasons []ViolationCount `json:"reasons"` // Count unused
+}
+
+// DatasetService keeps datasets and their batches (AGG-1…3).
+type DatasetService interface {
+	// Ingest reads, checks and applies one batch as the acting officer of
+	// the entry's department. It returns the finished batch, also when it
+	// was refused (its report says why); EINVALID when the request itself
+	// is wrong, EFORBIDDEN for another department, ECONFLICT for an entry
+	// that is not published.
+	Ingest(ctx context.Context, req IngestRequest) (*Batch, error)
+	// Cancel stops a running batch: nothing of it is applied.
+	Cancel(ctx context.Context, batchID int64) (*Batch, error)
+	FindBatchByID(ctx context.Context, id int64) (*Batch, error)
+	FindBatches(ctx context.Context, f BatchFilter) (BatchList, error)
+	// RejectedRows calls fn for each rejected row of a batch, in order.
+	RejectedRows(ctx context.Context, batchID int64, fn func(RejectedRow) error) error
+	FindDataset(ctx context.Context, entryID int64) (*Dataset, error)
+	// FindRows reads rows (decrypted for the provider's officers and
+	// reviewers), after the cursor; where compares one item exactly
+	// (encrypted items through their blind index).
+	FindRows(ctx context.Context, entryID int64, where map[string]string, cursor string, limit int) ([]DatasetRow, string, error)
+	// RowHistory lists the earlier versions of the rows matching where.
+	RowHistory(ctx context.Context, entryID int64, where map[string]string) ([]DatasetRow, error)
+}
+
+// Messages of datasets.
+var (
+	MsgDatasetNone      = Msg{"该目录尚未发布，没有数据集", "the entry is not published and has no dataset"}
+	MsgUpsertNoKey      = Msg{"该目录没有标记主键的信息项，只能整体替换（mode=replace）", "the entry declares no key items: use mode=replace"}
+	MsgIngestMode       = Msg{"mode 应为 upsert 或 replace", "mode must be upsert or replace"}
+	MsgIngestType       = Msg{"不支持的内容类型：%s（应为 application/json、text/csv 或 XLSX）", "unsupported content type %s: send application/json, text/csv or an XLSX file"}
+	MsgBatchNotFound    = Msg{"批次不存在", "batch not found"}
+	MsgBatchNotRunning  = Msg{"批次已结束（%s），不能取消", "the batch has ended (%s) and cannot be cancelled"}
+	MsgBatchInterrupted = Msg{"服务重启时批次仍在进行，未写入任何数据", "the batch was running when the server stopped; nothing of it was applied"}
+	MsgBatchCancelled   = Msg{"批次已取消，未写入任何数据", "the batch was cancelled; nothing of it was applied"}
+	MsgBatchRefused     = Msg{"有 %d 行未通过校验，按本地规定整批拒收", "%d rows failed the checks and the profile refuses such a batch whole"}
+	MsgItemUnknown      = Msg{"目录没有信息项“%s”", "the entry has no item %q"}
+	MsgDataKeysNeeded   = Msg{"该目录含敏感信息项，但未配置数据加密密钥", "the entry has sensitive items but no data keys are configured"}
+)

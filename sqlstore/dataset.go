@@ -1,0 +1,609 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/ingest"
+)
+
+// DatasetService keeps the datasets behind published entries and the
+// batches that load them (AGG-1…3, SEC-2).
+type DatasetService struct {
+	db      *DB
+	catalog *CatalogService
+}
+
+// NewDatasetService returns the datasets of catalog's entries.
+func NewDatasetService(db *DB, catalog *CatalogService) *DatasetService {
+	return &DatasetService{db: db, catalog: catalog}
+}
+
+var _ govdata.DatasetService = (*DatasetService)(nil)
+
+var msgNotProvider = govdata.Msg{ZH: "只有提供部门的数据专员可以归集该目录的数据", EN: "only an officer of the providing department can load this entry's data"}
+
+// Ingest implements govdata.DatasetService.
+func (s *DatasetService) Ingest(ctx context.Context, req govdata.IngestRequest) (*govdata.Batch, error) {
+	a := govdata.ActorFrom(ctx)
+	if req.Mode != govdata.IngestReplace && req.Mode != govdata.IngestUpsert {
+		return nil, govdata.Errorf(govdata.EINVALID, govdata.MsgIngestMode)
+	}
+	r, err := s.catalog.entryRow(ctx, req.EntryID)
+	if err != nil {
+		return nil, err
+	}
+	if err := officerOf(a, r.department); err != nil {
+		if e := (*govdata.Error)(nil); errors.As(err, &e) && e.Code == govdata.EFORBIDDEN {
+			return nil, govdata.Errorf(govdata.EFORBIDDEN, msgNotProvider)
+		}
+		return nil, err
+	}
+	st := govdata.EntryStatus(r.status)
+	if r.published == 0 || (st != govdata.EntryPublished && st != govdata.EntryInReview && st != govdata.EntryRevoking && st != govdata.EntryReturned && st != govdata.EntryDraft) {
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgDatasetNone)
+	}
+	t, err := s.target(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if req.Mode == govdata.IngestUpsert && len(keyColumns(t.cols)) == 0 {
+		return nil, govdata.Errorf(govdata.EINVALID, govdata.MsgUpsertNoKey)
+	}
+	for _, c := range t.active {
+		if c.encrypted && t.keys == nil {
+			return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgDataKeysNeeded)
+		}
+	}
+	t.sealRejects = t.keys != nil && slices.ContainsFunc(t.active, func(c dsColumn) bool { return c.encrypted })
+	t.batch, err = writeResult(ctx, s.db, func(tx *Tx) (int64, error) {
+		return tx.insert(`INSERT INTO batches (entry_id, department_id, entry_version, mode, source, format, file_name, operator_id, operator, state, started_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.entry, t.dept, t.version, string(req.Mode), string(req.Source), string(req.Format),
+			boundText(req.FileName), nullID(a.UserID), actorName(a), string(govdata.BatchRunning), toDB(tx.Now()))
+	})
+	if err != nil {
+		return nil, err
+	}
+	run := &runningBatch{}
+	loadCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	run.cancel = cancel
+	s.db.batches.put(t.batch, run)
+	defer func() {
+		cancel()
+		s.db.batches.put(t.batch, nil)
+	}()
+	// A client that goes away cancels its upload.
+	stop := context.AfterFunc(ctx, cancel)
+	defer stop()
+	return s.load(loadCtx, t, req, run)
+}
+
+// target reads what a batch of entry r loads into.
+func (s *DatasetService) target(ctx context.Context, r *entryRow) (*loadTarget, error) {
+	queryRow := func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }
+	in, err := content(queryRow, r.id, r.published)
+	if err != nil {
+		return nil, s.db.internal("read entry", err)
+	}
+	var version int
+	if err := queryRow("SELECT entry_version FROM datasets WHERE entry_id = ?", r.id).Scan(&version); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgDatasetNone)
+		}
+		return nil, s.db.internal("read dataset", err)
+	}
+	cols, err := loadColumns(func(q string, args ...any) (*sql.Rows, error) { return s.db.query(ctx, q, args...) }, r.id)
+	if err != nil {
+		return nil, s.db.internal("read dataset", err)
+	}
+	t := &loadTarget{entry: r.id, dept: r.department, version: version, items: in.Items, cols: cols, keys: s.db.DataKeys()}
+	byName := map[string]dsColumn{}
+	for _, c := range activeColumns(cols) {
+		byName[c.item] = c
+	}
+	for _, it := range in.Items {
+		c, ok := byName[it.Name]
+		if !ok {
+			return nil, s.db.internal("read dataset", fmt.Errorf("item %q has no column", it.Name))
+		}
+		t.active = append(t.active, c)
+	}
+	return t, nil
+}
+
+// load runs a batch to its end: staged, checked, then applied or not.
+func (s *DatasetService) load(ctx context.Context, t *loadTarget, req govdata.IngestRequest, run *runningBatch) (*govdata.Batch, error) {
+	staging := stagingTable(t.entry, t.batch)
+	h := newHash()
+	body := io.TeeReader(req.Body, counter{h: h, n: &run.bytes})
+	counts := map[[2]string]int64{}
+	fail := func(cause error) (*govdata.Batch, error) {
+		s.dropStaging(staging)
+		var e *govdata.Error
+		state, msg := govdata.BatchFailed, govdata.Text{}
+		switch {
+		case run.cancelledByRequest.Load():
+			state, msg = govdata.BatchCancelled, textOf(govdata.MsgBatchCancelled)
+		case errors.As(cause, &e):
+			msg = govdata.Text{ZH: e.Message.Text("zh"), EN: e.Message.Text("en")}
+		default:
+			s.db.log.Error("ingest failed", "batch", t.batch, "err", cause)
+			msg = govdata.Text{ZH: "读取或写入数据时出错", EN: "reading or writing the data failed"}
+		}
+		b, err := s.finish(ctx, t, state, s.report(t, run, counts, 0), msg, h, run, req)
+		if err != nil {
+			return nil, err
+		}
+		if state == govdata.BatchFailed && e != nil {
+			out := *e
+			out.Details = map[string]any{"batch_id": t.batch}
+			return b, &out
+		}
+		return b, nil
+	}
+	rd, err := ingest.NewReader(req.Format, body, t.items)
+	if err != nil {
+		return fail(err)
+	}
+	defer rd.Close()
+	if err := s.createStaging(ctx, t, staging); err != nil {
+		return fail(err)
+	}
+	chunks := make(chan chunk, 4)
+	produced := make(chan error, 1)
+	go func() { produced <- t.produce(ctx, rd, run, chunks, counts) }()
+	staged := s.db.stage(ctx, t, staging, chunks)
+	if staged != nil {
+		// Let the producer see the end and stop.
+		run.cancel()
+		for range chunks {
+		}
+	}
+	if err := <-produced; err != nil {
+		return fail(err)
+	}
+	if staged != nil {
+		return fail(staged)
+	}
+	if err := s.dedupe(ctx, t, staging, run, counts); err != nil {
+		return fail(err)
+	}
+	report := s.report(t, run, counts, 0)
+	if report.RowsRejected > 0 && s.catalog.profile.PartialBatch.Value == govdata.BatchRefuse {
+		s.dropStaging(staging)
+		return s.finish(ctx, t, govdata.BatchRefused, report, textOf(govdata.MsgBatchRefused, report.RowsRejected), h, run, req)
+	}
+	if ctx.Err() != nil {
+		return fail(ctx.Err())
+	}
+	report.RowsApplied = report.RowsAccepted
+	b, err := s.apply(ctx, t, req.Mode, staging, report, h, run, req)
+	if err != nil {
+		return fail(err)
+	}
+	return b, nil
+}
+
+func (s *DatasetService) report(t *loadTarget, run *runningBatch, counts map[[2]string]int64, applied int64) govdata.BatchReport {
+	read, rejected := run.read.Load(), run.rejected.Load()
+	return govdata.BatchReport{RowsRead: read, RowsRejected: rejected, RowsAccepted: read - rejected, RowsApplied: applied,
+		Violations: reportOf(t.items, counts)}
+}
+
+func (s *DatasetService) createStaging(ctx context.Context, t *loadTarget, staging string) error {
+	_, err := s.db.writer.ExecContext(ctx, createDataTable(staging, t.cols, s.db.dialect))
+	return err
+}
+
+// dropStaging removes a batch's staging table, whatever became of the
+// request.
+func (s *DatasetService) dropStaging(staging string) {
+	if _, err := s.db.writer.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+staging); err != nil {
+		s.db.log.Error("drop staging table", "table", staging, "err", err)
+	}
+}
+
+// dedupe gives the staging table the dataset's unique key. Rows that
+// repeat a later row's key are rejected (duplicate_key): the last one wins,
+// as a file's later line corrects an earlier one.
+func (s *DatasetService) dedupe(ctx context.Context, t *loadTarget, staging string, run *runningBatch, counts map[[2]string]int64) error {
+	keys := keyList(t.cols)
+	if s.db.dialect.name == "postgres" {
+		if _, err := s.db.writer.ExecContext(ctx, "ALTER TABLE "+staging+" ADD PRIMARY KEY (_row)"); err != nil {
+			return err
+		}
+	}
+	if keys == "" {
+		return nil
+	}
+	unique := "CREATE UNIQUE INDEX " + staging + "_key ON " + staging + " (" + keys + ")"
+	_, err := s.db.writer.ExecContext(ctx, unique)
+	if err == nil || !isUniqueViolation(err) {
+		return err
+	}
+	if _, err := s.db.writer.ExecContext(ctx, "CREATE INDEX "+staging+"_dup ON "+staging+" ("+keys+")"); err != nil {
+		return err
+	}
+	var match []string
+	for _, c := range keyColumns(t.cols) {
+		match = append(match, "d."+c.keyColumn()+" = s."+c.keyColumn())
+	}
+	selectCols := []string{"s._row"}
+	for _, c := range t.active {
+		selectCols = append(selectCols, "s."+c.value())
+	}
+	rows, err := s.db.writer.QueryContext(ctx, "SELECT "+strings.Join(selectCols, ", ")+" FROM "+staging+" s WHERE EXISTS (SELECT 1 FROM "+
+		staging+" d WHERE "+strings.Join(match, " AND ")+" AND d._row > s._row) ORDER BY s._row")
+	if err != nil {
+		return err
+	}
+	var dups []reject
+	var ids []any
+	for rows.Next() {
+		raw := make([]any, len(selectCols))
+		var id int64
+		raw[0] = &id
+		vals := make([][]byte, len(t.active))
+		for i := range vals {
+			raw[i+1] = &vals[i]
+		}
+		if err := rows.Scan(raw...); err != nil {
+			rows.Close()
+			return err
+		}
+		r := reject{row: id & 0xffffffff, line: 0, reasons: []govdata.ViolationCount{{Rule: govdata.RuleDuplicateKey}}}
+		for i, c := range t.active {
+			v := vals[i]
+			if c.encrypted && v != nil {
+				if v, err = t.keys.Open(nil, v, c.context(t.entry)); err != nil {
+					rows.Close()
+					return err
+				}
+			}
+			r.values = append(r.values, string(v))
+		}
+		dups, ids = append(dups, r), append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := s.db.insertRejects(ctx, s.db.writer, t, dups); err != nil {
+		return err
+	}
+	for len(ids) > 0 {
+		n := min(500, len(ids))
+		if _, err := s.db.writer.ExecContext(ctx, s.db.dialect.q("DELETE FROM "+staging+" WHERE _row IN ("+placeholders(n)+")"), ids[:n]...); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	run.rejected.Add(int64(len(dups)))
+	counts[[2]string{"", govdata.RuleDuplicateKey}] += int64(len(dups))
+	if _, err := s.db.writer.ExecContext(ctx, "DROP INDEX "+staging+"_dup"); err != nil {
+		return err
+	}
+	_, err = s.db.writer.ExecContext(ctx, unique)
+	return err
+}
+
+// apply makes the staged rows the dataset's, in one write with the
+// batch's record and audit: replace swaps the tables (readers see the old
+// rows or the new, never a mix), upsert merges by key; the rows replaced
+// go to the history either way (AGG-3).
+func (s *DatasetService) apply(ctx context.Context, t *loadTarget, mode govdata.IngestMode, staging string, report govdata.BatchReport, h interface{ Sum([]byte) []byte }, run *runningBatch, req govdata.IngestRequest) (*govdata.Batch, error) {
+	var out *govdata.Batch
+	err := s.db.write(ctx, func(tx *Tx) error {
+		table, history := dataTable(t.entry), historyTable(t.entry)
+		all := []string{"_row", "_batch"}
+		for _, c := range t.cols {
+			all = append(all, c.value())
+			if c.encrypted {
+				all = append(all, c.index())
+			}
+		}
+		cols := strings.Join(all[2:], ", ")
+		op, where := "replace", ""
+		if mode == govdata.IngestUpsert {
+			var match []string
+			for _, c := range keyColumns(t.cols) {
+				match = append(match, "s."+c.keyColumn()+" = d."+c.keyColumn())
+			}
+			op, where = "update", " WHERE EXISTS (SELECT 1 FROM "+staging+" s WHERE "+strings.Join(match, " AND ")+")"
+		}
+		if _, err := tx.exec("INSERT INTO "+history+" (_row, _batch, _op, _by, _at, "+cols+") SELECT d._row, d._batch, ?, ?, ?, "+
+			prefixed("d.", strings.Join(all[2:], ", "))+" FROM "+table+" d"+where, op, t.batch, toDB(tx.Now())); err != nil {
+			return fmt.Errorf("history: %w", err)
+		}
+		keyIndex := ""
+		if mode == govdata.IngestReplace {
+			if keyList(t.cols) != "" {
+				keyIndex = staging + "_key"
+			}
+			for _, q := range []string{"DROP TABLE " + table, "ALTER TABLE " + staging + " RENAME TO " + table} {
+				if _, err := tx.exec(q); err != nil {
+					return fmt.Errorf("swap: %w", err)
+				}
+			}
+			if _, err := tx.exec("UPDATE datasets SET key_index = ? WHERE entry_id = ?", keyIndex, t.entry); err != nil {
+				return err
+			}
+		} else {
+			ins := t.insertColumns()
+			var set []string
+			for _, c := range ins {
+				set = append(set, c+" = excluded."+c)
+			}
+			if _, err := tx.exec("INSERT INTO "+table+" ("+strings.Join(ins, ", ")+") SELECT "+strings.Join(ins, ", ")+" FROM "+staging+
+				" WHERE true ON CONFLICT ("+keyList(t.cols)+") DO UPDATE SET "+strings.Join(set, ", ")); err != nil {
+				return fmt.Errorf("upsert: %w", err)
+			}
+			if _, err := tx.exec("DROP TABLE " + staging); err != nil {
+				return err
+			}
+		}
+		now := toDB(tx.Now())
+		if _, err := tx.exec("UPDATE datasets SET row_count = (SELECT count(*) FROM "+table+"), last_batch_id = ?, refreshed_at = ? WHERE entry_id = ?",
+			t.batch, now, t.entry); err != nil {
+			return err
+		}
+		b, err := s.end(tx, t, govdata.BatchApplied, report, govdata.Text{}, h, run, req)
+		out = b
+		return err
+	})
+	return out, err
+}
+
+// textOf renders a message in both languages.
+func textOf(m govdata.Msg, args ...any) govdata.Text {
+	return govdata.Text{ZH: m.Text("zh", args...), EN: m.Text("en", args...)}
+}
+
+// finish records a batch that was not applied.
+func (s *DatasetService) finish(ctx context.Context, t *loadTarget, state govdata.BatchState, report govdata.BatchReport, msg govdata.Text, h interface{ Sum([]byte) []byte }, run *runningBatch, req govdata.IngestRequest) (*govdata.Batch, error) {
+	return writeResult(context.WithoutCancel(ctx), s.db, func(tx *Tx) (*govdata.Batch, error) {
+		return s.end(tx, t, state, report, msg, h, run, req)
+	})
+}
+
+// end writes a batch's last state and its audit record.
+func (s *DatasetService) end(tx *Tx, t *loadTarget, state govdata.BatchState, report govdata.BatchReport, msg govdata.Text, h interface{ Sum([]byte) []byte }, run *runningBatch, req govdata.IngestRequest) (*govdata.Batch, error) {
+	rep, err := json.Marshal(report)
+	if err != nil {
+		return nil, err
+	}
+	sum := fmt.Sprintf("%x", h.Sum(nil))
+	if _, err := tx.exec("UPDATE batches SET state = ?, report = ?, error_zh = ?, error_en = ?, sha256 = ?, bytes = ?, ended_at = ? WHERE id = ?",
+		string(state), string(rep), msg.ZH, msg.EN, sum, run.bytes.Load(), toDB(tx.Now()), t.batch); err != nil {
+		return nil, err
+	}
+	if err := tx.audit("dataset.ingest", "batch", t.batch, map[string]any{"entry_id": t.entry, "state": state, "mode": req.Mode,
+		"source": req.Source, "file_name": req.FileName, "sha256": sum, "rows_read": report.RowsRead, "rows_rejected": report.RowsRejected,
+		"rows_applied": report.RowsApplied}); err != nil {
+		return nil, err
+	}
+	return scanBatch(tx.queryRow(batchSelect+" WHERE id = ?", t.batch))
+}
+
+const batchSelect = `SELECT id, entry_id, department_id, entry_version, mode, source, format, file_name, sha256, bytes, operator_id, operator,
+	state, report, error_zh, error_en, started_at, ended_at FROM batches`
+
+func scanBatch(row interface{ Scan(...any) error }) (*govdata.Batch, error) {
+	var b govdata.Batch
+	var op sql.NullInt64
+	var report, zh, en string
+	var started int64
+	var ended sql.NullInt64
+	if err := row.Scan(&b.ID, &b.EntryID, &b.DepartmentID, &b.EntryVersion, &b.Mode, &b.Source, &b.Format, &b.FileName, &b.SHA256, &b.Bytes,
+		&op, &b.Operator, &b.State, &report, &zh, &en, &started, &ended); err != nil {
+		return nil, err
+	}
+	b.OperatorID = op.Int64
+	if err := json.Unmarshal([]byte(report), &b.Report); err != nil {
+		return nil, err
+	}
+	if b.Report.Violations == nil {
+		b.Report.Violations = []govdata.ViolationCount{}
+	}
+	if zh != "" || en != "" {
+		b.Error = &govdata.Text{ZH: zh, EN: en}
+	}
+	b.StartedAt, b.EndedAt = fromDB(started), fromDBNull(ended)
+	return &b, nil
+}
+
+func sortViolations(v []govdata.ViolationCount, order map[string]int) {
+	slices.SortFunc(v, func(a, b govdata.ViolationCount) int {
+		if c := cmp.Compare(order[a.Item], order[b.Item]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Rule, b.Rule)
+	})
+}
+
+// Cancel implements govdata.DatasetService.
+func (s *DatasetService) Cancel(ctx context.Context, id int64) (*govdata.Batch, error) {
+	b, err := s.FindBatchByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := officerOf(govdata.ActorFrom(ctx), b.DepartmentID); err != nil {
+		return nil, err
+	}
+	run := s.db.batches.get(id)
+	if b.State != govdata.BatchRunning || run == nil {
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgBatchNotRunning, string(b.State))
+	}
+	run.cancelledByRequest.Store(true)
+	run.cancel()
+	return b, nil
+}
+
+// canSee: a batch and its data are seen by the provider's people, the
+// reviewers, and the platform.
+func canSee(a govdata.Actor, dept int64) error {
+	if err := govdata.Authorize(a, govdata.PermSignedIn); err != nil {
+		return err
+	}
+	if a.IsSystem() || a.DepartmentID == dept || a.Has(govdata.RoleReviewer) {
+		return nil
+	}
+	return govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgForbidden)
+}
+
+// FindBatchByID implements govdata.DatasetService; a running batch shows
+// its live counts.
+func (s *DatasetService) FindBatchByID(ctx context.Context, id int64) (*govdata.Batch, error) {
+	b, err := scanBatch(s.db.queryRow(ctx, batchSelect+" WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgBatchNotFound)
+	}
+	if err != nil {
+		return nil, s.db.internal("find batch", err)
+	}
+	if err := canSee(govdata.ActorFrom(ctx), b.DepartmentID); err != nil {
+		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgBatchNotFound)
+	}
+	if run := s.db.batches.get(id); run != nil && b.State == govdata.BatchRunning {
+		b.Report.RowsRead, b.Report.RowsRejected, b.Bytes = run.read.Load(), run.rejected.Load(), run.bytes.Load()
+		b.Report.RowsAccepted = b.Report.RowsRead - b.Report.RowsRejected
+	}
+	return b, nil
+}
+
+// FindBatches implements govdata.DatasetService.
+func (s *DatasetService) FindBatches(ctx context.Context, f govdata.BatchFilter) (govdata.BatchList, error) {
+	r, err := s.catalog.entryRow(ctx, f.EntryID)
+	if err != nil {
+		return govdata.BatchList{}, err
+	}
+	if err := canSee(govdata.ActorFrom(ctx), r.department); err != nil {
+		return govdata.BatchList{}, err
+	}
+	after, err := decodeIDCursor(f.Cursor)
+	if err != nil {
+		return govdata.BatchList{}, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	q, args := batchSelect+" WHERE entry_id = ?", []any{f.EntryID}
+	if after > 0 {
+		q, args = q+" AND id < ?", append(args, after)
+	}
+	if f.State != "" {
+		q, args = q+" AND state = ?", append(args, string(f.State))
+	}
+	rows, err := s.db.query(ctx, q+" ORDER BY id DESC LIMIT ?", append(args, limit+1)...)
+	if err != nil {
+		return govdata.BatchList{}, s.db.internal("find batches", err)
+	}
+	defer rows.Close()
+	out := govdata.BatchList{Batches: []govdata.Batch{}}
+	for rows.Next() {
+		b, err := scanBatch(rows)
+		if err != nil {
+			return govdata.BatchList{}, s.db.internal("find batches", err)
+		}
+		out.Batches = append(out.Batches, *b)
+	}
+	if len(out.Batches) > limit {
+		out.Batches = out.Batches[:limit]
+		out.Next = encodeCursor(strconv.FormatInt(out.Batches[limit-1].ID, 10))
+	}
+	return out, rows.Err()
+}
+
+// RejectedRows implements govdata.DatasetService.
+func (s *DatasetService) RejectedRows(ctx context.Context, id int64, fn func(govdata.RejectedRow) error) error {
+	b, err := s.FindBatchByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	keys := s.db.DataKeys()
+	rows, err := s.db.query(ctx, "SELECT row_no, line, reasons, sealed, row_values FROM batch_rejects WHERE batch_id = ? ORDER BY row_no", b.ID)
+	if err != nil {
+		return s.db.internal("rejected rows", err)
+	}
+	defer rows.Close()
+	t := loadTarget{batch: b.ID}
+	for rows.Next() {
+		var r govdata.RejectedRow
+		var reasons string
+		var sealed int
+		var values []byte
+		if err := rows.Scan(&r.Row, &r.Line, &reasons, &sealed, &values); err != nil {
+			return s.db.internal("rejected rows", err)
+		}
+		if sealed == 1 {
+			if keys == nil {
+				return govdata.Errorf(govdata.ECONFLICT, govdata.MsgDataKeysNeeded)
+			}
+			if values, err = keys.Open(nil, values, t.rejectContext()); err != nil {
+				return s.db.internal("rejected rows", err)
+			}
+		}
+		if err := json.Unmarshal([]byte(reasons), &r.Reasons); err != nil {
+			return s.db.internal("rejected rows", err)
+		}
+		if err := json.Unmarshal(values, &r.Values); err != nil {
+			return s.db.internal("rejected rows", err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// RecoverBatches ends the batches a stopped process left running: their
+// staging tables go, the dataset is as it was before them, and they are
+// marked failed (run at start, before serving).
+func (s *DatasetService) RecoverBatches(ctx context.Context) (int, error) {
+	rows, err := s.db.query(ctx, "SELECT id, entry_id FROM batches WHERE state = ?", string(govdata.BatchRunning))
+	if err != nil {
+		return 0, s.db.internal("recover batches", err)
+	}
+	type pair struct{ id, entry int64 }
+	var left []pair
+	for rows.Next() {
+		var p pair
+		if err := rows.Scan(&p.id, &p.entry); err != nil {
+			rows.Close()
+			return 0, s.db.internal("recover batches", err)
+		}
+		left = append(left, p)
+	}
+	rows.Close()
+	for _, p := range left {
+		if s.db.batches.get(p.id) != nil {
+			continue // running here
+		}
+		s.dropStaging(stagingTable(p.entry, p.id))
+		msg := textOf(govdata.MsgBatchInterrupted)
+		err := s.db.write(govdata.WithActor(ctx, govdata.SystemActor), func(tx *Tx) error {
+			if _, err := tx.exec("DELETE FROM batch_rejects WHERE batch_id = ?", p.id); err != nil {
+				return err
+			}
+			if _, err := tx.exec("UPDATE batches SET state = ?, error_zh = ?, error_en = ?, ended_at = ? WHERE id = ? AND state = ?",
+				string(govdata.BatchFailed), msg.ZH, msg.EN, toDB(tx.Now()), p.id, string(govdata.BatchRunning)); err != nil {
+				return err
+			}
+			return tx.audit("dataset.ingest", "batch", p.id, map[string]any{"entry_id": p.entry, "state": govdata.BatchFailed, "reason": "interrupted"})
+		})
+		if err != nil {
+			return 0, s.db.internal("recover batches", err)
+		}
+	}
+	return len(left), nil
+}

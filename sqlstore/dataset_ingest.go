@@ -1,0 +1,374 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/datakey"
+	"github.com/govdata/govdata/ingest"
+	"github.com/govdata/govdata/quality"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// chunkRows is how many rows travel together from the reader to the
+// writer: one SQLite transaction, one progress step.
+const chunkRows = 4096
+
+// runningBatch is a batch this process is loading: its live counters
+// (GET /api/v1/batches/{id} while it runs) and how to cancel it.
+type runningBatch struct {
+	cancel             context.CancelFunc
+	read, rejected     atomic.Int64
+	bytes              atomic.Int64
+	cancelledByRequest atomic.Bool
+}
+
+type runningBatches struct {
+	mu sync.Mutex
+	m  map[int64]*runningBatch
+}
+
+func (r *runningBatches) get(id int64) *runningBatch {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.m[id]
+}
+
+func (r *runningBatches) put(id int64, b *runningBatch) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if b == nil {
+		delete(r.m, id)
+		return
+	}
+	r.m[id] = b
+}
+
+// loadTarget is what a batch loads into.
+type loadTarget struct {
+	entry, dept, batch int64
+	version            int
+	items              []govdata.Item
+	cols               []dsColumn // every column, retired ones too
+	active             []dsColumn // one per item, in item order
+	keys               *datakey.Keyring
+	sealRejects        bool
+}
+
+// chunk is rows ready for the staging table and the rejects among them.
+type chunk struct {
+	rows    [][]any
+	rejects []reject
+}
+
+type reject struct {
+	row, line int64
+	reasons   []govdata.ViolationCount
+	values    []string
+}
+
+// counter counts and hashes the bytes of an upload (AGG-3: its SHA-256).
+type counter struct {
+	h hash.Hash
+	n *atomic.Int64
+}
+
+func (c counter) Write(p []byte) (int, error) {
+	c.h.Write(p)
+	c.n.Add(int64(len(p)))
+	return len(p), nil
+}
+
+// produce reads, checks and encodes rows, sending them in chunks.
+func (t *loadTarget) produce(ctx context.Context, rd ingest.Reader, run *runningBatch, out chan<- chunk, counts map[[2]string]int64) error {
+	defer close(out)
+	items := make([]govdata.Item, len(t.items))
+	copy(items, t.items)
+	for i := range items {
+		if items[i].Key {
+			// A row without its key could never be found again.
+			r := govdata.Rules{}
+			if items[i].Rules != nil {
+				r = *items[i].Rules
+			}
+			r.Required = true
+			items[i].Rules = &r
+		}
+	}
+	checker, err := quality.Compile(items)
+	if err != nil {
+		return err
+	}
+	var viol []quality.Violation
+	var n int64
+	c := chunk{}
+	contexts := make([][]byte, len(t.active))
+	for i, col := range t.active {
+		contexts[i] = col.context(t.entry)
+	}
+	width := 2
+	for _, col := range t.active {
+		width++
+		if col.encrypted {
+			width++
+		}
+	}
+	for {
+		row, line, reason, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		n++
+		run.read.Add(1)
+		viol = viol[:0]
+		if reason == "" {
+			viol = checker.Check(row, viol)
+		}
+		if reason != "" || len(viol) > 0 {
+			rj := reject{row: n, line: int64(line), values: append([]string(nil), row...)}
+			if reason != "" {
+				rj.reasons = append(rj.reasons, govdata.ViolationCount{Rule: reason})
+				counts[[2]string{"", reason}]++
+			}
+			for _, v := range viol {
+				rj.reasons = append(rj.reasons, govdata.ViolationCount{Item: t.items[v.Item].Name, Rule: string(v.Rule)})
+				counts[[2]string{t.items[v.Item].Name, string(v.Rule)}]++
+			}
+			run.rejected.Add(1)
+			c.rejects = append(c.rejects, rj)
+		} else {
+			vals := make([]any, 0, width)
+			vals = append(vals, rowID(t.batch, n), t.batch)
+			for i, col := range t.active {
+				v := row[i]
+				switch {
+				case v == "" && col.encrypted:
+					vals = append(vals, nil, nil)
+				case v == "":
+					vals = append(vals, nil)
+				case col.encrypted:
+					vals = append(vals, t.keys.Seal(nil, []byte(v), contexts[i]), t.keys.Index(nil, contexts[i], v))
+				default:
+					vals = append(vals, v)
+				}
+			}
+			c.rows = append(c.rows, vals)
+		}
+		if len(c.rows)+len(c.rejects) >= chunkRows {
+			select {
+			case out <- c:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			c = chunk{}
+		}
+	}
+	if len(c.rows)+len(c.rejects) > 0 {
+		select {
+		case out <- c:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// insertColumns are the staging table's columns a load fills.
+func (t *loadTarget) insertColumns() []string {
+	names := []string{"_row", "_batch"}
+	for _, c := range t.active {
+		names = append(names, c.value())
+		if c.encrypted {
+			names = append(names, c.index())
+		}
+	}
+	return names
+}
+
+// rejectArgs encodes a rejected row for batch_rejects.
+func (t *loadTarget) rejectArgs(r reject) ([]any, error) {
+	reasons, err := json.Marshal(r.reasons)
+	if err != nil {
+		return nil, err
+	}
+	values, err := json.Marshal(r.values)
+	if err != nil {
+		return nil, err
+	}
+	sealed := 0
+	if t.sealRejects {
+		// The row may hold sensitive values: sealed like the dataset's (SEC-2).
+		values, sealed = t.keys.Seal(nil, values, t.rejectContext()), 1
+	}
+	return []any{t.batch, r.row, r.line, string(reasons), sealed, values}, nil
+}
+
+func (t *loadTarget) rejectContext() []byte {
+	return []byte(fmt.Sprintf("govdata/batch/%d/rejects", t.batch))
+}
+
+const rejectInsert = "INSERT INTO batch_rejects (batch_id, row_no, line, reasons, sealed, row_values) VALUES "
+
+// stage writes the chunks into the staging table: SQLite in one
+// transaction per chunk on the writer connection, PostgreSQL by COPY.
+func (db *DB) stage(ctx context.Context, t *loadTarget, table string, in <-chan chunk) error {
+	cols := t.insertColumns()
+	if db.dialect.name == "postgres" {
+		return db.copyStage(ctx, t, table, cols, in)
+	}
+	per := max(1, 30000/len(cols))
+	stmt := multiInsert(table, cols, per)
+	for c := range in {
+		tx, err := db.writer.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if err := insertChunk(ctx, tx, stmt, table, cols, per, c.rows); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := db.insertRejects(ctx, tx, t, c.rejects); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func multiInsert(table string, cols []string, rows int) string {
+	one := "(" + placeholders(len(cols)) + ")"
+	return "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+}
+
+func insertChunk(ctx context.Context, tx *sql.Tx, full, table string, cols []string, per int, rows [][]any) error {
+	args := make([]any, 0, per*len(cols))
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		args = args[:0]
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		q := full
+		if n < per {
+			q = multiInsert(table, cols, n)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+func (db *DB) insertRejects(ctx context.Context, ex execer, t *loadTarget, rejects []reject) error {
+	const per = 500
+	for len(rejects) > 0 {
+		n := min(per, len(rejects))
+		var args []any
+		for _, r := range rejects[:n] {
+			a, err := t.rejectArgs(r)
+			if err != nil {
+				return err
+			}
+			args = append(args, a...)
+		}
+		q := rejectInsert + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", n), ", ")
+		if _, err := ex.ExecContext(ctx, db.dialect.q(q), args...); err != nil {
+			return err
+		}
+		rejects = rejects[n:]
+	}
+	return nil
+}
+
+// copyStage streams the chunks into the staging table with one COPY; the
+// rejects of each chunk are inserted on another connection as it passes.
+func (db *DB) copyStage(ctx context.Context, t *loadTarget, table string, cols []string, in <-chan chunk) error {
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	src := &chunkSource{ctx: ctx, in: in, db: db, t: t}
+	err = conn.Raw(func(dc any) error {
+		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, src)
+		return err
+	})
+	if src.err != nil {
+		return src.err
+	}
+	return err
+}
+
+// chunkSource feeds COPY from the chunks.
+type chunkSource struct {
+	ctx  context.Context
+	in   <-chan chunk
+	db   *DB
+	t    *loadTarget
+	rows [][]any
+	i    int
+	err  error
+}
+
+func (s *chunkSource) Next() bool {
+	for s.i+1 >= len(s.rows) {
+		c, ok := <-s.in
+		if !ok {
+			return false
+		}
+		if err := s.db.insertRejects(s.ctx, s.db.writer, s.t, c.rejects); err != nil {
+			s.err = err
+			return false
+		}
+		s.rows, s.i = c.rows, -1
+	}
+	s.i++
+	return true
+}
+
+func (s *chunkSource) Values() ([]any, error) { return s.rows[s.i], nil }
+func (s *chunkSource) Err() error              { return s.err }
+
+// reportOf turns the rule counts into a report's list, items in the
+// entry's order.
+func reportOf(items []govdata.Item, counts map[[2]string]int64) []govdata.ViolationCount {
+	out := []govdata.ViolationCount{}
+	order := map[string]int{"": -1}
+	for i, it := range items {
+		order[it.Name] = i
+	}
+	for k, n := range counts {
+		out = append(out, govdata.ViolationCount{Item: k[0], Rule: k[1], Count: n})
+	}
+	sortViolations(out, order)
+	return out
+}
+
+func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
+
+var errCancelled = errors.New("sqlstore: batch cancelled")
+
+func newHash() hash.Hash { return sha256.New() }

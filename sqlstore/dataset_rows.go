@@ -1,0 +1,219 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/govdata/govdata"
+)
+
+// FindDataset implements govdata.DatasetService.
+func (s *DatasetService) FindDataset(ctx context.Context, entry int64) (*govdata.Dataset, error) {
+	d := &govdata.Dataset{EntryID: entry}
+	var last, refreshed sql.NullInt64
+	err := s.db.queryRow(ctx, "SELECT department_id, entry_version, row_count, last_batch_id, refreshed_at FROM datasets WHERE entry_id = ?", entry).
+		Scan(&d.DepartmentID, &d.EntryVersion, &d.Rows, &last, &refreshed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgDatasetNone)
+	}
+	if err != nil {
+		return nil, s.db.internal("find dataset", err)
+	}
+	if err := canSee(govdata.ActorFrom(ctx), d.DepartmentID); err != nil {
+		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgDatasetNone)
+	}
+	d.LastBatchID, d.RefreshedAt = last.Int64, fromDBNull(refreshed)
+	cols, err := s.columns(ctx, entry)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cols {
+		d.Columns = append(d.Columns, govdata.DatasetColumn{Item: c.item, Type: c.typ, Key: c.key, Encrypted: c.encrypted, Retired: c.retired})
+	}
+	return d, nil
+}
+
+func (s *DatasetService) columns(ctx context.Context, entry int64) ([]dsColumn, error) {
+	cols, err := loadColumns(func(q string, args ...any) (*sql.Rows, error) { return s.db.query(ctx, q, args...) }, entry)
+	if err != nil {
+		return nil, s.db.internal("dataset columns", err)
+	}
+	return cols, nil
+}
+
+// rowQuery reads the dataset's rows for the provider's people and the
+// reviewers, decrypting sealed values (the data service of the sharing
+// issue masks them for consumers).
+func (s *DatasetService) rowQuery(ctx context.Context, entry int64, table string, extra []string, where map[string]string) (string, []any, []dsColumn, error) {
+	if _, err := s.FindDataset(ctx, entry); err != nil {
+		return "", nil, nil, err
+	}
+	cols, err := s.columns(ctx, entry)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	sel := append([]string{"_row", "_batch"}, extra...)
+	for _, c := range cols {
+		sel = append(sel, c.value())
+	}
+	var conds []string
+	var args []any
+	keys := s.db.DataKeys()
+	for item, v := range where {
+		i := -1
+		for j, c := range cols {
+			if c.item == item && !c.retired {
+				i = j
+			}
+		}
+		if i < 0 {
+			return "", nil, nil, govdata.Errorf(govdata.EINVALID, govdata.MsgItemUnknown, item)
+		}
+		c := cols[i]
+		if c.encrypted {
+			if keys == nil {
+				return "", nil, nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgDataKeysNeeded)
+			}
+			// SEC-2: an exact match on a sealed item goes through its blind index.
+			conds, args = append(conds, c.index()+" = ?"), append(args, keys.Index(nil, c.context(entry), v))
+		} else {
+			conds, args = append(conds, c.value()+" = ?"), append(args, v)
+		}
+	}
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + table
+	if len(conds) > 0 {
+		q += " WHERE " + strings.Join(conds, " AND ")
+	}
+	return q, args, cols, nil
+}
+
+// scanRows reads rows of rowQuery, n extra columns after _row and _batch.
+func (s *DatasetService) scanRows(rows *sql.Rows, entry int64, cols []dsColumn, extra int, fn func(r *govdata.DatasetRow, row int64, extra []any)) error {
+	keys := s.db.DataKeys()
+	for rows.Next() {
+		var id, batch int64
+		raw := []any{&id, &batch}
+		ex := make([]any, extra)
+		for i := range ex {
+			raw = append(raw, &ex[i])
+		}
+		vals := make([][]byte, len(cols))
+		for i := range vals {
+			raw = append(raw, &vals[i])
+		}
+		if err := rows.Scan(raw...); err != nil {
+			return s.db.internal("read rows", err)
+		}
+		r := govdata.DatasetRow{BatchID: batch, Values: map[string]*string{}}
+		for i, c := range cols {
+			if c.retired {
+				continue
+			}
+			v := vals[i]
+			if v == nil {
+				r.Values[c.item] = nil
+				continue
+			}
+			if c.encrypted {
+				if keys == nil {
+					return govdata.Errorf(govdata.ECONFLICT, govdata.MsgDataKeysNeeded)
+				}
+				plain, err := keys.Open(nil, v, c.context(entry))
+				if err != nil {
+					return s.db.internal("open value", err)
+				}
+				v = plain
+			}
+			str := string(v)
+			r.Values[c.item] = &str
+		}
+		fn(&r, id, ex)
+	}
+	return rows.Err()
+}
+
+// FindRows implements govdata.DatasetService.
+func (s *DatasetService) FindRows(ctx context.Context, entry int64, where map[string]string, cursor string, limit int) ([]govdata.DatasetRow, string, error) {
+	q, args, cols, err := s.rowQuery(ctx, entry, dataTable(entry), nil, where)
+	if err != nil {
+		return nil, "", err
+	}
+	after, err := decodeIDCursor(cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	if after > 0 {
+		if strings.Contains(q, " WHERE ") {
+			q += " AND _row > ?"
+		} else {
+			q += " WHERE _row > ?"
+		}
+		args = append(args, after)
+	}
+	rows, err := s.db.query(ctx, q+" ORDER BY _row LIMIT ?", append(args, limit+1)...)
+	if err != nil {
+		return nil, "", s.db.internal("find rows", err)
+	}
+	defer rows.Close()
+	out := []govdata.DatasetRow{}
+	var ids []int64
+	err = s.scanRows(rows, entry, cols, 0, func(r *govdata.DatasetRow, id int64, _ []any) {
+		out, ids = append(out, *r), append(ids, id)
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeCursor(strconv.FormatInt(ids[limit-1], 10))
+	}
+	return out, next, nil
+}
+
+// RowHistory implements govdata.DatasetService: the earlier versions of
+// matching rows, newest first (AGG-3).
+func (s *DatasetService) RowHistory(ctx context.Context, entry int64, where map[string]string) ([]govdata.DatasetRow, error) {
+	q, args, cols, err := s.rowQuery(ctx, entry, historyTable(entry), []string{"_op", "_by"}, where)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.query(ctx, q+" ORDER BY _by DESC, _row DESC LIMIT 1000", args...)
+	if err != nil {
+		return nil, s.db.internal("row history", err)
+	}
+	defer rows.Close()
+	out := []govdata.DatasetRow{}
+	err = s.scanRows(rows, entry, cols, 2, func(r *govdata.DatasetRow, _ int64, ex []any) {
+		r.Op = asString(ex[0])
+		r.SupersededBy = asInt(ex[1])
+		out = append(out, *r)
+	})
+	return out, err
+}
+
+func asString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	}
+	return ""
+}
+
+func asInt(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case int32:
+		return int64(x)
+	}
+	return 0
+}

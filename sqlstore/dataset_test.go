@@ -1,0 +1,392 @@
+package sqlstore_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/sqlstore"
+	"github.com/govdata/govdata/sqlstore/storetest"
+)
+
+// Citizen IDs with valid check digits (GB 11643).
+const (
+	idA = "11010519491231002X"
+	idB = "110105194912310038"
+	idC = "110105198001010016"
+	idD = "110101200001011232"
+)
+
+// applyValidProfile is the default profile with partial_batch apply_valid.
+func applyValidProfile(t testing.TB) string {
+	t.Helper()
+	data, err := os.ReadFile("../profiles/default.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(data), "partial_batch: {value: refuse", "partial_batch: {value: apply_valid", 1)
+	path := filepath.Join(t.TempDir(), "default.yaml") // a profile is named after its file
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+type datasetFixture struct {
+	*catalogFixture
+	ds      *sqlstore.DatasetService
+	officer context.Context
+	entry   *govdata.Entry
+}
+
+func newDatasetFixture(t testing.TB, e storetest.Engine, profile string, opts sqlstore.Options) *datasetFixture {
+	t.Helper()
+	f := &datasetFixture{catalogFixture: newCatalogFixtureWith(t, e, profile, opts)}
+	f.ds = sqlstore.NewDatasetService(f.db, f.cat)
+	f.officer = f.as(govdata.RoleOfficer, f.cityPolice)
+	f.entry = f.publish(t, f.officer, f.cityBureau, entryInput("人口基础信息"))
+	return f
+}
+
+func (f *datasetFixture) ingest(t testing.TB, mode govdata.IngestMode, csv string) *govdata.Batch {
+	t.Helper()
+	b, err := f.ds.Ingest(f.officer, govdata.IngestRequest{EntryID: f.entry.ID, Mode: mode, Source: govdata.SourceUpload,
+		Format: govdata.FormatCSV, FileName: "人口.csv", Body: strings.NewReader(csv)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// rowsByID reads the dataset as id → name.
+func (f *datasetFixture) rowsByID(t testing.TB) map[string]string {
+	t.Helper()
+	rows, _, err := f.ds.FindRows(f.officer, f.entry.ID, nil, "", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, r := range rows {
+		name := ""
+		if v := r.Values["姓名"]; v != nil {
+			name = *v
+		}
+		out[*r.Values["公民身份号码"]] = name
+	}
+	return out
+}
+
+func sameMap(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// AGG-1, AGG-2, AGG-3, SEC-2: a batch is checked, applied with its
+// provenance, its rejected rows kept with their reasons; upsert merges by
+// key and keeps the replaced version; replace swaps the whole dataset.
+func TestDatasetIngest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newDatasetFixture(t, e, applyValidProfile(t), storetest.Options())
+		csv := "公民身份号码,姓名,行政区划代码\n" + idA + ",张三,230102\n" + idB + ",李四,230102\n" +
+			"110105194912310022,王五,230102\n" + // wrong check digit
+			",赵六,230102\n" + // no key
+			idC + ",钱七\n" // ragged
+		b := f.ingest(t, govdata.IngestReplace, csv)
+		if b.State != govdata.BatchApplied || b.Report.RowsRead != 5 || b.Report.RowsAccepted != 2 || b.Report.RowsRejected != 3 || b.Report.RowsApplied != 2 {
+			t.Fatalf("batch %+v", b)
+		}
+		if b.SHA256 == "" || b.Bytes != int64(len(csv)) || b.FileName != "人口.csv" || b.Source != govdata.SourceUpload || b.Operator == "" {
+			t.Errorf("provenance %+v", b)
+		}
+		want := map[string]int64{"/ragged": 1, "公民身份号码/format": 1, "公民身份号码/required": 1}
+		for _, v := range b.Report.Violations {
+			if want[v.Item+"/"+v.Rule] != v.Count {
+				t.Errorf("violation %+v, want %v (all %+v)", v, want, b.Report.Violations)
+			}
+			delete(want, v.Item+"/"+v.Rule)
+		}
+		if len(want) > 0 {
+			t.Errorf("missing violations %v", want)
+		}
+		var rejected []govdata.RejectedRow
+		if err := f.ds.RejectedRows(f.officer, b.ID, func(r govdata.RejectedRow) error { rejected = append(rejected, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(rejected) != 3 || rejected[0].Row != 3 || rejected[0].Line != 4 || rejected[0].Values[1] != "王五" || rejected[0].Reasons[0].Rule != "format" {
+			t.Fatalf("rejected %+v", rejected)
+		}
+		if got := f.rowsByID(t); !sameMap(got, map[string]string{idA: "张三", idB: "李四"}) {
+			t.Fatalf("rows %v", got)
+		}
+		// SEC-2: an exact match on a sealed item through its blind index.
+		found, _, err := f.ds.FindRows(f.officer, f.entry.ID, map[string]string{"公民身份号码": idB}, "", 10)
+		if err != nil || len(found) != 1 || *found[0].Values["姓名"] != "李四" || found[0].BatchID != b.ID {
+			t.Fatalf("lookup by id: %+v, %v", found, err)
+		}
+
+		// Upsert: one row changed, one added; a repeated key in the batch
+		// keeps its last row.
+		b2 := f.ingest(t, govdata.IngestUpsert, "姓名,公民身份号码\n李四（旧）,"+idB+"\n李肆,"+idB+"\n孙八,"+idD+"\n")
+		if b2.State != govdata.BatchApplied || b2.Report.RowsApplied != 2 || b2.Report.RowsRejected != 1 {
+			t.Fatalf("upsert %+v", b2)
+		}
+		if got := f.rowsByID(t); !sameMap(got, map[string]string{idA: "张三", idB: "李肆", idD: "孙八"}) {
+			t.Fatalf("rows after upsert %v", got)
+		}
+		hist, err := f.ds.RowHistory(f.officer, f.entry.ID, map[string]string{"公民身份号码": idB})
+		if err != nil || len(hist) != 1 || *hist[0].Values["姓名"] != "李四" || hist[0].BatchID != b.ID || hist[0].SupersededBy != b2.ID || hist[0].Op != "update" {
+			t.Fatalf("history %+v, %v", hist, err)
+		}
+		found, _, _ = f.ds.FindRows(f.officer, f.entry.ID, map[string]string{"公民身份号码": idB}, "", 10)
+		if len(found) != 1 || found[0].BatchID != b2.ID {
+			t.Errorf("the row's batch: %+v, want %d", found, b2.ID)
+		}
+
+		// Replace: the whole dataset is the new file's.
+		b3 := f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名\n"+idC+",周九\n")
+		if b3.State != govdata.BatchApplied {
+			t.Fatalf("replace %+v", b3)
+		}
+		if got := f.rowsByID(t); !sameMap(got, map[string]string{idC: "周九"}) {
+			t.Fatalf("rows after replace %v", got)
+		}
+		hist, _ = f.ds.RowHistory(f.officer, f.entry.ID, map[string]string{"公民身份号码": idA})
+		if len(hist) != 1 || hist[0].Op != "replace" || hist[0].SupersededBy != b3.ID {
+			t.Errorf("history after replace %+v", hist)
+		}
+		d, err := f.ds.FindDataset(f.officer, f.entry.ID)
+		if err != nil || d.Rows != 1 || d.LastBatchID != b3.ID || d.RefreshedAt == nil {
+			t.Errorf("dataset %+v, %v", d, err)
+		}
+		list, err := f.ds.FindBatches(f.officer, govdata.BatchFilter{EntryID: f.entry.ID, Limit: 2})
+		if err != nil || len(list.Batches) != 2 || list.Batches[0].ID != b3.ID || list.Next == "" {
+			t.Fatalf("batches %+v, %v", list, err)
+		}
+		more, _ := f.ds.FindBatches(f.officer, govdata.BatchFilter{EntryID: f.entry.ID, Cursor: list.Next})
+		if len(more.Batches) != 1 || more.Batches[0].ID != b.ID {
+			t.Errorf("second page %+v", more)
+		}
+
+		// SEC-2: nothing sensitive is stored in the clear.
+		noPlaintext(t, f.db, e, f.entry.ID, "张三", "李四", "周九", idA, idC, "王五")
+	})
+}
+
+// noPlaintext reads every table a batch writes, as text, and fails on any
+// of the secrets; SQLite's files are searched byte by byte as well.
+func noPlaintext(t *testing.T, db *sqlstore.DB, e storetest.Engine, entry int64, secrets ...string) {
+	t.Helper()
+	ctx := context.Background()
+	tables := []string{fmt.Sprintf("ds_%d", entry), fmt.Sprintf("ds_%d_history", entry), "batch_rejects", "batches", "audit_log"}
+	for _, table := range tables {
+		q := "SELECT * FROM " + table
+		if e == storetest.Postgres {
+			q = "SELECT t::text FROM " + table + " t"
+		}
+		rows, err := db.QueryForTest(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			text := fmt.Sprint(vals...)
+			for _, v := range vals {
+				if b, ok := v.([]byte); ok {
+					text += string(b)
+				}
+			}
+			for _, s := range secrets {
+				if strings.Contains(text, s) {
+					t.Errorf("%s holds %q in the clear", table, s)
+				}
+			}
+		}
+		rows.Close()
+	}
+}
+
+// The profile refuses a batch with rejections: nothing is applied.
+func TestDatasetRefusedBatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newDatasetFixture(t, e, "default", storetest.Options())
+		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名\n"+idA+",张三\n")
+		b := f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名\n"+idB+",李四\n"+idA[:17]+"0,王五\n")
+		if b.State != govdata.BatchRefused || b.Report.RowsRejected != 1 || b.Report.RowsApplied != 0 || b.Error == nil {
+			t.Fatalf("batch %+v", b)
+		}
+		if got := f.rowsByID(t); !sameMap(got, map[string]string{idA: "张三"}) {
+			t.Fatalf("rows after a refused batch %v", got)
+		}
+	})
+}
+
+// Bad requests change nothing and say why.
+func TestDatasetBadInput(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newDatasetFixture(t, e, "default", storetest.Options())
+		req := func(ctx context.Context, entry int64, mode govdata.IngestMode, format govdata.BatchFormat, body string) error {
+			_, err := f.ds.Ingest(ctx, govdata.IngestRequest{EntryID: entry, Mode: mode, Source: govdata.SourceUpload, Format: format, Body: strings.NewReader(body)})
+			return err
+		}
+		good := "公民身份号码,姓名\n" + idA + ",张三\n"
+		draft := must(f.cat.CreateEntry(f.officer, entryInput("草稿")))(t)
+		keyless := entryInput("无主键")
+		keyless.Items[0].Key = false
+		noKey := f.publish(t, f.officer, f.cityBureau, keyless)
+		for _, c := range []struct {
+			name string
+			err  error
+			code govdata.ErrorCode
+		}{
+			{"another department's officer", req(f.as(govdata.RoleOfficer, f.cityHR), f.entry.ID, govdata.IngestReplace, govdata.FormatCSV, good), govdata.EFORBIDDEN},
+			{"a reviewer", req(f.as(govdata.RoleReviewer, f.cityBureau), f.entry.ID, govdata.IngestReplace, govdata.FormatCSV, good), govdata.EFORBIDDEN},
+			{"an unpublished entry", req(f.officer, draft.ID, govdata.IngestReplace, govdata.FormatCSV, good), govdata.ECONFLICT},
+			{"no such entry", req(f.officer, 99999, govdata.IngestReplace, govdata.FormatCSV, good), govdata.ENOTFOUND},
+			{"upsert without a key", req(f.officer, noKey.ID, govdata.IngestUpsert, govdata.FormatCSV, good), govdata.EINVALID},
+			{"a bad mode", req(f.officer, f.entry.ID, "append", govdata.FormatCSV, good), govdata.EINVALID},
+			{"unknown column", req(f.officer, f.entry.ID, govdata.IngestReplace, govdata.FormatCSV, "公民身份号码,籍贯\n"+idA+",哈尔滨\n"), govdata.EINVALID},
+			{"missing key column", req(f.officer, f.entry.ID, govdata.IngestReplace, govdata.FormatCSV, "姓名\n张三\n"), govdata.EINVALID},
+			{"broken JSON", req(f.officer, f.entry.ID, govdata.IngestReplace, govdata.FormatJSON, `{"rows": [{"姓名": }]}`), govdata.EINVALID},
+			{"a 2 MB field", req(f.officer, f.entry.ID, govdata.IngestReplace, govdata.FormatCSV, "公民身份号码,姓名\n"+idA+","+strings.Repeat("长", 700_000)+"\n"), govdata.EINVALID},
+		} {
+			var ge *govdata.Error
+			if !errors.As(c.err, &ge) || ge.Code != c.code {
+				t.Errorf("%s: got %v, want %s", c.name, c.err, c.code)
+			}
+		}
+		if got := f.rowsByID(t); len(got) != 0 {
+			t.Errorf("rows after bad requests: %v", got)
+		}
+		// A file refused for its header leaves a failed batch that says why.
+		list, _ := f.ds.FindBatches(f.officer, govdata.BatchFilter{EntryID: f.entry.ID})
+		if len(list.Batches) == 0 || list.Batches[0].State != govdata.BatchFailed || list.Batches[0].Error == nil {
+			t.Errorf("batches %+v", list.Batches)
+		}
+		// JSON rows by API, numbers as written.
+		b, err := f.ds.Ingest(f.officer, govdata.IngestRequest{EntryID: f.entry.ID, Mode: govdata.IngestUpsert, Source: govdata.SourceAPI,
+			Format: govdata.FormatJSON, Body: strings.NewReader(`{"rows": [{"公民身份号码": "` + idA + `", "姓名": "张三", "行政区划代码": 230102}]}`)})
+		if err != nil || b.State != govdata.BatchApplied || b.Report.RowsApplied != 1 {
+			t.Fatalf("json batch %+v, %v", b, err)
+		}
+	})
+}
+
+// A new version that adds, drops and re-grades items migrates the dataset
+// without losing rows; a value whose item became sensitive is sealed.
+func TestDatasetFollowsVersions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newDatasetFixture(t, e, "default", storetest.Options())
+		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名,行政区划代码\n"+idA+",张三,239904\n")
+		in := entryInput("人口基础信息")
+		in.Items[2].Sensitivity = 3 // 行政区划代码 becomes sealed
+		in.Items[1].Sensitivity = 2 // 姓名 becomes plain
+		in.Items = append(in.Items, govdata.Item{Name: "联系电话", Type: govdata.ItemChar, Length: 11, Sensitivity: 2,
+			Rules: &govdata.Rules{Format: govdata.FormatPhone}})
+		name := "人口基础信息（第二版）"
+		must(f.cat.UpdateEntry(f.officer, f.entry.ID, govdata.EntryPatch{Name: &name, Items: &in.Items}))(t)
+		must(f.cat.Submit(f.officer, f.entry.ID))(t)
+		must(f.cat.Review(f.as(govdata.RoleReviewer, f.cityBureau), f.entry.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)
+		rows, _, err := f.ds.FindRows(f.officer, f.entry.ID, map[string]string{"行政区划代码": "239904"}, "", 10)
+		if err != nil || len(rows) != 1 || *rows[0].Values["姓名"] != "张三" || *rows[0].Values["公民身份号码"] != idA || rows[0].Values["联系电话"] != nil {
+			t.Fatalf("rows after the new version: %+v, %v", rows, err)
+		}
+		b := f.ingest(t, govdata.IngestUpsert, "公民身份号码,联系电话\n"+idA+",13800138000\n")
+		if b.State != govdata.BatchApplied {
+			t.Fatalf("batch %+v", b)
+		}
+		noPlaintext(t, f.db, e, f.entry.ID, "239904")
+		d := must(f.ds.FindDataset(f.officer, f.entry.ID))(t)
+		var desc []string
+		for _, c := range d.Columns {
+			desc = append(desc, fmt.Sprintf("%s:%v:%v", c.Item, c.Encrypted, c.Retired))
+		}
+		if got := strings.Join(desc, " "); got != "公民身份号码:true:false 姓名:true:true 行政区划代码:false:true 姓名:false:false 行政区划代码:true:false 联系电话:false:false" {
+			t.Errorf("columns %s", got)
+		}
+	})
+}
+
+// A batch cut off by a crash leaves the dataset as it was; after the
+// restart it is marked failed and its staging table is gone.
+func TestDatasetCrashMidIngest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		opts := storetest.Options()
+		if e == storetest.SQLite {
+			opts.DataDir = t.TempDir()
+		} else {
+			opts.DSN = storetest.CreateDatabase(t)
+		}
+		f := newDatasetFixture(t, e, "default", opts)
+		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名\n"+idA+",张三\n")
+		pr, pw := io.Pipe()
+		done := make(chan error, 1)
+		go func() {
+			_, err := f.ds.Ingest(f.officer, govdata.IngestRequest{EntryID: f.entry.ID, Mode: govdata.IngestReplace, Source: govdata.SourceUpload, Format: govdata.FormatCSV, Body: pr})
+			done <- err
+		}()
+		var buf bytes.Buffer
+		buf.WriteString("公民身份号码,姓名\n")
+		for i := 0; i < 3*4096; i++ {
+			buf.WriteString(idB + ",李四\n")
+		}
+		pw.Write(buf.Bytes())
+		// Wait until rows are staged, then stop the store under the batch.
+		var running *govdata.Batch
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			list, err := f.ds.FindBatches(f.officer, govdata.BatchFilter{EntryID: f.entry.ID, State: govdata.BatchRunning})
+			if err == nil && len(list.Batches) == 1 {
+				if b, _ := f.ds.FindBatchByID(f.officer, list.Batches[0].ID); b != nil && b.Report.RowsRead >= 2*4096 {
+					running = b
+					break
+				}
+			}
+		}
+		if running == nil {
+			t.Fatal("the batch never showed progress")
+		}
+		f.db.Close()
+		pw.CloseWithError(errors.New("connection lost"))
+		<-done
+
+		// The restart: the same database, opened afresh.
+		db := storetest.Open(t, e, &opts)
+		ds := sqlstore.NewDatasetService(db, sqlstore.NewCatalogService(db, sqlstore.NewWorkflowService(db, f.profile, beijing)))
+		if n, err := ds.RecoverBatches(context.Background()); err != nil || n != 1 {
+			t.Fatalf("recover: %d, %v", n, err)
+		}
+		b, err := ds.FindBatchByID(f.officer, running.ID)
+		if err != nil || b.State != govdata.BatchFailed || b.Error == nil {
+			t.Fatalf("batch after restart %+v, %v", b, err)
+		}
+		rows, _, err := ds.FindRows(f.officer, f.entry.ID, nil, "", 10)
+		if err != nil || len(rows) != 1 || *rows[0].Values["姓名"] != "张三" {
+			t.Fatalf("rows after restart %+v, %v", rows, err)
+		}
+		if err := db.ExecForTest(context.Background(), fmt.Sprintf("SELECT 1 FROM ds_%d_b%d", f.entry.ID, running.ID)); err == nil {
+			t.Error("the staging table is still there")
+		}
+	})
+}
