@@ -343,8 +343,8 @@ func (s *DatasetService) apply(ctx context.Context, t *loadTarget, mode govdata.
 			for _, c := range ins {
 				set = append(set, c+" = excluded."+c)
 			}
-			if _, err := tx.exec("INSERT INTO "+table+" ("+strings.Join(ins, ", ")+") SELECT "+strings.Join(ins, ", ")+" FROM "+staging+
-				" WHERE true ON CONFLICT ("+keyList(t.cols)+") DO UPDATE SET "+strings.Join(set, ", ")); err != nil {
+			if _, err := tx.exec("INSERT INTO " + table + " (" + strings.Join(ins, ", ") + ") SELECT " + strings.Join(ins, ", ") + " FROM " + staging +
+				" WHERE true ON CONFLICT (" + keyList(t.cols) + ") DO UPDATE SET " + strings.Join(set, ", ")); err != nil {
 				return fmt.Errorf("upsert: %w", err)
 			}
 			if _, err := tx.exec("DROP TABLE " + staging); err != nil {

@@ -350,7 +350,7 @@ func (s *chunkSource) Next() bool {
 }
 
 func (s *chunkSource) Values() ([]any, error) { return s.rows[s.i], nil }
-func (s *chunkSource) Err() error              { return s.err }
+func (s *chunkSource) Err() error             { return s.err }
 
 // reportOf turns the rule counts into a report's list, items in the
 // entry's order.
