@@ -304,14 +304,14 @@ func (s *DatasetService) apply(ctx context.Context, t *loadTarget, mode govdata.
 	var out *govdata.Batch
 	err := s.db.write(ctx, func(tx *Tx) error {
 		table, history := dataTable(t.entry), historyTable(t.entry)
-		all := []string{"_row", "_batch"}
+		all := []string{"_row"}
 		for _, c := range t.cols {
 			all = append(all, c.value())
 			if c.encrypted {
 				all = append(all, c.index())
 			}
 		}
-		cols := strings.Join(all[2:], ", ")
+		cols := strings.Join(all[1:], ", ")
 		op, where := "replace", ""
 		if mode == govdata.IngestUpsert {
 			var match []string
@@ -320,8 +320,8 @@ func (s *DatasetService) apply(ctx context.Context, t *loadTarget, mode govdata.
 			}
 			op, where = "update", " WHERE EXISTS (SELECT 1 FROM "+staging+" s WHERE "+strings.Join(match, " AND ")+")"
 		}
-		if _, err := tx.exec("INSERT INTO "+history+" (_row, _batch, _op, _by, _at, "+cols+") SELECT d._row, d._batch, ?, ?, ?, "+
-			prefixed("d.", strings.Join(all[2:], ", "))+" FROM "+table+" d"+where, op, t.batch, toDB(tx.Now())); err != nil {
+		if _, err := tx.exec("INSERT INTO "+history+" (_row, _op, _by, _at, "+cols+") SELECT d._row, ?, ?, ?, "+
+			prefixed("d.", cols)+" FROM "+table+" d"+where, op, t.batch, toDB(tx.Now())); err != nil {
 			return fmt.Errorf("history: %w", err)
 		}
 		keyIndex := ""

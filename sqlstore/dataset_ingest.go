@@ -118,7 +118,7 @@ func (t *loadTarget) produce(ctx context.Context, rd ingest.Reader, run *running
 	for i, col := range t.active {
 		contexts[i] = col.context(t.entry)
 	}
-	width := 2
+	width := 1
 	for _, col := range t.active {
 		width++
 		if col.encrypted {
@@ -153,7 +153,7 @@ func (t *loadTarget) produce(ctx context.Context, rd ingest.Reader, run *running
 			c.rejects = append(c.rejects, rj)
 		} else {
 			vals := make([]any, 0, width)
-			vals = append(vals, rowID(t.batch, n), t.batch)
+			vals = append(vals, rowID(t.batch, n))
 			for i, col := range t.active {
 				v := row[i]
 				switch {
@@ -190,7 +190,7 @@ func (t *loadTarget) produce(ctx context.Context, rd ingest.Reader, run *running
 
 // insertColumns are the staging table's columns a load fills.
 func (t *loadTarget) insertColumns() []string {
-	names := []string{"_row", "_batch"}
+	names := []string{"_row"}
 	for _, c := range t.active {
 		names = append(names, c.value())
 		if c.encrypted {
@@ -231,26 +231,72 @@ func (db *DB) stage(ctx context.Context, t *loadTarget, table string, in <-chan 
 	if db.dialect.name == "postgres" {
 		return db.copyStage(ctx, t, table, cols, in)
 	}
-	per := max(1, 30000/len(cols))
-	stmt := multiInsert(table, cols, per)
-	for c := range in {
-		tx, err := db.writer.BeginTx(ctx, nil)
-		if err != nil {
-			return err
+	// Rows per INSERT: a divisor of a chunk within SQLite's 32,766
+	// placeholders, so every statement of a full chunk is the prepared one.
+	per := chunkRows / ((chunkRows*len(cols) + 29999) / 30000)
+	full := multiInsert(table, cols, per)
+	for {
+		// One transaction per group of chunks, on a connection of its own
+		// for that long (the committer's writes wait between groups). A
+		// staging table needs no fsync per commit: a crash fails the
+		// batch anyway. synchronous=NORMAL in WAL mode skips it and still
+		// keeps the database consistent; the connection is set back to
+		// FULL before anything else uses it.
+		c, ok := <-in
+		if !ok {
+			return ctx.Err()
 		}
-		if err := insertChunk(ctx, tx, stmt, table, cols, per, c.rows); err != nil {
-			tx.Rollback()
-			return err
-		}
-		if err := db.insertRejects(ctx, tx, t, c.rejects); err != nil {
-			tx.Rollback()
-			return err
-		}
-		if err := tx.Commit(); err != nil {
+		if err := db.stageGroup(ctx, t, c, in, table, cols, per, full); err != nil {
 			return err
 		}
 	}
-	return ctx.Err()
+}
+
+// stageRowsPerCommit: rows of one staging transaction on SQLite.
+const stageRowsPerCommit = 4 * chunkRows
+
+func (db *DB) stageGroup(ctx context.Context, t *loadTarget, first chunk, in <-chan chunk, table string, cols []string, per int, full string) (err error) {
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
+		return err
+	}
+	defer func() {
+		if _, e := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = FULL"); e != nil && err == nil {
+			err = e
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, full)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	c, rows := first, 0
+	for {
+		if err := insertChunk(ctx, tx, stmt, table, cols, per, c.rows); err != nil {
+			return err
+		}
+		if err := db.insertRejects(ctx, tx, t, c.rejects); err != nil {
+			return err
+		}
+		rows += len(c.rows) + len(c.rejects)
+		if rows >= stageRowsPerCommit {
+			break
+		}
+		var ok bool
+		if c, ok = <-in; !ok {
+			break
+		}
+	}
+	return tx.Commit()
 }
 
 type execer interface {
@@ -262,7 +308,7 @@ func multiInsert(table string, cols []string, rows int) string {
 	return "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
 }
 
-func insertChunk(ctx context.Context, tx *sql.Tx, full, table string, cols []string, per int, rows [][]any) error {
+func insertChunk(ctx context.Context, tx *sql.Tx, full *sql.Stmt, table string, cols []string, per int, rows [][]any) error {
 	args := make([]any, 0, per*len(cols))
 	for len(rows) > 0 {
 		n := min(per, len(rows))
@@ -270,11 +316,13 @@ func insertChunk(ctx context.Context, tx *sql.Tx, full, table string, cols []str
 		for _, r := range rows[:n] {
 			args = append(args, r...)
 		}
-		q := full
-		if n < per {
-			q = multiInsert(table, cols, n)
+		var err error
+		if n == per {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, multiInsert(table, cols, n), args...)
 		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		if err != nil {
 			return err
 		}
 		rows = rows[n:]

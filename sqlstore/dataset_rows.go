@@ -55,7 +55,7 @@ func (s *DatasetService) rowQuery(ctx context.Context, entry int64, table string
 	if err != nil {
 		return "", nil, nil, err
 	}
-	sel := append([]string{"_row", "_batch"}, extra...)
+	sel := append([]string{"_row"}, extra...)
 	for _, c := range cols {
 		sel = append(sel, c.value())
 	}
@@ -90,12 +90,12 @@ func (s *DatasetService) rowQuery(ctx context.Context, entry int64, table string
 	return q, args, cols, nil
 }
 
-// scanRows reads rows of rowQuery, n extra columns after _row and _batch.
+// scanRows reads rows of rowQuery, n extra columns after _row.
 func (s *DatasetService) scanRows(rows *sql.Rows, entry int64, cols []dsColumn, extra int, fn func(r *govdata.DatasetRow, row int64, extra []any)) error {
 	keys := s.db.DataKeys()
 	for rows.Next() {
-		var id, batch int64
-		raw := []any{&id, &batch}
+		var id int64
+		raw := []any{&id}
 		ex := make([]any, extra)
 		for i := range ex {
 			raw = append(raw, &ex[i])
@@ -107,7 +107,7 @@ func (s *DatasetService) scanRows(rows *sql.Rows, entry int64, cols []dsColumn, 
 		if err := rows.Scan(raw...); err != nil {
 			return s.db.internal("read rows", err)
 		}
-		r := govdata.DatasetRow{BatchID: batch, Values: map[string]*string{}}
+		r := govdata.DatasetRow{BatchID: batchOf(id), Values: map[string]*string{}}
 		for i, c := range cols {
 			if c.retired {
 				continue

@@ -67,25 +67,28 @@ func physical(cols []dsColumn, d dialect) []string {
 }
 
 // createDataTable is the DDL of a dataset table (or its staging copy):
-// _row identifies a row version (batch id << 32 | row number), _batch is
-// the batch that wrote it (AGG-3).
+// _row identifies a row version: the batch that wrote it (AGG-3) and the
+// row's position in that batch, batch id << 32 | position.
 func createDataTable(name string, cols []dsColumn, d dialect) string {
 	row := "_row INTEGER PRIMARY KEY" // SQLite: the rowid itself
 	if d.name == "postgres" {
 		row = "_row BIGINT NOT NULL" // its primary key is added after a load
 	}
-	return "CREATE TABLE " + name + " (" + strings.Join(append([]string{row, "_batch BIGINT NOT NULL"}, physical(cols, d)...), ", ") + ")"
+	return "CREATE TABLE " + name + " (" + strings.Join(append([]string{row}, physical(cols, d)...), ", ") + ")"
 }
 
 // createHistoryTable: earlier versions of rows, with the batch that
 // replaced them and how (AGG-3: the history of changes is kept).
 func createHistoryTable(entry int64, cols []dsColumn, d dialect) string {
-	fixed := []string{"_row BIGINT NOT NULL", "_batch BIGINT NOT NULL", "_op TEXT NOT NULL", "_by BIGINT NOT NULL", "_at BIGINT NOT NULL"}
+	fixed := []string{"_row BIGINT NOT NULL", "_op TEXT NOT NULL", "_by BIGINT NOT NULL", "_at BIGINT NOT NULL"}
 	return "CREATE TABLE " + historyTable(entry) + " (" + strings.Join(append(fixed, physical(cols, d)...), ", ") + ")"
 }
 
 // rowID is a row version's id: its batch and its position in it.
 func rowID(batch, n int64) int64 { return batch<<32 | n }
+
+// batchOf is the batch that wrote a row version.
+func batchOf(row int64) int64 { return row >> 32 }
 
 func loadColumns(q func(string, ...any) (*sql.Rows, error), entry int64) ([]dsColumn, error) {
 	rows, err := q("SELECT col, item_name, item_type, encrypted, key_part, retired_version FROM dataset_columns WHERE entry_id = ? ORDER BY col", entry)

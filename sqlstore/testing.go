@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"io"
 	"testing"
+
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // errNotTest refuses the helpers below outside a test binary, so that no
@@ -37,3 +40,23 @@ func (db *DB) QueryForTest(ctx context.Context, query string, args ...any) (*sql
 // QueuedWritesForTest reports how many writes wait for the committer, so
 // that a test can gather a known set of writes into one batch. Test-only.
 func (db *DB) QueuedWritesForTest() int { return len(db.commit.jobs) }
+
+// CopyCSVForTest loads a CSV file (with a header row) into table with
+// PostgreSQL's own COPY: the yardstick of the ingest benchmark. Test-only.
+func (db *DB) CopyCSVForTest(ctx context.Context, table string, r io.Reader) (int64, error) {
+	if !testing.Testing() || db.dialect.name != "postgres" {
+		return 0, errNotTest
+	}
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	var n int64
+	err = conn.Raw(func(dc any) error {
+		tag, err := dc.(*stdlib.Conn).Conn().PgConn().CopyFrom(ctx, r, "COPY "+table+" FROM STDIN WITH (FORMAT csv, HEADER true)")
+		n = tag.RowsAffected()
+		return err
+	})
+	return n, err
+}
