@@ -147,14 +147,19 @@ type DatasetRow struct {
 type BatchFilter struct {
 	EntryID int64
 	State   BatchState
-	Cursor  string
-	Limit   int
+	Page
 }
 
 // BatchList is a page of batches.
 type BatchList struct {
-	Batches []Batch `json:"batches"`
-	Next    string  `json:"next,omitempty"`
+	Items      []Batch `json:"items"`
+	NextCursor string  `json:"next_cursor,omitempty"`
+}
+
+// RowList is a page of a dataset's rows.
+type RowList struct {
+	Items      []DatasetRow `json:"items"`
+	NextCursor string       `json:"next_cursor,omitempty"`
 }
 
 // RejectedRow is one rejected row and its reasons.
@@ -177,13 +182,14 @@ type DatasetService interface {
 	Cancel(ctx context.Context, batchID int64) (*Batch, error)
 	FindBatchByID(ctx context.Context, id int64) (*Batch, error)
 	FindBatches(ctx context.Context, f BatchFilter) (BatchList, error)
-	// RejectedRows calls fn for each rejected row of a batch, in order.
-	RejectedRows(ctx context.Context, batchID int64, fn func(RejectedRow) error) error
+	// RejectedRows calls header with the items the batch's rows hold,
+	// then fn for each rejected row, in order.
+	RejectedRows(ctx context.Context, batchID int64, header func(items []string) error, fn func(RejectedRow) error) error
 	FindDataset(ctx context.Context, entryID int64) (*Dataset, error)
 	// FindRows reads rows (decrypted for the provider's officers and
 	// reviewers), after the cursor; where compares one item exactly
 	// (encrypted items through their blind index).
-	FindRows(ctx context.Context, entryID int64, where map[string]string, cursor string, limit int) ([]DatasetRow, string, error)
+	FindRows(ctx context.Context, entryID int64, where map[string]string, page Page) (RowList, error)
 	// RowHistory lists the earlier versions of the rows matching where.
 	RowHistory(ctx context.Context, entryID int64, where map[string]string) ([]DatasetRow, error)
 }
@@ -202,3 +208,20 @@ var (
 	MsgItemUnknown      = Msg{"目录没有信息项“%s”", "the entry has no item %q"}
 	MsgDataKeysNeeded   = Msg{"该目录含敏感信息项，但未配置数据加密密钥", "the entry has sensitive items but no data keys are configured"}
 )
+
+// RuleLabels name the reasons of rejected rows in reports (AGG-2).
+var RuleLabels = map[string]Text{
+	"required":       {ZH: "必填项为空", EN: "required value missing"},
+	"type":           {ZH: "类型不符", EN: "wrong type"},
+	"length":         {ZH: "超过长度", EN: "too long"},
+	"pattern":        {ZH: "不符合格式规则", EN: "does not match the pattern"},
+	"enum":           {ZH: "不在取值范围内", EN: "not one of the allowed values"},
+	"min":            {ZH: "小于最小值", EN: "below the minimum"},
+	"max":            {ZH: "大于最大值", EN: "above the maximum"},
+	"format":         {ZH: "不符合国家标准格式", EN: "not in the national format"},
+	"ragged":         {ZH: "列数与表头不符", EN: "a different number of fields than the header"},
+	"nul":            {ZH: "含有空字符（NUL）", EN: "holds a NUL character"},
+	"unknown_item":   {ZH: "含有目录中没有的信息项", EN: "names an item the entry does not have"},
+	"not_scalar":     {ZH: "值不是文字、数字或布尔值", EN: "a value that is not text, a number or a boolean"},
+	RuleDuplicateKey: {ZH: "主键与后面的行重复（以最后一行为准）", EN: "repeats the key of a later row (the last one wins)"},
+}

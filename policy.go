@@ -38,6 +38,14 @@ const (
 	// PermCatalogReview decides on submitted entries and revocations, and
 	// extends change deadlines (CAT-3).
 	PermCatalogReview Permission = "catalog.review"
+	// PermDataWrite loads data into the department's datasets (AGG-1).
+	PermDataWrite Permission = "data.write"
+	// PermDataRead reads datasets, batches and their quality reports: the
+	// provider's officer and the bureau's reviewers (AGG-2, AGG-4).
+	PermDataRead Permission = "data.read"
+	// PermDataRows reads the stored rows and their history: the
+	// provider's officer (PRODUCT.md §1: "the department's … data").
+	PermDataRows Permission = "data.rows"
 )
 
 // anyUser marks a permission that every signed-in user holds.
@@ -69,6 +77,10 @@ var permissions = map[Permission][]Role{
 	PermCatalogRead:   anyUser,
 	PermCatalogWrite:  {RoleOfficer},
 	PermCatalogReview: {RoleReviewer},
+
+	PermDataWrite: {RoleOfficer},
+	PermDataRead:  {RoleOfficer, RoleReviewer},
+	PermDataRows:  {RoleOfficer},
 }
 
 // Authorize decides whether the actor may take an action of permission p at

@@ -141,6 +141,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Notifications: sqlstore.NewNotificationService(db),
 		Deliveries:    sqlstore.NewDeliveryService(db),
 		Catalog:       catalog,
+		Datasets:      sqlstore.NewDatasetService(db, catalog),
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}

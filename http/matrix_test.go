@@ -5,7 +5,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"io"
 	"slices"
+	"strings"
+	"time"
 	"testing"
 
 	"github.com/govdata/govdata"
@@ -234,6 +237,33 @@ var matrix = []matrixCase{
 		return req{method: "POST", path: "/api/v1/catalog/import", body: catalogWorkbook(t, fmt.Sprintf("矩阵导入资源%d", e.next())),
 			header: map[string]string{"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}}
 	}},
+	// AGG-1…3: the provider's officer loads data and reads the rows; the
+	// bureau's reviewers also see batches and reports.
+	{route: "POST /api/v1/catalog/{id}/data", auth: "user", allow: []string{"officer"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/catalog/" + itoa(catalogEntry(t, e, "published")) + "/data?mode=replace",
+			body: []byte("统计年度,人口数\n2025,1000\n"), header: map[string]string{"Content-Type": "text/csv"}}
+	}},
+	{route: "GET /api/v1/catalog/{id}/dataset", auth: "user", allow: []string{"officer", "reviewer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/catalog/" + itoa(loadedBatch(t, e).EntryID) + "/dataset"}
+	}},
+	{route: "GET /api/v1/catalog/{id}/rows", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/catalog/" + itoa(loadedBatch(t, e).EntryID) + "/rows?where=统计年度:2025"}
+	}},
+	{route: "GET /api/v1/catalog/{id}/rows/history", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/catalog/" + itoa(loadedBatch(t, e).EntryID) + "/rows/history?where=统计年度:2025"}
+	}},
+	{route: "GET /api/v1/catalog/{id}/batches", auth: "user", allow: []string{"officer", "reviewer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/catalog/" + itoa(loadedBatch(t, e).EntryID) + "/batches"}
+	}},
+	{route: "GET /api/v1/batches/{id}", auth: "user", allow: []string{"officer", "reviewer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/batches/" + itoa(loadedBatch(t, e).ID)}
+	}},
+	{route: "GET /api/v1/batches/{id}/rejected.csv", auth: "user", allow: []string{"officer", "reviewer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/batches/" + itoa(loadedBatch(t, e).ID) + "/rejected.csv"}
+	}},
+	{route: "POST /api/v1/batches/{id}/cancel", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/batches/" + itoa(runningBatch(t, e)) + "/cancel"}
+	}},
 	// OPN-1, CAT-7: the open catalog, its CKAN API and DCAT feeds are public.
 	{route: "GET /api/v1/open/catalog", auth: "public", allow: everyone, build: get("/api/v1/open/catalog?q=人口")},
 	{route: "GET /api/v1/open/catalog/{id}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
@@ -311,6 +341,43 @@ func catalogEntry(t testing.TB, e *env, stage string) int64 {
 		mustGet(e.svc.Catalog.UpdateEntry(officer, d.ID, govdata.EntryPatch{Summary: &summary}))(t)
 	}
 	return d.ID
+}
+
+// loadedBatch publishes an entry of department A and loads a batch of two
+// rows, one of them rejected.
+func loadedBatch(t testing.TB, e *env) *govdata.Batch {
+	t.Helper()
+	id := catalogEntry(t, e, "published")
+	return mustGet(e.svc.Datasets.Ingest(storetest.As(e.actor("officer")), govdata.IngestRequest{EntryID: id, Mode: govdata.IngestReplace,
+		Source: govdata.SourceUpload, Format: govdata.FormatCSV, Body: strings.NewReader("统计年度,人口数\n2025,1000\n二〇二五,多\n")}))(t)
+}
+
+// runningBatch starts a batch whose upload has sent its header and waits
+// for more; the upload ends when the test does.
+func runningBatch(t testing.TB, e *env) int64 {
+	t.Helper()
+	id := catalogEntry(t, e, "published")
+	officer := storetest.As(e.actor("officer"))
+	pr, pw := io.Pipe()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.svc.Datasets.Ingest(officer, govdata.IngestRequest{EntryID: id, Mode: govdata.IngestReplace, Source: govdata.SourceUpload, Format: govdata.FormatCSV, Body: pr})
+	}()
+	t.Cleanup(func() { pw.Close(); <-done })
+	pw.Write([]byte("统计年度,人口数\n2025,1000\n"))
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+		l, err := e.svc.Datasets.FindBatches(officer, govdata.BatchFilter{EntryID: id, State: govdata.BatchRunning})
+		if err != nil || len(l.Items) == 0 {
+			continue
+		}
+		// Live counters show once the batch is registered as running here.
+		if b, err := e.svc.Datasets.FindBatchByID(officer, l.Items[0].ID); err == nil && b.Bytes > 0 {
+			return b.ID
+		}
+	}
+	t.Fatal("the batch did not start")
+	return 0
 }
 
 // catalogWorkbook is an import of one entry in the template's layout.

@@ -176,6 +176,28 @@ func (s *Server) routeTable() []route {
 				return s.svc.Catalog.Extend(r.Context(), id, reason)
 			})},
 
+		// Datasets (AGG-1…3): the data behind published entries.
+		{method: "POST", path: "/api/v1/catalog/{id}/data", perm: govdata.PermDataWrite, action: "dataset.ingest", objectType: "catalog_entry",
+			summary: "Load a batch into the entry's dataset: JSON {\"rows\": […]}, or a CSV (UTF-8 or GBK) or XLSX file as the body or the form field file; mode=upsert (by key, the default) or replace (all at once). Answers when the batch has ended, with its quality report",
+			query: []string{"mode", "file_name"}, response: govdata.Batch{}, status: http.StatusCreated, maxBody: MaxDataUploadBytes, handle: s.handleIngest},
+		{method: "GET", path: "/api/v1/catalog/{id}/dataset", perm: govdata.PermDataRead, action: "dataset.read", objectType: "catalog_entry",
+			summary: "The entry's dataset: columns, rows, last refresh", response: govdata.Dataset{}, handle: byID(s.svc.Datasets.FindDataset)},
+		{method: "GET", path: "/api/v1/catalog/{id}/rows", perm: govdata.PermDataRows, action: "dataset.rows", objectType: "catalog_entry",
+			summary: "Rows of the dataset with the batch that last wrote each; where=item:value matches exactly (sealed items through their blind index)",
+			query: append([]string{"where"}, pageQuery...), response: govdata.RowList{}, handle: s.handleRows},
+		{method: "GET", path: "/api/v1/catalog/{id}/rows/history", perm: govdata.PermDataRows, action: "dataset.history", objectType: "catalog_entry",
+			summary: "Earlier versions of the rows matching where=item:value, with the batch that replaced each (AGG-3)",
+			query: []string{"where"}, response: govdata.RowList{}, handle: s.handleRowHistory},
+		{method: "GET", path: "/api/v1/catalog/{id}/batches", perm: govdata.PermDataRead, action: "dataset.batches", objectType: "catalog_entry",
+			summary: "The entry's batches, newest first, with source, operator, file, SHA-256 and report (AGG-3)",
+			query: append([]string{"state"}, pageQuery...), response: govdata.BatchList{}, handle: s.handleBatches},
+		{method: "GET", path: "/api/v1/batches/{id}", perm: govdata.PermDataRead, action: "batch.read", objectType: "batch",
+			summary: "One batch; while it runs, its rows read so far", response: govdata.Batch{}, handle: byID(s.svc.Datasets.FindBatchByID)},
+		{method: "GET", path: "/api/v1/batches/{id}/rejected.csv", perm: govdata.PermDataRead, action: "batch.rejected", objectType: "batch",
+			summary: "The batch's rejected rows with their reasons, as CSV (AGG-2)", handle: s.handleRejected},
+		{method: "POST", path: "/api/v1/batches/{id}/cancel", perm: govdata.PermDataWrite, decision: true, action: "batch.cancel", objectType: "batch",
+			summary: "Cancel a running batch: nothing of it is applied", response: govdata.Batch{}, handle: byID(s.svc.Datasets.Cancel)},
+
 		// The open catalog needs no account (OPN-1, CAT-7).
 		{method: "GET", path: "/api/v1/open/catalog", auth: authNone, summary: "Search the open catalog",
 			query:    append([]string{"q", "department_id", "region_code", "classification", "open_type", "grade", "format", "update_cycle", "sort", "facets"}, pageQuery...),

@@ -30,6 +30,7 @@ type Services struct {
 	Notifications govdata.NotificationService
 	Deliveries    govdata.DeliveryService
 	Catalog       govdata.CatalogService
+	Datasets      govdata.DatasetService
 	// Open is the open catalog the public reads (OPN-1, CAT-7).
 	Open govdata.OpenCatalog
 	// Store answers readiness checks.

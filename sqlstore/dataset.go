@@ -143,12 +143,17 @@ func (s *DatasetService) load(ctx context.Context, t *loadTarget, req govdata.In
 		if err != nil {
 			return nil, err
 		}
-		if state == govdata.BatchFailed && e != nil {
+		switch {
+		case state != govdata.BatchFailed:
+			return b, nil
+		case e != nil:
 			out := *e
 			out.Details = map[string]any{"batch_id": t.batch}
 			return b, &out
 		}
-		return b, nil
+		// Not the data's fault (a body cut off or over its limit, the
+		// store failing): the caller maps the cause.
+		return b, fmt.Errorf("sqlstore: batch %d: %w", t.batch, cause)
 	}
 	rd, err := ingest.NewReader(req.Format, body, t.items)
 	if err != nil {
@@ -448,13 +453,13 @@ func (s *DatasetService) Cancel(ctx context.Context, id int64) (*govdata.Batch, 
 	return b, nil
 }
 
-// canSee: a batch and its data are seen by the provider's people, the
-// reviewers, and the platform.
+// canSee: a dataset's batches and reports are seen by the provider's
+// officers and the reviewers (AGG-2, AGG-4).
 func canSee(a govdata.Actor, dept int64) error {
-	if err := govdata.Authorize(a, govdata.PermSignedIn); err != nil {
+	if err := govdata.Authorize(a, govdata.PermDataRead); err != nil {
 		return err
 	}
-	if a.IsSystem() || a.DepartmentID == dept || a.Has(govdata.RoleReviewer) {
+	if a.IsSystem() || a.Has(govdata.RoleReviewer) || (a.Has(govdata.RoleOfficer) && a.DepartmentID == dept) {
 		return nil
 	}
 	return govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgForbidden)
@@ -471,7 +476,7 @@ func (s *DatasetService) FindBatchByID(ctx context.Context, id int64) (*govdata.
 		return nil, s.db.internal("find batch", err)
 	}
 	if err := canSee(govdata.ActorFrom(ctx), b.DepartmentID); err != nil {
-		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgBatchNotFound)
+		return nil, err
 	}
 	if run := s.db.batches.get(id); run != nil && b.State == govdata.BatchRunning {
 		b.Report.RowsRead, b.Report.RowsRejected, b.Bytes = run.read.Load(), run.rejected.Load(), run.bytes.Load()
@@ -494,8 +499,8 @@ func (s *DatasetService) FindBatches(ctx context.Context, f govdata.BatchFilter)
 		return govdata.BatchList{}, err
 	}
 	limit := f.Limit
-	if limit <= 0 || limit > 100 {
-		limit = 20
+	if limit <= 0 || limit > govdata.MaxLimit {
+		limit = govdata.DefaultLimit
 	}
 	q, args := batchSelect+" WHERE entry_id = ?", []any{f.EntryID}
 	if after > 0 {
@@ -509,25 +514,36 @@ func (s *DatasetService) FindBatches(ctx context.Context, f govdata.BatchFilter)
 		return govdata.BatchList{}, s.db.internal("find batches", err)
 	}
 	defer rows.Close()
-	out := govdata.BatchList{Batches: []govdata.Batch{}}
+	out := govdata.BatchList{Items: []govdata.Batch{}}
 	for rows.Next() {
 		b, err := scanBatch(rows)
 		if err != nil {
 			return govdata.BatchList{}, s.db.internal("find batches", err)
 		}
-		out.Batches = append(out.Batches, *b)
+		out.Items = append(out.Items, *b)
 	}
-	if len(out.Batches) > limit {
-		out.Batches = out.Batches[:limit]
-		out.Next = encodeCursor(strconv.FormatInt(out.Batches[limit-1].ID, 10))
+	if len(out.Items) > limit {
+		out.Items = out.Items[:limit]
+		out.NextCursor = encodeCursor(strconv.FormatInt(out.Items[limit-1].ID, 10))
 	}
 	return out, rows.Err()
 }
 
 // RejectedRows implements govdata.DatasetService.
-func (s *DatasetService) RejectedRows(ctx context.Context, id int64, fn func(govdata.RejectedRow) error) error {
+func (s *DatasetService) RejectedRows(ctx context.Context, id int64, header func([]string) error, fn func(govdata.RejectedRow) error) error {
 	b, err := s.FindBatchByID(ctx, id)
 	if err != nil {
+		return err
+	}
+	in, err := content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, b.EntryID, b.EntryVersion)
+	if err != nil {
+		return s.db.internal("rejected rows", err)
+	}
+	var names []string
+	for _, it := range in.Items {
+		names = append(names, it.Name)
+	}
+	if err := header(names); err != nil {
 		return err
 	}
 	keys := s.db.DataKeys()

@@ -135,6 +135,9 @@ func (t *loadTarget) produce(ctx context.Context, rd ingest.Reader, run *running
 		}
 		n++
 		run.read.Add(1)
+		if n%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err() // cancelled: stop reading now
+		}
 		viol = viol[:0]
 		if reason == "" {
 			viol = checker.Check(row, viol)

@@ -23,7 +23,7 @@ func (s *DatasetService) FindDataset(ctx context.Context, entry int64) (*govdata
 		return nil, s.db.internal("find dataset", err)
 	}
 	if err := canSee(govdata.ActorFrom(ctx), d.DepartmentID); err != nil {
-		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgDatasetNone)
+		return nil, err
 	}
 	d.LastBatchID, d.RefreshedAt = last.Int64, fromDBNull(refreshed)
 	cols, err := s.columns(ctx, entry)
@@ -48,7 +48,13 @@ func (s *DatasetService) columns(ctx context.Context, entry int64) ([]dsColumn, 
 // reviewers, decrypting sealed values (the data service of the sharing
 // issue masks them for consumers).
 func (s *DatasetService) rowQuery(ctx context.Context, entry int64, table string, extra []string, where map[string]string) (string, []any, []dsColumn, error) {
-	if _, err := s.FindDataset(ctx, entry); err != nil {
+	d, err := s.FindDataset(ctx, entry)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	// The rows themselves: the provider's officer only (the sharing
+	// issue's data service serves them to grantees, masked).
+	if err := officerOf(govdata.ActorFrom(ctx), d.DepartmentID); err != nil {
 		return "", nil, nil, err
 	}
 	cols, err := s.columns(ctx, entry)
@@ -136,17 +142,18 @@ func (s *DatasetService) scanRows(rows *sql.Rows, entry int64, cols []dsColumn, 
 }
 
 // FindRows implements govdata.DatasetService.
-func (s *DatasetService) FindRows(ctx context.Context, entry int64, where map[string]string, cursor string, limit int) ([]govdata.DatasetRow, string, error) {
+func (s *DatasetService) FindRows(ctx context.Context, entry int64, where map[string]string, page govdata.Page) (govdata.RowList, error) {
 	q, args, cols, err := s.rowQuery(ctx, entry, dataTable(entry), nil, where)
 	if err != nil {
-		return nil, "", err
+		return govdata.RowList{}, err
 	}
-	after, err := decodeIDCursor(cursor)
+	after, err := decodeIDCursor(page.Cursor)
 	if err != nil {
-		return nil, "", err
+		return govdata.RowList{}, err
 	}
-	if limit <= 0 || limit > 1000 {
-		limit = 100
+	limit := page.Limit
+	if limit <= 0 || limit > govdata.MaxLimit {
+		limit = govdata.DefaultLimit
 	}
 	if after > 0 {
 		if strings.Contains(q, " WHERE ") {
@@ -158,7 +165,7 @@ func (s *DatasetService) FindRows(ctx context.Context, entry int64, where map[st
 	}
 	rows, err := s.db.query(ctx, q+" ORDER BY _row LIMIT ?", append(args, limit+1)...)
 	if err != nil {
-		return nil, "", s.db.internal("find rows", err)
+		return govdata.RowList{}, s.db.internal("find rows", err)
 	}
 	defer rows.Close()
 	out := []govdata.DatasetRow{}
@@ -167,14 +174,14 @@ func (s *DatasetService) FindRows(ctx context.Context, entry int64, where map[st
 		out, ids = append(out, *r), append(ids, id)
 	})
 	if err != nil {
-		return nil, "", err
+		return govdata.RowList{}, err
 	}
-	next := ""
+	list := govdata.RowList{Items: out}
 	if len(out) > limit {
-		out = out[:limit]
-		next = encodeCursor(strconv.FormatInt(ids[limit-1], 10))
+		list.Items = out[:limit]
+		list.NextCursor = encodeCursor(strconv.FormatInt(ids[limit-1], 10))
 	}
-	return out, next, nil
+	return list, nil
 }
 
 // RowHistory implements govdata.DatasetService: the earlier versions of

@@ -69,12 +69,12 @@ func (f *datasetFixture) ingest(t testing.TB, mode govdata.IngestMode, csv strin
 // rowsByID reads the dataset as id → name.
 func (f *datasetFixture) rowsByID(t testing.TB) map[string]string {
 	t.Helper()
-	rows, _, err := f.ds.FindRows(f.officer, f.entry.ID, nil, "", 1000)
+	rows, err := f.ds.FindRows(f.officer, f.entry.ID, nil, govdata.Page{Limit: govdata.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]string{}
-	for _, r := range rows {
+	for _, r := range rows.Items {
 		name := ""
 		if v := r.Values["姓名"]; v != nil {
 			name = *v
@@ -124,7 +124,7 @@ func TestDatasetIngest(t *testing.T) {
 			t.Errorf("missing violations %v", want)
 		}
 		var rejected []govdata.RejectedRow
-		if err := f.ds.RejectedRows(f.officer, b.ID, func(r govdata.RejectedRow) error { rejected = append(rejected, r); return nil }); err != nil {
+		if err := f.ds.RejectedRows(f.officer, b.ID, func([]string) error { return nil }, func(r govdata.RejectedRow) error { rejected = append(rejected, r); return nil }); err != nil {
 			t.Fatal(err)
 		}
 		if len(rejected) != 3 || rejected[0].Row != 3 || rejected[0].Line != 4 || rejected[0].Values[1] != "王五" || rejected[0].Reasons[0].Rule != "format" {
@@ -134,8 +134,8 @@ func TestDatasetIngest(t *testing.T) {
 			t.Fatalf("rows %v", got)
 		}
 		// SEC-2: an exact match on a sealed item through its blind index.
-		found, _, err := f.ds.FindRows(f.officer, f.entry.ID, map[string]string{"公民身份号码": idB}, "", 10)
-		if err != nil || len(found) != 1 || *found[0].Values["姓名"] != "李四" || found[0].BatchID != b.ID {
+		found, err := f.ds.FindRows(f.officer, f.entry.ID, map[string]string{"公民身份号码": idB}, govdata.Page{})
+		if err != nil || len(found.Items) != 1 || *found.Items[0].Values["姓名"] != "李四" || found.Items[0].BatchID != b.ID {
 			t.Fatalf("lookup by id: %+v, %v", found, err)
 		}
 
@@ -152,8 +152,8 @@ func TestDatasetIngest(t *testing.T) {
 		if err != nil || len(hist) != 1 || *hist[0].Values["姓名"] != "李四" || hist[0].BatchID != b.ID || hist[0].SupersededBy != b2.ID || hist[0].Op != "update" {
 			t.Fatalf("history %+v, %v", hist, err)
 		}
-		found, _, _ = f.ds.FindRows(f.officer, f.entry.ID, map[string]string{"公民身份号码": idB}, "", 10)
-		if len(found) != 1 || found[0].BatchID != b2.ID {
+		found, _ = f.ds.FindRows(f.officer, f.entry.ID, map[string]string{"公民身份号码": idB}, govdata.Page{})
+		if len(found.Items) != 1 || found.Items[0].BatchID != b2.ID {
 			t.Errorf("the row's batch: %+v, want %d", found, b2.ID)
 		}
 
@@ -173,12 +173,12 @@ func TestDatasetIngest(t *testing.T) {
 		if err != nil || d.Rows != 1 || d.LastBatchID != b3.ID || d.RefreshedAt == nil {
 			t.Errorf("dataset %+v, %v", d, err)
 		}
-		list, err := f.ds.FindBatches(f.officer, govdata.BatchFilter{EntryID: f.entry.ID, Limit: 2})
-		if err != nil || len(list.Batches) != 2 || list.Batches[0].ID != b3.ID || list.Next == "" {
+		list, err := f.ds.FindBatches(f.officer, govdata.BatchFilter{EntryID: f.entry.ID, Page: govdata.Page{Limit: 2}})
+		if err != nil || len(list.Items) != 2 || list.Items[0].ID != b3.ID || list.NextCursor == "" {
 			t.Fatalf("batches %+v, %v", list, err)
 		}
-		more, _ := f.ds.FindBatches(f.officer, govdata.BatchFilter{EntryID: f.entry.ID, Cursor: list.Next})
-		if len(more.Batches) != 1 || more.Batches[0].ID != b.ID {
+		more, _ := f.ds.FindBatches(f.officer, govdata.BatchFilter{EntryID: f.entry.ID, Page: govdata.Page{Cursor: list.NextCursor}})
+		if len(more.Items) != 1 || more.Items[0].ID != b.ID {
 			t.Errorf("second page %+v", more)
 		}
 
@@ -282,8 +282,8 @@ func TestDatasetBadInput(t *testing.T) {
 		}
 		// A file refused for its header leaves a failed batch that says why.
 		list, _ := f.ds.FindBatches(f.officer, govdata.BatchFilter{EntryID: f.entry.ID})
-		if len(list.Batches) == 0 || list.Batches[0].State != govdata.BatchFailed || list.Batches[0].Error == nil {
-			t.Errorf("batches %+v", list.Batches)
+		if len(list.Items) == 0 || list.Items[0].State != govdata.BatchFailed || list.Items[0].Error == nil {
+			t.Errorf("batches %+v", list.Items)
 		}
 		// JSON rows by API, numbers as written.
 		b, err := f.ds.Ingest(f.officer, govdata.IngestRequest{EntryID: f.entry.ID, Mode: govdata.IngestUpsert, Source: govdata.SourceAPI,
@@ -309,8 +309,8 @@ func TestDatasetFollowsVersions(t *testing.T) {
 		must(f.cat.UpdateEntry(f.officer, f.entry.ID, govdata.EntryPatch{Name: &name, Items: &in.Items}))(t)
 		must(f.cat.Submit(f.officer, f.entry.ID))(t)
 		must(f.cat.Review(f.as(govdata.RoleReviewer, f.cityBureau), f.entry.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)
-		rows, _, err := f.ds.FindRows(f.officer, f.entry.ID, map[string]string{"行政区划代码": "239904"}, "", 10)
-		if err != nil || len(rows) != 1 || *rows[0].Values["姓名"] != "张三" || *rows[0].Values["公民身份号码"] != idA || rows[0].Values["联系电话"] != nil {
+		rows, err := f.ds.FindRows(f.officer, f.entry.ID, map[string]string{"行政区划代码": "239904"}, govdata.Page{})
+		if err != nil || len(rows.Items) != 1 || *rows.Items[0].Values["姓名"] != "张三" || *rows.Items[0].Values["公民身份号码"] != idA || rows.Items[0].Values["联系电话"] != nil {
 			t.Fatalf("rows after the new version: %+v, %v", rows, err)
 		}
 		b := f.ingest(t, govdata.IngestUpsert, "公民身份号码,联系电话\n"+idA+",13800138000\n")
@@ -357,8 +357,8 @@ func TestDatasetCrashMidIngest(t *testing.T) {
 		var running *govdata.Batch
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 			list, err := f.ds.FindBatches(f.officer, govdata.BatchFilter{EntryID: f.entry.ID, State: govdata.BatchRunning})
-			if err == nil && len(list.Batches) == 1 {
-				if b, _ := f.ds.FindBatchByID(f.officer, list.Batches[0].ID); b != nil && b.Report.RowsRead >= 2*4096 {
+			if err == nil && len(list.Items) == 1 {
+				if b, _ := f.ds.FindBatchByID(f.officer, list.Items[0].ID); b != nil && b.Report.RowsRead >= 2*4096 {
 					running = b
 					break
 				}
@@ -381,8 +381,8 @@ func TestDatasetCrashMidIngest(t *testing.T) {
 		if err != nil || b.State != govdata.BatchFailed || b.Error == nil {
 			t.Fatalf("batch after restart %+v, %v", b, err)
 		}
-		rows, _, err := ds.FindRows(f.officer, f.entry.ID, nil, "", 10)
-		if err != nil || len(rows) != 1 || *rows[0].Values["姓名"] != "张三" {
+		rows, err := ds.FindRows(f.officer, f.entry.ID, nil, govdata.Page{})
+		if err != nil || len(rows.Items) != 1 || *rows.Items[0].Values["姓名"] != "张三" {
 			t.Fatalf("rows after restart %+v, %v", rows, err)
 		}
 		if err := db.ExecForTest(context.Background(), fmt.Sprintf("SELECT 1 FROM ds_%d_b%d", f.entry.ID, running.ID)); err == nil {
