@@ -18,7 +18,6 @@ import (
 // this is a sanity limit, not a memory one (AGG-1: a 1 GB CSV works).
 const MaxDataUploadBytes = 8 << 30
 
-
 var (
 	msgWhere = govdata.Msg{ZH: "where 参数应为“信息项:值”", EN: `where must be "item:value"`}
 )
