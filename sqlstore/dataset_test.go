@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/datakey"
 	"github.com/govdata/govdata/sqlstore"
 	"github.com/govdata/govdata/sqlstore/storetest"
 )
@@ -387,6 +388,70 @@ func TestDatasetCrashMidIngest(t *testing.T) {
 		}
 		if err := db.ExecForTest(context.Background(), fmt.Sprintf("SELECT 1 FROM ds_%d_b%d", f.entry.ID, running.ID)); err == nil {
 			t.Error("the staging table is still there")
+		}
+	})
+}
+
+// SEC-2: after a key rotation every value stays readable, and Reseal moves
+// them all to the new key, a chunk at a time.
+func TestDatasetKeyRotation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		file, err := datakey.New(datakey.SM4GCM, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := storetest.Options()
+		opts.DataKeys = must(datakey.Open(file))(t)
+		f := newDatasetFixture(t, e, applyValidProfile(t), opts)
+		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名\n"+idA+",张三\n"+idB+",李四\n"+idB[:17]+"0,王五\n")
+		f.ingest(t, govdata.IngestUpsert, "公民身份号码,姓名\n"+idA+",张叁\n")
+		rotated, err := file.Rotate(datakey.AESGCM, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.db.SetDataKeys(must(datakey.Open(rotated))(t))
+		before := f.rowsByID(t)
+		if !sameMap(before, map[string]string{idA: "张叁", idB: "李四"}) {
+			t.Fatalf("rows after rotation %v", before)
+		}
+		// ds: 2 rows × 2 sealed items; history: 1 row × 2; rejects: 1.
+		total := 0
+		for {
+			n, err := f.ds.Reseal(context.Background(), 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				break
+			}
+			total += n
+		}
+		if total != 7 {
+			t.Errorf("resealed %d values, want 7", total)
+		}
+		for _, q := range []string{
+			fmt.Sprintf("SELECT c1 FROM ds_%d UNION ALL SELECT c2 FROM ds_%d UNION ALL SELECT c1 FROM ds_%d_history UNION ALL SELECT c2 FROM ds_%d_history", f.entry.ID, f.entry.ID, f.entry.ID, f.entry.ID),
+			"SELECT row_values FROM batch_rejects",
+		} {
+			rows, err := f.db.QueryForTest(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var v []byte
+				rows.Scan(&v)
+				if datakey.Version(v) != 2 {
+					t.Errorf("%s: a value of key version %d", q, datakey.Version(v))
+				}
+			}
+			rows.Close()
+		}
+		if got := f.rowsByID(t); !sameMap(got, before) {
+			t.Errorf("rows after resealing %v", got)
+		}
+		hist, err := f.ds.RowHistory(f.officer, f.entry.ID, map[string]string{"公民身份号码": idA})
+		if err != nil || len(hist) != 1 || *hist[0].Values["姓名"] != "张三" {
+			t.Errorf("history after resealing %+v, %v", hist, err)
 		}
 	})
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/datakey"
 	"github.com/govdata/govdata/notify"
 	"github.com/govdata/govdata/sqlstore"
 )
@@ -44,6 +45,8 @@ type config struct {
 	db             string
 	addr           string
 	masterKeyFile  string
+	dataKeysFile   string
+	dataKeyAlg     string
 	auditHash      string
 	auditRetention int
 	profile        string
@@ -78,6 +81,8 @@ func newConfig(command string) *config {
 	f.StringVar(&c.db, "db", "", "PostgreSQL URL (postgres://user:pass@host:5432/db); empty serves on SQLite in --data")
 	f.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
 	f.StringVar(&c.masterKeyFile, "master-key-file", "", "file of the master key that derives credential secrets and signs audit checkpoints (default DATA/master.key, created by the first serve); GOVDATA_MASTER_KEY (64 hex digits) overrides it")
+	f.StringVar(&c.dataKeysFile, "data-keys-file", "", "key file that seals the values of items at sensitivity 3–4 (default DATA/data.keys, created by the first serve; SEC-2); GOVDATA_DATA_KEYS (the file's JSON) overrides it")
+	f.StringVar(&c.dataKeyAlg, "data-key-algorithm", datakey.SM4GCM, "algorithm of a new data key: sm4-gcm or aes-256-gcm (at the first serve, and for keys rotate)")
 	f.StringVar(&c.auditHash, "audit-hash", govdata.HashSM3, "audit chain hash, chosen at init: sm3 or sha256 (a store keeps the one it was created with)")
 	f.IntVar(&c.reminderDays, "reminder-days", 1, "remind a step's actors this many working days before its due date (CAL-3)")
 	f.DurationVar(&c.sweepInterval, "sweep-interval", time.Minute, "how often deadlines are swept for reminders, overdue steps and escalation")
@@ -254,6 +259,42 @@ func (c *config) masterKey(log *slog.Logger, use keyUse) ([]byte, error) {
 	return k, nil
 }
 
+// dataKeysPath is the data key file's path.
+func (c *config) dataKeysPath() string {
+	if c.dataKeysFile != "" {
+		return c.dataKeysFile
+	}
+	return filepath.Join(c.data, "data.keys")
+}
+
+// dataKeys reads the data keys: GOVDATA_DATA_KEYS, else the key file,
+// which keyCreate makes with a fresh key when it is absent.
+func (c *config) dataKeys(log *slog.Logger, use keyUse) (*datakey.Keyring, error) {
+	if use == keyNone {
+		return nil, nil
+	}
+	path := c.dataKeysPath()
+	k, err := datakey.Load(path)
+	if err == nil || os.Getenv(datakey.EnvName) != "" || !errors.Is(err, fs.ErrNotExist) {
+		if err != nil {
+			return nil, fmt.Errorf("data keys: %w", err)
+		}
+		return k, nil
+	}
+	if use != keyCreate {
+		return nil, fmt.Errorf("no data keys: %s does not exist and %s is not set", path, datakey.EnvName)
+	}
+	f, err := datakey.New(c.dataKeyAlg, time.Now())
+	if err != nil {
+		return nil, fmt.Errorf("--data-key-algorithm: %w", err)
+	}
+	if err := datakey.Write(path, f); err != nil {
+		return nil, fmt.Errorf("write data keys: %w", err)
+	}
+	log.Warn("created a new data key file; back it up apart from the database: without it no sensitive value can be read", "file", path, "algorithm", c.dataKeyAlg)
+	return datakey.Open(f)
+}
+
 // passwordPolicy is the configured password policy (ORG-3, HLJ-38).
 func (c *config) passwordPolicy() govdata.PasswordPolicy {
 	return govdata.PasswordPolicy{MinLength: c.pwMinLength, MinClasses: c.pwMinClasses, MaxAge: c.pwMaxAge}
@@ -265,6 +306,12 @@ func (c *config) storeOptions(log *slog.Logger, hooks sqlstore.Hooks, use keyUse
 	if err != nil {
 		return sqlstore.Options{}, err
 	}
+	var dataKeys *datakey.Keyring
+	if use == keyCreate {
+		if dataKeys, err = c.dataKeys(log, use); err != nil {
+			return sqlstore.Options{}, err
+		}
+	}
 	return sqlstore.Options{
 		DSN:     c.db,
 		DataDir: c.data,
@@ -274,6 +321,7 @@ func (c *config) storeOptions(log *slog.Logger, hooks sqlstore.Hooks, use keyUse
 			SessionTTL: c.sessionTTL,
 		},
 		MasterKey:          key,
+		DataKeys:           dataKeys,
 		AuditHash:          c.auditHash,
 		AuditRetentionDays: c.auditRetention,
 		Profile:            c.profile,

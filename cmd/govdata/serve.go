@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/datakey"
 	govhttp "github.com/govdata/govdata/http"
 	"github.com/govdata/govdata/jobs"
 	"github.com/govdata/govdata/notify"
@@ -64,6 +65,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	workflows := sqlstore.NewWorkflowService(db, profile, govhttp.ChinaTime)
 	catalog := sqlstore.NewCatalogService(db, workflows)
+	datasets := sqlstore.NewDatasetService(db, catalog)
+	// Batches a stopped process left running failed with it: the dataset is
+	// as it was before them (AGG-1).
+	if n, err := datasets.RecoverBatches(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Warn("marked batches interrupted by the last stop as failed", "batches", n)
+	}
 	srv := govhttp.NewServer(govhttp.Services{
 		Regions:       sqlstore.NewRegionService(db),
 		Departments:   sqlstore.NewDepartmentService(db),
@@ -76,6 +85,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Notifications: sqlstore.NewNotificationService(db),
 		Deliveries:    sqlstore.NewDeliveryService(db),
 		Catalog:       catalog,
+		Datasets:      datasets,
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
@@ -103,7 +113,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer stop()
 	fmt.Fprintf(stdout, "govdata %s listening on %s://%s (%s, profile %s)\n", govdata.Version, scheme, ln.Addr(), db.Engine(), profile.Name)
 	// The background jobs stop before the store closes (deferred above).
-	stopJobs := c.startJobs(workflows, catalog, sqlstore.NewDeliveryService(db), log)
+	stopJobs := c.startJobs(db, workflows, catalog, datasets, sqlstore.NewDeliveryService(db), log)
 	defer stopJobs()
 	errc := make(chan error, 1)
 	go func() {
@@ -143,9 +153,13 @@ func (c *config) publicAddress() string {
 // startJobs starts the deadline sweeper (with the end of revoked entries'
 // grace periods) and the deliverer of notifications sent out, and returns
 // what stops them and waits until they have.
-func (c *config) startJobs(workflows govdata.WorkflowService, catalog *sqlstore.CatalogService, deliveries govdata.DeliveryService, log *slog.Logger) (stop func()) {
+func (c *config) startJobs(db *sqlstore.DB, workflows govdata.WorkflowService, catalog *sqlstore.CatalogService, datasets *sqlstore.DatasetService,
+	deliveries govdata.DeliveryService, log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	wg.Go(func() {
+		(&jobs.Resealer{Reload: func() (bool, error) { return c.reloadDataKeys(db) }, Reseal: datasets.Reseal, Every: c.sweepInterval, Log: log}).Run(ctx)
+	})
 	wg.Go(func() {
 		(&jobs.Sweeper{Workflows: workflows, Revocations: catalog, ReminderDays: c.reminderDays, Every: c.sweepInterval, Log: log}).Run(ctx)
 	})
@@ -160,6 +174,21 @@ func (c *config) startJobs(workflows govdata.WorkflowService, catalog *sqlstore.
 		(&jobs.Deliverer{Deliveries: deliveries, Senders: senders, Every: c.deliveryEvery, Log: log}).Run(ctx)
 	})
 	return func() { cancel(); wg.Wait() }
+}
+
+// reloadDataKeys installs the key file again when `govdata keys rotate`
+// changed it.
+func (c *config) reloadDataKeys(db *sqlstore.DB) (bool, error) {
+	k, err := datakey.Load(c.dataKeysPath())
+	if err != nil {
+		return false, err
+	}
+	old := db.DataKeys()
+	if old != nil && old.Current() == k.Current() && len(old.File().Keys) == len(k.File().Keys) {
+		return false, nil
+	}
+	db.SetDataKeys(k)
+	return true, nil
 }
 
 // ensureAdmin creates the sysadmin account "admin" on the first start with
