@@ -192,6 +192,51 @@ type DatasetService interface {
 	FindRows(ctx context.Context, entryID int64, where map[string]string, page Page) (RowList, error)
 	// RowHistory lists the earlier versions of the rows matching where.
 	RowHistory(ctx context.Context, entryID int64, where map[string]string) ([]DatasetRow, error)
+	// FindStaleDatasets lists the datasets not refreshed within their
+	// update cycle (AGG-4): reviewers see all, an officer its department's.
+	FindStaleDatasets(ctx context.Context, page Page) (StaleList, error)
+}
+
+// RefreshDue is when a dataset last refreshed at from falls stale (AGG-4,
+// ZJ-11: data is updated within its declared cycle), counted in calendar
+// days and months; a realtime dataset within an hour. An "other" cycle
+// declares none: never stale.
+func RefreshDue(cycle UpdateCycle, from time.Time) (time.Time, bool) {
+	switch cycle {
+	case CycleRealtime:
+		return from.Add(time.Hour), true
+	case CycleDaily:
+		return from.AddDate(0, 0, 1), true
+	case CycleWeekly:
+		return from.AddDate(0, 0, 7), true
+	case CycleMonthly:
+		return from.AddDate(0, 1, 0), true
+	case CycleQuarterly:
+		return from.AddDate(0, 3, 0), true
+	case CycleHalfYearly:
+		return from.AddDate(0, 6, 0), true
+	case CycleYearly:
+		return from.AddDate(1, 0, 0), true
+	}
+	return time.Time{}, false
+}
+
+// StaleDataset is a dataset not refreshed within its update cycle.
+type StaleDataset struct {
+	EntryID        int64       `json:"entry_id"`
+	EntryName      string      `json:"entry_name"`
+	DepartmentID   int64       `json:"department_id"`
+	DepartmentName string      `json:"department_name"`
+	UpdateCycle    UpdateCycle `json:"update_cycle"`
+	RefreshedAt    *time.Time  `json:"refreshed_at,omitempty"` // never, when absent
+	DueAt          time.Time   `json:"due_at"`
+	StaleSince     time.Time   `json:"stale_since"`
+}
+
+// StaleList is a page of stale datasets, longest stale first.
+type StaleList struct {
+	Items      []StaleDataset `json:"items"`
+	NextCursor string         `json:"next_cursor,omitempty"`
 }
 
 // Messages of datasets.
@@ -206,6 +251,7 @@ var (
 	MsgBatchCancelled   = Msg{"批次已取消，未写入任何数据", "the batch was cancelled; nothing of it was applied"}
 	MsgBatchRefused     = Msg{"有 %d 行未通过校验，按本地规定整批拒收", "%d rows failed the checks and the profile refuses such a batch whole"}
 	MsgItemUnknown      = Msg{"目录没有信息项“%s”", "the entry has no item %q"}
+	MsgDatasetStale     = Msg{"数据集“%s”超过更新周期（%s）未更新，应于 %s 前更新", "the dataset of %q has not been refreshed within its update cycle (%s); it was due by %s"}
 	MsgDataKeysNeeded   = Msg{"该目录含敏感信息项，但未配置数据加密密钥", "the entry has sensitive items but no data keys are configured"}
 )
 

@@ -255,6 +255,7 @@ var matrix = []matrixCase{
 	{route: "GET /api/v1/catalog/{id}/batches", auth: "user", allow: []string{"officer", "reviewer"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/catalog/" + itoa(loadedBatch(t, e).EntryID) + "/batches"}
 	}},
+	{route: "GET /api/v1/supervision/stale-datasets", auth: "user", allow: []string{"officer", "reviewer"}, build: get("/api/v1/supervision/stale-datasets")},
 	{route: "GET /api/v1/batches/{id}", auth: "user", allow: []string{"officer", "reviewer"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/batches/" + itoa(loadedBatch(t, e).ID)}
 	}},

@@ -22,6 +22,11 @@ type Sweeper struct {
 	Revocations interface {
 		ExpireRevocations(ctx context.Context) (int, error)
 	}
+	// Stale, when set, flags datasets not refreshed within their update
+	// cycle to their departments (AGG-4).
+	Stale interface {
+		FlagStaleDatasets(ctx context.Context) (int, error)
+	}
 	Every time.Duration
 	Log   *slog.Logger
 }
@@ -49,13 +54,20 @@ func (s *Sweeper) sweep(ctx context.Context) {
 	case r.Notified+r.Overdue > 0:
 		s.Log.Info("deadline sweep", "reminded", r.Reminded, "overdue", r.Overdue, "escalated", r.Escalated, "notified", r.Notified)
 	}
-	if s.Revocations == nil {
-		return
+	if s.Revocations != nil {
+		switch n, err := s.Revocations.ExpireRevocations(ctx); {
+		case err != nil && ctx.Err() == nil:
+			s.Log.Error("catalog revocations", "err", err)
+		case n > 0:
+			s.Log.Info("catalog revocations", "ended", n)
+		}
 	}
-	switch n, err := s.Revocations.ExpireRevocations(ctx); {
-	case err != nil && ctx.Err() == nil:
-		s.Log.Error("catalog revocations", "err", err)
-	case n > 0:
-		s.Log.Info("catalog revocations", "ended", n)
+	if s.Stale != nil {
+		switch n, err := s.Stale.FlagStaleDatasets(ctx); {
+		case err != nil && ctx.Err() == nil:
+			s.Log.Error("stale datasets", "err", err)
+		case n > 0:
+			s.Log.Info("stale datasets", "flagged", n)
+		}
 	}
 }

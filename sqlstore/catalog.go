@@ -512,7 +512,7 @@ func (s *CatalogService) afterDecision(tx *Tx, r *entryRow, kind govdata.Workflo
 		if err != nil {
 			return nil, err
 		}
-		if err := s.db.syncDataset(tx, r.id, r.department, version, in.Items); err != nil {
+		if err := s.db.syncDataset(tx, r.id, r.department, version, in); err != nil {
 			return nil, err
 		}
 	case w.State == govdata.InstanceOpen && w.Step != "" && w.ReturnTo != "":

@@ -356,9 +356,10 @@ func (s *DatasetService) apply(ctx context.Context, t *loadTarget, mode govdata.
 				return err
 			}
 		}
-		now := toDB(tx.Now())
-		if _, err := tx.exec("UPDATE datasets SET row_count = (SELECT count(*) FROM "+table+"), last_batch_id = ?, refreshed_at = ? WHERE entry_id = ?",
-			t.batch, now, t.entry); err != nil {
+		if _, err := tx.exec("UPDATE datasets SET row_count = (SELECT count(*) FROM "+table+") WHERE entry_id = ?", t.entry); err != nil {
+			return err
+		}
+		if err := refreshed(tx, t.entry, t.batch); err != nil {
 			return err
 		}
 		b, err := s.end(tx, t, govdata.BatchApplied, report, govdata.Text{}, h, run, req)

@@ -131,12 +131,16 @@ func keyList(cols []dsColumn) string {
 // columns for new items, retires (keeps the values of) dropped ones,
 // re-seals an item whose sensitivity crossed 3 either way, and rebuilds
 // the key. No row is lost.
-func (db *DB) syncDataset(tx *Tx, entry, dept int64, version int, items []govdata.Item) error {
+func (db *DB) syncDataset(tx *Tx, entry, dept int64, version int, in govdata.EntryInput) error {
+	items := in.Items
 	cols, err := loadColumns(tx.query, entry)
 	if err != nil {
 		return fmt.Errorf("sync dataset %d: %w", entry, err)
 	}
 	now := toDB(tx.Now())
+	if err := syncTimeliness(tx, entry, in, len(cols) == 0); err != nil {
+		return fmt.Errorf("sync dataset %d: %w", entry, err)
+	}
 	if len(cols) == 0 {
 		for i, it := range items {
 			cols = append(cols, dsColumn{col: i + 1, item: it.Name, typ: it.Type, encrypted: encryptedItem(it), key: it.Key})
@@ -152,6 +156,9 @@ func (db *DB) syncDataset(tx *Tx, entry, dept int64, version int, items []govdat
 		}
 		if _, err := tx.exec("INSERT INTO datasets (entry_id, department_id, entry_version, next_column, created_at) VALUES (?, ?, ?, ?, ?)",
 			entry, dept, version, len(cols)+1, now); err != nil {
+			return fmt.Errorf("sync dataset %d: %w", entry, err)
+		}
+		if err := syncTimeliness(tx, entry, in, false); err != nil {
 			return fmt.Errorf("sync dataset %d: %w", entry, err)
 		}
 		for _, c := range cols {

@@ -455,3 +455,53 @@ func TestDatasetKeyRotation(t *testing.T) {
 		}
 	})
 }
+
+// AGG-4: a daily dataset not refreshed for a day is flagged once to its
+// department and listed for reviewers; a batch clears the flag.
+func TestDatasetTimeliness(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newDatasetFixture(t, e, "default", storetest.Options())
+		ctx := storetest.System()
+		reviewer := f.as(govdata.RoleReviewer, f.cityBureau)
+		stale := func(as context.Context) []govdata.StaleDataset {
+			t.Helper()
+			l, err := f.ds.FindStaleDatasets(as, govdata.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return l.Items
+		}
+		f.clock.Advance(23 * time.Hour)
+		if n := must(f.ds.FlagStaleDatasets(ctx))(t); n != 0 || len(stale(reviewer)) != 0 {
+			t.Fatalf("flagged %d within the day", n)
+		}
+		f.clock.Advance(2 * time.Hour)
+		if n := must(f.ds.FlagStaleDatasets(ctx))(t); n != 1 {
+			t.Fatalf("flagged %d after a day, want 1", n)
+		}
+		if n := must(f.ds.FlagStaleDatasets(ctx))(t); n != 0 {
+			t.Fatalf("flagged again: %d", n)
+		}
+		l := stale(reviewer)
+		if len(l) != 1 || l[0].EntryID != f.entry.ID || l[0].EntryName != "人口基础信息" || l[0].UpdateCycle != govdata.CycleDaily || l[0].RefreshedAt != nil {
+			t.Fatalf("stale list %+v", l)
+		}
+		if got := stale(f.officer); len(got) != 1 {
+			t.Errorf("the provider's officer sees %d", len(got))
+		}
+		if got := stale(f.as(govdata.RoleOfficer, f.cityHR)); len(got) != 0 {
+			t.Errorf("another department's officer sees %d", len(got))
+		}
+		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名\n"+idA+",张三\n")
+		if got := stale(reviewer); len(got) != 0 {
+			t.Fatalf("still stale after a batch: %+v", got)
+		}
+		f.clock.Advance(25 * time.Hour)
+		if n := must(f.ds.FlagStaleDatasets(ctx))(t); n != 1 {
+			t.Fatalf("flagged %d a day after the batch, want 1", n)
+		}
+		if l := stale(reviewer); len(l) != 1 || l[0].RefreshedAt == nil {
+			t.Errorf("stale list after the second day %+v", l)
+		}
+	})
+}

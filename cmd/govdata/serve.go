@@ -161,7 +161,7 @@ func (c *config) startJobs(db *sqlstore.DB, workflows govdata.WorkflowService, c
 		(&jobs.Resealer{Reload: func() (bool, error) { return c.reloadDataKeys(db) }, Reseal: datasets.Reseal, Every: c.sweepInterval, Log: log}).Run(ctx)
 	})
 	wg.Go(func() {
-		(&jobs.Sweeper{Workflows: workflows, Revocations: catalog, ReminderDays: c.reminderDays, Every: c.sweepInterval, Log: log}).Run(ctx)
+		(&jobs.Sweeper{Workflows: workflows, Revocations: catalog, Stale: datasets, ReminderDays: c.reminderDays, Every: c.sweepInterval, Log: log}).Run(ctx)
 	})
 	senders := map[govdata.Channel]jobs.Sender{
 		govdata.ChannelWebhook: (&notify.Webhooks{}).Send,

@@ -13,8 +13,17 @@ CREATE TABLE datasets (
     row_count     INTEGER NOT NULL DEFAULT 0,
     last_batch_id INTEGER,
     refreshed_at  INTEGER,
+    -- AGG-4: the entry's update cycle, when the dataset falls stale, and
+    -- since when it is (flagged once per refresh).
+    entry_name    TEXT NOT NULL DEFAULT '',
+    update_cycle  TEXT NOT NULL DEFAULT '',
+    due_at        INTEGER,
+    stale_since   INTEGER,
     created_at    INTEGER NOT NULL
 );
+
+CREATE INDEX datasets_due ON datasets (due_at) WHERE stale_since IS NULL;
+CREATE INDEX datasets_stale ON datasets (stale_since) WHERE stale_since IS NOT NULL;
 
 -- One column of a dataset: the item it holds, or held before a later
 -- version dropped it (retired_version; its values are kept).
