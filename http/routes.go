@@ -193,7 +193,7 @@ func (s *Server) routeTable() []route {
 			query:   append([]string{"state"}, pageQuery...), response: govdata.BatchList{}, handle: s.handleBatches},
 		{method: "GET", path: "/api/v1/supervision/stale-datasets", perm: govdata.PermDataRead, action: "dataset.stale", objectType: "catalog_entry",
 			summary: "Datasets not refreshed within their update cycle, longest stale first (AGG-4): all for reviewers, the department's for an officer",
-			query: pageQuery, response: govdata.StaleList{}, handle: s.handleStaleDatasets},
+			query:   pageQuery, response: govdata.StaleList{}, handle: s.handleStaleDatasets},
 		{method: "GET", path: "/api/v1/batches/{id}", perm: govdata.PermDataRead, action: "batch.read", objectType: "batch",
 			summary: "One batch; while it runs, its rows read so far", response: govdata.Batch{}, handle: byID(s.svc.Datasets.FindBatchByID)},
 		{method: "GET", path: "/api/v1/batches/{id}/rejected.csv", perm: govdata.PermDataRead, action: "batch.rejected", objectType: "batch",
