@@ -3,6 +3,8 @@ package govdata
 import (
 	"context"
 	"io"
+	"math"
+	"slices"
 	"time"
 )
 
@@ -89,6 +91,67 @@ type BatchReport struct {
 	// Violations counts failed checks by item and rule (a row may fail
 	// several); reasons a row could not be read have an empty item.
 	Violations []ViolationCount `json:"violations"`
+	// Anomalies: how the batch departs sharply from the dataset's recent
+	// batches; each raised an alert (SJZ-S-15).
+	Anomalies []Anomaly `json:"anomalies,omitempty"`
+}
+
+// Anomaly is one way a batch departs from its dataset's history.
+type Anomaly struct {
+	Kind  string  `json:"kind"`  // rejection_rate or row_count
+	Value float64 `json:"value"` // the batch's rate (0–1) or rows read
+	Usual float64 `json:"usual"` // the median of the recent batches
+}
+
+// Anomaly kinds.
+const (
+	AnomalyRejectionRate = "rejection_rate"
+	AnomalyRowCount      = "row_count"
+)
+
+// anomalyHistory is how many earlier batches make a history worth comparing
+// with; fewer, and nothing is called abnormal.
+const anomalyHistory = 3
+
+// BatchAnomalies compares a batch with the recent batches of its dataset
+// (of the same mode, newest first), SJZ-S-15: quality monitoring with
+// alerts on abnormal data; LS-15: the bureau watches the quantity and
+// quality of data. Sharp means: a rejection rate at least ten points above
+// the usual one and at least twice it; a row count under half or over
+// twice the usual one, by at least 100 rows (small datasets vary a lot).
+func BatchAnomalies(b BatchReport, history []BatchReport) []Anomaly {
+	if len(history) < anomalyHistory || b.RowsRead == 0 {
+		return nil
+	}
+	rates, counts := make([]float64, 0, len(history)), make([]float64, 0, len(history))
+	for _, h := range history {
+		if h.RowsRead > 0 {
+			rates = append(rates, float64(h.RowsRejected)/float64(h.RowsRead))
+		}
+		counts = append(counts, float64(h.RowsRead))
+	}
+	var out []Anomaly
+	rate, usualRate := float64(b.RowsRejected)/float64(b.RowsRead), median(rates)
+	if len(rates) >= anomalyHistory && rate >= usualRate+0.10 && rate >= 2*usualRate {
+		out = append(out, Anomaly{Kind: AnomalyRejectionRate, Value: rate, Usual: usualRate})
+	}
+	n, usualN := float64(b.RowsRead), median(counts)
+	if (n < usualN/2 || n > usualN*2) && math.Abs(n-usualN) >= 100 {
+		out = append(out, Anomaly{Kind: AnomalyRowCount, Value: n, Usual: usualN})
+	}
+	return out
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // ViolationCount is how many values of one item failed one rule.
@@ -210,15 +273,24 @@ func RefreshDue(cycle UpdateCycle, from time.Time) (time.Time, bool) {
 	case CycleWeekly:
 		return from.AddDate(0, 0, 7), true
 	case CycleMonthly:
-		return from.AddDate(0, 1, 0), true
+		return addMonths(from, 1), true
 	case CycleQuarterly:
-		return from.AddDate(0, 3, 0), true
+		return addMonths(from, 3), true
 	case CycleHalfYearly:
-		return from.AddDate(0, 6, 0), true
+		return addMonths(from, 6), true
 	case CycleYearly:
-		return from.AddDate(1, 0, 0), true
+		return addMonths(from, 12), true
 	}
 	return time.Time{}, false
+}
+
+// addMonths moves t by n months, keeping the day but not beyond the last
+// day of the month reached (31 January + 1 month: 28 February), as a
+// person counts a month.
+func addMonths(t time.Time, n int) time.Time {
+	y, m, d := t.Date()
+	last := time.Date(y, m+time.Month(n)+1, 0, 0, 0, 0, 0, t.Location()).Day()
+	return time.Date(y, m+time.Month(n), min(d, last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
 }
 
 // StaleDataset is a dataset not refreshed within its update cycle.
@@ -252,6 +324,9 @@ var (
 	MsgBatchRefused     = Msg{"有 %d 行未通过校验，按本地规定整批拒收", "%d rows failed the checks and the profile refuses such a batch whole"}
 	MsgItemUnknown      = Msg{"目录没有信息项“%s”", "the entry has no item %q"}
 	MsgDatasetStale     = Msg{"数据集“%s”超过更新周期（%s）未更新，应于 %s 前更新", "the dataset of %q has not been refreshed within its update cycle (%s); it was due by %s"}
+	MsgBatchAnomaly     = Msg{"数据集“%s”的批次 %d 异常：%s", "batch %[2]d of the dataset of %[1]q is abnormal: %[3]s"}
+	MsgAnomalyRate      = Msg{"拒收率 %.1f%%，近期通常为 %.1f%%", "%.1f%% of rows rejected where %.1f%% is usual"}
+	MsgAnomalyRows      = Msg{"%d 行，近期通常约 %d 行", "%d rows where about %d is usual"}
 	MsgDataKeysNeeded   = Msg{"该目录含敏感信息项，但未配置数据加密密钥", "the entry has sensitive items but no data keys are configured"}
 )
 

@@ -105,7 +105,7 @@ func (s *DatasetService) target(ctx context.Context, r *entryRow) (*loadTarget, 
 	if err != nil {
 		return nil, s.db.internal("read dataset", err)
 	}
-	t := &loadTarget{entry: r.id, dept: r.department, version: version, items: in.Items, cols: cols, keys: s.db.DataKeys()}
+	t := &loadTarget{entry: r.id, dept: r.department, version: version, name: in.Name, region: r.region, items: in.Items, cols: cols, keys: s.db.DataKeys()}
 	byName := map[string]dsColumn{}
 	for _, c := range activeColumns(cols) {
 		byName[c.item] = c
@@ -383,6 +383,12 @@ func (s *DatasetService) finish(ctx context.Context, t *loadTarget, state govdat
 
 // end writes a batch's last state and its audit record.
 func (s *DatasetService) end(tx *Tx, t *loadTarget, state govdata.BatchState, report govdata.BatchReport, msg govdata.Text, h interface{ Sum([]byte) []byte }, run *runningBatch, req govdata.IngestRequest) (*govdata.Batch, error) {
+	if state == govdata.BatchApplied || state == govdata.BatchRefused {
+		var err error
+		if report.Anomalies, err = s.alertAnomalies(tx, t, req.Mode, report); err != nil {
+			return nil, err
+		}
+	}
 	rep, err := json.Marshal(report)
 	if err != nil {
 		return nil, err

@@ -60,6 +60,7 @@ func (r *runningBatches) put(id int64, b *runningBatch) {
 type loadTarget struct {
 	entry, dept, batch int64
 	version            int
+	name, region       string // the published version's name; the provider's region
 	items              []govdata.Item
 	cols               []dsColumn // every column, retired ones too
 	active             []dsColumn // one per item, in item order

@@ -3,8 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/govdata/govdata"
 )
@@ -162,4 +164,55 @@ func (s *DatasetService) FindStaleDatasets(ctx context.Context, page govdata.Pag
 		out.NextCursor = encodeCursor(strconv.FormatInt(since[limit-1], 10) + "/" + strconv.FormatInt(out.Items[limit-1].EntryID, 10))
 	}
 	return out, rows.Err()
+}
+
+// alertAnomalies compares a finished batch with the dataset's last ten of
+// the same mode and alerts the department and the bureau above it to what
+// departs sharply (AGG-2, SJZ-S-15).
+func (s *DatasetService) alertAnomalies(tx *Tx, t *loadTarget, mode govdata.IngestMode, report govdata.BatchReport) ([]govdata.Anomaly, error) {
+	rows, err := tx.query(`SELECT report FROM batches WHERE entry_id = ? AND mode = ? AND id <> ? AND state IN (?, ?) ORDER BY id DESC LIMIT 10`,
+		t.entry, string(mode), t.batch, string(govdata.BatchApplied), string(govdata.BatchRefused))
+	if err != nil {
+		return nil, err
+	}
+	var history []govdata.BatchReport
+	for rows.Next() {
+		var raw string
+		var h govdata.BatchReport
+		if err := rows.Scan(&raw); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if json.Unmarshal([]byte(raw), &h) == nil {
+			history = append(history, h)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	found := govdata.BatchAnomalies(report, history)
+	if len(found) == 0 {
+		return nil, nil
+	}
+	var zh, en []string
+	for _, a := range found {
+		m, args := govdata.MsgAnomalyRows, []any{int64(a.Value), int64(a.Usual)}
+		if a.Kind == govdata.AnomalyRejectionRate {
+			m, args = govdata.MsgAnomalyRate, []any{100 * a.Value, 100 * a.Usual}
+		}
+		zh, en = append(zh, m.Text("zh", args...)), append(en, m.Text("en", args...))
+	}
+	title := govdata.Text{ZH: govdata.MsgBatchAnomaly.Text("zh", t.name, t.batch, strings.Join(zh, "；")),
+		EN: govdata.MsgBatchAnomaly.Text("en", t.name, t.batch, strings.Join(en, "; "))}
+	depts := []int64{t.dept}
+	if bureau, err := bureauFor(tx, t.region); err == nil && bureau != 0 && bureau != t.dept {
+		depts = append(depts, bureau)
+	}
+	for _, d := range depts {
+		if _, err := notifyDepartment(tx, d, "batch_anomaly", title, fmt.Sprintf("anomaly:%d:%d", t.batch, d)); err != nil {
+			return nil, err
+		}
+	}
+	return found, tx.audit("dataset.anomaly", "batch", t.batch, map[string]any{"entry_id": t.entry, "anomalies": found})
 }

@@ -505,3 +505,56 @@ func TestDatasetTimeliness(t *testing.T) {
 		}
 	})
 }
+
+// AGG-2, SJZ-S-15: a batch far smaller than the dataset's usual ones is
+// reported abnormal and the department and the bureau are told.
+func TestDatasetAnomalyAlert(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newDatasetFixture(t, e, "default", storetest.Options())
+		users := sqlstore.NewUserService(f.db)
+		var watchers []*govdata.User
+		for i, d := range []int64{f.cityPolice, f.cityBureau} {
+			u, err := users.CreateUserWithPassword(storetest.System(), govdata.UserInput{Username: fmt.Sprintf("watch%d", i), Password: "Anomaly-pass-1234",
+				Name: "值守", DepartmentID: d, Roles: []govdata.Role{govdata.RoleOfficer, govdata.RoleReviewer}[i : i+1]}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			watchers = append(watchers, u)
+		}
+		rows := func(n int) string {
+			var b strings.Builder
+			b.WriteString("公民身份号码,姓名\n")
+			for i := 0; i < n; i++ {
+				id := fmt.Sprintf("1101051980%02d%02d%03d", i/28%12+1, i%28+1, i%1000)
+				b.WriteString(id + checkDigit(id) + ",某\n")
+			}
+			return b.String()
+		}
+		for i := 0; i < 3; i++ {
+			if b := f.ingest(t, govdata.IngestReplace, rows(300)); b.State != govdata.BatchApplied || len(b.Report.Anomalies) != 0 {
+				t.Fatalf("usual batch %d: %+v", i, b)
+			}
+		}
+		b := f.ingest(t, govdata.IngestReplace, rows(20))
+		if b.State != govdata.BatchApplied || len(b.Report.Anomalies) != 1 || b.Report.Anomalies[0].Kind != govdata.AnomalyRowCount || b.Report.Anomalies[0].Usual != 300 {
+			t.Fatalf("small batch %+v", b.Report)
+		}
+		for _, u := range watchers {
+			notes, err := sqlstore.NewNotificationService(f.db).FindNotifications(storetest.As(govdata.Actor{UserID: u.ID, Username: u.Username,
+				Roles: u.Roles, DepartmentID: u.DepartmentID}), govdata.NotificationFilter{})
+			if err != nil || len(notes.Items) != 1 || notes.Items[0].Kind != "batch_anomaly" || !strings.Contains(notes.Items[0].Title.ZH, "20 行，近期通常约 300 行") {
+				t.Errorf("%s's notices: %+v, %v", u.Username, notes.Items, err)
+			}
+		}
+	})
+}
+
+// checkDigit is the GB 11643 check character of 17 digits.
+func checkDigit(first17 string) string {
+	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i, w := range weights {
+		sum += int(first17[i]-'0') * w
+	}
+	return string("10X98765432"[sum%11])
+}
