@@ -40,12 +40,15 @@ const (
 	PermCatalogReview Permission = "catalog.review"
 	// PermDataWrite loads data into the department's datasets (AGG-1).
 	PermDataWrite Permission = "data.write"
-	// PermDataRead reads datasets, batches and their quality reports: the
-	// provider's officer and the bureau's reviewers (AGG-2, AGG-4).
+	// PermDataRead reads datasets, batches, their quality reports and
+	// maintenance requests: the provider's officer and leader, and the
+	// bureau's reviewers (AGG-2, AGG-4, AGG-6).
 	PermDataRead Permission = "data.read"
 	// PermDataRows reads the stored rows and their history: the
 	// provider's officer (PRODUCT.md §1: "the department's … data").
 	PermDataRows Permission = "data.rows"
+	// PermDataMaintain acts on maintenance requests of stored rows (AGG-6).
+	PermDataMaintain Permission = "data.maintain"
 )
 
 // anyUser marks a permission that every signed-in user holds.
@@ -79,8 +82,10 @@ var permissions = map[Permission][]Role{
 	PermCatalogReview: {RoleReviewer},
 
 	PermDataWrite: {RoleOfficer},
-	PermDataRead:  {RoleOfficer, RoleReviewer},
-	PermDataRows:  {RoleOfficer},
+	PermDataRead:  {RoleOfficer, RoleReviewer, RoleLeader},
+	// AGG-6: each acts on its own step of a maintenance request.
+	PermDataMaintain: {RoleOfficer, RoleReviewer, RoleLeader},
+	PermDataRows:     {RoleOfficer},
 }
 
 // Authorize decides whether the actor may take an action of permission p at

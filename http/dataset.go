@@ -155,6 +155,23 @@ func (s *Server) handleRows(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Server) handleMaintenanceList(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	page, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Maintenance.FindMaintenance(r.Context(), id, page)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
 func (s *Server) handleStaleDatasets(w http.ResponseWriter, r *http.Request) error {
 	page, err := pageOf(r)
 	if err != nil {

@@ -42,6 +42,11 @@ func byID[Out any](f func(context.Context, int64) (Out, error)) func(http.Respon
 
 // updateByID calls f with the {id} of the path and an In decoded from the body.
 func updateByID[In, Out any](s *Server, f func(context.Context, int64, In) (Out, error)) func(http.ResponseWriter, *http.Request) error {
+	return createByID(s, http.StatusOK, f)
+}
+
+// createByID is updateByID answering with status.
+func createByID[In, Out any](s *Server, status int, f func(context.Context, int64, In) (Out, error)) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r)
 		if err != nil {
@@ -55,7 +60,7 @@ func updateByID[In, Out any](s *Server, f func(context.Context, int64, In) (Out,
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, out)
+		writeJSON(w, status, out)
 		return nil
 	}
 }

@@ -129,6 +129,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 	db := storetest.Open(t, engine, &opts)
 	flows := sqlstore.NewWorkflowService(db, mustProfile(t), govhttp.ChinaTime)
 	catalog := sqlstore.NewCatalogService(db, flows)
+	datasets := sqlstore.NewDatasetService(db, catalog)
 	svc := govhttp.Services{
 		Regions:       sqlstore.NewRegionService(db),
 		Departments:   sqlstore.NewDepartmentService(db),
@@ -141,7 +142,8 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Notifications: sqlstore.NewNotificationService(db),
 		Deliveries:    sqlstore.NewDeliveryService(db),
 		Catalog:       catalog,
-		Datasets:      sqlstore.NewDatasetService(db, catalog),
+		Datasets:      datasets,
+		Maintenance:   sqlstore.NewMaintenanceService(datasets),
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}

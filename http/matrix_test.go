@@ -243,7 +243,7 @@ var matrix = []matrixCase{
 		return req{method: "POST", path: "/api/v1/catalog/" + itoa(catalogEntry(t, e, "published")) + "/data?mode=replace",
 			body: []byte("统计年度,人口数\n2025,1000\n"), header: map[string]string{"Content-Type": "text/csv"}}
 	}},
-	{route: "GET /api/v1/catalog/{id}/dataset", auth: "user", allow: []string{"officer", "reviewer"}, build: func(t testing.TB, e *env, caller string) req {
+	{route: "GET /api/v1/catalog/{id}/dataset", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/catalog/" + itoa(loadedBatch(t, e).EntryID) + "/dataset"}
 	}},
 	{route: "GET /api/v1/catalog/{id}/rows", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
@@ -252,14 +252,29 @@ var matrix = []matrixCase{
 	{route: "GET /api/v1/catalog/{id}/rows/history", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/catalog/" + itoa(loadedBatch(t, e).EntryID) + "/rows/history?where=统计年度:2025"}
 	}},
-	{route: "GET /api/v1/catalog/{id}/batches", auth: "user", allow: []string{"officer", "reviewer"}, build: func(t testing.TB, e *env, caller string) req {
+	{route: "GET /api/v1/catalog/{id}/batches", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/catalog/" + itoa(loadedBatch(t, e).EntryID) + "/batches"}
 	}},
-	{route: "GET /api/v1/supervision/stale-datasets", auth: "user", allow: []string{"officer", "reviewer"}, build: get("/api/v1/supervision/stale-datasets")},
-	{route: "GET /api/v1/batches/{id}", auth: "user", allow: []string{"officer", "reviewer"}, build: func(t testing.TB, e *env, caller string) req {
+	// AGG-6: the officer applies; each step's actor decides (here the
+	// bureau's reviewer approves); the provider's people and reviewers read.
+	{route: "POST /api/v1/catalog/{id}/maintenance", auth: "user", allow: []string{"officer"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/catalog/" + itoa(loadedBatch(t, e).EntryID) + "/maintenance",
+			body: govdata.MaintenanceInput{Reason: "更正", Changes: []govdata.RowChange{{Op: "delete", Where: map[string]string{"统计年度": "2025"}}}}}
+	}},
+	{route: "GET /api/v1/catalog/{id}/maintenance", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/catalog/" + itoa(maintenanceRequest(t, e).EntryID) + "/maintenance"}
+	}},
+	{route: "GET /api/v1/maintenance/{id}", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/maintenance/" + itoa(maintenanceRequest(t, e).ID)}
+	}},
+	{route: "POST /api/v1/maintenance/{id}/decide", auth: "user", allow: []string{"reviewer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/maintenance/" + itoa(maintenanceRequest(t, e).ID) + "/decide", body: govdata.MaintenanceDecision{Action: govdata.ActionApprove}}
+	}},
+	{route: "GET /api/v1/supervision/stale-datasets", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: get("/api/v1/supervision/stale-datasets")},
+	{route: "GET /api/v1/batches/{id}", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/batches/" + itoa(loadedBatch(t, e).ID)}
 	}},
-	{route: "GET /api/v1/batches/{id}/rejected.csv", auth: "user", allow: []string{"officer", "reviewer"}, build: func(t testing.TB, e *env, caller string) req {
+	{route: "GET /api/v1/batches/{id}/rejected.csv", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/batches/" + itoa(loadedBatch(t, e).ID) + "/rejected.csv"}
 	}},
 	{route: "POST /api/v1/batches/{id}/cancel", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
@@ -351,6 +366,15 @@ func loadedBatch(t testing.TB, e *env) *govdata.Batch {
 	id := catalogEntry(t, e, "published")
 	return mustGet(e.svc.Datasets.Ingest(storetest.As(e.actor("officer")), govdata.IngestRequest{EntryID: id, Mode: govdata.IngestReplace,
 		Source: govdata.SourceUpload, Format: govdata.FormatCSV, Body: strings.NewReader("统计年度,人口数\n2025,1000\n二〇二五,多\n")}))(t)
+}
+
+// maintenanceRequest files a request to delete a row of a loaded dataset,
+// waiting for the bureau's approval.
+func maintenanceRequest(t testing.TB, e *env) *govdata.Maintenance {
+	t.Helper()
+	b := loadedBatch(t, e)
+	return mustGet(e.svc.Maintenance.FileMaintenance(storetest.As(e.actor("officer")), b.EntryID, govdata.MaintenanceInput{Reason: "更正",
+		Changes: []govdata.RowChange{{Op: "delete", Where: map[string]string{"统计年度": "2025"}}}}))(t)
 }
 
 // runningBatch starts a batch whose upload has sent its header and waits

@@ -31,6 +31,7 @@ type Services struct {
 	Deliveries    govdata.DeliveryService
 	Catalog       govdata.CatalogService
 	Datasets      govdata.DatasetService
+	Maintenance   govdata.MaintenanceService
 	// Open is the open catalog the public reads (OPN-1, CAT-7).
 	Open govdata.OpenCatalog
 	// Store answers readiness checks.

@@ -460,13 +460,14 @@ func (s *DatasetService) Cancel(ctx context.Context, id int64) (*govdata.Batch, 
 	return b, nil
 }
 
-// canSee: a dataset's batches and reports are seen by the provider's
-// officers and the reviewers (AGG-2, AGG-4).
+// canSee: a dataset's batches, reports and maintenance requests are seen
+// by the provider's officers and leaders and by the reviewers (AGG-2,
+// AGG-4, AGG-6).
 func canSee(a govdata.Actor, dept int64) error {
 	if err := govdata.Authorize(a, govdata.PermDataRead); err != nil {
 		return err
 	}
-	if a.IsSystem() || a.Has(govdata.RoleReviewer) || (a.Has(govdata.RoleOfficer) && a.DepartmentID == dept) {
+	if a.IsSystem() || a.Has(govdata.RoleReviewer) || ((a.Has(govdata.RoleOfficer) || a.Has(govdata.RoleLeader)) && a.DepartmentID == dept) {
 		return nil
 	}
 	return govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgForbidden)

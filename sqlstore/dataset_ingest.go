@@ -66,6 +66,7 @@ type loadTarget struct {
 	active             []dsColumn // one per item, in item order
 	keys               *datakey.Keyring
 	sealRejects        bool
+	contexts           [][]byte // of the active columns, made by encode
 }
 
 // chunk is rows ready for the staging table and the rejects among them.
@@ -95,37 +96,13 @@ func (c counter) Write(p []byte) (int, error) {
 // produce reads, checks and encodes rows, sending them in chunks.
 func (t *loadTarget) produce(ctx context.Context, rd ingest.Reader, run *runningBatch, out chan<- chunk, counts map[[2]string]int64) error {
 	defer close(out)
-	items := make([]govdata.Item, len(t.items))
-	copy(items, t.items)
-	for i := range items {
-		if items[i].Key {
-			// A row without its key could never be found again.
-			r := govdata.Rules{}
-			if items[i].Rules != nil {
-				r = *items[i].Rules
-			}
-			r.Required = true
-			items[i].Rules = &r
-		}
-	}
-	checker, err := quality.Compile(items)
+	checker, err := t.checker()
 	if err != nil {
 		return err
 	}
 	var viol []quality.Violation
 	var n int64
 	c := chunk{}
-	contexts := make([][]byte, len(t.active))
-	for i, col := range t.active {
-		contexts[i] = col.context(t.entry)
-	}
-	width := 1
-	for _, col := range t.active {
-		width++
-		if col.encrypted {
-			width++
-		}
-	}
 	for {
 		row, line, reason, err := rd.Next()
 		if err == io.EOF {
@@ -156,22 +133,7 @@ func (t *loadTarget) produce(ctx context.Context, rd ingest.Reader, run *running
 			run.rejected.Add(1)
 			c.rejects = append(c.rejects, rj)
 		} else {
-			vals := make([]any, 0, width)
-			vals = append(vals, rowID(t.batch, n))
-			for i, col := range t.active {
-				v := row[i]
-				switch {
-				case v == "" && col.encrypted:
-					vals = append(vals, nil, nil)
-				case v == "":
-					vals = append(vals, nil)
-				case col.encrypted:
-					vals = append(vals, t.keys.Seal(nil, []byte(v), contexts[i]), t.keys.Index(nil, contexts[i], v))
-				default:
-					vals = append(vals, v)
-				}
-			}
-			c.rows = append(c.rows, vals)
+			c.rows = append(c.rows, t.encode(row, rowID(t.batch, n)))
 		}
 		if len(c.rows)+len(c.rejects) >= chunkRows {
 			select {
@@ -190,6 +152,51 @@ func (t *loadTarget) produce(ctx context.Context, rd ingest.Reader, run *running
 		}
 	}
 	return nil
+}
+
+// checker checks rows against the items; a key item is required (a row
+// without its key could never be found again).
+func (t *loadTarget) checker() (*quality.Checker, error) {
+	items := make([]govdata.Item, len(t.items))
+	copy(items, t.items)
+	for i := range items {
+		if items[i].Key {
+			r := govdata.Rules{}
+			if items[i].Rules != nil {
+				r = *items[i].Rules
+			}
+			r.Required = true
+			items[i].Rules = &r
+		}
+	}
+	return quality.Compile(items)
+}
+
+// encode turns a row in item order into the values of insertColumns:
+// empty values NULL, sensitive ones sealed with their blind index.
+func (t *loadTarget) encode(row []string, id int64) []any {
+	if t.contexts == nil {
+		t.contexts = make([][]byte, len(t.active))
+		for i, col := range t.active {
+			t.contexts[i] = col.context(t.entry)
+		}
+	}
+	vals := make([]any, 0, 1+2*len(t.active))
+	vals = append(vals, id)
+	for i, col := range t.active {
+		v := row[i]
+		switch {
+		case v == "" && col.encrypted:
+			vals = append(vals, nil, nil)
+		case v == "":
+			vals = append(vals, nil)
+		case col.encrypted:
+			vals = append(vals, t.keys.Seal(nil, []byte(v), t.contexts[i]), t.keys.Index(nil, t.contexts[i], v))
+		default:
+			vals = append(vals, v)
+		}
+	}
+	return vals
 }
 
 // insertColumns are the staging table's columns a load fills.

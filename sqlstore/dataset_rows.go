@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/datakey"
 )
 
 // FindDataset implements govdata.DatasetService.
@@ -65,35 +68,39 @@ func (s *DatasetService) rowQuery(ctx context.Context, entry int64, table string
 	for _, c := range cols {
 		sel = append(sel, c.value())
 	}
-	var conds []string
-	var args []any
-	keys := s.db.DataKeys()
-	for item, v := range where {
-		i := -1
-		for j, c := range cols {
-			if c.item == item && !c.retired {
-				i = j
-			}
-		}
-		if i < 0 {
-			return "", nil, nil, govdata.Errorf(govdata.EINVALID, govdata.MsgItemUnknown, item)
-		}
-		c := cols[i]
-		if c.encrypted {
-			if keys == nil {
-				return "", nil, nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgDataKeysNeeded)
-			}
-			// SEC-2: an exact match on a sealed item goes through its blind index.
-			conds, args = append(conds, c.index()+" = ?"), append(args, keys.Index(nil, c.context(entry), v))
-		} else {
-			conds, args = append(conds, c.value()+" = ?"), append(args, v)
-		}
+	conds, args, err := whereConds(s.db.DataKeys(), entry, cols, where)
+	if err != nil {
+		return "", nil, nil, err
 	}
 	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + table
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
 	return q, args, cols, nil
+}
+
+// whereConds are the conditions of exact matches on active items.
+func whereConds(keys *datakey.Keyring, entry int64, cols []dsColumn, where map[string]string) ([]string, []any, error) {
+	var conds []string
+	var args []any
+	for _, item := range slices.Sorted(maps.Keys(where)) {
+		v := where[item]
+		i := slices.IndexFunc(cols, func(c dsColumn) bool { return c.item == item && !c.retired })
+		if i < 0 {
+			return nil, nil, govdata.Errorf(govdata.EINVALID, govdata.MsgItemUnknown, item)
+		}
+		c := cols[i]
+		switch {
+		case c.encrypted && keys == nil:
+			return nil, nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgDataKeysNeeded)
+		case c.encrypted:
+			// SEC-2: an exact match on a sealed item goes through its blind index.
+			conds, args = append(conds, c.index()+" = ?"), append(args, keys.Index(nil, c.context(entry), v))
+		default:
+			conds, args = append(conds, c.value()+" = ?"), append(args, v)
+		}
+	}
+	return conds, args, nil
 }
 
 // scanRows reads rows of rowQuery, n extra columns after _row.

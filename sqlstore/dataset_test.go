@@ -558,3 +558,105 @@ func checkDigit(first17 string) string {
 	}
 	return string("10X98765432"[sum%11])
 }
+
+// AGG-6: a change to stored rows goes apply → approve → change → verify;
+// the old rows stay in the history; the wrong actor changes nothing.
+func TestDatasetMaintenance(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newDatasetFixture(t, e, "default", storetest.Options())
+		ms := sqlstore.NewMaintenanceService(f.ds)
+		reviewer, leader := f.as(govdata.RoleReviewer, f.cityBureau), f.as(govdata.RoleLeader, f.cityPolice)
+		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名,行政区划代码\n"+idA+",张三,230102\n"+idB+",李四,230102\n")
+
+		for name, in := range map[string]govdata.MaintenanceInput{
+			"no reason":    {Changes: []govdata.RowChange{{Op: "delete", Where: map[string]string{"公民身份号码": idA}}}},
+			"no changes":   {Reason: "更正"},
+			"bad op":       {Reason: "更正", Changes: []govdata.RowChange{{Op: "merge", Where: map[string]string{"公民身份号码": idA}}}},
+			"no where":     {Reason: "更正", Changes: []govdata.RowChange{{Op: "delete"}}},
+			"unknown item": {Reason: "更正", Changes: []govdata.RowChange{{Op: "update", Where: map[string]string{"公民身份号码": idA}, Values: map[string]string{"籍贯": "x"}}}},
+		} {
+			if _, err := ms.FileMaintenance(f.officer, f.entry.ID, in); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+		if _, err := ms.FileMaintenance(f.as(govdata.RoleOfficer, f.cityHR), f.entry.ID, govdata.MaintenanceInput{Reason: "x",
+			Changes: []govdata.RowChange{{Op: "delete", Where: map[string]string{"公民身份号码": idA}}}}); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("another department's officer: %v", err)
+		}
+
+		m := must(ms.FileMaintenance(f.officer, f.entry.ID, govdata.MaintenanceInput{Reason: "户籍迁移，更正姓名并删除注销人员", Changes: []govdata.RowChange{
+			{Op: "update", Where: map[string]string{"公民身份号码": idA}, Values: map[string]string{"姓名": "张叁"}},
+			{Op: "delete", Where: map[string]string{"公民身份号码": idB}},
+		}}))(t)
+		if m.State != govdata.MaintenanceOpen || m.Workflow == nil || m.Workflow.Step != "approve" {
+			t.Fatalf("filed %+v", m)
+		}
+		// The officer cannot approve its own request; nothing changes.
+		if _, err := ms.DecideMaintenance(f.officer, m.ID, govdata.MaintenanceDecision{Action: govdata.ActionApprove}); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Fatalf("the officer approving: %v", err)
+		}
+		m = must(ms.DecideMaintenance(reviewer, m.ID, govdata.MaintenanceDecision{Action: govdata.ActionApprove, Comment: "同意"}))(t)
+		if m.Workflow.Step != "change" {
+			t.Fatalf("after approval %+v", m.Workflow)
+		}
+		if got := f.rowsByID(t); !sameMap(got, map[string]string{idA: "张三", idB: "李四"}) {
+			t.Fatalf("rows changed before the change step: %v", got)
+		}
+		// The reviewer cannot make the change.
+		if _, err := ms.DecideMaintenance(reviewer, m.ID, govdata.MaintenanceDecision{Action: govdata.ActionApprove}); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Fatalf("the reviewer making the change: %v", err)
+		}
+		m = must(ms.DecideMaintenance(f.officer, m.ID, govdata.MaintenanceDecision{Action: govdata.ActionApprove}))(t)
+		if m.BatchID == 0 || m.Workflow.Step != "verify" {
+			t.Fatalf("after the change %+v", m)
+		}
+		if got := f.rowsByID(t); !sameMap(got, map[string]string{idA: "张叁"}) {
+			t.Fatalf("rows after the change: %v", got)
+		}
+		hist := must(f.ds.RowHistory(f.officer, f.entry.ID, map[string]string{"公民身份号码": idB}))(t)
+		if len(hist) != 1 || hist[0].Op != "maintenance" || hist[0].SupersededBy != m.BatchID || *hist[0].Values["姓名"] != "李四" {
+			t.Fatalf("history of the deleted row %+v", hist)
+		}
+		b := must(f.ds.FindBatchByID(f.officer, m.BatchID))(t)
+		if b.Source != govdata.SourceMaintenance || b.Report.RowsApplied != 2 || b.State != govdata.BatchApplied {
+			t.Errorf("the maintenance batch %+v", b)
+		}
+		// The leader returns it; the rework corrects the name again.
+		m = must(ms.DecideMaintenance(leader, m.ID, govdata.MaintenanceDecision{Action: govdata.ActionReturn, Comment: "姓名仍有误"}))(t)
+		if m.Workflow.Step != "rework" {
+			t.Fatalf("after the return %+v", m.Workflow)
+		}
+		bad := []govdata.RowChange{{Op: "update", Where: map[string]string{"公民身份号码": idA}, Values: map[string]string{"公民身份号码": ""}}}
+		if _, err := ms.DecideMaintenance(f.officer, m.ID, govdata.MaintenanceDecision{Action: govdata.ActionApprove, Changes: bad}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+			t.Fatalf("a change that empties the key: %v", err)
+		}
+		gone := []govdata.RowChange{{Op: "delete", Where: map[string]string{"公民身份号码": idB}}}
+		if _, err := ms.DecideMaintenance(f.officer, m.ID, govdata.MaintenanceDecision{Action: govdata.ActionApprove, Changes: gone}); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
+			t.Fatalf("a change of a row that is gone: %v", err)
+		}
+		m = must(ms.DecideMaintenance(f.officer, m.ID, govdata.MaintenanceDecision{Action: govdata.ActionApprove,
+			Changes: []govdata.RowChange{{Op: "update", Where: map[string]string{"公民身份号码": idA}, Values: map[string]string{"姓名": "张叁丰"}}}}))(t)
+		m = must(ms.DecideMaintenance(leader, m.ID, govdata.MaintenanceDecision{Action: govdata.ActionApprove}))(t)
+		if m.State != govdata.MaintenanceDone || len(m.Changes) != 1 {
+			t.Fatalf("verified %+v", m)
+		}
+		if got := f.rowsByID(t); !sameMap(got, map[string]string{idA: "张叁丰"}) {
+			t.Fatalf("rows after the rework: %v", got)
+		}
+		list := must(ms.FindMaintenance(reviewer, f.entry.ID, govdata.Page{}))(t)
+		if len(list.Items) != 1 || list.Items[0].ID != m.ID {
+			t.Errorf("list %+v", list)
+		}
+		// A rejected request changes nothing.
+		r := must(ms.FileMaintenance(f.officer, f.entry.ID, govdata.MaintenanceInput{Reason: "删除",
+			Changes: []govdata.RowChange{{Op: "delete", Where: map[string]string{"公民身份号码": idA}}}}))(t)
+		r = must(ms.DecideMaintenance(reviewer, r.ID, govdata.MaintenanceDecision{Action: govdata.ActionReject, Comment: "依据不足"}))(t)
+		if r.State != govdata.MaintenanceRejected {
+			t.Errorf("rejected %+v", r)
+		}
+		if got := f.rowsByID(t); !sameMap(got, map[string]string{idA: "张叁丰"}) {
+			t.Fatalf("rows after a rejection: %v", got)
+		}
+		noPlaintext(t, f.db, e, f.entry.ID, "张叁丰", idA)
+	})
+}

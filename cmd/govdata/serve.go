@@ -86,6 +86,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Deliveries:    sqlstore.NewDeliveryService(db),
 		Catalog:       catalog,
 		Datasets:      datasets,
+		Maintenance:   sqlstore.NewMaintenanceService(datasets),
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
