@@ -33,6 +33,9 @@ const (
 	SourceUpload BatchSource = "upload" // a file uploaded by an officer
 	SourceAPI    BatchSource = "api"    // JSON rows sent to the API
 	SourcePull   BatchSource = "pull"   // a scheduled pull from the provider
+	// SourceMaintenance: rows changed by an approved maintenance request
+	// (AGG-6).
+	SourceMaintenance BatchSource = "maintenance"
 )
 
 // BatchFormat is the format of a batch's rows.
