@@ -155,9 +155,12 @@ func (s *DatasetService) load(ctx context.Context, t *loadTarget, req govdata.In
 		// store failing): the caller maps the cause.
 		return b, fmt.Errorf("sqlstore: batch %d: %w", t.batch, cause)
 	}
-	rd, err := ingest.NewReader(req.Format, body, t.items)
-	if err != nil {
-		return fail(err)
+	rd := req.Rows
+	if rd == nil {
+		var err error
+		if rd, err = ingest.NewReader(req.Format, body, t.items); err != nil {
+			return fail(err)
+		}
 	}
 	defer rd.Close()
 	if err := s.createStaging(ctx, t, staging); err != nil {
@@ -486,11 +489,16 @@ func (s *DatasetService) FindBatchByID(ctx context.Context, id int64) (*govdata.
 	if err := canSee(govdata.ActorFrom(ctx), b.DepartmentID); err != nil {
 		return nil, err
 	}
-	if run := s.db.batches.get(id); run != nil && b.State == govdata.BatchRunning {
+	s.live(b)
+	return b, nil
+}
+
+// live shows a batch running here with its counts so far.
+func (s *DatasetService) live(b *govdata.Batch) {
+	if run := s.db.batches.get(b.ID); run != nil && b.State == govdata.BatchRunning {
 		b.Report.RowsRead, b.Report.RowsRejected, b.Bytes = run.read.Load(), run.rejected.Load(), run.bytes.Load()
 		b.Report.RowsAccepted = b.Report.RowsRead - b.Report.RowsRejected
 	}
-	return b, nil
 }
 
 // FindBatches implements govdata.DatasetService.
@@ -528,6 +536,7 @@ func (s *DatasetService) FindBatches(ctx context.Context, f govdata.BatchFilter)
 		if err != nil {
 			return govdata.BatchList{}, s.db.internal("find batches", err)
 		}
+		s.live(b)
 		out.Items = append(out.Items, *b)
 	}
 	if len(out.Items) > limit {
