@@ -4,6 +4,10 @@
 # their own databases on it.
 GOVDATA_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 export GOVDATA_TEST_POSTGRES
+# MySQL/MariaDB for the tests of pulls from a provider's MySQL (user root,
+# no password); they create and drop their own databases.
+GOVDATA_TEST_MYSQL ?= mysql://127.0.0.1:3306
+export GOVDATA_TEST_MYSQL
 
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/govdata/govdata.Version=$(VERSION)

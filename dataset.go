@@ -46,6 +46,8 @@ const (
 	FormatCSV  BatchFormat = "csv"
 	FormatJSON BatchFormat = "json"
 	FormatXLSX BatchFormat = "xlsx"
+	// FormatTable: rows read from a provider's database table (a pull).
+	FormatTable BatchFormat = "table"
 )
 
 // BatchState is where a batch is.
@@ -177,6 +179,8 @@ type IngestRequest struct {
 	Format   BatchFormat
 	FileName string
 	Body     io.Reader
+	// Rows, when set, are read instead of Body (a pull's source).
+	Rows RowReader
 }
 
 // Dataset is the state of an entry's dataset.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/profiles"
+	"github.com/govdata/govdata/source"
 	"github.com/govdata/govdata/sqlstore"
 	"github.com/govdata/govdata/sqlstore/storetest"
 )
@@ -79,7 +80,8 @@ func TestClientAddrAudited(t *testing.T) {
 			Regions: sqlstore.NewRegionService(db), Departments: sqlstore.NewDepartmentService(db),
 			Users: sqlstore.NewUserService(db), Auth: sqlstore.NewAuthService(db),
 			Credentials: sqlstore.NewCredentialService(db), Audit: sqlstore.NewAuditService(db), Deliveries: sqlstore.NewDeliveryService(db),
-			Catalog: cat, Datasets: sqlstore.NewDatasetService(db, cat), Maintenance: sqlstore.NewMaintenanceService(sqlstore.NewDatasetService(db, cat)), Open: cat.OpenCatalog(), Store: db,
+			Catalog: cat, Datasets: sqlstore.NewDatasetService(db, cat), Maintenance: sqlstore.NewMaintenanceService(sqlstore.NewDatasetService(db, cat)),
+			Sources: sqlstore.NewSourceService(sqlstore.NewDatasetService(db, cat), source.Connector{}), Open: cat.OpenCatalog(), Store: db,
 		}
 		srv := NewServer(svc, Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
 		for i, tt := range []struct{ peer, xff, want string }{

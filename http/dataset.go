@@ -155,6 +155,53 @@ func (s *Server) handleRows(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Server) handleDeleteSource(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Sources.DeleteSource(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) handleRunSource(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.svc.Sources.RunSource(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/batches/%d", b.ID))
+	writeJSON(w, http.StatusCreated, b)
+	return nil
+}
+
+func (s *Server) handleLive(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	page, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	where, err := whereOf(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Sources.QueryLive(r.Context(), id, where, page)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
 func (s *Server) handleMaintenanceList(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {

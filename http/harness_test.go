@@ -20,6 +20,7 @@ import (
 	govhttp "github.com/govdata/govdata/http"
 	"github.com/govdata/govdata/profiles"
 	"github.com/govdata/govdata/signing"
+	"github.com/govdata/govdata/source"
 	"github.com/govdata/govdata/sqlstore"
 	"github.com/govdata/govdata/sqlstore/storetest"
 )
@@ -144,6 +145,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Catalog:       catalog,
 		Datasets:      datasets,
 		Maintenance:   sqlstore.NewMaintenanceService(datasets),
+		Sources:       sqlstore.NewSourceService(datasets, source.Connector{}),
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -255,6 +257,28 @@ var matrix = []matrixCase{
 	{route: "GET /api/v1/catalog/{id}/batches", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/catalog/" + itoa(loadedBatch(t, e).EntryID) + "/batches"}
 	}},
+	// AGG-1, AGG-5: the provider's officer configures, checks and runs its
+	// entries' sources and reads live rows; its leader and the reviewers
+	// see the configuration.
+	{route: "PUT /api/v1/catalog/{id}/source", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "PUT", path: "/api/v1/catalog/" + itoa(catalogEntry(t, e, "published")) + "/source",
+			body: govdata.SourceInput{Kind: govdata.SourceHTTP, URL: providerURL() + "/rows", EveryMinutes: 60}}
+	}},
+	{route: "GET /api/v1/catalog/{id}/source", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/catalog/" + itoa(sourcedEntry(t, e, govdata.SourceHTTP)) + "/source"}
+	}},
+	{route: "DELETE /api/v1/catalog/{id}/source", auth: "user", allow: []string{"officer"}, status: http.StatusNoContent, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "DELETE", path: "/api/v1/catalog/" + itoa(sourcedEntry(t, e, govdata.SourceHTTP)) + "/source"}
+	}},
+	{route: "POST /api/v1/catalog/{id}/source/check", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/catalog/" + itoa(sourcedEntry(t, e, govdata.SourceHTTP)) + "/source/check"}
+	}},
+	{route: "POST /api/v1/catalog/{id}/source/run", auth: "user", allow: []string{"officer"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/catalog/" + itoa(sourcedEntry(t, e, govdata.SourceHTTP)) + "/source/run"}
+	}},
+	{route: "GET /api/v1/catalog/{id}/live", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/catalog/" + itoa(sourcedEntry(t, e, govdata.SourceLive)) + "/live?where=统计年度:2025"}
+	}},
 	// AGG-6: the officer applies; each step's actor decides (here the
 	// bureau's reviewer approves); the provider's people and reviewers read.
 	{route: "POST /api/v1/catalog/{id}/maintenance", auth: "user", allow: []string{"officer"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
@@ -366,6 +390,33 @@ func loadedBatch(t testing.TB, e *env) *govdata.Batch {
 	id := catalogEntry(t, e, "published")
 	return mustGet(e.svc.Datasets.Ingest(storetest.As(e.actor("officer")), govdata.IngestRequest{EntryID: id, Mode: govdata.IngestReplace,
 		Source: govdata.SourceUpload, Format: govdata.FormatCSV, Body: strings.NewReader("统计年度,人口数\n2025,1000\n二〇二五,多\n")}))(t)
+}
+
+// provider is a provider's system: it answers pulls with {"rows": […]}
+// and live queries with {"items": […]}.
+var provider = sync.OnceValue(func() *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/live") {
+			io.WriteString(w, `{"items": [{"统计年度": "2025", "人口数": 1000}]}`)
+			return
+		}
+		io.WriteString(w, `{"rows": [{"统计年度": "2025", "人口数": 1000}]}`)
+	}))
+})
+
+func providerURL() string { return provider().URL }
+
+// sourcedEntry is a published entry of department A with a source of kind.
+func sourcedEntry(t testing.TB, e *env, kind govdata.SourceKind) int64 {
+	t.Helper()
+	id := catalogEntry(t, e, "published")
+	path := "/rows"
+	if kind == govdata.SourceLive {
+		path = "/live"
+	}
+	mustGet(e.svc.Sources.SetSource(storetest.As(e.actor("officer")), id, govdata.SourceInput{Kind: kind, URL: providerURL() + path}))(t)
+	return id
 }
 
 // maintenanceRequest files a request to delete a row of a loaded dataset,

@@ -191,6 +191,22 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/catalog/{id}/batches", perm: govdata.PermDataRead, action: "dataset.batches", objectType: "catalog_entry",
 			summary: "The entry's batches, newest first, with source, operator, file, SHA-256 and report (AGG-3)",
 			query:   append([]string{"state"}, pageQuery...), response: govdata.BatchList{}, handle: s.handleBatches},
+		// AGG-1 pulls and AGG-5 live entries: the provider's own systems.
+		{method: "PUT", path: "/api/v1/catalog/{id}/source", perm: govdata.PermDataWrite, action: "source.set", objectType: "catalog_entry",
+			summary: "Configure where the entry's data also comes from: a table of the provider's PostgreSQL or MySQL, or an HTTP endpoint, pulled every_minutes; or kind live, served from the provider's API and not stored. The secret is sealed and never shown",
+			request: govdata.SourceInput{}, response: govdata.Source{}, handle: updateByID(s, s.svc.Sources.SetSource)},
+		{method: "GET", path: "/api/v1/catalog/{id}/source", perm: govdata.PermDataRead, action: "source.read", objectType: "catalog_entry",
+			summary: "The entry's source and how its last pull went", response: govdata.Source{}, handle: byID(s.svc.Sources.FindSource)},
+		{method: "DELETE", path: "/api/v1/catalog/{id}/source", perm: govdata.PermDataWrite, action: "source.delete", objectType: "catalog_entry",
+			summary: "Remove the entry's source (its stored data stays)", status: http.StatusNoContent, handle: s.handleDeleteSource},
+		{method: "POST", path: "/api/v1/catalog/{id}/source/check", perm: govdata.PermDataWrite, action: "source.check", objectType: "catalog_entry",
+			summary: "Connect to the source and read a few rows, storing nothing: the columns offered and the items none supplies", response: govdata.SourceCheck{}, handle: byID(s.svc.Sources.CheckSource)},
+		{method: "POST", path: "/api/v1/catalog/{id}/source/run", perm: govdata.PermDataWrite, action: "source.run", objectType: "catalog_entry",
+			summary: "Pull now: one batch, checked and applied as an upload is", response: govdata.Batch{}, status: http.StatusCreated, handle: s.handleRunSource},
+		{method: "GET", path: "/api/v1/catalog/{id}/live", perm: govdata.PermDataRows, action: "source.query", objectType: "catalog_entry",
+			summary: "Rows of a live entry, asked of the provider's API and checked against the items' types (AGG-5)",
+			query:   append([]string{"where"}, pageQuery...), response: govdata.RowList{}, handle: s.handleLive},
+
 		// AGG-6: changes of stored rows go apply → approve → change → verify.
 		{method: "POST", path: "/api/v1/catalog/{id}/maintenance", perm: govdata.PermDataWrite, action: "maintenance.file", objectType: "catalog_entry",
 			summary: "Apply for changes or deletions of stored rows (each change selects one row by exact values); the profile's data_maintenance workflow runs it",

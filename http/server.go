@@ -32,6 +32,7 @@ type Services struct {
 	Catalog       govdata.CatalogService
 	Datasets      govdata.DatasetService
 	Maintenance   govdata.MaintenanceService
+	Sources       govdata.SourceService
 	// Open is the open catalog the public reads (OPN-1, CAT-7).
 	Open govdata.OpenCatalog
 	// Store answers readiness checks.

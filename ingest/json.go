@@ -90,7 +90,7 @@ func (j *JSON) Next() (row []string, n int, reason string, err error) {
 		if !ok {
 			return j.row, j.n, ReasonUnknownItem, nil
 		}
-		v, ok := scalar(raw)
+		v, ok := Scalar(raw)
 		if !ok {
 			return j.row, j.n, ReasonNotScalar, nil
 		}
@@ -102,9 +102,9 @@ func (j *JSON) Next() (row []string, n int, reason string, err error) {
 	return j.row, j.n, "", nil
 }
 
-// scalar is a JSON value as the text a CSV would hold: strings unquoted,
+// Scalar is a JSON value as the text a CSV would hold: strings unquoted,
 // numbers as written, booleans true/false, null empty.
-func scalar(raw json.RawMessage) (string, bool) {
+func Scalar(raw json.RawMessage) (string, bool) {
 	s := strings.TrimSpace(string(raw))
 	switch {
 	case s == "null":

@@ -6,15 +6,10 @@ import (
 	"github.com/govdata/govdata"
 )
 
-// Reader yields an upload's rows in the entry's item order. Next returns
-// the row (reused by the next call), its line, sheet row or array position,
-// and a reason when the row cannot be read as values (it is rejected and
-// reading goes on); io.EOF after the last row; any other error ends the
-// upload as a *govdata.Error naming where.
-type Reader interface {
-	Next() (row []string, line int, reason string, err error)
-	Close() error
-}
+// Reader yields an upload's rows in the entry's item order (see
+// govdata.RowReader); an error other than io.EOF ends the upload as a
+// *govdata.Error naming where.
+type Reader = govdata.RowReader
 
 // NewReader opens src in format and matches it to items.
 func NewReader(format govdata.BatchFormat, src io.Reader, items []govdata.Item) (Reader, error) {

@@ -21,6 +21,10 @@ import (
 type DatasetService struct {
 	db      *DB
 	catalog *CatalogService
+	// isLive reports an entry served live from its provider (AGG-5): its
+	// data is not stored, so nothing is loaded into it. Set by the
+	// source service; nil: none is.
+	isLive func(ctx context.Context, entry int64) (bool, error)
 }
 
 // NewDatasetService returns the datasets of catalog's entries.
@@ -51,6 +55,13 @@ func (s *DatasetService) Ingest(ctx context.Context, req govdata.IngestRequest) 
 	st := govdata.EntryStatus(r.status)
 	if r.published == 0 || (st != govdata.EntryPublished && st != govdata.EntryInReview && st != govdata.EntryRevoking && st != govdata.EntryReturned && st != govdata.EntryDraft) {
 		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgDatasetNone)
+	}
+	if s.isLive != nil {
+		if live, err := s.isLive(ctx, r.id); err != nil {
+			return nil, s.db.internal("ingest", err)
+		} else if live {
+			return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgSourceLiveData)
+		}
 	}
 	t, err := s.target(ctx, r)
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/govdata/govdata/jobs"
 	"github.com/govdata/govdata/notify"
 	"github.com/govdata/govdata/profiles"
+	"github.com/govdata/govdata/source"
 	"github.com/govdata/govdata/sqlstore"
 )
 
@@ -66,6 +67,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	workflows := sqlstore.NewWorkflowService(db, profile, govhttp.ChinaTime)
 	catalog := sqlstore.NewCatalogService(db, workflows)
 	datasets := sqlstore.NewDatasetService(db, catalog)
+	sources := sqlstore.NewSourceService(datasets, source.Connector{})
 	// Batches a stopped process left running failed with it: the dataset is
 	// as it was before them (AGG-1).
 	if n, err := datasets.RecoverBatches(ctx); err != nil {
@@ -87,6 +89,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Catalog:       catalog,
 		Datasets:      datasets,
 		Maintenance:   sqlstore.NewMaintenanceService(datasets),
+		Sources:       sources,
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
@@ -114,7 +117,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer stop()
 	fmt.Fprintf(stdout, "govdata %s listening on %s://%s (%s, profile %s)\n", govdata.Version, scheme, ln.Addr(), db.Engine(), profile.Name)
 	// The background jobs stop before the store closes (deferred above).
-	stopJobs := c.startJobs(db, workflows, catalog, datasets, sqlstore.NewDeliveryService(db), log)
+	stopJobs := c.startJobs(db, workflows, catalog, datasets, sources, sqlstore.NewDeliveryService(db), log)
 	defer stopJobs()
 	errc := make(chan error, 1)
 	go func() {
@@ -155,9 +158,10 @@ func (c *config) publicAddress() string {
 // grace periods) and the deliverer of notifications sent out, and returns
 // what stops them and waits until they have.
 func (c *config) startJobs(db *sqlstore.DB, workflows govdata.WorkflowService, catalog *sqlstore.CatalogService, datasets *sqlstore.DatasetService,
-	deliveries govdata.DeliveryService, log *slog.Logger) (stop func()) {
+	sources govdata.SourceService, deliveries govdata.DeliveryService, log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	wg.Go(func() { (&jobs.Puller{Sources: sources, Every: c.sweepInterval, Log: log}).Run(ctx) })
 	wg.Go(func() {
 		(&jobs.Resealer{Reload: func() (bool, error) { return c.reloadDataKeys(db) }, Reseal: datasets.Reseal, Every: c.sweepInterval, Log: log}).Run(ctx)
 	})

@@ -1,0 +1,391 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/govdata/govdata"
+)
+
+// SourceService keeps entries' sources (AGG-1 pulls, AGG-5 live) and runs
+// their pulls through the same ingest as uploads.
+type SourceService struct {
+	db        *DB
+	datasets  *DatasetService
+	connector govdata.SourceConnector
+}
+
+// NewSourceService returns the sources of datasets' entries, reached
+// through connector.
+func NewSourceService(datasets *DatasetService, connector govdata.SourceConnector) *SourceService {
+	s := &SourceService{db: datasets.db, datasets: datasets, connector: connector}
+	datasets.isLive = s.isLive
+	return s
+}
+
+var _ govdata.SourceService = (*SourceService)(nil)
+
+var msgSourceSecret = govdata.Msg{ZH: "数据来源的密码或令牌须用数据密钥加密保存，但未配置数据密钥", EN: "a source's secret is sealed with the data keys, and none are configured"}
+
+func sourceContext(entry int64) []byte { return []byte(fmt.Sprintf("govdata/source/%d", entry)) }
+
+// providerEntry reads an entry for its provider's officer: published (a
+// source feeds or serves a published entry's dataset).
+func (s *SourceService) providerEntry(ctx context.Context, entry int64) (*entryRow, error) {
+	r, err := s.datasets.catalog.entryRow(ctx, entry)
+	if err != nil {
+		return nil, err
+	}
+	if err := officerOf(govdata.ActorFrom(ctx), r.department); err != nil {
+		return nil, err
+	}
+	if r.published == 0 {
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgDatasetNone)
+	}
+	return r, nil
+}
+
+// SetSource implements govdata.SourceService.
+func (s *SourceService) SetSource(ctx context.Context, entry int64, in govdata.SourceInput) (*govdata.Source, error) {
+	r, err := s.providerEntry(ctx, entry)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.connector.Validate(in); err != nil {
+		return nil, err
+	}
+	if in.Mode == "" && in.Kind.Pull() {
+		in.Mode = govdata.IngestReplace
+	}
+	secret := in.Secret
+	in.Secret = ""
+	config, err := json.Marshal(in)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.write(ctx, func(tx *Tx) error {
+		var sealed any
+		if secret != "" {
+			keys := s.db.DataKeys()
+			if keys == nil {
+				return govdata.Errorf(govdata.ECONFLICT, msgSourceSecret)
+			}
+			sealed = keys.Seal(nil, []byte(secret), sourceContext(entry))
+		} else {
+			// An empty secret keeps the one stored.
+			var old []byte
+			err := tx.queryRow("SELECT secret FROM data_sources WHERE entry_id = ?", entry).Scan(&old)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if old != nil {
+				sealed = old
+			}
+		}
+		var next any
+		if in.EveryMinutes > 0 && in.Kind.Pull() {
+			next = toDB(tx.Now().Add(time.Duration(in.EveryMinutes) * time.Minute))
+		}
+		now := toDB(tx.Now())
+		if _, err := tx.exec(`INSERT INTO data_sources (entry_id, department_id, kind, config, secret, every_minutes, next_run_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (entry_id) DO UPDATE SET kind = excluded.kind, config = excluded.config, secret = excluded.secret,
+				every_minutes = excluded.every_minutes, next_run_at = excluded.next_run_at, updated_at = excluded.updated_at`,
+			entry, r.department, string(in.Kind), string(config), sealed, in.EveryMinutes, next, now); err != nil {
+			return err
+		}
+		return tx.audit("source.set", "catalog_entry", entry, map[string]any{"kind": in.Kind, "url": redactURL(in.URL), "table": in.Table,
+			"every_minutes": in.EveryMinutes, "secret_changed": secret != ""})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindSource(ctx, entry)
+}
+
+// redactURL drops any credentials from an address before it is recorded.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	u.User = nil
+	return u.String()
+}
+
+type sourceRow struct {
+	govdata.Source
+	dept   int64
+	secret []byte
+}
+
+const sourceSelect = `SELECT entry_id, department_id, config, secret, next_run_at, last_run_at, last_batch_id, last_error_zh, last_error_en, updated_at FROM data_sources`
+
+func scanSource(row interface{ Scan(...any) error }) (*sourceRow, error) {
+	var r sourceRow
+	var config, zh, en string
+	var next, last, batch sql.NullInt64
+	var updated int64
+	if err := row.Scan(&r.EntryID, &r.dept, &config, &r.secret, &next, &last, &batch, &zh, &en, &updated); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(config), &r.SourceInput); err != nil {
+		return nil, err
+	}
+	r.HasSecret = r.secret != nil
+	r.NextRunAt, r.LastRunAt, r.LastBatchID, r.UpdatedAt = fromDBNull(next), fromDBNull(last), batch.Int64, fromDB(updated)
+	if zh != "" || en != "" {
+		r.LastError = &govdata.Text{ZH: zh, EN: en}
+	}
+	return &r, nil
+}
+
+// source reads an entry's source; ENOTFOUND without one.
+func (s *SourceService) source(ctx context.Context, entry int64) (*sourceRow, error) {
+	r, err := scanSource(s.db.queryRow(ctx, sourceSelect+" WHERE entry_id = ?", entry))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgSourceNone)
+	}
+	if err != nil {
+		return nil, s.db.internal("find source", err)
+	}
+	return r, nil
+}
+
+// withSecret is the configuration with its secret opened, to connect.
+func (s *SourceService) withSecret(r *sourceRow) (govdata.SourceInput, error) {
+	in := r.SourceInput
+	if r.secret == nil {
+		return in, nil
+	}
+	keys := s.db.DataKeys()
+	if keys == nil {
+		return in, govdata.Errorf(govdata.ECONFLICT, msgSourceSecret)
+	}
+	plain, err := keys.Open(nil, r.secret, sourceContext(r.EntryID))
+	if err != nil {
+		return in, s.db.internal("open source secret", err)
+	}
+	in.Secret = string(plain)
+	return in, nil
+}
+
+// isLive reports whether an entry is served live (its data not stored).
+func (s *SourceService) isLive(ctx context.Context, entry int64) (bool, error) {
+	var kind string
+	err := s.db.queryRow(ctx, "SELECT kind FROM data_sources WHERE entry_id = ?", entry).Scan(&kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return kind == string(govdata.SourceLive), err
+}
+
+// FindSource implements govdata.SourceService.
+func (s *SourceService) FindSource(ctx context.Context, entry int64) (*govdata.Source, error) {
+	r, err := s.source(ctx, entry)
+	if err != nil {
+		return nil, err
+	}
+	if err := canSee(govdata.ActorFrom(ctx), r.dept); err != nil {
+		return nil, err
+	}
+	return &r.Source, nil
+}
+
+// DeleteSource implements govdata.SourceService.
+func (s *SourceService) DeleteSource(ctx context.Context, entry int64) error {
+	if _, err := s.providerEntry(ctx, entry); err != nil {
+		return err
+	}
+	if _, err := s.source(ctx, entry); err != nil {
+		return err
+	}
+	return s.db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.exec("DELETE FROM data_sources WHERE entry_id = ?", entry); err != nil {
+			return err
+		}
+		return tx.audit("source.delete", "catalog_entry", entry, nil)
+	})
+}
+
+// CheckSource implements govdata.SourceService: the provider's officer
+// tries the connection; nothing is stored but the audit record.
+func (s *SourceService) CheckSource(ctx context.Context, entry int64) (*govdata.SourceCheck, error) {
+	r, err := s.providerEntry(ctx, entry)
+	if err != nil {
+		return nil, err
+	}
+	src, err := s.source(ctx, entry)
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.withSecret(src)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.datasets.target(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	check := s.connector.Check(ctx, in, t.items)
+	err = s.db.write(ctx, func(tx *Tx) error {
+		return tx.audit("source.check", "catalog_entry", entry, map[string]any{"ok": check.OK, "latency_ms": check.LatencyMS})
+	})
+	return &check, err
+}
+
+// RunSource implements govdata.SourceService.
+func (s *SourceService) RunSource(ctx context.Context, entry int64) (*govdata.Batch, error) {
+	if _, err := s.providerEntry(ctx, entry); err != nil {
+		return nil, err
+	}
+	src, err := s.source(ctx, entry)
+	if err != nil {
+		return nil, err
+	}
+	return s.pull(ctx, src)
+}
+
+// pull loads a source's rows as one batch (AGG-1: source pull) and
+// records how it went on the source.
+func (s *SourceService) pull(ctx context.Context, src *sourceRow) (*govdata.Batch, error) {
+	if !src.Kind.Pull() {
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgSourceNotPull)
+	}
+	in, err := s.withSecret(src)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.datasets.catalog.entryRow(ctx, src.EntryID)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.datasets.target(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	format := govdata.FormatTable
+	name := redactURL(in.URL)
+	if in.Kind == govdata.SourceHTTP {
+		format = govdata.FormatJSON
+	} else {
+		name += "#" + in.Table
+	}
+	var b *govdata.Batch
+	rd, err := s.connector.Open(ctx, in, t.items)
+	if err == nil {
+		b, err = s.datasets.Ingest(ctx, govdata.IngestRequest{EntryID: src.EntryID, Mode: in.Mode, Source: govdata.SourcePull, Format: format, FileName: name, Rows: rd})
+	}
+	var msg govdata.Text
+	var e *govdata.Error
+	switch {
+	case errors.As(err, &e):
+		msg = govdata.Text{ZH: e.Message.Text("zh"), EN: e.Message.Text("en")}
+	case err != nil:
+		msg = govdata.Text{ZH: "拉取失败", EN: "the pull failed"}
+	case b.Error != nil:
+		msg = *b.Error
+	}
+	var batch any
+	if b != nil {
+		batch = b.ID
+	}
+	if werr := s.db.write(context.WithoutCancel(ctx), func(tx *Tx) error {
+		_, err := tx.exec("UPDATE data_sources SET last_run_at = ?, last_batch_id = COALESCE(?, last_batch_id), last_error_zh = ?, last_error_en = ? WHERE entry_id = ?",
+			toDB(tx.Now()), batch, msg.ZH, msg.EN, src.EntryID)
+		return err
+	}); werr != nil && err == nil {
+		err = werr
+	}
+	return b, err
+}
+
+// RunDuePulls implements govdata.SourceService: each due pull is claimed
+// by moving its next run on (so that a crash does not repeat it at once,
+// and two instances do not both run it), then run as the platform.
+func (s *SourceService) RunDuePulls(ctx context.Context) (int, error) {
+	now := s.db.clock.Now()
+	rows, err := s.db.query(ctx, sourceSelect+" WHERE every_minutes > 0 AND next_run_at <= ? ORDER BY next_run_at LIMIT 100", toDB(now))
+	if err != nil {
+		return 0, s.db.internal("due pulls", err)
+	}
+	var due []*sourceRow
+	for rows.Next() {
+		r, err := scanSource(rows)
+		if err != nil {
+			rows.Close()
+			return 0, s.db.internal("due pulls", err)
+		}
+		due = append(due, r)
+	}
+	rows.Close()
+	ran := 0
+	for _, src := range due {
+		claimed := false
+		err := s.db.write(govdata.WithActor(ctx, govdata.SystemActor), func(tx *Tx) error {
+			res, err := tx.exec("UPDATE data_sources SET next_run_at = ? WHERE entry_id = ? AND next_run_at = ?",
+				toDB(tx.Now().Add(time.Duration(src.EveryMinutes)*time.Minute)), src.EntryID, toDB(*src.NextRunAt))
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			claimed = n == 1
+			return nil
+		})
+		if err != nil {
+			return ran, s.db.internal("due pulls", err)
+		}
+		if !claimed || ctx.Err() != nil {
+			continue
+		}
+		ran++
+		if _, err := s.pull(ctx, src); err != nil {
+			s.db.log.Warn("scheduled pull", "entry", src.EntryID, "err", err)
+		}
+	}
+	return ran, nil
+}
+
+// QueryLive implements govdata.SourceService: the provider's officer reads
+// a live entry's rows through the typed adapter (the sharing feature's
+// data service does so for grantees).
+func (s *SourceService) QueryLive(ctx context.Context, entry int64, where map[string]string, page govdata.Page) (govdata.RowList, error) {
+	r, err := s.providerEntry(ctx, entry)
+	if err != nil {
+		return govdata.RowList{}, err
+	}
+	src, err := s.source(ctx, entry)
+	if err != nil {
+		return govdata.RowList{}, err
+	}
+	if src.Kind != govdata.SourceLive {
+		return govdata.RowList{}, govdata.Errorf(govdata.ECONFLICT, govdata.MsgSourceNotLive)
+	}
+	in, err := s.withSecret(src)
+	if err != nil {
+		return govdata.RowList{}, err
+	}
+	in.Columns = src.Columns
+	t, err := s.datasets.target(ctx, r)
+	if err != nil {
+		return govdata.RowList{}, err
+	}
+	for item := range where {
+		if !slices.ContainsFunc(t.items, func(it govdata.Item) bool { return it.Name == item }) {
+			return govdata.RowList{}, govdata.Errorf(govdata.EINVALID, govdata.MsgItemUnknown, item)
+		}
+	}
+	list, err := s.connector.Query(ctx, in, t.items, where, page)
+	if err != nil {
+		return govdata.RowList{}, err
+	}
+	return list, s.db.write(ctx, func(tx *Tx) error {
+		return tx.audit("source.query", "catalog_entry", entry, map[string]any{"rows": len(list.Items), "where_items": len(where)})
+	})
+}
