@@ -60,3 +60,12 @@ func (db *DB) CopyCSVForTest(ctx context.Context, table string, r io.Reader) (in
 	})
 	return n, err
 }
+
+// DSNForTest is the PostgreSQL address of the store ("" on SQLite), for a
+// test that dumps it with pg_dump. Test-only.
+func (db *DB) DSNForTest() string {
+	if !testing.Testing() {
+		return ""
+	}
+	return db.opts.DSN
+}
