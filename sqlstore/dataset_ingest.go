@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,7 +19,6 @@ import (
 	"github.com/govdata/govdata/datakey"
 	"github.com/govdata/govdata/ingest"
 	"github.com/govdata/govdata/quality"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -362,54 +362,92 @@ func (db *DB) insertRejects(ctx context.Context, ex execer, t *loadTarget, rejec
 	return nil
 }
 
-// copyStage streams the chunks into the staging table with one COPY; the
-// rejects of each chunk are inserted on another connection as it passes.
+// copyStage streams the chunks into the staging table with one COPY in
+// PostgreSQL's text format — the same path as a raw COPY of a file, so the
+// server parses as fast as it can and the client only escapes; the rejects
+// of each chunk are inserted on another connection as they pass.
 func (db *DB) copyStage(ctx context.Context, t *loadTarget, table string, cols []string, in <-chan chunk) error {
 	conn, err := db.writer.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	src := &chunkSource{ctx: ctx, in: in, db: db, t: t}
+	pr, pw := io.Pipe()
+	fed := make(chan error, 1)
+	go func() {
+		err := db.feedCopy(ctx, t, pw, in)
+		pw.CloseWithError(err)
+		fed <- err
+	}()
 	err = conn.Raw(func(dc any) error {
-		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, src)
+		_, err := dc.(*stdlib.Conn).Conn().PgConn().CopyFrom(ctx, pr, "COPY "+table+" ("+strings.Join(cols, ", ")+") FROM STDIN")
 		return err
 	})
-	if src.err != nil {
-		return src.err
+	pr.CloseWithError(errors.New("copy ended"))
+	if ferr := <-fed; ferr != nil {
+		return ferr
 	}
 	return err
 }
 
-// chunkSource feeds COPY from the chunks.
-type chunkSource struct {
-	ctx  context.Context
-	in   <-chan chunk
-	db   *DB
-	t    *loadTarget
-	rows [][]any
-	i    int
-	err  error
-}
-
-func (s *chunkSource) Next() bool {
-	for s.i+1 >= len(s.rows) {
-		c, ok := <-s.in
-		if !ok {
-			return false
+// feedCopy writes the chunks' rows as COPY text: tab-separated, \N for
+// NULL, bytea as \\x and hex, backslash, tab, newline and carriage return
+// escaped.
+func (db *DB) feedCopy(ctx context.Context, t *loadTarget, w io.Writer, in <-chan chunk) error {
+	var buf []byte
+	for c := range in {
+		if err := db.insertRejects(ctx, db.writer, t, c.rejects); err != nil {
+			for range in {
+			}
+			return err
 		}
-		if err := s.db.insertRejects(s.ctx, s.db.writer, s.t, c.rejects); err != nil {
-			s.err = err
-			return false
+		buf = buf[:0]
+		for _, row := range c.rows {
+			for i, v := range row {
+				if i > 0 {
+					buf = append(buf, '\t')
+				}
+				buf = appendCopyText(buf, v)
+			}
+			buf = append(buf, '\n')
 		}
-		s.rows, s.i = c.rows, -1
+		if _, err := w.Write(buf); err != nil {
+			for range in {
+			}
+			return err
+		}
 	}
-	s.i++
-	return true
+	return nil
 }
 
-func (s *chunkSource) Values() ([]any, error) { return s.rows[s.i], nil }
-func (s *chunkSource) Err() error             { return s.err }
+func appendCopyText(buf []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(buf, '\\', 'N')
+	case int64:
+		return strconv.AppendInt(buf, x, 10)
+	case []byte:
+		buf = append(buf, '\\', '\\', 'x')
+		return hex.AppendEncode(buf, x)
+	case string:
+		for i := 0; i < len(x); i++ {
+			switch c := x[i]; c {
+			case '\\':
+				buf = append(buf, '\\', '\\')
+			case '\t':
+				buf = append(buf, '\\', 't')
+			case '\n':
+				buf = append(buf, '\\', 'n')
+			case '\r':
+				buf = append(buf, '\\', 'r')
+			default:
+				buf = append(buf, c)
+			}
+		}
+		return buf
+	}
+	panic(fmt.Sprintf("sqlstore: COPY of a %T", v))
+}
 
 // reportOf turns the rule counts into a report's list, items in the
 // entry's order.

@@ -693,3 +693,21 @@ func TestDatasetMaintenance(t *testing.T) {
 		noPlaintext(t, f.db, e, f.entry.ID, "张叁丰", idA)
 	})
 }
+
+// Values travel intact whatever they hold: tabs, backslashes, line breaks
+// (PostgreSQL's COPY text format escapes them), sealed or not.
+func TestDatasetSpecialCharacters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newDatasetFixture(t, e, "default", storetest.Options())
+		odd := "a\tb\\c\nd\re\\N\\x41"
+		b, err := f.ds.Ingest(f.officer, govdata.IngestRequest{EntryID: f.entry.ID, Mode: govdata.IngestReplace, Source: govdata.SourceAPI, Format: govdata.FormatJSON,
+			Body: strings.NewReader(`{"rows": [{"公民身份号码": "` + idA + `", "姓名": "a\tb\\c\nd\re\\N\\x41", "行政区划代码": "\\N"}]}`)})
+		if err != nil || b.State != govdata.BatchApplied {
+			t.Fatalf("batch %+v, %v", b, err)
+		}
+		rows := must(f.ds.FindRows(f.officer, f.entry.ID, nil, govdata.Page{}))(t)
+		if len(rows.Items) != 1 || *rows.Items[0].Values["姓名"] != odd || *rows.Items[0].Values["行政区划代码"] != `\N` {
+			t.Fatalf("rows %q", *rows.Items[0].Values["姓名"])
+		}
+	})
+}
