@@ -3,10 +3,13 @@ package sqlstore
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"slices"
 	"strconv"
@@ -134,7 +137,7 @@ func (s *DatasetService) target(ctx context.Context, r *entryRow) (*loadTarget, 
 // load runs a batch to its end: staged, checked, then applied or not.
 func (s *DatasetService) load(ctx context.Context, t *loadTarget, req govdata.IngestRequest, run *runningBatch) (*govdata.Batch, error) {
 	staging := stagingTable(t.entry, t.batch)
-	h := newHash()
+	h := sha256.New() // AGG-3: the checksum of the bytes received
 	body := io.TeeReader(req.Body, counter{h: h, n: &run.bytes})
 	counts := map[[2]string]int64{}
 	fail := func(cause error) (*govdata.Batch, error) {
@@ -319,7 +322,7 @@ func (s *DatasetService) dedupe(ctx context.Context, t *loadTarget, staging stri
 // batch's record and audit: replace swaps the tables (readers see the old
 // rows or the new, never a mix), upsert merges by key; the rows replaced
 // go to the history either way (AGG-3).
-func (s *DatasetService) apply(ctx context.Context, t *loadTarget, mode govdata.IngestMode, staging string, report govdata.BatchReport, h interface{ Sum([]byte) []byte }, run *runningBatch, req govdata.IngestRequest) (*govdata.Batch, error) {
+func (s *DatasetService) apply(ctx context.Context, t *loadTarget, mode govdata.IngestMode, staging string, report govdata.BatchReport, h hash.Hash, run *runningBatch, req govdata.IngestRequest) (*govdata.Batch, error) {
 	var out *govdata.Batch
 	err := s.db.write(ctx, func(tx *Tx) error {
 		table, history := dataTable(t.entry), historyTable(t.entry)
@@ -389,14 +392,14 @@ func textOf(m govdata.Msg, args ...any) govdata.Text {
 }
 
 // finish records a batch that was not applied.
-func (s *DatasetService) finish(ctx context.Context, t *loadTarget, state govdata.BatchState, report govdata.BatchReport, msg govdata.Text, h interface{ Sum([]byte) []byte }, run *runningBatch, req govdata.IngestRequest) (*govdata.Batch, error) {
+func (s *DatasetService) finish(ctx context.Context, t *loadTarget, state govdata.BatchState, report govdata.BatchReport, msg govdata.Text, h hash.Hash, run *runningBatch, req govdata.IngestRequest) (*govdata.Batch, error) {
 	return writeResult(context.WithoutCancel(ctx), s.db, func(tx *Tx) (*govdata.Batch, error) {
 		return s.end(tx, t, state, report, msg, h, run, req)
 	})
 }
 
 // end writes a batch's last state and its audit record.
-func (s *DatasetService) end(tx *Tx, t *loadTarget, state govdata.BatchState, report govdata.BatchReport, msg govdata.Text, h interface{ Sum([]byte) []byte }, run *runningBatch, req govdata.IngestRequest) (*govdata.Batch, error) {
+func (s *DatasetService) end(tx *Tx, t *loadTarget, state govdata.BatchState, report govdata.BatchReport, msg govdata.Text, h hash.Hash, run *runningBatch, req govdata.IngestRequest) (*govdata.Batch, error) {
 	if state == govdata.BatchApplied || state == govdata.BatchRefused {
 		var err error
 		if report.Anomalies, err = s.alertAnomalies(tx, t, req.Mode, report); err != nil {
@@ -407,7 +410,7 @@ func (s *DatasetService) end(tx *Tx, t *loadTarget, state govdata.BatchState, re
 	if err != nil {
 		return nil, err
 	}
-	sum := fmt.Sprintf("%x", h.Sum(nil))
+	sum := hex.EncodeToString(h.Sum(nil))
 	if _, err := tx.exec("UPDATE batches SET state = ?, report = ?, error_zh = ?, error_en = ?, sha256 = ?, bytes = ?, ended_at = ? WHERE id = ?",
 		string(state), string(rep), msg.ZH, msg.EN, sum, run.bytes.Load(), toDB(tx.Now()), t.batch); err != nil {
 		return nil, err

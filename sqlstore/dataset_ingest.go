@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
@@ -463,9 +462,3 @@ func reportOf(items []govdata.Item, counts map[[2]string]int64) []govdata.Violat
 	sortViolations(out, order)
 	return out
 }
-
-func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
-
-var errCancelled = errors.New("sqlstore: batch cancelled")
-
-func newHash() hash.Hash { return sha256.New() }
