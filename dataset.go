@@ -329,6 +329,7 @@ var (
 	MsgBatchInterrupted = Msg{"服务重启时批次仍在进行，未写入任何数据", "the batch was running when the server stopped; nothing of it was applied"}
 	MsgBatchCancelled   = Msg{"批次已取消，未写入任何数据", "the batch was cancelled; nothing of it was applied"}
 	MsgBatchRefused     = Msg{"有 %d 行未通过校验，按本地规定整批拒收", "%d rows failed the checks and the profile refuses such a batch whole"}
+	MsgBatchVersion     = Msg{"加载期间目录发布了新版本（第 %d 版 → 第 %d 版），本批次未写入，请按新版本重新上传", "a new version of the entry was published while the batch loaded (version %d → %d); nothing was applied: load it again"}
 	MsgItemUnknown      = Msg{"目录没有信息项“%s”", "the entry has no item %q"}
 	MsgDatasetStale     = Msg{"数据集“%s”超过更新周期（%s）未更新，应于 %s 前更新", "the dataset of %q has not been refreshed within its update cycle (%s); it was due by %s"}
 	MsgBatchAnomaly     = Msg{"数据集“%s”的批次 %d 异常：%s", "batch %[2]d of the dataset of %[1]q is abnormal: %[3]s"}

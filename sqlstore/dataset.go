@@ -325,6 +325,15 @@ func (s *DatasetService) dedupe(ctx context.Context, t *loadTarget, staging stri
 func (s *DatasetService) apply(ctx context.Context, t *loadTarget, mode govdata.IngestMode, staging string, report govdata.BatchReport, h hash.Hash, run *runningBatch, req govdata.IngestRequest) (*govdata.Batch, error) {
 	var out *govdata.Batch
 	err := s.db.write(ctx, func(tx *Tx) error {
+		// A version published while the batch loaded changed the columns
+		// (perhaps sealing one): rows staged for the old ones cannot go in.
+		var version int
+		if err := tx.queryRow("SELECT entry_version FROM datasets WHERE entry_id = ?", t.entry).Scan(&version); err != nil {
+			return err
+		}
+		if version != t.version {
+			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgBatchVersion, t.version, version)
+		}
 		table, history := dataTable(t.entry), historyTable(t.entry)
 		all := []string{"_row"}
 		for _, c := range t.cols {

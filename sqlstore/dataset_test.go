@@ -711,3 +711,41 @@ func TestDatasetSpecialCharacters(t *testing.T) {
 		}
 	})
 }
+
+// A version published while a batch loads changes the columns: the batch
+// is refused at the end, naming both versions, and nothing is applied.
+func TestDatasetVersionDuringIngest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newDatasetFixture(t, e, "default", storetest.Options())
+		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名\n"+idA+",张三\n")
+		pr, pw := io.Pipe()
+		type result struct {
+			b   *govdata.Batch
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			b, err := f.ds.Ingest(f.officer, govdata.IngestRequest{EntryID: f.entry.ID, Mode: govdata.IngestReplace, Format: govdata.FormatCSV, Body: pr})
+			done <- result{b, err}
+		}()
+		pw.Write([]byte("公民身份号码,姓名\n" + idB + ",李四\n"))
+		// The entry's next version seals 行政区划代码 and is published now.
+		in := entryInput("人口基础信息")
+		in.Items[2].Sensitivity = 3
+		must(f.cat.UpdateEntry(f.officer, f.entry.ID, govdata.EntryPatch{Items: &in.Items}))(t)
+		must(f.cat.Submit(f.officer, f.entry.ID))(t)
+		must(f.cat.Review(f.as(govdata.RoleReviewer, f.cityBureau), f.entry.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)
+		pw.Close()
+		r := <-done
+		if govdata.ErrorCodeOf(r.err) != govdata.ECONFLICT || r.b == nil || r.b.State != govdata.BatchFailed || r.b.Error == nil || !strings.Contains(r.b.Error.EN, "version 1 → 2") {
+			t.Fatalf("batch across a new version: %+v, %v", r.b, r.err)
+		}
+		if got := f.rowsByID(t); !sameMap(got, map[string]string{idA: "张三"}) {
+			t.Fatalf("rows %v", got)
+		}
+		// Loaded again under the new version, it goes in.
+		if b := f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名\n"+idB+",李四\n"); b.State != govdata.BatchApplied {
+			t.Fatalf("again %+v", b)
+		}
+	})
+}
