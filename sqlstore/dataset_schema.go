@@ -51,16 +51,19 @@ func stagingTable(entry, batch int64) string {
 
 // physical lists the table columns of cols after the fixed ones.
 func physical(cols []dsColumn, d dialect) []string {
-	blob := "BLOB"
+	blob, text := "BLOB", "TEXT"
 	if d.name == "postgres" {
-		blob = "BYTEA"
+		// Values compare byte by byte: keys need equality, not a
+		// language's order, and a btree over "C" builds several times
+		// faster than one over a locale's collation.
+		blob, text = "BYTEA", `TEXT COLLATE "C"`
 	}
 	var out []string
 	for _, c := range cols {
 		if c.encrypted {
 			out = append(out, c.value()+" "+blob, c.index()+" "+blob)
 		} else {
-			out = append(out, c.value()+" TEXT")
+			out = append(out, c.value()+" "+text)
 		}
 	}
 	return out
