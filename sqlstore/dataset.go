@@ -208,7 +208,11 @@ func (s *DatasetService) load(ctx context.Context, t *loadTarget, req govdata.In
 		return fail(ctx.Err())
 	}
 	report.RowsApplied = report.RowsAccepted
-	b, err := s.apply(ctx, t, req.Mode, staging, report, h, run, req)
+	hist, err := s.pickHistory(ctx, t, req.Mode, staging)
+	if err != nil {
+		return fail(err)
+	}
+	b, err := s.apply(ctx, t, req.Mode, staging, hist, report, h, run, req)
 	if err != nil {
 		return fail(err)
 	}
@@ -322,7 +326,7 @@ func (s *DatasetService) dedupe(ctx context.Context, t *loadTarget, staging stri
 // batch's record and audit: replace swaps the tables (readers see the old
 // rows or the new, never a mix), upsert merges by key; the rows replaced
 // go to the history either way (AGG-3).
-func (s *DatasetService) apply(ctx context.Context, t *loadTarget, mode govdata.IngestMode, staging string, report govdata.BatchReport, h hash.Hash, run *runningBatch, req govdata.IngestRequest) (*govdata.Batch, error) {
+func (s *DatasetService) apply(ctx context.Context, t *loadTarget, mode govdata.IngestMode, staging string, hist pickedRows, report govdata.BatchReport, h hash.Hash, run *runningBatch, req govdata.IngestRequest) (*govdata.Batch, error) {
 	var out *govdata.Batch
 	err := s.db.write(ctx, func(tx *Tx) error {
 		// A version published while the batch loaded changed the columns
@@ -343,16 +347,23 @@ func (s *DatasetService) apply(ctx context.Context, t *loadTarget, mode govdata.
 			}
 		}
 		cols := strings.Join(all[1:], ", ")
-		op, where := "replace", ""
-		if mode == govdata.IngestUpsert {
-			var match []string
-			for _, c := range keyColumns(t.cols) {
-				match = append(match, "s."+c.keyColumn()+" = d."+c.keyColumn())
-			}
-			op, where = "update", " WHERE EXISTS (SELECT 1 FROM "+staging+" s WHERE "+strings.Join(match, " AND ")+")"
+		op, where := historyWhere(t, mode, staging, s.db.dialect)
+		copyRows := "INSERT INTO " + history + " (_row, _op, _by, _at, " + cols + ") SELECT d._row, ?, ?, ?, " + prefixed("d.", cols) + " FROM " + table + " d"
+		last, err := lastBatch(tx, t.entry)
+		if err != nil {
+			return err
 		}
-		if _, err := tx.exec("INSERT INTO "+history+" (_row, _op, _by, _at, "+cols+") SELECT d._row, ?, ?, ?, "+
-			prefixed("d.", cols)+" FROM "+table+" d"+where, op, t.batch, toDB(tx.Now())); err != nil {
+		if hist.picked && hist.marker == last {
+			// Nothing changed the dataset since the rows were picked, away
+			// from this transaction that holds up every other write.
+			for ids := hist.ids; len(ids) > 0; {
+				n := min(500, len(ids))
+				if _, err := tx.exec(copyRows+" WHERE d._row IN ("+placeholders(n)+")", append([]any{op, t.batch, toDB(tx.Now())}, int64Args(ids[:n])...)...); err != nil {
+					return fmt.Errorf("history: %w", err)
+				}
+				ids = ids[n:]
+			}
+		} else if _, err := tx.exec(copyRows+where, op, t.batch, toDB(tx.Now())); err != nil {
 			return fmt.Errorf("history: %w", err)
 		}
 		keyIndex := ""
@@ -662,4 +673,83 @@ func (s *DatasetService) RecoverBatches(ctx context.Context) (int, error) {
 		}
 	}
 	return len(left), nil
+}
+
+// pickedRows are the rows of a dataset a batch will put in the history,
+// picked before the batch is applied, as the dataset stood after batch
+// marker (0: none yet).
+type pickedRows struct {
+	picked bool
+	marker int64
+	ids    []int64
+}
+
+// maxPicked bounds the row ids held in memory for one batch's history.
+const maxPicked = 1 << 20
+
+func lastBatch(tx *Tx, entry int64) (int64, error) {
+	var last sql.NullInt64
+	err := tx.queryRow("SELECT last_batch_id FROM datasets WHERE entry_id = ?", entry).Scan(&last)
+	return last.Int64, err
+}
+
+// pickHistory finds, on a reading connection, the rows the batch replaces
+// with other values or removes, so that applying it only copies them (on
+// SQLite the apply holds the one writer; comparing a million rows there
+// would hold up every other write for seconds). Every batch and
+// maintenance change sets last_batch_id: if it moved meanwhile, apply
+// compares again itself.
+func (s *DatasetService) pickHistory(ctx context.Context, t *loadTarget, mode govdata.IngestMode, staging string) (pickedRows, error) {
+	var p pickedRows
+	var last sql.NullInt64
+	if err := s.db.queryRow(ctx, "SELECT last_batch_id FROM datasets WHERE entry_id = ?", t.entry).Scan(&last); err != nil {
+		return p, err
+	}
+	_, where := historyWhere(t, mode, staging, s.db.dialect)
+	if where == "" {
+		return p, nil // no key: every row goes; nothing to pick
+	}
+	rows, err := s.db.query(ctx, "SELECT d._row FROM "+dataTable(t.entry)+" d"+where)
+	if err != nil {
+		return p, err
+	}
+	defer rows.Close()
+	p.ids = []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return p, err
+		}
+		if p.ids = append(p.ids, id); len(p.ids) > maxPicked {
+			return pickedRows{}, nil // too many to hold: apply compares itself
+		}
+	}
+	p.picked, p.marker = true, last.Int64
+	return p, rows.Err()
+}
+
+// historyWhere selects the rows of the dataset (d) that a batch staged in
+// staging (s) replaces with other values or removes: a row the batch
+// brings again unchanged is not a change (AGG-3). Sealed values compare by
+// their blind index (each seal of one value differs).
+func historyWhere(t *loadTarget, mode govdata.IngestMode, staging string, d dialect) (op, where string) {
+	var match, same []string
+	for _, c := range keyColumns(t.cols) {
+		match = append(match, "s."+c.keyColumn()+" = d."+c.keyColumn())
+	}
+	for _, c := range t.active {
+		if !c.key {
+			same = append(same, "d."+c.keyColumn()+" "+d.notDistinct+" s."+c.keyColumn())
+		}
+	}
+	if len(same) == 0 {
+		same = []string{"1 = 1"}
+	}
+	switch {
+	case mode == govdata.IngestUpsert:
+		return "update", " WHERE EXISTS (SELECT 1 FROM " + staging + " s WHERE " + strings.Join(match, " AND ") + " AND NOT (" + strings.Join(same, " AND ") + "))"
+	case len(match) > 0:
+		return "replace", " WHERE NOT EXISTS (SELECT 1 FROM " + staging + " s WHERE " + strings.Join(match, " AND ") + " AND " + strings.Join(same, " AND ") + ")"
+	}
+	return "replace", "" // no key: every row is replaced
 }

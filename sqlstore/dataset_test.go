@@ -749,3 +749,26 @@ func TestDatasetVersionDuringIngest(t *testing.T) {
 		}
 	})
 }
+
+// AGG-3: the history holds what a batch changed or removed, not the rows
+// it brought again unchanged (sealed values compare by their blind index).
+func TestDatasetHistoryOnlyChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newDatasetFixture(t, e, "default", storetest.Options())
+		history := func(id string) int {
+			t.Helper()
+			return len(must(f.ds.RowHistory(f.officer, f.entry.ID, map[string]string{"公民身份号码": id}))(t))
+		}
+		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名,行政区划代码\n"+idA+",张三,230102\n"+idB+",李四,230102\n"+idC+",王五,\n")
+		// Again the same rows, one name changed, one row gone.
+		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名,行政区划代码\n"+idA+",张三,230102\n"+idB+",李肆,230102\n")
+		if a, b, c := history(idA), history(idB), history(idC); a != 0 || b != 1 || c != 1 {
+			t.Fatalf("history after replace: unchanged %d, changed %d, removed %d; want 0, 1, 1", a, b, c)
+		}
+		// An upsert of an unchanged row and of an empty value.
+		f.ingest(t, govdata.IngestUpsert, "公民身份号码,姓名,行政区划代码\n"+idA+",张三,230102\n"+idB+",李肆,\n")
+		if a, b := history(idA), history(idB); a != 0 || b != 2 {
+			t.Fatalf("history after upsert: unchanged %d, changed %d; want 0, 2", a, b)
+		}
+	})
+}

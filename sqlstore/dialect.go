@@ -19,11 +19,13 @@ type dialect struct {
 	lockAudit string
 	// like is the case-insensitive LIKE operator.
 	like string
+	// notDistinct compares two values, NULL equal to NULL.
+	notDistinct string
 }
 
 var (
-	sqliteDialect   = dialect{name: "sqlite", like: "LIKE"}
-	postgresDialect = dialect{name: "postgres", lockAudit: "SELECT pg_advisory_xact_lock(7242001)", like: "ILIKE"}
+	sqliteDialect   = dialect{name: "sqlite", like: "LIKE", notDistinct: "IS"}
+	postgresDialect = dialect{name: "postgres", lockAudit: "SELECT pg_advisory_xact_lock(7242001)", like: "ILIKE", notDistinct: "IS NOT DISTINCT FROM"}
 )
 
 // q rewrites ? placeholders to $1, $2, … for PostgreSQL. Queries must not
