@@ -196,12 +196,18 @@ func (*lineTooLongError) Error() string { return "ingest: line too long" }
 
 func (l *lineLimit) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
-	for _, b := range p[:n] {
-		if b == '\n' {
-			l.run = 0
-		} else if l.run++; l.run > l.max {
+	for b := p[:n]; len(b) > 0; {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			if l.run += len(b); l.run > l.max {
+				return 0, &lineTooLongError{}
+			}
+			break
+		}
+		if l.run+i > l.max {
 			return 0, &lineTooLongError{}
 		}
+		l.run, b = 0, b[i+1:]
 	}
 	return n, err
 }

@@ -177,6 +177,7 @@ func (s *DatasetService) load(ctx context.Context, t *loadTarget, req govdata.In
 		}
 	}
 	defer rd.Close()
+	t.copyText = s.db.dialect.name == "postgres"
 	if err := s.createStaging(ctx, t, staging); err != nil {
 		return fail(err)
 	}

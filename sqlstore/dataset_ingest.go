@@ -65,6 +65,7 @@ type loadTarget struct {
 	active             []dsColumn // one per item, in item order
 	keys               *datakey.Keyring
 	sealRejects        bool
+	copyText           bool     // PostgreSQL: rows staged as COPY text
 	contexts           [][]byte // of the active columns, made by encode
 }
 
@@ -72,7 +73,14 @@ type loadTarget struct {
 type chunk struct {
 	rows    [][]any
 	rejects []reject
+	// copyText holds the rows already in COPY text format (PostgreSQL),
+	// copyRows how many: no value is boxed on the way.
+	copyText []byte
+	copyRows int
 }
+
+// size is how many rows the chunk carries.
+func (c *chunk) size() int { return len(c.rows) + c.copyRows + len(c.rejects) }
 
 type reject struct {
 	row, line int64
@@ -132,18 +140,23 @@ func (t *loadTarget) produce(ctx context.Context, rd ingest.Reader, run *running
 			run.rejected.Add(1)
 			c.rejects = append(c.rejects, rj)
 		} else {
-			c.rows = append(c.rows, t.encode(row, rowID(t.batch, n)))
+			if t.copyText {
+				c.copyText, c.copyRows = t.appendCopyRow(c.copyText, row, rowID(t.batch, n)), c.copyRows+1
+			} else {
+				c.rows = append(c.rows, t.encode(row, rowID(t.batch, n)))
+			}
 		}
-		if len(c.rows)+len(c.rejects) >= chunkRows {
+		if c.size() >= chunkRows {
 			select {
 			case out <- c:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-			c = chunk{}
+			// The next chunk's text is about as long as this one's.
+			c = chunk{copyText: make([]byte, 0, len(c.copyText)+len(c.copyText)/8)}
 		}
 	}
-	if len(c.rows)+len(c.rejects) > 0 {
+	if c.size() > 0 {
 		select {
 		case out <- c:
 		case <-ctx.Done():
@@ -174,12 +187,7 @@ func (t *loadTarget) checker() (*quality.Checker, error) {
 // encode turns a row in item order into the values of insertColumns:
 // empty values NULL, sensitive ones sealed with their blind index.
 func (t *loadTarget) encode(row []string, id int64) []any {
-	if t.contexts == nil {
-		t.contexts = make([][]byte, len(t.active))
-		for i, col := range t.active {
-			t.contexts[i] = col.context(t.entry)
-		}
-	}
+	t.makeContexts()
 	vals := make([]any, 0, 1+2*len(t.active))
 	vals = append(vals, id)
 	for i, col := range t.active {
@@ -196,6 +204,16 @@ func (t *loadTarget) encode(row []string, id int64) []any {
 		}
 	}
 	return vals
+}
+
+// makeContexts binds the sealing of each active column to it, once.
+func (t *loadTarget) makeContexts() {
+	if t.contexts == nil {
+		t.contexts = make([][]byte, len(t.active))
+		for i, col := range t.active {
+			t.contexts[i] = col.context(t.entry)
+		}
+	}
 }
 
 // insertColumns are the staging table's columns a load fills.
@@ -389,28 +407,16 @@ func (db *DB) copyStage(ctx context.Context, t *loadTarget, table string, cols [
 	return err
 }
 
-// feedCopy writes the chunks' rows as COPY text: tab-separated, \N for
-// NULL, bytea as \\x and hex, backslash, tab, newline and carriage return
-// escaped.
+// feedCopy writes the chunks' rows, already in COPY text, and inserts
+// their rejected rows as they pass.
 func (db *DB) feedCopy(ctx context.Context, t *loadTarget, w io.Writer, in <-chan chunk) error {
-	var buf []byte
 	for c := range in {
 		if err := db.insertRejects(ctx, db.writer, t, c.rejects); err != nil {
 			for range in {
 			}
 			return err
 		}
-		buf = buf[:0]
-		for _, row := range c.rows {
-			for i, v := range row {
-				if i > 0 {
-					buf = append(buf, '\t')
-				}
-				buf = appendCopyText(buf, v)
-			}
-			buf = append(buf, '\n')
-		}
-		if _, err := w.Write(buf); err != nil {
+		if _, err := w.Write(c.copyText); err != nil {
 			for range in {
 			}
 			return err
@@ -419,33 +425,52 @@ func (db *DB) feedCopy(ctx context.Context, t *loadTarget, w io.Writer, in <-cha
 	return nil
 }
 
-func appendCopyText(buf []byte, v any) []byte {
-	switch x := v.(type) {
-	case nil:
-		return append(buf, '\\', 'N')
-	case int64:
-		return strconv.AppendInt(buf, x, 10)
-	case []byte:
-		buf = append(buf, '\\', '\\', 'x')
-		return hex.AppendEncode(buf, x)
-	case string:
-		for i := 0; i < len(x); i++ {
-			switch c := x[i]; c {
-			case '\\':
-				buf = append(buf, '\\', '\\')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			default:
-				buf = append(buf, c)
-			}
+// appendCopyRow appends a row in item order as a line of COPY text, the
+// columns of insertColumns: tab-separated, \N for NULL, bytea as \\x and
+// hex; backslash, tab, newline and carriage return escaped.
+func (t *loadTarget) appendCopyRow(buf []byte, row []string, id int64) []byte {
+	t.makeContexts()
+	buf = strconv.AppendInt(buf, id, 10)
+	var sealed []byte
+	for i, col := range t.active {
+		v := row[i]
+		switch {
+		case v == "" && col.encrypted:
+			buf = append(buf, "\t\\N\t\\N"...)
+		case v == "":
+			buf = append(buf, "\t\\N"...)
+		case col.encrypted:
+			sealed = t.keys.Seal(sealed[:0], []byte(v), t.contexts[i])
+			buf = hex.AppendEncode(append(buf, "\t\\\\x"...), sealed)
+			sealed = t.keys.Index(sealed[:0], t.contexts[i], v)
+			buf = hex.AppendEncode(append(buf, "\t\\\\x"...), sealed)
+		default:
+			buf = appendCopyString(append(buf, '\t'), v)
 		}
-		return buf
 	}
-	panic(fmt.Sprintf("sqlstore: COPY of a %T", v))
+	return append(buf, '\n')
+}
+
+func appendCopyString(buf []byte, x string) []byte {
+	start := 0
+	for i := 0; i < len(x); i++ {
+		var esc byte
+		switch x[i] {
+		case '\\':
+			esc = '\\'
+		case '\t':
+			esc = 't'
+		case '\n':
+			esc = 'n'
+		case '\r':
+			esc = 'r'
+		default:
+			continue
+		}
+		buf = append(append(buf, x[start:i]...), '\\', esc)
+		start = i + 1
+	}
+	return append(buf, x[start:]...)
 }
 
 // reportOf turns the rule counts into a report's list, items in the
