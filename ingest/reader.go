@@ -24,6 +24,22 @@ func NewReader(format govdata.BatchFormat, src io.Reader, items []govdata.Item) 
 	return nil, govdata.Errorf(govdata.EINVALID, govdata.MsgIngestType, string(format))
 }
 
+// present marks the items a header names.
+func present(index []int, items int) []bool {
+	out := make([]bool, items)
+	for _, i := range index {
+		out[i] = true
+	}
+	return out
+}
+
+// Present reports which items the file has columns for: an upsert leaves
+// the others as they are.
+func (c *CSV) Present() []bool { return present(c.index, c.items) }
+
+// Present reports which items the sheet has columns for.
+func (x *XLSX) Present() []bool { return present(x.index, len(x.row)) }
+
 // Close implements Reader.
 func (c *CSV) Close() error { return nil }
 

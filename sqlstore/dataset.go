@@ -41,6 +41,10 @@ var msgNotProvider = govdata.Msg{ZH: "只有提供部门的数据专员可以归
 
 // Ingest implements govdata.DatasetService.
 func (s *DatasetService) Ingest(ctx context.Context, req govdata.IngestRequest) (*govdata.Batch, error) {
+	if req.Rows != nil {
+		// A pull's source is released whatever becomes of the request.
+		defer req.Rows.Close()
+	}
 	a := govdata.ActorFrom(ctx)
 	if req.Mode != govdata.IngestReplace && req.Mode != govdata.IngestUpsert {
 		return nil, govdata.Errorf(govdata.EINVALID, govdata.MsgIngestMode)
@@ -169,14 +173,23 @@ func (s *DatasetService) load(ctx context.Context, t *loadTarget, req govdata.In
 		// store failing): the caller maps the cause.
 		return b, fmt.Errorf("sqlstore: batch %d: %w", t.batch, cause)
 	}
-	rd := req.Rows
+	select {
+	case s.db.loading <- struct{}{}:
+		defer func() { <-s.db.loading }()
+	case <-ctx.Done():
+		return fail(ctx.Err())
+	}
+	rd := req.Rows // closed by Ingest
 	if rd == nil {
 		var err error
 		if rd, err = ingest.NewReader(req.Format, body, t.items); err != nil {
 			return fail(err)
 		}
+		defer rd.Close()
 	}
-	defer rd.Close()
+	if p, ok := rd.(interface{ Present() []bool }); ok {
+		t.present = p.Present()
+	}
 	t.copyText = s.db.dialect.name == "postgres"
 	if err := s.createStaging(ctx, t, staging); err != nil {
 		return fail(err)
@@ -382,9 +395,17 @@ func (s *DatasetService) apply(ctx context.Context, t *loadTarget, mode govdata.
 			}
 		} else {
 			ins := t.insertColumns()
-			var set []string
-			for _, c := range ins {
-				set = append(set, c+" = excluded."+c)
+			// An upsert changes the items its file has columns for; the
+			// others keep their stored values.
+			set := []string{"_row = excluded._row"}
+			for i, c := range t.active {
+				if t.present != nil && !t.present[i] {
+					continue
+				}
+				set = append(set, c.value()+" = excluded."+c.value())
+				if c.encrypted {
+					set = append(set, c.index()+" = excluded."+c.index())
+				}
 			}
 			if _, err := tx.exec("INSERT INTO " + table + " (" + strings.Join(ins, ", ") + ") SELECT " + strings.Join(ins, ", ") + " FROM " + staging +
 				" WHERE true ON CONFLICT (" + keyList(t.cols) + ") DO UPDATE SET " + strings.Join(set, ", ")); err != nil {
@@ -738,9 +759,18 @@ func historyWhere(t *loadTarget, mode govdata.IngestMode, staging string, d dial
 	for _, c := range keyColumns(t.cols) {
 		match = append(match, "s."+c.keyColumn()+" = d."+c.keyColumn())
 	}
-	for _, c := range t.active {
-		if !c.key {
+	for i, c := range t.active {
+		// An upsert leaves the items its file lacks as they are.
+		if !c.key && (mode != govdata.IngestUpsert || t.present == nil || t.present[i]) {
 			same = append(same, "d."+c.keyColumn()+" "+d.notDistinct+" s."+c.keyColumn())
+		}
+	}
+	if mode == govdata.IngestReplace {
+		// Values of items a later version dropped go with the old rows.
+		for _, c := range t.cols {
+			if c.retired {
+				same = append(same, "d."+c.value()+" IS NULL")
+			}
 		}
 	}
 	if len(same) == 0 {

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -66,6 +68,7 @@ type loadTarget struct {
 	keys               *datakey.Keyring
 	sealRejects        bool
 	copyText           bool     // PostgreSQL: rows staged as COPY text
+	present            []bool   // the items the input has columns for; nil: all
 	contexts           [][]byte // of the active columns, made by encode
 }
 
@@ -264,17 +267,27 @@ func (db *DB) stage(ctx context.Context, t *loadTarget, table string, in <-chan 
 	per := chunkRows / ((chunkRows*len(cols) + 29999) / 30000)
 	full := multiInsert(table, cols, per)
 	for {
-		// One transaction per group of chunks, on a connection of its own
-		// for that long (the committer's writes wait between groups). A
-		// staging table needs no fsync per commit: a crash fails the
-		// batch anyway. synchronous=NORMAL in WAL mode skips it and still
-		// keeps the database consistent; the connection is set back to
-		// FULL before anything else uses it.
-		c, ok := <-in
-		if !ok {
+		// A group of chunks is gathered first, then written in one
+		// transaction on a connection of its own for that long: the one
+		// SQLite writer is never held while the upload or the provider is
+		// waited for (a trickling client would stop every write). A
+		// staging table needs no fsync per commit: a crash fails the batch
+		// anyway; synchronous=NORMAL in WAL mode skips it and keeps the
+		// database consistent, and the connection is set back to FULL
+		// before anything else uses it.
+		var group []chunk
+		rows := 0
+		for rows < stageRowsPerCommit {
+			c, ok := <-in
+			if !ok {
+				break
+			}
+			group, rows = append(group, c), rows+c.size()
+		}
+		if len(group) == 0 {
 			return ctx.Err()
 		}
-		if err := db.stageGroup(ctx, t, c, in, table, cols, per, full); err != nil {
+		if err := db.stageGroup(ctx, t, group, table, cols, per, full); err != nil {
 			return err
 		}
 	}
@@ -283,7 +296,7 @@ func (db *DB) stage(ctx context.Context, t *loadTarget, table string, in <-chan 
 // stageRowsPerCommit: rows of one staging transaction on SQLite.
 const stageRowsPerCommit = 4 * chunkRows
 
-func (db *DB) stageGroup(ctx context.Context, t *loadTarget, first chunk, in <-chan chunk, table string, cols []string, per int, full string) (err error) {
+func (db *DB) stageGroup(ctx context.Context, t *loadTarget, group []chunk, table string, cols []string, per int, full string) (err error) {
 	conn, err := db.writer.Conn(ctx)
 	if err != nil {
 		return err
@@ -307,21 +320,12 @@ func (db *DB) stageGroup(ctx context.Context, t *loadTarget, first chunk, in <-c
 		return err
 	}
 	defer stmt.Close()
-	c, rows := first, 0
-	for {
+	for _, c := range group {
 		if err := insertChunk(ctx, tx, stmt, table, cols, per, c.rows); err != nil {
 			return err
 		}
 		if err := db.insertRejects(ctx, tx, t, c.rejects); err != nil {
 			return err
-		}
-		rows += len(c.rows) + len(c.rejects)
-		if rows >= stageRowsPerCommit {
-			break
-		}
-		var ok bool
-		if c, ok = <-in; !ok {
-			break
 		}
 	}
 	return tx.Commit()
@@ -359,22 +363,30 @@ func insertChunk(ctx context.Context, tx *sql.Tx, full *sql.Stmt, table string, 
 }
 
 func (db *DB) insertRejects(ctx context.Context, ex execer, t *loadTarget, rejects []reject) error {
-	const per = 500
-	for len(rejects) > 0 {
-		n := min(per, len(rejects))
+	rows := make([][]any, 0, len(rejects))
+	for _, r := range rejects {
+		a, err := t.rejectArgs(r)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, a)
+	}
+	return db.insertRejectRows(ctx, ex, rows)
+}
+
+// insertRejectRows inserts rows of rejectArgs, 500 to a statement.
+func (db *DB) insertRejectRows(ctx context.Context, ex execer, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(500, len(rows))
 		var args []any
-		for _, r := range rejects[:n] {
-			a, err := t.rejectArgs(r)
-			if err != nil {
-				return err
-			}
-			args = append(args, a...)
+		for _, r := range rows[:n] {
+			args = append(args, r...)
 		}
 		q := rejectInsert + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", n), ", ")
 		if _, err := ex.ExecContext(ctx, db.dialect.q(q), args...); err != nil {
 			return err
 		}
-		rejects = rejects[n:]
+		rows = rows[n:]
 	}
 	return nil
 }
@@ -389,10 +401,19 @@ func (db *DB) copyStage(ctx context.Context, t *loadTarget, table string, cols [
 		return err
 	}
 	defer conn.Close()
+	// Rejected rows wait in a file until the COPY is done, then go in on
+	// the same connection: a batch takes one connection of the pool, not
+	// two (batches waiting for a second one would starve the platform).
+	spool, err := os.CreateTemp("", "govdata-rejects-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(spool.Name())
+	defer spool.Close()
 	pr, pw := io.Pipe()
 	fed := make(chan error, 1)
 	go func() {
-		err := db.feedCopy(ctx, t, pw, in)
+		err := feedCopy(t, pw, json.NewEncoder(spool), in)
 		pw.CloseWithError(err)
 		fed <- err
 	}()
@@ -404,17 +425,58 @@ func (db *DB) copyStage(ctx context.Context, t *loadTarget, table string, cols [
 	if ferr := <-fed; ferr != nil {
 		return ferr
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bufio.NewReader(spool))
+	var batch [][]any
+	for {
+		var r spooledReject
+		err := dec.Decode(&r)
+		if err == nil {
+			batch = append(batch, []any{t.batch, r.Row, r.Line, r.Reasons, r.Sealed, r.Values})
+		}
+		if len(batch) == 500 || (err != nil && len(batch) > 0) {
+			if err := db.insertRejectRows(ctx, conn, batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
-// feedCopy writes the chunks' rows, already in COPY text, and inserts
-// their rejected rows as they pass.
-func (db *DB) feedCopy(ctx context.Context, t *loadTarget, w io.Writer, in <-chan chunk) error {
+// spooledReject is a rejected row waiting in the spool file, as it will
+// be stored: its values sealed where the entry is sensitive.
+type spooledReject struct {
+	Row, Line int64
+	Reasons   string
+	Sealed    int
+	Values    []byte
+}
+
+// feedCopy writes the chunks' rows, already in COPY text, and spools
+// their rejected rows.
+func feedCopy(t *loadTarget, w io.Writer, spool *json.Encoder, in <-chan chunk) error {
 	for c := range in {
-		if err := db.insertRejects(ctx, db.writer, t, c.rejects); err != nil {
-			for range in {
+		for _, r := range c.rejects {
+			a, err := t.rejectArgs(r)
+			if err == nil {
+				err = spool.Encode(spooledReject{Row: r.row, Line: r.line, Reasons: a[3].(string), Sealed: a[4].(int), Values: a[5].([]byte)})
 			}
-			return err
+			if err != nil {
+				for range in {
+				}
+				return err
+			}
 		}
 		if _, err := w.Write(c.copyText); err != nil {
 			for range in {

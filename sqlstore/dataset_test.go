@@ -772,3 +772,20 @@ func TestDatasetHistoryOnlyChanges(t *testing.T) {
 		}
 	})
 }
+
+// An upsert from a file with some of the items changes those items only.
+func TestDatasetUpsertSomeColumns(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newDatasetFixture(t, e, "default", storetest.Options())
+		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名,行政区划代码\n"+idA+",张三,230102\n")
+		f.ingest(t, govdata.IngestUpsert, "公民身份号码,姓名\n"+idA+",张叁\n"+idB+",李四\n")
+		rows := must(f.ds.FindRows(f.officer, f.entry.ID, map[string]string{"公民身份号码": idA}, govdata.Page{}))(t)
+		if len(rows.Items) != 1 || *rows.Items[0].Values["姓名"] != "张叁" || rows.Items[0].Values["行政区划代码"] == nil || *rows.Items[0].Values["行政区划代码"] != "230102" {
+			t.Fatalf("row after a partial upsert %+v", rows.Items)
+		}
+		rows = must(f.ds.FindRows(f.officer, f.entry.ID, map[string]string{"公民身份号码": idB}, govdata.Page{}))(t)
+		if len(rows.Items) != 1 || rows.Items[0].Values["行政区划代码"] != nil {
+			t.Fatalf("new row %+v", rows.Items)
+		}
+	})
+}

@@ -98,7 +98,13 @@ type DB struct {
 	commit  *committer
 	keys    atomic.Pointer[datakey.Keyring]
 	batches runningBatches
+	// loading admits a few batches at a time: each holds a connection
+	// while it stages (PostgreSQL's pool is shared with every request).
+	loading chan struct{}
 }
+
+// maxLoading is how many batches stage at once; more wait their turn.
+const maxLoading = 4
 
 // DataKeys is the keyring that seals sensitive values now.
 func (db *DB) DataKeys() *datakey.Keyring { return db.keys.Load() }
@@ -138,6 +144,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	db := &DB{opts: opts, clock: opts.Clock, log: opts.Logger}
 	db.keys.Store(opts.DataKeys)
 	db.batches.m = map[int64]*runningBatch{}
+	db.loading = make(chan struct{}, maxLoading)
 	var err error
 	switch {
 	case IsPostgres(opts.DSN):
