@@ -51,7 +51,7 @@ func TestDatasetHTTP(t *testing.T) {
 		if x.State != govdata.BatchRefused || x.Report.RowsRejected != 1 || x.Format != govdata.FormatXLSX || x.FileName != "人口.xlsx" {
 			t.Fatalf("xlsx batch %+v", x)
 		}
-		rej := e.do(t, req{method: "GET", path: "/api/v1/batches/" + itoa(x.ID) + "/rejected.csv", as: "reviewer"})
+		rej := e.do(t, req{method: "GET", path: "/api/v1/batches/" + itoa(x.ID) + "/rejected.csv", as: "officer"})
 		mustStatus(t, rej, 200)
 		want := "\ufeff序号 row,行号 line,原因 reasons,统计年度,人口数\n2,3,人口数：类型不符（type）,2026,很多\n"
 		if string(rej.body) != want {

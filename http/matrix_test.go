@@ -298,7 +298,7 @@ var matrix = []matrixCase{
 	{route: "GET /api/v1/batches/{id}", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/batches/" + itoa(loadedBatch(t, e).ID)}
 	}},
-	{route: "GET /api/v1/batches/{id}/rejected.csv", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: func(t testing.TB, e *env, caller string) req {
+	{route: "GET /api/v1/batches/{id}/rejected.csv", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/batches/" + itoa(loadedBatch(t, e).ID) + "/rejected.csv"}
 	}},
 	{route: "POST /api/v1/batches/{id}/cancel", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {

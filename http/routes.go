@@ -223,7 +223,7 @@ func (s *Server) routeTable() []route {
 			query:   pageQuery, response: govdata.StaleList{}, handle: s.handleStaleDatasets},
 		{method: "GET", path: "/api/v1/batches/{id}", perm: govdata.PermDataRead, action: "batch.read", objectType: "batch",
 			summary: "One batch; while it runs, its rows read so far", response: govdata.Batch{}, handle: byID(s.svc.Datasets.FindBatchByID)},
-		{method: "GET", path: "/api/v1/batches/{id}/rejected.csv", perm: govdata.PermDataRead, action: "batch.rejected", objectType: "batch",
+		{method: "GET", path: "/api/v1/batches/{id}/rejected.csv", perm: govdata.PermDataRows, action: "batch.rejected", objectType: "batch",
 			summary: "The batch's rejected rows with their reasons, as CSV (AGG-2)", handle: s.handleRejected},
 		{method: "POST", path: "/api/v1/batches/{id}/cancel", perm: govdata.PermDataWrite, decision: true, action: "batch.cancel", objectType: "batch",
 			summary: "Cancel a running batch: nothing of it is applied", response: govdata.Batch{}, handle: byID(s.svc.Datasets.Cancel)},

@@ -11,10 +11,30 @@ import (
 	"github.com/govdata/govdata"
 )
 
+// MaxRowBytes bounds one row of a JSON upload (a body has no line to
+// bound: compact JSON is one line however many rows it holds).
+const MaxRowBytes = 16 << 20
+
+// rowBudget fails a read once more than max bytes pass within one row
+// (the decoder reads ahead a little; the bound is generous).
+type rowBudget struct {
+	r         io.Reader
+	max, used int
+}
+
+func (b *rowBudget) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if b.used += n; b.used > b.max {
+		return 0, &lineTooLongError{}
+	}
+	return n, err
+}
+
 // Messages of JSON uploads.
 var (
-	MsgJSONShape = govdata.Msg{ZH: "请求体应为 {\"rows\": [{信息项: 值, …}, …]}", EN: `the body must be {"rows": [{item: value, …}, …]}`}
-	MsgJSONAt    = govdata.Msg{ZH: "JSON 在第 %d 字节处有误：%s", EN: "the JSON is malformed at byte %d: %s"}
+	MsgJSONRowTooLong = govdata.Msg{ZH: "第 %d 行超过 %d 字节", EN: "row %d is longer than %d bytes"}
+	MsgJSONShape      = govdata.Msg{ZH: "请求体应为 {\"rows\": [{信息项: 值, …}, …]}", EN: `the body must be {"rows": [{item: value, …}, …]}`}
+	MsgJSONAt         = govdata.Msg{ZH: "JSON 在第 %d 字节处有误：%s", EN: "the JSON is malformed at byte %d: %s"}
 )
 
 // Reasons a JSON row is rejected before its values are checked.
@@ -28,6 +48,7 @@ const (
 // booleans or null (absent).
 type JSON struct {
 	dec    *json.Decoder
+	budget *rowBudget
 	byName map[string]int
 	row    []string
 	n      int
@@ -35,7 +56,8 @@ type JSON struct {
 
 // NewJSON reads up to the start of the rows array.
 func NewJSON(src io.Reader, items []govdata.Item) (*JSON, error) {
-	j := &JSON{dec: json.NewDecoder(&lineLimit{r: src, max: 64 << 20}), byName: map[string]int{}, row: make([]string, len(items))}
+	b := &rowBudget{r: src, max: MaxRowBytes}
+	j := &JSON{dec: json.NewDecoder(b), budget: b, byName: map[string]int{}, row: make([]string, len(items))}
 	j.dec.UseNumber()
 	for i, it := range items {
 		j.byName[normalName(it.Name)] = i
@@ -74,6 +96,7 @@ func (j *JSON) Next() (row []string, n int, reason string, err error) {
 		return nil, 0, "", io.EOF
 	}
 	j.n++
+	j.budget.used = 0
 	for i := range j.row {
 		j.row[i] = ""
 	}
@@ -153,7 +176,7 @@ func (j *JSON) syntax(err error) error {
 	case errors.As(err, &se):
 		return govdata.Errorf(govdata.EINVALID, MsgJSONAt, se.Offset, se.Error())
 	case errors.As(err, &tooLong):
-		return govdata.Errorf(govdata.EINVALID, MsgJSONShape)
+		return govdata.Errorf(govdata.EINVALID, MsgJSONRowTooLong, j.n, MaxRowBytes)
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
 		return govdata.Errorf(govdata.EINVALID, MsgJSONShape)
 	}

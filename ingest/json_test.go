@@ -112,3 +112,30 @@ func FuzzJSON(f *testing.F) {
 		}
 	})
 }
+
+// Compact JSON is one line however long: it is bounded per row, not per
+// line.
+func TestJSONBounds(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"rows": [`)
+	for i := 0; i < 250000; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"姓名": "张三张三张三张三张三张三张三张三", "住址": "哈尔滨市道里区中央大街一号"}`)
+	}
+	b.WriteString(`]}`)
+	if b.Len() <= ingest.MaxRowBytes {
+		t.Fatal("the test body is too small")
+	}
+	rows, err := readJSON(t, b.String())
+	if err != nil || len(rows) != 250000 {
+		t.Fatalf("%d rows, %v", len(rows), err)
+	}
+	huge := `{"rows": [{"姓名": "a"}, {"住址": "` + strings.Repeat("长", ingest.MaxRowBytes/2) + `"}]}`
+	_, err = readJSON(t, huge)
+	var e *govdata.Error
+	if !errors.As(err, &e) || e.Code != govdata.EINVALID || !strings.Contains(e.Message.Text("en"), "row 2") {
+		t.Fatalf("a row over the bound: %v", err)
+	}
+}

@@ -48,6 +48,18 @@ func Validate(in govdata.SourceInput) error {
 		if !tableName.MatchString(in.Table) {
 			fe.Add("table", govdata.MsgSourceTable)
 		}
+		// The provider's own account, always: the platform's credentials
+		// (environment, password files) are never lent to a pull.
+		if in.Username == "" {
+			fe.Add("username", govdata.MsgRequired)
+		}
+		if err == nil {
+			for k := range u.Query() {
+				if k != "sslmode" {
+					fe.Add("url", govdata.MsgSourceURL, "?"+k)
+				}
+			}
+		}
 	case govdata.SourceHTTP, govdata.SourceLive:
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
 			fe.Add("url", govdata.MsgSourceURL, "https://…")

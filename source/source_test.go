@@ -55,7 +55,9 @@ func TestValidate(t *testing.T) {
 		"kind":            {govdata.SourceInput{Kind: "ftp", URL: "ftp://x"}, "kind"},
 		"password in url": {govdata.SourceInput{Kind: govdata.SourcePostgres, URL: "postgres://u:p@db:5432/x", Table: "t"}, "url"},
 		"no database":     {govdata.SourceInput{Kind: govdata.SourcePostgres, URL: "postgres://db:5432", Table: "t"}, "url"},
-		"table injection": {govdata.SourceInput{Kind: govdata.SourceMySQL, URL: "mysql://db:3306/x", Table: "t; DROP TABLE t"}, "table"},
+		"table injection": {govdata.SourceInput{Kind: govdata.SourceMySQL, URL: "mysql://db:3306/x", Username: "u", Table: "t; DROP TABLE t"}, "table"},
+		"no username":     {govdata.SourceInput{Kind: govdata.SourcePostgres, URL: "postgres://db:5432/x", Table: "t"}, "username"},
+		"passfile":        {govdata.SourceInput{Kind: govdata.SourcePostgres, URL: "postgres://db:5432/x?passfile=/root/.pgpass", Username: "u", Table: "t"}, "url"},
 		"http scheme":     {govdata.SourceInput{Kind: govdata.SourceHTTP, URL: "file:///etc/passwd"}, "url"},
 		"interval":        {govdata.SourceInput{Kind: govdata.SourceHTTP, URL: "https://a.gov.cn/x", EveryMinutes: 1}, "every_minutes"},
 		"timeout":         {govdata.SourceInput{Kind: govdata.SourceLive, URL: "https://a.gov.cn/x", TimeoutSeconds: 999}, "timeout_seconds"},
@@ -67,7 +69,7 @@ func TestValidate(t *testing.T) {
 			t.Errorf("%s: %v, want a field error on %s", name, err, c.field)
 		}
 	}
-	if err := source.Validate(govdata.SourceInput{Kind: govdata.SourcePostgres, URL: "postgres://db.gov.cn:5432/people", Table: "public.residents", EveryMinutes: 60}); err != nil {
+	if err := source.Validate(govdata.SourceInput{Kind: govdata.SourcePostgres, URL: "postgres://db.gov.cn:5432/people?sslmode=require", Username: "reader", Table: "public.residents", EveryMinutes: 60}); err != nil {
 		t.Errorf("a good source: %v", err)
 	}
 }

@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/govdata/govdata"
 )
@@ -43,13 +44,13 @@ func dsn(in govdata.SourceInput) (driver, address string, err error) {
 	}
 	switch in.Kind {
 	case govdata.SourcePostgres:
-		if in.Username != "" {
-			u.User = url.UserPassword(in.Username, in.Secret)
-		}
-		q := u.Query()
+		q := url.Values{}
 		q.Set("connect_timeout", strconv.Itoa(int(timeout(in).Seconds())))
 		q.Set("default_transaction_read_only", "on") // a pull only reads
-		u.RawQuery = q.Encode()
+		if mode := u.Query().Get("sslmode"); mode != "" {
+			q.Set("sslmode", mode)
+		}
+		u.User, u.RawQuery = nil, q.Encode()
 		return "pgx", u.String(), nil
 	default:
 		cfg := mysql.NewConfig()
@@ -81,8 +82,17 @@ func openTable(ctx context.Context, in govdata.SourceInput, items []govdata.Item
 	if err != nil {
 		return nil, failed(err)
 	}
-	db, err := sql.Open(driver, address)
-	if err != nil {
+	var db *sql.DB
+	if driver == "pgx" {
+		cfg, err := pgx.ParseConfig(address)
+		if err != nil {
+			return nil, failed(err)
+		}
+		// Exactly the configured account: whatever the environment or a
+		// password file of the platform's own user would add is dropped.
+		cfg.User, cfg.Password, cfg.Fallbacks = in.Username, in.Secret, nil
+		db = stdlib.OpenDB(*cfg)
+	} else if db, err = sql.Open(driver, address); err != nil {
 		return nil, failed(err)
 	}
 	db.SetMaxOpenConns(1)

@@ -188,7 +188,7 @@ func typed(in govdata.SourceInput, items []govdata.Item, ans liveAnswer) (govdat
 		if viol := checker.Check(row, nil); len(viol) > 0 {
 			it := items[viol[0].Item]
 			return govdata.RowList{}, govdata.Errorf(govdata.ECONFLICT, govdata.MsgSourceResponse,
-				fmt.Sprintf("row %d: %s %q is not of type %s", n+1, it.Name, row[viol[0].Item], it.Type))
+				fmt.Sprintf("row %d: %s is not of type %s", n+1, it.Name, it.Type))
 		}
 		out.Items = append(out.Items, r)
 	}

@@ -37,6 +37,8 @@ func NewDatasetService(db *DB, catalog *CatalogService) *DatasetService {
 
 var _ govdata.DatasetService = (*DatasetService)(nil)
 
+var msgNotProviderData = govdata.Msg{ZH: "只有提供部门的数据专员可以查看数据行", EN: "only an officer of the providing department can read the rows"}
+
 var msgNotProvider = govdata.Msg{ZH: "只有提供部门的数据专员可以归集该目录的数据", EN: "only an officer of the providing department can load this entry's data"}
 
 // Ingest implements govdata.DatasetService.
@@ -118,6 +120,10 @@ func (s *DatasetService) target(ctx context.Context, r *entryRow) (*loadTarget, 
 			return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgDatasetNone)
 		}
 		return nil, s.db.internal("read dataset", err)
+	}
+	if version != r.published {
+		// A version was published between the reads: try again.
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgBatchVersion, r.published, version)
 	}
 	cols, err := loadColumns(func(q string, args ...any) (*sql.Rows, error) { return s.db.query(ctx, q, args...) }, r.id)
 	if err != nil {
@@ -453,9 +459,15 @@ func (s *DatasetService) end(tx *Tx, t *loadTarget, state govdata.BatchState, re
 		return nil, err
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	if _, err := tx.exec("UPDATE batches SET state = ?, report = ?, error_zh = ?, error_en = ?, sha256 = ?, bytes = ?, ended_at = ? WHERE id = ?",
-		string(state), string(rep), msg.ZH, msg.EN, sum, run.bytes.Load(), toDB(tx.Now()), t.batch); err != nil {
+	res, err := tx.exec("UPDATE batches SET state = ?, report = ?, error_zh = ?, error_en = ?, sha256 = ?, bytes = ?, ended_at = ? WHERE id = ? AND state = ?",
+		string(state), string(rep), msg.ZH, msg.EN, sum, run.bytes.Load(), toDB(tx.Now()), t.batch, string(govdata.BatchRunning))
+	if err != nil {
 		return nil, err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		// Another process ended it (its start recovered batches it took for
+		// dead): nothing of this one may be applied.
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgBatchInterrupted)
 	}
 	if err := tx.audit("dataset.ingest", "batch", t.batch, map[string]any{"entry_id": t.entry, "state": state, "mode": req.Mode,
 		"source": req.Source, "file_name": req.FileName, "sha256": sum, "rows_read": report.RowsRead, "rows_rejected": report.RowsRejected,
@@ -607,6 +619,11 @@ func (s *DatasetService) RejectedRows(ctx context.Context, id int64, header func
 	b, err := s.FindBatchByID(ctx, id)
 	if err != nil {
 		return err
+	}
+	// The rows themselves, sensitive values opened: the provider's
+	// officer only, as for stored rows.
+	if err := officerOf(govdata.ActorFrom(ctx), b.DepartmentID); err != nil {
+		return govdata.Errorf(govdata.EFORBIDDEN, msgNotProviderData)
 	}
 	in, err := content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, b.EntryID, b.EntryVersion)
 	if err != nil {

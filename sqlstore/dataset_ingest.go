@@ -128,7 +128,7 @@ func (t *loadTarget) produce(ctx context.Context, rd ingest.Reader, run *running
 		}
 		viol = viol[:0]
 		if reason == "" {
-			viol = checker.Check(row, viol)
+			viol = t.checkKeys(row, checker.Check(row, viol))
 		}
 		if reason != "" || len(viol) > 0 {
 			rj := reject{row: n, line: int64(line), values: append([]string(nil), row...)}
@@ -207,6 +207,20 @@ func (t *loadTarget) encode(row []string, id int64) []any {
 		}
 	}
 	return vals
+}
+
+// maxKeyBytes bounds a plain key value: an index entry has a size limit
+// (PostgreSQL's btree about 2,700 bytes), and a key is an identifier.
+const maxKeyBytes = 1000
+
+// checkKeys rejects a row whose plain key value is too long to index.
+func (t *loadTarget) checkKeys(row []string, viol []quality.Violation) []quality.Violation {
+	for i, c := range t.active {
+		if c.key && !c.encrypted && len(row[i]) > maxKeyBytes {
+			viol = append(viol, quality.Violation{Item: i, Rule: quality.RuleLength})
+		}
+	}
+	return viol
 }
 
 // makeContexts binds the sealing of each active column to it, once.

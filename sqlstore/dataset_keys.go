@@ -49,6 +49,10 @@ func (s *DatasetService) Reseal(ctx context.Context, max int) (int, error) {
 		}
 	}
 	n, err := s.resealRejects(ctx, keys, current, max-done)
+	if done += n; err != nil || done >= max {
+		return done, err
+	}
+	n, err = s.resealOthers(ctx, keys, current, max-done)
 	return done + n, err
 }
 
@@ -128,4 +132,100 @@ func (s *DatasetService) readSealed(ctx context.Context, q string, current []byt
 		out = append(out, o)
 	}
 	return out, rows.Err()
+}
+
+// sealLeftovers seals what an entry stored in the clear while none of its
+// items was sensitive — rejected rows, maintenance requests — once a new
+// version makes one sensitive (SEC-2: no plaintext of those items stays).
+func (db *DB) sealLeftovers(tx *Tx, entry int64) error {
+	type plain struct {
+		a, b  int64
+		value []byte
+	}
+	read := func(q string) ([]plain, error) {
+		rows, err := tx.query(q, entry)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []plain
+		for rows.Next() {
+			var p plain
+			if err := rows.Scan(&p.a, &p.b, &p.value); err != nil {
+				return nil, err
+			}
+			out = append(out, p)
+		}
+		return out, rows.Err()
+	}
+	rejects, err := read("SELECT batch_id, row_no, row_values FROM batch_rejects WHERE sealed = 0 AND batch_id IN (SELECT id FROM batches WHERE entry_id = ?)")
+	if err != nil {
+		return err
+	}
+	requests, err := read("SELECT id, 0, changes FROM maintenance_requests WHERE sealed = 0 AND entry_id = ?")
+	if err != nil {
+		return err
+	}
+	if len(rejects)+len(requests) == 0 {
+		return nil
+	}
+	keys := db.DataKeys()
+	if keys == nil {
+		return govdata.Errorf(govdata.ECONFLICT, govdata.MsgDataKeysNeeded)
+	}
+	for _, p := range rejects {
+		sealed := keys.Seal(nil, p.value, (&loadTarget{batch: p.a}).rejectContext())
+		if _, err := tx.exec("UPDATE batch_rejects SET sealed = 1, row_values = ? WHERE batch_id = ? AND row_no = ?", sealed, p.a, p.b); err != nil {
+			return err
+		}
+	}
+	for _, p := range requests {
+		if _, err := tx.exec("UPDATE maintenance_requests SET sealed = 1, changes = ? WHERE id = ?", keys.Seal(nil, p.value, maintenanceContext(p.a)), p.a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resealOthers moves the sealed secrets of sources and the sealed changes
+// of maintenance requests to the current key.
+func (s *DatasetService) resealOthers(ctx context.Context, keys *datakey.Keyring, current []byte, max int) (int, error) {
+	done := 0
+	for _, q := range []struct {
+		read, write string
+		context     func(id int64) []byte
+	}{
+		{"SELECT entry_id, 0, secret FROM data_sources WHERE secret IS NOT NULL AND substr(secret, 1, 4) <> ? LIMIT ?",
+			"UPDATE data_sources SET secret = ? WHERE entry_id = ? AND secret = ?", sourceContext},
+		{"SELECT id, 0, changes FROM maintenance_requests WHERE sealed = 1 AND substr(changes, 1, 4) <> ? LIMIT ?",
+			"UPDATE maintenance_requests SET changes = ? WHERE id = ? AND changes = ?", maintenanceContext},
+	} {
+		if done >= max {
+			break
+		}
+		old, err := s.readSealed(ctx, q.read, current, max-done)
+		if err != nil || len(old) == 0 {
+			if err != nil {
+				return done, err
+			}
+			continue
+		}
+		err = s.db.write(govdata.WithActor(ctx, govdata.SystemActor), func(tx *Tx) error {
+			for _, o := range old {
+				plain, err := keys.Open(nil, o.value, q.context(o.id))
+				if err != nil {
+					return fmt.Errorf("reseal %d: %w", o.id, err)
+				}
+				if _, err := tx.exec(q.write, keys.Seal(nil, plain, q.context(o.id)), o.id, o.value); err != nil {
+					return err
+				}
+			}
+			return tx.audit("dataset.reseal", "key", keys.Current(), map[string]any{"values": len(old)})
+		})
+		if err != nil {
+			return done, s.db.internal("reseal", err)
+		}
+		done += len(old)
+	}
+	return done, nil
 }

@@ -58,7 +58,7 @@ func (s *DatasetService) rowQuery(ctx context.Context, entry int64, table string
 	// The rows themselves: the provider's officer only (the sharing
 	// issue's data service serves them to grantees, masked).
 	if err := officerOf(govdata.ActorFrom(ctx), d.DepartmentID); err != nil {
-		return "", nil, nil, err
+		return "", nil, nil, govdata.Errorf(govdata.EFORBIDDEN, msgNotProviderData)
 	}
 	cols, err := s.columns(ctx, entry)
 	if err != nil {

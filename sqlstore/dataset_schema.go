@@ -233,6 +233,11 @@ func (db *DB) syncDataset(tx *Tx, entry, dept int64, version int, in govdata.Ent
 	if _, err := tx.exec("UPDATE datasets SET entry_version = ?, next_column = ? WHERE entry_id = ?", version, next, entry); err != nil {
 		return fmt.Errorf("sync dataset %d: %w", entry, err)
 	}
+	if slices.ContainsFunc(cols, func(c dsColumn) bool { return c.encrypted && !c.retired }) {
+		if err := db.sealLeftovers(tx, entry); err != nil {
+			return err
+		}
+	}
 	if keyList(cols) == oldKey {
 		return nil
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/datakey"
+	"github.com/govdata/govdata/source"
 	"github.com/govdata/govdata/sqlstore"
 	"github.com/govdata/govdata/sqlstore/storetest"
 )
@@ -438,6 +439,11 @@ func TestDatasetKeyRotation(t *testing.T) {
 		f := newDatasetFixture(t, e, applyValidProfile(t), opts)
 		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名\n"+idA+",张三\n"+idB+",李四\n"+idB[:17]+"0,王五\n")
 		f.ingest(t, govdata.IngestUpsert, "公民身份号码,姓名\n"+idA+",张叁\n")
+		// A maintenance request and a source's secret are sealed too.
+		must(sqlstore.NewMaintenanceService(f.ds).FileMaintenance(f.officer, f.entry.ID, govdata.MaintenanceInput{Reason: "更正",
+			Changes: []govdata.RowChange{{Op: "delete", Where: map[string]string{"公民身份号码": idB}}}}))(t)
+		sources := sqlstore.NewSourceService(f.ds, source.Connector{})
+		must(sources.SetSource(f.officer, f.entry.ID, govdata.SourceInput{Kind: govdata.SourceHTTP, URL: "https://provider.example.gov.cn/rows", Secret: "token-1"}))(t)
 		rotated, err := file.Rotate(datakey.AESGCM, time.Now())
 		if err != nil {
 			t.Fatal(err)
@@ -447,7 +453,8 @@ func TestDatasetKeyRotation(t *testing.T) {
 		if !sameMap(before, map[string]string{idA: "张叁", idB: "李四"}) {
 			t.Fatalf("rows after rotation %v", before)
 		}
-		// ds: 2 rows × 2 sealed items; history: 1 row × 2; rejects: 1.
+		// ds: 2 rows × 2 sealed items; history: 1 row × 2; rejects: 1;
+		// the request's changes and the source's secret: 2.
 		total := 0
 		for {
 			n, err := f.ds.Reseal(context.Background(), 3)
@@ -459,12 +466,14 @@ func TestDatasetKeyRotation(t *testing.T) {
 			}
 			total += n
 		}
-		if total != 7 {
-			t.Errorf("resealed %d values, want 7", total)
+		if total != 9 {
+			t.Errorf("resealed %d values, want 9", total)
 		}
 		for _, q := range []string{
 			fmt.Sprintf("SELECT c1 FROM ds_%d UNION ALL SELECT c2 FROM ds_%d UNION ALL SELECT c1 FROM ds_%d_history UNION ALL SELECT c2 FROM ds_%d_history", f.entry.ID, f.entry.ID, f.entry.ID, f.entry.ID),
 			"SELECT row_values FROM batch_rejects",
+			"SELECT changes FROM maintenance_requests",
+			"SELECT secret FROM data_sources",
 		} {
 			rows, err := f.db.QueryForTest(context.Background(), q)
 			if err != nil {
@@ -786,6 +795,36 @@ func TestDatasetUpsertSomeColumns(t *testing.T) {
 		rows = must(f.ds.FindRows(f.officer, f.entry.ID, map[string]string{"公民身份号码": idB}, govdata.Page{}))(t)
 		if len(rows.Items) != 1 || rows.Items[0].Values["行政区划代码"] != nil {
 			t.Fatalf("new row %+v", rows.Items)
+		}
+	})
+}
+
+// SEC-2: when a version makes an item sensitive, what was stored in the
+// clear before — rejected rows, maintenance requests — is sealed too.
+func TestDatasetSealsLeftovers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := &datasetFixture{catalogFixture: newCatalogFixture(t, e, "default")}
+		f.ds = sqlstore.NewDatasetService(f.db, f.cat)
+		f.officer = f.as(govdata.RoleOfficer, f.cityPolice)
+		plainInput := entryInput("户籍变动记录")
+		for i := range plainInput.Items {
+			plainInput.Items[i].Sensitivity, plainInput.Items[i].Personal = 2, false
+		}
+		f.entry = f.publish(t, f.officer, f.cityBureau, plainInput)
+		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名\n"+idA+",张三\n"+idA[:17]+"0,赵六六\n")
+		ms := sqlstore.NewMaintenanceService(f.ds)
+		must(ms.FileMaintenance(f.officer, f.entry.ID, govdata.MaintenanceInput{Reason: "更正",
+			Changes: []govdata.RowChange{{Op: "update", Where: map[string]string{"公民身份号码": idA}, Values: map[string]string{"姓名": "钱八八"}}}}))(t)
+		next := plainInput.Items
+		next[1].Sensitivity, next[1].Personal = 3, true
+		must(f.cat.UpdateEntry(f.officer, f.entry.ID, govdata.EntryPatch{Items: &next}))(t)
+		must(f.cat.Submit(f.officer, f.entry.ID))(t)
+		must(f.cat.Review(f.as(govdata.RoleReviewer, f.cityBureau), f.entry.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)
+		noPlaintext(t, f.db, e, f.entry.ID, "张三", "赵六六", "钱八八")
+		var rejected []govdata.RejectedRow
+		if err := f.ds.RejectedRows(f.officer, must(f.ds.FindBatches(f.officer, govdata.BatchFilter{EntryID: f.entry.ID}))(t).Items[0].ID,
+			func([]string) error { return nil }, func(r govdata.RejectedRow) error { rejected = append(rejected, r); return nil }); err != nil || len(rejected) != 1 || rejected[0].Values[1] != "赵六六" {
+			t.Errorf("rejected rows after sealing %+v, %v", rejected, err)
 		}
 	})
 }

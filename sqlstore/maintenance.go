@@ -324,6 +324,15 @@ func (s *MaintenanceService) DecideMaintenance(ctx context.Context, id int64, d 
 // selects exactly one row, whose old version goes to the history; an
 // updated row must pass the items' checks and keep its key unique.
 func (s *MaintenanceService) makeChanges(tx *Tx, t *loadTarget, request int64, changes []govdata.RowChange) (int64, error) {
+	// A version published since the request was read may have moved or
+	// sealed columns: the change is made against the dataset as it is.
+	var version int
+	if err := tx.queryRow("SELECT entry_version FROM datasets WHERE entry_id = ?", t.entry).Scan(&version); err != nil {
+		return 0, err
+	}
+	if version != t.version {
+		return 0, govdata.Errorf(govdata.ECONFLICT, govdata.MsgBatchVersion, t.version, version)
+	}
 	batch, err := tx.insert(`INSERT INTO batches (entry_id, department_id, entry_version, mode, source, format, file_name, operator_id, operator, state, started_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.entry, t.dept, t.version, string(govdata.IngestUpsert), string(govdata.SourceMaintenance),
 		string(govdata.FormatJSON), fmt.Sprintf("maintenance/%d", request), nullID(tx.actor.UserID), actorName(tx.actor), string(govdata.BatchRunning), toDB(tx.Now()))
@@ -380,12 +389,15 @@ func (s *MaintenanceService) makeChanges(tx *Tx, t *loadTarget, request int64, c
 				row[j] = v
 			}
 		}
-		if viol := checker.Check(row, nil); len(viol) > 0 {
-			var reasons []string
+		if viol := t.checkKeys(row, checker.Check(row, nil)); len(viol) > 0 {
+			var zh, en []string
 			for _, v := range viol {
-				reasons = append(reasons, t.items[v.Item].Name+"："+govdata.RuleLabels[string(v.Rule)].ZH)
+				label := govdata.RuleLabels[string(v.Rule)]
+				zh, en = append(zh, t.items[v.Item].Name+"："+label.ZH), append(en, t.items[v.Item].Name+": "+label.EN)
 			}
-			return 0, govdata.Errorf(govdata.EINVALID, govdata.MsgMaintenanceInvalid, i+1, strings.Join(reasons, "；"))
+			return 0, govdata.Errorf(govdata.EINVALID, govdata.Msg{
+				ZH: govdata.MsgMaintenanceInvalid.Text("zh", i+1, strings.Join(zh, "；")),
+				EN: govdata.MsgMaintenanceInvalid.Text("en", i+1, strings.Join(en, "; "))})
 		}
 		vals := t.encode(row, rowID(batch, int64(i+1)))
 		ins := t.insertColumns()

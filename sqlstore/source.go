@@ -6,11 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/govdata/govdata"
+	"github.com/jackc/pgx/v5"
 )
 
 // SourceService keeps entries' sources (AGG-1 pulls, AGG-5 live) and runs
@@ -60,6 +64,13 @@ func (s *SourceService) SetSource(ctx context.Context, entry int64, in govdata.S
 	if err := s.connector.Validate(in); err != nil {
 		return nil, err
 	}
+	if in.Kind == govdata.SourcePostgres && s.db.isOwnDatabase(in.URL) {
+		// A pull from the platform's own database would copy any of its
+		// tables (users, other departments' datasets) into a dataset.
+		var fe govdata.FieldErrors
+		fe.Add("url", msgOwnDatabase)
+		return nil, fe.Err()
+	}
 	if in.Mode == "" && in.Kind.Pull() {
 		in.Mode = govdata.IngestReplace
 	}
@@ -78,13 +89,25 @@ func (s *SourceService) SetSource(ctx context.Context, entry int64, in govdata.S
 			}
 			sealed = keys.Seal(nil, []byte(secret), sourceContext(entry))
 		} else {
-			// An empty secret keeps the one stored.
+			// An empty secret keeps the one stored — for the same system
+			// and user only: a stored password must not follow a changed
+			// address to another host.
 			var old []byte
-			err := tx.queryRow("SELECT secret FROM data_sources WHERE entry_id = ?", entry).Scan(&old)
+			var oldConfig string
+			err := tx.queryRow("SELECT secret, config FROM data_sources WHERE entry_id = ?", entry).Scan(&old, &oldConfig)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 			if old != nil {
+				var was govdata.SourceInput
+				if err := json.Unmarshal([]byte(oldConfig), &was); err != nil {
+					return err
+				}
+				if !sameSystem(was, in) {
+					var fe govdata.FieldErrors
+					fe.Add("secret", msgSecretAgain)
+					return fe.Err()
+				}
 				sealed = old
 			}
 		}
@@ -109,13 +132,47 @@ func (s *SourceService) SetSource(ctx context.Context, entry int64, in govdata.S
 	return s.FindSource(ctx, entry)
 }
 
-// redactURL drops any credentials from an address before it is recorded.
+var msgOwnDatabase = govdata.Msg{ZH: "不能从本平台自己的数据库拉取数据", EN: "a source cannot be the platform's own database"}
+
+// isOwnDatabase reports whether a postgres:// address names the database
+// this store runs on.
+func (db *DB) isOwnDatabase(raw string) bool {
+	if db.dialect.name != "postgres" {
+		return false
+	}
+	own, err1 := pgx.ParseConfig(db.opts.DSN)
+	u, err2 := url.Parse(raw)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	port := u.Port()
+	if port == "" {
+		port = "5432"
+	}
+	loopback := func(h string) bool { return h == "localhost" || net.ParseIP(h).IsLoopback() }
+	sameHost := own.Host == u.Hostname() || (loopback(own.Host) && loopback(u.Hostname()))
+	return sameHost && strconv.Itoa(int(own.Port)) == port && own.Database == strings.Trim(u.Path, "/")
+}
+
+var msgSecretAgain = govdata.Msg{ZH: "地址或用户已改变，请重新填写密码或令牌", EN: "the address or user changed: give the secret again"}
+
+// sameSystem reports whether two configurations reach the same system as
+// the same user.
+func sameSystem(a, b govdata.SourceInput) bool {
+	ua, errA := url.Parse(a.URL)
+	ub, errB := url.Parse(b.URL)
+	return errA == nil && errB == nil && a.Kind == b.Kind && a.Username == b.Username &&
+		ua.Scheme == ub.Scheme && ua.Host == ub.Host && ua.Path == ub.Path
+}
+
+// redactURL drops any credentials from an address before it is recorded:
+// the user part and the query (where a token may travel).
 func redactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return ""
 	}
-	u.User = nil
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
 	return u.String()
 }
 
@@ -192,8 +249,12 @@ func (s *SourceService) FindSource(ctx context.Context, entry int64) (*govdata.S
 	if err != nil {
 		return nil, err
 	}
-	if err := canSee(govdata.ActorFrom(ctx), r.dept); err != nil {
+	a := govdata.ActorFrom(ctx)
+	if err := canSee(a, r.dept); err != nil {
 		return nil, err
+	}
+	if officerOf(a, r.dept) != nil {
+		r.URL = redactURL(r.URL) // others see where, not how to get in
 	}
 	return &r.Source, nil
 }

@@ -1,10 +1,12 @@
 package sqlstore_test
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -88,10 +90,19 @@ func TestSourcePull(t *testing.T) {
 		if rows := f.rowsByID(t); len(rows) != 2 {
 			t.Errorf("rows after a failed pull %v", rows)
 		}
-		// Changing the source without a secret keeps the stored one.
+		// Changing the source without a secret keeps the stored one; a new
+		// address needs the secret again (it must not follow elsewhere).
 		in.Secret, in.EveryMinutes = "", 0
 		if src := must(sources.SetSource(f.officer, f.entry.ID, in))(t); !src.HasSecret || src.NextRunAt != nil {
 			t.Errorf("source kept %+v", src)
+		}
+		moved := in
+		moved.URL = "https://collector.example.com/people"
+		if _, err := sources.SetSource(f.officer, f.entry.ID, moved); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+			t.Errorf("a new address without the secret: %v", err)
+		}
+		if got := must(sources.FindSource(f.as(govdata.RoleReviewer, f.cityBureau), f.entry.ID))(t); got.URL != srv.URL+"/people" || got.Secret != "" {
+			t.Errorf("a reviewer's view %+v", got)
 		}
 		noPlaintext(t, f.db, e, f.entry.ID, "pull-token-7")
 		rows, err := f.db.QueryForTest(storetest.System(), "SELECT config FROM data_sources")
@@ -149,4 +160,26 @@ func TestSourceLive(t *testing.T) {
 			t.Errorf("check %+v", c)
 		}
 	})
+}
+
+// A pull may not read the platform's own database.
+func TestSourceNotOwnDatabase(t *testing.T) {
+	if storetest.PostgresDSN() == "" {
+		t.Skip("GOVDATA_TEST_POSTGRES is not set")
+	}
+	opts := storetest.Options()
+	opts.DSN = storetest.CreateDatabase(t)
+	f := newDatasetFixture(t, storetest.Postgres, "default", opts)
+	u, err := url.Parse(opts.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := sqlstore.NewSourceService(f.ds, source.Connector{})
+	for _, host := range []string{u.Host, "localhost:" + u.Port()} {
+		_, err := sources.SetSource(f.officer, f.entry.ID, govdata.SourceInput{Kind: govdata.SourcePostgres, URL: "postgres://" + host + u.Path, Username: "postgres", Table: "users"})
+		var e *govdata.Error
+		if !errors.As(err, &e) || e.Fields["url"].Msg.ZH == "" {
+			t.Errorf("%s: %v", host, err)
+		}
+	}
 }
