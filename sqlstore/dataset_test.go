@@ -828,3 +828,57 @@ func TestDatasetSealsLeftovers(t *testing.T) {
 		}
 	})
 }
+
+// A running batch can be cancelled by the provider's officer: it ends
+// cancelled and nothing of it is applied.
+func TestDatasetCancel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newDatasetFixture(t, e, "default", storetest.Options())
+		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名\n"+idA+",张三\n")
+		pr, pw := io.Pipe()
+		type result struct {
+			b   *govdata.Batch
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			b, err := f.ds.Ingest(f.officer, govdata.IngestRequest{EntryID: f.entry.ID, Mode: govdata.IngestReplace, Format: govdata.FormatCSV, Body: pr})
+			done <- result{b, err}
+		}()
+		pw.Write([]byte("公民身份号码,姓名\n"))
+		var id int64
+		for deadline := time.Now().Add(10 * time.Second); id == 0 && time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+			l := must(f.ds.FindBatches(f.officer, govdata.BatchFilter{EntryID: f.entry.ID, State: govdata.BatchRunning}))(t)
+			if len(l.Items) == 1 && l.Items[0].Bytes > 0 {
+				id = l.Items[0].ID
+			}
+		}
+		if id == 0 {
+			t.Fatal("the batch did not start")
+		}
+		if _, err := f.ds.Cancel(f.as(govdata.RoleOfficer, f.cityHR), id); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Fatalf("another department's officer cancelling: %v", err)
+		}
+		must(f.ds.Cancel(f.officer, id))(t)
+		// The upload goes on sending; the batch stops at its next rows.
+		go func() {
+			for i := 0; i < 20; i++ {
+				if _, err := pw.Write([]byte(strings.Repeat(idB+",李四\n", 4096))); err != nil {
+					return
+				}
+			}
+			pw.Close()
+		}()
+		r := <-done
+		pr.CloseWithError(errors.New("done"))
+		if r.err != nil || r.b.State != govdata.BatchCancelled || r.b.Error == nil {
+			t.Fatalf("cancelled batch %+v, %v", r.b, r.err)
+		}
+		if got := f.rowsByID(t); !sameMap(got, map[string]string{idA: "张三"}) {
+			t.Fatalf("rows after a cancel %v", got)
+		}
+		if _, err := f.ds.Cancel(f.officer, id); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
+			t.Errorf("cancelling an ended batch: %v", err)
+		}
+	})
+}
