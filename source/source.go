@@ -10,10 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/govdata/govdata"
@@ -24,6 +27,31 @@ type Connector struct {
 	// HTTP is the client of HTTP sources; nil uses one that follows no
 	// redirect (a provider's address is what was configured, nothing else).
 	HTTP *http.Client
+	// Deny lists addresses no source may reach — the platform's own host
+	// and its internal services, cloud metadata — checked on every
+	// connection after the name is resolved (a name that later resolves
+	// elsewhere gains nothing).
+	Deny []netip.Prefix
+}
+
+var msgDenied = "the address %s is not one a source may reach"
+
+// dial connects as the sources do: bounded by in's timeout, refusing
+// denied addresses.
+func (c Connector) dial(in govdata.SourceInput) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	d := &net.Dialer{Timeout: timeout(in), Control: func(_, address string, _ syscall.RawConn) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil {
+			return err
+		}
+		for _, p := range c.Deny {
+			if p.Contains(ap.Addr().Unmap()) {
+				return fmt.Errorf(msgDenied, ap.Addr())
+			}
+		}
+		return nil
+	}}
+	return d.DialContext
 }
 
 var _ govdata.SourceConnector = Connector{}
@@ -93,7 +121,7 @@ func (c Connector) Open(ctx context.Context, in govdata.SourceInput, items []gov
 	}
 	switch in.Kind {
 	case govdata.SourcePostgres, govdata.SourceMySQL:
-		return openTable(ctx, in, items)
+		return c.openTable(ctx, in, items)
 	case govdata.SourceHTTP:
 		return c.openHTTP(ctx, in, items)
 	}

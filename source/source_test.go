@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"slices"
@@ -241,5 +242,41 @@ func TestLive(t *testing.T) {
 	}
 	if _, err := (source.Connector{}).Query(context.Background(), govdata.SourceInput{Kind: govdata.SourceHTTP, URL: srv.URL}, items, nil, govdata.Page{}); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
 		t.Errorf("a pull source queried live: %v", err)
+	}
+}
+
+// A deployment denies sources its own host and internal addresses: the
+// check is on the connection, after the name is resolved.
+func TestDeny(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"rows": [], "items": []}`)
+	}))
+	defer srv.Close()
+	deny := source.Connector{Deny: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
+	u, _ := url.Parse(srv.URL)
+	for _, addr := range []string{srv.URL, "http://localhost:" + u.Port()} {
+		if _, err := deny.Open(context.Background(), govdata.SourceInput{Kind: govdata.SourceHTTP, URL: addr + "/rows"}, items); govdata.ErrorCodeOf(err) != govdata.ECONFLICT || !strings.Contains(err.Error(), "not one a source may reach") {
+			t.Errorf("pull from %s: %v", addr, err)
+		}
+		if _, err := deny.Query(context.Background(), govdata.SourceInput{Kind: govdata.SourceLive, URL: addr + "/live"}, items, nil, govdata.Page{}); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
+			t.Errorf("live query of %s: %v", addr, err)
+		}
+	}
+	if _, err := (source.Connector{}).Open(context.Background(), govdata.SourceInput{Kind: govdata.SourceHTTP, URL: srv.URL + "/rows"}, items); err != nil {
+		t.Errorf("without a deny list: %v", err)
+	}
+	if dsn := storetest.PostgresDSN(); dsn != "" {
+		pu, _ := url.Parse(dsn)
+		_, err := deny.Open(context.Background(), govdata.SourceInput{Kind: govdata.SourcePostgres, URL: "postgres://" + pu.Host + "/postgres?sslmode=disable", Username: "postgres", Table: "pg_class"}, items)
+		if govdata.ErrorCodeOf(err) != govdata.ECONFLICT || !strings.Contains(err.Error(), "not one a source may reach") {
+			t.Errorf("pull from a denied PostgreSQL: %v", err)
+		}
+	}
+	if addr := os.Getenv("GOVDATA_TEST_MYSQL"); addr != "" {
+		mu, _ := url.Parse(addr)
+		_, err := deny.Open(context.Background(), govdata.SourceInput{Kind: govdata.SourceMySQL, URL: "mysql://" + mu.Host + "/test", Username: "root", Table: "t"}, items)
+		if govdata.ErrorCodeOf(err) != govdata.ECONFLICT || !strings.Contains(err.Error(), "not one a source may reach") {
+			t.Errorf("pull from a denied MySQL: %v", err)
+		}
 	}
 }

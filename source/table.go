@@ -77,7 +77,7 @@ func quoteTable(kind govdata.SourceKind, table string) string {
 	return strings.Join(parts, ".")
 }
 
-func openTable(ctx context.Context, in govdata.SourceInput, items []govdata.Item) (govdata.RowReader, error) {
+func (c Connector) openTable(ctx context.Context, in govdata.SourceInput, items []govdata.Item) (govdata.RowReader, error) {
 	driver, address, err := dsn(in)
 	if err != nil {
 		return nil, failed(err)
@@ -91,9 +91,19 @@ func openTable(ctx context.Context, in govdata.SourceInput, items []govdata.Item
 		// Exactly the configured account: whatever the environment or a
 		// password file of the platform's own user would add is dropped.
 		cfg.User, cfg.Password, cfg.Fallbacks = in.Username, in.Secret, nil
+		cfg.DialFunc = c.dial(in)
 		db = stdlib.OpenDB(*cfg)
-	} else if db, err = sql.Open(driver, address); err != nil {
-		return nil, failed(err)
+	} else {
+		cfg, err := mysql.ParseDSN(address)
+		if err != nil {
+			return nil, failed(err)
+		}
+		cfg.DialFunc = c.dial(in)
+		conn, err := mysql.NewConnector(cfg)
+		if err != nil {
+			return nil, failed(err)
+		}
+		db = sql.OpenDB(conn)
 	}
 	db.SetMaxOpenConns(1)
 	t := &tableReader{db: db, items: items, row: make([]string, len(items))}

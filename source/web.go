@@ -28,6 +28,8 @@ func (c Connector) client(in govdata.SourceInput) *http.Client {
 	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.ResponseHeaderTimeout = timeout(in)
+	t.DialContext = c.dial(in)
+	t.Proxy = nil // a provider is reached directly, as configured
 	return &http.Client{Transport: t, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 

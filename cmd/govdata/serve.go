@@ -67,7 +67,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	workflows := sqlstore.NewWorkflowService(db, profile, govhttp.ChinaTime)
 	catalog := sqlstore.NewCatalogService(db, workflows)
 	datasets := sqlstore.NewDatasetService(db, catalog)
-	sources := sqlstore.NewSourceService(datasets, source.Connector{})
+	sources := sqlstore.NewSourceService(datasets, source.Connector{Deny: c.sourceDeny})
 	// Batches a stopped process left running failed with it: the dataset is
 	// as it was before them (AGG-1).
 	if n, err := datasets.RecoverBatches(ctx); err != nil {
