@@ -27,7 +27,16 @@ type job struct {
 	actor govdata.Actor
 	fn    func(tx *Tx) error
 	done  chan error
+	// long: the job may take minutes (a batch's apply); its commit may
+	// take that long.
+	long bool
 }
+
+// commitTimeout bounds a commit; longCommitTimeout one holding a long job.
+const (
+	commitTimeout     = 60 * time.Second
+	longCommitTimeout = 30 * time.Minute
+)
 
 // committer runs every write of the store on one goroutine. While one batch
 // commits, new writes queue; the next batch takes them all, so concurrent
@@ -107,7 +116,16 @@ func writeResult[T any](ctx context.Context, db *DB, fn func(tx *Tx) (T, error))
 // bounds the wait: once accepted, a write runs to its commit so that the
 // client's disconnect cannot abort other requests' transaction.
 func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
-	j := &job{actor: govdata.ActorFrom(ctx), fn: fn, done: make(chan error, 1)}
+	return db.submit(ctx, &job{actor: govdata.ActorFrom(ctx), fn: fn, done: make(chan error, 1)})
+}
+
+// writeLong is write for a job that may take minutes: applying a batch
+// of a million changed rows.
+func (db *DB) writeLong(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.submit(ctx, &job{actor: govdata.ActorFrom(ctx), fn: fn, done: make(chan error, 1), long: true})
+}
+
+func (db *DB) submit(ctx context.Context, j *job) error {
 	select {
 	case <-db.commit.quit:
 		return errClosed
@@ -140,7 +158,13 @@ func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
 func (c *committer) commitBatch(batch []*job) {
 	db := c.db
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	timeout := commitTimeout
+	for _, j := range batch {
+		if j.long {
+			timeout = longCommitTimeout
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	results := make([]error, len(batch))
 	fail := func(err error) {

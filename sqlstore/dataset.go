@@ -348,7 +348,7 @@ func (s *DatasetService) dedupe(ctx context.Context, t *loadTarget, staging stri
 // go to the history either way (AGG-3).
 func (s *DatasetService) apply(ctx context.Context, t *loadTarget, mode govdata.IngestMode, staging string, hist pickedRows, report govdata.BatchReport, h hash.Hash, run *runningBatch, req govdata.IngestRequest) (*govdata.Batch, error) {
 	var out *govdata.Batch
-	err := s.db.write(ctx, func(tx *Tx) error {
+	err := s.db.writeLong(ctx, func(tx *Tx) error {
 		// A version published while the batch loaded changed the columns
 		// (perhaps sealing one): rows staged for the old ones cannot go in.
 		var version int
@@ -413,8 +413,20 @@ func (s *DatasetService) apply(ctx context.Context, t *loadTarget, mode govdata.
 					set = append(set, c.index()+" = excluded."+c.index())
 				}
 			}
-			if _, err := tx.exec("INSERT INTO " + table + " (" + strings.Join(ins, ", ") + ") SELECT " + strings.Join(ins, ", ") + " FROM " + staging +
-				" WHERE true ON CONFLICT (" + keyList(t.cols) + ") DO UPDATE SET " + strings.Join(set, ", ")); err != nil {
+			// Only new rows and rows with other values are written: a
+			// daily full file changes few rows, and rewriting the others
+			// would cost the most (PostgreSQL: a new version of each).
+			merge := "INSERT INTO " + table + " (" + strings.Join(ins, ", ") + ") SELECT " + prefixed("s.", strings.Join(ins, ", ")) + " FROM " + staging + " s"
+			conflict := " ON CONFLICT (" + keyList(t.cols) + ") DO UPDATE SET " + strings.Join(set, ", ")
+			if hist.picked && hist.marker == last {
+				for ids := hist.merge; len(ids) > 0; {
+					n := min(500, len(ids))
+					if _, err := tx.exec(merge+" WHERE s._row IN ("+placeholders(n)+")"+conflict, int64Args(ids[:n])...); err != nil {
+						return fmt.Errorf("upsert: %w", err)
+					}
+					ids = ids[n:]
+				}
+			} else if _, err := tx.exec(merge + mergeWhere(t, table, s.db.dialect) + conflict); err != nil {
 				return fmt.Errorf("upsert: %w", err)
 			}
 			if _, err := tx.exec("DROP TABLE " + staging); err != nil {
@@ -720,7 +732,8 @@ func (s *DatasetService) RecoverBatches(ctx context.Context) (int, error) {
 type pickedRows struct {
 	picked bool
 	marker int64
-	ids    []int64
+	ids    []int64 // rows of the dataset that go to the history
+	merge  []int64 // staged rows an upsert writes: new or with other values
 }
 
 // maxPicked bounds the row ids held in memory for one batch's history.
@@ -741,30 +754,62 @@ func lastBatch(tx *Tx, entry int64) (int64, error) {
 func (s *DatasetService) pickHistory(ctx context.Context, t *loadTarget, mode govdata.IngestMode, staging string) (pickedRows, error) {
 	var p pickedRows
 	var last sql.NullInt64
-	if err := s.db.queryRow(ctx, "SELECT last_batch_id FROM datasets WHERE entry_id = ?", t.entry).Scan(&last); err != nil {
+	err := s.db.queryRow(ctx, "SELECT last_batch_id FROM datasets WHERE entry_id = ?", t.entry).Scan(&last)
+	if err != nil {
 		return p, err
 	}
 	_, where := historyWhere(t, mode, staging, s.db.dialect)
 	if where == "" {
 		return p, nil // no key: every row goes; nothing to pick
 	}
-	rows, err := s.db.query(ctx, "SELECT d._row FROM "+dataTable(t.entry)+" d"+where)
-	if err != nil {
-		return p, err
+	var ok bool
+	if p.ids, ok, err = s.pickIDs(ctx, "SELECT d._row FROM "+dataTable(t.entry)+" d"+where); err != nil || !ok {
+		return pickedRows{}, err
 	}
-	defer rows.Close()
-	p.ids = []int64{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return p, err
-		}
-		if p.ids = append(p.ids, id); len(p.ids) > maxPicked {
-			return pickedRows{}, nil // too many to hold: apply compares itself
+	if mode == govdata.IngestUpsert {
+		if p.merge, ok, err = s.pickIDs(ctx, "SELECT s._row FROM "+staging+" s"+mergeWhere(t, dataTable(t.entry), s.db.dialect)); err != nil || !ok {
+			return pickedRows{}, err
 		}
 	}
 	p.picked, p.marker = true, last.Int64
-	return p, rows.Err()
+	return p, nil
+}
+
+// pickIDs reads row ids, up to maxPicked (ok false beyond: too many to
+// hold, the apply compares itself).
+func (s *DatasetService) pickIDs(ctx context.Context, q string) ([]int64, bool, error) {
+	rows, err := s.db.query(ctx, q)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, false, err
+		}
+		if ids = append(ids, id); len(ids) > maxPicked {
+			return nil, false, nil
+		}
+	}
+	return ids, true, rows.Err()
+}
+
+// mergeWhere selects the staged rows (s) an upsert writes into table (d):
+// those whose key is new, or whose values (of the items the file has)
+// differ from the stored ones.
+func mergeWhere(t *loadTarget, table string, d dialect) string {
+	var match, same []string
+	for _, c := range keyColumns(t.cols) {
+		match = append(match, "d."+c.keyColumn()+" = s."+c.keyColumn())
+	}
+	for i, c := range t.active {
+		if !c.key && (t.present == nil || t.present[i]) {
+			same = append(same, "d."+c.keyColumn()+" "+d.notDistinct+" s."+c.keyColumn())
+		}
+	}
+	return " WHERE NOT EXISTS (SELECT 1 FROM " + table + " d WHERE " + strings.Join(append(match, same...), " AND ") + ")"
 }
 
 // historyWhere selects the rows of the dataset (d) that a batch staged in

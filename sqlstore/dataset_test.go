@@ -770,14 +770,23 @@ func TestDatasetHistoryOnlyChanges(t *testing.T) {
 		}
 		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名,行政区划代码\n"+idA+",张三,230102\n"+idB+",李四,230102\n"+idC+",王五,\n")
 		// Again the same rows, one name changed, one row gone.
-		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名,行政区划代码\n"+idA+",张三,230102\n"+idB+",李肆,230102\n")
+		second := f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名,行政区划代码\n"+idA+",张三,230102\n"+idB+",李肆,230102\n")
 		if a, b, c := history(idA), history(idB), history(idC); a != 0 || b != 1 || c != 1 {
 			t.Fatalf("history after replace: unchanged %d, changed %d, removed %d; want 0, 1, 1", a, b, c)
 		}
-		// An upsert of an unchanged row and of an empty value.
-		f.ingest(t, govdata.IngestUpsert, "公民身份号码,姓名,行政区划代码\n"+idA+",张三,230102\n"+idB+",李肆,\n")
+		// An upsert of an unchanged row and of an empty value: only the
+		// changed row is written (and records the upsert as its batch).
+		up := f.ingest(t, govdata.IngestUpsert, "公民身份号码,姓名,行政区划代码\n"+idA+",张三,230102\n"+idB+",李肆,\n")
 		if a, b := history(idA), history(idB); a != 0 || b != 2 {
 			t.Fatalf("history after upsert: unchanged %d, changed %d; want 0, 2", a, b)
+		}
+		batchOf := func(id string) int64 {
+			t.Helper()
+			r := must(f.ds.FindRows(f.officer, f.entry.ID, map[string]string{"公民身份号码": id}, govdata.Page{}))(t)
+			return r.Items[0].BatchID
+		}
+		if a, b := batchOf(idA), batchOf(idB); a != second.ID || b != up.ID {
+			t.Errorf("rows' batches: unchanged %d (want %d), changed %d (want %d)", a, second.ID, b, up.ID)
 		}
 	})
 }
