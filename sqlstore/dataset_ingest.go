@@ -276,9 +276,15 @@ func (db *DB) stage(ctx context.Context, t *loadTarget, table string, in <-chan 
 	if db.dialect.name == "postgres" {
 		return db.copyStage(ctx, t, table, cols, in)
 	}
-	// Rows per INSERT: a divisor of a chunk within SQLite's 32,766
-	// placeholders, so every statement of a full chunk is the prepared one.
-	per := chunkRows / ((chunkRows*len(cols) + 29999) / 30000)
+	// Rows per INSERT: 256 measured fastest on this driver (a minimal
+	// program: 1 row 127k rows/s, 256 rows 195–209k, 2,048 rows 154k);
+	// fewer for a wide table (SQLite takes at most 32,766 placeholders);
+	// a power of two, so it divides a chunk and every statement of a full
+	// chunk is the prepared one.
+	per := 256
+	for per > 1 && per*len(cols) > 30000 {
+		per /= 2
+	}
 	full := multiInsert(table, cols, per)
 	for {
 		// A group of chunks is gathered first, then written in one
