@@ -321,6 +321,7 @@ type StaleList struct {
 // Messages of datasets.
 var (
 	MsgDatasetNone      = Msg{"该目录尚未发布，没有数据集", "the entry is not published and has no dataset"}
+	MsgDatasetRevoked   = Msg{"该目录已撤销，不再归集数据", "the entry is revoked and takes no more data"}
 	MsgUpsertNoKey      = Msg{"该目录没有标记主键的信息项，只能整体替换（mode=replace）", "the entry declares no key items: use mode=replace"}
 	MsgIngestMode       = Msg{"mode 应为 upsert 或 replace", "mode must be upsert or replace"}
 	MsgIngestType       = Msg{"不支持的内容类型：%s（应为 application/json、text/csv 或 XLSX）", "unsupported content type %s: send application/json, text/csv or an XLSX file"}

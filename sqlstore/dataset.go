@@ -61,9 +61,14 @@ func (s *DatasetService) Ingest(ctx context.Context, req govdata.IngestRequest) 
 		}
 		return nil, err
 	}
-	st := govdata.EntryStatus(r.status)
-	if r.published == 0 || (st != govdata.EntryPublished && st != govdata.EntryInReview && st != govdata.EntryRevoking && st != govdata.EntryReturned && st != govdata.EntryDraft) {
+	// A published entry takes data — also while a change of it is written
+	// or reviewed, and during a revocation's grace period — a revoked one
+	// no more.
+	switch {
+	case r.published == 0:
 		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgDatasetNone)
+	case govdata.EntryStatus(r.status) == govdata.EntryRevoked:
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgDatasetRevoked)
 	}
 	if s.isLive != nil {
 		if live, err := s.isLive(ctx, r.id); err != nil {

@@ -891,3 +891,22 @@ func TestDatasetCancel(t *testing.T) {
 		}
 	})
 }
+
+// A revoked entry takes no more data; during a revocation's grace period
+// it still does.
+func TestDatasetRevokedEntry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newDatasetFixture(t, e, "default", storetest.Options())
+		reviewer := f.as(govdata.RoleReviewer, f.cityBureau)
+		must(f.cat.Revoke(f.officer, f.entry.ID, "业务已停止"))(t)
+		// Asked, not yet decided: still published.
+		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名\n"+idA+",张三\n")
+		must(f.cat.Review(reviewer, f.entry.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)
+		_, err := f.ds.Ingest(f.officer, govdata.IngestRequest{EntryID: f.entry.ID, Mode: govdata.IngestReplace, Format: govdata.FormatCSV,
+			Body: strings.NewReader("公民身份号码,姓名\n" + idB + ",李四\n")})
+		var ge *govdata.Error
+		if !errors.As(err, &ge) || ge.Code != govdata.ECONFLICT || !strings.Contains(ge.Message.Text("en"), "revoked") {
+			t.Fatalf("a batch into a revoked entry: %v", err)
+		}
+	})
+}
