@@ -1,0 +1,174 @@
+package govdata
+
+import (
+	"crypto/hmac"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/emmansun/gmsm/sm3"
+)
+
+// Masking (SHR-5, SJZ-S-23): what a consumer of shared data sees of an
+// item. Items at sensitivity 3–4 are masked unless the grant lifts it; the
+// secadmin sets the mask of each level and may set one per item.
+
+// MaskKind is a way of masking a value.
+type MaskKind string
+
+// Mask kinds.
+const (
+	MaskNone   MaskKind = "none"   // the value as stored
+	MaskRedact MaskKind = "redact" // every character replaced by *
+	// MaskKeep shows the first First and the last Last characters and
+	// replaces the rest by * (110105********002X, 张*).
+	MaskKeep MaskKind = "keep"
+	// MaskHash gives a keyed hash (HMAC-SM3, hex): equal values stay equal
+	// for the consumer, who can count and join but not read them.
+	MaskHash MaskKind = "hash"
+	MaskNull MaskKind = "null" // no value at all
+	// MaskYear keeps a date's year (1949-12-31 → 1949).
+	MaskYear MaskKind = "year"
+)
+
+// MaskKinds lists the kinds.
+var MaskKinds = []MaskKind{MaskNone, MaskRedact, MaskKeep, MaskHash, MaskNull, MaskYear}
+
+// Mask is how one item is masked.
+type Mask struct {
+	Kind  MaskKind `json:"kind"`
+	First int      `json:"first,omitempty"` // MaskKeep: characters shown at the start
+	Last  int      `json:"last,omitempty"`  // MaskKeep: characters shown at the end
+}
+
+// maxKeep bounds First and Last: a mask that shows 40 characters is not
+// one.
+const maxKeep = 20
+
+// Messages of masks.
+var (
+	MsgMaskKind = Msg{"脱敏方式应为：%s", "the mask kind must be one of: %s"}
+	MsgMaskKeep = Msg{"保留位数应在 0 到 %d 之间，且至少保留一端", "first and last must be 0 to %d, and at least one of them above 0"}
+)
+
+// Validate checks a mask; field names the errors' field.
+func (m Mask) Validate(field string) error {
+	var fe FieldErrors
+	switch m.Kind {
+	case MaskKeep:
+		if m.First < 0 || m.Last < 0 || m.First > maxKeep || m.Last > maxKeep || m.First+m.Last == 0 {
+			fe.Add(field, MsgMaskKeep, maxKeep)
+		}
+	case MaskNone, MaskRedact, MaskHash, MaskNull, MaskYear:
+		if m.First != 0 || m.Last != 0 {
+			fe.Add(field, MsgMaskKeep, maxKeep)
+		}
+	default:
+		kinds := make([]string, len(MaskKinds))
+		for i, k := range MaskKinds {
+			kinds[i] = string(k)
+		}
+		fe.Add(field, MsgMaskKind, strings.Join(kinds, ", "))
+	}
+	return fe.Err()
+}
+
+// DefaultMasks are the masks of each sensitivity level when the secadmin
+// has set none (SHR-5: levels 3–4 masked): level 3 shows its first and
+// last character (a name 张*三, an ID 1****************X), level 4 shows
+// nothing.
+var DefaultMasks = map[int]Mask{
+	1: {Kind: MaskNone},
+	2: {Kind: MaskNone},
+	3: {Kind: MaskKeep, First: 1, Last: 1},
+	4: {Kind: MaskRedact},
+}
+
+// MaskPolicy is the secadmin's masking: a mask per level, and per item of
+// an entry where one differs.
+type MaskPolicy struct {
+	Levels map[int]Mask `json:"levels"`
+	// Items maps "entry id/item name" to the item's own mask.
+	Items map[string]Mask `json:"items,omitempty"`
+}
+
+// MaskOf is the mask an item gets: its own, else its level's, else the
+// default of its level.
+func (p MaskPolicy) MaskOf(entryID int64, it Item) Mask {
+	if m, ok := p.Items[ItemKey(entryID, it.Name)]; ok {
+		return m
+	}
+	if m, ok := p.Levels[it.Sensitivity]; ok {
+		return m
+	}
+	if m, ok := DefaultMasks[it.Sensitivity]; ok {
+		return m
+	}
+	return Mask{Kind: MaskRedact} // an unknown level: the safe side
+}
+
+// ItemKey names an item of an entry in MaskPolicy.Items.
+func ItemKey(entryID int64, item string) string {
+	return strconv.FormatInt(entryID, 10) + "/" + item
+}
+
+// Masker applies masks; its key makes hashes that cannot be recomputed
+// outside the platform (a bare hash of an ID number is reversed by trying
+// every date of birth).
+type Masker struct {
+	Key []byte
+}
+
+// Apply masks one value. A null value (nil) stays null. Characters are
+// counted as characters, not bytes: a Chinese name masks as 张*.
+func (k Masker) Apply(v *string, m Mask) *string {
+	if v == nil {
+		return nil
+	}
+	out := k.apply(*v, m)
+	if m.Kind == MaskNull {
+		return nil
+	}
+	return &out
+}
+
+func (k Masker) apply(v string, m Mask) string {
+	switch m.Kind {
+	case MaskNone:
+		return v
+	case MaskRedact:
+		return strings.Repeat("*", utf8.RuneCountInString(v))
+	case MaskKeep:
+		r := []rune(v)
+		first, last := m.First, m.Last
+		// A value too short for its shown ends: the ends shrink, the last
+		// first, so that one character at least stays hidden (张三 → 张*).
+		for first+last >= len(r) && last > 0 {
+			last--
+		}
+		for first+last >= len(r) && first > 0 {
+			first--
+		}
+		return string(r[:first]) + strings.Repeat("*", len(r)-first-last) + string(r[len(r)-last:])
+	case MaskHash:
+		h := hmac.New(sm3.New, k.Key)
+		h.Write([]byte(v))
+		return hex.EncodeToString(h.Sum(nil)[:16])
+	case MaskYear:
+		if len(v) >= 4 && isDigits(v[:4]) {
+			return v[:4]
+		}
+		return strings.Repeat("*", utf8.RuneCountInString(v))
+	}
+	return strings.Repeat("*", utf8.RuneCountInString(v)) // unknown: the safe side
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
