@@ -1,0 +1,223 @@
+package govdata
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Sharing (SHR-1…3): a department applies for items of another's entry for
+// a stated duty; the profile's workflow for the entry's share type decides;
+// an approved application becomes a grant.
+
+// ShareMethod is how granted data is delivered.
+type ShareMethod string
+
+// Share methods (SHR-1).
+const (
+	MethodAPI          ShareMethod = "api"          // the data service's records and verify calls
+	MethodFile         ShareMethod = "file"         // exports
+	MethodSubscription ShareMethod = "subscription" // changes since a cursor
+)
+
+// ShareMethods lists the methods.
+var ShareMethods = []ShareMethod{MethodAPI, MethodFile, MethodSubscription}
+
+// RefusalCategory classifies why an application is refused (SHR-2).
+type RefusalCategory string
+
+// Refusal categories.
+const (
+	RefusalLaw       RefusalCategory = "law"
+	RefusalPolicy    RefusalCategory = "policy"
+	RefusalSensitive RefusalCategory = "sensitive"
+	RefusalOther     RefusalCategory = "other"
+)
+
+// RefusalCategories lists the categories.
+var RefusalCategories = []RefusalCategory{RefusalLaw, RefusalPolicy, RefusalSensitive, RefusalOther}
+
+// ApplicationInput is what a consumer department's officer asks for.
+type ApplicationInput struct {
+	CatalogID int64 `json:"catalog_id"`
+	// Items wanted: the minimum necessary (SX-4(五)); only items the entry
+	// shares.
+	Items      []string `json:"items"`
+	Scenario   string   `json:"scenario"`
+	Purpose    string   `json:"purpose"`
+	LegalBasis string   `json:"legal_basis"` // the duty's basis (履职依据)
+	// RegionScope limits the rows to these GB/T 2260 regions (a code
+	// covers the regions below it); empty: all rows.
+	RegionScope []string    `json:"region_scope,omitempty"`
+	Method      ShareMethod `json:"method"`
+	ValidUntil  Date        `json:"valid_until"` // the period (HLJ-22)
+}
+
+// Limits of an application's text.
+const (
+	maxApplicationText = 2000
+	maxRegionScope     = 100
+	// MaxGrantDays bounds an application's period: five years.
+	MaxGrantDays = 5 * 366
+)
+
+// Messages of applications.
+var (
+	MsgNotShared       = Msg{"该目录不予共享，依据：%s", "the entry is not shared; basis: %s"}
+	MsgItemNotShared   = Msg{"信息项“%s”不予共享", "the item %q is not shared"}
+	MsgItemNotInEntry  = Msg{"目录没有信息项“%s”", "the entry has no item %q"}
+	MsgOwnData         = Msg{"不能申请本部门自己的数据", "a department does not apply for its own data"}
+	MsgValidUntil      = Msg{"有效期应在今天之后、%d 天以内", "the period must end after today and within %d days"}
+	MsgItemRepeated    = Msg{"信息项重复：%s", "the item repeats: %s"}
+	MsgEntryNotOpenFor = Msg{"该目录当前状态（%s）不接受共享申请", "the entry's status (%s) takes no share applications"}
+)
+
+// ValidateApplication checks an application against its entry (the
+// published version) on day today, field by field; a not_shared entry is
+// refused with its legal basis (SHR-2).
+func ValidateApplication(in ApplicationInput, entry *Entry, applicant int64, today Date) error {
+	var fe FieldErrors
+	// A published entry takes applications, also while a change of it is
+	// written or reviewed; not once it is being revoked.
+	if entry.PublishedVersion == 0 || entry.Status == EntryRevoking || entry.Status == EntryRevoked {
+		return Errorf(ECONFLICT, MsgEntryNotOpenFor, string(entry.Status))
+	}
+	if entry.ShareType == ShareNone {
+		return Errorf(EINVALID, MsgNotShared, entry.ShareBasis)
+	}
+	if entry.DepartmentID == applicant {
+		return Errorf(EINVALID, MsgOwnData)
+	}
+	if len(in.Items) == 0 {
+		fe.Add("items", MsgRequired)
+	}
+	seen := map[string]bool{}
+	for i, name := range in.Items {
+		at := "items[" + strconv.Itoa(i) + "]"
+		j := slices.IndexFunc(entry.Items, func(it Item) bool { return it.Name == name })
+		switch {
+		case seen[name]:
+			fe.Add(at, MsgItemRepeated, name)
+		case j < 0:
+			fe.Add(at, MsgItemNotInEntry, name)
+		case entry.Items[j].ShareType == ShareNone:
+			fe.Add(at, MsgItemNotShared, name)
+		}
+		seen[name] = true
+	}
+	for field, v := range map[string]string{"scenario": in.Scenario, "purpose": in.Purpose, "legal_basis": in.LegalBasis} {
+		switch {
+		case blank(v):
+			fe.Add(field, MsgRequired)
+		case len([]rune(v)) > maxApplicationText:
+			fe.Add(field, MsgTooLong, maxApplicationText)
+		}
+	}
+	if !slices.Contains(ShareMethods, in.Method) {
+		fe.Add("method", MsgEnum, joinValues(ShareMethods))
+	}
+	if in.ValidUntil.IsZero() || !today.Before(in.ValidUntil) || today.AddDays(MaxGrantDays).Before(in.ValidUntil) {
+		fe.Add("valid_until", MsgValidUntil, MaxGrantDays)
+	}
+	if len(in.RegionScope) > maxRegionScope {
+		fe.Add("region_scope", MsgTooMany, maxRegionScope)
+	}
+	for i, code := range in.RegionScope {
+		if _, err := RegionLevelOf(code); err != nil {
+			fe.Add("region_scope["+strconv.Itoa(i)+"]", MsgRegionCode)
+		}
+	}
+	return fe.Err()
+}
+
+// ShareWorkflow is the workflow an application for an entry of share type
+// t runs (SHR-2): the light path for unconditional entries, the approval
+// chain for conditional ones.
+func ShareWorkflow(t ShareType) WorkflowKind {
+	if t == ShareUnconditional {
+		return WorkflowShareUnconditional
+	}
+	return WorkflowShareConditional
+}
+
+// ApplicationState is where an application is.
+type ApplicationState string
+
+// Application states.
+const (
+	ApplicationOpen      ApplicationState = "open"      // in its workflow
+	ApplicationApproved  ApplicationState = "approved"  // a grant was made
+	ApplicationRejected  ApplicationState = "rejected"  // refused, with reason and category
+	ApplicationWithdrawn ApplicationState = "withdrawn" // given up by the applicant
+)
+
+// Application is one share application.
+type Application struct {
+	ApplicationInput
+	ID                  int64             `json:"id"`
+	EntryName           string            `json:"entry_name"`
+	ResourceCode        string            `json:"resource_code"`
+	ApplicantDepartment int64             `json:"applicant_department_id"`
+	ProviderDepartment  int64             `json:"provider_department_id"`
+	ShareType           ShareType         `json:"share_type"`
+	State               ApplicationState  `json:"state"`
+	RefusalCategory     RefusalCategory   `json:"refusal_category,omitempty"`
+	RefusalReason       string            `json:"refusal_reason,omitempty"`
+	Workflow            *WorkflowInstance `json:"workflow,omitempty"`
+	GrantID             int64             `json:"grant_id,omitempty"`
+	CreatedBy           string            `json:"created_by"`
+	CreatedAt           time.Time         `json:"created_at"`
+}
+
+// ApplicationDecision acts on an application's current step.
+type ApplicationDecision struct {
+	Decision       Action          `json:"decision"` // approve | forward | reject | return | withdraw, as the step allows
+	Reason         string          `json:"reason,omitempty"`
+	ReasonCategory RefusalCategory `json:"reason_category,omitempty"` // required with reject
+}
+
+// MsgRefusalCategory: a refusal names its category.
+var MsgRefusalCategory = Msg{"拒绝须选择理由类别：%s", "a refusal needs a reason category: %s"}
+
+// ValidateDecision checks a decision's reason: a refusal needs a reason
+// and a category (SHR-2), a return a reason.
+func ValidateDecision(d ApplicationDecision) error {
+	var fe FieldErrors
+	if NeedsReason(d.Decision) && blank(d.Reason) {
+		fe.Add("reason", MsgRequired)
+	}
+	if d.Decision == ActionReject && !slices.Contains(RefusalCategories, d.ReasonCategory) {
+		fe.Add("reason_category", MsgRefusalCategory, joinValues(RefusalCategories))
+	}
+	if len([]rune(d.Reason)) > maxApplicationText {
+		fe.Add("reason", MsgTooLong, maxApplicationText)
+	}
+	return fe.Err()
+}
+
+// ApplicationFilter selects applications: the caller's department's own
+// (Side "applicant") or those for its data (Side "provider").
+type ApplicationFilter struct {
+	Side  string
+	State ApplicationState
+	Page
+}
+
+// ApplicationList is a page of applications, newest first.
+type ApplicationList struct {
+	Items      []*Application `json:"items"`
+	NextCursor string         `json:"next_cursor,omitempty"`
+}
+
+// ApplicationService runs share applications (SHR-1, SHR-2).
+type ApplicationService interface {
+	// Apply files an application as the acting officer's department
+	// (EINVALID naming the field; ECONFLICT for an entry not open to it).
+	Apply(ctx context.Context, in ApplicationInput) (*Application, error)
+	// Decide acts on the current step as its actor (EFORBIDDEN otherwise,
+	// ECONFLICT for a closed step or a lost race).
+	Decide(ctx context.Context, id int64, d ApplicationDecision) (*Application, error)
+	FindApplicationByID(ctx context.Context, id int64) (*Application, error)
+	FindApplications(ctx context.Context, f ApplicationFilter) (ApplicationList, error)
+}
