@@ -46,7 +46,9 @@ func TestValidateApplication(t *testing.T) {
 		{"not shared entry", "", govdata.EINVALID, func(_ *govdata.ApplicationInput, e *govdata.Entry) {
 			e.ShareType, e.ShareBasis = govdata.ShareNone, "《居民身份证法》第十九条"
 		}},
-		{"unpublished", "", govdata.ECONFLICT, func(_ *govdata.ApplicationInput, e *govdata.Entry) { e.PublishedVersion, e.Status = 0, govdata.EntryDraft }},
+		{"unpublished", "", govdata.ECONFLICT, func(_ *govdata.ApplicationInput, e *govdata.Entry) {
+			e.PublishedVersion, e.Status = 0, govdata.EntryDraft
+		}},
 		{"revoked", "", govdata.ECONFLICT, func(_ *govdata.ApplicationInput, e *govdata.Entry) { e.Status = govdata.EntryRevoked }},
 		{"being revoked", "", govdata.ECONFLICT, func(_ *govdata.ApplicationInput, e *govdata.Entry) { e.Status = govdata.EntryRevoking }},
 	} {
