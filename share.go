@@ -157,6 +157,7 @@ type Application struct {
 	ApplicationInput
 	ID                  int64             `json:"id"`
 	EntryName           string            `json:"entry_name"`
+	EntryVersion        int               `json:"entry_version"` // the published version applied for
 	ResourceCode        string            `json:"resource_code"`
 	ApplicantDepartment int64             `json:"applicant_department_id"`
 	ProviderDepartment  int64             `json:"provider_department_id"`

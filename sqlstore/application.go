@@ -1,0 +1,262 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/govdata/govdata"
+)
+
+// ApplicationService runs share applications through the profile's
+// workflow for the entry's share type (SHR-1, SHR-2).
+type ApplicationService struct {
+	db      *DB
+	catalog *CatalogService
+}
+
+// NewApplicationService returns the share applications of catalog's
+// entries.
+func NewApplicationService(catalog *CatalogService) *ApplicationService {
+	return &ApplicationService{db: catalog.db, catalog: catalog}
+}
+
+var _ govdata.ApplicationService = (*ApplicationService)(nil)
+
+var (
+	msgApplyOfficer        = govdata.Msg{ZH: "只有数据专员可以为本部门申请共享", EN: "only a department's officer applies for shared data"}
+	msgApplicationNotFound = govdata.Msg{ZH: "共享申请不存在", EN: "share application not found"}
+)
+
+// Apply implements govdata.ApplicationService.
+func (s *ApplicationService) Apply(ctx context.Context, in govdata.ApplicationInput) (*govdata.Application, error) {
+	a := govdata.ActorFrom(ctx)
+	if err := govdata.Authorize(a, govdata.PermSignedIn); err != nil {
+		return nil, err
+	}
+	if !a.Has(govdata.RoleOfficer) || a.DepartmentID == 0 {
+		return nil, govdata.Errorf(govdata.EFORBIDDEN, msgApplyOfficer)
+	}
+	r, err := s.catalog.entryRow(ctx, in.CatalogID)
+	if err != nil {
+		return nil, err
+	}
+	if r.published == 0 {
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgEntryNotOpenFor, r.status)
+	}
+	published, err := content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, r.id, r.published)
+	if err != nil {
+		return nil, s.db.internal("apply", err)
+	}
+	// The profile may count a conditional entry without conditions as
+	// unconditional (ZJ); the application follows the entry as it counts.
+	published = published.Effective(s.catalog.profile)
+	entry := r.entry(published, r.published, govdata.EntryStatus(r.status))
+	today := govdata.DateOf(s.db.clock.Now().In(s.catalog.flows.loc))
+	if err := govdata.ValidateApplication(in, entry, a.DepartmentID, today); err != nil {
+		return nil, err
+	}
+	items, _ := json.Marshal(in.Items)
+	scope := in.RegionScope
+	if scope == nil {
+		scope = []string{}
+	}
+	regions, _ := json.Marshal(scope)
+	var id int64
+	err = s.db.write(ctx, func(tx *Tx) error {
+		bureau, err := bureauFor(tx, r.region)
+		if err != nil {
+			return err
+		}
+		w, err := s.catalog.flows.startTx(ctx, tx, govdata.StartWorkflow{Kind: govdata.ShareWorkflow(published.ShareType), SubjectType: "application",
+			Title: published.Name, Parties: govdata.Parties{govdata.PartyApplicant: a.DepartmentID, govdata.PartyProvider: r.department, govdata.PartyBureau: bureau}})
+		if err != nil {
+			return err
+		}
+		now := toDB(tx.Now())
+		if id, err = tx.insert(`INSERT INTO applications (entry_id, entry_version, applicant_department_id, provider_department_id, share_type, items,
+			scenario, purpose, legal_basis, region_scope, method, valid_until, state, workflow_id, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.id, r.published, a.DepartmentID, r.department, string(published.ShareType),
+			string(items), in.Scenario, in.Purpose, in.LegalBasis, string(regions), string(in.Method), in.ValidUntil.String(),
+			string(govdata.ApplicationOpen), w.ID, actorName(tx.actor), now, now); err != nil {
+			return err
+		}
+		if _, err := tx.exec("UPDATE workflow_instances SET subject_id = ? WHERE id = ?", strconv.FormatInt(id, 10), w.ID); err != nil {
+			return err
+		}
+		return tx.audit("application.apply", "application", id, map[string]any{"entry_id": r.id, "items": in.Items,
+			"purpose": in.Purpose, "method": in.Method, "valid_until": in.ValidUntil.String(), "region_scope": scope})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindApplicationByID(ctx, id)
+}
+
+// Decide implements govdata.ApplicationService.
+func (s *ApplicationService) Decide(ctx context.Context, id int64, d govdata.ApplicationDecision) (*govdata.Application, error) {
+	if err := govdata.ValidateDecision(d); err != nil {
+		return nil, err
+	}
+	app, workflow, err := s.find(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.catalog.flows.FindInstanceByID(ctx, workflow)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.write(ctx, func(tx *Tx) error {
+		after, err := s.catalog.flows.decideTx(ctx, tx, workflow, govdata.Decision{StepSeq: w.StepSeq, Action: d.Decision, Reason: d.Reason})
+		if err != nil {
+			return err
+		}
+		state, category, reason := govdata.ApplicationOpen, "", ""
+		switch after.State {
+		case govdata.InstanceApproved:
+			state = govdata.ApplicationApproved
+		case govdata.InstanceRejected:
+			state, category, reason = govdata.ApplicationRejected, string(d.ReasonCategory), d.Reason
+		case govdata.InstanceWithdrawn:
+			state = govdata.ApplicationWithdrawn
+		}
+		if _, err := tx.exec("UPDATE applications SET state = ?, refusal_category = ?, refusal_reason = ?, updated_at = ? WHERE id = ?",
+			string(state), category, reason, toDB(tx.Now()), app.ID); err != nil {
+			return err
+		}
+		return tx.audit("application.decide", "application", app.ID, map[string]any{"step": w.Step, "decision": d.Decision,
+			"reason_category": d.ReasonCategory, "state": state})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindApplicationByID(ctx, id)
+}
+
+const applicationSelect = `SELECT a.id, a.entry_id, a.entry_version, a.applicant_department_id, a.provider_department_id, a.share_type, a.items, a.scenario,
+	a.purpose, a.legal_basis, a.region_scope, a.method, a.valid_until, a.state, a.refusal_category, a.refusal_reason, a.workflow_id,
+	a.grant_id, a.created_by, a.created_at, e.resource_code FROM applications a JOIN catalog_entries e ON e.id = a.entry_id`
+
+func scanApplication(row interface{ Scan(...any) error }) (*govdata.Application, int64, error) {
+	var a govdata.Application
+	var items, regions, until string
+	var workflow, created int64
+	var grant sql.NullInt64
+	if err := row.Scan(&a.ID, &a.CatalogID, &a.EntryVersion, &a.ApplicantDepartment, &a.ProviderDepartment, &a.ShareType, &items, &a.Scenario, &a.Purpose,
+		&a.LegalBasis, &regions, &a.Method, &until, &a.State, &a.RefusalCategory, &a.RefusalReason, &workflow, &grant, &a.CreatedBy,
+		&created, &a.ResourceCode); err != nil {
+		return nil, 0, err
+	}
+	if err := json.Unmarshal([]byte(items), &a.Items); err != nil {
+		return nil, 0, err
+	}
+	if err := json.Unmarshal([]byte(regions), &a.RegionScope); err != nil {
+		return nil, 0, err
+	}
+	d, err := govdata.ParseDate(until)
+	if err != nil {
+		return nil, 0, err
+	}
+	a.ValidUntil, a.GrantID, a.CreatedAt = d, grant.Int64, fromDB(created)
+	return &a, workflow, nil
+}
+
+// seesApplication: the applicant's and the provider's people, and the
+// reviewers (the bureau forwards and supervises).
+func seesApplication(a govdata.Actor, app *govdata.Application) bool {
+	return a.IsSystem() || a.Has(govdata.RoleReviewer) ||
+		(a.DepartmentID != 0 && (a.DepartmentID == app.ApplicantDepartment || a.DepartmentID == app.ProviderDepartment))
+}
+
+func (s *ApplicationService) find(ctx context.Context, id int64) (*govdata.Application, int64, error) {
+	if err := govdata.Authorize(govdata.ActorFrom(ctx), govdata.PermSignedIn); err != nil {
+		return nil, 0, err
+	}
+	app, workflow, err := scanApplication(s.db.queryRow(ctx, applicationSelect+" WHERE a.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, govdata.Errorf(govdata.ENOTFOUND, msgApplicationNotFound)
+	}
+	if err != nil {
+		return nil, 0, s.db.internal("find application", err)
+	}
+	if !seesApplication(govdata.ActorFrom(ctx), app) {
+		// Another department's application is not even said to exist.
+		return nil, 0, govdata.Errorf(govdata.ENOTFOUND, msgApplicationNotFound)
+	}
+	return app, workflow, nil
+}
+
+// FindApplicationByID implements govdata.ApplicationService: with its
+// workflow's steps, actors, decisions and due dates.
+func (s *ApplicationService) FindApplicationByID(ctx context.Context, id int64) (*govdata.Application, error) {
+	app, workflow, err := s.find(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if app.Workflow, err = s.catalog.flows.FindInstanceByID(ctx, workflow); err != nil {
+		return nil, err
+	}
+	var in govdata.EntryInput
+	if in, err = content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, app.CatalogID, app.EntryVersion); err == nil {
+		app.EntryName = in.Name
+	}
+	return app, nil
+}
+
+var msgApplicationSide = govdata.Msg{ZH: "side 应为 applicant（本部门的申请）或 provider（申请本部门数据的）", EN: "side must be applicant (the department's applications) or provider (applications for its data)"}
+
+// FindApplications implements govdata.ApplicationService.
+func (s *ApplicationService) FindApplications(ctx context.Context, f govdata.ApplicationFilter) (govdata.ApplicationList, error) {
+	a := govdata.ActorFrom(ctx)
+	if err := govdata.Authorize(a, govdata.PermSignedIn); err != nil {
+		return govdata.ApplicationList{}, err
+	}
+	after, err := decodeIDCursor(f.Cursor)
+	if err != nil {
+		return govdata.ApplicationList{}, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > govdata.MaxLimit {
+		limit = govdata.DefaultLimit
+	}
+	q, args := applicationSelect+" WHERE 1 = 1", []any{}
+	switch f.Side {
+	case "applicant":
+		q, args = q+" AND a.applicant_department_id = ?", append(args, a.DepartmentID)
+	case "provider":
+		q, args = q+" AND a.provider_department_id = ?", append(args, a.DepartmentID)
+	case "":
+		if !a.IsSystem() && !a.Has(govdata.RoleReviewer) {
+			q, args = q+" AND (a.applicant_department_id = ? OR a.provider_department_id = ?)", append(args, a.DepartmentID, a.DepartmentID)
+		}
+	default:
+		return govdata.ApplicationList{}, govdata.Errorf(govdata.EINVALID, msgApplicationSide)
+	}
+	if f.State != "" {
+		q, args = q+" AND a.state = ?", append(args, string(f.State))
+	}
+	if after > 0 {
+		q, args = q+" AND a.id < ?", append(args, after)
+	}
+	rows, err := s.db.query(ctx, q+" ORDER BY a.id DESC LIMIT ?", append(args, limit+1)...)
+	if err != nil {
+		return govdata.ApplicationList{}, s.db.internal("find applications", err)
+	}
+	defer rows.Close()
+	out := govdata.ApplicationList{Items: []*govdata.Application{}}
+	for rows.Next() {
+		app, _, err := scanApplication(rows)
+		if err != nil {
+			return govdata.ApplicationList{}, s.db.internal("find applications", err)
+		}
+		out.Items = append(out.Items, app)
+	}
+	if len(out.Items) > limit {
+		out.Items = out.Items[:limit]
+		out.NextCursor = encodeCursor(fmt.Sprint(out.Items[limit-1].ID))
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,126 @@
+package sqlstore_test
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/sqlstore"
+	"github.com/govdata/govdata/sqlstore/storetest"
+)
+
+func goodApplication(entry int64) govdata.ApplicationInput {
+	return govdata.ApplicationInput{CatalogID: entry, Items: []string{"公民身份号码", "姓名"}, Scenario: "社保待遇资格认证", Purpose: "核验参保人身份",
+		LegalBasis: "《社会保险法》第七十四条", RegionScope: []string{"230102"}, Method: govdata.MethodAPI, ValidUntil: govdata.Date{Year: 2027, Month: 3, Day: 1}}
+}
+
+// SHR-1, SHR-2: a conditional entry's application goes through the
+// profile's chain — the bureau forwards, the provider decides, its leader
+// signs — each step by its actor only, with a due date; a refusal keeps
+// its reason and category.
+func TestApplicationChain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newCatalogFixture(t, e, "default")
+		provider, consumer := f.as(govdata.RoleOfficer, f.cityPolice), f.as(govdata.RoleOfficer, f.cityHR)
+		bureau, leader := f.as(govdata.RoleReviewer, f.cityBureau), f.as(govdata.RoleLeader, f.cityPolice)
+		entry := f.publish(t, provider, f.cityBureau, entryInput("人口基础信息"))
+		apps := sqlstore.NewApplicationService(f.cat)
+
+		if _, err := apps.Apply(provider, goodApplication(entry.ID)); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+			t.Errorf("applying for one's own data: %v", err)
+		}
+		if _, err := apps.Apply(f.as(govdata.RoleLeader, f.cityHR), goodApplication(entry.ID)); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("a leader applying: %v", err)
+		}
+		draft := must(f.cat.CreateEntry(provider, entryInput("未发布资源")))(t)
+		if _, err := apps.Apply(consumer, goodApplication(draft.ID)); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
+			t.Errorf("applying for a draft: %v", err)
+		}
+
+		app := must(apps.Apply(consumer, goodApplication(entry.ID)))(t)
+		if app.State != govdata.ApplicationOpen || app.Workflow == nil || app.Workflow.Kind != govdata.WorkflowShareConditional ||
+			app.Workflow.Step != "forward" || app.Workflow.Due == nil || app.EntryName != "人口基础信息" || app.ResourceCode != entry.ResourceCode {
+			t.Fatalf("filed %+v", app)
+		}
+		// Each step by its actor only.
+		if _, err := apps.Decide(provider, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionForward}); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Fatalf("the provider forwarding: %v", err)
+		}
+		app = must(apps.Decide(bureau, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionForward}))(t)
+		if app.Workflow.Step != "decide" {
+			t.Fatalf("after forwarding %+v", app.Workflow)
+		}
+		app = must(apps.Decide(provider, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionApprove}))(t)
+		if app.Workflow.Step != "sign" {
+			t.Fatalf("after the provider %+v", app.Workflow)
+		}
+		// Two racing signatures: exactly one wins.
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i := range errs {
+			wg.Go(func() { _, errs[i] = apps.Decide(leader, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionSign}) })
+		}
+		wg.Wait()
+		if (errs[0] == nil) == (errs[1] == nil) {
+			t.Fatalf("racing signatures: %v, %v", errs[0], errs[1])
+		}
+		app = must(apps.FindApplicationByID(consumer, app.ID))(t)
+		if app.State != govdata.ApplicationApproved || len(app.Workflow.History) != 3 {
+			t.Fatalf("signed %+v", app)
+		}
+
+		// A refusal needs a reason and a category, and keeps them.
+		second := must(apps.Apply(consumer, goodApplication(entry.ID)))(t)
+		if _, err := apps.Decide(bureau, second.ID, govdata.ApplicationDecision{Decision: govdata.ActionReject, Reason: "超出履职范围"}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+			t.Fatalf("a refusal without a category: %v", err)
+		}
+		second = must(apps.Decide(bureau, second.ID, govdata.ApplicationDecision{Decision: govdata.ActionReject, Reason: "超出履职范围", ReasonCategory: govdata.RefusalPolicy}))(t)
+		if second.State != govdata.ApplicationRejected || second.RefusalCategory != govdata.RefusalPolicy || second.RefusalReason != "超出履职范围" {
+			t.Fatalf("refused %+v", second)
+		}
+		if _, err := apps.Decide(bureau, second.ID, govdata.ApplicationDecision{Decision: govdata.ActionForward}); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
+			t.Errorf("a decision after the refusal: %v", err)
+		}
+
+		// Lists by side; another department sees nothing.
+		mine := must(apps.FindApplications(consumer, govdata.ApplicationFilter{Side: "applicant"}))(t)
+		theirs := must(apps.FindApplications(provider, govdata.ApplicationFilter{Side: "provider", State: govdata.ApplicationApproved}))(t)
+		if len(mine.Items) != 2 || len(theirs.Items) != 1 || theirs.Items[0].ID != app.ID {
+			t.Errorf("lists: mine %d, theirs %d", len(mine.Items), len(theirs.Items))
+		}
+		outsider := f.as(govdata.RoleOfficer, f.countyPolice)
+		if _, err := apps.FindApplicationByID(outsider, app.ID); govdata.ErrorCodeOf(err) != govdata.ENOTFOUND {
+			t.Errorf("another department reading: %v", err)
+		}
+		if l := must(apps.FindApplications(outsider, govdata.ApplicationFilter{}))(t); len(l.Items) != 0 {
+			t.Errorf("another department's list: %d", len(l.Items))
+		}
+		if _, err := apps.FindApplications(consumer, govdata.ApplicationFilter{Side: "everyone"}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+			t.Errorf("a bad side: %v", err)
+		}
+	})
+}
+
+// An unconditional entry goes the light path: the bureau's check only.
+func TestApplicationLightPath(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newCatalogFixture(t, e, "heilongjiang-2025")
+		provider, consumer := f.as(govdata.RoleOfficer, f.cityPolice), f.as(govdata.RoleOfficer, f.cityHR)
+		in := entryInput("企业登记信息")
+		in.ShareType, in.ShareConditions = govdata.ShareUnconditional, ""
+		entry := f.publish(t, provider, f.cityBureau, in)
+		apps := sqlstore.NewApplicationService(f.cat)
+		app := must(apps.Apply(consumer, goodApplication(entry.ID)))(t)
+		if app.Workflow.Kind != govdata.WorkflowShareUnconditional || app.ShareType != govdata.ShareUnconditional {
+			t.Fatalf("light path %+v", app.Workflow)
+		}
+		flow, _ := f.profile.Workflow(govdata.WorkflowShareUnconditional)
+		for _, st := range flow.Steps {
+			app = must(apps.Decide(f.as(st.Actor.Role, map[govdata.Party]int64{govdata.PartyBureau: f.cityBureau, govdata.PartyProvider: f.cityPolice,
+				govdata.PartyApplicant: f.cityHR}[st.Actor.Party]), app.ID, govdata.ApplicationDecision{Decision: st.Actions[0]}))(t)
+		}
+		if app.State != govdata.ApplicationApproved {
+			t.Fatalf("after the light path %+v", app)
+		}
+	})
+}
