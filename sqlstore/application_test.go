@@ -58,7 +58,9 @@ func TestApplicationChain(t *testing.T) {
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
 		for i := range errs {
-			wg.Go(func() { _, errs[i] = apps.Decide(leader, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionSign}) })
+			wg.Go(func() {
+				_, errs[i] = apps.Decide(leader, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionSign})
+			})
 		}
 		wg.Wait()
 		if (errs[0] == nil) == (errs[1] == nil) {
