@@ -49,6 +49,14 @@ const (
 	PermDataRows Permission = "data.rows"
 	// PermDataMaintain acts on maintenance requests of stored rows (AGG-6).
 	PermDataMaintain Permission = "data.maintain"
+	// PermShareApply files share applications for the department (SHR-1).
+	PermShareApply Permission = "share.apply"
+	// PermShareRead reads applications: the applicant's and the provider's
+	// people, and the reviewers.
+	PermShareRead Permission = "share.read"
+	// PermShareDecide acts on an application's step; the workflow checks
+	// that the caller is that step's actor (SHR-2).
+	PermShareDecide Permission = "share.decide"
 )
 
 // anyUser marks a permission that every signed-in user holds.
@@ -85,7 +93,11 @@ var permissions = map[Permission][]Role{
 	PermDataRead:  {RoleOfficer, RoleReviewer, RoleLeader},
 	// AGG-6: each acts on its own step of a maintenance request.
 	PermDataMaintain: {RoleOfficer, RoleReviewer, RoleLeader},
-	PermDataRows:     {RoleOfficer},
+
+	PermShareApply:  {RoleOfficer},
+	PermShareRead:   {RoleOfficer, RoleLeader, RoleReviewer},
+	PermShareDecide: {RoleOfficer, RoleLeader, RoleReviewer},
+	PermDataRows:    {RoleOfficer},
 }
 
 // Authorize decides whether the actor may take an action of permission p at

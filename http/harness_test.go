@@ -59,9 +59,9 @@ type env struct {
 	ts     *httptest.Server // nil: requests are served in process
 	log    *logBuffer
 
-	deptA, deptB *govdata.Department
-	accounts     map[string]*account       // by username
-	cred, credB  *govdata.IssuedCredential // a credential of department A, and one of B
+	deptA, deptB, deptP *govdata.Department
+	accounts            map[string]*account       // by username
+	cred, credB         *govdata.IssuedCredential // a credential of department A, and one of B
 
 	seq     atomic.Int64 // request IDs and unique names
 	regions atomic.Int64 // county codes
@@ -146,6 +146,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Datasets:      datasets,
 		Maintenance:   sqlstore.NewMaintenanceService(datasets),
 		Sources:       sqlstore.NewSourceService(datasets, source.Connector{}),
+		Applications:  sqlstore.NewApplicationService(catalog),
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}
@@ -175,6 +176,10 @@ func (e *env) seed(t testing.TB) {
 		Name: "福州市大数据管理局", CreditCode: e.creditCode(), RegionCode: regionFuzhou, Level: govdata.LevelCity, Bureau: true}))(t)
 	e.deptB = mustGet(e.svc.Departments.CreateDepartment(ctx, govdata.DepartmentInput{
 		Name: "厦门市大数据管理局", CreditCode: e.creditCode(), RegionCode: regionXiamen, Level: govdata.LevelCity}))(t)
+	// The province's bureau reviews department B's entries (Xiamen has
+	// none of its own); nobody signs in as it.
+	e.deptP = mustGet(e.svc.Departments.CreateDepartment(ctx, govdata.DepartmentInput{
+		Name: "福建省大数据管理局", CreditCode: e.creditCode(), RegionCode: regionFujian, Level: govdata.LevelProvince, Bureau: true}))(t)
 	for _, fa := range fixtureAccounts {
 		in := govdata.UserInput{Username: fa.username, Password: fixturePassword, Name: "测试 " + fa.username, Roles: []govdata.Role{fa.role}}
 		switch fa.dept {

@@ -304,6 +304,19 @@ var matrix = []matrixCase{
 	{route: "POST /api/v1/batches/{id}/cancel", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "POST", path: "/api/v1/batches/" + itoa(runningBatch(t, e)) + "/cancel"}
 	}},
+	// SHR-1, SHR-2: a department's officer applies; the applicant's and the
+	// provider's people and the reviewers read; each step's actor decides
+	// (here the bureau checks an application for department A's data).
+	{route: "POST /api/v1/applications", auth: "user", allow: []string{"officer"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/applications", body: applicationInput(entryOfB(t, e))}
+	}},
+	{route: "GET /api/v1/applications", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: get("/api/v1/applications?side=provider")},
+	{route: "GET /api/v1/applications/{id}", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/applications/" + itoa(applicationForA(t, e).ID)}
+	}},
+	{route: "POST /api/v1/applications/{id}/decision", auth: "user", allow: []string{"reviewer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/applications/" + itoa(applicationForA(t, e).ID) + "/decision", body: govdata.ApplicationDecision{Decision: govdata.ActionApprove}}
+	}},
 	// OPN-1, CAT-7: the open catalog, its CKAN API and DCAT feeds are public.
 	{route: "GET /api/v1/open/catalog", auth: "public", allow: everyone, build: get("/api/v1/open/catalog?q=人口")},
 	{route: "GET /api/v1/open/catalog/{id}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
@@ -381,6 +394,32 @@ func catalogEntry(t testing.TB, e *env, stage string) int64 {
 		mustGet(e.svc.Catalog.UpdateEntry(officer, d.ID, govdata.EntryPatch{Summary: &summary}))(t)
 	}
 	return d.ID
+}
+
+// applicationInput asks for two items of an entry for a year.
+func applicationInput(entry int64) govdata.ApplicationInput {
+	return govdata.ApplicationInput{CatalogID: entry, Items: []string{"统计年度", "人口数"}, Scenario: "人口统计分析", Purpose: "编制年度统计公报",
+		LegalBasis: "《统计法》第七条", Method: govdata.MethodAPI, ValidUntil: govdata.Date{Year: 2030, Month: 1, Day: 1}}
+}
+
+// entryOfB publishes an entry of department B (reviewed by the province's
+// bureau).
+func entryOfB(t testing.TB, e *env) int64 {
+	t.Helper()
+	officer := storetest.As(e.actor("officerb"))
+	d := mustGet(e.svc.Catalog.CreateEntry(officer, catalogInput(fmt.Sprintf("厦门人口统计资源%d", e.next()))))(t)
+	mustGet(e.svc.Catalog.Submit(officer, d.ID))(t)
+	reviewer := storetest.As(govdata.Actor{UserID: 900000, Username: "province-reviewer", Roles: []govdata.Role{govdata.RoleReviewer}, DepartmentID: e.deptP.ID})
+	mustGet(e.svc.Catalog.Review(reviewer, d.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)
+	return d.ID
+}
+
+// applicationForA is department B's application for department A's data,
+// waiting for A's bureau to check it (the light path of an unconditional
+// entry).
+func applicationForA(t testing.TB, e *env) *govdata.Application {
+	t.Helper()
+	return mustGet(e.svc.Applications.Apply(storetest.As(e.actor("officerb")), applicationInput(catalogEntry(t, e, "published"))))(t)
 }
 
 // loadedBatch publishes an entry of department A and loads a batch of two

@@ -228,6 +228,19 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/batches/{id}/cancel", perm: govdata.PermDataWrite, decision: true, action: "batch.cancel", objectType: "batch",
 			summary: "Cancel a running batch: nothing of it is applied", response: govdata.Batch{}, handle: byID(s.svc.Datasets.Cancel)},
 
+		// SHR-1, SHR-2: share applications.
+		{method: "POST", path: "/api/v1/applications", perm: govdata.PermShareApply, action: "application.apply", objectType: "application",
+			summary: "Apply for items of another department's entry for a stated duty; the profile's workflow for its share type decides, each step with its due date",
+			request: govdata.ApplicationInput{}, response: govdata.Application{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Applications.Apply)},
+		{method: "GET", path: "/api/v1/applications", perm: govdata.PermShareRead, action: "application.list", objectType: "application",
+			summary: "Applications, newest first: side=applicant (the department's own), side=provider (for its data); reviewers see all",
+			query:   append([]string{"side", "state"}, pageQuery...), response: govdata.ApplicationList{}, handle: s.handleApplications},
+		{method: "GET", path: "/api/v1/applications/{id}", perm: govdata.PermShareRead, action: "application.read", objectType: "application",
+			summary: "One application with its steps, actors, decisions and due dates", response: govdata.Application{}, handle: byID(s.svc.Applications.FindApplicationByID)},
+		{method: "POST", path: "/api/v1/applications/{id}/decision", perm: govdata.PermShareDecide, decision: true, action: "application.decide", objectType: "application",
+			summary: "Act on the current step as its actor: approve, forward, sign, reject (reason and reason_category law|policy|sensitive|other), return (reason), withdraw",
+			request: govdata.ApplicationDecision{}, response: govdata.Application{}, handle: updateByID(s, s.svc.Applications.Decide)},
+
 		// The open catalog needs no account (OPN-1, CAT-7).
 		{method: "GET", path: "/api/v1/open/catalog", auth: authNone, summary: "Search the open catalog",
 			query:    append([]string{"q", "department_id", "region_code", "classification", "open_type", "grade", "format", "update_cycle", "sort", "facets"}, pageQuery...),

@@ -33,6 +33,7 @@ type Services struct {
 	Datasets      govdata.DatasetService
 	Maintenance   govdata.MaintenanceService
 	Sources       govdata.SourceService
+	Applications  govdata.ApplicationService
 	// Open is the open catalog the public reads (OPN-1, CAT-7).
 	Open govdata.OpenCatalog
 	// Store answers readiness checks.
