@@ -91,3 +91,34 @@ func TestValidateDecision(t *testing.T) {
 		t.Error("share workflows")
 	}
 }
+
+func TestGrantStates(t *testing.T) {
+	for _, c := range []struct {
+		from   govdata.GrantState
+		action govdata.GrantAction
+		to     govdata.GrantState // "" refused
+	}{
+		{govdata.GrantActive, govdata.GrantSuspend, govdata.GrantSuspended},
+		{govdata.GrantSuspended, govdata.GrantResume, govdata.GrantActive},
+		{govdata.GrantActive, govdata.GrantRevoke, govdata.GrantRevoked},
+		{govdata.GrantSuspended, govdata.GrantRevoke, govdata.GrantRevoked},
+		{govdata.GrantActive, govdata.GrantResume, ""},
+		{govdata.GrantSuspended, govdata.GrantSuspend, ""},
+		{govdata.GrantRevoked, govdata.GrantResume, ""},
+		{govdata.GrantRevoked, govdata.GrantRevoke, ""},
+		{govdata.GrantExpired, govdata.GrantResume, ""},
+	} {
+		got, err := govdata.NextGrantState(c.from, c.action)
+		if got != c.to || (c.to == "") != (govdata.ErrorCodeOf(err) == govdata.ECONFLICT) {
+			t.Errorf("%s %s: %s, %v; want %q", c.from, c.action, got, err, c.to)
+		}
+	}
+	g := govdata.Grant{State: govdata.GrantActive, ValidUntil: govdata.Date{Year: 2026, Month: 3, Day: 2}}
+	if g.EffectiveState(govdata.Date{Year: 2026, Month: 3, Day: 2}) != govdata.GrantActive || g.EffectiveState(govdata.Date{Year: 2026, Month: 3, Day: 3}) != govdata.GrantExpired {
+		t.Error("expiry: valid through its last day, expired the day after")
+	}
+	g.State = govdata.GrantRevoked
+	if g.EffectiveState(govdata.Date{Year: 2027, Month: 1, Day: 1}) != govdata.GrantRevoked {
+		t.Error("a revoked grant stays revoked")
+	}
+}

@@ -117,7 +117,11 @@ func (s *ApplicationService) Decide(ctx context.Context, id int64, d govdata.App
 		state, category, reason := govdata.ApplicationOpen, "", ""
 		switch after.State {
 		case govdata.InstanceApproved:
+			// SHR-3: the approval makes the grant, in the same write.
 			state = govdata.ApplicationApproved
+			if _, err := insertGrant(tx, app, govdata.DateOf(tx.Now().In(s.catalog.flows.loc))); err != nil {
+				return err
+			}
 		case govdata.InstanceRejected:
 			state, category, reason = govdata.ApplicationRejected, string(d.ReasonCategory), d.Reason
 		case govdata.InstanceWithdrawn:

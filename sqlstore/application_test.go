@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/sqlstore"
@@ -123,6 +124,73 @@ func TestApplicationLightPath(t *testing.T) {
 		}
 		if app.State != govdata.ApplicationApproved {
 			t.Fatalf("after the light path %+v", app)
+		}
+	})
+}
+
+// SHR-3: an approval makes the grant; the provider, the bureau or the
+// secadmin suspends, resumes and revokes it with a reason; it expires by
+// itself; a revocation of the entry notifies the departments holding one.
+func TestGrants(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newCatalogFixture(t, e, "default")
+		provider, consumer := f.as(govdata.RoleOfficer, f.cityPolice), f.as(govdata.RoleOfficer, f.cityHR)
+		bureau, leader := f.as(govdata.RoleReviewer, f.cityBureau), f.as(govdata.RoleLeader, f.cityPolice)
+		apps, grants := sqlstore.NewApplicationService(f.cat), sqlstore.NewGrantService(f.cat)
+		entry := f.publish(t, provider, f.cityBureau, entryInput("人口基础信息"))
+		app := must(apps.Apply(consumer, goodApplication(entry.ID)))(t)
+		must(apps.Decide(bureau, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionForward}))(t)
+		must(apps.Decide(provider, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionApprove}))(t)
+		app = must(apps.Decide(leader, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionSign}))(t)
+		if app.GrantID == 0 {
+			t.Fatalf("approved without a grant %+v", app)
+		}
+		g := must(grants.FindGrantByID(consumer, app.GrantID))(t)
+		if g.State != govdata.GrantActive || g.EntryID != entry.ID || g.ConsumerDepartment != f.cityHR || len(g.Items) != 2 ||
+			g.RegionScope[0] != "230102" || g.ValidFrom.String() != "2026-03-02" || g.ValidUntil.String() != "2027-03-01" || g.ResourceCode != entry.ResourceCode {
+			t.Fatalf("grant %+v", g)
+		}
+		if _, err := grants.FindGrantByID(f.as(govdata.RoleOfficer, f.countyPolice), g.ID); govdata.ErrorCodeOf(err) != govdata.ENOTFOUND {
+			t.Errorf("another department reading: %v", err)
+		}
+		// The consumer cannot stop its own grant; the provider can, with a reason.
+		if _, err := grants.ChangeGrant(consumer, g.ID, govdata.GrantSuspend, "x"); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("the consumer suspending: %v", err)
+		}
+		if _, err := grants.ChangeGrant(provider, g.ID, govdata.GrantSuspend, " "); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+			t.Errorf("no reason: %v", err)
+		}
+		g = must(grants.ChangeGrant(provider, g.ID, govdata.GrantSuspend, "核查使用情况"))(t)
+		if g.State != govdata.GrantSuspended || g.StateReason != "核查使用情况" {
+			t.Fatalf("suspended %+v", g)
+		}
+		if _, err := grants.ChangeGrant(provider, g.ID, govdata.GrantSuspend, "again"); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
+			t.Errorf("suspending twice: %v", err)
+		}
+		g = must(grants.ChangeGrant(f.as(govdata.RoleSecadmin, 0), g.ID, govdata.GrantResume, "核查完毕"))(t)
+		if g.State != govdata.GrantActive {
+			t.Fatalf("resumed %+v", g)
+		}
+		l := must(grants.FindGrants(provider, govdata.GrantFilter{Side: "provider"}))(t)
+		if len(l.Items) != 1 || l.Items[0].ID != g.ID {
+			t.Errorf("provider's grants %+v", l)
+		}
+		if l := must(grants.FindGrants(consumer, govdata.GrantFilter{Side: "provider"}))(t); len(l.Items) != 0 {
+			t.Errorf("consumer as provider %+v", l)
+		}
+		// In use: a revocation of the entry keeps supplying for the grace period.
+		must(f.cat.Revoke(provider, entry.ID, "业务调整"))(t)
+		r := must(f.cat.Review(bureau, entry.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)
+		if r.Status != govdata.EntryRevoking || r.GraceUntil == nil {
+			t.Errorf("revocation of an entry in use %+v", r)
+		}
+		// Expiry by itself, the day after its last day.
+		f.clock.Advance(366 * 24 * time.Hour)
+		if g := must(grants.FindGrantByID(consumer, g.ID))(t); g.State != govdata.GrantExpired {
+			t.Errorf("after its period: %s", g.State)
+		}
+		if _, err := grants.ChangeGrant(provider, g.ID, govdata.GrantRevoke, "x"); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
+			t.Errorf("revoking an expired grant: %v", err)
 		}
 	})
 }
