@@ -57,6 +57,15 @@ const (
 	// PermShareDecide acts on an application's step; the workflow checks
 	// that the caller is that step's actor (SHR-2).
 	PermShareDecide Permission = "share.decide"
+	// PermGrantRead reads grants: the consumer's and the provider's people,
+	// the reviewers and the secadmin (SHR-3, SHR-6).
+	PermGrantRead Permission = "grant.read"
+	// PermGrantManage suspends, resumes and revokes grants: the provider,
+	// the bureau or the secadmin (SHR-3); the service checks the provider.
+	PermGrantManage Permission = "grant.manage"
+	// PermGrantCredential binds the consumer's system credentials to its
+	// grants (SHR-3): the consumer's officer, who keeps its credentials (ORG-5).
+	PermGrantCredential Permission = "grant.credential"
 )
 
 // anyUser marks a permission that every signed-in user holds.
@@ -98,6 +107,10 @@ var permissions = map[Permission][]Role{
 	PermShareRead:   {RoleOfficer, RoleLeader, RoleReviewer},
 	PermShareDecide: {RoleOfficer, RoleLeader, RoleReviewer},
 	PermDataRows:    {RoleOfficer},
+
+	PermGrantRead:       {RoleOfficer, RoleLeader, RoleReviewer, RoleSecadmin},
+	PermGrantManage:     {RoleOfficer, RoleLeader, RoleReviewer, RoleSecadmin},
+	PermGrantCredential: {RoleOfficer},
 }
 
 // Authorize decides whether the actor may take an action of permission p at

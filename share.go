@@ -52,6 +52,12 @@ type ApplicationInput struct {
 	RegionScope []string    `json:"region_scope,omitempty"`
 	Method      ShareMethod `json:"method"`
 	ValidUntil  Date        `json:"valid_until"` // the period (HLJ-22)
+	// UnmaskedItems asks for these items unmasked (SHR-5); only a path that
+	// includes the provider's leader can grant it.
+	UnmaskedItems []string `json:"unmasked_items,omitempty"`
+	// ExportSensitive asks to export items at sensitivity 3–4 in files
+	// (SEC-5: bulk export of them needs an explicit permission).
+	ExportSensitive bool `json:"export_sensitive,omitempty"`
 }
 
 // Limits of an application's text.
@@ -71,6 +77,9 @@ var (
 	MsgValidUntil      = Msg{"有效期应在今天之后、%d 天以内", "the period must end after today and within %d days"}
 	MsgItemRepeated    = Msg{"信息项重复：%s", "the item repeats: %s"}
 	MsgEntryNotOpenFor = Msg{"该目录当前状态（%s）不接受共享申请", "the entry's status (%s) takes no share applications"}
+	MsgUnmaskNotWanted = Msg{"免脱敏的信息项“%s”不在申请的信息项中", "the item %q to unmask is not among the items applied for"}
+	MsgUnmaskNoLeader  = Msg{"该目录的审批流程不含数据提供部门负责人，不能申请免脱敏", "this entry's approval path does not include the provider's leader, so masks cannot be lifted"}
+	MsgExportNotFile   = Msg{"导出敏感信息项的许可只适用于文件方式（method=file）", "permission to export sensitive items applies to the file method only"}
 )
 
 // ValidateApplication checks an application against its entry (the
@@ -106,6 +115,14 @@ func ValidateApplication(in ApplicationInput, entry *Entry, applicant int64, tod
 		}
 		seen[name] = true
 	}
+	for i, name := range in.UnmaskedItems {
+		if !slices.Contains(in.Items, name) || slices.Index(in.UnmaskedItems, name) < i {
+			fe.Add("unmasked_items["+strconv.Itoa(i)+"]", MsgUnmaskNotWanted, name)
+		}
+	}
+	if in.ExportSensitive && in.Method != MethodFile {
+		fe.Add("export_sensitive", MsgExportNotFile)
+	}
 	for field, v := range map[string]string{"scenario": in.Scenario, "purpose": in.Purpose, "legal_basis": in.LegalBasis} {
 		switch {
 		case blank(v):
@@ -139,6 +156,14 @@ func ShareWorkflow(t ShareType) WorkflowKind {
 		return WorkflowShareUnconditional
 	}
 	return WorkflowShareConditional
+}
+
+// LiftsMasks reports whether a workflow's approval includes the provider's
+// leader: only then may a grant lift masks (SHR-5).
+func LiftsMasks(w *Workflow) bool {
+	return slices.ContainsFunc(w.Steps, func(st Step) bool {
+		return st.Actor == StepActor{Role: RoleLeader, Party: PartyProvider}
+	})
 }
 
 // ApplicationState is where an application is.
@@ -252,8 +277,24 @@ type Grant struct {
 	ValidUntil         Date        `json:"valid_until"`
 	State              GrantState  `json:"state"`
 	StateReason        string      `json:"state_reason,omitempty"`
-	CreatedAt          time.Time   `json:"created_at"`
-	UpdatedAt          time.Time   `json:"updated_at"`
+	// UnmaskedItems are served without their masks (SHR-5: the approval
+	// included the provider's leader).
+	UnmaskedItems []string `json:"unmasked_items"`
+	// ExportSensitive permits exporting items at sensitivity 3–4 (SEC-5).
+	ExportSensitive bool      `json:"export_sensitive"`
+	Usage           Usage     `json:"usage"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+}
+
+// Usage counts a grant's data-service calls (SHR-6).
+type Usage struct {
+	Calls int64 `json:"calls"` // answered calls
+	Rows  int64 `json:"rows"`  // rows returned, exported or matched
+	// Refused counts calls refused for asking outside the grant: items
+	// not granted, a method the grant lacks (SHR-6).
+	Refused    int64      `json:"refused"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 }
 
 // EffectiveState is the grant's state on day today: an active or
@@ -316,11 +357,48 @@ type GrantChange struct {
 	Reason string `json:"reason"`
 }
 
+// GrantCredentialInput names the system credential that will call with a
+// grant (SHR-3): an existing credential of the consumer department
+// (CredentialID), or a new one issued now (Name). One credential may serve
+// several of the consumer's grants.
+type GrantCredentialInput struct {
+	CredentialID int64  `json:"credential_id,omitempty"`
+	Name         string `json:"name,omitempty"`
+}
+
+// GrantCredential is a credential bound to a grant; Secret is set only
+// when the credential was issued by the call, and shown that once.
+type GrantCredential struct {
+	GrantID    int64      `json:"grant_id"`
+	Credential Credential `json:"credential"`
+	Secret     string     `json:"secret,omitempty"`
+	BoundAt    time.Time  `json:"bound_at"`
+	BoundBy    string     `json:"bound_by"`
+}
+
+// Messages of grant credentials.
+var (
+	MsgGrantCredentialOne   = Msg{"请给出 credential_id（已有凭证）或 name（新签发的凭证）之一", "give either credential_id (an existing credential) or name (a new one)"}
+	MsgGrantCredentialDept  = Msg{"只能使用获得授权的部门自己的应用凭证", "only a credential of the consumer department can call with its grant"}
+	MsgGrantCredentialBound = Msg{"该凭证已绑定此授权", "the credential is already bound to this grant"}
+	MsgGrantNotActive       = Msg{"授权当前状态为 %s", "the grant is %s"}
+)
+
 // GrantService keeps grants (SHR-3).
 type GrantService interface {
+	// FindGrantByID returns ENOTFOUND also for a grant the caller may not see.
 	FindGrantByID(ctx context.Context, id int64) (*Grant, error)
 	FindGrants(ctx context.Context, f GrantFilter) (GrantList, error)
 	// ChangeGrant suspends, resumes or revokes a grant, with a reason, as
-	// its provider's officer, a reviewer or the secadmin.
+	// its provider's officer or leader, a reviewer or the secadmin;
+	// EINVALID without a reason, ECONFLICT from the wrong state.
 	ChangeGrant(ctx context.Context, id int64, action GrantAction, reason string) (*Grant, error)
+	// BindCredential lets a credential of the consumer call with the grant,
+	// issuing a new one when in names none; the consumer's officer only.
+	// ECONFLICT for a grant that is not active or a credential already bound.
+	BindCredential(ctx context.Context, grantID int64, in GrantCredentialInput) (*GrantCredential, error)
+	// FindGrantCredentials lists the credentials bound to a grant.
+	FindGrantCredentials(ctx context.Context, grantID int64) ([]*GrantCredential, error)
+	// UnbindCredential stops a credential calling with the grant.
+	UnbindCredential(ctx context.Context, grantID, credentialID int64) error
 }

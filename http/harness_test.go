@@ -147,6 +147,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Maintenance:   sqlstore.NewMaintenanceService(datasets),
 		Sources:       sqlstore.NewSourceService(datasets, source.Connector{}),
 		Applications:  sqlstore.NewApplicationService(catalog),
+		Grants:        sqlstore.NewGrantService(catalog),
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}

@@ -317,6 +317,35 @@ var matrix = []matrixCase{
 	{route: "POST /api/v1/applications/{id}/decision", auth: "user", allow: []string{"reviewer"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "POST", path: "/api/v1/applications/" + itoa(applicationForA(t, e).ID) + "/decision", body: govdata.ApplicationDecision{Decision: govdata.ActionApprove}}
 	}},
+	// SHR-3: the consumer's and the provider's people, the reviewers and the
+	// secadmin read grants; the provider, the bureau or the secadmin stops
+	// them; the consumer's officer binds its credentials.
+	{route: "GET /api/v1/grants", auth: "user", allow: []string{"officer", "reviewer", "leader", "secadmin"}, build: get("/api/v1/grants")},
+	{route: "GET /api/v1/grants/{id}", auth: "user", allow: []string{"officer", "reviewer", "leader", "secadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/grants/" + itoa(grantOnA(t, e).ID)}
+	}},
+	{route: "POST /api/v1/grants/{id}/suspend", auth: "user", allow: []string{"officer", "reviewer", "leader", "secadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/grants/" + itoa(grantOnA(t, e).ID) + "/suspend", body: map[string]string{"reason": "核查异常调用"}}
+	}},
+	{route: "POST /api/v1/grants/{id}/resume", auth: "user", allow: []string{"officer", "reviewer", "leader", "secadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		g := grantOnA(t, e)
+		mustGet(e.svc.Grants.ChangeGrant(storetest.As(e.actor("reviewer")), g.ID, govdata.GrantSuspend, "核查"))(t)
+		return req{method: "POST", path: "/api/v1/grants/" + itoa(g.ID) + "/resume", body: map[string]string{"reason": "已整改"}}
+	}},
+	{route: "POST /api/v1/grants/{id}/revoke", auth: "user", allow: []string{"officer", "reviewer", "leader", "secadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/grants/" + itoa(grantOnA(t, e).ID) + "/revoke", body: map[string]string{"reason": "用途已完成"}}
+	}},
+	{route: "POST /api/v1/grants/{id}/credentials", auth: "user", allow: []string{"officer"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/grants/" + itoa(grantForA(t, e).ID) + "/credentials", body: govdata.GrantCredentialInput{Name: "统计分析系统"}}
+	}},
+	{route: "GET /api/v1/grants/{id}/credentials", auth: "user", allow: []string{"officer", "reviewer", "leader", "secadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/grants/" + itoa(grantForA(t, e).ID) + "/credentials"}
+	}},
+	{route: "DELETE /api/v1/grants/{id}/credentials/{credential_id}", auth: "user", allow: []string{"officer"}, status: 204, build: func(t testing.TB, e *env, caller string) req {
+		g := grantForA(t, e)
+		c := mustGet(e.svc.Grants.BindCredential(storetest.As(e.actor("officer")), g.ID, govdata.GrantCredentialInput{Name: "统计分析系统"}))(t)
+		return req{method: "DELETE", path: "/api/v1/grants/" + itoa(g.ID) + "/credentials/" + itoa(c.Credential.ID)}
+	}},
 	// OPN-1, CAT-7: the open catalog, its CKAN API and DCAT feeds are public.
 	{route: "GET /api/v1/open/catalog", auth: "public", allow: everyone, build: get("/api/v1/open/catalog?q=人口")},
 	{route: "GET /api/v1/open/catalog/{id}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
@@ -409,9 +438,13 @@ func entryOfB(t testing.TB, e *env) int64 {
 	officer := storetest.As(e.actor("officerb"))
 	d := mustGet(e.svc.Catalog.CreateEntry(officer, catalogInput(fmt.Sprintf("厦门人口统计资源%d", e.next()))))(t)
 	mustGet(e.svc.Catalog.Submit(officer, d.ID))(t)
-	reviewer := storetest.As(govdata.Actor{UserID: 900000, Username: "province-reviewer", Roles: []govdata.Role{govdata.RoleReviewer}, DepartmentID: e.deptP.ID})
-	mustGet(e.svc.Catalog.Review(reviewer, d.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)
+	mustGet(e.svc.Catalog.Review(storetest.As(e.provinceReviewer()), d.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)
 	return d.ID
+}
+
+// provinceReviewer is a reviewer of the province's bureau.
+func (e *env) provinceReviewer() govdata.Actor {
+	return govdata.Actor{UserID: 900000, Username: "province-reviewer", Roles: []govdata.Role{govdata.RoleReviewer}, DepartmentID: e.deptP.ID}
 }
 
 // applicationForA is department B's application for department A's data,
@@ -420,6 +453,23 @@ func entryOfB(t testing.TB, e *env) int64 {
 func applicationForA(t testing.TB, e *env) *govdata.Application {
 	t.Helper()
 	return mustGet(e.svc.Applications.Apply(storetest.As(e.actor("officerb")), applicationInput(catalogEntry(t, e, "published"))))(t)
+}
+
+// grantOnA is department B's grant on department A's data, approved by
+// A's bureau on the light path.
+func grantOnA(t testing.TB, e *env) *govdata.Grant {
+	t.Helper()
+	app := mustGet(e.svc.Applications.Decide(storetest.As(e.actor("reviewer")), applicationForA(t, e).ID, govdata.ApplicationDecision{Decision: govdata.ActionApprove}))(t)
+	return mustGet(e.svc.Grants.FindGrantByID(storetest.As(e.actor("reviewer")), app.GrantID))(t)
+}
+
+// grantForA is department A's grant on department B's data, approved by
+// the province's bureau.
+func grantForA(t testing.TB, e *env) *govdata.Grant {
+	t.Helper()
+	app := mustGet(e.svc.Applications.Apply(storetest.As(e.actor("officer")), applicationInput(entryOfB(t, e))))(t)
+	app = mustGet(e.svc.Applications.Decide(storetest.As(e.provinceReviewer()), app.ID, govdata.ApplicationDecision{Decision: govdata.ActionApprove}))(t)
+	return mustGet(e.svc.Grants.FindGrantByID(storetest.As(e.actor("officer")), app.GrantID))(t)
 }
 
 // loadedBatch publishes an entry of department A and loads a batch of two

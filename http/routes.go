@@ -241,6 +241,26 @@ func (s *Server) routeTable() []route {
 			summary: "Act on the current step as its actor: approve, forward, sign, reject (reason and reason_category law|policy|sensitive|other), return (reason), withdraw",
 			request: govdata.ApplicationDecision{}, response: govdata.Application{}, handle: updateByID(s, s.svc.Applications.Decide)},
 
+		// SHR-3: grants, and the credentials that call with them.
+		{method: "GET", path: "/api/v1/grants", perm: govdata.PermGrantRead, action: "grant.list", objectType: "grant",
+			summary: "Grants, newest first: side=consumer (held by the department), side=provider (on its data); reviewers and the secadmin see all",
+			query:   append([]string{"side", "entry_id"}, pageQuery...), response: govdata.GrantList{}, handle: s.handleGrants},
+		{method: "GET", path: "/api/v1/grants/{id}", perm: govdata.PermGrantRead, action: "grant.read", objectType: "grant",
+			summary: "One grant: items, region scope, purpose, method, validity, state and usage", response: govdata.Grant{}, handle: byID(s.svc.Grants.FindGrantByID)},
+		{method: "POST", path: "/api/v1/grants/{id}/suspend", perm: govdata.PermGrantManage, decision: true, action: "grant.suspend", objectType: "grant",
+			summary: "Suspend an active grant, with a reason: the provider, the bureau or the secadmin", request: reasonRequest{}, response: govdata.Grant{}, handle: s.changeGrant(govdata.GrantSuspend)},
+		{method: "POST", path: "/api/v1/grants/{id}/resume", perm: govdata.PermGrantManage, decision: true, action: "grant.resume", objectType: "grant",
+			summary: "Resume a suspended grant, with a reason", request: reasonRequest{}, response: govdata.Grant{}, handle: s.changeGrant(govdata.GrantResume)},
+		{method: "POST", path: "/api/v1/grants/{id}/revoke", perm: govdata.PermGrantManage, decision: true, action: "grant.revoke", objectType: "grant",
+			summary: "Revoke a grant for good, with a reason", request: reasonRequest{}, response: govdata.Grant{}, handle: s.changeGrant(govdata.GrantRevoke)},
+		{method: "POST", path: "/api/v1/grants/{id}/credentials", perm: govdata.PermGrantCredential, action: "grant.credential_bind", objectType: "grant",
+			summary: "Let a system credential of the consumer call with the grant: credential_id of an existing one, or name to issue a new one (its secret shown once)",
+			request: govdata.GrantCredentialInput{}, response: govdata.GrantCredential{}, status: http.StatusCreated, handle: createByID(s, http.StatusCreated, s.svc.Grants.BindCredential)},
+		{method: "GET", path: "/api/v1/grants/{id}/credentials", perm: govdata.PermGrantRead, action: "grant.credentials", objectType: "grant",
+			summary: "The credentials that call with the grant", response: govdata.List[*govdata.GrantCredential]{}, handle: s.handleGrantCredentials},
+		{method: "DELETE", path: "/api/v1/grants/{id}/credentials/{credential_id}", perm: govdata.PermGrantCredential, action: "grant.credential_unbind", objectType: "grant",
+			summary: "Stop a credential calling with the grant", status: http.StatusNoContent, handle: s.handleUnbindCredential},
+
 		// The open catalog needs no account (OPN-1, CAT-7).
 		{method: "GET", path: "/api/v1/open/catalog", auth: authNone, summary: "Search the open catalog",
 			query:    append([]string{"q", "department_id", "region_code", "classification", "open_type", "grade", "format", "update_cycle", "sort", "facets"}, pageQuery...),

@@ -59,28 +59,30 @@ func (s *ApplicationService) Apply(ctx context.Context, in govdata.ApplicationIn
 	if err := govdata.ValidateApplication(in, entry, a.DepartmentID, today); err != nil {
 		return nil, err
 	}
-	items, _ := json.Marshal(in.Items)
-	scope := in.RegionScope
-	if scope == nil {
-		scope = []string{}
+	kind := govdata.ShareWorkflow(published.ShareType)
+	// SHR-5: masks are lifted only where the provider's leader approves.
+	if w, ok := s.catalog.profile.Workflow(kind); len(in.UnmaskedItems) > 0 && (!ok || !govdata.LiftsMasks(w)) {
+		var fe govdata.FieldErrors
+		fe.Add("unmasked_items", govdata.MsgUnmaskNoLeader)
+		return nil, fe.Err()
 	}
-	regions, _ := json.Marshal(scope)
+	items, regions, unmasked := jsonList(in.Items), jsonList(in.RegionScope), jsonList(in.UnmaskedItems)
 	var id int64
 	err = s.db.write(ctx, func(tx *Tx) error {
 		bureau, err := bureauFor(tx, r.region)
 		if err != nil {
 			return err
 		}
-		w, err := s.catalog.flows.startTx(ctx, tx, govdata.StartWorkflow{Kind: govdata.ShareWorkflow(published.ShareType), SubjectType: "application",
+		w, err := s.catalog.flows.startTx(ctx, tx, govdata.StartWorkflow{Kind: kind, SubjectType: "application",
 			Title: published.Name, Parties: govdata.Parties{govdata.PartyApplicant: a.DepartmentID, govdata.PartyProvider: r.department, govdata.PartyBureau: bureau}})
 		if err != nil {
 			return err
 		}
 		now := toDB(tx.Now())
 		if id, err = tx.insert(`INSERT INTO applications (entry_id, entry_version, applicant_department_id, provider_department_id, share_type, items,
-			scenario, purpose, legal_basis, region_scope, method, valid_until, state, workflow_id, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.id, r.published, a.DepartmentID, r.department, string(published.ShareType),
-			string(items), in.Scenario, in.Purpose, in.LegalBasis, string(regions), string(in.Method), in.ValidUntil.String(),
+			scenario, purpose, legal_basis, region_scope, method, valid_until, unmasked_items, export_sensitive, state, workflow_id, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.id, r.published, a.DepartmentID, r.department, string(published.ShareType),
+			items, in.Scenario, in.Purpose, in.LegalBasis, regions, string(in.Method), in.ValidUntil.String(), unmasked, in.ExportSensitive,
 			string(govdata.ApplicationOpen), w.ID, actorName(tx.actor), now, now); err != nil {
 			return err
 		}
@@ -88,7 +90,8 @@ func (s *ApplicationService) Apply(ctx context.Context, in govdata.ApplicationIn
 			return err
 		}
 		return tx.audit("application.apply", "application", id, map[string]any{"entry_id": r.id, "items": in.Items,
-			"purpose": in.Purpose, "method": in.Method, "valid_until": in.ValidUntil.String(), "region_scope": scope})
+			"purpose": in.Purpose, "method": in.Method, "valid_until": in.ValidUntil.String(), "region_scope": in.RegionScope,
+			"unmasked_items": in.UnmaskedItems, "export_sensitive": in.ExportSensitive})
 	})
 	if err != nil {
 		return nil, err
@@ -142,16 +145,19 @@ func (s *ApplicationService) Decide(ctx context.Context, id int64, d govdata.App
 
 const applicationSelect = `SELECT a.id, a.entry_id, a.entry_version, a.applicant_department_id, a.provider_department_id, a.share_type, a.items, a.scenario,
 	a.purpose, a.legal_basis, a.region_scope, a.method, a.valid_until, a.state, a.refusal_category, a.refusal_reason, a.workflow_id,
-	a.grant_id, a.created_by, a.created_at, e.resource_code FROM applications a JOIN catalog_entries e ON e.id = a.entry_id`
+	a.grant_id, a.created_by, a.created_at, e.resource_code, a.unmasked_items, a.export_sensitive FROM applications a JOIN catalog_entries e ON e.id = a.entry_id`
 
 func scanApplication(row interface{ Scan(...any) error }) (*govdata.Application, int64, error) {
 	var a govdata.Application
-	var items, regions, until string
+	var items, regions, until, unmasked string
 	var workflow, created int64
 	var grant sql.NullInt64
 	if err := row.Scan(&a.ID, &a.CatalogID, &a.EntryVersion, &a.ApplicantDepartment, &a.ProviderDepartment, &a.ShareType, &items, &a.Scenario, &a.Purpose,
 		&a.LegalBasis, &regions, &a.Method, &until, &a.State, &a.RefusalCategory, &a.RefusalReason, &workflow, &grant, &a.CreatedBy,
-		&created, &a.ResourceCode); err != nil {
+		&created, &a.ResourceCode, &unmasked, &a.ExportSensitive); err != nil {
+		return nil, 0, err
+	}
+	if err := json.Unmarshal([]byte(unmasked), &a.UnmaskedItems); err != nil {
 		return nil, 0, err
 	}
 	if err := json.Unmarshal([]byte(items), &a.Items); err != nil {

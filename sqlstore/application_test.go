@@ -1,6 +1,8 @@
 package sqlstore_test
 
 import (
+	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -193,4 +195,135 @@ func TestGrants(t *testing.T) {
 			t.Errorf("revoking an expired grant: %v", err)
 		}
 	})
+}
+
+// grantFixture is an approved conditional application of the city's HR
+// bureau for the city police's entry, with what made it.
+type grantFixture struct {
+	*catalogFixture
+	provider, consumer, bureau, leader context.Context
+	apps                               *sqlstore.ApplicationService
+	grants                             *sqlstore.GrantService
+	entry                              *govdata.Entry
+}
+
+func newGrantFixture(t *testing.T, e storetest.Engine) *grantFixture {
+	f := &grantFixture{catalogFixture: newCatalogFixture(t, e, "default")}
+	f.provider, f.consumer = f.as(govdata.RoleOfficer, f.cityPolice), f.as(govdata.RoleOfficer, f.cityHR)
+	f.bureau, f.leader = f.as(govdata.RoleReviewer, f.cityBureau), f.as(govdata.RoleLeader, f.cityPolice)
+	f.apps, f.grants = sqlstore.NewApplicationService(f.cat), sqlstore.NewGrantService(f.cat)
+	f.entry = f.publish(t, f.provider, f.cityBureau, entryInput("人口基础信息"))
+	return f
+}
+
+// grant runs in through the default profile's approval chain.
+func (f *grantFixture) grant(t *testing.T, in govdata.ApplicationInput) *govdata.Grant {
+	t.Helper()
+	app := must(f.apps.Apply(f.consumer, in))(t)
+	must(f.apps.Decide(f.bureau, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionForward}))(t)
+	must(f.apps.Decide(f.provider, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionApprove}))(t)
+	app = must(f.apps.Decide(f.leader, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionSign}))(t)
+	return must(f.grants.FindGrantByID(f.consumer, app.GrantID))(t)
+}
+
+func TestGrantCredentials(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newGrantFixture(t, e)
+		in := goodApplication(f.entry.ID)
+		in.UnmaskedItems = []string{"姓名"}
+		g := f.grant(t, in)
+		if len(g.UnmaskedItems) != 1 || g.UnmaskedItems[0] != "姓名" || g.ExportSensitive {
+			t.Fatalf("grant %+v", g)
+		}
+		// A new credential, its secret shown once.
+		gc := must(f.grants.BindCredential(f.consumer, g.ID, govdata.GrantCredentialInput{Name: "社保待遇认证系统"}))(t)
+		if gc.Secret == "" || gc.Credential.DepartmentID != f.cityHR || gc.BoundBy == "" {
+			t.Fatalf("issued %+v", gc)
+		}
+		// The same credential for a second grant of the consumer.
+		g2 := f.grant(t, goodApplication(f.entry.ID))
+		again := must(f.grants.BindCredential(f.consumer, g2.ID, govdata.GrantCredentialInput{CredentialID: gc.Credential.ID}))(t)
+		if again.Secret != "" || again.Credential.AppKey != gc.Credential.AppKey {
+			t.Errorf("bound again %+v", again)
+		}
+		creds := sqlstore.NewCredentialService(f.db)
+		other := must(creds.CreateCredential(f.provider, govdata.CredentialInput{Name: "公安系统"}))(t)
+		for _, c := range []struct {
+			name string
+			as   context.Context
+			in   govdata.GrantCredentialInput
+			code govdata.ErrorCode
+		}{
+			{"twice", f.consumer, govdata.GrantCredentialInput{CredentialID: gc.Credential.ID}, govdata.ECONFLICT},
+			{"neither", f.consumer, govdata.GrantCredentialInput{}, govdata.EINVALID},
+			{"both", f.consumer, govdata.GrantCredentialInput{CredentialID: gc.Credential.ID, Name: "x"}, govdata.EINVALID},
+			{"another department's credential", f.consumer, govdata.GrantCredentialInput{CredentialID: other.ID}, govdata.EINVALID},
+			{"unknown credential", f.consumer, govdata.GrantCredentialInput{CredentialID: 999999}, govdata.ENOTFOUND},
+			{"the provider", f.provider, govdata.GrantCredentialInput{Name: "x"}, govdata.EFORBIDDEN},
+			{"the consumer's leader", f.as(govdata.RoleLeader, f.cityHR), govdata.GrantCredentialInput{Name: "x"}, govdata.EFORBIDDEN},
+			{"an unrelated department", f.as(govdata.RoleOfficer, f.countyPolice), govdata.GrantCredentialInput{Name: "x"}, govdata.ENOTFOUND},
+		} {
+			if _, err := f.grants.BindCredential(c.as, g.ID, c.in); govdata.ErrorCodeOf(err) != c.code {
+				t.Errorf("%s: %v, want %s", c.name, err, c.code)
+			}
+		}
+		list := must(f.grants.FindGrantCredentials(f.provider, g.ID))(t)
+		if len(list) != 1 || list[0].Credential.ID != gc.Credential.ID || list[0].Secret != "" {
+			t.Errorf("the provider's view %+v", list)
+		}
+		// A suspended grant takes no new credentials.
+		must(f.grants.ChangeGrant(f.leader, g.ID, govdata.GrantSuspend, "核查"))(t)
+		if _, err := f.grants.BindCredential(f.consumer, g.ID, govdata.GrantCredentialInput{Name: "y"}); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
+			t.Errorf("binding to a suspended grant: %v", err)
+		}
+		if err := f.grants.UnbindCredential(f.consumer, g.ID, gc.Credential.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.grants.UnbindCredential(f.consumer, g.ID, gc.Credential.ID); govdata.ErrorCodeOf(err) != govdata.ENOTFOUND {
+			t.Errorf("unbinding twice: %v", err)
+		}
+		if list := must(f.grants.FindGrantCredentials(f.consumer, g2.ID))(t); len(list) != 1 {
+			t.Errorf("the other grant keeps its credential: %+v", list)
+		}
+	})
+}
+
+// TestApplicationLiftsMasks: masks are lifted only on a path that includes
+// the provider's leader (SHR-5); sensitive exports only by file (SEC-5).
+func TestApplicationLiftsMasks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newGrantFixture(t, e)
+		open := entryInput("人口基础信息（无条件）")
+		open.ShareType = govdata.ShareUnconditional
+		light := f.publish(t, f.provider, f.cityBureau, open)
+		in := goodApplication(light.ID)
+		in.UnmaskedItems = []string{"姓名"}
+		if _, err := f.apps.Apply(f.consumer, in); !hasField(err, "unmasked_items") {
+			t.Errorf("lifting masks on the light path: %v", err)
+		}
+		in = goodApplication(f.entry.ID)
+		in.UnmaskedItems = []string{"性别"}
+		if _, err := f.apps.Apply(f.consumer, in); !hasField(err, "unmasked_items[0]") {
+			t.Errorf("unmasking an item not applied for: %v", err)
+		}
+		in = goodApplication(f.entry.ID)
+		in.ExportSensitive = true
+		if _, err := f.apps.Apply(f.consumer, in); !hasField(err, "export_sensitive") {
+			t.Errorf("export permission for the API method: %v", err)
+		}
+		in.Method = govdata.MethodFile
+		if g := f.grant(t, in); !g.ExportSensitive || g.Method != govdata.MethodFile {
+			t.Errorf("file grant %+v", g)
+		}
+	})
+}
+
+// hasField reports whether err is a domain error naming field.
+func hasField(err error, field string) bool {
+	var e *govdata.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	_, ok := e.Fields[field]
+	return ok
 }

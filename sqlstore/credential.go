@@ -66,25 +66,31 @@ func (s *CredentialService) CreateCredential(ctx context.Context, in govdata.Cre
 		return nil, err
 	}
 	var out *govdata.IssuedCredential
-	err := s.db.write(ctx, func(tx *Tx) error {
-		if err := checkUserDepartment(tx, in.DepartmentID); err != nil {
-			return err
-		}
-		appKey := "gd" + strings.ToLower(rand.Text())
-		salt := newSalt()
-		now := tx.Now()
-		id, err := tx.insert("INSERT INTO credentials (app_key, name, department_id, salt, created_at) VALUES (?, ?, ?, ?, ?)",
-			appKey, in.Name, in.DepartmentID, salt, toDB(now))
-		if err != nil {
-			return fmt.Errorf("insert credential: %w", err)
-		}
-		out = &govdata.IssuedCredential{
-			Credential: govdata.Credential{ID: id, AppKey: appKey, Name: in.Name, DepartmentID: in.DepartmentID, CreatedAt: now},
-			Secret:     s.secretOf(appKey, salt),
-		}
-		return tx.audit("credential.create", "credential", id, map[string]any{"app_key": appKey, "name": in.Name, "department_id": in.DepartmentID})
+	err := s.db.write(ctx, func(tx *Tx) (err error) {
+		out, err = s.issue(tx, in)
+		return err
 	})
 	return out, err
+}
+
+// issue makes a credential in tx; the caller has checked in and the actor.
+func (s *CredentialService) issue(tx *Tx, in govdata.CredentialInput) (*govdata.IssuedCredential, error) {
+	if err := checkUserDepartment(tx, in.DepartmentID); err != nil {
+		return nil, err
+	}
+	appKey := "gd" + strings.ToLower(rand.Text())
+	salt := newSalt()
+	now := tx.Now()
+	id, err := tx.insert("INSERT INTO credentials (app_key, name, department_id, salt, created_at) VALUES (?, ?, ?, ?, ?)",
+		appKey, in.Name, in.DepartmentID, salt, toDB(now))
+	if err != nil {
+		return nil, fmt.Errorf("insert credential: %w", err)
+	}
+	out := &govdata.IssuedCredential{
+		Credential: govdata.Credential{ID: id, AppKey: appKey, Name: in.Name, DepartmentID: in.DepartmentID, CreatedAt: now},
+		Secret:     s.secretOf(appKey, salt),
+	}
+	return out, tx.audit("credential.create", "credential", id, map[string]any{"app_key": appKey, "name": in.Name, "department_id": in.DepartmentID})
 }
 
 func findCredential(queryRow func(string, ...any) *sql.Row, id int64) (*govdata.Credential, error) {

@@ -15,6 +15,7 @@ import (
 type GrantService struct {
 	db      *DB
 	catalog *CatalogService
+	creds   *CredentialService
 }
 
 // NewGrantService returns the grants of catalog's entries. It also tells
@@ -22,7 +23,7 @@ type GrantService struct {
 // it — whom a revocation notifies and keeps supplied for the grace period
 // (HLJ-16).
 func NewGrantService(catalog *CatalogService) *GrantService {
-	s := &GrantService{db: catalog.db, catalog: catalog}
+	s := &GrantService{db: catalog.db, catalog: catalog, creds: NewCredentialService(catalog.db)}
 	catalog.InUse = s.inUse
 	return s
 }
@@ -50,20 +51,24 @@ func (s *GrantService) inUse(tx *Tx, entry int64) ([]int64, error) {
 	return out, rows.Err()
 }
 
+// jsonList is a list as a JSON array, [] when empty.
+func jsonList(l []string) string {
+	if len(l) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(l)
+	return string(b)
+}
+
 // insertGrant makes the grant of an application approved in tx, valid
 // from today.
 func insertGrant(tx *Tx, app *govdata.Application, today govdata.Date) (int64, error) {
-	items, _ := json.Marshal(app.Items)
-	scope := app.RegionScope
-	if scope == nil {
-		scope = []string{}
-	}
-	regions, _ := json.Marshal(scope)
 	now := toDB(tx.Now())
 	id, err := tx.insert(`INSERT INTO grants (application_id, entry_id, consumer_department_id, provider_department_id, items, region_scope,
-		purpose, method, valid_from, valid_until, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		app.ID, app.CatalogID, app.ApplicantDepartment, app.ProviderDepartment, string(items), string(regions), app.Purpose,
-		string(app.Method), today.String(), app.ValidUntil.String(), string(govdata.GrantActive), now, now)
+		purpose, method, valid_from, valid_until, state, unmasked_items, export_sensitive, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		app.ID, app.CatalogID, app.ApplicantDepartment, app.ProviderDepartment, jsonList(app.Items), jsonList(app.RegionScope), app.Purpose,
+		string(app.Method), today.String(), app.ValidUntil.String(), string(govdata.GrantActive), jsonList(app.UnmaskedItems), app.ExportSensitive, now, now)
 	if err != nil {
 		return 0, fmt.Errorf("insert grant: %w", err)
 	}
@@ -75,23 +80,29 @@ func insertGrant(tx *Tx, app *govdata.Application, today govdata.Date) (int64, e
 }
 
 const grantSelect = `SELECT g.id, g.application_id, g.entry_id, e.resource_code, g.consumer_department_id, g.provider_department_id, g.items,
-	g.region_scope, g.purpose, g.method, g.valid_from, g.valid_until, g.state, g.state_reason, g.created_at, g.updated_at
+	g.region_scope, g.purpose, g.method, g.valid_from, g.valid_until, g.state, g.state_reason, g.created_at, g.updated_at,
+	g.unmasked_items, g.export_sensitive, g.calls, g.rows_served, g.refused_calls, g.last_used_at
 	FROM grants g JOIN catalog_entries e ON e.id = g.entry_id`
 
 func (s *GrantService) scan(row interface{ Scan(...any) error }) (*govdata.Grant, error) {
 	var g govdata.Grant
-	var items, regions, from, until string
+	var items, regions, from, until, unmasked string
 	var created, updated int64
+	var used sql.NullInt64
 	if err := row.Scan(&g.ID, &g.ApplicationID, &g.EntryID, &g.ResourceCode, &g.ConsumerDepartment, &g.ProviderDepartment, &items, &regions,
-		&g.Purpose, &g.Method, &from, &until, &g.State, &g.StateReason, &created, &updated); err != nil {
+		&g.Purpose, &g.Method, &from, &until, &g.State, &g.StateReason, &created, &updated,
+		&unmasked, &g.ExportSensitive, &g.Usage.Calls, &g.Usage.Rows, &g.Usage.Refused, &used); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(items), &g.Items); err != nil {
-		return nil, err
+	for _, l := range []struct {
+		raw string
+		to  *[]string
+	}{{items, &g.Items}, {regions, &g.RegionScope}, {unmasked, &g.UnmaskedItems}} {
+		if err := json.Unmarshal([]byte(l.raw), l.to); err != nil {
+			return nil, err
+		}
 	}
-	if err := json.Unmarshal([]byte(regions), &g.RegionScope); err != nil {
-		return nil, err
-	}
+	g.Usage.LastUsedAt = fromDBNull(used)
 	var err error
 	if g.ValidFrom, err = govdata.ParseDate(from); err != nil {
 		return nil, err
@@ -196,7 +207,8 @@ func (s *GrantService) ChangeGrant(ctx context.Context, id int64, action govdata
 		return nil, err
 	}
 	// SHR-3: the provider, the bureau or the secadmin.
-	if !a.IsSystem() && !a.Has(govdata.RoleSecadmin) && !a.Has(govdata.RoleReviewer) && !(a.Has(govdata.RoleOfficer) && a.DepartmentID == g.ProviderDepartment) {
+	provider := a.DepartmentID == g.ProviderDepartment && (a.Has(govdata.RoleOfficer) || a.Has(govdata.RoleLeader))
+	if !a.IsSystem() && !a.Has(govdata.RoleSecadmin) && !a.Has(govdata.RoleReviewer) && !provider {
 		return nil, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgGrantManager)
 	}
 	if strings.TrimSpace(reason) == "" {
@@ -225,3 +237,127 @@ func (s *GrantService) ChangeGrant(ctx context.Context, id int64, action govdata
 	}
 	return s.FindGrantByID(ctx, id)
 }
+
+// BindCredential implements govdata.GrantService.
+func (s *GrantService) BindCredential(ctx context.Context, grantID int64, in govdata.GrantCredentialInput) (*govdata.GrantCredential, error) {
+	a := govdata.ActorFrom(ctx)
+	g, err := s.FindGrantByID(ctx, grantID)
+	if err != nil {
+		return nil, err
+	}
+	// The consumer's officer keeps its systems' credentials (ORG-5).
+	if err := govdata.AuthorizeIn(a, govdata.PermGrantCredential, g.ConsumerDepartment); err != nil {
+		return nil, err
+	}
+	var fe govdata.FieldErrors
+	if (in.CredentialID == 0) == (strings.TrimSpace(in.Name) == "") {
+		fe.Add("credential_id", govdata.MsgGrantCredentialOne)
+		return nil, fe.Err()
+	}
+	issue := govdata.CredentialInput{Name: in.Name, DepartmentID: g.ConsumerDepartment}
+	if in.CredentialID == 0 {
+		if err := govdata.ValidateCredentialInput(issue); err != nil {
+			return nil, err
+		}
+		if err := s.creds.needKey(); err != nil {
+			return nil, err
+		}
+	}
+	if g.State != govdata.GrantActive {
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgGrantNotActive, string(g.State))
+	}
+	out := &govdata.GrantCredential{GrantID: g.ID}
+	err = s.db.write(ctx, func(tx *Tx) error {
+		if in.CredentialID == 0 {
+			c, err := s.creds.issue(tx, issue)
+			if err != nil {
+				return err
+			}
+			out.Credential, out.Secret = c.Credential, c.Secret
+		} else {
+			c, err := findCredential(tx.queryRow, in.CredentialID)
+			if err != nil {
+				return err
+			}
+			if c.DepartmentID != g.ConsumerDepartment {
+				fe.Add("credential_id", govdata.MsgGrantCredentialDept)
+				return fe.Err()
+			}
+			if c.RevokedAt != nil {
+				return govdata.Errorf(govdata.ECONFLICT, govdata.MsgCredentialRevoked)
+			}
+			out.Credential = *c
+		}
+		out.BoundAt, out.BoundBy = tx.Now(), actorName(tx.actor)
+		_, err := tx.exec("INSERT INTO grant_credentials (grant_id, credential_id, bound_at, bound_by) VALUES (?, ?, ?, ?)",
+			g.ID, out.Credential.ID, toDB(out.BoundAt), out.BoundBy)
+		if isUniqueViolation(err) {
+			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgGrantCredentialBound)
+		}
+		if err != nil {
+			return fmt.Errorf("bind credential: %w", err)
+		}
+		return tx.audit("grant.credential_bind", "grant", g.ID, map[string]any{"credential_id": out.Credential.ID, "app_key": out.Credential.AppKey})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// FindGrantCredentials implements govdata.GrantService.
+func (s *GrantService) FindGrantCredentials(ctx context.Context, grantID int64) ([]*govdata.GrantCredential, error) {
+	g, err := s.FindGrantByID(ctx, grantID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.query(ctx, `SELECT gc.bound_at, gc.bound_by, `+prefixed("c.", credentialColumns)+`
+		FROM grant_credentials gc JOIN credentials c ON c.id = gc.credential_id WHERE gc.grant_id = ? ORDER BY gc.credential_id`, g.ID)
+	if err != nil {
+		return nil, s.db.internal("grant credentials", err)
+	}
+	defer rows.Close()
+	out := []*govdata.GrantCredential{}
+	for rows.Next() {
+		gc := &govdata.GrantCredential{GrantID: g.ID}
+		var bound int64
+		c, err := scanCredential(prefixScanner{rows, []any{&bound, &gc.BoundBy}}, nil)
+		if err != nil {
+			return nil, s.db.internal("grant credentials", err)
+		}
+		gc.Credential, gc.BoundAt = *c, fromDB(bound)
+		out = append(out, gc)
+	}
+	return out, rows.Err()
+}
+
+// UnbindCredential implements govdata.GrantService.
+func (s *GrantService) UnbindCredential(ctx context.Context, grantID, credentialID int64) error {
+	a := govdata.ActorFrom(ctx)
+	g, err := s.FindGrantByID(ctx, grantID)
+	if err != nil {
+		return err
+	}
+	if err := govdata.AuthorizeIn(a, govdata.PermGrantCredential, g.ConsumerDepartment); err != nil {
+		return err
+	}
+	return s.db.write(ctx, func(tx *Tx) error {
+		res, err := tx.exec("DELETE FROM grant_credentials WHERE grant_id = ? AND credential_id = ?", g.ID, credentialID)
+		if err != nil {
+			return fmt.Errorf("unbind credential: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return govdata.Errorf(govdata.ENOTFOUND, govdata.MsgCredentialNotFound)
+		}
+		return tx.audit("grant.credential_unbind", "grant", g.ID, map[string]any{"credential_id": credentialID})
+	})
+}
+
+// prefixScanner scans leading columns into first, the rest into the
+// destinations its caller gives.
+type prefixScanner struct {
+	row   interface{ Scan(...any) error }
+	first []any
+}
+
+func (p prefixScanner) Scan(dest ...any) error { return p.row.Scan(append(p.first, dest...)...) }

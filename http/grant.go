@@ -1,0 +1,66 @@
+package http
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/govdata/govdata"
+)
+
+func (s *Server) handleGrants(w http.ResponseWriter, r *http.Request) error {
+	page, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	side, err := queryEnum(r, "side", func(v string) bool { return v == "consumer" || v == "provider" })
+	if err != nil {
+		return err
+	}
+	entry, err := queryInt(r, "entry_id")
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Grants.FindGrants(r.Context(), govdata.GrantFilter{Side: side, EntryID: entry, Page: page})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
+// changeGrant handles suspend, resume and revoke, each with its reason.
+func (s *Server) changeGrant(action govdata.GrantAction) func(w http.ResponseWriter, r *http.Request) error {
+	return updateByID(s, func(ctx context.Context, id int64, in reasonRequest) (*govdata.Grant, error) {
+		return s.svc.Grants.ChangeGrant(ctx, id, action, in.Reason)
+	})
+}
+
+func (s *Server) handleGrantCredentials(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Grants.FindGrantCredentials(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, govdata.List[*govdata.GrantCredential]{Items: list})
+	return nil
+}
+
+func (s *Server) handleUnbindCredential(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	cred, err := strconv.ParseInt(r.PathValue("credential_id"), 10, 64)
+	if err != nil || cred <= 0 {
+		return badParam("credential_id")
+	}
+	if err := s.svc.Grants.UnbindCredential(r.Context(), id, cred); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
