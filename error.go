@@ -18,6 +18,9 @@ const (
 	EUNAUTHORIZED ErrorCode = "unauthorized"
 	EFORBIDDEN    ErrorCode = "forbidden"
 	EINTERNAL     ErrorCode = "internal"
+	// ETOOMANY: a rate was exceeded; Details["retry_after"] says in how
+	// many seconds to try again.
+	ETOOMANY ErrorCode = "too_many_requests"
 )
 
 // Msg is a message in both languages of the UI. Format verbs take the

@@ -38,9 +38,13 @@ type Actor struct {
 	// higher bureau reviews a county's entry as its bureau would).
 	ActsFor      []int64
 	CredentialID int64 // set for system-credential calls (ORG-5)
-	SessionID    int64 // the session the request authenticated with
-	ClientAddr   string
-	RequestID    string // the HTTP request, for the audit record and logs
+	// Nonce is a signed call's nonce not yet spent: the data service spends
+	// it in the transaction of the call's audit record (ORG-5: a replay is
+	// refused; SHR-4: one record per call).
+	Nonce      string
+	SessionID  int64 // the session the request authenticated with
+	ClientAddr string
+	RequestID  string // the HTTP request, for the audit record and logs
 	// PasswordChangeRequired limits the session to changing the password (ORG-3).
 	PasswordChangeRequired bool
 	// System marks the platform acting by itself (first start, CLI commands run

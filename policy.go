@@ -66,6 +66,10 @@ const (
 	// PermGrantCredential binds the consumer's system credentials to its
 	// grants (SHR-3): the consumer's officer, who keeps its credentials (ORG-5).
 	PermGrantCredential Permission = "grant.credential"
+	// PermMaskWrite sets the masking policy: the secadmin (SHR-5, SJZ-S-23).
+	PermMaskWrite Permission = "mask.write"
+	// PermTraceRead tells whom an exported file was for (SEC-5).
+	PermTraceRead Permission = "trace.read"
 )
 
 // anyUser marks a permission that every signed-in user holds.
@@ -111,6 +115,8 @@ var permissions = map[Permission][]Role{
 	PermGrantRead:       {RoleOfficer, RoleLeader, RoleReviewer, RoleSecadmin},
 	PermGrantManage:     {RoleOfficer, RoleLeader, RoleReviewer, RoleSecadmin},
 	PermGrantCredential: {RoleOfficer},
+	PermMaskWrite:       {RoleSecadmin},
+	PermTraceRead:       {RoleSecadmin, RoleAuditor},
 }
 
 // Authorize decides whether the actor may take an action of permission p at

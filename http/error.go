@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/govdata/govdata"
 )
@@ -16,6 +17,7 @@ var statusOf = map[govdata.ErrorCode]int{
 	govdata.EUNAUTHORIZED: http.StatusUnauthorized,
 	govdata.EFORBIDDEN:    http.StatusForbidden,
 	govdata.EINTERNAL:     http.StatusInternalServerError,
+	govdata.ETOOMANY:      http.StatusTooManyRequests,
 }
 
 // errorBody is the error envelope: {"error": {...}}.
@@ -69,6 +71,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="govdata"`)
+	}
+	if after, ok := e.Details["retry_after"].(int); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(after))
 	}
 	writeJSON(w, status, body)
 }

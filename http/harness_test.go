@@ -131,6 +131,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 	flows := sqlstore.NewWorkflowService(db, mustProfile(t), govhttp.ChinaTime)
 	catalog := sqlstore.NewCatalogService(db, flows)
 	datasets := sqlstore.NewDatasetService(db, catalog)
+	sources, masks := sqlstore.NewSourceService(datasets, source.Connector{}), sqlstore.NewMaskService(db)
 	svc := govhttp.Services{
 		Regions:       sqlstore.NewRegionService(db),
 		Departments:   sqlstore.NewDepartmentService(db),
@@ -145,9 +146,11 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Catalog:       catalog,
 		Datasets:      datasets,
 		Maintenance:   sqlstore.NewMaintenanceService(datasets),
-		Sources:       sqlstore.NewSourceService(datasets, source.Connector{}),
+		Sources:       sources,
 		Applications:  sqlstore.NewApplicationService(catalog),
 		Grants:        sqlstore.NewGrantService(catalog),
+		Data:          sqlstore.NewDataService(datasets, sources, masks),
+		Masks:         masks,
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}

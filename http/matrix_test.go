@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -394,6 +395,52 @@ var matrix = []matrixCase{
 
 	// The data service answers signed system-credential calls only.
 	{route: "GET /api/v1/services/whoami", auth: "signed", allow: []string{"credential"}, build: get("/api/v1/services/whoami")},
+	// SHR-4: a consumer's system calls with a credential bound to its grant.
+	{route: "GET /api/v1/services/{code}/records", auth: "signed", allow: []string{"credential"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/services/" + servedForA(t, e, govdata.MethodAPI) + "/records?limit=5"}
+	}},
+	{route: "POST /api/v1/services/{code}/verify", auth: "signed", allow: []string{"credential"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/services/" + servedForA(t, e, govdata.MethodAPI) + "/verify", body: govdata.VerifyInput{Match: map[string]string{"统计年度": "2025"}}}
+	}},
+	{route: "GET /api/v1/services/{code}/export", auth: "signed", allow: []string{"credential"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/services/" + servedForA(t, e, govdata.MethodFile) + "/export?format=csv"}
+	}},
+	{route: "GET /api/v1/services/{code}/changes", auth: "signed", allow: []string{"credential"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/services/" + servedForA(t, e, govdata.MethodSubscription) + "/changes"}
+	}},
+	// SEC-5: the secadmin and the auditor trace a leaked file.
+	{route: "GET /api/v1/export-traces/{trace}", auth: "user", allow: []string{"secadmin", "auditor"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/export-traces/" + exportTrace(t, e)}
+	}},
+	// SHR-5: everyone reads the masking policy; the secadmin sets it.
+	{route: "GET /api/v1/masking", auth: "user", allow: signedIn, build: get("/api/v1/masking")},
+	{route: "PUT /api/v1/masking", auth: "user", allow: []string{"secadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "PUT", path: "/api/v1/masking", body: govdata.MaskPolicy{Levels: map[int]govdata.Mask{3: {Kind: govdata.MaskKeep, First: 3, Last: 4}}}}
+	}},
+}
+
+// servedForA is an entry of department B with rows loaded, and department
+// A's grant on it by method, bound to A's fixture credential: its
+// resource code, escaped for a path (a code holds a "/").
+func servedForA(t testing.TB, e *env, method govdata.ShareMethod) string {
+	t.Helper()
+	entry := entryOfB(t, e)
+	mustGet(e.svc.Datasets.Ingest(storetest.As(e.actor("officerb")), govdata.IngestRequest{EntryID: entry, Mode: govdata.IngestReplace,
+		Source: govdata.SourceUpload, Format: govdata.FormatCSV, Body: strings.NewReader("统计年度,人口数\n2025,1000\n2024,990\n")}))(t)
+	in := applicationInput(entry)
+	in.Method = method
+	app := mustGet(e.svc.Applications.Apply(storetest.As(e.actor("officer")), in))(t)
+	app = mustGet(e.svc.Applications.Decide(storetest.As(e.provinceReviewer()), app.ID, govdata.ApplicationDecision{Decision: govdata.ActionApprove}))(t)
+	mustGet(e.svc.Grants.BindCredential(storetest.As(e.actor("officer")), app.GrantID, govdata.GrantCredentialInput{CredentialID: e.cred.ID}))(t)
+	return url.PathEscape(app.ResourceCode)
+}
+
+// exportTrace exports a file as A's system and returns its trace mark.
+func exportTrace(t testing.TB, e *env) string {
+	t.Helper()
+	res := e.do(t, req{method: "GET", path: "/api/v1/services/" + servedForA(t, e, govdata.MethodFile) + "/export?format=json", sign: signedBy(e.cred)})
+	mustStatus(t, res, http.StatusOK)
+	return res.header.Get("X-Govdata-Trace")
 }
 
 // catalogInput is a valid entry.

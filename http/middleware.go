@@ -150,11 +150,17 @@ func (s *Server) serveRoute(rt route) http.Handler {
 		} else {
 			r, err = s.authenticate(rec, r, rt)
 		}
+		handled := false
 		if err == nil {
+			handled = true
 			err = rt.handle(rec, r)
 		}
 		if err != nil {
-			s.refused(r, rt, err)
+			// A data-service call records its own refusals, with its grant
+			// (SHR-4, SHR-6); its authentication's are recorded here.
+			if !(rt.serviceCall && handled) {
+				s.refused(r, rt, err)
+			}
 			s.writeError(rec, r, err)
 		}
 	})
@@ -187,7 +193,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, rt route) 
 	case authNone:
 		return r, nil
 	case authSigned:
-		return s.authenticateSigned(r)
+		return s.authenticateSigned(r, rt)
 	}
 	token, fromCookie := bearerToken(r)
 	if token == "" {
@@ -231,7 +237,7 @@ func bearerToken(r *http.Request) (token string, fromCookie bool) {
 
 // authenticateSigned verifies a system-credential signature (ORG-5): known,
 // unrevoked key; timestamp within the window; correct signature; unused nonce.
-func (s *Server) authenticateSigned(r *http.Request) (*http.Request, error) {
+func (s *Server) authenticateSigned(r *http.Request, rt route) (*http.Request, error) {
 	unauthorized := func(m govdata.Msg, args ...any) error { return govdata.Errorf(govdata.EUNAUTHORIZED, m, args...) }
 	h := r.Header
 	for _, name := range []string{signing.HeaderAppKey, signing.HeaderTimestamp, signing.HeaderNonce, signing.HeaderSignature} {
@@ -284,6 +290,11 @@ func (s *Server) authenticateSigned(r *http.Request) (*http.Request, error) {
 	sts := signing.StringToSign(r.Method, sentPath(r), query, signing.BodyHash(body), h.Get(signing.HeaderTimestamp), nonce)
 	if !signing.Verify(method, secret, sts, h.Get(signing.HeaderSignature)) {
 		return r, unauthorized(govdata.MsgSignatureBad)
+	}
+	if rt.serviceCall {
+		// Spent with the call's own record: one write per call.
+		base.Nonce = nonce
+		return r.WithContext(govdata.WithActor(r.Context(), base)), nil
 	}
 	if err := s.svc.Credentials.UseNonce(r.Context(), cred.ID, nonce, signing.Window, r.Method+" "+r.URL.Path); err != nil {
 		return r, err

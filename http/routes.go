@@ -30,6 +30,9 @@ type route struct {
 	passwordChange bool
 	// selfAudited: the service records the attempt itself (login).
 	selfAudited bool
+	// serviceCall: a data-service call (SHR-4), signed; the service spends
+	// its nonce and records it, answered or refused, in one write.
+	serviceCall bool
 	// decision: a workflow decision, whose every refusal is audited — the
 	// wrong action, a closed step, a lost race — not only 401 and 403.
 	decision bool
@@ -299,6 +302,27 @@ func (s *Server) routeTable() []route {
 
 		{method: "GET", path: "/api/v1/services/whoami", auth: authSigned, action: "service.whoami", objectType: "credential",
 			summary: "Check a signed system-credential call: answers the credential and its department", response: whoami{}, handle: s.handleWhoami},
+		// SHR-4: the data service, called by consumers' systems with a
+		// credential bound to their grant; each call is recorded by the
+		// service with its grant.
+		{method: "GET", path: "/api/v1/services/{code}/records", auth: authSigned, serviceCall: true, action: "service.records", objectType: "resource",
+			summary: "Granted items of the rows in the grant's region scope, masked ({code}: the resource code, its / sent as %2F): fields=a,b; item=v, item__gte=v, item__lte=v; sort=item or -item; limit (≤ 500); cursor; grant_id when the credential holds several",
+			query:   []string{"fields", "sort", "limit", "cursor", "grant_id"}, response: govdata.ServiceRecords{}, handle: s.handleServiceRecords},
+		{method: "POST", path: "/api/v1/services/{code}/verify", auth: authSigned, serviceCall: true, action: "service.verify", objectType: "resource",
+			summary: "Does a row with these values exist within the grant (核验)? Answers yes or no, nothing else; rate-limited per credential",
+			request: govdata.VerifyInput{}, response: govdata.VerifyResult{}, handle: s.handleServiceVerify},
+		{method: "GET", path: "/api/v1/services/{code}/export", auth: authSigned, serviceCall: true, action: "service.export", objectType: "resource",
+			summary: "The granted rows as a file (format=csv|json|xlsx), masked and carrying the recipient's trace mark (X-Govdata-Trace); a grant with the file method",
+			query:   []string{"format", "fields", "sort", "grant_id"}, handle: s.handleServiceExport},
+		{method: "GET", path: "/api/v1/services/{code}/changes", auth: authSigned, serviceCall: true, action: "service.changes", objectType: "resource",
+			summary: "Rows removed, added or changed since the cursor (none: every row now); a grant with the subscription method",
+			query:   []string{"fields", "limit", "cursor", "grant_id"}, response: govdata.ServiceChanges{}, handle: s.handleServiceChanges},
+		{method: "GET", path: "/api/v1/export-traces/{trace}", perm: govdata.PermTraceRead, action: "export.trace", objectType: "export",
+			summary: "Whom an exported file was made for, by the trace mark found in it (SEC-5)", response: govdata.ExportTrace{}, handle: s.handleExportTrace},
+		{method: "GET", path: "/api/v1/masking", perm: govdata.PermSignedIn, action: "mask.read", objectType: "mask_policy",
+			summary: "The masking policy: the mask of each sensitivity level and of single items (SHR-5)", response: govdata.MaskPolicy{}, handle: s.handleMaskPolicy},
+		{method: "PUT", path: "/api/v1/masking", perm: govdata.PermMaskWrite, action: "mask.policy", objectType: "mask_policy",
+			summary: "Replace the masking policy (the secadmin)", request: govdata.MaskPolicy{}, response: govdata.MaskPolicy{}, handle: create(s, http.StatusOK, s.svc.Masks.SetMaskPolicy)},
 	}
 }
 

@@ -35,6 +35,8 @@ type Services struct {
 	Sources       govdata.SourceService
 	Applications  govdata.ApplicationService
 	Grants        govdata.GrantService
+	Data          govdata.DataService
+	Masks         govdata.MaskService
 	// Open is the open catalog the public reads (OPN-1, CAT-7).
 	Open govdata.OpenCatalog
 	// Store answers readiness checks.

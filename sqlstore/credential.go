@@ -243,21 +243,30 @@ func (s *CredentialService) CredentialSecret(ctx context.Context, appKey string)
 // the window, so a replay is refused whichever side of "now" its timestamp lies.
 func (s *CredentialService) UseNonce(ctx context.Context, credentialID int64, nonce string, window time.Duration, call string) error {
 	return s.db.write(ctx, func(tx *Tx) error {
-		now := tx.Now()
-		if _, err := tx.exec("DELETE FROM credential_nonces WHERE credential_id = ? AND expires_at < ?", credentialID, toDB(now)); err != nil {
-			return fmt.Errorf("expire nonces: %w", err)
-		}
-		_, err := tx.exec("INSERT INTO credential_nonces (credential_id, nonce, expires_at) VALUES (?, ?, ?)",
-			credentialID, nonce, toDB(now.Add(2*window)))
-		if isUniqueViolation(err) {
-			return govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSignatureReplay)
-		}
-		if err != nil {
-			return fmt.Errorf("record nonce: %w", err)
-		}
-		if _, err = tx.exec("UPDATE credentials SET last_used_at = ? WHERE id = ?", toDB(now), credentialID); err != nil {
-			return fmt.Errorf("record use: %w", err)
+		if err := spendNonce(tx, credentialID, nonce, window); err != nil {
+			return err
 		}
 		return tx.audit("credential.call", "credential", credentialID, map[string]string{"call": call})
 	})
+}
+
+// spendNonce records a verified call's nonce and the credential's last
+// use in tx; EUNAUTHORIZED when the nonce was spent within the window.
+func spendNonce(tx *Tx, credentialID int64, nonce string, window time.Duration) error {
+	now := tx.Now()
+	if _, err := tx.exec("DELETE FROM credential_nonces WHERE credential_id = ? AND expires_at < ?", credentialID, toDB(now)); err != nil {
+		return fmt.Errorf("expire nonces: %w", err)
+	}
+	_, err := tx.exec("INSERT INTO credential_nonces (credential_id, nonce, expires_at) VALUES (?, ?, ?)",
+		credentialID, nonce, toDB(now.Add(2*window)))
+	if isUniqueViolation(err) {
+		return govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSignatureReplay)
+	}
+	if err != nil {
+		return fmt.Errorf("record nonce: %w", err)
+	}
+	if _, err = tx.exec("UPDATE credentials SET last_used_at = ? WHERE id = ?", toDB(now), credentialID); err != nil {
+		return fmt.Errorf("record use: %w", err)
+	}
+	return nil
 }

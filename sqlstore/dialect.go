@@ -28,6 +28,17 @@ var (
 	postgresDialect = dialect{name: "postgres", lockAudit: "SELECT pg_advisory_xact_lock(7242001)", like: "ILIKE", notDistinct: "IS NOT DISTINCT FROM"}
 )
 
+// number is a text column's value as a number, for ranges and order
+// (items of type N and Y are stored as their text). PostgreSQL refuses to
+// cast text that is no number, so such text counts as null there (and
+// the pattern has no "?", which q would take for a placeholder).
+func (d dialect) number(col string) string {
+	if d.name == "postgres" {
+		return `(CASE WHEN ` + col + ` ~ '^\s*[-+]{0,1}([0-9]+(\.[0-9]*){0,1}|\.[0-9]+)([eE][-+]{0,1}[0-9]+){0,1}\s*$' THEN CAST(` + col + ` AS DOUBLE PRECISION) END)`
+	}
+	return "CAST(" + col + " AS REAL)"
+}
+
 // q rewrites ? placeholders to $1, $2, … for PostgreSQL. Queries must not
 // contain a literal "?" (none do; values always travel as arguments).
 func (d dialect) q(query string) string {

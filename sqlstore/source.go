@@ -421,7 +421,19 @@ func (s *SourceService) QueryLive(ctx context.Context, entry int64, where map[st
 	if err != nil {
 		return govdata.RowList{}, err
 	}
-	src, err := s.source(ctx, entry)
+	list, err := s.liveQuery(ctx, r, where, page)
+	if err != nil {
+		return govdata.RowList{}, err
+	}
+	return list, s.db.write(ctx, func(tx *Tx) error {
+		return tx.audit("source.query", "catalog_entry", entry, map[string]any{"rows": len(list.Items), "where_items": len(where)})
+	})
+}
+
+// liveQuery asks the provider's system for rows of its live entry r
+// (AGG-5); the caller has checked who asks and records the call.
+func (s *SourceService) liveQuery(ctx context.Context, r *entryRow, where map[string]string, page govdata.Page) (govdata.RowList, error) {
+	src, err := s.source(ctx, r.id)
 	if err != nil {
 		return govdata.RowList{}, err
 	}
@@ -442,11 +454,5 @@ func (s *SourceService) QueryLive(ctx context.Context, entry int64, where map[st
 			return govdata.RowList{}, govdata.Errorf(govdata.EINVALID, govdata.MsgItemUnknown, item)
 		}
 	}
-	list, err := s.connector.Query(ctx, in, t.items, where, page)
-	if err != nil {
-		return govdata.RowList{}, err
-	}
-	return list, s.db.write(ctx, func(tx *Tx) error {
-		return tx.audit("source.query", "catalog_entry", entry, map[string]any{"rows": len(list.Items), "where_items": len(where)})
-	})
+	return s.connector.Query(ctx, in, t.items, where, page)
 }

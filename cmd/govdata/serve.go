@@ -68,6 +68,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	catalog := sqlstore.NewCatalogService(db, workflows)
 	datasets := sqlstore.NewDatasetService(db, catalog)
 	sources := sqlstore.NewSourceService(datasets, source.Connector{Deny: c.sourceDeny})
+	masks := sqlstore.NewMaskService(db)
 	// Batches a stopped process left running failed with it: the dataset is
 	// as it was before them (AGG-1).
 	if n, err := datasets.RecoverBatches(ctx); err != nil {
@@ -92,6 +93,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Sources:       sources,
 		Applications:  sqlstore.NewApplicationService(catalog),
 		Grants:        sqlstore.NewGrantService(catalog),
+		Data:          sqlstore.NewDataService(datasets, sources, masks),
+		Masks:         masks,
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,

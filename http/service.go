@@ -1,0 +1,81 @@
+package http
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/export"
+)
+
+// The data service (SHR-4): signed calls of consumers' systems. The
+// service records each call itself, answered or refused, before its
+// answer is written here.
+
+func (s *Server) handleServiceRecords(w http.ResponseWriter, r *http.Request) error {
+	out, err := s.svc.Data.Records(r.Context(), r.PathValue("code"), r.URL.Query())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) handleServiceVerify(w http.ResponseWriter, r *http.Request) error {
+	in, err := body[govdata.VerifyInput](s, r)
+	if err != nil {
+		// Refused before the service saw it: recorded like its other refusals.
+		return s.svc.Data.Refuse(r.Context(), govdata.OpVerify, r.PathValue("code"), err)
+	}
+	out, err := s.svc.Data.Verify(r.Context(), r.PathValue("code"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) handleServiceExport(w http.ResponseWriter, r *http.Request) error {
+	out, err := s.svc.Data.Export(r.Context(), r.PathValue("code"), r.URL.Query())
+	if err != nil {
+		return err
+	}
+	name := strings.NewReplacer("/", "_", "\\", "_", "\"", "_").Replace(r.PathValue("code")) + "-" + out.Trace + "." + out.Format
+	w.Header().Set("Content-Type", export.ContentType(out.Format))
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Govdata-Trace", out.Trace)
+	if err := out.WriteTo(w); err != nil {
+		// The status is sent: the client sees a cut file; the call's
+		// record stands, with the rows it was to receive.
+		s.log.Error("export cut short", "request_id", requestID(r), "trace", out.Trace, "err", err)
+	}
+	return nil
+}
+
+func (s *Server) handleServiceChanges(w http.ResponseWriter, r *http.Request) error {
+	out, err := s.svc.Data.Changes(r.Context(), r.PathValue("code"), r.URL.Query())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) handleExportTrace(w http.ResponseWriter, r *http.Request) error {
+	out, err := s.svc.Data.FindExportTrace(r.Context(), r.PathValue("trace"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) handleMaskPolicy(w http.ResponseWriter, r *http.Request) error {
+	out, err := s.svc.Masks.FindMaskPolicy(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

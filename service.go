@@ -1,0 +1,312 @@
+package govdata
+
+import (
+	"context"
+	"io"
+	"maps"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The data service (SHR-4): a consumer's system, signing each call with a
+// credential bound to its grant, reads the granted items of the granted
+// rows, masked (SHR-5); verifies values without receiving data; exports
+// files; follows changes. Every call, answered or refused, is one audit
+// record committed before the answer leaves (SHR-4, SJZ-S-22).
+
+// ServiceOp names a data-service call, in its audit record and usage.
+type ServiceOp string
+
+// Data-service calls and the grant method each needs (SHR-1: api,
+// file, subscription).
+const (
+	OpRecords ServiceOp = "records"
+	OpVerify  ServiceOp = "verify"
+	OpExport  ServiceOp = "export"
+	OpChanges ServiceOp = "changes"
+)
+
+// Method is the grant method a call needs: records and verify are the
+// API; export is the file method; changes the subscription.
+func (op ServiceOp) Method() ShareMethod {
+	switch op {
+	case OpExport:
+		return MethodFile
+	case OpChanges:
+		return MethodSubscription
+	}
+	return MethodAPI
+}
+
+// FilterOp compares an item with a value.
+type FilterOp string
+
+// Filter operators: item=v, item__gte=v, item__lte=v.
+const (
+	FilterEq  FilterOp = "eq"
+	FilterGTE FilterOp = "gte"
+	FilterLTE FilterOp = "lte"
+)
+
+// ServiceFilter is one condition of a query.
+type ServiceFilter struct {
+	Item  string
+	Op    FilterOp
+	Value string
+}
+
+// ServiceQuery is a records, export or changes call's query.
+type ServiceQuery struct {
+	// GrantID picks the grant when the credential holds several on the
+	// entry; 0 lets the service find the one.
+	GrantID int64
+	// Fields are the items wanted; empty: every granted item.
+	Fields  []string
+	Filters []ServiceFilter
+	Sort    string // an item; empty: the stored order
+	Desc    bool
+	Format  string // export: csv, json or xlsx
+	Page
+}
+
+// Limits of a data-service query.
+const (
+	maxServiceFilters = 20
+	maxFilterValue    = 200
+)
+
+// Messages of the data service.
+var (
+	MsgServiceParam      = Msg{"参数 %s 只能出现一次", "the parameter %s may appear only once"}
+	MsgServiceLimit      = Msg{"limit 应为 1 到 %d 的整数", "limit must be a whole number from 1 to %d"}
+	MsgServiceFilters    = Msg{"过滤条件最多 %d 个", "at most %d filters"}
+	MsgServiceValue      = Msg{"过滤值最长 %d 个字符", "a filter value is at most %d characters"}
+	MsgServiceFormat     = Msg{"format 应为 csv、json 或 xlsx", "format must be csv, json or xlsx"}
+	MsgServiceGrantID    = Msg{"grant_id 应为正整数", "grant_id must be a positive whole number"}
+	MsgServiceUnknown    = Msg{"未知的资源代码", "unknown resource code"}
+	MsgServiceNoGrant    = Msg{"本应用凭证没有该资源的有效授权", "this credential holds no grant on this resource"}
+	MsgServiceGrantState = Msg{"授权当前状态为 %s，不能调用", "the grant is %s; calls are refused"}
+	MsgServiceMethod     = Msg{"授权的共享方式为 %s，不含此调用（需 %s）", "the grant's method is %s; this call needs %s"}
+	MsgServiceSeveral    = Msg{"本应用凭证在该资源上有多个授权（%s），请用 grant_id 指明", "this credential holds several grants on this resource (%s); name one with grant_id"}
+	MsgServiceItem       = Msg{"未获授权的信息项：%s", "item not granted: %s"}
+	MsgServiceSealed     = Msg{"信息项“%s”加密存储，只能按等值查询，不能排序或按范围查询", "the item %q is encrypted at rest: only equality filters, no sort or ranges"}
+	MsgServiceLive       = Msg{"该资源由提供部门接口实时提供，只支持等值过滤，不支持排序、范围查询、导出和变更订阅", "this resource is served live by the provider: equality filters only; no sort, ranges, export or changes"}
+	MsgServiceExport     = Msg{"导出敏感（3–4 级）信息项“%s”需要授权中的导出许可", "exporting the sensitive (level 3–4) item %q needs the grant's export permission"}
+	MsgServiceMatch      = Msg{"match 至少给出一个信息项", "match needs at least one item"}
+	MsgServiceRate       = Msg{"核验调用过于频繁，请 %d 秒后重试", "too many verify calls; retry in %d seconds"}
+	MsgServiceNoData     = Msg{"该资源尚无数据", "this resource holds no data yet"}
+)
+
+// reservedParams are the query parameters that are not filters.
+var reservedParams = []string{"fields", "sort", "limit", "cursor", "grant_id", "format"}
+
+// ParseServiceQuery reads a data-service query string: fields=a,b;
+// item=v, item__gte=v, item__lte=v; sort=item or sort=-item; limit
+// (1–MaxLimit: a larger one is refused, not cut); cursor; grant_id;
+// format. Whether the items are granted is the service's to check.
+func ParseServiceQuery(v url.Values) (ServiceQuery, error) {
+	var q ServiceQuery
+	var fe FieldErrors
+	for _, name := range slices.Sorted(maps.Keys(v)) {
+		if len(v[name]) != 1 {
+			fe.Add(name, MsgServiceParam, name)
+		}
+	}
+	get := func(name string) string { return v.Get(name) }
+	if s := get("fields"); s != "" {
+		for f := range strings.SplitSeq(s, ",") {
+			if f = strings.TrimSpace(f); f != "" && !slices.Contains(q.Fields, f) {
+				q.Fields = append(q.Fields, f)
+			}
+		}
+	}
+	if s := get("sort"); s != "" {
+		q.Sort, q.Desc = strings.TrimPrefix(s, "-"), strings.HasPrefix(s, "-")
+	}
+	if s := get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxLimit {
+			fe.Add("limit", MsgServiceLimit, MaxLimit)
+		}
+		q.Limit = n
+	}
+	if q.Limit == 0 {
+		q.Limit = DefaultLimit
+	}
+	q.Cursor = get("cursor")
+	if s := get("grant_id"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			fe.Add("grant_id", MsgServiceGrantID)
+		}
+		q.GrantID = n
+	}
+	if s := get("format"); s != "" {
+		if s != "csv" && s != "json" && s != "xlsx" {
+			fe.Add("format", MsgServiceFormat)
+		}
+		q.Format = s
+	}
+	for _, name := range slices.Sorted(maps.Keys(v)) {
+		if slices.Contains(reservedParams, name) {
+			continue
+		}
+		f := ServiceFilter{Item: name, Op: FilterEq, Value: v.Get(name)}
+		if item, ok := strings.CutSuffix(name, "__gte"); ok {
+			f.Item, f.Op = item, FilterGTE
+		} else if item, ok := strings.CutSuffix(name, "__lte"); ok {
+			f.Item, f.Op = item, FilterLTE
+		}
+		if len([]rune(f.Value)) > maxFilterValue {
+			fe.Add(name, MsgServiceValue, maxFilterValue)
+		}
+		q.Filters = append(q.Filters, f)
+	}
+	if len(q.Filters) > maxServiceFilters {
+		fe.Add("filters", MsgServiceFilters, maxServiceFilters)
+	}
+	return q, fe.Err()
+}
+
+// VerifyQuery is a verify call as a query: one equality per item, at
+// most maxServiceFilters.
+func VerifyQuery(in VerifyInput) (ServiceQuery, error) {
+	q := ServiceQuery{GrantID: in.GrantID, Page: Page{Limit: 1}}
+	var fe FieldErrors
+	switch {
+	case len(in.Match) == 0:
+		fe.Add("match", MsgServiceMatch)
+	case len(in.Match) > maxServiceFilters:
+		fe.Add("match", MsgServiceFilters, maxServiceFilters)
+	}
+	for _, item := range slices.Sorted(maps.Keys(in.Match)) {
+		value := in.Match[item]
+		if len([]rune(value)) > maxFilterValue {
+			fe.Add("match."+item, MsgServiceValue, maxFilterValue)
+		}
+		q.Filters = append(q.Filters, ServiceFilter{Item: item, Op: FilterEq, Value: value})
+	}
+	return q, fe.Err()
+}
+
+// Items lists every item the query names: its fields, filters and sort.
+func (q ServiceQuery) Items() []string {
+	out := slices.Clone(q.Fields)
+	for _, f := range q.Filters {
+		out = append(out, f.Item)
+	}
+	if q.Sort != "" {
+		out = append(out, q.Sort)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// OutsideGrant lists the items a query names that the grant does not
+// give, sorted; a call naming any is refused and counted (SHR-6).
+func OutsideGrant(g *Grant, items []string) []string {
+	var out []string
+	for _, it := range items {
+		if !slices.Contains(g.Items, it) {
+			out = append(out, it)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Record is one row as served: item name → value, null as nil.
+type Record map[string]*string
+
+// ServiceRecords is a page of a records call.
+type ServiceRecords struct {
+	GrantID    int64    `json:"grant_id"`
+	Items      []Record `json:"items"`
+	NextCursor string   `json:"next_cursor,omitempty"`
+}
+
+// VerifyInput asks whether a row with these values exists (核验), within
+// the grant's rows.
+type VerifyInput struct {
+	GrantID int64             `json:"grant_id,omitempty"`
+	Match   map[string]string `json:"match"`
+}
+
+// VerifyResult answers a verify call: yes or no, nothing else.
+type VerifyResult struct {
+	GrantID int64 `json:"grant_id"`
+	Matched bool  `json:"matched"`
+}
+
+// ChangeOp is what happened to a row.
+type ChangeOp string
+
+// Change operations.
+const (
+	ChangeUpsert ChangeOp = "upsert" // added or changed: the row as it is now
+	ChangeDelete ChangeOp = "delete" // removed: the row as it was
+)
+
+// Change is one changed row of a subscription.
+type Change struct {
+	Op ChangeOp `json:"op"`
+	// ID names the row version: a removal names the version given before.
+	ID  string `json:"id"`
+	Row Record `json:"row"`
+}
+
+// ServiceChanges is a page of changes since a cursor; the next cursor
+// continues from there (also when the page is empty, to poll again).
+type ServiceChanges struct {
+	GrantID    int64    `json:"grant_id"`
+	Items      []Change `json:"items"`
+	NextCursor string   `json:"next_cursor"`
+	HasMore    bool     `json:"has_more"` // ask again at once
+}
+
+// ServiceExport is a file being exported: its rows are counted and the
+// call recorded before the first byte is written (SEC-5).
+type ServiceExport struct {
+	GrantID int64
+	Format  string
+	Items   []string
+	Rows    int64
+	// Trace marks the file for its recipient: a leaked file names the
+	// grant and the call that received it (SEC-5, SJZ-S-27).
+	Trace string
+	// WriteTo streams the masked rows.
+	WriteTo func(w io.Writer) error
+}
+
+// ExportTrace is what a trace mark found in a leaked file tells.
+type ExportTrace struct {
+	Trace              string    `json:"trace"`
+	GrantID            int64     `json:"grant_id"`
+	CredentialID       int64     `json:"credential_id"`
+	ConsumerDepartment int64     `json:"consumer_department_id"`
+	EntryID            int64     `json:"entry_id"`
+	Format             string    `json:"format"`
+	Items              []string  `json:"items"`
+	Rows               int64     `json:"rows"`
+	At                 time.Time `json:"at"`
+}
+
+// DataService is the data service (SHR-4). Each method authenticates
+// nothing itself: the caller is the signed credential in ctx. Refusals:
+// ENOTFOUND for an unknown resource code; EFORBIDDEN for no usable grant,
+// a suspended or expired one, another method, or an item outside it;
+// EINVALID for a malformed query; ETOOMANY (verify) past the rate.
+type DataService interface {
+	Records(ctx context.Context, code string, q url.Values) (*ServiceRecords, error)
+	Verify(ctx context.Context, code string, in VerifyInput) (*VerifyResult, error)
+	Export(ctx context.Context, code string, q url.Values) (*ServiceExport, error)
+	Changes(ctx context.Context, code string, q url.Values) (*ServiceChanges, error)
+	// Refuse records a call refused before it reached the service (a
+	// malformed body) and returns err, or the recording's error.
+	Refuse(ctx context.Context, op ServiceOp, code string, err error) error
+	// FindExportTrace tells who received a file (the secadmin, the auditor).
+	FindExportTrace(ctx context.Context, trace string) (*ExportTrace, error)
+}

@@ -1,0 +1,393 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/signing"
+	"golang.org/x/time/rate"
+)
+
+// DataService serves granted data to consumers' systems (SHR-4): only the
+// granted items of the rows in the grant's region scope, masked as the
+// policy and the grant say (SHR-5), each call recorded with its grant in
+// the transaction that spends its nonce, before the answer leaves.
+type DataService struct {
+	db       *DB
+	catalog  *CatalogService
+	datasets *DatasetService
+	sources  *SourceService // nil: no entry is served live
+	masks    *MaskService
+	masker   govdata.Masker
+
+	// VerifyRate and VerifyBurst bound each credential's verify calls
+	// (SHR-4: verification is rate-limited, so that it cannot be used to
+	// walk through the values of an item).
+	VerifyRate  rate.Limit
+	VerifyBurst int
+	limitersMu  sync.Mutex
+	limiters    map[int64]*rate.Limiter
+
+	// contents caches published versions of entries: they never change.
+	contents sync.Map // contentKey → govdata.EntryInput
+}
+
+type contentKey struct {
+	entry   int64
+	version int
+}
+
+// Default verify rate: 10 calls a second per credential, 50 at once.
+const (
+	DefaultVerifyRate  = 10
+	DefaultVerifyBurst = 50
+)
+
+// NewDataService returns the data service over datasets; sources serves
+// entries aggregated live (AGG-5), nil when there are none.
+func NewDataService(datasets *DatasetService, sources *SourceService, masks *MaskService) *DataService {
+	return &DataService{db: datasets.db, catalog: datasets.catalog, datasets: datasets, sources: sources, masks: masks,
+		// The hash mask's key lives outside the database with the master
+		// key: a hashed ID number cannot be reversed by hashing every
+		// date of birth.
+		masker:     govdata.Masker{Key: []byte(datasets.db.deriveSecret("mask-hash", "", nil))},
+		VerifyRate: DefaultVerifyRate, VerifyBurst: DefaultVerifyBurst, limiters: map[int64]*rate.Limiter{}}
+}
+
+var _ govdata.DataService = (*DataService)(nil)
+
+// serviceCall is one call being answered: what its audit record will say.
+type serviceCall struct {
+	op    govdata.ServiceOp
+	code  string
+	start time.Time
+	grant *govdata.Grant
+	items []string
+	rows  int64
+	// outside: refused for asking outside the grant, counted (SHR-6).
+	outside bool
+	detail  map[string]any
+	// also writes with the record of an answered call (an export's trace).
+	also func(tx *Tx) error
+}
+
+func (s *DataService) begin(op govdata.ServiceOp, code string) *serviceCall {
+	return &serviceCall{op: op, code: code, start: time.Now(), detail: map[string]any{}}
+}
+
+// finish records the call — answered or refused — in one write with its
+// nonce and the grant's usage, and returns the error to answer with: the
+// call's own, or the recording's (then nothing of the answer may leave).
+func (s *DataService) finish(ctx context.Context, c *serviceCall, callErr error) error {
+	a := govdata.ActorFrom(ctx)
+	detail := c.detail
+	detail["resource_code"], detail["items"], detail["rows"] = c.code, c.items, c.rows
+	detail["latency_ms"] = float64(time.Since(c.start).Microseconds()) / 1000
+	result := govdata.AuditOK
+	if callErr != nil {
+		result = govdata.AuditRefused
+		var e *govdata.Error
+		if errors.As(callErr, &e) && e.Code != govdata.EINTERNAL {
+			detail["code"], detail["reason"] = string(e.Code), e.Message.Text("en")
+		} else {
+			result, detail["code"] = govdata.AuditFailed, string(govdata.EINTERNAL)
+		}
+	}
+	objectType, objectID := "resource", any(c.code)
+	if c.grant != nil {
+		objectType, objectID = "grant", c.grant.ID
+		detail["grant_id"], detail["purpose"], detail["consumer_department_id"] = c.grant.ID, c.grant.Purpose, c.grant.ConsumerDepartment
+	}
+	action := "service." + string(c.op)
+	err := s.db.write(ctx, func(tx *Tx) error {
+		if a.Nonce != "" {
+			if err := spendNonce(tx, a.CredentialID, a.Nonce, signing.Window); err != nil {
+				return err
+			}
+		}
+		if c.grant != nil {
+			now := toDB(tx.Now())
+			var err error
+			switch {
+			case callErr == nil:
+				_, err = tx.exec("UPDATE grants SET calls = calls + 1, rows_served = rows_served + ?, last_used_at = ? WHERE id = ?", c.rows, now, c.grant.ID)
+			case c.outside:
+				_, err = tx.exec("UPDATE grants SET refused_calls = refused_calls + 1 WHERE id = ?", c.grant.ID)
+			}
+			if err != nil {
+				return fmt.Errorf("grant usage: %w", err)
+			}
+		}
+		if callErr == nil && c.also != nil {
+			if err := c.also(tx); err != nil {
+				return err
+			}
+		}
+		return tx.auditAs(tx.actor, result, action, objectType, objectID, detail)
+	})
+	if govdata.ErrorCodeOf(err) == govdata.EUNAUTHORIZED {
+		// A replay: refused, and recorded as such (without its nonce).
+		detail["code"], detail["reason"] = string(govdata.EUNAUTHORIZED), govdata.MsgSignatureReplay.EN
+		if rerr := s.db.write(ctx, func(tx *Tx) error {
+			return tx.auditAs(tx.actor, govdata.AuditRefused, action, objectType, objectID, detail)
+		}); rerr != nil {
+			return rerr
+		}
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	return callErr
+}
+
+// Refuse implements govdata.DataService.
+func (s *DataService) Refuse(ctx context.Context, op govdata.ServiceOp, code string, err error) error {
+	return s.finish(ctx, s.begin(op, code), err)
+}
+
+// serviceTarget is the entry a resource code names, as published.
+type serviceTarget struct {
+	row   *entryRow
+	items []govdata.Item
+	live  bool
+}
+
+// target finds the published entry of a resource code. An entry being
+// revoked still serves its grants for the grace period (HLJ-16).
+func (s *DataService) target(ctx context.Context, code string) (*serviceTarget, error) {
+	var id int64
+	err := s.db.queryRow(ctx, "SELECT id FROM catalog_entries WHERE resource_code = ?", code).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgServiceUnknown)
+	}
+	if err != nil {
+		return nil, s.db.internal("service target", err)
+	}
+	r, err := s.catalog.entryRow(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.published == 0 || r.status == string(govdata.EntryRevoked) {
+		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgServiceUnknown)
+	}
+	key := contentKey{r.id, r.published}
+	in, ok := s.contents.Load(key)
+	if !ok {
+		c, err := content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, r.id, r.published)
+		if err != nil {
+			return nil, s.db.internal("service target", err)
+		}
+		in, _ = s.contents.LoadOrStore(key, c)
+	}
+	t := &serviceTarget{row: r, items: in.(govdata.EntryInput).Items}
+	if s.sources != nil {
+		if t.live, err = s.sources.isLive(ctx, r.id); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// grantFor finds the grant the call's credential holds on t for the
+// call's method; grantID picks one of several.
+func (s *DataService) grantFor(ctx context.Context, c *serviceCall, t *serviceTarget, grantID int64) (*govdata.Grant, error) {
+	a := govdata.ActorFrom(ctx)
+	g := &GrantService{db: s.db, catalog: s.catalog}
+	rows, err := s.db.query(ctx, grantSelect+` WHERE g.entry_id = ? AND g.consumer_department_id = ?
+		AND g.id IN (SELECT grant_id FROM grant_credentials WHERE credential_id = ?) ORDER BY g.id`, t.row.id, a.DepartmentID, a.CredentialID)
+	if err != nil {
+		return nil, s.db.internal("service grant", err)
+	}
+	defer rows.Close()
+	var held, usable []*govdata.Grant
+	for rows.Next() {
+		gr, err := g.scan(rows)
+		if err != nil {
+			return nil, s.db.internal("service grant", err)
+		}
+		if grantID != 0 && gr.ID != grantID {
+			continue
+		}
+		held = append(held, gr)
+		if gr.State == govdata.GrantActive && gr.Method == c.op.Method() {
+			usable = append(usable, gr)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.db.internal("service grant", err)
+	}
+	switch {
+	case len(held) == 0:
+		return nil, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgServiceNoGrant)
+	case len(usable) == 1:
+		c.grant = usable[0]
+		return usable[0], nil
+	case len(usable) > 1:
+		ids := make([]string, len(usable))
+		for i, gr := range usable {
+			ids[i] = strconv.FormatInt(gr.ID, 10)
+		}
+		return nil, govdata.Errorf(govdata.EINVALID, govdata.MsgServiceSeveral, strings.Join(ids, ", "))
+	}
+	// Held, none usable: say why, of the first.
+	gr := held[0]
+	if i := slices.IndexFunc(held, func(gr *govdata.Grant) bool { return gr.State == govdata.GrantActive }); i >= 0 {
+		// SHR-6: a call by a method the grant lacks is out of its scope.
+		c.grant, c.outside = held[i], true
+		return nil, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgServiceMethod, string(held[i].Method), string(c.op.Method()))
+	}
+	c.grant = gr
+	return nil, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgServiceGrantState, string(gr.State))
+}
+
+// checkItems refuses items outside the grant, counted (SHR-6).
+func checkItems(c *serviceCall, g *govdata.Grant, items []string) error {
+	if out := govdata.OutsideGrant(g, items); len(out) > 0 {
+		c.outside = true
+		return govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgServiceItem, strings.Join(out, ", "))
+	}
+	return nil
+}
+
+// prepare parses a query and finds its target and grant.
+func (s *DataService) prepare(ctx context.Context, c *serviceCall, v url.Values) (govdata.ServiceQuery, *serviceTarget, *govdata.Grant, error) {
+	q, err := govdata.ParseServiceQuery(v)
+	if err != nil {
+		return q, nil, nil, err
+	}
+	t, err := s.target(ctx, c.code)
+	if err != nil {
+		return q, nil, nil, err
+	}
+	g, err := s.grantFor(ctx, c, t, q.GrantID)
+	if err != nil {
+		return q, nil, nil, err
+	}
+	c.items = q.Items()
+	if err := checkItems(c, g, c.items); err != nil {
+		return q, nil, nil, err
+	}
+	if len(q.Fields) == 0 {
+		// Every granted item, in the entry's order.
+		for _, it := range t.items {
+			if slices.Contains(g.Items, it.Name) {
+				q.Fields = append(q.Fields, it.Name)
+			}
+		}
+		c.items = q.Items()
+	}
+	return q, t, g, nil
+}
+
+// Records implements govdata.DataService.
+func (s *DataService) Records(ctx context.Context, code string, v url.Values) (*govdata.ServiceRecords, error) {
+	c := s.begin(govdata.OpRecords, code)
+	out, err := s.records(ctx, c, v)
+	if err := s.finish(ctx, c, err); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *DataService) records(ctx context.Context, c *serviceCall, v url.Values) (*govdata.ServiceRecords, error) {
+	q, t, g, err := s.prepare(ctx, c, v)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.plan(ctx, t, g, q)
+	if err != nil {
+		return nil, err
+	}
+	var recs []govdata.Record
+	var next string
+	if t.live {
+		recs, next, err = s.liveRows(ctx, t, p, q.Page)
+	} else {
+		recs, next, err = s.readRows(ctx, s.db.read, p, q.Limit, q.Cursor)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.rows = int64(len(recs))
+	return &govdata.ServiceRecords{GrantID: g.ID, Items: recs, NextCursor: next}, nil
+}
+
+// Verify implements govdata.DataService: yes or no, within the grant's
+// rows, through the blind index for encrypted items (SEC-2).
+func (s *DataService) Verify(ctx context.Context, code string, in govdata.VerifyInput) (*govdata.VerifyResult, error) {
+	c := s.begin(govdata.OpVerify, code)
+	out, err := s.verify(ctx, c, in)
+	if err := s.finish(ctx, c, err); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *DataService) verify(ctx context.Context, c *serviceCall, in govdata.VerifyInput) (*govdata.VerifyResult, error) {
+	a := govdata.ActorFrom(ctx)
+	if wait := s.allowVerify(a.CredentialID); wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		e := govdata.Errorf(govdata.ETOOMANY, govdata.MsgServiceRate, secs)
+		e.Details = map[string]any{"retry_after": secs}
+		return nil, e
+	}
+	q, err := govdata.VerifyQuery(in)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.target(ctx, c.code)
+	if err != nil {
+		return nil, err
+	}
+	g, err := s.grantFor(ctx, c, t, in.GrantID)
+	if err != nil {
+		return nil, err
+	}
+	c.items = q.Items()
+	if err := checkItems(c, g, c.items); err != nil {
+		return nil, err
+	}
+	p, err := s.plan(ctx, t, g, q)
+	if err != nil {
+		return nil, err
+	}
+	var recs []govdata.Record
+	if t.live {
+		recs, _, err = s.liveRows(ctx, t, p, govdata.Page{Limit: 1})
+	} else {
+		recs, _, err = s.readRows(ctx, s.db.read, p, 1, "")
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.rows = int64(len(recs))
+	return &govdata.VerifyResult{GrantID: g.ID, Matched: len(recs) > 0}, nil
+}
+
+// allowVerify takes a verify call from the credential's allowance; a
+// positive wait says when the next is allowed.
+func (s *DataService) allowVerify(credential int64) time.Duration {
+	s.limitersMu.Lock()
+	l, ok := s.limiters[credential]
+	if !ok {
+		l = rate.NewLimiter(s.VerifyRate, s.VerifyBurst)
+		s.limiters[credential] = l
+	}
+	s.limitersMu.Unlock()
+	r := l.Reserve()
+	if d := r.Delay(); d > 0 {
+		r.Cancel()
+		return d
+	}
+	return 0
+}

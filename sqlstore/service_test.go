@@ -1,0 +1,482 @@
+package sqlstore_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/sqlstore"
+	"github.com/govdata/govdata/sqlstore/storetest"
+)
+
+// serviceEntry has a sealed key, a sealed name, the region, a date and a
+// sum of money.
+func serviceEntry() govdata.EntryInput {
+	in := entryInput("城乡居民补贴发放信息")
+	in.Items = append(in.Items,
+		govdata.Item{Name: "出生日期", Type: govdata.ItemDate, Sensitivity: 2},
+		govdata.Item{Name: "补贴金额", Type: govdata.ItemMoney, Length: 12, Sensitivity: 1},
+		govdata.Item{Name: "备注", Type: govdata.ItemChar, Length: 50, Sensitivity: 1})
+	return in
+}
+
+// sourceRow is a row as loaded.
+type sourceRow struct{ id, name, region, born, sum, note string }
+
+func (r sourceRow) value(item string) *string {
+	v := map[string]string{"公民身份号码": r.id, "姓名": r.name, "行政区划代码": r.region, "出生日期": r.born, "补贴金额": r.sum, "备注": r.note}[item]
+	if v == "" {
+		return nil
+	}
+	return &v
+}
+
+var serviceRegions = []string{"230102", "230102", "230103", "230103", "230104", "230102", "230111", "230102"}
+
+// serviceRows are the rows the fixture loads: n rows across regions.
+func serviceRows(n int) []sourceRow {
+	ids := citizenIDs(n)
+	names := []string{"张三", "李四", "王五", "赵六", "欧阳娜娜", "钱七", "孙八", "周九"}
+	sums := []string{"99.5", "100", "1000", "12", "", "250.25", "7", "100"}
+	out := make([]sourceRow, n)
+	for i := range out {
+		out[i] = sourceRow{id: ids[i], name: names[i%len(names)], region: serviceRegions[i%len(serviceRegions)],
+			born: ids[i][6:10] + "-" + ids[i][10:12] + "-" + ids[i][12:14], sum: sums[i%len(sums)], note: "第" + strconv.Itoa(i) + "条"}
+	}
+	return out
+}
+
+func rowsCSV(rows []sourceRow) string {
+	var b strings.Builder
+	b.WriteString("公民身份号码,姓名,行政区划代码,出生日期,补贴金额,备注\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s\n", r.id, r.name, r.region, r.born, r.sum, r.note)
+	}
+	return b.String()
+}
+
+// serviceFixture: the city police's entry with rows, the city HR bureau's
+// system with a credential, and the data service.
+type serviceFixture struct {
+	*grantFixture
+	data   *sqlstore.DataService
+	masks  *sqlstore.MaskService
+	audit  *sqlstore.AuditService
+	cred   *govdata.IssuedCredential
+	rows   []sourceRow
+	nonces atomic.Int64
+}
+
+func newServiceFixture(t *testing.T, e storetest.Engine, n int) *serviceFixture {
+	f := &serviceFixture{grantFixture: newGrantFixture(t, e), rows: serviceRows(n)}
+	f.entry = f.publish(t, f.provider, f.cityBureau, serviceEntry())
+	ds := sqlstore.NewDatasetService(f.db, f.cat)
+	if _, err := ds.Ingest(f.provider, govdata.IngestRequest{EntryID: f.entry.ID, Mode: govdata.IngestReplace, Source: govdata.SourceUpload,
+		Format: govdata.FormatCSV, Body: strings.NewReader(rowsCSV(f.rows))}); err != nil {
+		t.Fatal(err)
+	}
+	f.masks = sqlstore.NewMaskService(f.db)
+	f.data = sqlstore.NewDataService(ds, sqlstore.NewSourceService(ds, nil), f.masks)
+	f.audit = sqlstore.NewAuditService(f.db)
+	f.cred = must(sqlstore.NewCredentialService(f.db).CreateCredential(f.consumer, govdata.CredentialInput{Name: "社保待遇认证系统"}))(t)
+	return f
+}
+
+// grantFor approves in and binds the fixture's credential to its grant.
+func (f *serviceFixture) grantFor(t *testing.T, in govdata.ApplicationInput) *govdata.Grant {
+	t.Helper()
+	g := f.grant(t, in)
+	must(f.grants.BindCredential(f.consumer, g.ID, govdata.GrantCredentialInput{CredentialID: f.cred.ID}))(t)
+	return g
+}
+
+// application asks for items of the fixture's entry by method.
+func (f *serviceFixture) application(method govdata.ShareMethod, scope []string, items ...string) govdata.ApplicationInput {
+	in := goodApplication(f.entry.ID)
+	in.Items, in.RegionScope, in.Method = items, scope, method
+	return in
+}
+
+// system is a signed call of the consumer's system, with a fresh nonce.
+func (f *serviceFixture) system() context.Context {
+	return storetest.As(govdata.Actor{Username: "app:" + f.cred.AppKey, CredentialID: f.cred.ID, DepartmentID: f.cityHR,
+		Nonce: "n" + strconv.FormatInt(f.nonces.Add(1), 10)})
+}
+
+func (f *serviceFixture) records(t *testing.T, query string) (*govdata.ServiceRecords, error) {
+	t.Helper()
+	v, err := url.ParseQuery(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.data.Records(f.system(), f.entry.ResourceCode, v)
+}
+
+// allRecords pages through a query.
+func (f *serviceFixture) allRecords(t *testing.T, query string) []govdata.Record {
+	t.Helper()
+	var out []govdata.Record
+	cursor := ""
+	for range 100 {
+		q := query
+		if cursor != "" {
+			q += "&cursor=" + url.QueryEscape(cursor)
+		}
+		page := must(f.records(t, q))(t)
+		out = append(out, page.Items...)
+		if cursor = page.NextCursor; cursor == "" {
+			return out
+		}
+	}
+	t.Fatal("more than 100 pages")
+	return nil
+}
+
+func str(r govdata.Record, item string) string {
+	if v := r[item]; v != nil {
+		return *v
+	}
+	return "<nil>"
+}
+
+// SHR-4, SHR-5: only granted items of rows in the region scope, masked;
+// filters, ranges as numbers, sort and pages; each call recorded.
+func TestDataServiceRecords(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newServiceFixture(t, e, 16)
+		g := f.grantFor(t, f.application(govdata.MethodAPI, []string{"230102"}, "公民身份号码", "姓名", "行政区划代码", "补贴金额"))
+
+		page := must(f.records(t, ""))(t)
+		var inScope []sourceRow
+		for _, r := range f.rows {
+			if r.region == "230102" {
+				inScope = append(inScope, r)
+			}
+		}
+		if page.GrantID != g.ID || len(page.Items) != len(inScope) || page.NextCursor != "" {
+			t.Fatalf("first page %+v, want %d rows", page, len(inScope))
+		}
+		for i, r := range page.Items {
+			want := inScope[i]
+			// Level 4 redacted, level 3 first and last kept, level 1 as is;
+			// items not granted absent.
+			if str(r, "公民身份号码") != strings.Repeat("*", 18) || str(r, "行政区划代码") != "230102" || str(r, "补贴金额") != str(govdata.Record{"v": want.value("补贴金额")}, "v") {
+				t.Errorf("row %d: %v", i, r)
+			}
+			masked := (govdata.Masker{}).Apply(&want.name, govdata.DefaultMasks[3])
+			if str(r, "姓名") != *masked {
+				t.Errorf("row %d name %q from %q", i, str(r, "姓名"), want.name)
+			}
+			if _, ok := r["出生日期"]; ok {
+				t.Errorf("row %d has an item not granted: %v", i, r)
+			}
+		}
+
+		// An equality filter on the sealed key, through its blind index:
+		// a row in scope is found, one outside it is not (nothing tells it exists).
+		out := slices.IndexFunc(f.rows, func(r sourceRow) bool { return r.region != "230102" })
+		byID := []struct {
+			id   string
+			want int
+		}{{inScope[1].id, 1}, {f.rows[out].id, 0}, {"110101199001011234", 0}}
+		for _, c := range byID {
+			p := must(f.records(t, "公民身份号码="+c.id+"&fields=行政区划代码"))(t)
+			if len(p.Items) != c.want || (c.want == 1 && len(p.Items[0]) != 1) {
+				t.Errorf("by id %s: %+v", c.id, p.Items)
+			}
+		}
+
+		// Ranges on money compare numbers (as text "99.5" > "100").
+		var want []string
+		for _, r := range inScope {
+			if n, err := strconv.ParseFloat(r.sum, 64); err == nil && n >= 100 && n <= 1000 {
+				want = append(want, r.sum)
+			}
+		}
+		var got []string
+		for _, r := range f.allRecords(t, "补贴金额__gte=100&补贴金额__lte=1000&limit=1") {
+			got = append(got, str(r, "补贴金额"))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("ranges: %v, want %v", got, want)
+		}
+
+		// Sorted descending by money, one row a page: numbers first in
+		// order, then the rows without a value.
+		var sums []string
+		for _, r := range f.allRecords(t, "sort=-补贴金额&limit=1&fields=补贴金额") {
+			sums = append(sums, str(r, "补贴金额"))
+		}
+		if len(sums) != len(inScope) {
+			t.Fatalf("sorted pages: %v", sums)
+		}
+		for i := 1; i < len(sums); i++ {
+			a, aerr := strconv.ParseFloat(sums[i-1], 64)
+			b, berr := strconv.ParseFloat(sums[i], 64)
+			if berr == nil && (aerr != nil || a < b) {
+				t.Errorf("not descending: %v", sums)
+			}
+		}
+
+		// Bad queries: each a clear 4xx, recorded.
+		for _, c := range []struct {
+			query string
+			code  govdata.ErrorCode
+		}{
+			{"limit=1000000", govdata.EINVALID},
+			{"limit=0", govdata.EINVALID},
+			{"cursor=bm90IGEgY3Vyc29y", govdata.EINVALID},
+			{"sort=姓名", govdata.EINVALID},                                      // sealed
+			{"sort=公民身份号码&limit=2", govdata.EINVALID},                          // sealed
+			{"补贴金额__gte=很多", govdata.EINVALID},                                 // not a number
+			{"fields=出生日期", govdata.EFORBIDDEN},                                // not granted
+			{"出生日期=1950-01-01", govdata.EFORBIDDEN},                            // a filter on an item not granted
+			{"sort=备注", govdata.EFORBIDDEN},                                    // sorted by an item not granted
+			{"grant_id=999999", govdata.EFORBIDDEN},                            // another grant
+			{"limit=1&limit=2", govdata.EINVALID},                              // twice
+			{"fields=姓名&sort=补贴金额&cursor=" + cursorOf(t, f), govdata.EINVALID}, // a cursor of another order
+		} {
+			if _, err := f.records(t, c.query); govdata.ErrorCodeOf(err) != c.code {
+				t.Errorf("%s: %v, want %s", c.query, err, c.code)
+			}
+		}
+		if _, err := f.data.Records(f.system(), "NO-SUCH-CODE", nil); govdata.ErrorCodeOf(err) != govdata.ENOTFOUND {
+			t.Errorf("unknown resource: %v", err)
+		}
+
+		// Usage: answered calls and rows, and the refusals outside the grant.
+		g = must(f.grants.FindGrantByID(f.consumer, g.ID))(t)
+		if g.Usage.Refused != 3 || g.Usage.Calls == 0 || g.Usage.LastUsedAt == nil {
+			t.Errorf("usage %+v", g.Usage)
+		}
+		// Every call is one record on the grant or the resource.
+		recs := must(f.audit.FindAudit(storetest.System(), govdata.AuditFilter{Action: "service.records", Page: govdata.Page{Limit: govdata.MaxLimit}}))(t)
+		refused := 0
+		for _, r := range recs.Items {
+			if r.CredentialID != f.cred.ID {
+				t.Errorf("record without the credential %+v", r)
+			}
+			if r.Result != govdata.AuditOK {
+				refused++
+			}
+		}
+		if refused != 13 {
+			t.Errorf("%d refusals recorded, want 13", refused)
+		}
+	})
+}
+
+// cursorOf is a cursor of the stored order.
+func cursorOf(t *testing.T, f *serviceFixture) string {
+	t.Helper()
+	return must(f.records(t, "limit=1"))(t).NextCursor
+}
+
+// SHR-4: verify answers yes or no within the grant, through the blind
+// index; other items are refused and counted; the rate is bounded.
+func TestDataServiceVerify(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newServiceFixture(t, e, 8)
+		g := f.grantFor(t, f.application(govdata.MethodAPI, []string{"230102"}, "公民身份号码", "姓名"))
+		in, out := f.rows[0], f.rows[2] // 230102 and 230103
+		for _, c := range []struct {
+			match map[string]string
+			want  bool
+		}{
+			{map[string]string{"公民身份号码": in.id, "姓名": in.name}, true},
+			{map[string]string{"公民身份号码": in.id, "姓名": "王二"}, false},
+			{map[string]string{"公民身份号码": out.id, "姓名": out.name}, false}, // outside the scope: no
+		} {
+			r := must(f.data.Verify(f.system(), f.entry.ResourceCode, govdata.VerifyInput{Match: c.match}))(t)
+			if r.Matched != c.want {
+				t.Errorf("%v: %v", c.match, r.Matched)
+			}
+		}
+		for _, c := range []struct {
+			in   govdata.VerifyInput
+			code govdata.ErrorCode
+		}{
+			{govdata.VerifyInput{}, govdata.EINVALID},
+			{govdata.VerifyInput{Match: map[string]string{"补贴金额": "100"}}, govdata.EFORBIDDEN},
+			{govdata.VerifyInput{Match: map[string]string{"公民身份号码": strings.Repeat("1", 300)}}, govdata.EINVALID},
+		} {
+			if _, err := f.data.Verify(f.system(), f.entry.ResourceCode, c.in); govdata.ErrorCodeOf(err) != c.code {
+				t.Errorf("%+v: %v, want %s", c.in, err, c.code)
+			}
+		}
+		// A second system of the consumer, at one call now and then.
+		f.data.VerifyRate, f.data.VerifyBurst = 0.001, 1
+		f.cred = must(sqlstore.NewCredentialService(f.db).CreateCredential(f.consumer, govdata.CredentialInput{Name: "第二系统"}))(t)
+		must(f.grants.BindCredential(f.consumer, g.ID, govdata.GrantCredentialInput{CredentialID: f.cred.ID}))(t)
+		must(f.data.Verify(f.system(), f.entry.ResourceCode, govdata.VerifyInput{Match: map[string]string{"姓名": "张三"}}))(t)
+		_, err := f.data.Verify(f.system(), f.entry.ResourceCode, govdata.VerifyInput{Match: map[string]string{"姓名": "张三"}})
+		var de *govdata.Error
+		if !errors.As(err, &de) || de.Code != govdata.ETOOMANY || de.Details["retry_after"].(int) < 1 {
+			t.Errorf("past the rate: %v", err)
+		}
+	})
+}
+
+// SHR-3, SHR-5: the grant's state, method and masks govern every call;
+// the secadmin's policy applies at once; a replayed nonce is refused.
+func TestDataServiceGrantRules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newServiceFixture(t, e, 8)
+		in := f.application(govdata.MethodAPI, nil, "公民身份号码", "姓名")
+		in.UnmaskedItems = []string{"姓名"}
+		g := f.grantFor(t, in)
+		first := must(f.records(t, "limit=1"))(t).Items[0]
+		if str(first, "姓名") != f.rows[0].name || str(first, "公民身份号码") != strings.Repeat("*", 18) {
+			t.Errorf("unmasked name, masked id: %v", first)
+		}
+		// The secadmin's policy: level 4 keeps 6 and 4.
+		secadmin := f.as(govdata.RoleSecadmin, 0)
+		if _, err := f.masks.SetMaskPolicy(f.consumer, govdata.MaskPolicy{}); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("a consumer setting masks: %v", err)
+		}
+		if _, err := f.masks.SetMaskPolicy(secadmin, govdata.MaskPolicy{Items: map[string]govdata.Mask{strconv.FormatInt(f.entry.ID, 10) + "/性别": {Kind: govdata.MaskNull}}}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+			t.Errorf("a mask for an item no entry has: %v", err)
+		}
+		must(f.masks.SetMaskPolicy(secadmin, govdata.MaskPolicy{Levels: map[int]govdata.Mask{4: {Kind: govdata.MaskKeep, First: 6, Last: 4}}}))(t)
+		id := str(must(f.records(t, "limit=1"))(t).Items[0], "公民身份号码")
+		if want := f.rows[0].id[:6] + "********" + f.rows[0].id[14:]; id != want {
+			t.Errorf("policy mask %q, want %q", id, want)
+		}
+		// A replayed nonce: refused, and recorded.
+		replay := storetest.As(govdata.Actor{Username: "app:x", CredentialID: f.cred.ID, DepartmentID: f.cityHR, Nonce: "same"})
+		must(f.data.Records(replay, f.entry.ResourceCode, nil))(t)
+		if _, err := f.data.Records(replay, f.entry.ResourceCode, nil); govdata.ErrorCodeOf(err) != govdata.EUNAUTHORIZED {
+			t.Errorf("replay: %v", err)
+		}
+		// Another method's call is outside the grant.
+		if _, err := f.data.Export(f.system(), f.entry.ResourceCode, nil); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("export with an API grant: %v", err)
+		}
+		// Suspended, resumed, revoked; expired by itself.
+		must(f.grants.ChangeGrant(f.provider, g.ID, govdata.GrantSuspend, "核查"))(t)
+		if _, err := f.records(t, ""); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("suspended: %v", err)
+		}
+		must(f.grants.ChangeGrant(f.provider, g.ID, govdata.GrantResume, "核查完毕"))(t)
+		must(f.records(t, ""))(t)
+		g2 := f.grantFor(t, f.application(govdata.MethodAPI, nil, "补贴金额"))
+		if _, err := f.records(t, ""); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+			t.Errorf("two grants, none named: %v", err)
+		}
+		if p := must(f.records(t, "grant_id="+strconv.FormatInt(g2.ID, 10)))(t); len(p.Items[0]) != 1 {
+			t.Errorf("the second grant's items: %v", p.Items[0])
+		}
+		must(f.grants.ChangeGrant(f.provider, g2.ID, govdata.GrantRevoke, "业务结束"))(t)
+		must(f.records(t, ""))(t)
+		f.clock.Advance(400 * 24 * time.Hour)
+		if _, err := f.records(t, ""); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("expired: %v", err)
+		}
+		// Another department's system holds no grant: nothing is told.
+		other := must(sqlstore.NewCredentialService(f.db).CreateCredential(f.as(govdata.RoleOfficer, f.countyPolice), govdata.CredentialInput{Name: "x"}))(t)
+		ctx := storetest.As(govdata.Actor{Username: "app:y", CredentialID: other.ID, DepartmentID: f.countyPolice, Nonce: "o1"})
+		if _, err := f.data.Records(ctx, f.entry.ResourceCode, url.Values{"公民身份号码": {f.rows[0].id}}); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("no grant: %v", err)
+		}
+	})
+}
+
+// SEC-5: exports need the file method and, for items at levels 3–4, the
+// grant's permission; each file carries its trace mark, on the record.
+func TestDataServiceExport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newServiceFixture(t, e, 8)
+		f.grantFor(t, f.application(govdata.MethodFile, []string{"230102"}, "公民身份号码", "行政区划代码"))
+		if _, err := f.data.Export(f.system(), f.entry.ResourceCode, nil); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("a level-4 item without permission: %v", err)
+		}
+		x := must(f.data.Export(f.system(), f.entry.ResourceCode, url.Values{"fields": {"行政区划代码"}}))(t)
+		var buf bytes.Buffer
+		if err := x.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+		if x.Rows != 4 || len(lines) != 6 || !strings.Contains(lines[0], x.Trace) || lines[1] != "行政区划代码" || lines[2] != "230102" {
+			t.Errorf("export %d rows:\n%s", x.Rows, buf.String())
+		}
+		tr := must(f.data.FindExportTrace(f.as(govdata.RoleSecadmin, 0), x.Trace))(t)
+		if tr.CredentialID != f.cred.ID || tr.Rows != 4 || tr.ConsumerDepartment != f.cityHR {
+			t.Errorf("trace %+v", tr)
+		}
+		if _, err := f.data.FindExportTrace(f.consumer, x.Trace); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("the consumer reading a trace: %v", err)
+		}
+		in := f.application(govdata.MethodFile, nil, "公民身份号码", "姓名")
+		in.ExportSensitive = true
+		g := f.grantFor(t, in)
+		for _, format := range []string{"json", "xlsx"} {
+			x := must(f.data.Export(f.system(), f.entry.ResourceCode, url.Values{"format": {format}, "grant_id": {strconv.FormatInt(g.ID, 10)}}))(t)
+			var buf bytes.Buffer
+			if err := x.WriteTo(&buf); err != nil || x.Rows != 8 || buf.Len() == 0 {
+				t.Errorf("%s: %v, %d rows, %d bytes", format, err, x.Rows, buf.Len())
+			}
+			if format == "json" && (!strings.Contains(buf.String(), x.Trace) || strings.Contains(buf.String(), f.rows[0].id)) {
+				t.Errorf("json export: %s", buf.String())
+			}
+		}
+	})
+}
+
+// SHR-4: a subscription follows removals, additions and changes in the
+// grant's scope; a cursor continues where it left off.
+func TestDataServiceChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newServiceFixture(t, e, 8)
+		f.grantFor(t, f.application(govdata.MethodSubscription, []string{"230102"}, "公民身份号码", "姓名", "行政区划代码", "补贴金额"))
+		changes := func(cursor string) *govdata.ServiceChanges {
+			t.Helper()
+			return must(f.data.Changes(f.system(), f.entry.ResourceCode, url.Values{"cursor": {cursor}, "fields": {"补贴金额,行政区划代码"}}))(t)
+		}
+		first := changes("")
+		if len(first.Items) != 4 || first.Items[0].Op != govdata.ChangeUpsert {
+			t.Fatalf("the first page: %+v", first)
+		}
+		if again := changes(first.NextCursor); len(again.Items) != 0 {
+			t.Fatalf("nothing new: %+v", again)
+		}
+		// A new file: row 0 (230102) gone, row 1's sum changed, a row added
+		// in 230102, and one outside the scope changed.
+		next := slices.Clone(f.rows[1:])
+		next[0].sum = "555"
+		next[1].sum = "1" // 230103: outside
+		added := serviceRows(9)[8]
+		added.region = "230102"
+		next = append(next, added)
+		ds := sqlstore.NewDatasetService(f.db, f.cat)
+		must(ds.Ingest(f.provider, govdata.IngestRequest{EntryID: f.entry.ID, Mode: govdata.IngestReplace, Source: govdata.SourceUpload,
+			Format: govdata.FormatCSV, Body: strings.NewReader(rowsCSV(next))}))(t)
+		got := changes(first.NextCursor)
+		var ops []string
+		for _, c := range got.Items {
+			ops = append(ops, string(c.Op)+":"+str(c.Row, "补贴金额"))
+			if str(c.Row, "行政区划代码") != "230102" {
+				t.Errorf("a change outside the scope: %+v", c)
+			}
+		}
+		// The delete first (row 0, sum 99.5), then the rows the replace
+		// rewrote in scope (row 1 changed, the others as they were, the new one).
+		if len(ops) < 3 || ops[0] != "delete:99.5" || !slices.Contains(ops, "upsert:555") || !slices.Contains(ops, "upsert:"+added.sum) {
+			t.Errorf("changes %v", ops)
+		}
+		if _, err := f.data.Changes(f.system(), f.entry.ResourceCode, url.Values{"sort": {"补贴金额"}}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+			t.Errorf("sorted changes: %v", err)
+		}
+		if _, err := f.data.Changes(f.system(), f.entry.ResourceCode, url.Values{"cursor": {"x"}}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+			t.Errorf("bad cursor: %v", err)
+		}
+	})
+}
