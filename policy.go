@@ -57,6 +57,9 @@ const (
 	// PermShareDecide acts on an application's step; the workflow checks
 	// that the caller is that step's actor (SHR-2).
 	PermShareDecide Permission = "share.decide"
+	// PermScenarioRegister registers and retires application scenarios
+	// (LS-19(三)); the store checks the provider and the bureau.
+	PermScenarioRegister Permission = "scenario.register"
 )
 
 // anyUser marks a permission that every signed-in user holds.
@@ -98,6 +101,9 @@ var permissions = map[Permission][]Role{
 	PermShareRead:   {RoleOfficer, RoleLeader, RoleReviewer},
 	PermShareDecide: {RoleOfficer, RoleLeader, RoleReviewer},
 	PermDataRows:    {RoleOfficer},
+	// LS-19(三): a scenario stands in for the provider's leader's sign-off
+	// and the bureau's check, so it is theirs to agree.
+	PermScenarioRegister: {RoleLeader, RoleReviewer},
 }
 
 // Authorize decides whether the actor may take an action of permission p at
