@@ -78,18 +78,26 @@ func TestMatchScenario(t *testing.T) {
 			a.Items, a.Method = []string{"姓名", "公民身份号码"}, govdata.MethodFile
 		}, true},
 		{"the whole scope", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) { a.RegionScope = []string{"230100"} }, true},
-		{"a village below it", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) { a.RegionScope = []string{"230102001001"} }, true},
+		{"a village below it", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) {
+			a.RegionScope = []string{"230102001001"}
+		}, true},
 		{"scenario for all rows", 5, func(a *govdata.ApplicationInput, s *govdata.ApplicationScenario) {
 			a.RegionScope, s.RegionScope = nil, nil
 		}, true},
 		{"the last day of the period", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) { a.ValidUntil = today.AddDays(365) }, true},
 		{"another department", 6, nil, false},
 		{"another entry", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) { a.CatalogID = 8 }, false},
-		{"an extra item", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) { a.Items = []string{"姓名", "行政区划代码"} }, false},
+		{"an extra item", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) {
+			a.Items = []string{"姓名", "行政区划代码"}
+		}, false},
 		{"no items", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) { a.Items = nil }, false},
-		{"a method not allowed", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) { a.Method = govdata.MethodSubscription }, false},
+		{"a method not allowed", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) {
+			a.Method = govdata.MethodSubscription
+		}, false},
 		{"a wider region", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) { a.RegionScope = []string{"230000"} }, false},
-		{"another city", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) { a.RegionScope = []string{"230102", "230202"} }, false},
+		{"another city", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) {
+			a.RegionScope = []string{"230102", "230202"}
+		}, false},
 		{"all rows asked, a scope allowed", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) { a.RegionScope = nil }, false},
 		{"a longer period", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) { a.ValidUntil = today.AddDays(366) }, false},
 		{"a period already over", 5, func(a *govdata.ApplicationInput, _ *govdata.ApplicationScenario) { a.ValidUntil = today }, false},
