@@ -167,6 +167,13 @@ type ScenarioRetirement struct {
 	Reason string `json:"reason"`
 }
 
+// ValidateRetirement: a retirement says why.
+func ValidateRetirement(r ScenarioRetirement) error {
+	var fe FieldErrors
+	checkName(&fe, "reason", r.Reason, maxApplicationText)
+	return fe.Err()
+}
+
 // ScenarioService keeps registered application scenarios (LS-19(三)).
 type ScenarioService interface {
 	// Register records a scenario as the provider's leader or the
