@@ -34,6 +34,7 @@ type Services struct {
 	Maintenance   govdata.MaintenanceService
 	Sources       govdata.SourceService
 	Applications  govdata.ApplicationService
+	Scenarios     govdata.ScenarioService
 	// Open is the open catalog the public reads (OPN-1, CAT-7).
 	Open govdata.OpenCatalog
 	// Store answers readiness checks.
