@@ -70,6 +70,9 @@ const (
 	PermMaskWrite Permission = "mask.write"
 	// PermTraceRead tells whom an exported file was for (SEC-5).
 	PermTraceRead Permission = "trace.read"
+	// PermScenarioRegister registers and retires application scenarios
+	// (LS-19(三)); the store checks the provider and the bureau.
+	PermScenarioRegister Permission = "scenario.register"
 )
 
 // anyUser marks a permission that every signed-in user holds.
@@ -117,6 +120,9 @@ var permissions = map[Permission][]Role{
 	PermGrantCredential: {RoleOfficer},
 	PermMaskWrite:       {RoleSecadmin},
 	PermTraceRead:       {RoleSecadmin, RoleAuditor},
+	// LS-19(三): a scenario stands in for the provider's leader's sign-off
+	// and the bureau's check, so it is theirs to agree.
+	PermScenarioRegister: {RoleLeader, RoleReviewer},
 }
 
 // Authorize decides whether the actor may take an action of permission p at

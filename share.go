@@ -87,34 +87,13 @@ var (
 // refused with its legal basis (SHR-2).
 func ValidateApplication(in ApplicationInput, entry *Entry, applicant int64, today Date) error {
 	var fe FieldErrors
-	// A published entry takes applications, also while a change of it is
-	// written or reviewed; not once it is being revoked.
-	if entry.PublishedVersion == 0 || entry.Status == EntryRevoking || entry.Status == EntryRevoked {
-		return Errorf(ECONFLICT, MsgEntryNotOpenFor, string(entry.Status))
-	}
-	if entry.ShareType == ShareNone {
-		return Errorf(EINVALID, MsgNotShared, entry.ShareBasis)
+	if err := checkEntryShared(entry); err != nil {
+		return err
 	}
 	if entry.DepartmentID == applicant {
 		return Errorf(EINVALID, MsgOwnData)
 	}
-	if len(in.Items) == 0 {
-		fe.Add("items", MsgRequired)
-	}
-	seen := map[string]bool{}
-	for i, name := range in.Items {
-		at := "items[" + strconv.Itoa(i) + "]"
-		j := slices.IndexFunc(entry.Items, func(it Item) bool { return it.Name == name })
-		switch {
-		case seen[name]:
-			fe.Add(at, MsgItemRepeated, name)
-		case j < 0:
-			fe.Add(at, MsgItemNotInEntry, name)
-		case entry.Items[j].ShareType == ShareNone:
-			fe.Add(at, MsgItemNotShared, name)
-		}
-		seen[name] = true
-	}
+	checkWantedItems(&fe, in.Items, entry)
 	for i, name := range in.UnmaskedItems {
 		if !slices.Contains(in.Items, name) || slices.Index(in.UnmaskedItems, name) < i {
 			fe.Add("unmasked_items["+strconv.Itoa(i)+"]", MsgUnmaskNotWanted, name)
@@ -137,15 +116,55 @@ func ValidateApplication(in ApplicationInput, entry *Entry, applicant int64, tod
 	if in.ValidUntil.IsZero() || !today.Before(in.ValidUntil) || today.AddDays(MaxGrantDays).Before(in.ValidUntil) {
 		fe.Add("valid_until", MsgValidUntil, MaxGrantDays)
 	}
-	if len(in.RegionScope) > maxRegionScope {
+	checkRegionScope(&fe, in.RegionScope)
+	return fe.Err()
+}
+
+// checkRegionScope: at most maxRegionScope GB/T 2260 codes.
+func checkRegionScope(fe *FieldErrors, scope []string) {
+	if len(scope) > maxRegionScope {
 		fe.Add("region_scope", MsgTooMany, maxRegionScope)
 	}
-	for i, code := range in.RegionScope {
+	for i, code := range scope {
 		if _, err := RegionLevelOf(code); err != nil {
 			fe.Add("region_scope["+strconv.Itoa(i)+"]", MsgRegionCode)
 		}
 	}
-	return fe.Err()
+}
+
+// checkEntryShared: a published entry takes applications (and scenarios),
+// also while a change of it is written or reviewed; not once it is being
+// revoked, and never a not_shared one (SHR-2).
+func checkEntryShared(entry *Entry) error {
+	if entry.PublishedVersion == 0 || entry.Status == EntryRevoking || entry.Status == EntryRevoked {
+		return Errorf(ECONFLICT, MsgEntryNotOpenFor, string(entry.Status))
+	}
+	if entry.ShareType == ShareNone {
+		return Errorf(EINVALID, MsgNotShared, entry.ShareBasis)
+	}
+	return nil
+}
+
+// checkWantedItems: at least one item, each once, each an item of the
+// entry that is shared.
+func checkWantedItems(fe *FieldErrors, items []string, entry *Entry) {
+	if len(items) == 0 {
+		fe.Add("items", MsgRequired)
+	}
+	seen := map[string]bool{}
+	for i, name := range items {
+		at := "items[" + strconv.Itoa(i) + "]"
+		j := slices.IndexFunc(entry.Items, func(it Item) bool { return it.Name == name })
+		switch {
+		case seen[name]:
+			fe.Add(at, MsgItemRepeated, name)
+		case j < 0:
+			fe.Add(at, MsgItemNotInEntry, name)
+		case entry.Items[j].ShareType == ShareNone:
+			fe.Add(at, MsgItemNotShared, name)
+		}
+		seen[name] = true
+	}
 }
 
 // ShareWorkflow is the workflow an application for an entry of share type
@@ -192,8 +211,11 @@ type Application struct {
 	RefusalReason       string            `json:"refusal_reason,omitempty"`
 	Workflow            *WorkflowInstance `json:"workflow,omitempty"`
 	GrantID             int64             `json:"grant_id,omitempty"`
-	CreatedBy           string            `json:"created_by"`
-	CreatedAt           time.Time         `json:"created_at"`
+	// ScenarioID is the registered scenario that granted the application
+	// directly, without a workflow (LS-19(三)).
+	ScenarioID int64     `json:"scenario_id,omitempty"`
+	CreatedBy  string    `json:"created_by"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // ApplicationDecision acts on an application's current step.

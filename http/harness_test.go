@@ -72,6 +72,8 @@ type envOptions struct {
 	// inProcess serves requests through ServeHTTP instead of a listening
 	// server (the fuzz tests: faster, and raw query bytes reach the router).
 	inProcess bool
+	// profile is the shipped regulation profile; "" is the default one.
+	profile string
 }
 
 // logBuffer keeps what the server and the store log, to show with a failure.
@@ -128,7 +130,11 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 	opts.Hooks = sqlstore.Hooks{AuditAppended: metrics.AuditAppended, CommitDone: metrics.CommitDone, StoreError: metrics.StoreError}
 	clock := opts.Clock.(*storetest.Clock)
 	db := storetest.Open(t, engine, &opts)
-	flows := sqlstore.NewWorkflowService(db, mustProfile(t), govhttp.ChinaTime)
+	profile := mustProfile(t)
+	if o.profile != "" {
+		profile = mustGet(profiles.Shipped(o.profile))(t)
+	}
+	flows := sqlstore.NewWorkflowService(db, profile, govhttp.ChinaTime)
 	catalog := sqlstore.NewCatalogService(db, flows)
 	datasets := sqlstore.NewDatasetService(db, catalog)
 	sources, masks := sqlstore.NewSourceService(datasets, source.Connector{}), sqlstore.NewMaskService(db)
@@ -151,11 +157,11 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Grants:        sqlstore.NewGrantService(catalog),
 		Data:          sqlstore.NewDataService(datasets, sources, masks),
 		Masks:         masks,
+		Scenarios:     sqlstore.NewScenarioService(catalog),
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}
 	// The zero Config marks the session cookie Secure, as the binary does.
-	profile := mustProfile(t)
 	srv := govhttp.NewServer(svc, govhttp.Config{
 		Clock: clock, MaxBodyBytes: o.maxBodyBytes, Logger: logger, Metrics: metrics,
 		Profile: profile, Profiles: []*govdata.Profile{profile},

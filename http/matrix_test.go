@@ -48,6 +48,8 @@ type matrixCase struct {
 	auth    string // how the route authenticates: public, user or signed
 	allow   []string
 	status  int // the success status; 200 when 0
+	// profile runs the case under that shipped profile; "" the default.
+	profile string
 	// build returns the request for the caller; authentication is added
 	// by the test unless build set a token itself.
 	build func(t testing.TB, e *env, caller string) req
@@ -347,6 +349,20 @@ var matrix = []matrixCase{
 		c := mustGet(e.svc.Grants.BindCredential(storetest.As(e.actor("officer")), g.ID, govdata.GrantCredentialInput{Name: "统计分析系统"}))(t)
 		return req{method: "DELETE", path: "/api/v1/grants/" + itoa(g.ID) + "/credentials/" + itoa(c.Credential.ID)}
 	}},
+	// LS-19(三): the provider's leader or the bureau's reviewer registers
+	// and retires scenarios (here for department A's data, A being its own
+	// bureau); the applications' readers read them. Under Lishui's profile,
+	// the only one where scenarios grant.
+	{route: "POST /api/v1/scenarios", profile: "lishui-2020", auth: "user", allow: []string{"leader", "reviewer"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/scenarios", body: scenarioInput(catalogEntry(t, e, "published"), e.deptB.ID)}
+	}},
+	{route: "GET /api/v1/scenarios", profile: "lishui-2020", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: get("/api/v1/scenarios?department_id=1&limit=5")},
+	{route: "GET /api/v1/scenarios/{id}", profile: "lishui-2020", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/scenarios/" + itoa(scenarioForA(t, e).ID)}
+	}},
+	{route: "POST /api/v1/scenarios/{id}/retire", profile: "lishui-2020", auth: "user", allow: []string{"leader", "reviewer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/scenarios/" + itoa(scenarioForA(t, e).ID) + "/retire", body: govdata.ScenarioRetirement{Reason: "业务调整"}}
+	}},
 	// OPN-1, CAT-7: the open catalog, its CKAN API and DCAT feeds are public.
 	{route: "GET /api/v1/open/catalog", auth: "public", allow: everyone, build: get("/api/v1/open/catalog?q=人口")},
 	{route: "GET /api/v1/open/catalog/{id}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
@@ -519,6 +535,31 @@ func grantForA(t testing.TB, e *env) *govdata.Grant {
 	return mustGet(e.svc.Grants.FindGrantByID(storetest.As(e.actor("officer")), app.GrantID))(t)
 }
 
+// scenarioInput covers applicationInput for department consumer.
+func scenarioInput(entry, consumer int64) govdata.ScenarioInput {
+	return govdata.ScenarioInput{CatalogID: entry, Name: "人口统计分析", ConsumerDepartment: consumer, Items: []string{"统计年度", "人口数"},
+		Purpose: "编制年度统计公报", LegalBasis: "《统计法》第七条", Methods: []govdata.ShareMethod{govdata.MethodAPI}, MaxDays: 5 * 365}
+}
+
+// scenarioForA is a scenario for department A's data and department B,
+// registered by A's leader (under a profile with scenario_direct_grant).
+func scenarioForA(t testing.TB, e *env) *govdata.ApplicationScenario {
+	t.Helper()
+	return mustGet(e.svc.Scenarios.Register(storetest.As(e.actor("leader")), scenarioInput(catalogEntry(t, e, "published"), e.deptB.ID)))(t)
+}
+
+// profileEnvs builds, once each, the envs of the profiles some cases run
+// under, beside base (the default profile's).
+func profileEnvs(t *testing.T, base *env) map[string]*env {
+	envs := map[string]*env{"": base}
+	for _, c := range matrix {
+		if envs[c.profile] == nil {
+			envs[c.profile] = newEnv(t, base.engine, envOptions{profile: c.profile})
+		}
+	}
+	return envs
+}
+
 // loadedBatch publishes an entry of department A and loads a batch of two
 // rows, one of them rejected.
 func loadedBatch(t testing.TB, e *env) *govdata.Batch {
@@ -628,7 +669,9 @@ func TestRoleMatrix(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
 		t.Parallel()
-		e := newEnv(t, engine, envOptions{})
+		base := newEnv(t, engine, envOptions{})
+		envs := profileEnvs(t, base)
+		e := base
 
 		// The matrix covers every route of the router, and only those.
 		routes := map[string]govhttp.RouteInfo{}
@@ -659,6 +702,7 @@ func TestRoleMatrix(t *testing.T) {
 				if c.variant != "" {
 					name += " (" + c.variant + ")"
 				}
+				e := envs[c.profile]
 				t.Run(name+"/"+caller, func(t *testing.T) {
 					r := c.build(t, e, caller)
 					if r.token == "" {

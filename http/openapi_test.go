@@ -129,7 +129,9 @@ func TestOpenAPI(t *testing.T) {
 
 		// What an allowed caller gets is what the document describes: the
 		// success status and a body that fits its schema.
+		envs := profileEnvs(t, e)
 		for _, c := range matrix {
+			e := envs[c.profile]
 			caller := c.allow[0]
 			if slices.Contains(c.allow, "sysadmin") {
 				caller = "sysadmin"

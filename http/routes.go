@@ -263,6 +263,19 @@ func (s *Server) routeTable() []route {
 			summary: "The credentials that call with the grant", response: govdata.List[*govdata.GrantCredential]{}, handle: s.handleGrantCredentials},
 		{method: "DELETE", path: "/api/v1/grants/{id}/credentials/{credential_id}", perm: govdata.PermGrantCredential, action: "grant.credential_unbind", objectType: "grant",
 			summary: "Stop a credential calling with the grant", status: http.StatusNoContent, handle: s.handleUnbindCredential},
+		// LS-19(三): application scenarios, agreed by the provider's leader or
+		// the bureau's reviewer; an application within one is granted at once.
+		{method: "POST", path: "/api/v1/scenarios", perm: govdata.PermScenarioRegister, action: "scenario.register", objectType: "scenario",
+			summary: "Register an application scenario for an entry and a consumer department (the provider's leader or the same-level bureau's reviewer; profiles with scenario_direct_grant only)",
+			request: govdata.ScenarioInput{}, response: govdata.ApplicationScenario{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Scenarios.Register)},
+		{method: "GET", path: "/api/v1/scenarios", perm: govdata.PermShareRead, action: "scenario.list", objectType: "scenario",
+			summary: "Application scenarios, newest first: the department's as provider or consumer; reviewers see all",
+			query:   append([]string{"entry_id", "department_id"}, pageQuery...), response: govdata.ScenarioList{}, handle: s.handleScenarios},
+		{method: "GET", path: "/api/v1/scenarios/{id}", perm: govdata.PermShareRead, action: "scenario.read", objectType: "scenario",
+			summary: "One application scenario", response: govdata.ApplicationScenario{}, handle: byID(s.svc.Scenarios.FindScenarioByID)},
+		{method: "POST", path: "/api/v1/scenarios/{id}/retire", perm: govdata.PermScenarioRegister, action: "scenario.retire", objectType: "scenario",
+			summary: "Retire a scenario with a reason: it grants no more; grants it made stay",
+			request: govdata.ScenarioRetirement{}, response: govdata.ApplicationScenario{}, handle: updateByID(s, s.svc.Scenarios.Retire)},
 
 		// The open catalog needs no account (OPN-1, CAT-7).
 		{method: "GET", path: "/api/v1/open/catalog", auth: authNone, summary: "Search the open catalog",

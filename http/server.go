@@ -37,6 +37,7 @@ type Services struct {
 	Grants        govdata.GrantService
 	Data          govdata.DataService
 	Masks         govdata.MaskService
+	Scenarios     govdata.ScenarioService
 	// Open is the open catalog the public reads (OPN-1, CAT-7).
 	Open govdata.OpenCatalog
 	// Store answers readiness checks.

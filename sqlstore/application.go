@@ -69,29 +69,53 @@ func (s *ApplicationService) Apply(ctx context.Context, in govdata.ApplicationIn
 	items, regions, unmasked := jsonList(in.Items), jsonList(in.RegionScope), jsonList(in.UnmaskedItems)
 	var id int64
 	err = s.db.write(ctx, func(tx *Tx) error {
-		bureau, err := bureauFor(tx, r.region)
-		if err != nil {
-			return err
+		// LS-19(三): an application within a registered scenario is
+		// approved at once, without a workflow, and granted below.
+		// Unmasked items and sensitive exports need the chain (SHR-5, SEC-5).
+		var sc *govdata.ApplicationScenario
+		var err error
+		if len(in.UnmaskedItems) == 0 && !in.ExportSensitive {
+			if sc, err = matchingScenario(tx, s.catalog.profile, in, a.DepartmentID, today); err != nil {
+				return err
+			}
 		}
-		w, err := s.catalog.flows.startTx(ctx, tx, govdata.StartWorkflow{Kind: kind, SubjectType: "application",
-			Title: published.Name, Parties: govdata.Parties{govdata.PartyApplicant: a.DepartmentID, govdata.PartyProvider: r.department, govdata.PartyBureau: bureau}})
-		if err != nil {
-			return err
+		state, workflow, scenario := govdata.ApplicationApproved, int64(0), int64(0)
+		if sc != nil {
+			scenario = sc.ID
+		} else {
+			bureau, err := bureauFor(tx, r.region)
+			if err != nil {
+				return err
+			}
+			w, err := s.catalog.flows.startTx(ctx, tx, govdata.StartWorkflow{Kind: kind, SubjectType: "application",
+				Title: published.Name, Parties: govdata.Parties{govdata.PartyApplicant: a.DepartmentID, govdata.PartyProvider: r.department, govdata.PartyBureau: bureau}})
+			if err != nil {
+				return err
+			}
+			state, workflow = govdata.ApplicationOpen, w.ID
 		}
 		now := toDB(tx.Now())
 		if id, err = tx.insert(`INSERT INTO applications (entry_id, entry_version, applicant_department_id, provider_department_id, share_type, items,
-			scenario, purpose, legal_basis, region_scope, method, valid_until, unmasked_items, export_sensitive, state, workflow_id, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.id, r.published, a.DepartmentID, r.department, string(published.ShareType),
+			scenario, purpose, legal_basis, region_scope, method, valid_until, unmasked_items, export_sensitive, state, workflow_id, scenario_id, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.id, r.published, a.DepartmentID, r.department, string(published.ShareType),
 			items, in.Scenario, in.Purpose, in.LegalBasis, regions, string(in.Method), in.ValidUntil.String(), unmasked, in.ExportSensitive,
-			string(govdata.ApplicationOpen), w.ID, actorName(tx.actor), now, now); err != nil {
+			string(state), nullID(workflow), nullID(scenario), actorName(tx.actor), now, now); err != nil {
 			return err
 		}
-		if _, err := tx.exec("UPDATE workflow_instances SET subject_id = ? WHERE id = ?", strconv.FormatInt(id, 10), w.ID); err != nil {
+		detail := map[string]any{"entry_id": r.id, "items": in.Items, "purpose": in.Purpose, "method": in.Method,
+			"valid_until": in.ValidUntil.String(), "region_scope": in.RegionScope, "unmasked_items": in.UnmaskedItems, "export_sensitive": in.ExportSensitive}
+		if sc != nil {
+			detail["scenario_id"] = sc.ID
+		}
+		if err := tx.audit("application.apply", "application", id, detail); err != nil {
 			return err
 		}
-		return tx.audit("application.apply", "application", id, map[string]any{"entry_id": r.id, "items": in.Items,
-			"purpose": in.Purpose, "method": in.Method, "valid_until": in.ValidUntil.String(), "region_scope": in.RegionScope,
-			"unmasked_items": in.UnmaskedItems, "export_sensitive": in.ExportSensitive})
+		if sc != nil {
+			_, err := insertGrant(tx, &govdata.Application{ApplicationInput: in, ID: id, ApplicantDepartment: a.DepartmentID, ProviderDepartment: r.department}, today)
+			return err
+		}
+		_, err = tx.exec("UPDATE workflow_instances SET subject_id = ? WHERE id = ?", strconv.FormatInt(id, 10), workflow)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -107,6 +131,9 @@ func (s *ApplicationService) Decide(ctx context.Context, id int64, d govdata.App
 	app, workflow, err := s.find(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if workflow == 0 { // granted by a scenario (LS-19(三)): nothing to decide
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgStepClosed, string(app.State))
 	}
 	w, err := s.catalog.flows.FindInstanceByID(ctx, workflow)
 	if err != nil {
@@ -145,15 +172,15 @@ func (s *ApplicationService) Decide(ctx context.Context, id int64, d govdata.App
 
 const applicationSelect = `SELECT a.id, a.entry_id, a.entry_version, a.applicant_department_id, a.provider_department_id, a.share_type, a.items, a.scenario,
 	a.purpose, a.legal_basis, a.region_scope, a.method, a.valid_until, a.state, a.refusal_category, a.refusal_reason, a.workflow_id,
-	a.grant_id, a.created_by, a.created_at, e.resource_code, a.unmasked_items, a.export_sensitive FROM applications a JOIN catalog_entries e ON e.id = a.entry_id`
+	a.grant_id, a.scenario_id, a.created_by, a.created_at, e.resource_code, a.unmasked_items, a.export_sensitive FROM applications a JOIN catalog_entries e ON e.id = a.entry_id`
 
 func scanApplication(row interface{ Scan(...any) error }) (*govdata.Application, int64, error) {
 	var a govdata.Application
 	var items, regions, until, unmasked string
-	var workflow, created int64
-	var grant sql.NullInt64
+	var created int64
+	var workflow, grant, scenario sql.NullInt64
 	if err := row.Scan(&a.ID, &a.CatalogID, &a.EntryVersion, &a.ApplicantDepartment, &a.ProviderDepartment, &a.ShareType, &items, &a.Scenario, &a.Purpose,
-		&a.LegalBasis, &regions, &a.Method, &until, &a.State, &a.RefusalCategory, &a.RefusalReason, &workflow, &grant, &a.CreatedBy,
+		&a.LegalBasis, &regions, &a.Method, &until, &a.State, &a.RefusalCategory, &a.RefusalReason, &workflow, &grant, &scenario, &a.CreatedBy,
 		&created, &a.ResourceCode, &unmasked, &a.ExportSensitive); err != nil {
 		return nil, 0, err
 	}
@@ -170,8 +197,8 @@ func scanApplication(row interface{ Scan(...any) error }) (*govdata.Application,
 	if err != nil {
 		return nil, 0, err
 	}
-	a.ValidUntil, a.GrantID, a.CreatedAt = d, grant.Int64, fromDB(created)
-	return &a, workflow, nil
+	a.ValidUntil, a.GrantID, a.ScenarioID, a.CreatedAt = d, grant.Int64, scenario.Int64, fromDB(created)
+	return &a, workflow.Int64, nil
 }
 
 // seesApplication: the applicant's and the provider's people, and the
@@ -206,8 +233,10 @@ func (s *ApplicationService) FindApplicationByID(ctx context.Context, id int64) 
 	if err != nil {
 		return nil, err
 	}
-	if app.Workflow, err = s.catalog.flows.FindInstanceByID(ctx, workflow); err != nil {
-		return nil, err
+	if workflow != 0 { // none for a scenario's direct grant
+		if app.Workflow, err = s.catalog.flows.FindInstanceByID(ctx, workflow); err != nil {
+			return nil, err
+		}
 	}
 	var in govdata.EntryInput
 	if in, err = content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, app.CatalogID, app.EntryVersion); err == nil {

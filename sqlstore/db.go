@@ -244,9 +244,21 @@ func (db *DB) Ping(ctx context.Context) error {
 // Migrate applies the embedded migrations of the engine, then records the
 // init-time settings (audit hash algorithm, retention) on first run.
 func (db *DB) Migrate(ctx context.Context) error {
+	p, err := db.migrations()
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	return db.initSettings(ctx)
+}
+
+// migrations is the migration provider of the engine.
+func (db *DB) migrations() (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations, "migrations/"+db.dialect.name)
 	if err != nil {
-		return fmt.Errorf("sqlstore: migrations: %w", err)
+		return nil, fmt.Errorf("sqlstore: migrations: %w", err)
 	}
 	gd := goose.DialectSQLite3
 	var opts []goose.ProviderOption
@@ -255,18 +267,15 @@ func (db *DB) Migrate(ctx context.Context) error {
 		// Several govdata processes may start at once against one database.
 		locker, err := lock.NewPostgresSessionLocker()
 		if err != nil {
-			return fmt.Errorf("sqlstore: migration lock: %w", err)
+			return nil, fmt.Errorf("sqlstore: migration lock: %w", err)
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	p, err := goose.NewProvider(gd, db.writer, sub, opts...)
 	if err != nil {
-		return fmt.Errorf("sqlstore: migrations: %w", err)
+		return nil, fmt.Errorf("sqlstore: migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("sqlstore: migrate: %w", err)
-	}
-	return db.initSettings(ctx)
+	return p, nil
 }
 
 // MigrationNames lists the embedded migrations of an engine (a test keeps

@@ -95,6 +95,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Grants:        sqlstore.NewGrantService(catalog),
 		Data:          sqlstore.NewDataService(datasets, sources, masks),
 		Masks:         masks,
+		Scenarios:     sqlstore.NewScenarioService(catalog),
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
