@@ -57,6 +57,12 @@ const (
 	// PermShareDecide acts on an application's step; the workflow checks
 	// that the caller is that step's actor (SHR-2).
 	PermShareDecide Permission = "share.decide"
+	// PermUsageWrite records how a grant's data is used, kept and
+	// destroyed: the consumer's officer and leader (SHR-7, HLJ-28).
+	PermUsageWrite Permission = "usage.write"
+	// PermUsageRead reads usage records: the consumer's and the provider's
+	// people (HLJ-28), the reviewers, the secadmin and the auditor (§1).
+	PermUsageRead Permission = "usage.read"
 )
 
 // anyUser marks a permission that every signed-in user holds.
@@ -98,6 +104,9 @@ var permissions = map[Permission][]Role{
 	PermShareRead:   {RoleOfficer, RoleLeader, RoleReviewer},
 	PermShareDecide: {RoleOfficer, RoleLeader, RoleReviewer},
 	PermDataRows:    {RoleOfficer},
+
+	PermUsageWrite: {RoleOfficer, RoleLeader},
+	PermUsageRead:  {RoleOfficer, RoleLeader, RoleReviewer, RoleSecadmin, RoleAuditor},
 }
 
 // Authorize decides whether the actor may take an action of permission p at
