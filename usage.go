@@ -25,6 +25,9 @@ const (
 // UsageKinds lists the kinds.
 var UsageKinds = []UsageKind{UsageUse, UsageStorage, UsageDestruction}
 
+// Valid reports whether k is a known kind.
+func (k UsageKind) Valid() bool { return slices.Contains(UsageKinds, k) }
+
 // UsageInput is one record as the consumer's officer or leader writes it.
 // Each kind has its own fields; the fields of another kind stay empty.
 type UsageInput struct {
@@ -97,7 +100,7 @@ var (
 	MsgUsageDay          = Msg{"日期应在授权生效日（%s）至今天之间", "the date must be from the grant's first day (%s) to today"}
 	MsgUsageRows         = Msg{"行数不能为负", "the row count cannot be negative"}
 	MsgUsageCorrects     = Msg{"被更正的记录须是本授权的一条记录", "the corrected record must be a record of this grant"}
-	MsgUsageCorrected    = Msg{"记录 %d 已被记录 %d 更正，请更正后者", "record %d was already corrected by record %d; correct that one"}
+	MsgUsageCorrected    = Msg{"记录 %d 已被更正，请更正最新的那条记录", "record %d was already corrected; correct the latest record instead"}
 	MsgUsageReasonUnused = Msg{"只有更正记录填写更正原因", "only a correction gives a correction reason"}
 )
 
@@ -108,7 +111,7 @@ var (
 // reason for a correction.
 func ValidateUsage(in UsageInput, from, today Date) error {
 	var fe FieldErrors
-	if !slices.Contains(UsageKinds, in.Kind) {
+	if !in.Kind.Valid() {
 		fe.Add("kind", MsgEnum, joinValues(UsageKinds))
 		return fe.Err()
 	}
@@ -185,6 +188,15 @@ type UsageFilter struct {
 	GrantID int64
 	Kind    UsageKind
 	Page
+}
+
+// ValidateUsageFilter checks a list's kind.
+func ValidateUsageFilter(f UsageFilter) error {
+	var fe FieldErrors
+	if f.Kind != "" && !f.Kind.Valid() {
+		fe.Add("kind", MsgEnum, joinValues(UsageKinds))
+	}
+	return fe.Err()
 }
 
 // UsageService keeps consumers' usage records of grants (SHR-7).
