@@ -317,6 +317,17 @@ var matrix = []matrixCase{
 	{route: "POST /api/v1/applications/{id}/decision", auth: "user", allow: []string{"reviewer"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "POST", path: "/api/v1/applications/" + itoa(applicationForA(t, e).ID) + "/decision", body: govdata.ApplicationDecision{Decision: govdata.ActionApprove}}
 	}},
+	// SHR-7, HLJ-28: the consumer's officer and leader record usage of its
+	// grant; both sides, the bureau's reviewers, the secadmin and the
+	// auditor (§1: "the audit log and usage records") read.
+	{route: "POST /api/v1/grants/{id}/usage", auth: "user", allow: []string{"officer", "leader"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/grants/" + itoa(grantOfA(t, e)) + "/usage", body: usageInput(govdata.UsageUse, e.clock.Now())}
+	}},
+	{route: "GET /api/v1/grants/{id}/usage", auth: "user", allow: []string{"officer", "leader", "reviewer", "secadmin", "auditor"}, build: func(t testing.TB, e *env, caller string) req {
+		g := grantOfA(t, e)
+		mustGet(e.svc.Usage.RecordUsage(storetest.As(e.actor("officer")), g, usageInput(govdata.UsageStorage, e.clock.Now())))(t)
+		return req{method: "GET", path: "/api/v1/grants/" + itoa(g) + "/usage?kind=storage"}
+	}},
 	// OPN-1, CAT-7: the open catalog, its CKAN API and DCAT feeds are public.
 	{route: "GET /api/v1/open/catalog", auth: "public", allow: everyone, build: get("/api/v1/open/catalog?q=人口")},
 	{route: "GET /api/v1/open/catalog/{id}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
@@ -420,6 +431,31 @@ func entryOfB(t testing.TB, e *env) int64 {
 func applicationForA(t testing.TB, e *env) *govdata.Application {
 	t.Helper()
 	return mustGet(e.svc.Applications.Apply(storetest.As(e.actor("officerb")), applicationInput(catalogEntry(t, e, "published"))))(t)
+}
+
+// grantOfA is a grant to department A of department B's data: A's
+// officer applies, the province's bureau checks it (the light path).
+func grantOfA(t testing.TB, e *env) int64 {
+	t.Helper()
+	app := mustGet(e.svc.Applications.Apply(storetest.As(e.actor("officer")), applicationInput(entryOfB(t, e))))(t)
+	reviewer := storetest.As(govdata.Actor{UserID: 900000, Username: "province-reviewer", Roles: []govdata.Role{govdata.RoleReviewer}, DepartmentID: e.deptP.ID})
+	app = mustGet(e.svc.Applications.Decide(reviewer, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionApprove}))(t)
+	if app.GrantID == 0 {
+		t.Fatalf("approved without a grant: %+v", app)
+	}
+	return app.GrantID
+}
+
+// usageInput is a valid usage record of kind, dated on the day of now.
+func usageInput(k govdata.UsageKind, now time.Time) govdata.UsageInput {
+	d := govdata.DateOf(now.In(govhttp.ChinaTime))
+	switch k {
+	case govdata.UsageStorage:
+		return govdata.UsageInput{Kind: k, Location: "市政务云 统计分析库", Protection: "SM4 加密，按岗位授权访问", StoredFrom: &d}
+	case govdata.UsageDestruction:
+		return govdata.UsageInput{Kind: k, DestroyedData: "统计分析库中该授权的全部数据", Method: "删除并覆写", DestroyedBy: "王五", DestroyedOn: &d}
+	}
+	return govdata.UsageInput{Kind: govdata.UsageUse, Scenario: "人口统计分析", Outcome: "编制完成年度统计公报", UsedOn: &d}
 }
 
 // loadedBatch publishes an entry of department A and loads a batch of two

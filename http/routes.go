@@ -241,6 +241,16 @@ func (s *Server) routeTable() []route {
 			summary: "Act on the current step as its actor: approve, forward, sign, reject (reason and reason_category law|policy|sensitive|other), return (reason), withdraw",
 			request: govdata.ApplicationDecision{}, response: govdata.Application{}, handle: updateByID(s, s.svc.Applications.Decide)},
 
+		// SHR-7, HLJ-28: the consumer records how it uses, keeps and destroys
+		// a grant's data; both sides, the bureau, the secadmin and the
+		// auditor read; another department gets 404.
+		{method: "POST", path: "/api/v1/grants/{id}/usage", perm: govdata.PermUsageWrite, action: "usage.record", objectType: "grant",
+			summary: "Record, as the consumer's officer or leader, a use (scenario, outcome, used_on), the storage (location, protection, stored_from) or a destruction (destroyed_data, method, destroyed_by, destroyed_on) of a grant's data, in any state of the grant; records are never changed: corrects names the record a new one replaces",
+			request: govdata.UsageInput{}, response: govdata.UsageRecord{}, status: http.StatusCreated, handle: createByID(s, http.StatusCreated, s.svc.Usage.RecordUsage)},
+		{method: "GET", path: "/api/v1/grants/{id}/usage", perm: govdata.PermUsageRead, action: "usage.list", objectType: "grant",
+			summary: "The grant's usage records, newest first, each with the record correcting it (corrected_by); kind=use|storage|destruction",
+			query:   append([]string{"kind"}, pageQuery...), response: govdata.List[govdata.UsageRecord]{}, handle: s.handleUsage},
+
 		// The open catalog needs no account (OPN-1, CAT-7).
 		{method: "GET", path: "/api/v1/open/catalog", auth: authNone, summary: "Search the open catalog",
 			query:    append([]string{"q", "department_id", "region_code", "classification", "open_type", "grade", "format", "update_cycle", "sort", "facets"}, pageQuery...),

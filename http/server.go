@@ -34,6 +34,8 @@ type Services struct {
 	Maintenance   govdata.MaintenanceService
 	Sources       govdata.SourceService
 	Applications  govdata.ApplicationService
+	// Usage keeps consumers' usage records of grants (SHR-7).
+	Usage govdata.UsageService
 	// Open is the open catalog the public reads (OPN-1, CAT-7).
 	Open govdata.OpenCatalog
 	// Store answers readiness checks.

@@ -91,6 +91,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Maintenance:   sqlstore.NewMaintenanceService(datasets),
 		Sources:       sources,
 		Applications:  sqlstore.NewApplicationService(catalog),
+		Usage:         sqlstore.NewUsageService(catalog),
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
