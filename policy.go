@@ -58,7 +58,8 @@ const (
 	// that the caller is that step's actor (SHR-2).
 	PermShareDecide Permission = "share.decide"
 	// PermGrantRead reads grants: the consumer's and the provider's people,
-	// the reviewers and the secadmin (SHR-3, SHR-6).
+	// the reviewers, the secadmin and the auditor (SHR-3, SHR-6; §1: the
+	// auditor reads usage records, which name their grants).
 	PermGrantRead Permission = "grant.read"
 	// PermGrantManage suspends, resumes and revokes grants: the provider,
 	// the bureau or the secadmin (SHR-3); the service checks the provider.
@@ -73,6 +74,12 @@ const (
 	// PermScenarioRegister registers and retires application scenarios
 	// (LS-19(三)); the store checks the provider and the bureau.
 	PermScenarioRegister Permission = "scenario.register"
+	// PermUsageWrite records how a grant's data is used, kept and
+	// destroyed: the consumer's officer and leader (SHR-7, HLJ-28).
+	PermUsageWrite Permission = "usage.write"
+	// PermUsageRead reads usage records: the consumer's and the provider's
+	// people (HLJ-28), the reviewers, the secadmin and the auditor (§1).
+	PermUsageRead Permission = "usage.read"
 )
 
 // anyUser marks a permission that every signed-in user holds.
@@ -115,7 +122,7 @@ var permissions = map[Permission][]Role{
 	PermShareDecide: {RoleOfficer, RoleLeader, RoleReviewer},
 	PermDataRows:    {RoleOfficer},
 
-	PermGrantRead:       {RoleOfficer, RoleLeader, RoleReviewer, RoleSecadmin},
+	PermGrantRead:       {RoleOfficer, RoleLeader, RoleReviewer, RoleSecadmin, RoleAuditor},
 	PermGrantManage:     {RoleOfficer, RoleLeader, RoleReviewer, RoleSecadmin},
 	PermGrantCredential: {RoleOfficer},
 	PermMaskWrite:       {RoleSecadmin},
@@ -123,6 +130,8 @@ var permissions = map[Permission][]Role{
 	// LS-19(三): a scenario stands in for the provider's leader's sign-off
 	// and the bureau's check, so it is theirs to agree.
 	PermScenarioRegister: {RoleLeader, RoleReviewer},
+	PermUsageWrite:       {RoleOfficer, RoleLeader},
+	PermUsageRead:        {RoleOfficer, RoleLeader, RoleReviewer, RoleSecadmin, RoleAuditor},
 }
 
 // Authorize decides whether the actor may take an action of permission p at

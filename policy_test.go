@@ -21,6 +21,10 @@ var allowed = map[govdata.Permission][]string{
 	govdata.PermCredentialRevoke: {"officer", "secadmin"},
 	govdata.PermCredentialRead:   {"officer", "secadmin"},
 	govdata.PermAuditRead:        {"auditor"},
+	// SHR-7, HLJ-28: the consumer records; both sides, the bureau, the
+	// secadmin and the auditor (§1: "the audit log and usage records") read.
+	govdata.PermUsageWrite: {"officer", "leader"},
+	govdata.PermUsageRead:  {"officer", "leader", "reviewer", "secadmin", "auditor"},
 }
 
 func holds(p govdata.Permission, r govdata.Role) bool {

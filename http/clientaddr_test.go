@@ -81,7 +81,7 @@ func TestClientAddrAudited(t *testing.T) {
 			Users: sqlstore.NewUserService(db), Auth: sqlstore.NewAuthService(db),
 			Credentials: sqlstore.NewCredentialService(db), Audit: sqlstore.NewAuditService(db), Deliveries: sqlstore.NewDeliveryService(db),
 			Catalog: cat, Datasets: sqlstore.NewDatasetService(db, cat), Maintenance: sqlstore.NewMaintenanceService(sqlstore.NewDatasetService(db, cat)),
-			Sources: sqlstore.NewSourceService(sqlstore.NewDatasetService(db, cat), source.Connector{}), Applications: sqlstore.NewApplicationService(cat), Grants: sqlstore.NewGrantService(cat), Masks: sqlstore.NewMaskService(db), Scenarios: sqlstore.NewScenarioService(cat), Open: cat.OpenCatalog(), Store: db,
+			Sources: sqlstore.NewSourceService(sqlstore.NewDatasetService(db, cat), source.Connector{}), Applications: sqlstore.NewApplicationService(cat), Grants: sqlstore.NewGrantService(cat), Masks: sqlstore.NewMaskService(db), Scenarios: sqlstore.NewScenarioService(cat), Usage: sqlstore.NewUsageService(cat), Open: cat.OpenCatalog(), Store: db,
 		}
 		srv := NewServer(svc, Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
 		for i, tt := range []struct{ peer, xff, want string }{

@@ -158,6 +158,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Data:          sqlstore.NewDataService(datasets, sources, masks),
 		Masks:         masks,
 		Scenarios:     sqlstore.NewScenarioService(catalog),
+		Usage:         sqlstore.NewUsageService(catalog),
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}
@@ -586,8 +587,8 @@ func all[T any](t testing.TB, find func(govdata.Page) (govdata.List[T], error)) 
 }
 
 // snapshot renders what the store holds of regions, departments, users
-// with their roles and role history, and credentials, so a test can prove
-// that a refused or invalid request changed nothing.
+// with their roles and role history, credentials and usage records, so a
+// test can prove that a refused or invalid request changed nothing.
 func (e *env) snapshot(t testing.TB) string {
 	t.Helper()
 	ctx := storetest.System()
@@ -607,8 +608,11 @@ func (e *env) snapshot(t testing.TB) string {
 	creds := all(t, func(p govdata.Page) (govdata.List[*govdata.Credential], error) {
 		return e.svc.Credentials.FindCredentials(ctx, govdata.CredentialFilter{IncludeRevoked: true, Page: p})
 	})
+	usage := all(t, func(p govdata.Page) (govdata.List[*govdata.UsageRecord], error) {
+		return e.svc.Usage.FindUsageRecords(ctx, govdata.UsageFilter{Page: p})
+	})
 	b, err := json.MarshalIndent(map[string]any{
-		"regions": regions, "departments": depts, "users": users, "role_history": history, "credentials": creds,
+		"regions": regions, "departments": depts, "users": users, "role_history": history, "credentials": creds, "usage_records": usage,
 	}, "", " ")
 	if err != nil {
 		t.Fatalf("snapshot: %v", err)

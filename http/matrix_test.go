@@ -323,8 +323,8 @@ var matrix = []matrixCase{
 	// SHR-3: the consumer's and the provider's people, the reviewers and the
 	// secadmin read grants; the provider, the bureau or the secadmin stops
 	// them; the consumer's officer binds its credentials.
-	{route: "GET /api/v1/grants", auth: "user", allow: []string{"officer", "reviewer", "leader", "secadmin"}, build: get("/api/v1/grants")},
-	{route: "GET /api/v1/grants/{id}", auth: "user", allow: []string{"officer", "reviewer", "leader", "secadmin"}, build: func(t testing.TB, e *env, caller string) req {
+	{route: "GET /api/v1/grants", auth: "user", allow: []string{"officer", "reviewer", "leader", "secadmin", "auditor"}, build: get("/api/v1/grants")},
+	{route: "GET /api/v1/grants/{id}", auth: "user", allow: []string{"officer", "reviewer", "leader", "secadmin", "auditor"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/grants/" + itoa(grantOnA(t, e).ID)}
 	}},
 	{route: "POST /api/v1/grants/{id}/suspend", auth: "user", allow: []string{"officer", "reviewer", "leader", "secadmin"}, build: func(t testing.TB, e *env, caller string) req {
@@ -341,7 +341,7 @@ var matrix = []matrixCase{
 	{route: "POST /api/v1/grants/{id}/credentials", auth: "user", allow: []string{"officer"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "POST", path: "/api/v1/grants/" + itoa(grantForA(t, e).ID) + "/credentials", body: govdata.GrantCredentialInput{Name: "统计分析系统"}}
 	}},
-	{route: "GET /api/v1/grants/{id}/credentials", auth: "user", allow: []string{"officer", "reviewer", "leader", "secadmin"}, build: func(t testing.TB, e *env, caller string) req {
+	{route: "GET /api/v1/grants/{id}/credentials", auth: "user", allow: []string{"officer", "reviewer", "leader", "secadmin", "auditor"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/grants/" + itoa(grantForA(t, e).ID) + "/credentials"}
 	}},
 	{route: "DELETE /api/v1/grants/{id}/credentials/{credential_id}", auth: "user", allow: []string{"officer"}, status: 204, build: func(t testing.TB, e *env, caller string) req {
@@ -362,6 +362,17 @@ var matrix = []matrixCase{
 	}},
 	{route: "POST /api/v1/scenarios/{id}/retire", profile: "lishui-2020", auth: "user", allow: []string{"leader", "reviewer"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "POST", path: "/api/v1/scenarios/" + itoa(scenarioForA(t, e).ID) + "/retire", body: govdata.ScenarioRetirement{Reason: "业务调整"}}
+	}},
+	// SHR-7, HLJ-28: the consumer's officer and leader record usage of its
+	// grant; both sides, the bureau's reviewers, the secadmin and the
+	// auditor (§1: "the audit log and usage records") read.
+	{route: "POST /api/v1/grants/{id}/usage", auth: "user", allow: []string{"officer", "leader"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/grants/" + itoa(grantForA(t, e).ID) + "/usage", body: usageInput(govdata.UsageUse, e.clock.Now())}
+	}},
+	{route: "GET /api/v1/grants/{id}/usage", auth: "user", allow: []string{"officer", "leader", "reviewer", "secadmin", "auditor"}, build: func(t testing.TB, e *env, caller string) req {
+		g := grantForA(t, e).ID
+		mustGet(e.svc.Usage.RecordUsage(storetest.As(e.actor("officer")), g, usageInput(govdata.UsageStorage, e.clock.Now())))(t)
+		return req{method: "GET", path: "/api/v1/grants/" + itoa(g) + "/usage?kind=storage"}
 	}},
 	// OPN-1, CAT-7: the open catalog, its CKAN API and DCAT feeds are public.
 	{route: "GET /api/v1/open/catalog", auth: "public", allow: everyone, build: get("/api/v1/open/catalog?q=人口")},
@@ -558,6 +569,18 @@ func profileEnvs(t *testing.T, base *env) map[string]*env {
 		}
 	}
 	return envs
+}
+
+// usageInput is a valid usage record of kind, dated on the day of now.
+func usageInput(k govdata.UsageKind, now time.Time) govdata.UsageInput {
+	d := govdata.DateOf(now.In(govhttp.ChinaTime))
+	switch k {
+	case govdata.UsageStorage:
+		return govdata.UsageInput{Kind: k, Location: "市政务云 统计分析库", Protection: "SM4 加密，按岗位授权访问", StoredFrom: &d}
+	case govdata.UsageDestruction:
+		return govdata.UsageInput{Kind: k, DestroyedData: "统计分析库中该授权的全部数据", Method: "删除并覆写", DestroyedBy: "王五", DestroyedOn: &d}
+	}
+	return govdata.UsageInput{Kind: govdata.UsageUse, Scenario: "人口统计分析", Outcome: "编制完成年度统计公报", UsedOn: &d}
 }
 
 // loadedBatch publishes an entry of department A and loads a batch of two

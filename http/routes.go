@@ -246,7 +246,7 @@ func (s *Server) routeTable() []route {
 
 		// SHR-3: grants, and the credentials that call with them.
 		{method: "GET", path: "/api/v1/grants", perm: govdata.PermGrantRead, action: "grant.list", objectType: "grant",
-			summary: "Grants, newest first: side=consumer (held by the department), side=provider (on its data); reviewers and the secadmin see all",
+			summary: "Grants, newest first: side=consumer (held by the department), side=provider (on its data); reviewers, the secadmin and the auditor see all",
 			query:   append([]string{"side", "entry_id"}, pageQuery...), response: govdata.GrantList{}, handle: s.handleGrants},
 		{method: "GET", path: "/api/v1/grants/{id}", perm: govdata.PermGrantRead, action: "grant.read", objectType: "grant",
 			summary: "One grant: items, region scope, purpose, method, validity, state and usage", response: govdata.Grant{}, handle: byID(s.svc.Grants.FindGrantByID)},
@@ -276,6 +276,15 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/scenarios/{id}/retire", perm: govdata.PermScenarioRegister, action: "scenario.retire", objectType: "scenario",
 			summary: "Retire a scenario with a reason: it grants no more; grants it made stay",
 			request: govdata.ScenarioRetirement{}, response: govdata.ApplicationScenario{}, handle: updateByID(s, s.svc.Scenarios.Retire)},
+		// SHR-7, HLJ-28: the consumer records how it uses, keeps and destroys
+		// a grant's data; both sides, the bureau, the secadmin and the
+		// auditor read; another department gets 404.
+		{method: "POST", path: "/api/v1/grants/{id}/usage", perm: govdata.PermUsageWrite, action: "usage.record", objectType: "grant",
+			summary: "Record, as the consumer's officer or leader, a use (scenario, outcome, used_on), the storage (location, protection, stored_from) or a destruction (destroyed_data, method, destroyed_by, destroyed_on) of a grant's data, in any state of the grant; records are never changed: corrects names the record a new one replaces",
+			request: govdata.UsageInput{}, response: govdata.UsageRecord{}, status: http.StatusCreated, handle: createByID(s, http.StatusCreated, s.svc.Usage.RecordUsage)},
+		{method: "GET", path: "/api/v1/grants/{id}/usage", perm: govdata.PermUsageRead, action: "usage.list", objectType: "grant",
+			summary: "The grant's usage records, newest first, each with the record correcting it (corrected_by); kind=use|storage|destruction",
+			query:   append([]string{"kind"}, pageQuery...), response: govdata.List[govdata.UsageRecord]{}, handle: s.handleUsage},
 
 		// The open catalog needs no account (OPN-1, CAT-7).
 		{method: "GET", path: "/api/v1/open/catalog", auth: authNone, summary: "Search the open catalog",

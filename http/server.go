@@ -38,6 +38,8 @@ type Services struct {
 	Data          govdata.DataService
 	Masks         govdata.MaskService
 	Scenarios     govdata.ScenarioService
+	// Usage keeps consumers' usage records of grants (SHR-7).
+	Usage govdata.UsageService
 	// Open is the open catalog the public reads (OPN-1, CAT-7).
 	Open govdata.OpenCatalog
 	// Store answers readiness checks.

@@ -116,10 +116,10 @@ func (s *GrantService) scan(row interface{ Scan(...any) error }) (*govdata.Grant
 	return &g, nil
 }
 
-// seesGrant: the consumer's and the provider's people, the reviewers and
-// the secadmin.
+// seesGrant: the consumer's and the provider's people, the reviewers, the
+// secadmin and the auditor.
 func seesGrant(a govdata.Actor, g *govdata.Grant) bool {
-	return a.IsSystem() || a.Has(govdata.RoleReviewer) || a.Has(govdata.RoleSecadmin) ||
+	return a.IsSystem() || a.Has(govdata.RoleReviewer) || a.Has(govdata.RoleSecadmin) || a.Has(govdata.RoleAuditor) ||
 		(a.DepartmentID != 0 && (a.DepartmentID == g.ConsumerDepartment || a.DepartmentID == g.ProviderDepartment))
 }
 
@@ -163,7 +163,7 @@ func (s *GrantService) FindGrants(ctx context.Context, f govdata.GrantFilter) (g
 	case "provider":
 		where, args = append(where, "g.provider_department_id = ?"), append(args, a.DepartmentID)
 	case "":
-		if !a.IsSystem() && !a.Has(govdata.RoleReviewer) && !a.Has(govdata.RoleSecadmin) {
+		if !a.IsSystem() && !a.Has(govdata.RoleReviewer) && !a.Has(govdata.RoleSecadmin) && !a.Has(govdata.RoleAuditor) {
 			where, args = append(where, "(g.consumer_department_id = ? OR g.provider_department_id = ?)"), append(args, a.DepartmentID, a.DepartmentID)
 		}
 	default:

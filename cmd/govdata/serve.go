@@ -96,6 +96,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Data:          sqlstore.NewDataService(datasets, sources, masks),
 		Masks:         masks,
 		Scenarios:     sqlstore.NewScenarioService(catalog),
+		Usage:         sqlstore.NewUsageService(catalog),
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
