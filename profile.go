@@ -142,11 +142,16 @@ type Profile struct {
 	} `json:"labels"`
 	// ConditionalWithoutConditions: a conditional entry that states no
 	// conditions counts as unconditional (HLJ-21).
-	ConditionalWithoutConditions Setting[bool]   `json:"conditional_without_conditions_is_unconditional"`
-	IdleGrantMonths              Setting[int]    `json:"idle_grant_months"`
-	RevocationGraceMonths        Setting[int]    `json:"revocation_grace_months"`
-	RetentionYears               Setting[int]    `json:"retention_years"`
-	PartialBatch                 Setting[string] `json:"partial_batch"` // refuse | apply_valid
+	ConditionalWithoutConditions Setting[bool] `json:"conditional_without_conditions_is_unconditional"`
+	// IdleGrantMonths: a grant unused this long is flagged for
+	// rectification (SHR-6, HLJ-27); 0 flags none.
+	IdleGrantMonths Setting[int] `json:"idle_grant_months"`
+	// GrantRectifyWorkingDays is the period a flagged grant has to be
+	// used again or explained before it is suspended (HLJ-27: 限期整改).
+	GrantRectifyWorkingDays Setting[int]    `json:"grant_rectify_working_days"`
+	RevocationGraceMonths   Setting[int]    `json:"revocation_grace_months"`
+	RetentionYears          Setting[int]    `json:"retention_years"`
+	PartialBatch            Setting[string] `json:"partial_batch"` // refuse | apply_valid
 	// ScenarioDirectGrant: an application that matches a registered
 	// application scenario is granted without the approval chain (LS-19(三), SHR-2).
 	ScenarioDirectGrant Setting[bool] `json:"scenario_direct_grant"`

@@ -79,6 +79,7 @@ var (
 	MsgEntryNotOpenFor = Msg{"该目录当前状态（%s）不接受共享申请", "the entry's status (%s) takes no share applications"}
 	MsgUnmaskNotWanted = Msg{"免脱敏的信息项“%s”不在申请的信息项中", "the item %q to unmask is not among the items applied for"}
 	MsgUnmaskNoLeader  = Msg{"该目录的审批流程不含数据提供部门负责人，不能申请免脱敏", "this entry's approval path does not include the provider's leader, so masks cannot be lifted"}
+	MsgNoRegionItem    = Msg{"该目录没有标记为行政区划的信息项，不能按地区限定范围", "the entry has no region item, so rows cannot be scoped by region"}
 	MsgExportNotFile   = Msg{"导出敏感信息项的许可只适用于文件方式（method=file）", "permission to export sensitive items applies to the file method only"}
 )
 
@@ -117,6 +118,11 @@ func ValidateApplication(in ApplicationInput, entry *Entry, applicant int64, tod
 		fe.Add("valid_until", MsgValidUntil, MaxGrantDays)
 	}
 	checkRegionScope(&fe, in.RegionScope)
+	// SHR-4: rows are scoped by the entry's region item; without one a
+	// scope could not be applied.
+	if len(in.RegionScope) > 0 && !slices.ContainsFunc(entry.Items, func(it Item) bool { return it.Region }) {
+		fe.Add("region_scope", MsgNoRegionItem)
+	}
 	return fe.Err()
 }
 
@@ -268,159 +274,4 @@ type ApplicationService interface {
 	Decide(ctx context.Context, id int64, d ApplicationDecision) (*Application, error)
 	FindApplicationByID(ctx context.Context, id int64) (*Application, error)
 	FindApplications(ctx context.Context, f ApplicationFilter) (ApplicationList, error)
-}
-
-// GrantState is where a grant is (SHR-3).
-type GrantState string
-
-// Grant states.
-const (
-	GrantActive    GrantState = "active"
-	GrantSuspended GrantState = "suspended" // stopped for now; resume brings it back
-	GrantRevoked   GrantState = "revoked"   // ended for good
-	GrantExpired   GrantState = "expired"   // its period is over (by itself)
-)
-
-// Grant is what an approved application gives its consumer (SHR-3): the
-// items of one entry, the rows of a region scope, for a purpose, by a
-// method, for a period.
-type Grant struct {
-	ID                 int64       `json:"id"`
-	ApplicationID      int64       `json:"application_id"`
-	EntryID            int64       `json:"entry_id"`
-	ResourceCode       string      `json:"resource_code"`
-	ConsumerDepartment int64       `json:"consumer_department_id"`
-	ProviderDepartment int64       `json:"provider_department_id"`
-	Items              []string    `json:"items"`
-	RegionScope        []string    `json:"region_scope"`
-	Purpose            string      `json:"purpose"`
-	Method             ShareMethod `json:"method"`
-	ValidFrom          Date        `json:"valid_from"`
-	ValidUntil         Date        `json:"valid_until"`
-	State              GrantState  `json:"state"`
-	StateReason        string      `json:"state_reason,omitempty"`
-	// UnmaskedItems are served without their masks (SHR-5: the approval
-	// included the provider's leader).
-	UnmaskedItems []string `json:"unmasked_items"`
-	// ExportSensitive permits exporting items at sensitivity 3–4 (SEC-5).
-	ExportSensitive bool      `json:"export_sensitive"`
-	Usage           Usage     `json:"usage"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
-}
-
-// Usage counts a grant's data-service calls (SHR-6).
-type Usage struct {
-	Calls int64 `json:"calls"` // answered calls
-	Rows  int64 `json:"rows"`  // rows returned, exported or matched
-	// Refused counts calls refused for asking outside the grant: items
-	// not granted, a method the grant lacks (SHR-6).
-	Refused    int64      `json:"refused"`
-	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
-}
-
-// EffectiveState is the grant's state on day today: an active or
-// suspended grant whose period ended is expired, by itself (SHR-3).
-func (g *Grant) EffectiveState(today Date) GrantState {
-	if (g.State == GrantActive || g.State == GrantSuspended) && g.ValidUntil.Before(today) {
-		return GrantExpired
-	}
-	return g.State
-}
-
-// GrantAction changes a grant's state.
-type GrantAction string
-
-// Grant actions.
-const (
-	GrantSuspend GrantAction = "suspend"
-	GrantResume  GrantAction = "resume"
-	GrantRevoke  GrantAction = "revoke"
-)
-
-// Messages of grants.
-var (
-	MsgGrantNotFound = Msg{"授权不存在", "grant not found"}
-	MsgGrantState    = Msg{"授权当前状态（%s）不能%s", "the grant is %s and cannot %s"}
-	MsgGrantManager  = Msg{"只有数据提供部门、主管部门或安全管理员可以暂停、恢复或撤销授权", "only the provider, the bureau or the security administrator suspends, resumes or revokes a grant"}
-)
-
-// NextGrantState is the state after action, or an error: suspend an
-// active grant, resume a suspended one, revoke either (SHR-3).
-func NextGrantState(state GrantState, action GrantAction) (GrantState, error) {
-	switch {
-	case action == GrantSuspend && state == GrantActive:
-		return GrantSuspended, nil
-	case action == GrantResume && state == GrantSuspended:
-		return GrantActive, nil
-	case action == GrantRevoke && (state == GrantActive || state == GrantSuspended):
-		return GrantRevoked, nil
-	}
-	return "", Errorf(ECONFLICT, MsgGrantState, string(state), string(action))
-}
-
-// GrantFilter selects grants: the caller's department's as consumer (Side
-// "consumer") or as provider (Side "provider"); reviewers and the
-// secadmin see all.
-type GrantFilter struct {
-	Side    string
-	EntryID int64
-	Page
-}
-
-// GrantList is a page of grants, newest first.
-type GrantList struct {
-	Items      []*Grant `json:"items"`
-	NextCursor string   `json:"next_cursor,omitempty"`
-}
-
-// GrantChange is a state change with its reason.
-type GrantChange struct {
-	Reason string `json:"reason"`
-}
-
-// GrantCredentialInput names the system credential that will call with a
-// grant (SHR-3): an existing credential of the consumer department
-// (CredentialID), or a new one issued now (Name). One credential may serve
-// several of the consumer's grants.
-type GrantCredentialInput struct {
-	CredentialID int64  `json:"credential_id,omitempty"`
-	Name         string `json:"name,omitempty"`
-}
-
-// GrantCredential is a credential bound to a grant; Secret is set only
-// when the credential was issued by the call, and shown that once.
-type GrantCredential struct {
-	GrantID    int64      `json:"grant_id"`
-	Credential Credential `json:"credential"`
-	Secret     string     `json:"secret,omitempty"`
-	BoundAt    time.Time  `json:"bound_at"`
-	BoundBy    string     `json:"bound_by"`
-}
-
-// Messages of grant credentials.
-var (
-	MsgGrantCredentialOne   = Msg{"请给出 credential_id（已有凭证）或 name（新签发的凭证）之一", "give either credential_id (an existing credential) or name (a new one)"}
-	MsgGrantCredentialDept  = Msg{"只能使用获得授权的部门自己的应用凭证", "only a credential of the consumer department can call with its grant"}
-	MsgGrantCredentialBound = Msg{"该凭证已绑定此授权", "the credential is already bound to this grant"}
-	MsgGrantNotActive       = Msg{"授权当前状态为 %s", "the grant is %s"}
-)
-
-// GrantService keeps grants (SHR-3).
-type GrantService interface {
-	// FindGrantByID returns ENOTFOUND also for a grant the caller may not see.
-	FindGrantByID(ctx context.Context, id int64) (*Grant, error)
-	FindGrants(ctx context.Context, f GrantFilter) (GrantList, error)
-	// ChangeGrant suspends, resumes or revokes a grant, with a reason, as
-	// its provider's officer or leader, a reviewer or the secadmin;
-	// EINVALID without a reason, ECONFLICT from the wrong state.
-	ChangeGrant(ctx context.Context, id int64, action GrantAction, reason string) (*Grant, error)
-	// BindCredential lets a credential of the consumer call with the grant,
-	// issuing a new one when in names none; the consumer's officer only.
-	// ECONFLICT for a grant that is not active or a credential already bound.
-	BindCredential(ctx context.Context, grantID int64, in GrantCredentialInput) (*GrantCredential, error)
-	// FindGrantCredentials lists the credentials bound to a grant.
-	FindGrantCredentials(ctx context.Context, grantID int64) ([]*GrantCredential, error)
-	// UnbindCredential stops a credential calling with the grant.
-	UnbindCredential(ctx context.Context, grantID, credentialID int64) error
 }

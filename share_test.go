@@ -13,6 +13,7 @@ func shareEntry() *govdata.Entry {
 			{Name: "公民身份号码", Type: govdata.ItemChar, Sensitivity: 4},
 			{Name: "姓名", Type: govdata.ItemChar, Sensitivity: 3},
 			{Name: "宗教信仰", Type: govdata.ItemChar, Sensitivity: 4, ShareType: govdata.ShareNone},
+			{Name: "户籍地", Type: govdata.ItemChar, Sensitivity: 1, Region: true},
 		}}}
 }
 
@@ -30,6 +31,9 @@ func TestValidateApplication(t *testing.T) {
 		edit  func(*govdata.ApplicationInput, *govdata.Entry)
 	}{
 		{"no items", "items", govdata.EINVALID, func(a *govdata.ApplicationInput, _ *govdata.Entry) { a.Items = nil }},
+		{"a scope without a region item", "region_scope", govdata.EINVALID, func(_ *govdata.ApplicationInput, e *govdata.Entry) { e.Items = e.Items[:3] }},
+		{"unmasked item not applied for", "unmasked_items[0]", govdata.EINVALID, func(a *govdata.ApplicationInput, _ *govdata.Entry) { a.UnmaskedItems = []string{"户籍地"} }},
+		{"export permission for the API", "export_sensitive", govdata.EINVALID, func(a *govdata.ApplicationInput, _ *govdata.Entry) { a.ExportSensitive = true }},
 		{"unknown item", "items[1]", govdata.EINVALID, func(a *govdata.ApplicationInput, _ *govdata.Entry) { a.Items = []string{"姓名", "籍贯"} }},
 		{"item not shared", "items[0]", govdata.EINVALID, func(a *govdata.ApplicationInput, _ *govdata.Entry) { a.Items = []string{"宗教信仰"} }},
 		{"item twice", "items[1]", govdata.EINVALID, func(a *govdata.ApplicationInput, _ *govdata.Entry) { a.Items = []string{"姓名", "姓名"} }},

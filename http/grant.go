@@ -64,3 +64,45 @@ func (s *Server) handleUnbindCredential(w http.ResponseWriter, r *http.Request) 
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+func (s *Server) handleGrantFlags(w http.ResponseWriter, r *http.Request) error {
+	page, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	grant, err := queryInt(r, "grant_id")
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Monitor.FindGrantFlags(r.Context(), govdata.GrantFlagFilter{GrantID: grant, Kind: govdata.GrantFlagKind(r.URL.Query().Get("kind")),
+		State: govdata.GrantFlagState(r.URL.Query().Get("state")), Page: page})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
+func (s *Server) handleDailyUsage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var from, to govdata.Date
+	for _, p := range []struct {
+		name string
+		to   *govdata.Date
+	}{{"from", &from}, {"to", &to}} {
+		if v := r.URL.Query().Get(p.name); v != "" {
+			if *p.to, err = govdata.ParseDate(v); err != nil {
+				return badParam(p.name)
+			}
+		}
+	}
+	list, err := s.svc.Monitor.FindDailyUsage(r.Context(), id, from, to)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, govdata.List[govdata.DailyUsage]{Items: list})
+	return nil
+}

@@ -138,6 +138,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 	catalog := sqlstore.NewCatalogService(db, flows)
 	datasets := sqlstore.NewDatasetService(db, catalog)
 	sources, masks := sqlstore.NewSourceService(datasets, source.Connector{}), sqlstore.NewMaskService(db)
+	grants := sqlstore.NewGrantService(catalog)
 	svc := govhttp.Services{
 		Regions:       sqlstore.NewRegionService(db),
 		Departments:   sqlstore.NewDepartmentService(db),
@@ -154,7 +155,8 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Maintenance:   sqlstore.NewMaintenanceService(datasets),
 		Sources:       sources,
 		Applications:  sqlstore.NewApplicationService(catalog),
-		Grants:        sqlstore.NewGrantService(catalog),
+		Grants:        grants,
+		Monitor:       grants,
 		Data:          sqlstore.NewDataService(datasets, sources, masks),
 		Masks:         masks,
 		Scenarios:     sqlstore.NewScenarioService(catalog),

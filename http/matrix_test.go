@@ -349,6 +349,15 @@ var matrix = []matrixCase{
 		c := mustGet(e.svc.Grants.BindCredential(storetest.As(e.actor("officer")), g.ID, govdata.GrantCredentialInput{Name: "统计分析系统"}))(t)
 		return req{method: "DELETE", path: "/api/v1/grants/" + itoa(g.ID) + "/credentials/" + itoa(c.Credential.ID)}
 	}},
+	// SHR-6: the monitoring: both sides and the overseers read; the
+	// consumer rectifies an idle grant.
+	{route: "GET /api/v1/grants/{id}/daily-usage", auth: "user", allow: []string{"officer", "reviewer", "leader", "secadmin", "auditor"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/grants/" + itoa(grantForA(t, e).ID) + "/daily-usage?from=2026-01-01&to=2026-03-31"}
+	}},
+	{route: "GET /api/v1/grant-flags", auth: "user", allow: []string{"officer", "reviewer", "leader", "secadmin", "auditor"}, build: get("/api/v1/grant-flags?state=open")},
+	{route: "POST /api/v1/grant-flags/{id}/resolve", auth: "user", allow: []string{"officer", "leader"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/grant-flags/" + itoa(idleFlagOfA(t, e)) + "/resolve", body: map[string]string{"reason": "系统改造完成，下周恢复调用"}}
+	}},
 	// LS-19(三): the provider's leader or the bureau's reviewer registers
 	// and retires scenarios (here for department A's data, A being its own
 	// bureau); the applications' readers read them. Under Lishui's profile,
@@ -544,6 +553,19 @@ func grantForA(t testing.TB, e *env) *govdata.Grant {
 	app := mustGet(e.svc.Applications.Apply(storetest.As(e.actor("officer")), applicationInput(entryOfB(t, e))))(t)
 	app = mustGet(e.svc.Applications.Decide(storetest.As(e.provinceReviewer()), app.ID, govdata.ApplicationDecision{Decision: govdata.ActionApprove}))(t)
 	return mustGet(e.svc.Grants.FindGrantByID(storetest.As(e.actor("officer")), app.GrantID))(t)
+}
+
+// idleFlagOfA is an open idle flag on department A's grant, as the
+// monitoring raises it after three unused months.
+func idleFlagOfA(t testing.TB, e *env) int64 {
+	t.Helper()
+	g := grantForA(t, e)
+	if err := e.db.ExecForTest(context.Background(), `INSERT INTO grant_flags (grant_id, kind, detail_zh, detail_en, raised_at, rectify_by, state, dedupe)
+		VALUES (?, 'idle', '闲置', 'idle', 0, '2030-01-01', 'open', ?)`, g.ID, fmt.Sprintf("idle:%d:test", g.ID)); err != nil {
+		t.Fatal(err)
+	}
+	l := mustGet(e.svc.Monitor.FindGrantFlags(storetest.System(), govdata.GrantFlagFilter{GrantID: g.ID}))(t)
+	return l.Items[0].ID
 }
 
 // scenarioInput covers applicationInput for department consumer.

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"sort"
@@ -263,6 +264,19 @@ func (s *Server) routeTable() []route {
 			summary: "The credentials that call with the grant", response: govdata.List[*govdata.GrantCredential]{}, handle: s.handleGrantCredentials},
 		{method: "DELETE", path: "/api/v1/grants/{id}/credentials/{credential_id}", perm: govdata.PermGrantCredential, action: "grant.credential_unbind", objectType: "grant",
 			summary: "Stop a credential calling with the grant", status: http.StatusNoContent, handle: s.handleUnbindCredential},
+		// SHR-6: the monitoring of grants.
+		{method: "GET", path: "/api/v1/grants/{id}/daily-usage", perm: govdata.PermGrantRead, action: "grant.daily_usage", objectType: "grant",
+			summary: "The grant's calls, rows and refusals by day and credential (from, to: dates; default the last 30 days)", query: []string{"from", "to"},
+			response: govdata.List[govdata.DailyUsage]{}, handle: s.handleDailyUsage},
+		{method: "GET", path: "/api/v1/grant-flags", perm: govdata.PermGrantRead, action: "grant.flags", objectType: "grant_flag",
+			summary: "Flags raised on grants, newest first: idle (rectify by a date or the grant is suspended, HLJ-27) and unusual volume",
+			query:   append([]string{"grant_id", "kind", "state"}, pageQuery...), response: govdata.List[*govdata.GrantFlag]{}, handle: s.handleGrantFlags},
+		{method: "POST", path: "/api/v1/grant-flags/{id}/resolve", perm: govdata.PermGrantManage, decision: true, action: "grant.flag_resolve", objectType: "grant_flag",
+			summary: "Close an open flag with a reason: the consumer rectifies an idle grant; the provider, the bureau or the secadmin reviews unusual volume",
+			request: reasonRequest{}, response: govdata.GrantFlag{}, handle: updateByID(s, func(ctx context.Context, id int64, in reasonRequest) (*govdata.GrantFlag, error) {
+				return s.svc.Monitor.ResolveGrantFlag(ctx, id, in.Reason)
+			})},
+
 		// LS-19(三): application scenarios, agreed by the provider's leader or
 		// the bureau's reviewer; an application within one is granted at once.
 		{method: "POST", path: "/api/v1/scenarios", perm: govdata.PermScenarioRegister, action: "scenario.register", objectType: "scenario",

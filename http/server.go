@@ -35,6 +35,7 @@ type Services struct {
 	Sources       govdata.SourceService
 	Applications  govdata.ApplicationService
 	Grants        govdata.GrantService
+	Monitor       govdata.GrantMonitor
 	Data          govdata.DataService
 	Masks         govdata.MaskService
 	Scenarios     govdata.ScenarioService

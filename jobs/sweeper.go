@@ -27,6 +27,11 @@ type Sweeper struct {
 	Stale interface {
 		FlagStaleDatasets(ctx context.Context) (int, error)
 	}
+	// Grants, when set, watches grants' use: idle and volume flags, and
+	// suspension of grants not rectified in time (SHR-6, HLJ-27).
+	Grants interface {
+		SweepGrants(ctx context.Context) (govdata.GrantSweep, error)
+	}
 	Every time.Duration
 	Log   *slog.Logger
 }
@@ -60,6 +65,14 @@ func (s *Sweeper) sweep(ctx context.Context) {
 			s.Log.Error("catalog revocations", "err", err)
 		case n > 0:
 			s.Log.Info("catalog revocations", "ended", n)
+		}
+	}
+	if s.Grants != nil {
+		switch r, err := s.Grants.SweepGrants(ctx); {
+		case err != nil && ctx.Err() == nil:
+			s.Log.Error("grant monitoring", "err", err)
+		case r.Flagged+r.Used+r.Suspended+r.Volume > 0:
+			s.Log.Info("grant monitoring", "idle_flagged", r.Flagged, "used_again", r.Used, "suspended", r.Suspended, "volume_flagged", r.Volume)
 		}
 	}
 	if s.Stale != nil {

@@ -101,6 +101,7 @@ type (
 		} `yaml:"labels"`
 		ConditionalWithoutConditions rawSetting[bool]       `yaml:"conditional_without_conditions_is_unconditional"`
 		IdleGrantMonths              rawSetting[int]        `yaml:"idle_grant_months"`
+		GrantRectifyWorkingDays      rawSetting[int]        `yaml:"grant_rectify_working_days"`
 		RevocationGraceMonths        rawSetting[int]        `yaml:"revocation_grace_months"`
 		RetentionYears               rawSetting[int]        `yaml:"retention_years"`
 		PartialBatch                 rawSetting[string]     `yaml:"partial_batch"`
@@ -250,11 +251,14 @@ func (c *checker) check(raw *rawProfile) *govdata.Profile {
 	}
 	p.ConditionalWithoutConditions = checkSetting(c, raw.ConditionalWithoutConditions, "conditional_without_conditions_is_unconditional")
 	p.IdleGrantMonths = checkSetting(c, raw.IdleGrantMonths, "idle_grant_months")
+	p.GrantRectifyWorkingDays = checkSetting(c, raw.GrantRectifyWorkingDays, "grant_rectify_working_days")
 	p.RevocationGraceMonths = checkSetting(c, raw.RevocationGraceMonths, "revocation_grace_months")
 	p.RetentionYears = checkSetting(c, raw.RetentionYears, "retention_years")
 	p.PartialBatch = checkSetting(c, raw.PartialBatch, "partial_batch")
 	p.ScenarioDirectGrant = checkSetting(c, raw.ScenarioDirectGrant, "scenario_direct_grant")
 	c.need(p.IdleGrantMonths.Value >= 0, "idle_grant_months must not be negative", "idle_grant_months", "value")
+	c.need(p.GrantRectifyWorkingDays.Value >= 1 && p.GrantRectifyWorkingDays.Value <= 60,
+		"grant_rectify_working_days must be 1 to 60", "grant_rectify_working_days", "value")
 	c.need(p.RevocationGraceMonths.Value >= 0, "revocation_grace_months must not be negative", "revocation_grace_months", "value")
 	// SX-22, HLJ-28: records are kept at least three years.
 	c.need(p.RetentionYears.Value >= 3, "retention_years must be at least 3 (SX-22, HLJ-28)", "retention_years", "value")

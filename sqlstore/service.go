@@ -114,17 +114,23 @@ func (s *DataService) finish(ctx context.Context, c *serviceCall, callErr error)
 				return err
 			}
 		}
-		if c.grant != nil {
+		if c.grant != nil && (callErr == nil || c.outside) {
+			// SHR-6: usage counted with the call, by grant and by day.
 			now := toDB(tx.Now())
+			var calls, refused int64 = 1, 0
 			var err error
-			switch {
-			case callErr == nil:
+			if callErr == nil {
 				_, err = tx.exec("UPDATE grants SET calls = calls + 1, rows_served = rows_served + ?, last_used_at = ? WHERE id = ?", c.rows, now, c.grant.ID)
-			case c.outside:
+			} else {
+				calls, refused = 0, 1
 				_, err = tx.exec("UPDATE grants SET refused_calls = refused_calls + 1 WHERE id = ?", c.grant.ID)
 			}
 			if err != nil {
 				return fmt.Errorf("grant usage: %w", err)
+			}
+			day := govdata.DateOf(tx.Now().In(s.catalog.flows.loc))
+			if err := countDailyUsage(tx, c.grant.ID, a.CredentialID, day, calls, c.rows, refused); err != nil {
+				return err
 			}
 		}
 		if callErr == nil && c.also != nil {

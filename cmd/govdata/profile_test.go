@@ -39,8 +39,8 @@ func TestServeRefusesBadProfile(t *testing.T) {
 	bad := strings.Replace(string(good), "retention_years: {value: 3,", "retention_years: {value: 3, months: 2,", 1)
 	file := writeFile(t, "mine.yaml", strings.Replace(bad, "name: default", "name: mine", 1))
 	_, stderr, code := c.run("serve", "--profile", file, "--addr", "127.0.0.1:0")
-	if code != 1 || !strings.Contains(stderr, "profile mine.yaml line 13: unknown key months") {
-		t.Errorf("serve with a bad profile: exit %d, stderr %q; want 1 naming line 13", code, stderr)
+	if code != 1 || !strings.Contains(stderr, "profile mine.yaml line 14: unknown key months") {
+		t.Errorf("serve with a bad profile: exit %d, stderr %q; want 1 naming line 14", code, stderr)
 	}
 	_, stderr, code = c.run("serve", "--profile", "atlantis-2030", "--addr", "127.0.0.1:0")
 	if code != 1 || !strings.Contains(stderr, "no such profile") {

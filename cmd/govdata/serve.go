@@ -69,6 +69,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	datasets := sqlstore.NewDatasetService(db, catalog)
 	sources := sqlstore.NewSourceService(datasets, source.Connector{Deny: c.sourceDeny})
 	masks := sqlstore.NewMaskService(db)
+	grants := sqlstore.NewGrantService(catalog)
 	// Batches a stopped process left running failed with it: the dataset is
 	// as it was before them (AGG-1).
 	if n, err := datasets.RecoverBatches(ctx); err != nil {
@@ -92,7 +93,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Maintenance:   sqlstore.NewMaintenanceService(datasets),
 		Sources:       sources,
 		Applications:  sqlstore.NewApplicationService(catalog),
-		Grants:        sqlstore.NewGrantService(catalog),
+		Grants:        grants,
+		Monitor:       grants,
 		Data:          sqlstore.NewDataService(datasets, sources, masks),
 		Masks:         masks,
 		Scenarios:     sqlstore.NewScenarioService(catalog),
@@ -124,7 +126,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer stop()
 	fmt.Fprintf(stdout, "govdata %s listening on %s://%s (%s, profile %s)\n", govdata.Version, scheme, ln.Addr(), db.Engine(), profile.Name)
 	// The background jobs stop before the store closes (deferred above).
-	stopJobs := c.startJobs(db, workflows, catalog, datasets, sources, sqlstore.NewDeliveryService(db), log)
+	stopJobs := c.startJobs(db, workflows, catalog, datasets, sources, grants, sqlstore.NewDeliveryService(db), log)
 	defer stopJobs()
 	errc := make(chan error, 1)
 	go func() {
@@ -162,10 +164,10 @@ func (c *config) publicAddress() string {
 }
 
 // startJobs starts the deadline sweeper (with the end of revoked entries'
-// grace periods) and the deliverer of notifications sent out, and returns
+// grace periods, stale datasets and the monitoring of grants) and the deliverer of notifications sent out, and returns
 // what stops them and waits until they have.
 func (c *config) startJobs(db *sqlstore.DB, workflows govdata.WorkflowService, catalog *sqlstore.CatalogService, datasets *sqlstore.DatasetService,
-	sources govdata.SourceService, deliveries govdata.DeliveryService, log *slog.Logger) (stop func()) {
+	sources govdata.SourceService, grants govdata.GrantMonitor, deliveries govdata.DeliveryService, log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { (&jobs.Puller{Sources: sources, Every: c.sweepInterval, Log: log}).Run(ctx) })
@@ -173,7 +175,7 @@ func (c *config) startJobs(db *sqlstore.DB, workflows govdata.WorkflowService, c
 		(&jobs.Resealer{Reload: func() (bool, error) { return c.reloadDataKeys(db) }, Reseal: datasets.Reseal, Every: c.sweepInterval, Log: log}).Run(ctx)
 	})
 	wg.Go(func() {
-		(&jobs.Sweeper{Workflows: workflows, Revocations: catalog, Stale: datasets, ReminderDays: c.reminderDays, Every: c.sweepInterval, Log: log}).Run(ctx)
+		(&jobs.Sweeper{Workflows: workflows, Revocations: catalog, Stale: datasets, Grants: grants, ReminderDays: c.reminderDays, Every: c.sweepInterval, Log: log}).Run(ctx)
 	})
 	senders := map[govdata.Channel]jobs.Sender{
 		govdata.ChannelWebhook: (&notify.Webhooks{}).Send,
