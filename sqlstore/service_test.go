@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/source"
 	"github.com/govdata/govdata/sqlstore"
 	"github.com/govdata/govdata/sqlstore/storetest"
 )
@@ -477,6 +480,61 @@ func TestDataServiceChanges(t *testing.T) {
 		}
 		if _, err := f.data.Changes(f.system(), f.entry.ResourceCode, url.Values{"cursor": {"x"}}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
 			t.Errorf("bad cursor: %v", err)
+		}
+	})
+}
+
+// AGG-5: an entry served live from the provider's API goes through the
+// same grant, scope, masks and record.
+func TestDataServiceLive(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newServiceFixture(t, e, 4)
+		rows := f.rows
+		provider := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var items []string
+			for _, row := range rows {
+				if where := r.URL.Query().Get("where"); where != "" && where != "公民身份号码:"+row.id {
+					continue
+				}
+				items = append(items, fmt.Sprintf(`{"公民身份号码": %q, "姓名": %q, "行政区划代码": %q, "补贴金额": %q}`, row.id, row.name, row.region, row.sum))
+			}
+			fmt.Fprintf(w, `{"items": [%s]}`, strings.Join(items, ","))
+		}))
+		defer provider.Close()
+		in := serviceEntry()
+		in.Name = "城乡居民补贴发放信息（接口）"
+		f.entry = f.publish(t, f.provider, f.cityBureau, in)
+		ds := sqlstore.NewDatasetService(f.db, f.cat)
+		sources := sqlstore.NewSourceService(ds, source.Connector{})
+		must(sources.SetSource(f.provider, f.entry.ID, govdata.SourceInput{Kind: govdata.SourceLive, URL: provider.URL + "/api/subsidies"}))(t)
+		f.data = sqlstore.NewDataService(ds, sources, f.masks)
+		f.grantFor(t, f.application(govdata.MethodAPI, []string{"230102"}, "公民身份号码", "姓名", "行政区划代码"))
+
+		page := must(f.records(t, ""))(t)
+		if len(page.Items) != 2 { // rows 0 and 1 lie in 230102
+			t.Fatalf("live rows %+v", page.Items)
+		}
+		for _, r := range page.Items {
+			if str(r, "行政区划代码") != "230102" || str(r, "公民身份号码") != strings.Repeat("*", 18) || len(r) != 3 {
+				t.Errorf("a live row %v", r)
+			}
+		}
+		if p := must(f.records(t, "公民身份号码="+rows[2].id))(t); len(p.Items) != 0 {
+			t.Errorf("a row outside the scope, asked by its key: %v", p.Items)
+		}
+		if _, err := f.records(t, "补贴金额__gte=1"); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("an item not granted: %v", err)
+		}
+		if _, err := f.records(t, "sort=行政区划代码"); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+			t.Errorf("sorting a live entry: %v", err)
+		}
+		v := must(f.data.Verify(f.system(), f.entry.ResourceCode, govdata.VerifyInput{Match: map[string]string{"公民身份号码": rows[0].id}}))(t)
+		if !v.Matched {
+			t.Errorf("verify live: %+v", v)
+		}
+		recs := must(f.audit.FindAudit(storetest.System(), govdata.AuditFilter{Action: "service.records", Page: govdata.Page{Limit: 50}}))(t)
+		if len(recs.Items) != 4 {
+			t.Errorf("%d records of live calls, want 4", len(recs.Items))
 		}
 	})
 }
