@@ -207,7 +207,7 @@ type grantFixture struct {
 	entry                              *govdata.Entry
 }
 
-func newGrantFixture(t *testing.T, e storetest.Engine) *grantFixture {
+func newGrantFixture(t testing.TB, e storetest.Engine) *grantFixture {
 	f := &grantFixture{catalogFixture: newCatalogFixture(t, e, "default")}
 	f.provider, f.consumer = f.as(govdata.RoleOfficer, f.cityPolice), f.as(govdata.RoleOfficer, f.cityHR)
 	f.bureau, f.leader = f.as(govdata.RoleReviewer, f.cityBureau), f.as(govdata.RoleLeader, f.cityPolice)
@@ -217,7 +217,7 @@ func newGrantFixture(t *testing.T, e storetest.Engine) *grantFixture {
 }
 
 // grant runs in through the default profile's approval chain.
-func (f *grantFixture) grant(t *testing.T, in govdata.ApplicationInput) *govdata.Grant {
+func (f *grantFixture) grant(t testing.TB, in govdata.ApplicationInput) *govdata.Grant {
 	t.Helper()
 	app := must(f.apps.Apply(f.consumer, in))(t)
 	must(f.apps.Decide(f.bureau, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionForward}))(t)

@@ -158,6 +158,12 @@ func (db *DB) submit(ctx context.Context, j *job) error {
 func (c *committer) commitBatch(batch []*job) {
 	db := c.db
 	start := time.Now()
+	// Between transactions the writer's connection is free to prepare
+	// the statements the last ones used.
+	defer db.writeStmts.preparePending(context.Background())
+	// Between transactions the writer's connection is free to prepare
+	// the statements the last ones used.
+	defer db.writeStmts.preparePending(context.Background())
 	timeout := commitTimeout
 	for _, j := range batch {
 		if j.long {
@@ -328,16 +334,25 @@ func (t *Tx) begin() {
 
 func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
 	t.begin()
+	if st := t.db.writeStmts.get(t.ctx, query); st != nil {
+		return t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
+	}
 	return t.tx.ExecContext(t.ctx, t.db.dialect.q(query), args...)
 }
 
 func (t *Tx) queryRow(query string, args ...any) *sql.Row {
 	t.begin()
+	if st := t.db.writeStmts.get(t.ctx, query); st != nil {
+		return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
+	}
 	return t.tx.QueryRowContext(t.ctx, t.db.dialect.q(query), args...)
 }
 
 func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
 	t.begin()
+	if st := t.db.writeStmts.get(t.ctx, query); st != nil {
+		return t.tx.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
+	}
 	return t.tx.QueryContext(t.ctx, t.db.dialect.q(query), args...)
 }
 

@@ -254,7 +254,9 @@ func (s *CredentialService) UseNonce(ctx context.Context, credentialID int64, no
 // use in tx; EUNAUTHORIZED when the nonce was spent within the window.
 func spendNonce(tx *Tx, credentialID int64, nonce string, window time.Duration) error {
 	now := tx.Now()
-	if _, err := tx.exec("DELETE FROM credential_nonces WHERE credential_id = ? AND expires_at < ?", credentialID, toDB(now)); err != nil {
+	// This nonce only, if its earlier use has expired; the housekeeper
+	// removes the rest of the expired ones every minute.
+	if _, err := tx.exec("DELETE FROM credential_nonces WHERE credential_id = ? AND nonce = ? AND expires_at < ?", credentialID, nonce, toDB(now)); err != nil {
 		return fmt.Errorf("expire nonces: %w", err)
 	}
 	_, err := tx.exec("INSERT INTO credential_nonces (credential_id, nonce, expires_at) VALUES (?, ?, ?)",

@@ -101,6 +101,10 @@ type DB struct {
 	// loading admits a few batches at a time: each holds a connection
 	// while it stages (PostgreSQL's pool is shared with every request).
 	loading chan struct{}
+	// readStmts and writeStmts: SQLite's prepared statements (nil on
+	// PostgreSQL).
+	readStmts, writeStmts *stmtCache
+	housekeeping          *housekeeper
 }
 
 // maxLoading is how many batches stage at once; more wait their turn.
@@ -146,6 +150,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	db.batches.m = map[int64]*runningBatch{}
 	db.loading = make(chan struct{}, maxLoading)
 	var err error
+	var checkpoint *sql.DB
 	switch {
 	case IsPostgres(opts.DSN):
 		db.dialect = postgresDialect
@@ -179,7 +184,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		// (§6: nothing acknowledged is lost); group commit pays for it.
 		common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
 		uri := "file:" + sqliteURIPath(path)
-		db.writer, err = sql.Open("sqlite", uri+"?_pragma=journal_mode(WAL)&_txlock=immediate&"+common)
+		// The writer never checkpoints (the housekeeper does, on its own
+		// connection); a WAL grown by a large load is cut back to 64 MiB
+		// once it restarts.
+		db.writer, err = sql.Open("sqlite", uri+"?_pragma=journal_mode(WAL)&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)&_txlock=immediate&"+common)
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
 		}
@@ -196,6 +204,14 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		}
 		db.read.SetMaxOpenConns(8)
 		db.read.SetMaxIdleConns(8)
+		db.readStmts, db.writeStmts = newStmtCache(db.read, false), newStmtCache(db.writer, true)
+		checkpoint, err = sql.Open("sqlite", uri+"?"+common)
+		if err != nil {
+			db.read.Close()
+			db.writer.Close()
+			return nil, fmt.Errorf("sqlstore: open sqlite checkpointer: %w", err)
+		}
+		checkpoint.SetMaxOpenConns(1)
 	default:
 		return nil, fmt.Errorf("sqlstore: unsupported database %q: use a postgres:// URL, or nothing for SQLite", redactDSN(opts.DSN))
 	}
@@ -204,6 +220,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("sqlstore: connect %s: %w", redactDSN(opts.DSN), err)
 	}
 	db.commit = newCommitter(db)
+	db.housekeeping = startHousekeeping(db, checkpoint)
 	return db, nil
 }
 
@@ -222,10 +239,11 @@ func redactDSN(dsn string) string {
 // Close stops the committer after it has committed what it accepted, then
 // closes the connections.
 func (db *DB) Close() error {
+	db.housekeeping.stop()
 	if db.commit != nil {
 		db.commit.stop()
 	}
-	var err error
+	err := errors.Join(db.readStmts.close(), db.writeStmts.close(), db.housekeeping.close())
 	if db.read != nil && db.read != db.writer {
 		err = db.read.Close()
 	}
@@ -394,11 +412,17 @@ func (db *DB) AuditRetentionDays() int { return db.opts.AuditRetentionDays }
 
 // queryRow runs a read on the read pool.
 func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := db.readStmts.get(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.read.QueryRowContext(ctx, db.dialect.q(query), args...)
 }
 
 // query runs a read on the read pool.
 func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := db.readStmts.get(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return db.read.QueryContext(ctx, db.dialect.q(query), args...)
 }
 

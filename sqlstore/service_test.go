@@ -79,7 +79,7 @@ type serviceFixture struct {
 	nonces atomic.Int64
 }
 
-func newServiceFixture(t *testing.T, e storetest.Engine, n int) *serviceFixture {
+func newServiceFixture(t testing.TB, e storetest.Engine, n int) *serviceFixture {
 	f := &serviceFixture{grantFixture: newGrantFixture(t, e), rows: serviceRows(n)}
 	f.entry = f.publish(t, f.provider, f.cityBureau, serviceEntry())
 	ds := sqlstore.NewDatasetService(f.db, f.cat)
@@ -95,7 +95,7 @@ func newServiceFixture(t *testing.T, e storetest.Engine, n int) *serviceFixture 
 }
 
 // grantFor approves in and binds the fixture's credential to its grant.
-func (f *serviceFixture) grantFor(t *testing.T, in govdata.ApplicationInput) *govdata.Grant {
+func (f *serviceFixture) grantFor(t testing.TB, in govdata.ApplicationInput) *govdata.Grant {
 	t.Helper()
 	g := f.grant(t, in)
 	must(f.grants.BindCredential(f.consumer, g.ID, govdata.GrantCredentialInput{CredentialID: f.cred.ID}))(t)

@@ -1,0 +1,34 @@
+package sqlstore_test
+
+import (
+	"net/url"
+	"testing"
+
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/sqlstore/storetest"
+)
+
+// BenchmarkDataServiceRecords: a records call of 20 masked rows (a sealed
+// ID redacted, a sealed name kept first and last) with its audit record
+// durably committed, from 64 concurrent callers (PRODUCT.md §5), through
+// the store — the HTTP layer and the signature check aside.
+func BenchmarkDataServiceRecords(b *testing.B) {
+	for _, e := range storetest.Engines(b) {
+		b.Run(string(e), func(b *testing.B) {
+			f := newServiceFixture(b, e, 5000)
+			f.grantFor(b, f.application(govdata.MethodAPI, nil, "公民身份号码", "姓名", "行政区划代码", "补贴金额"))
+			q := url.Values{"limit": {"20"}}
+			b.SetParallelism(32) // 64 callers on 2 cores
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					r, err := f.data.Records(f.system(), f.entry.ResourceCode, q)
+					if err != nil || len(r.Items) != 20 {
+						b.Errorf("records: %v", err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
