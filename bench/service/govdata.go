@@ -31,17 +31,37 @@ var pprofOverlay []byte
 const pprofEnv = "GOVDATA_BENCH_PPROF"
 
 // buildGovdata builds the binary at out from the module at root; with
-// profiling, the overlay's endpoint is compiled in.
-func buildGovdata(root, out string, profiling bool, tmp string) error {
+// profiling, the overlay's endpoint is compiled in; userOverlay is a go
+// build -overlay file of the caller's (to measure a change before making
+// it), merged with that.
+func buildGovdata(root, out string, profiling bool, userOverlay, tmp string) error {
 	args := []string{"build", "-o", out}
+	replace := map[string]string{}
+	if userOverlay != "" {
+		var ov struct{ Replace map[string]string }
+		b, err := os.ReadFile(userOverlay)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(b, &ov); err != nil {
+			return fmt.Errorf("%s: %w", userOverlay, err)
+		}
+		for k, v := range ov.Replace {
+			if !filepath.IsAbs(k) {
+				k = filepath.Join(root, k)
+			}
+			replace[k] = v
+		}
+	}
 	if profiling {
 		src := filepath.Join(tmp, "bench_pprof.go")
 		if err := os.WriteFile(src, pprofOverlay, 0o600); err != nil {
 			return err
 		}
-		overlay, err := json.Marshal(map[string]map[string]string{
-			"Replace": {filepath.Join(root, "cmd", "govdata", "zz_bench_pprof.go"): src},
-		})
+		replace[filepath.Join(root, "cmd", "govdata", "zz_bench_pprof.go")] = src
+	}
+	if len(replace) > 0 {
+		overlay, err := json.Marshal(map[string]map[string]string{"Replace": replace})
 		if err != nil {
 			return err
 		}

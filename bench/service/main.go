@@ -52,6 +52,7 @@ func main() {
 	rows := flag.Int("rows", 100000, "rows of the generated dataset")
 	rounds := flag.Int("rounds", 1, "runs of each server, alternating govdata and the baseline; the summary takes the medians")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the govdata server during its first measured run to this file (builds govdata with a profiling endpoint added by go build -overlay)")
+	overlay := flag.String("overlay", "", "build govdata with this go build -overlay file (JSON {\"Replace\": {path: file}}; relative paths from the module root), to measure a change without making it")
 	keep := flag.Bool("keep", false, "keep the temporary folder (databases, logs, the CSV file)")
 	baselineDir := flag.String("baseline-serve", "", "internal: run the baseline server on a database in this folder")
 	flag.Parse()
@@ -63,7 +64,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench/service: -clients ≥ 1, -rows ≥ 40, -duration > 0 and -rounds ≥ 1")
 		os.Exit(2)
 	}
-	if err := bench(*clients, *rows, *rounds, *warmup, *duration, *cpuprofile, *keep); err != nil {
+	if err := bench(*clients, *rows, *rounds, *warmup, *duration, *cpuprofile, *overlay, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/service:", err)
 		os.Exit(1)
 	}
@@ -86,7 +87,7 @@ func moduleRoot() (string, error) {
 	return filepath.Dir(mod), nil
 }
 
-func bench(clients, rows, rounds int, warmup, duration time.Duration, cpuprofile string, keep bool) error {
+func bench(clients, rows, rounds int, warmup, duration time.Duration, cpuprofile, overlay string, keep bool) error {
 	root, err := moduleRoot()
 	if err != nil {
 		return err
@@ -106,11 +107,12 @@ func bench(clients, rows, rounds int, warmup, duration time.Duration, cpuprofile
 	}
 
 	bin := filepath.Join(root, "bin", "govdata")
-	if cpuprofile != "" {
-		bin = filepath.Join(tmp, "govdata-pprof")
+	if cpuprofile != "" || overlay != "" {
+		// Not the product's build: keep it out of bin/.
+		bin = filepath.Join(tmp, "govdata")
 	}
 	logf("building %s", bin)
-	if err := buildGovdata(root, bin, cpuprofile != "", tmp); err != nil {
+	if err := buildGovdata(root, bin, cpuprofile != "", overlay, tmp); err != nil {
 		return err
 	}
 	env := []string{"GOVDATA_ADMIN_PASSWORD=" + adminPassword}
@@ -178,7 +180,7 @@ func bench(clients, rows, rounds int, warmup, duration time.Duration, cpuprofile
 			if err := <-prof; err != nil {
 				return fmt.Errorf("cpu profile: %w", err)
 			}
-			logf("CPU profile of govdata in %s (go tool pprof -top %s %s)", cpuprofile, bin, cpuprofile)
+			logf("CPU profile of govdata in %s (go tool pprof -top %s)", cpuprofile, cpuprofile)
 		}
 		logf("round %d: baseline", round+1)
 		b := run(ctx, bt, clients, warmup, duration)
