@@ -1,16 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/govdata/govdata/client"
@@ -43,6 +47,17 @@ type result struct {
 	errors   int
 	firstErr string
 	lat      []time.Duration // sorted
+	// serverCPU and clientCPU are the CPU time the server process and
+	// this one (the clients) used in the measured window; 0 if unknown.
+	serverCPU, clientCPU time.Duration
+}
+
+// cpuPerRequest is a CPU time per answered request, in milliseconds.
+func (r result) cpuPerRequest(d time.Duration) string {
+	if d <= 0 || r.ok == 0 {
+		return "?"
+	}
+	return fmt.Sprintf("%.2f", float64(d.Microseconds())/1000/float64(r.ok))
 }
 
 func (r result) rate() float64 { return float64(r.ok) / r.duration.Seconds() }
@@ -59,9 +74,21 @@ func (r result) quantile(q float64) time.Duration {
 // run drives t from clients goroutines: warmup, then duration measured.
 // A request counts when it ends inside the measured window; its latency
 // is from before signing to the last byte of the answer.
-func run(ctx context.Context, t *target, clients int, warmup, duration time.Duration) result {
+func run(ctx context.Context, t *target, pid, clients int, warmup, duration time.Duration) result {
 	start := time.Now()
 	from, until := start.Add(warmup), start.Add(warmup+duration)
+	cpu := make(chan [2]time.Duration, 1)
+	go func() {
+		// CPU used between the window's ends, by the server and the clients.
+		time.Sleep(time.Until(from))
+		s0, c0 := processCPU(pid), selfCPU()
+		time.Sleep(time.Until(until))
+		s1, c1 := processCPU(pid), selfCPU()
+		if s0 < 0 || s1 < 0 {
+			s1, s0 = 0, 0
+		}
+		cpu <- [2]time.Duration{s1 - s0, c1 - c0}
+	}()
 	var errs atomic.Int64
 	var firstErr atomic.Value
 	lats := make([][]time.Duration, clients)
@@ -91,7 +118,8 @@ func run(ctx context.Context, t *target, clients int, warmup, duration time.Dura
 		})
 	}
 	wg.Wait()
-	res := result{name: t.name, duration: duration, errors: int(errs.Load())}
+	used := <-cpu
+	res := result{name: t.name, duration: duration, errors: int(errs.Load()), serverCPU: used[0], clientCPU: used[1]}
 	if s, ok := firstErr.Load().(string); ok {
 		res.firstErr = s
 	}
@@ -101,6 +129,36 @@ func run(ctx context.Context, t *target, clients int, warmup, duration time.Dura
 	slices.Sort(res.lat)
 	res.ok = len(res.lat)
 	return res
+}
+
+// processCPU is the user and system CPU time of process pid so far, from
+// /proc (Linux; -1 elsewhere). The kernel counts in ticks of 1/100 s.
+func processCPU(pid int) time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return -1
+	}
+	// Fields after the command name, which is in parentheses: utime and
+	// stime are the 12th and 13th.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	u, err1 := strconv.ParseInt(f[11], 10, 64)
+	s, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	return time.Duration(u+s) * 10 * time.Millisecond
+}
+
+// selfCPU is this process's user and system CPU time so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // call sends one signed request and reads its whole answer.

@@ -4,19 +4,22 @@
 // Go program doing only those steps, with a p99 under 20 ms at 64
 // concurrent clients.
 //
-// It builds bin/govdata, starts it on SQLite in a temporary data folder,
-// sets up departments, users, a catalog entry, its data (generated, loaded
-// through the upload API), an application taken through the profile's
-// workflow, its grant and a credential, all through the HTTP API; then it
-// drives GET /api/v1/services/{code}/records?limit=20 with signed requests
-// from N concurrent clients. In the same run it starts the baseline (this
-// binary with -baseline-serve, see baseline.go) on the same rows and
-// drives it with the same clients and mix. It prints req/s, p50 and p99
-// of both, their ratio and whether the targets are met, and exits 0
-// either way: it measures, it does not test.
+// It builds govdata (or takes -bin), starts it on SQLite in a temporary
+// data folder, sets up departments, users, a catalog entry, its data
+// (generated, loaded through the upload API), an application taken
+// through the profile's workflow, its grant and a credential, all through
+// the HTTP API; then it drives GET /api/v1/services/{code}/records?limit=20
+// with signed requests from N concurrent clients. In the same run it
+// starts the baseline (this binary with -baseline-serve, see baseline.go)
+// on the same rows and drives it with the same clients and mix. It prints
+// req/s, p50 and p99 of both, their ratio and whether the targets are met,
+// and exits 0 either way: it measures, it does not test.
 //
 //	go run ./bench/service -clients 64 -duration 20s -rows 100000
 //	make bench-service
+//
+// -cpuprofile writes a CPU profile of the govdata server under load;
+// -overlay measures a change of govdata's sources without making it.
 package main
 
 import (
@@ -53,6 +56,7 @@ func main() {
 	rounds := flag.Int("rounds", 1, "runs of each server, alternating govdata and the baseline; the summary takes the medians")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the govdata server during its first measured run to this file (builds govdata with a profiling endpoint added by go build -overlay)")
 	overlay := flag.String("overlay", "", "build govdata with this go build -overlay file (JSON {\"Replace\": {path: file}}; relative paths from the module root), to measure a change without making it")
+	binFlag := flag.String("bin", "", "the govdata binary to measure (make bench-service passes bin/govdata after make build); empty: build ./cmd/govdata into the temporary folder")
 	keep := flag.Bool("keep", false, "keep the temporary folder (databases, logs, the CSV file)")
 	baselineDir := flag.String("baseline-serve", "", "internal: run the baseline server on a database in this folder")
 	flag.Parse()
@@ -64,7 +68,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench/service: -clients ≥ 1, -rows ≥ 40, -duration > 0 and -rounds ≥ 1")
 		os.Exit(2)
 	}
-	if err := bench(*clients, *rows, *rounds, *warmup, *duration, *cpuprofile, *overlay, *keep); err != nil {
+	if *binFlag != "" && (*cpuprofile != "" || *overlay != "") {
+		fmt.Fprintln(os.Stderr, "bench/service: -cpuprofile and -overlay build their own govdata: leave out -bin")
+		os.Exit(2)
+	}
+	if err := bench(*clients, *rows, *rounds, *warmup, *duration, *binFlag, *cpuprofile, *overlay, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/service:", err)
 		os.Exit(1)
 	}
@@ -87,7 +95,7 @@ func moduleRoot() (string, error) {
 	return filepath.Dir(mod), nil
 }
 
-func bench(clients, rows, rounds int, warmup, duration time.Duration, cpuprofile, overlay string, keep bool) error {
+func bench(clients, rows, rounds int, warmup, duration time.Duration, bin, cpuprofile, overlay string, keep bool) error {
 	root, err := moduleRoot()
 	if err != nil {
 		return err
@@ -106,13 +114,13 @@ func bench(clients, rows, rounds int, warmup, duration time.Duration, cpuprofile
 		return fmt.Errorf("generate rows: %w", err)
 	}
 
-	bin := filepath.Join(root, "bin", "govdata")
-	if cpuprofile != "" || overlay != "" {
-		// Not the product's build: keep it out of bin/.
+	if bin == "" {
 		bin = filepath.Join(tmp, "govdata")
-	}
-	logf("building %s", bin)
-	if err := buildGovdata(root, bin, cpuprofile != "", overlay, tmp); err != nil {
+		logf("building %s", bin)
+		if err := buildGovdata(root, bin, cpuprofile != "", overlay, tmp); err != nil {
+			return err
+		}
+	} else if bin, err = filepath.Abs(bin); err != nil {
 		return err
 	}
 	env := []string{"GOVDATA_ADMIN_PASSWORD=" + adminPassword}
@@ -175,7 +183,7 @@ func bench(clients, rows, rounds int, warmup, duration time.Duration, cpuprofile
 			go func() { prof <- profile(gov.pprofURL, cpuprofile, warmup, duration) }()
 		}
 		logf("round %d: govdata, %d clients, %s + %s warm-up", round+1, clients, duration, warmup)
-		g := run(ctx, gt, clients, warmup, duration)
+		g := run(ctx, gt, gov.cmd.Process.Pid, clients, warmup, duration)
 		if prof != nil {
 			if err := <-prof; err != nil {
 				return fmt.Errorf("cpu profile: %w", err)
@@ -183,7 +191,7 @@ func bench(clients, rows, rounds int, warmup, duration time.Duration, cpuprofile
 			logf("CPU profile of govdata in %s (go tool pprof -top %s)", cpuprofile, cpuprofile)
 		}
 		logf("round %d: baseline", round+1)
-		b := run(ctx, bt, clients, warmup, duration)
+		b := run(ctx, bt, base.cmd.Process.Pid, clients, warmup, duration)
 		govs, bases = append(govs, g), append(bases, b)
 		if rounds > 1 {
 			fmt.Printf("round %d: govdata %.0f req/s p99 %s; baseline %.0f req/s p99 %s; ratio %.1f %%\n",
@@ -338,9 +346,10 @@ func report(w io.Writer, clients, rows int, warmup, duration time.Duration, govs
 		clients, duration, warmup, rows, len(govs))
 	fmt.Fprintf(w, "mix: a third first pages, a third equality on the sealed ID (1 row), a third a page after a cursor\n")
 	fmt.Fprintf(w, "machine: %s, %d CPUs, %s %s/%s\n\n", host, runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(w, "%-10s %10s %10s %10s %10s %8s\n", "", "req/s", "p50", "p99", "max", "errors")
+	fmt.Fprintf(w, "%-10s %10s %10s %10s %10s %8s %14s %14s\n", "", "req/s", "p50", "p99", "max", "errors", "server CPU/req", "client CPU/req")
 	for _, r := range []result{g, b} {
-		fmt.Fprintf(w, "%-10s %10.0f %10s %10s %10s %8d\n", r.name, r.rate(), ms(r.quantile(0.5)), ms(r.quantile(0.99)), ms(r.quantile(1)), r.errors)
+		fmt.Fprintf(w, "%-10s %10.0f %10s %10s %10s %8d %11s ms %11s ms\n", r.name, r.rate(), ms(r.quantile(0.5)), ms(r.quantile(0.99)), ms(r.quantile(1)), r.errors,
+			r.cpuPerRequest(r.serverCPU), r.cpuPerRequest(r.clientCPU))
 		if r.firstErr != "" {
 			fmt.Fprintf(w, "           first error: %s\n", r.firstErr)
 		}
@@ -359,4 +368,8 @@ func report(w io.Writer, clients, rows int, warmup, duration time.Duration, govs
 	} else {
 		fmt.Fprintf(w, "govdata p99: %s (the target, < %s, is set at %d clients)\n", ms(p99), ms(targetP99), targetClients)
 	}
+	// Little's law: clients that always wait for an answer and ask again
+	// at once see a mean latency of clients / throughput.
+	fmt.Fprintf(w, "baseline p99: %s; with %d clients a mean latency under %s needs ≥ %.0f req/s (Little's law)\n",
+		ms(b.quantile(0.99)), clients, ms(targetP99), float64(clients)/targetP99.Seconds())
 }
