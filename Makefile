@@ -12,7 +12,7 @@ export GOVDATA_TEST_MYSQL
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/govdata/govdata.Version=$(VERSION)
 
-.PHONY: run build test bench vet fmt
+.PHONY: run build test bench bench-service vet fmt
 
 # Build and start govdata on its embedded SQLite default in ./data; the first
 # start creates the sysadmin account "admin" and prints its password.
@@ -28,6 +28,12 @@ test:
 
 bench:
 	go test -run '^$$' -bench . -benchtime 2s ./...
+
+# The data service against PRODUCT.md §5: govdata on SQLite with 100,000
+# generated rows and a minimal baseline program, 64 clients, 20 s each
+# (bench/service; flags: make bench-service ARGS="-rounds 3").
+bench-service: build
+	go run ./bench/service -bin bin/govdata $(ARGS)
 
 vet:
 	go vet ./...
