@@ -1,7 +1,10 @@
 package govdata_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/govdata/govdata"
@@ -125,4 +128,33 @@ func TestGrantStates(t *testing.T) {
 	if g.EffectiveState(govdata.Date{Year: 2027, Month: 1, Day: 1}) != govdata.GrantRevoked {
 		t.Error("a revoked grant stays revoked")
 	}
+}
+
+// A record encodes exactly as encoding/json would encode its map.
+func TestRecordJSON(t *testing.T) {
+	values := []string{"", "张三", "a\"b\\c", "line\nbreak\r\ttab", "\x00\x1f<>&", "bad \xff utf8 \xe4\xb8", "\u2028\u2029", "😀", "ok"}
+	for i, v := range values {
+		v := v
+		r := govdata.Record{"值": &v, "null": nil, fmt.Sprintf("k%d\"", i): &v}
+		got, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(map[string]*string(r))
+		if !bytes.Equal(got, want) {
+			t.Errorf("%q: %s, want %s", v, got, want)
+		}
+	}
+}
+
+func FuzzRecordJSON(f *testing.F) {
+	f.Add("张三", "a\"\\\n\x00\xff")
+	f.Fuzz(func(t *testing.T, k, v string) {
+		r := govdata.Record{k: &v, "n": nil}
+		got, _ := json.Marshal(r)
+		want, _ := json.Marshal(map[string]*string(r))
+		if !bytes.Equal(got, want) {
+			t.Errorf("%q→%q: %s, want %s", k, v, got, want)
+		}
+	})
 }

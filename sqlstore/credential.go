@@ -253,21 +253,23 @@ func (s *CredentialService) UseNonce(ctx context.Context, credentialID int64, no
 // spendNonce records a verified call's nonce and the credential's last
 // use in tx; EUNAUTHORIZED when the nonce was spent within the window.
 func spendNonce(tx *Tx, credentialID int64, nonce string, window time.Duration) error {
-	now := tx.Now()
-	// This nonce only, if its earlier use has expired; the housekeeper
-	// removes the rest of the expired ones every minute.
-	if _, err := tx.exec("DELETE FROM credential_nonces WHERE credential_id = ? AND nonce = ? AND expires_at < ?", credentialID, nonce, toDB(now)); err != nil {
-		return fmt.Errorf("expire nonces: %w", err)
-	}
-	_, err := tx.exec("INSERT INTO credential_nonces (credential_id, nonce, expires_at) VALUES (?, ?, ?)",
-		credentialID, nonce, toDB(now.Add(2*window)))
-	if isUniqueViolation(err) {
+	now := toDB(tx.Now())
+	// One statement: a nonce seen before counts again only once its
+	// earlier use has expired (the housekeeper removes expired ones).
+	var spent int
+	err := tx.queryRow(`INSERT INTO credential_nonces (credential_id, nonce, expires_at) VALUES (?, ?, ?)
+		ON CONFLICT (credential_id, nonce) DO UPDATE SET expires_at = excluded.expires_at WHERE credential_nonces.expires_at < ?
+		RETURNING 1`, credentialID, nonce, toDB(tx.Now().Add(2*window)), now).Scan(&spent)
+	if errors.Is(err, sql.ErrNoRows) {
 		return govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSignatureReplay)
 	}
 	if err != nil {
 		return fmt.Errorf("record nonce: %w", err)
 	}
-	if _, err = tx.exec("UPDATE credentials SET last_used_at = ? WHERE id = ?", toDB(now), credentialID); err != nil {
+	// The last use, to the minute: a busy system's every call need not
+	// rewrite its credential.
+	if _, err = tx.exec("UPDATE credentials SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+		now, credentialID, toDB(tx.Now().Add(-time.Minute))); err != nil {
 		return fmt.Errorf("record use: %w", err)
 	}
 	return nil

@@ -37,8 +37,10 @@ type DataService struct {
 	limitersMu  sync.Mutex
 	limiters    map[int64]*rate.Limiter
 
-	// contents caches published versions of entries: they never change.
+	// contents caches published versions of entries: they never change;
+	// columns the datasets' columns by their version.
 	contents sync.Map // contentKey → govdata.EntryInput
+	columns  sync.Map // contentKey{entry, dataset version} → []dsColumn
 }
 
 type contentKey struct {
@@ -163,45 +165,64 @@ func (s *DataService) Refuse(ctx context.Context, op govdata.ServiceOp, code str
 
 // serviceTarget is the entry a resource code names, as published.
 type serviceTarget struct {
-	row   *entryRow
-	items []govdata.Item
-	live  bool
+	id        int64
+	items     []govdata.Item
+	dsVersion int       // the dataset's entry version; 0: no dataset yet
+	live      *entryRow // set when the entry is served live (AGG-5)
 }
 
-// target finds the published entry of a resource code. An entry being
-// revoked still serves its grants for the grace period (HLJ-16).
+// target finds the published entry of a resource code, in one query. An
+// entry being revoked still serves its grants for the grace period
+// (HLJ-16).
 func (s *DataService) target(ctx context.Context, code string) (*serviceTarget, error) {
-	var id int64
-	err := s.db.queryRow(ctx, "SELECT id FROM catalog_entries WHERE resource_code = ?", code).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
+	t := &serviceTarget{}
+	var published int
+	var status, source string
+	err := s.db.queryRow(ctx, `SELECT e.id, e.published_version, e.status,
+		COALESCE((SELECT kind FROM data_sources src WHERE src.entry_id = e.id), ''),
+		COALESCE((SELECT entry_version FROM datasets d WHERE d.entry_id = e.id), 0)
+		FROM catalog_entries e WHERE e.resource_code = ?`, code).Scan(&t.id, &published, &status, &source, &t.dsVersion)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (published == 0 || status == string(govdata.EntryRevoked))) {
 		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgServiceUnknown)
 	}
 	if err != nil {
 		return nil, s.db.internal("service target", err)
 	}
-	r, err := s.catalog.entryRow(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if r.published == 0 || r.status == string(govdata.EntryRevoked) {
-		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgServiceUnknown)
-	}
-	key := contentKey{r.id, r.published}
+	// A published version never changes: its items are read once.
+	key := contentKey{t.id, published}
 	in, ok := s.contents.Load(key)
 	if !ok {
-		c, err := content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, r.id, r.published)
+		c, err := content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, t.id, published)
 		if err != nil {
 			return nil, s.db.internal("service target", err)
 		}
 		in, _ = s.contents.LoadOrStore(key, c)
 	}
-	t := &serviceTarget{row: r, items: in.(govdata.EntryInput).Items}
-	if s.sources != nil {
-		if t.live, err = s.sources.isLive(ctx, r.id); err != nil {
+	t.items = in.(govdata.EntryInput).Items
+	if source == string(govdata.SourceLive) && s.sources != nil {
+		if t.live, err = s.catalog.entryRow(ctx, t.id); err != nil {
 			return nil, err
 		}
 	}
 	return t, nil
+}
+
+// columnsOf are the dataset's columns at its version: they change only
+// with the version (a publication), so they are read once per version.
+func (s *DataService) columnsOf(ctx context.Context, t *serviceTarget) ([]dsColumn, error) {
+	if t.dsVersion == 0 {
+		return nil, nil
+	}
+	key := contentKey{t.id, t.dsVersion}
+	if cols, ok := s.columns.Load(key); ok {
+		return cols.([]dsColumn), nil
+	}
+	cols, err := s.datasets.columns(ctx, t.id)
+	if err != nil {
+		return nil, err
+	}
+	s.columns.Store(key, cols)
+	return cols, nil
 }
 
 // grantFor finds the grant the call's credential holds on t for the
@@ -210,7 +231,7 @@ func (s *DataService) grantFor(ctx context.Context, c *serviceCall, t *serviceTa
 	a := govdata.ActorFrom(ctx)
 	g := &GrantService{db: s.db, catalog: s.catalog}
 	rows, err := s.db.query(ctx, grantSelect+` WHERE g.entry_id = ? AND g.consumer_department_id = ?
-		AND g.id IN (SELECT grant_id FROM grant_credentials WHERE credential_id = ?) ORDER BY g.id`, t.row.id, a.DepartmentID, a.CredentialID)
+		AND g.id IN (SELECT grant_id FROM grant_credentials WHERE credential_id = ?) ORDER BY g.id`, t.id, a.DepartmentID, a.CredentialID)
 	if err != nil {
 		return nil, s.db.internal("service grant", err)
 	}
@@ -316,7 +337,7 @@ func (s *DataService) records(ctx context.Context, c *serviceCall, v url.Values)
 	}
 	var recs []govdata.Record
 	var next string
-	if t.live {
+	if t.live != nil {
 		recs, next, err = s.liveRows(ctx, t, p, q.Page)
 	} else {
 		recs, next, err = s.readRows(ctx, s.db.read, p, q.Limit, q.Cursor)
@@ -368,7 +389,7 @@ func (s *DataService) verify(ctx context.Context, c *serviceCall, in govdata.Ver
 		return nil, err
 	}
 	var recs []govdata.Record
-	if t.live {
+	if t.live != nil {
 		recs, _, err = s.liveRows(ctx, t, p, govdata.Page{Limit: 1})
 	} else {
 		recs, _, err = s.readRows(ctx, s.db.read, p, 1, "")

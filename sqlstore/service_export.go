@@ -37,7 +37,7 @@ func (s *DataService) export(ctx context.Context, c *serviceCall, v url.Values) 
 	if err != nil {
 		return nil, nil, err
 	}
-	if t.live {
+	if t.live != nil {
 		return nil, nil, govdata.Errorf(govdata.EINVALID, govdata.MsgServiceLive)
 	}
 	if q.Format == "" {
@@ -140,14 +140,14 @@ func (s *DataService) changes(ctx context.Context, c *serviceCall, v url.Values)
 	if len(q.Filters) > 0 || q.Sort != "" || q.Format != "" {
 		return nil, govdata.Errorf(govdata.EINVALID, msgChangesQuery)
 	}
-	if t.live {
+	if t.live != nil {
 		return nil, govdata.Errorf(govdata.EINVALID, govdata.MsgServiceLive)
 	}
 	p, err := s.plan(ctx, t, g, q)
 	if err != nil {
 		return nil, err
 	}
-	horizon, err := s.horizon(ctx, t.row.id)
+	horizon, err := s.horizon(ctx, t.id)
 	if err != nil {
 		return nil, err
 	}
@@ -159,9 +159,9 @@ func (s *DataService) changes(ctx context.Context, c *serviceCall, v url.Values)
 	if !p.none {
 		// Removed versions, from the history.
 		del := *p
-		del.table, del.sortName, del.sortExpr, del.integer, del.desc = historyTable(t.row.id), "_by", "_by", true, false
+		del.table, del.sortName, del.sortExpr, del.integer, del.desc = historyTable(t.id), "_by", "_by", true, false
 		del.w = p.w.with("_by < ?", horizon)
-		cols, err := s.datasets.columns(ctx, t.row.id)
+		cols, err := s.columnsOf(ctx, t)
 		if err != nil {
 			return nil, err
 		}

@@ -58,7 +58,7 @@ func (s *DataService) plan(ctx context.Context, t *serviceTarget, g *govdata.Gra
 	if err != nil {
 		return nil, err
 	}
-	p := &rowPlan{entry: t.row.id, table: dataTable(t.row.id), sortName: q.Sort, desc: q.Desc, scope: g.RegionScope, live: t.live}
+	p := &rowPlan{entry: t.id, table: dataTable(t.id), sortName: q.Sort, desc: q.Desc, scope: g.RegionScope, live: t.live != nil}
 	itemOf := func(name string) (govdata.Item, bool) {
 		i := slices.IndexFunc(t.items, func(it govdata.Item) bool { return it.Name == name })
 		if i < 0 {
@@ -74,14 +74,14 @@ func (s *DataService) plan(ctx context.Context, t *serviceTarget, g *govdata.Gra
 		if !ok {
 			return govdata.Mask{Kind: govdata.MaskNull} // no longer an item of the entry
 		}
-		return policy.MaskOf(t.row.id, it)
+		return policy.MaskOf(t.id, it)
 	}
 	for _, it := range t.items {
 		if it.Region {
 			p.regionItem = it.Name
 		}
 	}
-	if t.live {
+	if t.live != nil {
 		// AGG-5: the provider's API takes equality filters only.
 		if q.Sort != "" {
 			return nil, govdata.Errorf(govdata.EINVALID, govdata.MsgServiceLive)
@@ -99,7 +99,7 @@ func (s *DataService) plan(ctx context.Context, t *serviceTarget, g *govdata.Gra
 		p.none = len(p.scope) > 0 && p.regionItem == ""
 		return p, nil
 	}
-	cols, err := s.datasets.columns(ctx, t.row.id)
+	cols, err := s.columnsOf(ctx, t)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +143,7 @@ func (s *DataService) plan(ctx context.Context, t *serviceTarget, g *govdata.Gra
 				return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgDataKeysNeeded)
 			case c.encrypted:
 				// SEC-2: equality on a sealed item through its blind index.
-				p.w.add(c.index()+" = ?", keys.Index(nil, c.context(t.row.id), f.Value))
+				p.w.add(c.index()+" = ?", keys.Index(nil, c.context(t.id), f.Value))
 			default:
 				p.w.add(c.value()+" = ?", f.Value)
 			}
@@ -377,7 +377,13 @@ func (s *DataService) scanRows(ctx context.Context, qr querier, p *rowPlan, pos 
 		}
 		q += p.order() + " LIMIT " + strconv.Itoa(chunk)
 		n, more, err := func() (int, bool, error) {
-			rows, err := qr.QueryContext(ctx, s.db.dialect.q(q), w.args...)
+			var rows *sql.Rows
+			var err error
+			if qr == s.db.read {
+				rows, err = s.db.query(ctx, q, w.args...) // prepared once
+			} else {
+				rows, err = qr.QueryContext(ctx, s.db.dialect.q(q), w.args...)
+			}
 			if err != nil {
 				return 0, false, s.db.internal("service rows", err)
 			}
@@ -472,7 +478,7 @@ func (s *DataService) liveRows(ctx context.Context, t *serviceTarget, p *rowPlan
 	if p.none {
 		return out, "", nil
 	}
-	list, err := s.sources.liveQuery(ctx, t.row, p.liveWhere, page)
+	list, err := s.sources.liveQuery(ctx, t.live, p.liveWhere, page)
 	if err != nil {
 		return nil, "", err
 	}
