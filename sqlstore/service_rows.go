@@ -32,10 +32,14 @@ type rowPlan struct {
 	numeric  bool
 	integer  bool // an integer column of the store (a history's _by)
 	desc     bool
-	// region is a sealed region column, filtered after reading: a code's
-	// descendants cannot be found through a blind index.
-	region *dsColumn
-	scope  []string
+	// region is the region column, each row's code checked after reading
+	// by the rule of region.go (RegionCovers). A plain column is narrowed
+	// first in SQL by the codes' prefixes (regionSQL), which the rule
+	// only refines (a malformed code sharing a prefix is not served); a
+	// sealed one cannot be: a code's descendants have no blind index.
+	region    *dsColumn
+	regionSQL bool
+	scope     []string
 	// none: no row can be served (no dataset yet, or a region scope the
 	// entry cannot apply).
 	none bool
@@ -183,6 +187,7 @@ func (s *DataService) plan(ctx context.Context, t *serviceTarget, g *govdata.Gra
 		case rc.encrypted:
 			p.region = rc
 		default:
+			p.region, p.regionSQL = rc, true
 			var or []string
 			for _, code := range p.scope {
 				or = append(or, rc.value()+" LIKE ?")
@@ -344,7 +349,9 @@ func (s *DataService) scanRows(ctx context.Context, qr querier, p *rowPlan, pos 
 	chunk := want
 	if p.region != nil {
 		sel = append(sel, p.region.value())
-		chunk = max(4*want, 200) // rows out of scope are read and dropped
+		if !p.regionSQL {
+			chunk = max(4*want, 200) // rows out of scope are read and dropped
+		}
 	}
 	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + p.table
 	keys := s.db.DataKeys()

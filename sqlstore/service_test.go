@@ -538,3 +538,34 @@ func TestDataServiceLive(t *testing.T) {
 		}
 	})
 }
+
+// SHR-4: a region scope serves only rows whose code lies in it by the
+// rule of region.go; a malformed code that shares a prefix is not served.
+func TestDataServiceScopeStrict(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newServiceFixture(t, e, 6)
+		rows := slices.Clone(f.rows)
+		for i, code := range []string{"230102", "2301O2", "23010", "230102000", "230102001", "230199"} {
+			rows[i].region = code
+		}
+		// A region item of free text up to 12 characters.
+		in := serviceEntry()
+		in.Name = "补贴发放信息（自由文本区划）"
+		in.Items[2].Length = 12
+		f.entry = f.publish(t, f.provider, f.cityBureau, in)
+		ds := sqlstore.NewDatasetService(f.db, f.cat)
+		b := must(ds.Ingest(f.provider, govdata.IngestRequest{EntryID: f.entry.ID, Mode: govdata.IngestReplace, Source: govdata.SourceUpload,
+			Format: govdata.FormatCSV, Body: strings.NewReader(rowsCSV(rows))}))(t)
+		if b.State != govdata.BatchApplied {
+			t.Fatalf("batch %+v", b)
+		}
+		f.grantFor(t, f.application(govdata.MethodAPI, []string{"230100"}, "行政区划代码"))
+		var got []string
+		for _, r := range f.allRecords(t, "limit=1") {
+			got = append(got, str(r, "行政区划代码"))
+		}
+		if want := []string{"230102", "230102001", "230199"}; !slices.Equal(got, want) {
+			t.Errorf("served %v, want %v", got, want)
+		}
+	})
+}
