@@ -224,13 +224,16 @@ type Record map[string]*string
 
 // MarshalJSON writes the record's items in name order, as encoding/json
 // would, without its reflection: a records call's answer is mostly this.
-func (r Record) MarshalJSON() ([]byte, error) {
-	keys := make([]string, 0, len(r))
+func (r Record) MarshalJSON() ([]byte, error) { return r.AppendJSON(make([]byte, 0, 32*len(r)+2)), nil }
+
+// AppendJSON appends the record as JSON.
+func (r Record) AppendJSON(b []byte) []byte {
+	var buf [16]string
+	keys := buf[:0]
 	for k := range r {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	b := make([]byte, 0, 32*len(r)+2)
 	b = append(b, '{')
 	for i, k := range keys {
 		if i > 0 {
@@ -244,7 +247,7 @@ func (r Record) MarshalJSON() ([]byte, error) {
 			b = append(b, "null"...)
 		}
 	}
-	return append(b, '}'), nil
+	return append(b, '}')
 }
 
 // appendJSONString appends s as a JSON string: quotes, backslashes and
@@ -296,6 +299,29 @@ type ServiceRecords struct {
 	GrantID    int64    `json:"grant_id"`
 	Items      []Record `json:"items"`
 	NextCursor string   `json:"next_cursor,omitempty"`
+}
+
+// MarshalJSON writes the page as encoding/json would, records without
+// reflection.
+func (p ServiceRecords) MarshalJSON() ([]byte, error) { return p.AppendJSON(nil), nil }
+
+// AppendJSON appends the page as JSON.
+func (p ServiceRecords) AppendJSON(b []byte) []byte {
+	b = append(b, `{"grant_id":`...)
+	b = strconv.AppendInt(b, p.GrantID, 10)
+	b = append(b, `,"items":[`...)
+	for i, r := range p.Items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = r.AppendJSON(b)
+	}
+	b = append(b, ']')
+	if p.NextCursor != "" {
+		b = append(b, `,"next_cursor":`...)
+		b = appendJSONString(b, p.NextCursor)
+	}
+	return append(b, '}')
 }
 
 // VerifyInput asks whether a row with these values exists (核验), within

@@ -147,6 +147,33 @@ func TestRecordJSON(t *testing.T) {
 	}
 }
 
+// A page of records encodes as encoding/json would encode its fields.
+func TestServiceRecordsJSON(t *testing.T) {
+	v := "张三"
+	for _, p := range []govdata.ServiceRecords{
+		{GrantID: 7, Items: []govdata.Record{}},
+		{GrantID: 7, Items: []govdata.Record{{"姓名": &v, "x": nil}, {}}, NextCursor: "djE6MTIz"},
+	} {
+		got, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type plain struct {
+			GrantID    int64                `json:"grant_id"`
+			Items      []map[string]*string `json:"items"`
+			NextCursor string               `json:"next_cursor,omitempty"`
+		}
+		q := plain{GrantID: p.GrantID, NextCursor: p.NextCursor, Items: []map[string]*string{}}
+		for _, r := range p.Items {
+			q.Items = append(q.Items, r)
+		}
+		want, _ := json.Marshal(q)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s, want %s", got, want)
+		}
+	}
+}
+
 func FuzzRecordJSON(f *testing.F) {
 	f.Add("张三", "a\"\\\n\x00\xff")
 	f.Fuzz(func(t *testing.T, k, v string) {

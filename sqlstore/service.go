@@ -41,6 +41,7 @@ type DataService struct {
 	// columns the datasets' columns by their version.
 	contents sync.Map // contentKey → govdata.EntryInput
 	columns  sync.Map // contentKey{entry, dataset version} → []dsColumn
+	grants   sync.Map // grant id → *govdata.Grant as made (grantMade)
 }
 
 type contentKey struct {
@@ -229,29 +230,46 @@ func (s *DataService) columnsOf(ctx context.Context, t *serviceTarget) ([]dsColu
 // call's method; grantID picks one of several.
 func (s *DataService) grantFor(ctx context.Context, c *serviceCall, t *serviceTarget, grantID int64) (*govdata.Grant, error) {
 	a := govdata.ActorFrom(ctx)
-	g := &GrantService{db: s.db, catalog: s.catalog}
-	rows, err := s.db.query(ctx, grantSelect+` WHERE g.entry_id = ? AND g.consumer_department_id = ?
-		AND g.id IN (SELECT grant_id FROM grant_credentials WHERE credential_id = ?) ORDER BY g.id`, t.id, a.DepartmentID, a.CredentialID)
+	// Only a grant's state changes after it is made: it is read on every
+	// call, the rest once.
+	rows, err := s.db.query(ctx, `SELECT g.id, g.state FROM grant_credentials gc JOIN grants g ON g.id = gc.grant_id
+		WHERE gc.credential_id = ? AND g.entry_id = ? AND g.consumer_department_id = ? ORDER BY g.id`, a.CredentialID, t.id, a.DepartmentID)
 	if err != nil {
 		return nil, s.db.internal("service grant", err)
 	}
-	defer rows.Close()
-	var held, usable []*govdata.Grant
+	type stateOf struct {
+		id    int64
+		state govdata.GrantState
+	}
+	var states []stateOf
 	for rows.Next() {
-		gr, err := g.scan(rows)
-		if err != nil {
+		var st stateOf
+		if err := rows.Scan(&st.id, &st.state); err != nil {
+			rows.Close()
 			return nil, s.db.internal("service grant", err)
 		}
-		if grantID != 0 && gr.ID != grantID {
-			continue
-		}
-		held = append(held, gr)
-		if gr.State == govdata.GrantActive && gr.Method == c.op.Method() {
-			usable = append(usable, gr)
+		if grantID == 0 || st.id == grantID {
+			states = append(states, st)
 		}
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, s.db.internal("service grant", err)
+	}
+	today := govdata.DateOf(s.db.clock.Now().In(s.catalog.flows.loc))
+	var held, usable []*govdata.Grant
+	for _, st := range states {
+		made, err := s.grantMade(ctx, st.id)
+		if err != nil {
+			return nil, err
+		}
+		gr := *made
+		gr.State = st.state
+		gr.State = gr.EffectiveState(today) // SHR-3: expiry by itself
+		held = append(held, &gr)
+		if gr.State == govdata.GrantActive && gr.Method == c.op.Method() {
+			usable = append(usable, &gr)
+		}
 	}
 	switch {
 	case len(held) == 0:
@@ -275,6 +293,22 @@ func (s *DataService) grantFor(ctx context.Context, c *serviceCall, t *serviceTa
 	}
 	c.grant = gr
 	return nil, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgServiceGrantState, string(gr.State))
+}
+
+// grantMade is a grant as it was made — consumer, entry, items, scope,
+// purpose, method, period, unmasked items, export permission — none of
+// which changes afterwards; read once.
+func (s *DataService) grantMade(ctx context.Context, id int64) (*govdata.Grant, error) {
+	if g, ok := s.grants.Load(id); ok {
+		return g.(*govdata.Grant), nil
+	}
+	g, err := (&GrantService{db: s.db, catalog: s.catalog}).scan(s.db.queryRow(ctx, grantSelect+" WHERE g.id = ?", id))
+	if err != nil {
+		return nil, s.db.internal("service grant", err)
+	}
+	g.Usage = govdata.Usage{}
+	s.grants.Store(id, g)
+	return g, nil
 }
 
 // checkItems refuses items outside the grant, counted (SHR-6).
