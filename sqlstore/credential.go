@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/govdata/govdata"
@@ -18,7 +19,13 @@ import (
 // A credential's secret is never stored: it is HMAC-SHA256(master key,
 // app key ‖ salt), and the master key lives outside the database, so a dump
 // of the database reveals no usable secret (ORG-5). Rotation draws a new salt.
-type CredentialService struct{ db *DB }
+type CredentialService struct {
+	db *DB
+	// secrets keeps derived secrets by app key and salt: a signed call
+	// needs its credential's, and deriving it each time is wasted work
+	// (a rotation draws a new salt, so a stale one is never found).
+	secrets sync.Map
+}
 
 // NewCredentialService returns the credential service of db.
 func NewCredentialService(db *DB) *CredentialService { return &CredentialService{db: db} }
@@ -44,7 +51,13 @@ func scanCredential(row interface{ Scan(...any) error }, salt *[]byte) (*govdata
 
 // secretOf derives the secret of a credential.
 func (s *CredentialService) secretOf(appKey string, salt []byte) string {
-	return s.db.deriveSecret("credential", appKey, salt)
+	key := appKey + "\x00" + string(salt)
+	if v, ok := s.secrets.Load(key); ok {
+		return v.(string)
+	}
+	secret := s.db.deriveSecret("credential", appKey, salt)
+	s.secrets.Store(key, secret)
+	return secret
 }
 
 func (s *CredentialService) needKey() error { return s.db.needMasterKey() }

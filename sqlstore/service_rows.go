@@ -355,6 +355,7 @@ func (s *DataService) scanRows(ctx context.Context, qr querier, p *rowPlan, pos 
 	}
 	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + p.table
 	keys := s.db.DataKeys()
+	contexts := sealContexts{entry: p.entry}
 	open := func(c *dsColumn, raw []byte) (*string, error) {
 		if raw == nil {
 			return nil, nil
@@ -366,7 +367,7 @@ func (s *DataService) scanRows(ctx context.Context, qr querier, p *rowPlan, pos 
 		if keys == nil {
 			return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgDataKeysNeeded)
 		}
-		plain, err := keys.Open(nil, raw, c.context(p.entry))
+		plain, err := keys.Open(nil, raw, contexts.of(c))
 		if err != nil {
 			return nil, s.db.internal("open value", err)
 		}
@@ -465,6 +466,25 @@ func (s *DataService) scanRows(ctx context.Context, qr querier, p *rowPlan, pos 
 			return err
 		}
 	}
+}
+
+// sealContexts makes each sealed column's context once per call, not
+// once per value.
+type sealContexts struct {
+	entry int64
+	cols  []int
+	ctxs  [][]byte
+}
+
+func (s *sealContexts) of(c *dsColumn) []byte {
+	for i, col := range s.cols {
+		if col == c.col {
+			return s.ctxs[i]
+		}
+	}
+	ctx := c.context(s.entry)
+	s.cols, s.ctxs = append(s.cols, c.col), append(s.ctxs, ctx)
+	return ctx
 }
 
 // countNil counts served items without a column.
