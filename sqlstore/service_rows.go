@@ -397,32 +397,34 @@ func (s *DataService) scanRows(ctx context.Context, qr querier, p *rowPlan, pos 
 			}
 			defer rows.Close()
 			n := 0
-			raw := make([][]byte, len(sel)-1)
+			// Scanned in place: every value is copied or opened at once.
+			raw := make([]sql.RawBytes, len(sel)-1)
+			var rowID int64
 			var sortNum sql.NullFloat64
 			var sortInt sql.NullInt64
 			var sortText sql.NullString
+			dest := []any{&rowID}
+			for i := range raw {
+				dest = append(dest, &raw[i])
+			}
+			if p.sortExpr != "" {
+				// The sort value as compared, for the cursor.
+				i := len(p.out) - countNil(p.out) + 1
+				switch {
+				case p.integer:
+					dest[i] = &sortInt
+				case p.numeric:
+					dest[i] = &sortNum
+				default:
+					dest[i] = &sortText
+				}
+			}
 			for rows.Next() {
 				n++
-				var at rowPos
-				dest := []any{&at.row}
-				for i := range raw {
-					dest = append(dest, &raw[i])
-				}
-				if p.sortExpr != "" {
-					// The sort value as compared, for the cursor.
-					i := len(p.out) - countNil(p.out) + 1
-					switch {
-					case p.integer:
-						dest[i] = &sortInt
-					case p.numeric:
-						dest[i] = &sortNum
-					default:
-						dest[i] = &sortText
-					}
-				}
 				if err := rows.Scan(dest...); err != nil {
 					return 0, false, s.db.internal("service rows", err)
 				}
+				at := rowPos{row: rowID}
 				switch {
 				case p.sortExpr == "":
 				case p.integer:
