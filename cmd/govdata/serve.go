@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/datakey"
 	govhttp "github.com/govdata/govdata/http"
@@ -70,6 +72,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sources := sqlstore.NewSourceService(datasets, source.Connector{Deny: c.sourceDeny})
 	masks := sqlstore.NewMaskService(db)
 	grants := sqlstore.NewGrantService(catalog)
+	data := sqlstore.NewDataService(datasets, sources, masks)
+	data.VerifyRate, data.VerifyBurst = rate.Limit(c.verifyRate), c.verifyBurst
 	// Batches a stopped process left running failed with it: the dataset is
 	// as it was before them (AGG-1).
 	if n, err := datasets.RecoverBatches(ctx); err != nil {
@@ -95,7 +99,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Applications:  sqlstore.NewApplicationService(catalog),
 		Grants:        grants,
 		Monitor:       grants,
-		Data:          sqlstore.NewDataService(datasets, sources, masks),
+		Data:          data,
 		Masks:         masks,
 		Scenarios:     sqlstore.NewScenarioService(catalog),
 		Usage:         sqlstore.NewUsageService(catalog),
