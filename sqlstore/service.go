@@ -172,22 +172,51 @@ type serviceTarget struct {
 	live      *entryRow // set when the entry is served live (AGG-5)
 }
 
-// target finds the published entry of a resource code, in one query. An
-// entry being revoked still serves its grants for the grace period
-// (HLJ-16).
-func (s *DataService) target(ctx context.Context, code string) (*serviceTarget, error) {
-	t := &serviceTarget{}
+// grantState is one of the caller's grants on the target and its state.
+type grantState struct {
+	id    int64
+	state govdata.GrantState
+}
+
+// target finds the published entry of a resource code and the states of
+// the grants the calling credential holds on it, in one query. An entry
+// being revoked still serves its grants for the grace period (HLJ-16).
+func (s *DataService) target(ctx context.Context, code string) (*serviceTarget, []grantState, error) {
+	a := govdata.ActorFrom(ctx)
+	// Only a grant's state changes after it is made: it is read on every
+	// call, the rest once (grantMade).
+	rows, err := s.db.query(ctx, `SELECT e.id, e.published_version, e.status,
+		COALESCE((SELECT kind FROM data_sources src WHERE src.entry_id = e.id), ''),
+		COALESCE((SELECT entry_version FROM datasets d WHERE d.entry_id = e.id), 0), g.id, g.state
+		FROM catalog_entries e
+		LEFT JOIN grants g ON g.entry_id = e.id AND g.consumer_department_id = ?
+			AND EXISTS (SELECT 1 FROM grant_credentials gc WHERE gc.grant_id = g.id AND gc.credential_id = ?)
+		WHERE e.resource_code = ? ORDER BY g.id`, a.DepartmentID, a.CredentialID, code)
+	if err != nil {
+		return nil, nil, s.db.internal("service target", err)
+	}
+	var t *serviceTarget
 	var published int
 	var status, source string
-	err := s.db.queryRow(ctx, `SELECT e.id, e.published_version, e.status,
-		COALESCE((SELECT kind FROM data_sources src WHERE src.entry_id = e.id), ''),
-		COALESCE((SELECT entry_version FROM datasets d WHERE d.entry_id = e.id), 0)
-		FROM catalog_entries e WHERE e.resource_code = ?`, code).Scan(&t.id, &published, &status, &source, &t.dsVersion)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && (published == 0 || status == string(govdata.EntryRevoked))) {
-		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgServiceUnknown)
+	var states []grantState
+	for rows.Next() {
+		t = &serviceTarget{}
+		var id sql.NullInt64
+		var state sql.NullString
+		if err := rows.Scan(&t.id, &published, &status, &source, &t.dsVersion, &id, &state); err != nil {
+			rows.Close()
+			return nil, nil, s.db.internal("service target", err)
+		}
+		if id.Valid {
+			states = append(states, grantState{id.Int64, govdata.GrantState(state.String)})
+		}
 	}
-	if err != nil {
-		return nil, s.db.internal("service target", err)
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, s.db.internal("service target", err)
+	}
+	if t == nil || published == 0 || status == string(govdata.EntryRevoked) {
+		return nil, nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgServiceUnknown)
 	}
 	// A published version never changes: its items are read once.
 	key := contentKey{t.id, published}
@@ -195,17 +224,17 @@ func (s *DataService) target(ctx context.Context, code string) (*serviceTarget, 
 	if !ok {
 		c, err := content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, t.id, published)
 		if err != nil {
-			return nil, s.db.internal("service target", err)
+			return nil, nil, s.db.internal("service target", err)
 		}
 		in, _ = s.contents.LoadOrStore(key, c)
 	}
 	t.items = in.(govdata.EntryInput).Items
 	if source == string(govdata.SourceLive) && s.sources != nil {
 		if t.live, err = s.catalog.entryRow(ctx, t.id); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return t, nil
+	return t, states, nil
 }
 
 // columnsOf are the dataset's columns at its version: they change only
@@ -226,35 +255,12 @@ func (s *DataService) columnsOf(ctx context.Context, t *serviceTarget) ([]dsColu
 	return cols, nil
 }
 
-// grantFor finds the grant the call's credential holds on t for the
-// call's method; grantID picks one of several.
-func (s *DataService) grantFor(ctx context.Context, c *serviceCall, t *serviceTarget, grantID int64) (*govdata.Grant, error) {
-	a := govdata.ActorFrom(ctx)
-	// Only a grant's state changes after it is made: it is read on every
-	// call, the rest once.
-	rows, err := s.db.query(ctx, `SELECT g.id, g.state FROM grant_credentials gc JOIN grants g ON g.id = gc.grant_id
-		WHERE gc.credential_id = ? AND g.entry_id = ? AND g.consumer_department_id = ? ORDER BY g.id`, a.CredentialID, t.id, a.DepartmentID)
-	if err != nil {
-		return nil, s.db.internal("service grant", err)
-	}
-	type stateOf struct {
-		id    int64
-		state govdata.GrantState
-	}
-	var states []stateOf
-	for rows.Next() {
-		var st stateOf
-		if err := rows.Scan(&st.id, &st.state); err != nil {
-			rows.Close()
-			return nil, s.db.internal("service grant", err)
-		}
-		if grantID == 0 || st.id == grantID {
-			states = append(states, st)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, s.db.internal("service grant", err)
+// grantFor picks, of the grants the call's credential holds on the
+// target (states, from target), the one for the call's method; grantID
+// picks one of several.
+func (s *DataService) grantFor(ctx context.Context, c *serviceCall, states []grantState, grantID int64) (*govdata.Grant, error) {
+	if grantID != 0 {
+		states = slices.DeleteFunc(slices.Clone(states), func(st grantState) bool { return st.id != grantID })
 	}
 	today := govdata.DateOf(s.db.clock.Now().In(s.catalog.flows.loc))
 	var held, usable []*govdata.Grant
@@ -326,11 +332,11 @@ func (s *DataService) prepare(ctx context.Context, c *serviceCall, v url.Values)
 	if err != nil {
 		return q, nil, nil, err
 	}
-	t, err := s.target(ctx, c.code)
+	t, states, err := s.target(ctx, c.code)
 	if err != nil {
 		return q, nil, nil, err
 	}
-	g, err := s.grantFor(ctx, c, t, q.GrantID)
+	g, err := s.grantFor(ctx, c, states, q.GrantID)
 	if err != nil {
 		return q, nil, nil, err
 	}
@@ -406,11 +412,11 @@ func (s *DataService) verify(ctx context.Context, c *serviceCall, in govdata.Ver
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.target(ctx, c.code)
+	t, states, err := s.target(ctx, c.code)
 	if err != nil {
 		return nil, err
 	}
-	g, err := s.grantFor(ctx, c, t, in.GrantID)
+	g, err := s.grantFor(ctx, c, states, in.GrantID)
 	if err != nil {
 		return nil, err
 	}
