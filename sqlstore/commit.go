@@ -161,9 +161,6 @@ func (c *committer) commitBatch(batch []*job) {
 	// Between transactions the writer's connection is free to prepare
 	// the statements the last ones used.
 	defer db.writeStmts.preparePending(context.Background())
-	// Between transactions the writer's connection is free to prepare
-	// the statements the last ones used.
-	defer db.writeStmts.preparePending(context.Background())
 	timeout := commitTimeout
 	for _, j := range batch {
 		if j.long {
