@@ -107,10 +107,7 @@ type GrantFilter struct {
 }
 
 // GrantList is a page of grants, newest first.
-type GrantList struct {
-	Items      []*Grant `json:"items"`
-	NextCursor string   `json:"next_cursor,omitempty"`
-}
+type GrantList = List[*Grant]
 
 // GrantChange is a state change with its reason.
 type GrantChange struct {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/govdata/govdata"
@@ -39,16 +40,7 @@ func (s *GrantService) inUse(tx *Tx, entry int64) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var d int64
-		if err := rows.Scan(&d); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return scanAll(rows, func(row interface{ Scan(...any) error }) (d int64, err error) { return d, row.Scan(&d) })
 }
 
 // jsonList is a list as a JSON array, [] when empty.
@@ -151,52 +143,35 @@ func (s *GrantService) FindGrants(ctx context.Context, f govdata.GrantFilter) (g
 	if err != nil {
 		return govdata.GrantList{}, err
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > govdata.MaxLimit {
-		limit = govdata.DefaultLimit
-	}
-	var where []string
-	var args []any
+	var w where
 	switch f.Side {
 	case "consumer":
-		where, args = append(where, "g.consumer_department_id = ?"), append(args, a.DepartmentID)
+		w.add("g.consumer_department_id = ?", a.DepartmentID)
 	case "provider":
-		where, args = append(where, "g.provider_department_id = ?"), append(args, a.DepartmentID)
+		w.add("g.provider_department_id = ?", a.DepartmentID)
 	case "":
 		if !a.IsSystem() && !a.Has(govdata.RoleReviewer) && !a.Has(govdata.RoleSecadmin) && !a.Has(govdata.RoleAuditor) {
-			where, args = append(where, "(g.consumer_department_id = ? OR g.provider_department_id = ?)"), append(args, a.DepartmentID, a.DepartmentID)
+			w.add("(g.consumer_department_id = ? OR g.provider_department_id = ?)", a.DepartmentID, a.DepartmentID)
 		}
 	default:
 		return govdata.GrantList{}, govdata.Errorf(govdata.EINVALID, msgGrantSide)
 	}
 	if f.EntryID > 0 {
-		where, args = append(where, "g.entry_id = ?"), append(args, f.EntryID)
+		w.add("g.entry_id = ?", f.EntryID)
 	}
 	if after > 0 {
-		where, args = append(where, "g.id < ?"), append(args, after)
+		w.add("g.id < ?", after)
 	}
-	q := grantSelect
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	rows, err := s.db.query(ctx, q+" ORDER BY g.id DESC LIMIT ?", append(args, limit+1)...)
+	limit := f.Page.Normalize().Limit
+	rows, err := s.db.query(ctx, grantSelect+w.String()+" ORDER BY g.id DESC LIMIT ?", append(w.args, limit+1)...)
 	if err != nil {
 		return govdata.GrantList{}, s.db.internal("find grants", err)
 	}
-	defer rows.Close()
-	out := govdata.GrantList{Items: []*govdata.Grant{}}
-	for rows.Next() {
-		g, err := s.scan(rows)
-		if err != nil {
-			return govdata.GrantList{}, s.db.internal("find grants", err)
-		}
-		out.Items = append(out.Items, g)
+	items, err := scanAll(rows, s.scan)
+	if err != nil {
+		return govdata.GrantList{}, s.db.internal("find grants", err)
 	}
-	if len(out.Items) > limit {
-		out.Items = out.Items[:limit]
-		out.NextCursor = encodeCursor(fmt.Sprint(out.Items[limit-1].ID))
-	}
-	return out, rows.Err()
+	return page(items, limit, func(g *govdata.Grant) string { return strconv.FormatInt(g.ID, 10) }), nil
 }
 
 // ChangeGrant implements govdata.GrantService.
@@ -316,19 +291,23 @@ func (s *GrantService) FindGrantCredentials(ctx context.Context, grantID int64) 
 	if err != nil {
 		return nil, s.db.internal("grant credentials", err)
 	}
-	defer rows.Close()
-	out := []*govdata.GrantCredential{}
-	for rows.Next() {
+	out, err := scanAll(rows, func(row interface{ Scan(...any) error }) (*govdata.GrantCredential, error) {
 		gc := &govdata.GrantCredential{GrantID: g.ID}
 		var bound int64
-		c, err := scanCredential(prefixScanner{rows, []any{&bound, &gc.BoundBy}}, nil)
+		c, err := scanCredential(prefixScanner{row, []any{&bound, &gc.BoundBy}}, nil)
 		if err != nil {
-			return nil, s.db.internal("grant credentials", err)
+			return nil, err
 		}
 		gc.Credential, gc.BoundAt = *c, fromDB(bound)
-		out = append(out, gc)
+		return gc, nil
+	})
+	if err != nil {
+		return nil, s.db.internal("grant credentials", err)
 	}
-	return out, rows.Err()
+	if out == nil {
+		out = []*govdata.GrantCredential{}
+	}
+	return out, nil
 }
 
 // UnbindCredential implements govdata.GrantService.

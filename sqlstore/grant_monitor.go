@@ -77,28 +77,13 @@ func (s *GrantService) FindGrantFlags(ctx context.Context, f govdata.GrantFlagFi
 	if after > 0 {
 		w.add("f.id < ?", after)
 	}
-	q := grantFlagSelect
-	if len(w.conds) > 0 {
-		q += " WHERE " + strings.Join(w.conds, " AND ")
-	}
-	limit := f.Limit
-	if limit <= 0 || limit > govdata.MaxLimit {
-		limit = govdata.DefaultLimit
-	}
-	rows, err := s.db.query(ctx, q+" ORDER BY f.id DESC LIMIT ?", append(w.args, limit+1)...)
+	limit := f.Page.Normalize().Limit
+	rows, err := s.db.query(ctx, grantFlagSelect+w.String()+" ORDER BY f.id DESC LIMIT ?", append(w.args, limit+1)...)
 	if err != nil {
 		return none, s.db.internal("grant flags", err)
 	}
-	defer rows.Close()
-	var items []*govdata.GrantFlag
-	for rows.Next() {
-		fl, err := scanGrantFlag(rows)
-		if err != nil {
-			return none, s.db.internal("grant flags", err)
-		}
-		items = append(items, fl)
-	}
-	if err := rows.Err(); err != nil {
+	items, err := scanAll(rows, scanGrantFlag)
+	if err != nil {
 		return none, s.db.internal("grant flags", err)
 	}
 	return page(items, limit, func(fl *govdata.GrantFlag) string { return strconv.FormatInt(fl.ID, 10) }), nil
@@ -178,20 +163,21 @@ func (s *GrantService) FindDailyUsage(ctx context.Context, grantID int64, from, 
 	if err != nil {
 		return nil, s.db.internal("daily usage", err)
 	}
-	defer rows.Close()
-	out := []govdata.DailyUsage{}
-	for rows.Next() {
-		var u govdata.DailyUsage
+	out, err := scanAll(rows, func(row interface{ Scan(...any) error }) (u govdata.DailyUsage, err error) {
 		var day string
-		if err := rows.Scan(&day, &u.CredentialID, &u.Calls, &u.Rows, &u.Refused); err != nil {
-			return nil, s.db.internal("daily usage", err)
+		if err := row.Scan(&day, &u.CredentialID, &u.Calls, &u.Rows, &u.Refused); err != nil {
+			return u, err
 		}
-		if u.Day, err = govdata.ParseDate(day); err != nil {
-			return nil, s.db.internal("daily usage", err)
-		}
-		out = append(out, u)
+		u.Day, err = govdata.ParseDate(day)
+		return u, err
+	})
+	if err != nil {
+		return nil, s.db.internal("daily usage", err)
 	}
-	return out, rows.Err()
+	if out == nil {
+		out = []govdata.DailyUsage{}
+	}
+	return out, nil
 }
 
 // countDailyUsage adds a call to its day's count, in the call's
@@ -256,16 +242,13 @@ func (s *GrantService) grantsOf(ctx context.Context, q string, args ...any) ([]f
 	if err != nil {
 		return nil, s.db.internal("grant sweep", err)
 	}
-	defer rows.Close()
-	var out []flaggedGrant
-	for rows.Next() {
-		var g flaggedGrant
-		if err := rows.Scan(&g.id, &g.flag, &g.consumer, &g.provider, &g.name, &g.credential, &g.calls); err != nil {
-			return nil, s.db.internal("grant sweep", err)
-		}
-		out = append(out, g)
+	out, err := scanAll(rows, func(row interface{ Scan(...any) error }) (g flaggedGrant, err error) {
+		return g, row.Scan(&g.id, &g.flag, &g.consumer, &g.provider, &g.name, &g.credential, &g.calls)
+	})
+	if err != nil {
+		return nil, s.db.internal("grant sweep", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // notifyBoth tells the consumer and the provider, in tx.
