@@ -24,6 +24,13 @@ const (
 	// NoticeCatalogRevoked tells a department that an entry it uses is
 	// revoked, and until when it is still supplied (CAT-3, HLJ-16).
 	NoticeCatalogRevoked = "catalog_revoked"
+	// NoticeSecurity tells the holder of an account, and the security
+	// administrators, of a security event (a password reset, a run of
+	// refused verifications).
+	NoticeSecurity = "security"
+	// NoticeCalendar tells operators and actors about the working-day
+	// calendar: next year is not loaded yet, or a due date was counted anew.
+	NoticeCalendar = "calendar"
 )
 
 // NotificationFilter narrows an inbox.

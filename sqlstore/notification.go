@@ -108,3 +108,22 @@ func (s *NotificationService) Notify(ctx context.Context, userID int64, kind str
 	})
 	return id, err
 }
+
+// notifyRoleHolders writes, in tx, a notice to every active holder of role
+// (the secadmins of a security event, the sysadmins of a missing calendar
+// year), at most once per dedupe key and user, and queues its copies by
+// e-mail and webhook. It returns the notices written.
+func notifyRoleHolders(tx *Tx, role govdata.Role, kind string, title govdata.Text, dedupe string) ([]int64, error) {
+	rows, err := tx.query(`INSERT INTO notifications (user_id, kind, title_zh, title_en, dedupe, created_at)
+		SELECT u.id, ?, ?, ?, ? || ':' || u.id, ? FROM users u
+		WHERE u.disabled_at IS NULL AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ? AND r.revoked_at IS NULL)
+		ON CONFLICT (dedupe) DO NOTHING RETURNING id`, kind, title.ZH, title.EN, dedupe, toDB(tx.Now()), string(role))
+	if err != nil {
+		return nil, fmt.Errorf("notify %s: %w", role, err)
+	}
+	ids, err := scanAll(rows, func(row interface{ Scan(...any) error }) (id int64, err error) { return id, row.Scan(&id) })
+	if err != nil {
+		return nil, fmt.Errorf("notify %s: %w", role, err)
+	}
+	return ids, tx.db.enqueueDeliveries(tx, ids)
+}
