@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,6 +75,9 @@ type envOptions struct {
 	inProcess bool
 	// profile is the shipped regulation profile; "" is the default one.
 	profile string
+	// sourceDeny is the sources' deny list (--source-deny); nil allows
+	// any address, so that tests reach providers on this host.
+	sourceDeny []netip.Prefix
 }
 
 // logBuffer keeps what the server and the store log, to show with a failure.
@@ -137,7 +141,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 	flows := sqlstore.NewWorkflowService(db, profile, govhttp.ChinaTime)
 	catalog := sqlstore.NewCatalogService(db, flows)
 	datasets := sqlstore.NewDatasetService(db, catalog)
-	sources, masks := sqlstore.NewSourceService(datasets, source.Connector{}), sqlstore.NewMaskService(db)
+	sources, masks := sqlstore.NewSourceService(datasets, source.Connector{Deny: o.sourceDeny}), sqlstore.NewMaskService(db)
 	grants := sqlstore.NewGrantService(catalog)
 	svc := govhttp.Services{
 		Regions:       sqlstore.NewRegionService(db),

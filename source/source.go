@@ -11,12 +11,10 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/govdata/govdata"
@@ -24,33 +22,23 @@ import (
 
 // Connector implements govdata.SourceConnector.
 type Connector struct {
-	// HTTP is the client of HTTP sources; nil uses one that follows no
-	// redirect (a provider's address is what was configured, nothing else).
-	HTTP *http.Client
-	// Deny lists addresses no source may reach — the platform's own host
-	// and its internal services, cloud metadata — checked on every
-	// connection after the name is resolved (a name that later resolves
-	// elsewhere gains nothing).
+	// Deny lists addresses no source may reach (DefaultDeny: this host,
+	// its private and link-local networks, cloud metadata). It is checked
+	// on every connection, HTTP and database alike, on the address dialled
+	// after the name is resolved (a name that later resolves elsewhere
+	// gains nothing), and on the configured host when a source is set.
+	// Empty allows any address (a provider on this machine, in tests and
+	// development).
 	Deny []netip.Prefix
 }
-
-var msgDenied = "the address %s is not one a source may reach"
 
 // dial connects as the sources do: bounded by in's timeout, refusing
 // denied addresses.
 func (c Connector) dial(in govdata.SourceInput) func(ctx context.Context, network, addr string) (net.Conn, error) {
-	d := &net.Dialer{Timeout: timeout(in), Control: func(_, address string, _ syscall.RawConn) error {
-		ap, err := netip.ParseAddrPort(address)
-		if err != nil {
-			return err
-		}
-		for _, p := range c.Deny {
-			if p.Contains(ap.Addr().Unmap()) {
-				return fmt.Errorf(msgDenied, ap.Addr())
-			}
-		}
-		return nil
-	}}
+	d := &net.Dialer{Timeout: timeout(in)}
+	if len(c.Deny) > 0 {
+		d.Control = c.control
+	}
 	return d.DialContext
 }
 
@@ -61,12 +49,24 @@ const DefaultTimeout = 30 * time.Second
 
 var tableName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$`)
 
-// Validate implements govdata.SourceConnector.
-func (Connector) Validate(in govdata.SourceInput) error { return Validate(in) }
+// Validate implements govdata.SourceConnector: Validate, and a host that
+// names a denied address is refused at once (a name is judged again on
+// every connection).
+func (c Connector) Validate(in govdata.SourceInput) error {
+	var fe govdata.FieldErrors
+	validate(in, &fe)
+	c.checkHost(in, &fe)
+	return fe.Err()
+}
 
 // Validate checks a source's configuration, field by field.
 func Validate(in govdata.SourceInput) error {
 	var fe govdata.FieldErrors
+	validate(in, &fe)
+	return fe.Err()
+}
+
+func validate(in govdata.SourceInput, fe *govdata.FieldErrors) {
 	u, err := url.Parse(in.URL)
 	switch in.Kind {
 	case govdata.SourcePostgres, govdata.SourceMySQL:
@@ -104,7 +104,6 @@ func Validate(in govdata.SourceInput) error {
 	if in.Mode != "" && in.Mode != govdata.IngestReplace && in.Mode != govdata.IngestUpsert {
 		fe.Add("mode", govdata.MsgIngestMode)
 	}
-	return fe.Err()
 }
 
 func timeout(in govdata.SourceInput) time.Duration {
@@ -195,5 +194,8 @@ func sourceColumn(in govdata.SourceInput, item string) string {
 }
 
 func failed(err error) error {
+	if d, ok := deniedOf(err); ok {
+		return govdata.Errorf(govdata.ECONFLICT, govdata.MsgSourceDenied, d.addr)
+	}
 	return govdata.Errorf(govdata.ECONFLICT, govdata.MsgSourceFailed, err.Error())
 }

@@ -18,14 +18,12 @@ import (
 // maxLiveBytes bounds a live answer: a page of rows, not a dump.
 const maxLiveBytes = 16 << 20
 
-// client is the HTTP client for in: the configured one, or one whose
-// timeout bounds the wait for an answer to start (a pull's body may then
-// stream for long), following no redirect (a provider's address is what
-// was configured, nothing else).
+// client is the HTTP client for in: its timeout bounds the wait for an
+// answer to start (a pull's body may then stream for long); it dials
+// through the deny check, uses no proxy (which would dial for it) and
+// follows no redirect (a provider's address is what was configured,
+// nothing else).
 func (c Connector) client(in govdata.SourceInput) *http.Client {
-	if c.HTTP != nil {
-		return c.HTTP
-	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.ResponseHeaderTimeout = timeout(in)
 	t.DialContext = c.dial(in)

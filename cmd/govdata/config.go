@@ -22,6 +22,7 @@ import (
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/datakey"
 	"github.com/govdata/govdata/notify"
+	"github.com/govdata/govdata/source"
 	"github.com/govdata/govdata/sqlstore"
 )
 
@@ -113,8 +114,8 @@ func newConfig(command string) *config {
 	f.DurationVar(&c.shutdown, "shutdown-timeout", 30*time.Second, "how long SIGINT/SIGTERM waits for requests in flight")
 	f.StringVar(&c.tlsCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key, serve HTTPS")
 	f.StringVar(&c.tlsKey, "tls-key", "", "TLS private key file (PEM)")
-	c.sourceDeny.Set(defaultSourceDeny)
-	f.Var(&c.sourceDeny, "source-deny", "comma-separated IP addresses or CIDR ranges that entries' sources (pulls, live APIs) may not reach: this host, link-local and cloud metadata by default; empty allows any (a provider on this machine, in development)")
+	c.sourceDeny.Set(source.DefaultDeny)
+	f.Var(&c.sourceDeny, "source-deny", "comma-separated IP addresses or CIDR ranges that entries' sources (pulls, live APIs) may not reach, checked on every address dialled: by default the unspecified addresses, loopback, link-local (cloud metadata), private and unique-local ranges; to let sources reach providers on a private network, list what stays denied (keep 0.0.0.0/8,::/128,127.0.0.0/8,::1/128,169.254.0.0/16,fe80::/10); empty allows any (development only)")
 	f.Var(&c.trustedProxies, "trusted-proxies", "comma-separated IP addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed for the client address (empty: none)")
 	f.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	c.settings = map[string]bool{}
@@ -396,11 +397,6 @@ func (c *config) warnStoredSettings(log *slog.Logger, db *sqlstore.DB) {
 }
 
 // prefixList is a comma-separated list of IP addresses and CIDR ranges.
-// defaultSourceDeny keeps sources off this host and its neighbours'
-// internals: loopback, link-local (cloud metadata at 169.254.169.254) and
-// the unspecified address.
-const defaultSourceDeny = "127.0.0.0/8,::1/128,169.254.0.0/16,fe80::/10,0.0.0.0/8"
-
 type prefixList []netip.Prefix
 
 func (p *prefixList) String() string {
