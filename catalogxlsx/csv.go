@@ -1,12 +1,12 @@
 package catalogxlsx
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/export"
 )
 
 // utf8BOM makes Excel read the file as UTF-8; without it Chinese text
@@ -26,7 +26,7 @@ func WriteCSV(w io.Writer, entries []*govdata.Entry) error {
 	if _, err := io.WriteString(w, utf8BOM); err != nil {
 		return fmt.Errorf("catalogxlsx: write csv: %w", err)
 	}
-	cw := csv.NewWriter(w)
+	cw := export.NewCSV(w)
 	cw.UseCRLF = true // what Excel writes and expects
 	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("catalogxlsx: write csv: %w", err)
@@ -56,19 +56,11 @@ func WriteCSV(w io.Writer, entries []*govdata.Entry) error {
 	return nil
 }
 
-// csvField writes a value as text. Text that Excel would take for a
-// formula (=, +, -, @ first) gets a leading apostrophe: an entry's name is
-// written by one department and opened by another (CSV injection).
+// csvField writes a value as text; the writer makes it safe to open in a
+// spreadsheet (export.Cell).
 func csvField(v any) string {
 	if v == nil {
 		return ""
 	}
-	s, ok := v.(string)
-	if !ok {
-		return fmt.Sprint(v)
-	}
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return fmt.Sprint(v)
 }

@@ -150,3 +150,32 @@ func TestWriteCSV(t *testing.T) {
 		}
 	}
 }
+
+// CSV injection: an entry's text beginning with each character a
+// spreadsheet takes for a formula is exported as text (export.Cell).
+func TestWriteCSVFormulas(t *testing.T) {
+	leads := []string{"=", "+", "-", "@", "\t", "\r"}
+	var entries []*govdata.Entry
+	for _, lead := range leads {
+		e := *exported()[1]
+		e.Name, e.Summary = lead+"HYPERLINK(\"http://evil.example\")", lead+"1+1"
+		entries = append(entries, &e)
+	}
+	var buf bytes.Buffer
+	if err := catalogxlsx.WriteCSV(&buf, entries); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, lead := range leads {
+		name, summary := records[i+1][0], records[i+1][1]
+		// With UseCRLF (for Excel) encoding/csv writes a lone CR as nothing:
+		// the apostrophe is first all the same.
+		lead = strings.TrimPrefix(lead, "\r")
+		if name != "'"+lead+"HYPERLINK(\"http://evil.example\")" || summary != "'"+lead+"1+1" {
+			t.Errorf("lead %q: name %q, summary %q", lead, name, summary)
+		}
+	}
+}

@@ -5,7 +5,6 @@
 package export
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -50,7 +49,7 @@ func New(w io.Writer, format string, items []string, trace string) (Writer, erro
 func TraceLine(trace string) string { return "# govdata-trace: " + trace }
 
 type csvWriter struct {
-	w     *csv.Writer
+	w     *CSV
 	items []string
 	row   []string
 }
@@ -61,7 +60,7 @@ func newCSV(w io.Writer, items []string, trace string) (*csvWriter, error) {
 	if _, err := io.WriteString(w, "\ufeff"+TraceLine(trace)+"\n"); err != nil {
 		return nil, err
 	}
-	c := &csvWriter{w: csv.NewWriter(w), items: items, row: make([]string, len(items))}
+	c := &csvWriter{w: NewCSV(w), items: items, row: make([]string, len(items))}
 	return c, c.w.Write(items)
 }
 

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/export"
 )
 
 // MaxDataUploadBytes bounds one upload into a dataset: files stream, so
@@ -257,14 +257,16 @@ func (s *Server) handleRejected(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var out *csv.Writer
+	var out *export.CSV
 	err = s.svc.Datasets.RejectedRows(r.Context(), id, func(items []string) error {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="batch-%d-rejected.csv"`, id))
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusOK)
 		io.WriteString(w, "\ufeff")
-		out = csv.NewWriter(w)
+		// The rows were refused, but their values are still the
+		// uploader's: made safe to open in a spreadsheet (export.Cell).
+		out = export.NewCSV(w)
 		return out.Write(append([]string{"序号 row", "行号 line", "原因 reasons"}, items...))
 	}, func(row govdata.RejectedRow) error {
 		var reasons []string

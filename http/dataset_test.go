@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"mime/multipart"
 	"net/url"
 	"strings"
@@ -100,6 +101,41 @@ func TestDatasetHTTP(t *testing.T) {
 		after := mustOK[govdata.RowList](t, e.do(t, req{method: "GET", path: "/api/v1/catalog/" + id + "/rows", as: "officer"}), 200)
 		if len(after.Items) != 2 {
 			t.Errorf("rows after bad requests: %+v", after)
+		}
+	})
+}
+
+// CSV injection: the values of rejected rows are the uploader's, and the
+// rejected.csv that another person opens in a spreadsheet writes any that
+// would be a formula (=, +, -, @, tab, CR first) as text.
+func TestRejectedCSVFormulas(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
+		e := newEnv(t, engine, envOptions{})
+		id := itoa(catalogEntry(t, e, "published"))
+		leads := []string{"=", "+", "-", "@", "\t", "\r"}
+		var rows []map[string]string
+		for _, lead := range leads {
+			rows = append(rows, map[string]string{"统计年度": lead + "1+1", "人口数": lead + "HYPERLINK(\"http://evil.example\")"})
+		}
+		b := mustOK[govdata.Batch](t, e.do(t, req{method: "POST", path: "/api/v1/catalog/" + id + "/data?mode=replace", as: "officer",
+			body: map[string]any{"rows": rows}}), 201)
+		if b.Report.RowsRejected != int64(len(leads)) {
+			t.Fatalf("batch %+v", b)
+		}
+		rej := e.do(t, req{method: "GET", path: "/api/v1/batches/" + itoa(b.ID) + "/rejected.csv", as: "officer"})
+		mustStatus(t, rej, 200)
+		records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(rej.body), "\ufeff"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(records) != len(leads)+1 {
+			t.Fatalf("rejected.csv %q", records)
+		}
+		for i, lead := range leads {
+			got := records[i+1][3:]
+			if got[0] != "'"+lead+"1+1" || got[1] != "'"+lead+"HYPERLINK(\"http://evil.example\")" {
+				t.Errorf("lead %q: %q", lead, got)
+			}
 		}
 	})
 }
