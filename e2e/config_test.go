@@ -1,6 +1,8 @@
 package e2e_test
 
 import (
+	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +19,7 @@ var serveFlags = []string{
 	"config", "data", "db", "addr", "master-key-file", "audit-hash", "audit-retention-days", "max-body",
 	"secure-cookies", "session-ttl", "password-min-length", "password-min-classes", "password-max-age",
 	"lockout-failures", "lockout-duration", "shutdown-timeout", "tls-cert", "tls-key", "log-level",
+	"metrics-addr", "metrics-token", "source-deny",
 }
 
 func TestServeHelp(t *testing.T) {
@@ -120,5 +123,64 @@ func TestServeConfigRefused(t *testing.T) {
 				t.Errorf("the server started:\n%s", stdout)
 			}
 		})
+	}
+}
+
+// TestMetricsListener: the Prometheus metrics are served on their own
+// listener (--metrics-addr), never on the API's address; with
+// --metrics-token a scrape needs the bearer token; off serves none.
+func TestMetricsListener(t *testing.T) {
+	st := newStore(t, storetest.SQLite)
+	get := func(url, auth string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", url, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+
+	srv := start(t, st, adminEnv)
+	metrics := srv.metricsURL()
+	if u, _ := url.Parse(metrics); u.Hostname() != "127.0.0.1" || u.Path != "/metrics" {
+		t.Errorf("metrics at %s, want 127.0.0.1 and /metrics", metrics)
+	}
+	if code, _ := get(srv.URL+"/healthz", ""); code != 200 {
+		t.Fatalf("/healthz: %d", code)
+	}
+	if code, body := get(metrics, ""); code != 200 || !strings.Contains(body, `govdata_http_requests_total{code="200",method="GET",route="GET /healthz"}`) {
+		t.Errorf("GET %s: %d %.300s", metrics, code, body)
+	}
+	for _, path := range []string{"/metrics", "/metrics/"} {
+		if code, body := get(srv.URL+path, ""); code != 404 || strings.Contains(body, "govdata_http_requests_total") {
+			t.Errorf("GET %s on the API's address: %d %.200s, want 404", path, code, body)
+		}
+	}
+	srv.stop()
+
+	const token = "scrape-token-for-e2e-0123456789"
+	srv = start(t, st, append([]string{"GOVDATA_METRICS_TOKEN=" + token}, adminEnv...), "--metrics-addr", "127.0.0.1:0")
+	metrics = srv.metricsURL()
+	if code, _ := get(metrics, ""); code != 401 {
+		t.Errorf("a scrape without the token: %d, want 401", code)
+	}
+	if code, _ := get(metrics, "Bearer "+token); code != 200 {
+		t.Errorf("a scrape with the token: %d, want 200", code)
+	}
+	srv.stop()
+
+	srv = start(t, st, adminEnv, "--metrics-addr", "off")
+	srv.stop()
+	if strings.Contains(srv.stdout.String(), "metrics at") {
+		t.Errorf("--metrics-addr off still serves the metrics:\n%s", srv.stdout)
+	}
+	if _, stderr, code := govdataCmd(t, adminEnv, "serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--metrics-token", "short"); code == 0 || !strings.Contains(stderr, "--metrics-token") {
+		t.Errorf("a short token: exit %d, %s", code, stderr)
 	}
 }

@@ -168,6 +168,11 @@ func launch(t *testing.T, st *store, env []string, args ...string) *server {
 	if !hasFlag(args, "addr") && !hasFlag(args, "config") && !hasEnv(env, "GOVDATA_ADDR") && !hasEnv(env, "GOVDATA_CONFIG") {
 		full = append(full, "--addr", "127.0.0.1:0")
 	}
+	// The metrics listener of each server on a port of its own: servers
+	// of parallel tests must not meet on the default 127.0.0.1:8081.
+	if !hasFlag(args, "metrics-addr") && !hasEnv(env, "GOVDATA_METRICS_ADDR") {
+		full = append(full, "--metrics-addr", "127.0.0.1:0")
+	}
 	full = append(full, args...)
 	n := 1
 	if v, ok := serverCount.Load(t); ok {
@@ -251,6 +256,29 @@ func (s *server) waitListening() {
 			s.t.Fatalf("%s exited before listening (%s)", s.name, s.cmd.ProcessState)
 		case <-deadline.C:
 			s.t.Fatalf("%s: no listening line within %s", s.name, startTimeout)
+		}
+	}
+}
+
+var metricsRE = regexp.MustCompile(`govdata metrics at (https?://\S+)`)
+
+// metricsURL waits for the line that names the metrics listener and
+// returns its URL.
+func (s *server) metricsURL() string {
+	s.t.Helper()
+	deadline := time.NewTimer(startTimeout)
+	defer deadline.Stop()
+	for {
+		out, changed := s.stdout.snapshot()
+		if m := metricsRE.FindStringSubmatch(out); m != nil {
+			return m[1]
+		}
+		select {
+		case <-changed:
+		case <-s.done:
+			s.t.Fatalf("%s exited before naming its metrics listener (%s)", s.name, s.cmd.ProcessState)
+		case <-deadline.C:
+			s.t.Fatalf("%s: no metrics line within %s", s.name, startTimeout)
 		}
 	}
 }

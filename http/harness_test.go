@@ -58,6 +58,8 @@ type env struct {
 	svc    govhttp.Services
 	srv    *govhttp.Server
 	ts     *httptest.Server // nil: requests are served in process
+	// metrics are the server's, served apart (--metrics-addr).
+	metrics *govhttp.Metrics
 	log    *logBuffer
 
 	deptA, deptB, deptP *govdata.Department
@@ -173,7 +175,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Clock: clock, MaxBodyBytes: o.maxBodyBytes, Logger: logger, Metrics: metrics,
 		Profile: profile, Profiles: []*govdata.Profile{profile},
 	})
-	e := &env{engine: engine, db: db, clock: clock, svc: svc, srv: srv, log: logs, accounts: map[string]*account{}}
+	e := &env{engine: engine, db: db, clock: clock, svc: svc, srv: srv, metrics: metrics, log: logs, accounts: map[string]*account{}}
 	if !o.inProcess {
 		e.ts = httptest.NewServer(srv)
 		t.Cleanup(e.ts.Close)

@@ -35,7 +35,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(`<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>govdata 政务数据平台</title>
 <body style="font-family:sans-serif;max-width:40em;margin:3em auto">
 <h1>govdata 政务数据资源管理平台</h1>
-<p>服务正在运行（版本 ` + govdata.Version + `）。接口文档：<a href="/api/v1/openapi.json">/api/v1/openapi.json</a>；健康检查：<a href="/healthz">/healthz</a>、<a href="/readyz">/readyz</a>；指标：<a href="/metrics">/metrics</a>。</p>
-<p lang="en">govdata is running (version ` + govdata.Version + `). API: <a href="/api/v1/openapi.json">OpenAPI document</a>; health: <a href="/healthz">/healthz</a>, <a href="/readyz">/readyz</a>; metrics: <a href="/metrics">/metrics</a>. Sign in through <code>POST /api/v1/auth/login</code>.</p>
+<p>服务正在运行（版本 ` + govdata.Version + `）。接口文档：<a href="/api/v1/openapi.json">/api/v1/openapi.json</a>；健康检查：<a href="/healthz">/healthz</a>、<a href="/readyz">/readyz</a>。</p>
+<p lang="en">govdata is running (version ` + govdata.Version + `). API: <a href="/api/v1/openapi.json">OpenAPI document</a>; health: <a href="/healthz">/healthz</a>, <a href="/readyz">/readyz</a>. Sign in through <code>POST /api/v1/auth/login</code>.</p>
 </body></html>`))
 }

@@ -79,7 +79,6 @@ var matrix = []matrixCase{
 	// Operators' endpoints and the OpenAPI document are public.
 	{route: "GET /healthz", auth: "public", allow: everyone, build: get("/healthz")},
 	{route: "GET /readyz", auth: "public", allow: everyone, build: get("/readyz")},
-	{route: "GET /metrics", auth: "public", allow: everyone, build: get("/metrics")},
 	{route: "GET /api/v1/openapi.json", auth: "public", allow: everyone, build: get("/api/v1/openapi.json")},
 	// Anyone may try to sign in (ORG-4); each role signs in as itself.
 	{route: "POST /api/v1/auth/login", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Metrics are the Prometheus metrics of one server (SUP-3). Each server has
@@ -72,9 +71,4 @@ func (m *Metrics) observe(method, route string, status int, d time.Duration) {
 	}
 	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(method, route).Observe(d.Seconds())
-}
-
-func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
-	promhttp.HandlerFor(s.cfg.Metrics.Registry, promhttp.HandlerOpts{}).ServeHTTP(w, r)
-	return nil
 }

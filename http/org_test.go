@@ -2,7 +2,9 @@ package http_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -498,9 +500,28 @@ func TestHealthAndMetrics(t *testing.T) {
 		if ready["status"] != "ready" {
 			t.Errorf("/readyz = %v", ready)
 		}
-		r := e.do(t, req{method: "GET", path: "/metrics"})
-		mustStatus(t, r, 200)
-		text := string(r.body)
+		// The metrics are not the API's: per-route counts and latencies are
+		// served on their own listener (--metrics-addr) only.
+		for _, path := range []string{"/metrics", "/metrics/", "/api/v1/metrics"} {
+			if r := e.do(t, req{method: "GET", path: path}); r.status != 404 {
+				t.Errorf("GET %s on the API = %v, want 404", path, r)
+			}
+			if r := e.do(t, req{method: "GET", path: path, as: "sysadmin"}); r.status != 404 {
+				t.Errorf("GET %s on the API as sysadmin = %v, want 404", path, r)
+			}
+		}
+		ms := httptest.NewServer(e.metrics.Handler(""))
+		defer ms.Close()
+		res, err := http.Get(ms.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Fatalf("GET /metrics on the metrics listener: %d %s", res.StatusCode, body)
+		}
+		text := string(body)
 		for _, want := range []string{
 			"govdata_http_requests_total",
 			`govdata_http_requests_total{code="200",method="GET",route="GET /healthz"} 1`,
@@ -531,7 +552,7 @@ func TestHealthAndMetrics(t *testing.T) {
 		if err := e.db.Close(); err != nil {
 			t.Fatalf("close the store: %v", err)
 		}
-		r = e.do(t, req{method: "GET", path: "/readyz", want5xx: true, header: map[string]string{"Accept-Language": "en"}})
+		r := e.do(t, req{method: "GET", path: "/readyz", want5xx: true, header: map[string]string{"Accept-Language": "en"}})
 		if r.status != http.StatusServiceUnavailable || checkEnvelopeShape(r) != "" {
 			t.Errorf("/readyz with the store closed: %v, want 503 with the envelope", r)
 		}

@@ -56,7 +56,6 @@ func (s *Server) routeTable() []route {
 	return []route{
 		{method: "GET", path: "/healthz", auth: authNone, summary: "Liveness", response: map[string]string{}, handle: s.handleHealthz},
 		{method: "GET", path: "/readyz", auth: authNone, summary: "Readiness: the store answers", response: map[string]string{}, handle: s.handleReadyz},
-		{method: "GET", path: "/metrics", auth: authNone, summary: "Prometheus metrics", handle: s.handleMetrics},
 		{method: "GET", path: "/api/v1/openapi.json", auth: authNone, summary: "This OpenAPI document", handle: s.handleOpenAPI},
 
 		{method: "POST", path: "/api/v1/auth/login", auth: authNone, selfAudited: true, action: "auth.login", objectType: "session",

@@ -123,7 +123,9 @@ func bench(clients, rows, rounds int, warmup, duration time.Duration, bin, cpupr
 	} else if bin, err = filepath.Abs(bin); err != nil {
 		return err
 	}
-	env := []string{"GOVDATA_ADMIN_PASSWORD=" + adminPassword}
+	// The metrics listener on a free port: a run must not fail on another
+	// govdata's default 127.0.0.1:8081 (an older binary ignores it).
+	env := []string{"GOVDATA_ADMIN_PASSWORD=" + adminPassword, "GOVDATA_METRICS_ADDR=127.0.0.1:0"}
 	if cpuprofile != "" {
 		env = append(env, pprofEnv+"=127.0.0.1:0")
 	}

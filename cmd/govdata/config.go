@@ -73,8 +73,15 @@ type config struct {
 	tlsKey         string
 	trustedProxies prefixList
 	sourceDeny     prefixList
+	metricsAddr    string
+	metricsToken   string
 	logLevel       string
 }
+
+// defaultMetricsAddr is where the Prometheus metrics are served unless
+// --metrics-addr says otherwise: this host only, on the port after the
+// API's default 8080.
+const defaultMetricsAddr = "127.0.0.1:8081"
 
 // newConfig defines the settings on a flag set named for the command.
 func newConfig(command string) *config {
@@ -117,6 +124,8 @@ func newConfig(command string) *config {
 	c.sourceDeny.Set(source.DefaultDeny)
 	f.Var(&c.sourceDeny, "source-deny", "comma-separated IP addresses or CIDR ranges that entries' sources (pulls, live APIs) may not reach, checked on every address dialled: by default the unspecified addresses, loopback, link-local (cloud metadata), private and unique-local ranges; to let sources reach providers on a private network, list what stays denied (keep 0.0.0.0/8,::/128,127.0.0.0/8,::1/128,169.254.0.0/16,fe80::/10); empty allows any (development only)")
 	f.Var(&c.trustedProxies, "trusted-proxies", "comma-separated IP addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed for the client address (empty: none)")
+	f.StringVar(&c.metricsAddr, "metrics-addr", defaultMetricsAddr, "address of the listener that serves the Prometheus metrics at /metrics, apart from the API (per-route counts and latencies are not public); \"\" or off: no metrics listener")
+	f.StringVar(&c.metricsToken, "metrics-token", "", "when set, a scrape of /metrics must send Authorization: Bearer <token> (at least 16 characters; for a --metrics-addr reachable beyond this host; prefer GOVDATA_METRICS_TOKEN or the --config file)")
 	f.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	c.settings = map[string]bool{}
 	f.VisitAll(func(fl *flag.Flag) { c.settings[fl.Name] = true })
@@ -359,6 +368,9 @@ func (c *config) checkBackground() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 			return fmt.Errorf("--public-url must be an http or https address such as https://data.example.gov.cn, not %q", c.publicURL)
 		}
+	}
+	if c.metricsToken != "" && len(c.metricsToken) < 16 {
+		return fmt.Errorf("--metrics-token must be at least 16 characters")
 	}
 	if c.smtpCAFile != "" {
 		pem, err := os.ReadFile(c.smtpCAFile)

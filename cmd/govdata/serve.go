@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -114,6 +115,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.addr, err)
 	}
+	ms, metricsAt, err := c.serveMetrics(metrics, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if ms != nil {
+		defer ms.Close()
+	}
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -129,6 +138,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Fprintf(stdout, "govdata %s listening on %s://%s (%s, profile %s)\n", govdata.Version, scheme, ln.Addr(), db.Engine(), profile.Name)
+	if ms != nil {
+		fmt.Fprintf(stdout, "govdata metrics at %s://%s%s\n", scheme, metricsAt, govhttp.MetricsPath)
+	}
 	// The background jobs stop before the store closes (deferred above).
 	stopJobs := c.startJobs(db, workflows, catalog, datasets, sources, grants, sqlstore.NewDeliveryService(db), log)
 	defer stopJobs()
@@ -148,12 +160,48 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log.Info("shutting down: finishing requests in flight", "timeout", c.shutdown)
 	shutCtx, cancel := context.WithTimeout(context.Background(), c.shutdown)
 	defer cancel()
+	if ms != nil {
+		// A scrape is short: it ends with the server, never holds it.
+		ms.Shutdown(shutCtx)
+	}
 	if err := hs.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		// Requests still running were cut off; what they committed stays committed.
 		return fmt.Errorf("shutdown: requests still running after %s: %w", c.shutdown, err)
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// serveMetrics starts the listener of the Prometheus metrics
+// (--metrics-addr), apart from the API's so that per-route counts and
+// latencies are not public, and returns it with the address it listens
+// on; nil when it is off. It fails when the address cannot be listened
+// on: an operator who asked for metrics gets them or an error, never
+// silence.
+func (c *config) serveMetrics(m *govhttp.Metrics, log *slog.Logger) (*http.Server, net.Addr, error) {
+	if c.metricsAddr == "" || c.metricsAddr == "off" {
+		return nil, nil, nil
+	}
+	ln, err := net.Listen("tcp", c.metricsAddr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listen on %s for the metrics (--metrics-addr; off disables them): %w", c.metricsAddr, err)
+	}
+	if ap, err := netip.ParseAddrPort(ln.Addr().String()); err == nil && !ap.Addr().IsLoopback() && c.metricsToken == "" {
+		log.Warn("the metrics are served beyond this host without a token: set --metrics-token, or firewall the port", "addr", ln.Addr().String())
+	}
+	hs := &http.Server{Handler: m.Handler(c.metricsToken), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	go func() {
+		var err error
+		if c.tlsCert != "" || c.tlsKey != "" {
+			err = hs.ServeTLS(ln, c.tlsCert, c.tlsKey) // the API's certificate: a token never travels in clear
+		} else {
+			err = hs.Serve(ln)
+		}
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener stopped", "err", err)
+		}
+	}()
+	return hs, ln.Addr(), nil
 }
 
 // publicAddress is --public-url, or the listening address.
