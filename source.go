@@ -122,10 +122,11 @@ var (
 	MsgSourceNotPull  = Msg{"该目录的数据来源不是定时拉取", "the entry's source is not pulled"}
 	MsgSourceNotLive  = Msg{"该目录不是接口方式汇聚（逻辑汇聚）", "the entry is not served live from the provider"}
 	MsgSourceFailed   = Msg{"连接数据来源失败：%s", "the source could not be reached: %s"}
+	MsgSourceResponse = Msg{"数据来源的应答不符合约定：%s", "the source answered outside the agreed form: %s"}
+	MsgSourceLiveData = Msg{"该目录为逻辑汇聚，数据不在平台存储，不能上传", "the entry is served live from the provider; its data is not stored here"}
+
 	// MsgSourceDenied refuses an address of this host or its internal
 	// networks (--source-deny): a source must not read the platform's own
 	// database or services.
 	MsgSourceDenied = Msg{"数据来源不得连接地址 %s（本机、内网或链路本地地址）", "the address %s is not one a source may reach (this host, an internal or link-local network)"}
-	MsgSourceResponse = Msg{"数据来源的应答不符合约定：%s", "the source answered outside the agreed form: %s"}
-	MsgSourceLiveData = Msg{"该目录为逻辑汇聚，数据不在平台存储，不能上传", "the entry is served live from the provider; its data is not stored here"}
 )

@@ -60,7 +60,7 @@ type env struct {
 	ts     *httptest.Server // nil: requests are served in process
 	// metrics are the server's, served apart (--metrics-addr).
 	metrics *govhttp.Metrics
-	log    *logBuffer
+	log     *logBuffer
 
 	deptA, deptB, deptP *govdata.Department
 	accounts            map[string]*account       // by username
