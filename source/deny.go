@@ -14,11 +14,12 @@ import (
 // DefaultDeny is the deny list of a deployment that sets none: every
 // address of this host and of the networks behind it. The unspecified
 // addresses (0.0.0.0/8, ::), which Linux connects to this host; loopback
-// (127.0.0.0/8, ::1); link-local (169.254.0.0/16 with the cloud metadata
-// service, fe80::/10); the private and shared ranges (10/8, 172.16/12,
-// 192.168/16, 100.64/10) and unique-local and site-local IPv6 (fc00::/7,
-// fec0::/10), where the platform's own database and other internal
-// services listen. An operator whose providers sit on a private network
+// (127.0.0.0/8, ::1); link-local (169.254.0.0/16 with most clouds'
+// metadata service, fe80::/10); the private and shared ranges (10/8,
+// 172.16/12, 192.168/16, 100.64/10 — Alibaba Cloud's metadata answers at
+// 100.100.100.200) and unique-local and site-local IPv6 (fc00::/7 with
+// AWS's fd00:ec2::254, fec0::/10), where the platform's own database and
+// other internal services listen. An operator whose providers sit on a private network
 // lists what stays denied instead.
 const DefaultDeny = "0.0.0.0/8,::/128,127.0.0.0/8,::1/128,169.254.0.0/16,fe80::/10," +
 	"10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7,fec0::/10"

@@ -64,7 +64,7 @@ func hostSpellings() map[string]bool {
 		"[::ffff:127.0.0.1]": true, "[::ffff:7f00:1]": true, "[0:0:0:0:0:ffff:127.0.0.1]": true,
 		"[::ffff:127.0.0.1%25lo]": true,
 		"[fe80::1%25eth0]":        true, "[fe80::1%25lo]": true, "169.254.169.254": true, "[::ffff:169.254.169.254]": true,
-		"10.0.0.1": true, "172.16.0.1": true, "192.168.1.1": true, "100.64.0.1": true, "[fd00::1]": true, "[fc00::1]": true,
+		"10.0.0.1": true, "172.16.0.1": true, "192.168.1.1": true, "100.64.0.1": true, "100.100.100.200": true, "[fd00:ec2::254]": true, "[fd00::1]": true, "[fc00::1]": true,
 		"[64:ff9b::7f00:1]": true, "[64:ff9b::127.0.0.1]": true, "[::127.0.0.1]": true, "[2002:7f00:1::1]": true,
 		"localhost": true, "LocalHost.": false,
 		"0x7f.1": false, "0x7f000001": false, "2130706433": false, "127.1": false, "127.0.1": false,
