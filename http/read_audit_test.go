@@ -308,7 +308,8 @@ func TestAuditReadPaging(t *testing.T) {
 	})
 }
 
-// SEC-2: reading sealed values names the items opened.
+// SEC-2: reading sealed values names the items opened, and the filter
+// without a sealed value in clear.
 func TestReadRecordNamesOpenedItems(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
@@ -330,6 +331,8 @@ func TestReadRecordNamesOpenedItems(t *testing.T) {
 		for _, path := range []string{
 			"/api/v1/catalog/" + itoa(d.ID) + "/rows?where=" + url.QueryEscape("统计年度:2025"),
 			"/api/v1/batches/" + itoa(b.ID) + "/rejected.csv",
+			"/api/v1/catalog/" + itoa(d.ID) + "/rows?where=" + url.QueryEscape("人口数:1000"),
+			"/api/v1/catalog/" + itoa(d.ID) + "/rows/history?where=" + url.QueryEscape("人口数:900"),
 		} {
 			before := lastSeq(t, e)
 			res := e.do(t, req{method: "GET", path: path, as: "officer"})
@@ -339,8 +342,25 @@ func TestReadRecordNamesOpenedItems(t *testing.T) {
 				t.Fatalf("%v: %d records", res, len(recs))
 			}
 			detail := readDetail(t, recs[0])
-			if opened, _ := detail["opened"].([]any); len(opened) != 1 || opened[0] != "人口数" || detail["rows"] != float64(1) {
-				t.Errorf("%v: record %s, want rows 1 and opened [人口数]", res, recs[0].Detail)
+			wantRows := float64(1)
+			if strings.Contains(path, "/history") {
+				wantRows = 0
+				if _, ok := detail["opened"]; ok {
+					t.Errorf("%v: no row read, yet the record says items were opened: %s", res, recs[0].Detail)
+				}
+			} else if opened, _ := detail["opened"].([]any); len(opened) != 1 || opened[0] != "人口数" {
+				t.Errorf("%v: record %s, want opened [人口数]", res, recs[0].Detail)
+			}
+			if detail["rows"] != wantRows {
+				t.Errorf("%v: record %s, want rows %v", res, recs[0].Detail, wantRows)
+			}
+			// A sealed item's value in the filter is kept as its blind
+			// index: the audit log holds no sealed value in clear (SEC-2).
+			if strings.Contains(path, "人口数") || strings.Contains(path, url.QueryEscape("人口数")) {
+				w, _ := detail["where"].(map[string]any)
+				if v, _ := w["人口数"].(string); !strings.HasPrefix(v, "blind-index:") || strings.Contains(recs[0].Detail, `"where":["`) {
+					t.Errorf("%v: record %s shows the sealed filter value", res, recs[0].Detail)
+				}
 			}
 		}
 	})

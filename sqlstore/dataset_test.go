@@ -153,6 +153,11 @@ func TestDatasetIngest(t *testing.T) {
 		if !slices.Contains(found.Opened, "公民身份号码") {
 			t.Errorf("rows read name the sealed items opened as %v", found.Opened)
 		}
+		// The filter as the audit record shows it: the sealed value as its
+		// blind index, not in clear (SEC-2).
+		if w := found.Filter["公民身份号码"]; !strings.HasPrefix(w, "blind-index:") || strings.Contains(w, idB) {
+			t.Errorf("the filter for the record: %v", found.Filter)
+		}
 
 		// Upsert: one row changed, one added; a repeated key in the batch
 		// keeps its last row.
