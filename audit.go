@@ -69,6 +69,11 @@ type AuditService interface {
 	VerifyAudit(ctx context.Context, progress func(n int64)) (AuditVerification, error)
 	// RecordRefusal appends a record of refused access (SJZ-S-22, HLJ-38).
 	RecordRefusal(ctx context.Context, action, objectType, objectID string, reason error) error
+	// RecordRead appends the record of a read that returns stored values
+	// or records of other people (SEC-1): detail says what was read (the
+	// filter, the rows, the sealed items opened). It returns only once the
+	// record is durable; the caller answers nothing when it fails.
+	RecordRead(ctx context.Context, action, objectType, objectID string, detail map[string]any) error
 	// Checkpoint signs the current head of the chain; the export is audited.
 	Checkpoint(ctx context.Context) (Checkpoint, error)
 	// VerifyCheckpoint checks that c is signed by this platform and that the

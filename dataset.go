@@ -230,6 +230,11 @@ type BatchList struct {
 type RowList struct {
 	Items      []DatasetRow `json:"items"`
 	NextCursor string       `json:"next_cursor,omitempty"`
+	// Opened names the sealed items (SEC-2) whose values the page holds
+	// decrypted, and Filter the rows asked for, a sealed item's value as
+	// its blind index: what the read's audit record says (SEC-1).
+	Opened []string          `json:"-"`
+	Filter map[string]string `json:"-"`
 }
 
 // RejectedRow is one rejected row and its reasons.
@@ -252,16 +257,19 @@ type DatasetService interface {
 	Cancel(ctx context.Context, batchID int64) (*Batch, error)
 	FindBatchByID(ctx context.Context, id int64) (*Batch, error)
 	FindBatches(ctx context.Context, f BatchFilter) (BatchList, error)
-	// RejectedRows calls header with the items the batch's rows hold,
-	// then fn for each rejected row, in order.
-	RejectedRows(ctx context.Context, batchID int64, header func(items []string) error, fn func(RejectedRow) error) error
+	// RejectedRows calls header with the items the batch's rows hold, the
+	// number of rejected rows and the items whose sealed values will be
+	// opened, then fn for each of those rows, in order, all read from one
+	// snapshot: what header is told is what fn is given.
+	RejectedRows(ctx context.Context, batchID int64, header func(items []string, rows int64, opened []string) error, fn func(RejectedRow) error) error
 	FindDataset(ctx context.Context, entryID int64) (*Dataset, error)
 	// FindRows reads rows (decrypted for the provider's officers and
 	// reviewers), after the cursor; where compares one item exactly
 	// (encrypted items through their blind index).
 	FindRows(ctx context.Context, entryID int64, where map[string]string, page Page) (RowList, error)
-	// RowHistory lists the earlier versions of the rows matching where.
-	RowHistory(ctx context.Context, entryID int64, where map[string]string) ([]DatasetRow, error)
+	// RowHistory lists the earlier versions of the rows matching where
+	// (at most 1,000, newest first).
+	RowHistory(ctx context.Context, entryID int64, where map[string]string) (RowList, error)
 	// FindStaleDatasets lists the datasets not refreshed within their
 	// update cycle (AGG-4): reviewers see all, an officer its department's.
 	FindStaleDatasets(ctx context.Context, page Page) (StaleList, error)

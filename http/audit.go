@@ -67,6 +67,15 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 		}
 		out.Items[i] = v
 	}
+	// Who watches the watchers: the auditor's read is recorded too, with
+	// the records it returned. The record is written after the query, so
+	// the page does not hold it; later pages ask for seq below the
+	// cursor, so records appended at the head meanwhile (this one among
+	// them) neither shift nor repeat what a cursor walks through.
+	if n := len(list.Items); n > 0 {
+		noteDetail(r, "seq_from", list.Items[n-1].Seq)
+		noteDetail(r, "seq_to", list.Items[0].Seq)
+	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -151,6 +151,7 @@ func (s *Server) handleRows(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	noteRowList(r, list)
 	writeJSON(w, http.StatusOK, list)
 	return nil
 }
@@ -241,11 +242,12 @@ func (s *Server) handleRowHistory(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	rows, err := s.svc.Datasets.RowHistory(r.Context(), id, where)
+	list, err := s.svc.Datasets.RowHistory(r.Context(), id, where)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": rows})
+	noteRowList(r, list)
+	writeJSON(w, http.StatusOK, list)
 	return nil
 }
 
@@ -258,7 +260,10 @@ func (s *Server) handleRejected(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var out *export.CSV
-	err = s.svc.Datasets.RejectedRows(r.Context(), id, func(items []string) error {
+	err = s.svc.Datasets.RejectedRows(r.Context(), id, func(items []string, rows int64, opened []string) error {
+		// SEC-1: the record says what will be sent, before it is.
+		noteRows(r, rows)
+		noteOpened(r, opened)
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="batch-%d-rejected.csv"`, id))
 		w.Header().Set("Cache-Control", "no-store")

@@ -80,6 +80,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 
 // writeJSON writes v as JSON with the status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	countJSON(w, v)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)

@@ -14,6 +14,10 @@ type RouteInfo struct {
 	Perm           govdata.Permission
 	PasswordChange bool
 	Action         string
+	ObjectType     string
+	// Reads is, for a GET route, "plain", "audited" or "service"
+	// (SEC-1); "unclassified" otherwise.
+	Reads string
 }
 
 // Pattern is the route's "METHOD /path".
@@ -30,7 +34,8 @@ func (s *Server) RoutesForTest() []RouteInfo {
 		case authSigned:
 			auth = "signed"
 		}
-		out[i] = RouteInfo{Method: rt.method, Path: rt.path, Auth: auth, Perm: rt.perm, PasswordChange: rt.passwordChange, Action: rt.action}
+		out[i] = RouteInfo{Method: rt.method, Path: rt.path, Auth: auth, Perm: rt.perm, PasswordChange: rt.passwordChange, Action: rt.action,
+			ObjectType: rt.objectType, Reads: rt.reads.String()}
 	}
 	return out
 }

@@ -80,6 +80,8 @@ type envOptions struct {
 	// sourceDeny is the sources' deny list (--source-deny); nil allows
 	// any address, so that tests reach providers on this host.
 	sourceDeny []netip.Prefix
+	// audit, if set, wraps the audit service the server uses.
+	audit func(govdata.AuditService) govdata.AuditService
 }
 
 // logBuffer keeps what the server and the store log, to show with a failure.
@@ -169,6 +171,9 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Usage:         sqlstore.NewUsageService(catalog),
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
+	}
+	if o.audit != nil {
+		svc.Audit = o.audit(svc.Audit)
 	}
 	// The zero Config marks the session cookie Secure, as the binary does.
 	srv := govhttp.NewServer(svc, govhttp.Config{

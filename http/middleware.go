@@ -153,7 +153,17 @@ func (s *Server) serveRoute(rt route) http.Handler {
 		handled := false
 		if err == nil {
 			handled = true
-			err = rt.handle(rec, r)
+			var out http.ResponseWriter = rec
+			var aw *auditedWriter
+			if rt.reads == readAudited {
+				// SEC-1: the read is recorded before its answer leaves.
+				aw, r = s.withReadAudit(rec, r, rt)
+				out = aw
+			}
+			err = rt.handle(out, r)
+			if aw != nil && aw.failed() {
+				return // answered with the 500 already
+			}
 		}
 		if err != nil {
 			// A data-service call records its own refusals, with its grant

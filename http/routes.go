@@ -37,7 +37,11 @@ type route struct {
 	// decision: a workflow decision, whose every refusal is audited — the
 	// wrong action, a closed step, a lost race — not only 401 and 403.
 	decision bool
-	// action and objectType name the route in audit records of refusals.
+	// reads says, for a GET route, whether its answers are audited
+	// (SEC-1): required, see readKind.
+	reads readKind
+	// action and objectType name the route in audit records of refusals
+	// and of audited reads.
 	action, objectType string
 	summary            string
 	query              []string // documented query parameters
@@ -50,13 +54,36 @@ type route struct {
 func (rt route) pattern() string { return rt.method + " " + rt.path }
 
 // routeTable lists every endpoint.
+//
+// Reads (SEC-1): a GET route is readAudited when it answers stored values
+// (dataset rows, their history, rejected rows, the row values
+// of maintenance requests, the catalog export) or records of other people
+// (users and their role history, a grant's usage records and daily usage,
+// deliveries with their addresses, export traces, the audit log itself).
+// It is readPlain when it answers
+//   - the platform's own state and documents: health, metrics, the
+//     OpenAPI document, profiles, the masking policy, the calendar, the
+//     catalog template;
+//   - reference data and metadata: regions, departments, catalog entries
+//     and their versions, descriptions of datasets, batches and sources
+//     (counts, never values), stale datasets, credentials and webhooks
+//     (their secrets are never shown), the sharing register both sides
+//     work from (applications, grants, their flags, credentials and
+//     scenarios), supervision figures, and the audit chain's verification
+//     (whether it holds, no record's content);
+//   - the caller's own things: itself (auth/me, whoami), its tasks and
+//     notifications;
+//   - the open catalog, public (OPN-1).
+//
+// readSelf: the data service's calls and live queries, which their
+// services record.
 func (s *Server) routeTable() []route {
 	pageQuery := []string{"limit", "cursor"}
 	ckanH, dcatH := s.ckanHandler(), s.dcatHandler()
 	return []route{
-		{method: "GET", path: "/healthz", auth: authNone, summary: "Liveness", response: map[string]string{}, handle: s.handleHealthz},
-		{method: "GET", path: "/readyz", auth: authNone, summary: "Readiness: the store answers", response: map[string]string{}, handle: s.handleReadyz},
-		{method: "GET", path: "/api/v1/openapi.json", auth: authNone, summary: "This OpenAPI document", handle: s.handleOpenAPI},
+		{method: "GET", path: "/healthz", reads: readPlain, auth: authNone, summary: "Liveness", response: map[string]string{}, handle: s.handleHealthz},
+		{method: "GET", path: "/readyz", reads: readPlain, auth: authNone, summary: "Readiness: the store answers", response: map[string]string{}, handle: s.handleReadyz},
+		{method: "GET", path: "/api/v1/openapi.json", reads: readPlain, auth: authNone, summary: "This OpenAPI document", handle: s.handleOpenAPI},
 
 		{method: "POST", path: "/api/v1/auth/login", auth: authNone, selfAudited: true, action: "auth.login", objectType: "session",
 			summary: "Sign in; returns a bearer token and sets the session cookie", request: loginRequest{}, response: govdata.Session{}, handle: s.handleLogin},
@@ -64,77 +91,77 @@ func (s *Server) routeTable() []route {
 			summary: "End the current session", status: http.StatusNoContent, handle: s.handleLogout},
 		{method: "POST", path: "/api/v1/auth/password", perm: govdata.PermSignedIn, passwordChange: true, action: "auth.password_change", objectType: "user",
 			summary: "Change one's own password", request: passwordRequest{}, status: http.StatusNoContent, handle: s.handlePassword},
-		{method: "GET", path: "/api/v1/auth/me", perm: govdata.PermSignedIn, passwordChange: true, action: "auth.me", objectType: "user",
+		{method: "GET", path: "/api/v1/auth/me", reads: readPlain, perm: govdata.PermSignedIn, passwordChange: true, action: "auth.me", objectType: "user",
 			summary: "The signed-in user", response: govdata.User{}, handle: s.handleMe},
 		{method: "PATCH", path: "/api/v1/auth/me", perm: govdata.PermSignedIn, action: "user.email", objectType: "user",
 			summary: "Set one's own e-mail address, where notices are mailed (\"\" removes it)", request: emailRequest{}, response: govdata.User{}, handle: s.handleSetEmail},
 
 		{method: "POST", path: "/api/v1/regions", perm: govdata.PermRegionWrite, action: "region.create", objectType: "region",
 			summary: "Create a region (GB/T 2260 code)", request: govdata.RegionInput{}, response: govdata.Region{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Regions.CreateRegion)},
-		{method: "GET", path: "/api/v1/regions", perm: govdata.PermRegionRead, action: "region.list", objectType: "region",
+		{method: "GET", path: "/api/v1/regions", reads: readPlain, perm: govdata.PermRegionRead, action: "region.list", objectType: "region",
 			summary: "List regions", query: append([]string{"parent_code", "level", "q"}, pageQuery...), response: govdata.List[govdata.Region]{}, handle: s.handleRegions},
-		{method: "GET", path: "/api/v1/regions/{code}", perm: govdata.PermRegionRead, action: "region.read", objectType: "region",
+		{method: "GET", path: "/api/v1/regions/{code}", reads: readPlain, perm: govdata.PermRegionRead, action: "region.read", objectType: "region",
 			summary: "One region", response: govdata.Region{}, handle: s.handleRegion},
 
 		{method: "POST", path: "/api/v1/departments", perm: govdata.PermDepartmentEdit, action: "department.create", objectType: "department",
 			summary: "Create a department", request: govdata.DepartmentInput{}, response: govdata.Department{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Departments.CreateDepartment)},
-		{method: "GET", path: "/api/v1/departments", perm: govdata.PermDepartmentRead, action: "department.list", objectType: "department",
+		{method: "GET", path: "/api/v1/departments", reads: readPlain, perm: govdata.PermDepartmentRead, action: "department.list", objectType: "department",
 			summary: "List departments", query: append([]string{"region_code", "parent_id", "q"}, pageQuery...), response: govdata.List[govdata.Department]{}, handle: s.handleDepartments},
-		{method: "GET", path: "/api/v1/departments/{id}", perm: govdata.PermDepartmentRead, action: "department.read", objectType: "department",
+		{method: "GET", path: "/api/v1/departments/{id}", reads: readPlain, perm: govdata.PermDepartmentRead, action: "department.read", objectType: "department",
 			summary: "One department", response: govdata.Department{}, handle: byID(s.svc.Departments.FindDepartmentByID)},
 		{method: "PATCH", path: "/api/v1/departments/{id}", perm: govdata.PermDepartmentEdit, action: "department.update", objectType: "department",
 			summary: "Change a department", request: govdata.DepartmentPatch{}, response: govdata.Department{}, handle: updateByID(s, s.svc.Departments.UpdateDepartment)},
 
 		{method: "POST", path: "/api/v1/users", perm: govdata.PermUserWrite, action: "user.create", objectType: "user",
 			summary: "Create a user; the password is issued and must be changed at first login", request: govdata.UserInput{}, response: govdata.User{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Users.CreateUser)},
-		{method: "GET", path: "/api/v1/users", perm: govdata.PermUserRead, action: "user.list", objectType: "user",
+		{method: "GET", path: "/api/v1/users", reads: readAudited, perm: govdata.PermUserRead, action: "user.list", objectType: "user",
 			summary: "List users", query: append([]string{"department_id", "role", "q"}, pageQuery...), response: govdata.List[govdata.User]{}, handle: s.handleUsers},
-		{method: "GET", path: "/api/v1/users/{id}", perm: govdata.PermSignedIn, action: "user.read", objectType: "user",
+		{method: "GET", path: "/api/v1/users/{id}", reads: readAudited, perm: govdata.PermSignedIn, action: "user.read", objectType: "user",
 			summary: "One user (administrators, or the user itself)", response: govdata.User{}, handle: byID(s.svc.Users.FindUserByID)},
 		{method: "PATCH", path: "/api/v1/users/{id}", perm: govdata.PermUserWrite, action: "user.update", objectType: "user",
 			summary: "Change a user: name, department, roles, disabled, issue a new password", request: govdata.UserPatch{}, response: govdata.User{}, handle: updateByID(s, s.svc.Users.UpdateUser)},
-		{method: "GET", path: "/api/v1/users/{id}/roles", perm: govdata.PermRoleHistory, action: "user.role_history", objectType: "user",
+		{method: "GET", path: "/api/v1/users/{id}/roles", reads: readAudited, perm: govdata.PermRoleHistory, action: "user.role_history", objectType: "user",
 			summary: "Every period the user held each role (SJZ-S-7)", response: []govdata.RoleHolding{}, handle: byID(s.svc.Users.FindRoleHistory)},
 
 		{method: "POST", path: "/api/v1/credentials", perm: govdata.PermCredentialManage, action: "credential.create", objectType: "credential",
 			summary: "Issue a system credential; the secret is shown once", request: govdata.CredentialInput{}, response: govdata.IssuedCredential{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Credentials.CreateCredential)},
-		{method: "GET", path: "/api/v1/credentials", perm: govdata.PermCredentialRead, action: "credential.list", objectType: "credential",
+		{method: "GET", path: "/api/v1/credentials", reads: readPlain, perm: govdata.PermCredentialRead, action: "credential.list", objectType: "credential",
 			summary: "List system credentials", query: append([]string{"department_id", "include_revoked"}, pageQuery...), response: govdata.List[govdata.Credential]{}, handle: s.handleCredentials},
-		{method: "GET", path: "/api/v1/credentials/{id}", perm: govdata.PermCredentialRead, action: "credential.read", objectType: "credential",
+		{method: "GET", path: "/api/v1/credentials/{id}", reads: readPlain, perm: govdata.PermCredentialRead, action: "credential.read", objectType: "credential",
 			summary: "One system credential", response: govdata.Credential{}, handle: byID(s.svc.Credentials.FindCredentialByID)},
 		{method: "POST", path: "/api/v1/credentials/{id}/rotate", perm: govdata.PermCredentialManage, action: "credential.rotate", objectType: "credential",
 			summary: "Replace the secret; the old one stops working at once", response: govdata.IssuedCredential{}, handle: byID(s.svc.Credentials.RotateCredential)},
 		{method: "POST", path: "/api/v1/credentials/{id}/revoke", perm: govdata.PermCredentialRevoke, action: "credential.revoke", objectType: "credential",
 			summary: "Revoke a credential for good", request: reasonRequest{}, response: govdata.Credential{}, handle: s.handleRevokeCredential},
 
-		{method: "GET", path: "/api/v1/audit", perm: govdata.PermAuditRead, action: "audit.list", objectType: "audit",
+		{method: "GET", path: "/api/v1/audit", reads: readAudited, perm: govdata.PermAuditRead, action: "audit.list", objectType: "audit",
 			summary: "The audit log, newest first", query: append([]string{"actor", "action", "object_type", "object_id", "result", "since", "until"}, pageQuery...),
 			response: govdata.List[auditView]{}, handle: s.handleAudit},
-		{method: "GET", path: "/api/v1/audit/verify", perm: govdata.PermAuditRead, action: "audit.verify", objectType: "audit",
+		{method: "GET", path: "/api/v1/audit/verify", reads: readPlain, perm: govdata.PermAuditRead, action: "audit.verify", objectType: "audit",
 			summary: "Verify the whole hash chain", response: govdata.AuditVerification{}, handle: s.handleAuditVerify},
 
 		{method: "POST", path: "/api/v1/audit/checkpoint", perm: govdata.PermAuditRead, action: "audit.checkpoint", objectType: "audit",
 			summary: "Sign the chain's current head; keep it away from the platform (govdata audit verify --checkpoint)", response: govdata.Checkpoint{}, handle: s.handleAuditCheckpoint},
 
-		{method: "GET", path: "/api/v1/calendar", perm: govdata.PermCalendarRead, action: "calendar.read", objectType: "calendar_year",
+		{method: "GET", path: "/api/v1/calendar", reads: readPlain, perm: govdata.PermCalendarRead, action: "calendar.read", objectType: "calendar_year",
 			summary: "A year's holidays and make-up working days (CAL-1), and whether the year is known", query: []string{"year"},
 			response: calendarView{}, handle: s.handleCalendar},
 		{method: "PUT", path: "/api/v1/calendar/{year}", perm: govdata.PermCalendarWrite, action: "calendar.put", objectType: "calendar_year",
 			summary: "Load or correct a year as its State Council notice states it", request: govdata.CalendarYear{}, response: calendarView{}, handle: s.handlePutCalendar},
-		{method: "GET", path: "/api/v1/calendar/due", perm: govdata.PermCalendarRead, action: "calendar.due", objectType: "calendar_year",
+		{method: "GET", path: "/api/v1/calendar/due", reads: readPlain, perm: govdata.PermCalendarRead, action: "calendar.due", objectType: "calendar_year",
 			summary: "The Nth working day after a date: the day from does not count, the first working day after it is day 1",
 			query:   []string{"from", "working_days"}, response: dueView{}, handle: s.handleDue},
 
-		{method: "GET", path: "/api/v1/tasks", perm: govdata.PermSignedIn, action: "task.list", objectType: "workflow",
+		{method: "GET", path: "/api/v1/tasks", reads: readPlain, perm: govdata.PermSignedIn, action: "task.list", objectType: "workflow",
 			summary: "My pending steps, soonest due first, with due_soon and overdue flags (CAL-2, CAL-3)", query: []string{"kind", "limit", "cursor"},
 			response: govdata.List[govdata.Task]{}, handle: s.handleTasks},
-		{method: "GET", path: "/api/v1/supervision/overdue", perm: govdata.PermSupervision, action: "supervision.overdue", objectType: "workflow",
+		{method: "GET", path: "/api/v1/supervision/overdue", reads: readPlain, perm: govdata.PermSupervision, action: "supervision.overdue", objectType: "workflow",
 			summary: "Overdue steps of the items the reviewer's bureau oversees (CAL-3)", query: []string{"limit", "cursor"},
 			response: govdata.List[govdata.WorkflowInstance]{}, handle: s.handleOverdue},
-		{method: "GET", path: "/api/v1/supervision/timeliness", perm: govdata.PermSupervision, action: "supervision.timeliness", objectType: "workflow",
+		{method: "GET", path: "/api/v1/supervision/timeliness", reads: readPlain, perm: govdata.PermSupervision, action: "supervision.timeliness", objectType: "workflow",
 			summary: "Per-department on-time figures of timed steps begun since ?since= (default 90 days) (HLJ-42)", query: []string{"since"},
 			response: govdata.List[govdata.Timeliness]{}, handle: s.handleTimeliness},
-		{method: "GET", path: "/api/v1/notifications", perm: govdata.PermSignedIn, action: "notification.list", objectType: "notification",
+		{method: "GET", path: "/api/v1/notifications", reads: readPlain, perm: govdata.PermSignedIn, action: "notification.list", objectType: "notification",
 			summary: "My notifications, newest first (reminders, overdue steps, escalations)", query: []string{"unread", "limit", "cursor"},
 			response: govdata.List[govdata.Notification]{}, handle: s.handleNotifications},
 		{method: "POST", path: "/api/v1/notifications/{id}/read", perm: govdata.PermSignedIn, action: "notification.read", objectType: "notification",
@@ -143,25 +170,25 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/catalog", perm: govdata.PermCatalogWrite, action: "catalog.create", objectType: "catalog_entry",
 			summary: "Create a draft entry of the officer's department (CAT-1, CAT-2)", request: govdata.EntryInput{}, response: govdata.Entry{}, status: http.StatusCreated,
 			handle: create(s, http.StatusCreated, s.svc.Catalog.CreateEntry)},
-		{method: "GET", path: "/api/v1/catalog", perm: govdata.PermCatalogRead, action: "catalog.search", objectType: "catalog_entry",
+		{method: "GET", path: "/api/v1/catalog", reads: readPlain, perm: govdata.PermCatalogRead, action: "catalog.search", objectType: "catalog_entry",
 			summary:  "Search the catalog in Chinese by any part of a name, summary or item, with filters and facet counts (CAT-5)",
 			query:    append([]string{"q", "department_id", "region_code", "classification", "share_type", "open_type", "grade", "format", "update_cycle", "status", "sort", "facets"}, pageQuery...),
 			response: govdata.EntryList{}, handle: s.handleCatalog},
-		{method: "GET", path: "/api/v1/catalog/template.xlsx", perm: govdata.PermCatalogRead, action: "catalog.template", objectType: "catalog_entry",
+		{method: "GET", path: "/api/v1/catalog/template.xlsx", reads: readPlain, perm: govdata.PermCatalogRead, action: "catalog.template", objectType: "catalog_entry",
 			summary: "The Excel template of a catalog import (CAT-6)", handle: s.handleCatalogTemplate},
 		{method: "POST", path: "/api/v1/catalog/import", perm: govdata.PermCatalogWrite, action: "catalog.import", objectType: "catalog_entry",
 			summary:  "Import the department's entries from an .xlsx of the template (the body, or the form field file): all rows or none; errors name sheet, row and column",
 			response: importResult{}, status: http.StatusCreated, maxBody: MaxUploadBytes, handle: s.handleCatalogImport},
-		{method: "GET", path: "/api/v1/catalog/export", perm: govdata.PermCatalogRead, action: "catalog.export", objectType: "catalog_entry",
+		{method: "GET", path: "/api/v1/catalog/export", reads: readAudited, perm: govdata.PermCatalogRead, action: "catalog.export", objectType: "catalog_entry",
 			summary:  "Export the entries the caller may see as xlsx (the template's layout), csv or json, filtered as a search",
 			query:    []string{"format", "q", "department_id", "region_code", "classification", "share_type", "open_type", "grade", "update_cycle", "status"},
 			response: []govdata.Entry{}, handle: s.handleCatalogExport},
-		{method: "GET", path: "/api/v1/catalog/{id}", perm: govdata.PermCatalogRead, action: "catalog.read", objectType: "catalog_entry",
+		{method: "GET", path: "/api/v1/catalog/{id}", reads: readPlain, perm: govdata.PermCatalogRead, action: "catalog.read", objectType: "catalog_entry",
 			summary: "One entry: the working version for its department and bureau, the published one for everyone else", response: govdata.Entry{}, handle: byID(s.svc.Catalog.FindEntryByID)},
 		{method: "PATCH", path: "/api/v1/catalog/{id}", perm: govdata.PermCatalogWrite, action: "catalog.update", objectType: "catalog_entry",
 			summary: "Change a draft or returned entry; changing a published one opens a new version under the profile's change deadline",
 			request: govdata.EntryPatch{}, response: govdata.Entry{}, handle: updateByID(s, s.svc.Catalog.UpdateEntry)},
-		{method: "GET", path: "/api/v1/catalog/{id}/versions", perm: govdata.PermCatalogRead, action: "catalog.versions", objectType: "catalog_entry",
+		{method: "GET", path: "/api/v1/catalog/{id}/versions", reads: readPlain, perm: govdata.PermCatalogRead, action: "catalog.versions", objectType: "catalog_entry",
 			summary: "Every version and who approved it", response: []govdata.EntryVersion{}, handle: byID(s.svc.Catalog.FindVersions)},
 		{method: "POST", path: "/api/v1/catalog/{id}/submit", perm: govdata.PermCatalogWrite, decision: true, action: "catalog.submit", objectType: "catalog_entry",
 			summary: "Send the working version to the bureau's review", response: govdata.Entry{}, handle: byID(s.svc.Catalog.Submit)},
@@ -183,22 +210,22 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/catalog/{id}/data", perm: govdata.PermDataWrite, action: "dataset.ingest", objectType: "catalog_entry",
 			summary: "Load a batch into the entry's dataset: JSON {\"rows\": […]}, or a CSV (UTF-8 or GBK) or XLSX file as the body or the form field file; mode=upsert (by key, the default) or replace (all at once). Answers when the batch has ended, with its quality report",
 			query:   []string{"mode", "file_name"}, response: govdata.Batch{}, status: http.StatusCreated, maxBody: MaxDataUploadBytes, handle: s.handleIngest},
-		{method: "GET", path: "/api/v1/catalog/{id}/dataset", perm: govdata.PermDataRead, action: "dataset.read", objectType: "catalog_entry",
+		{method: "GET", path: "/api/v1/catalog/{id}/dataset", reads: readPlain, perm: govdata.PermDataRead, action: "dataset.read", objectType: "catalog_entry",
 			summary: "The entry's dataset: columns, rows, last refresh", response: govdata.Dataset{}, handle: byID(s.svc.Datasets.FindDataset)},
-		{method: "GET", path: "/api/v1/catalog/{id}/rows", perm: govdata.PermDataRows, action: "dataset.rows", objectType: "catalog_entry",
+		{method: "GET", path: "/api/v1/catalog/{id}/rows", reads: readAudited, perm: govdata.PermDataRows, action: "dataset.rows", objectType: "catalog_entry",
 			summary: "Rows of the dataset with the batch that last wrote each; where=item:value matches exactly (sealed items through their blind index)",
 			query:   append([]string{"where"}, pageQuery...), response: govdata.RowList{}, handle: s.handleRows},
-		{method: "GET", path: "/api/v1/catalog/{id}/rows/history", perm: govdata.PermDataRows, action: "dataset.history", objectType: "catalog_entry",
+		{method: "GET", path: "/api/v1/catalog/{id}/rows/history", reads: readAudited, perm: govdata.PermDataRows, action: "dataset.history", objectType: "catalog_entry",
 			summary: "Earlier versions of the rows matching where=item:value, with the batch that replaced each (AGG-3)",
 			query:   []string{"where"}, response: govdata.RowList{}, handle: s.handleRowHistory},
-		{method: "GET", path: "/api/v1/catalog/{id}/batches", perm: govdata.PermDataRead, action: "dataset.batches", objectType: "catalog_entry",
+		{method: "GET", path: "/api/v1/catalog/{id}/batches", reads: readPlain, perm: govdata.PermDataRead, action: "dataset.batches", objectType: "catalog_entry",
 			summary: "The entry's batches, newest first, with source, operator, file, SHA-256 and report (AGG-3)",
 			query:   append([]string{"state"}, pageQuery...), response: govdata.BatchList{}, handle: s.handleBatches},
 		// AGG-1 pulls and AGG-5 live entries: the provider's own systems.
 		{method: "PUT", path: "/api/v1/catalog/{id}/source", perm: govdata.PermDataWrite, action: "source.set", objectType: "catalog_entry",
 			summary: "Configure where the entry's data also comes from: a table of the provider's PostgreSQL or MySQL, or an HTTP endpoint, pulled every_minutes; or kind live, served from the provider's API and not stored. The secret is sealed and never shown",
 			request: govdata.SourceInput{}, response: govdata.Source{}, handle: updateByID(s, s.svc.Sources.SetSource)},
-		{method: "GET", path: "/api/v1/catalog/{id}/source", perm: govdata.PermDataRead, action: "source.read", objectType: "catalog_entry",
+		{method: "GET", path: "/api/v1/catalog/{id}/source", reads: readPlain, perm: govdata.PermDataRead, action: "source.read", objectType: "catalog_entry",
 			summary: "The entry's source and how its last pull went", response: govdata.Source{}, handle: byID(s.svc.Sources.FindSource)},
 		{method: "DELETE", path: "/api/v1/catalog/{id}/source", perm: govdata.PermDataWrite, action: "source.delete", objectType: "catalog_entry",
 			summary: "Remove the entry's source (its stored data stays)", status: http.StatusNoContent, handle: s.handleDeleteSource},
@@ -206,7 +233,7 @@ func (s *Server) routeTable() []route {
 			summary: "Connect to the source and read a few rows, storing nothing: the columns offered and the items none supplies", response: govdata.SourceCheck{}, handle: byID(s.svc.Sources.CheckSource)},
 		{method: "POST", path: "/api/v1/catalog/{id}/source/run", perm: govdata.PermDataWrite, action: "source.run", objectType: "catalog_entry",
 			summary: "Pull now: one batch, checked and applied as an upload is", response: govdata.Batch{}, status: http.StatusCreated, handle: s.handleRunSource},
-		{method: "GET", path: "/api/v1/catalog/{id}/live", perm: govdata.PermDataRows, action: "source.query", objectType: "catalog_entry",
+		{method: "GET", path: "/api/v1/catalog/{id}/live", reads: readSelf, perm: govdata.PermDataRows, action: "source.query", objectType: "catalog_entry",
 			summary: "Rows of a live entry, asked of the provider's API and checked against the items' types (AGG-5)",
 			query:   append([]string{"where"}, pageQuery...), response: govdata.RowList{}, handle: s.handleLive},
 
@@ -214,19 +241,19 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/catalog/{id}/maintenance", perm: govdata.PermDataWrite, action: "maintenance.file", objectType: "catalog_entry",
 			summary: "Apply for changes or deletions of stored rows (each change selects one row by exact values); the profile's data_maintenance workflow runs it",
 			request: govdata.MaintenanceInput{}, response: govdata.Maintenance{}, status: http.StatusCreated, handle: createByID(s, http.StatusCreated, s.svc.Maintenance.FileMaintenance)},
-		{method: "GET", path: "/api/v1/catalog/{id}/maintenance", perm: govdata.PermDataRead, action: "maintenance.list", objectType: "catalog_entry",
+		{method: "GET", path: "/api/v1/catalog/{id}/maintenance", reads: readAudited, perm: govdata.PermDataRead, action: "maintenance.list", objectType: "catalog_entry",
 			summary: "The entry's maintenance requests, newest first", query: pageQuery, response: govdata.MaintenanceList{}, handle: s.handleMaintenanceList},
-		{method: "GET", path: "/api/v1/maintenance/{id}", perm: govdata.PermDataRead, action: "maintenance.read", objectType: "maintenance",
+		{method: "GET", path: "/api/v1/maintenance/{id}", reads: readAudited, perm: govdata.PermDataRead, action: "maintenance.read", objectType: "maintenance",
 			summary: "One maintenance request with its workflow", response: govdata.Maintenance{}, handle: byID(s.svc.Maintenance.FindMaintenanceByID)},
 		{method: "POST", path: "/api/v1/maintenance/{id}/decide", perm: govdata.PermDataMaintain, decision: true, action: "maintenance.decide", objectType: "maintenance",
 			summary: "Act on the current step: the bureau approves or rejects; the provider's officer makes the change (approve) or withdraws, and at a rework may send corrected changes; the provider's leader verifies (approve) or returns",
 			request: govdata.MaintenanceDecision{}, response: govdata.Maintenance{}, handle: updateByID(s, s.svc.Maintenance.DecideMaintenance)},
-		{method: "GET", path: "/api/v1/supervision/stale-datasets", perm: govdata.PermDataRead, action: "dataset.stale", objectType: "catalog_entry",
+		{method: "GET", path: "/api/v1/supervision/stale-datasets", reads: readPlain, perm: govdata.PermDataRead, action: "dataset.stale", objectType: "catalog_entry",
 			summary: "Datasets not refreshed within their update cycle, longest stale first (AGG-4): all for reviewers, the department's for an officer",
 			query:   pageQuery, response: govdata.StaleList{}, handle: s.handleStaleDatasets},
-		{method: "GET", path: "/api/v1/batches/{id}", perm: govdata.PermDataRead, action: "batch.read", objectType: "batch",
+		{method: "GET", path: "/api/v1/batches/{id}", reads: readPlain, perm: govdata.PermDataRead, action: "batch.read", objectType: "batch",
 			summary: "One batch; while it runs, its rows read so far", response: govdata.Batch{}, handle: byID(s.svc.Datasets.FindBatchByID)},
-		{method: "GET", path: "/api/v1/batches/{id}/rejected.csv", perm: govdata.PermDataRows, action: "batch.rejected", objectType: "batch",
+		{method: "GET", path: "/api/v1/batches/{id}/rejected.csv", reads: readAudited, perm: govdata.PermDataRows, action: "batch.rejected", objectType: "batch",
 			summary: "The batch's rejected rows with their reasons, as CSV (AGG-2)", handle: s.handleRejected},
 		{method: "POST", path: "/api/v1/batches/{id}/cancel", perm: govdata.PermDataWrite, decision: true, action: "batch.cancel", objectType: "batch",
 			summary: "Cancel a running batch: nothing of it is applied", response: govdata.Batch{}, handle: byID(s.svc.Datasets.Cancel)},
@@ -235,20 +262,20 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/applications", perm: govdata.PermShareApply, action: "application.apply", objectType: "application",
 			summary: "Apply for items of another department's entry for a stated duty; the profile's workflow for its share type decides, each step with its due date",
 			request: govdata.ApplicationInput{}, response: govdata.Application{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Applications.Apply)},
-		{method: "GET", path: "/api/v1/applications", perm: govdata.PermShareRead, action: "application.list", objectType: "application",
+		{method: "GET", path: "/api/v1/applications", reads: readPlain, perm: govdata.PermShareRead, action: "application.list", objectType: "application",
 			summary: "Applications, newest first: side=applicant (the department's own), side=provider (for its data); reviewers see all",
 			query:   append([]string{"side", "state"}, pageQuery...), response: govdata.ApplicationList{}, handle: s.handleApplications},
-		{method: "GET", path: "/api/v1/applications/{id}", perm: govdata.PermShareRead, action: "application.read", objectType: "application",
+		{method: "GET", path: "/api/v1/applications/{id}", reads: readPlain, perm: govdata.PermShareRead, action: "application.read", objectType: "application",
 			summary: "One application with its steps, actors, decisions and due dates", response: govdata.Application{}, handle: byID(s.svc.Applications.FindApplicationByID)},
 		{method: "POST", path: "/api/v1/applications/{id}/decision", perm: govdata.PermShareDecide, decision: true, action: "application.decide", objectType: "application",
 			summary: "Act on the current step as its actor: approve, forward, sign, reject (reason and reason_category law|policy|sensitive|other), return (reason), withdraw",
 			request: govdata.ApplicationDecision{}, response: govdata.Application{}, handle: updateByID(s, s.svc.Applications.Decide)},
 
 		// SHR-3: grants, and the credentials that call with them.
-		{method: "GET", path: "/api/v1/grants", perm: govdata.PermGrantRead, action: "grant.list", objectType: "grant",
+		{method: "GET", path: "/api/v1/grants", reads: readPlain, perm: govdata.PermGrantRead, action: "grant.list", objectType: "grant",
 			summary: "Grants, newest first: side=consumer (held by the department), side=provider (on its data); reviewers, the secadmin and the auditor see all",
 			query:   append([]string{"side", "entry_id"}, pageQuery...), response: govdata.GrantList{}, handle: s.handleGrants},
-		{method: "GET", path: "/api/v1/grants/{id}", perm: govdata.PermGrantRead, action: "grant.read", objectType: "grant",
+		{method: "GET", path: "/api/v1/grants/{id}", reads: readPlain, perm: govdata.PermGrantRead, action: "grant.read", objectType: "grant",
 			summary: "One grant: items, region scope, purpose, method, validity, state and usage", response: govdata.Grant{}, handle: byID(s.svc.Grants.FindGrantByID)},
 		{method: "POST", path: "/api/v1/grants/{id}/suspend", perm: govdata.PermGrantManage, decision: true, action: "grant.suspend", objectType: "grant",
 			summary: "Suspend an active grant, with a reason: the provider, the bureau or the secadmin", request: reasonRequest{}, response: govdata.Grant{}, handle: s.changeGrant(govdata.GrantSuspend)},
@@ -259,15 +286,15 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/grants/{id}/credentials", perm: govdata.PermGrantCredential, action: "grant.credential_bind", objectType: "grant",
 			summary: "Let a system credential of the consumer call with the grant: credential_id of an existing one, or name to issue a new one (its secret shown once)",
 			request: govdata.GrantCredentialInput{}, response: govdata.GrantCredential{}, status: http.StatusCreated, handle: createByID(s, http.StatusCreated, s.svc.Grants.BindCredential)},
-		{method: "GET", path: "/api/v1/grants/{id}/credentials", perm: govdata.PermGrantRead, action: "grant.credentials", objectType: "grant",
+		{method: "GET", path: "/api/v1/grants/{id}/credentials", reads: readPlain, perm: govdata.PermGrantRead, action: "grant.credentials", objectType: "grant",
 			summary: "The credentials that call with the grant", response: govdata.List[*govdata.GrantCredential]{}, handle: s.handleGrantCredentials},
 		{method: "DELETE", path: "/api/v1/grants/{id}/credentials/{credential_id}", perm: govdata.PermGrantCredential, action: "grant.credential_unbind", objectType: "grant",
 			summary: "Stop a credential calling with the grant", status: http.StatusNoContent, handle: s.handleUnbindCredential},
 		// SHR-6: the monitoring of grants.
-		{method: "GET", path: "/api/v1/grants/{id}/daily-usage", perm: govdata.PermGrantRead, action: "grant.daily_usage", objectType: "grant",
+		{method: "GET", path: "/api/v1/grants/{id}/daily-usage", reads: readAudited, perm: govdata.PermGrantRead, action: "grant.daily_usage", objectType: "grant",
 			summary: "The grant's calls, rows and refusals by day and credential (from, to: dates; default the last 30 days)", query: []string{"from", "to"},
 			response: govdata.List[govdata.DailyUsage]{}, handle: s.handleDailyUsage},
-		{method: "GET", path: "/api/v1/grant-flags", perm: govdata.PermGrantRead, action: "grant.flags", objectType: "grant_flag",
+		{method: "GET", path: "/api/v1/grant-flags", reads: readPlain, perm: govdata.PermGrantRead, action: "grant.flags", objectType: "grant_flag",
 			summary: "Flags raised on grants, newest first: idle (rectify by a date or the grant is suspended, HLJ-27) and unusual volume",
 			query:   append([]string{"grant_id", "kind", "state"}, pageQuery...), response: govdata.List[*govdata.GrantFlag]{}, handle: s.handleGrantFlags},
 		{method: "POST", path: "/api/v1/grant-flags/{id}/resolve", perm: govdata.PermGrantManage, decision: true, action: "grant.flag_resolve", objectType: "grant_flag",
@@ -281,10 +308,10 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/scenarios", perm: govdata.PermScenarioRegister, action: "scenario.register", objectType: "scenario",
 			summary: "Register an application scenario for an entry and a consumer department (the provider's leader or the same-level bureau's reviewer; profiles with scenario_direct_grant only)",
 			request: govdata.ScenarioInput{}, response: govdata.ApplicationScenario{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Scenarios.Register)},
-		{method: "GET", path: "/api/v1/scenarios", perm: govdata.PermShareRead, action: "scenario.list", objectType: "scenario",
+		{method: "GET", path: "/api/v1/scenarios", reads: readPlain, perm: govdata.PermShareRead, action: "scenario.list", objectType: "scenario",
 			summary: "Application scenarios, newest first: the department's as provider or consumer; reviewers see all",
 			query:   append([]string{"entry_id", "department_id"}, pageQuery...), response: govdata.ScenarioList{}, handle: s.handleScenarios},
-		{method: "GET", path: "/api/v1/scenarios/{id}", perm: govdata.PermShareRead, action: "scenario.read", objectType: "scenario",
+		{method: "GET", path: "/api/v1/scenarios/{id}", reads: readPlain, perm: govdata.PermShareRead, action: "scenario.read", objectType: "scenario",
 			summary: "One application scenario", response: govdata.ApplicationScenario{}, handle: byID(s.svc.Scenarios.FindScenarioByID)},
 		{method: "POST", path: "/api/v1/scenarios/{id}/retire", perm: govdata.PermScenarioRegister, action: "scenario.retire", objectType: "scenario",
 			summary: "Retire a scenario with a reason: it grants no more; grants it made stay",
@@ -295,66 +322,66 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/grants/{id}/usage", perm: govdata.PermUsageWrite, action: "usage.record", objectType: "grant",
 			summary: "Record, as the consumer's officer or leader, a use (scenario, outcome, used_on), the storage (location, protection, stored_from) or a destruction (destroyed_data, method, destroyed_by, destroyed_on) of a grant's data, in any state of the grant; records are never changed: corrects names the record a new one replaces",
 			request: govdata.UsageInput{}, response: govdata.UsageRecord{}, status: http.StatusCreated, handle: createByID(s, http.StatusCreated, s.svc.Usage.RecordUsage)},
-		{method: "GET", path: "/api/v1/grants/{id}/usage", perm: govdata.PermUsageRead, action: "usage.list", objectType: "grant",
+		{method: "GET", path: "/api/v1/grants/{id}/usage", reads: readAudited, perm: govdata.PermUsageRead, action: "usage.list", objectType: "grant",
 			summary: "The grant's usage records, newest first, each with the record correcting it (corrected_by); kind=use|storage|destruction",
 			query:   append([]string{"kind"}, pageQuery...), response: govdata.List[govdata.UsageRecord]{}, handle: s.handleUsage},
 
 		// The open catalog needs no account (OPN-1, CAT-7).
-		{method: "GET", path: "/api/v1/open/catalog", auth: authNone, summary: "Search the open catalog",
+		{method: "GET", path: "/api/v1/open/catalog", reads: readPlain, auth: authNone, summary: "Search the open catalog",
 			query:    append([]string{"q", "department_id", "region_code", "classification", "open_type", "grade", "format", "update_cycle", "sort", "facets"}, pageQuery...),
 			response: govdata.EntryList{}, handle: s.handleOpenCatalog},
-		{method: "GET", path: "/api/v1/open/catalog/{id}", auth: authNone, summary: "One open entry", response: govdata.Entry{}, handle: s.handleOpenEntry},
-		{method: "GET", path: "/api/3/action/{action}", auth: authNone, summary: "CKAN Action API over the open catalog (package_search, package_show, package_list, organization_list, organization_show, status_show)", response: ckanResponse{}, handle: delegate(ckanH)},
+		{method: "GET", path: "/api/v1/open/catalog/{id}", reads: readPlain, auth: authNone, summary: "One open entry", response: govdata.Entry{}, handle: s.handleOpenEntry},
+		{method: "GET", path: "/api/3/action/{action}", reads: readPlain, auth: authNone, summary: "CKAN Action API over the open catalog (package_search, package_show, package_list, organization_list, organization_show, status_show)", response: ckanResponse{}, handle: delegate(ckanH)},
 		{method: "POST", path: "/api/3/action/{action}", auth: authNone, summary: "CKAN Action API, parameters in a JSON body", response: ckanResponse{}, handle: delegate(ckanH)},
-		{method: "GET", path: "/api/action/{action}", auth: authNone, summary: "CKAN Action API (unversioned path)", response: ckanResponse{}, handle: delegate(ckanH)},
+		{method: "GET", path: "/api/action/{action}", reads: readPlain, auth: authNone, summary: "CKAN Action API (unversioned path)", response: ckanResponse{}, handle: delegate(ckanH)},
 		{method: "POST", path: "/api/action/{action}", auth: authNone, summary: "CKAN Action API (unversioned path), parameters in a JSON body", response: ckanResponse{}, handle: delegate(ckanH)},
-		{method: "GET", path: "/catalog.ttl", auth: authNone, summary: "The open catalog as DCAT-AP in Turtle, paged (?page=)", handle: delegate(dcatH)},
-		{method: "GET", path: "/catalog.jsonld", auth: authNone, summary: "The open catalog as DCAT-AP in JSON-LD, paged (?page=)", handle: delegate(dcatH)},
-		{method: "GET", path: "/catalog", auth: authNone, summary: "The open catalog in DCAT-AP, Turtle or JSON-LD by Accept", handle: delegate(dcatH)},
-		{method: "GET", path: "/dataset/{file}", auth: authNone, summary: "One open entry as DCAT-AP: {id}.ttl, {id}.jsonld, or {id} by Accept", handle: delegate(dcatH)},
+		{method: "GET", path: "/catalog.ttl", reads: readPlain, auth: authNone, summary: "The open catalog as DCAT-AP in Turtle, paged (?page=)", handle: delegate(dcatH)},
+		{method: "GET", path: "/catalog.jsonld", reads: readPlain, auth: authNone, summary: "The open catalog as DCAT-AP in JSON-LD, paged (?page=)", handle: delegate(dcatH)},
+		{method: "GET", path: "/catalog", reads: readPlain, auth: authNone, summary: "The open catalog in DCAT-AP, Turtle or JSON-LD by Accept", handle: delegate(dcatH)},
+		{method: "GET", path: "/dataset/{file}", reads: readPlain, auth: authNone, summary: "One open entry as DCAT-AP: {id}.ttl, {id}.jsonld, or {id} by Accept", handle: delegate(dcatH)},
 
 		{method: "POST", path: "/api/v1/webhooks", perm: govdata.PermDeliveryManage, action: "webhook.create", objectType: "webhook",
 			summary: "Add a webhook that receives notifications as signed POSTs; the secret is shown once", request: govdata.WebhookInput{}, response: govdata.IssuedWebhook{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Deliveries.CreateWebhook)},
-		{method: "GET", path: "/api/v1/webhooks", perm: govdata.PermDeliveryManage, action: "webhook.list", objectType: "webhook",
+		{method: "GET", path: "/api/v1/webhooks", reads: readPlain, perm: govdata.PermDeliveryManage, action: "webhook.list", objectType: "webhook",
 			summary: "List webhooks", query: pageQuery, response: govdata.List[govdata.Webhook]{}, handle: s.handleWebhooks},
-		{method: "GET", path: "/api/v1/webhooks/{id}", perm: govdata.PermDeliveryManage, action: "webhook.read", objectType: "webhook",
+		{method: "GET", path: "/api/v1/webhooks/{id}", reads: readPlain, perm: govdata.PermDeliveryManage, action: "webhook.read", objectType: "webhook",
 			summary: "One webhook", response: govdata.Webhook{}, handle: byID(s.svc.Deliveries.FindWebhookByID)},
 		{method: "PATCH", path: "/api/v1/webhooks/{id}", perm: govdata.PermDeliveryManage, action: "webhook.update", objectType: "webhook",
 			summary: "Change a webhook: name, URL, kinds; active false stops new deliveries", request: govdata.WebhookPatch{}, response: govdata.Webhook{}, handle: updateByID(s, s.svc.Deliveries.UpdateWebhook)},
 		{method: "POST", path: "/api/v1/webhooks/{id}/rotate", perm: govdata.PermDeliveryManage, action: "webhook.rotate", objectType: "webhook",
 			summary: "Replace the signing secret; the old one stops at once", response: govdata.IssuedWebhook{}, handle: byID(s.svc.Deliveries.RotateWebhookSecret)},
-		{method: "GET", path: "/api/v1/deliveries", perm: govdata.PermDeliveryManage, action: "delivery.list", objectType: "delivery",
+		{method: "GET", path: "/api/v1/deliveries", reads: readAudited, perm: govdata.PermDeliveryManage, action: "delivery.list", objectType: "delivery",
 			summary: "The delivery log of notifications sent by e-mail and webhooks, newest first", query: append([]string{"channel", "state", "webhook_id"}, pageQuery...),
 			response: govdata.List[govdata.Delivery]{}, handle: s.handleDeliveries},
-		{method: "GET", path: "/api/v1/deliveries/{id}", perm: govdata.PermDeliveryManage, action: "delivery.read", objectType: "delivery",
+		{method: "GET", path: "/api/v1/deliveries/{id}", reads: readAudited, perm: govdata.PermDeliveryManage, action: "delivery.read", objectType: "delivery",
 			summary: "One delivery with every attempt", response: govdata.Delivery{}, handle: byID(s.svc.Deliveries.FindDeliveryByID)},
 		{method: "POST", path: "/api/v1/deliveries/{id}/retry", perm: govdata.PermDeliveryManage, action: "delivery.retry", objectType: "delivery",
 			summary: "Send a failed delivery again", response: govdata.Delivery{}, handle: byID(s.svc.Deliveries.RetryDelivery)},
-		{method: "GET", path: "/api/v1/profiles", perm: govdata.PermSignedIn, action: "profile.list", objectType: "profile",
+		{method: "GET", path: "/api/v1/profiles", reads: readPlain, perm: govdata.PermSignedIn, action: "profile.list", objectType: "profile",
 			summary: "The shipped regulation profiles (PRODUCT.md §3)", response: govdata.List[profileSummary]{}, handle: s.handleProfiles},
-		{method: "GET", path: "/api/v1/profile", perm: govdata.PermSignedIn, action: "profile.read", objectType: "profile",
+		{method: "GET", path: "/api/v1/profile", reads: readPlain, perm: govdata.PermSignedIn, action: "profile.read", objectType: "profile",
 			summary: "The deployment's regulation profile: labels, workflows, deadlines, periods, each with its article", response: govdata.Profile{}, handle: s.handleProfile},
 
-		{method: "GET", path: "/api/v1/services/whoami", auth: authSigned, action: "service.whoami", objectType: "credential",
+		{method: "GET", path: "/api/v1/services/whoami", reads: readPlain, auth: authSigned, action: "service.whoami", objectType: "credential",
 			summary: "Check a signed system-credential call: answers the credential and its department", response: whoami{}, handle: s.handleWhoami},
 		// SHR-4: the data service, called by consumers' systems with a
 		// credential bound to their grant; each call is recorded by the
 		// service with its grant.
-		{method: "GET", path: "/api/v1/services/{code}/records", auth: authSigned, serviceCall: true, action: "service.records", objectType: "resource",
+		{method: "GET", path: "/api/v1/services/{code}/records", reads: readSelf, auth: authSigned, serviceCall: true, action: "service.records", objectType: "resource",
 			summary: "Granted items of the rows in the grant's region scope, masked ({code}: the resource code, its / sent as %2F): fields=a,b; item=v, item__gte=v, item__lte=v; sort=item or -item; limit (≤ 500); cursor; grant_id when the credential holds several",
 			query:   []string{"fields", "sort", "limit", "cursor", "grant_id"}, response: govdata.ServiceRecords{}, handle: s.handleServiceRecords},
 		{method: "POST", path: "/api/v1/services/{code}/verify", auth: authSigned, serviceCall: true, action: "service.verify", objectType: "resource",
 			summary: "Does a row with these values exist within the grant (核验)? Answers yes or no, nothing else; rate-limited per credential",
 			request: govdata.VerifyInput{}, response: govdata.VerifyResult{}, handle: s.handleServiceVerify},
-		{method: "GET", path: "/api/v1/services/{code}/export", auth: authSigned, serviceCall: true, action: "service.export", objectType: "resource",
+		{method: "GET", path: "/api/v1/services/{code}/export", reads: readSelf, auth: authSigned, serviceCall: true, action: "service.export", objectType: "resource",
 			summary: "The granted rows as a file (format=csv|json|xlsx), masked and carrying the recipient's trace mark (X-Govdata-Trace); a grant with the file method",
 			query:   []string{"format", "fields", "sort", "grant_id"}, handle: s.handleServiceExport},
-		{method: "GET", path: "/api/v1/services/{code}/changes", auth: authSigned, serviceCall: true, action: "service.changes", objectType: "resource",
+		{method: "GET", path: "/api/v1/services/{code}/changes", reads: readSelf, auth: authSigned, serviceCall: true, action: "service.changes", objectType: "resource",
 			summary: "Rows removed, added or changed since the cursor (none: every row now); a grant with the subscription method",
 			query:   []string{"fields", "limit", "cursor", "grant_id"}, response: govdata.ServiceChanges{}, handle: s.handleServiceChanges},
-		{method: "GET", path: "/api/v1/export-traces/{trace}", perm: govdata.PermTraceRead, action: "export.trace", objectType: "export",
+		{method: "GET", path: "/api/v1/export-traces/{trace}", reads: readAudited, perm: govdata.PermTraceRead, action: "export.trace", objectType: "export",
 			summary: "Whom an exported file was made for, by the trace mark found in it (SEC-5)", response: govdata.ExportTrace{}, handle: s.handleExportTrace},
-		{method: "GET", path: "/api/v1/masking", perm: govdata.PermSignedIn, action: "mask.read", objectType: "mask_policy",
+		{method: "GET", path: "/api/v1/masking", reads: readPlain, perm: govdata.PermSignedIn, action: "mask.read", objectType: "mask_policy",
 			summary: "The masking policy: the mask of each sensitivity level and of single items (SHR-5)", response: govdata.MaskPolicy{}, handle: s.handleMaskPolicy},
 		{method: "PUT", path: "/api/v1/masking", perm: govdata.PermMaskWrite, action: "mask.policy", objectType: "mask_policy",
 			summary: "Replace the masking policy (the secadmin)", request: govdata.MaskPolicy{}, response: govdata.MaskPolicy{}, handle: create(s, http.StatusOK, s.svc.Masks.SetMaskPolicy)},
@@ -367,6 +394,10 @@ func (s *Server) buildMux() http.Handler {
 	mux := http.NewServeMux()
 	methods := map[string][]string{}
 	for _, rt := range s.routes {
+		// SEC-1: every GET route says whether its answers are audited.
+		if (rt.method == "GET") != (rt.reads != readUnclassified) {
+			panic("http: route " + rt.pattern() + " must declare reads (readPlain, readAudited or readSelf) exactly when it is a GET")
+		}
 		mux.Handle(rt.pattern(), s.serveRoute(rt))
 		methods[rt.path] = append(methods[rt.path], rt.method)
 	}

@@ -428,6 +428,20 @@ func (s *AuditService) RecordRefusal(ctx context.Context, action, objectType, ob
 	return nil
 }
 
+// RecordRead implements govdata.AuditService: one record, in one write
+// group-committed with the others, durable when it returns (SEC-1: reads
+// of stored values and of other people's records are on the record, as
+// data-service calls are).
+func (s *AuditService) RecordRead(ctx context.Context, action, objectType, objectID string, detail map[string]any) error {
+	err := s.db.write(ctx, func(tx *Tx) error {
+		return tx.auditAs(tx.actor, govdata.AuditOK, action, objectType, objectID, detail)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlstore: record read: %w", err)
+	}
+	return nil
+}
+
 // checkpointKey derives the Ed25519 key that signs checkpoints from the
 // master key, so it lives outside the database like the master key itself.
 func (db *DB) checkpointKey() (ed25519.PrivateKey, error) {

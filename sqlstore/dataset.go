@@ -632,7 +632,7 @@ func (s *DatasetService) FindBatches(ctx context.Context, f govdata.BatchFilter)
 }
 
 // RejectedRows implements govdata.DatasetService.
-func (s *DatasetService) RejectedRows(ctx context.Context, id int64, header func([]string) error, fn func(govdata.RejectedRow) error) error {
+func (s *DatasetService) RejectedRows(ctx context.Context, id int64, header func([]string, int64, []string) error, fn func(govdata.RejectedRow) error) error {
 	b, err := s.FindBatchByID(ctx, id)
 	if err != nil {
 		return err
@@ -642,19 +642,35 @@ func (s *DatasetService) RejectedRows(ctx context.Context, id int64, header func
 	if err := officerOf(govdata.ActorFrom(ctx), b.DepartmentID); err != nil {
 		return govdata.Errorf(govdata.EFORBIDDEN, msgNotProviderData)
 	}
-	in, err := content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, b.EntryID, b.EntryVersion)
+	// One snapshot for the count header is told (its audit record) and
+	// the rows fn is given: a batch still running adds rejects meanwhile.
+	tx, err := s.db.readSnapshot(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	in, err := content(func(q string, args ...any) *sql.Row { return tx.QueryRowContext(ctx, s.db.dialect.q(q), args...) }, b.EntryID, b.EntryVersion)
 	if err != nil {
 		return s.db.internal("rejected rows", err)
 	}
-	var names []string
+	var n, sealedRows int64
+	if err := tx.QueryRowContext(ctx, s.db.dialect.q("SELECT COUNT(*), COALESCE(SUM(sealed), 0) FROM batch_rejects WHERE batch_id = ?"), b.ID).Scan(&n, &sealedRows); err != nil {
+		return s.db.internal("rejected rows", err)
+	}
+	var names, opened []string
 	for _, it := range in.Items {
 		names = append(names, it.Name)
+		// A sealed reject holds the whole row sealed; the sensitive
+		// items are those it opens (SEC-2).
+		if sealedRows > 0 && encryptedItem(it) {
+			opened = append(opened, it.Name)
+		}
 	}
-	if err := header(names); err != nil {
+	if err := header(names, n, opened); err != nil {
 		return err
 	}
 	keys := s.db.DataKeys()
-	rows, err := s.db.query(ctx, "SELECT row_no, line, reasons, sealed, row_values FROM batch_rejects WHERE batch_id = ? ORDER BY row_no", b.ID)
+	rows, err := tx.QueryContext(ctx, s.db.dialect.q("SELECT row_no, line, reasons, sealed, row_values FROM batch_rejects WHERE batch_id = ? ORDER BY row_no"), b.ID)
 	if err != nil {
 		return s.db.internal("rejected rows", err)
 	}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"maps"
 	"slices"
@@ -183,7 +184,10 @@ func (s *DatasetService) FindRows(ctx context.Context, entry int64, where map[st
 	if err != nil {
 		return govdata.RowList{}, err
 	}
-	list := govdata.RowList{Items: out}
+	list := govdata.RowList{Items: out, Filter: auditWhere(s.db.DataKeys(), entry, cols, where)}
+	if len(out) > 0 {
+		list.Opened = openedItems(cols)
+	}
 	if len(out) > limit {
 		list.Items = out[:limit]
 		list.NextCursor = encodeCursor(strconv.FormatInt(ids[limit-1], 10))
@@ -193,14 +197,14 @@ func (s *DatasetService) FindRows(ctx context.Context, entry int64, where map[st
 
 // RowHistory implements govdata.DatasetService: the earlier versions of
 // matching rows, newest first (AGG-3).
-func (s *DatasetService) RowHistory(ctx context.Context, entry int64, where map[string]string) ([]govdata.DatasetRow, error) {
+func (s *DatasetService) RowHistory(ctx context.Context, entry int64, where map[string]string) (govdata.RowList, error) {
 	q, args, cols, err := s.rowQuery(ctx, entry, historyTable(entry), []string{"_op", "_by"}, where)
 	if err != nil {
-		return nil, err
+		return govdata.RowList{}, err
 	}
 	rows, err := s.db.query(ctx, q+" ORDER BY _by DESC, _row DESC LIMIT 1000", args...)
 	if err != nil {
-		return nil, s.db.internal("row history", err)
+		return govdata.RowList{}, s.db.internal("row history", err)
 	}
 	defer rows.Close()
 	out := []govdata.DatasetRow{}
@@ -209,7 +213,45 @@ func (s *DatasetService) RowHistory(ctx context.Context, entry int64, where map[
 		r.SupersededBy = asInt(ex[1])
 		out = append(out, *r)
 	})
-	return out, err
+	if err != nil {
+		return govdata.RowList{}, err
+	}
+	list := govdata.RowList{Items: out, Filter: auditWhere(s.db.DataKeys(), entry, cols, where)}
+	if len(out) > 0 {
+		list.Opened = openedItems(cols)
+	}
+	return list, nil
+}
+
+// auditWhere is where as the read's audit record shows it: a sealed
+// item's value as its blind index (SEC-2), so that the log holds no
+// sealed value in clear and still tells which rows were asked for (the
+// index of a value in question can be computed and searched for).
+func auditWhere(keys *datakey.Keyring, entry int64, cols []dsColumn, where map[string]string) map[string]string {
+	if len(where) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(where))
+	for item, v := range where {
+		i := slices.IndexFunc(cols, func(c dsColumn) bool { return c.item == item && !c.retired })
+		if i >= 0 && cols[i].encrypted && keys != nil {
+			v = "blind-index:" + hex.EncodeToString(keys.Index(nil, cols[i].context(entry), v))
+		}
+		out[item] = v
+	}
+	return out
+}
+
+// openedItems are the sealed items whose values rows of cols are read
+// with, decrypted (SEC-2): what the read's audit record names.
+func openedItems(cols []dsColumn) []string {
+	var out []string
+	for _, c := range cols {
+		if c.encrypted && !c.retired {
+			out = append(out, c.item)
+		}
+	}
+	return out
 }
 
 func asString(v any) string {

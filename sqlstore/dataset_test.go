@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -127,8 +128,16 @@ func TestDatasetIngest(t *testing.T) {
 			t.Errorf("missing violations %v", want)
 		}
 		var rejected []govdata.RejectedRow
-		if err := f.ds.RejectedRows(f.officer, b.ID, func([]string) error { return nil }, func(r govdata.RejectedRow) error { rejected = append(rejected, r); return nil }); err != nil {
+		var told int64
+		var opened []string
+		header := func(_ []string, n int64, o []string) error { told, opened = n, o; return nil }
+		if err := f.ds.RejectedRows(f.officer, b.ID, header, func(r govdata.RejectedRow) error { rejected = append(rejected, r); return nil }); err != nil {
 			t.Fatal(err)
+		}
+		// The header is told, before any row, how many rows follow and
+		// which sealed items they open (the read's audit record, SEC-1).
+		if told != int64(len(rejected)) || !slices.Contains(opened, "公民身份号码") {
+			t.Errorf("rejected header: %d rows, opened %v; %d rows sent", told, opened, len(rejected))
 		}
 		if len(rejected) != 3 || rejected[0].Row != 3 || rejected[0].Line != 4 || rejected[0].Values[1] != "王五" || rejected[0].Reasons[0].Rule != "format" {
 			t.Fatalf("rejected %+v", rejected)
@@ -141,6 +150,14 @@ func TestDatasetIngest(t *testing.T) {
 		if err != nil || len(found.Items) != 1 || *found.Items[0].Values["姓名"] != "李四" || found.Items[0].BatchID != b.ID {
 			t.Fatalf("lookup by id: %+v, %v", found, err)
 		}
+		if !slices.Contains(found.Opened, "公民身份号码") {
+			t.Errorf("rows read name the sealed items opened as %v", found.Opened)
+		}
+		// The filter as the audit record shows it: the sealed value as its
+		// blind index, not in clear (SEC-2).
+		if w := found.Filter["公民身份号码"]; !strings.HasPrefix(w, "blind-index:") || strings.Contains(w, idB) {
+			t.Errorf("the filter for the record: %v", found.Filter)
+		}
 
 		// Upsert: one row changed, one added; a repeated key in the batch
 		// keeps its last row.
@@ -152,7 +169,7 @@ func TestDatasetIngest(t *testing.T) {
 			t.Fatalf("rows after upsert %v", got)
 		}
 		hist, err := f.ds.RowHistory(f.officer, f.entry.ID, map[string]string{"公民身份号码": idB})
-		if err != nil || len(hist) != 1 || *hist[0].Values["姓名"] != "李四" || hist[0].BatchID != b.ID || hist[0].SupersededBy != b2.ID || hist[0].Op != "update" {
+		if err != nil || len(hist.Items) != 1 || *hist.Items[0].Values["姓名"] != "李四" || hist.Items[0].BatchID != b.ID || hist.Items[0].SupersededBy != b2.ID || hist.Items[0].Op != "update" {
 			t.Fatalf("history %+v, %v", hist, err)
 		}
 		found, _ = f.ds.FindRows(f.officer, f.entry.ID, map[string]string{"公民身份号码": idB}, govdata.Page{})
@@ -169,7 +186,7 @@ func TestDatasetIngest(t *testing.T) {
 			t.Fatalf("rows after replace %v", got)
 		}
 		hist, _ = f.ds.RowHistory(f.officer, f.entry.ID, map[string]string{"公民身份号码": idA})
-		if len(hist) != 1 || hist[0].Op != "replace" || hist[0].SupersededBy != b3.ID {
+		if len(hist.Items) != 1 || hist.Items[0].Op != "replace" || hist.Items[0].SupersededBy != b3.ID {
 			t.Errorf("history after replace %+v", hist)
 		}
 		d, err := f.ds.FindDataset(f.officer, f.entry.ID)
@@ -492,7 +509,7 @@ func TestDatasetKeyRotation(t *testing.T) {
 			t.Errorf("rows after resealing %v", got)
 		}
 		hist, err := f.ds.RowHistory(f.officer, f.entry.ID, map[string]string{"公民身份号码": idA})
-		if err != nil || len(hist) != 1 || *hist[0].Values["姓名"] != "张三" {
+		if err != nil || len(hist.Items) != 1 || *hist.Items[0].Values["姓名"] != "张三" {
 			t.Errorf("history after resealing %+v, %v", hist, err)
 		}
 	})
@@ -656,7 +673,7 @@ func TestDatasetMaintenance(t *testing.T) {
 			t.Fatalf("rows after the change: %v", got)
 		}
 		hist := must(f.ds.RowHistory(f.officer, f.entry.ID, map[string]string{"公民身份号码": idB}))(t)
-		if len(hist) != 1 || hist[0].Op != "maintenance" || hist[0].SupersededBy != m.BatchID || *hist[0].Values["姓名"] != "李四" {
+		if len(hist.Items) != 1 || hist.Items[0].Op != "maintenance" || hist.Items[0].SupersededBy != m.BatchID || *hist.Items[0].Values["姓名"] != "李四" {
 			t.Fatalf("history of the deleted row %+v", hist)
 		}
 		b := must(f.ds.FindBatchByID(f.officer, m.BatchID))(t)
@@ -766,7 +783,7 @@ func TestDatasetHistoryOnlyChanges(t *testing.T) {
 		f := newDatasetFixture(t, e, "default", storetest.Options())
 		history := func(id string) int {
 			t.Helper()
-			return len(must(f.ds.RowHistory(f.officer, f.entry.ID, map[string]string{"公民身份号码": id}))(t))
+			return len(must(f.ds.RowHistory(f.officer, f.entry.ID, map[string]string{"公民身份号码": id}))(t).Items)
 		}
 		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名,行政区划代码\n"+idA+",张三,230102\n"+idB+",李四,230102\n"+idC+",王五,\n")
 		// Again the same rows, one name changed, one row gone.
@@ -832,7 +849,7 @@ func TestDatasetSealsLeftovers(t *testing.T) {
 		noPlaintext(t, f.db, e, f.entry.ID, "张三", "赵六六", "钱八八")
 		var rejected []govdata.RejectedRow
 		if err := f.ds.RejectedRows(f.officer, must(f.ds.FindBatches(f.officer, govdata.BatchFilter{EntryID: f.entry.ID}))(t).Items[0].ID,
-			func([]string) error { return nil }, func(r govdata.RejectedRow) error { rejected = append(rejected, r); return nil }); err != nil || len(rejected) != 1 || rejected[0].Values[1] != "赵六六" {
+			func([]string, int64, []string) error { return nil }, func(r govdata.RejectedRow) error { rejected = append(rejected, r); return nil }); err != nil || len(rejected) != 1 || rejected[0].Values[1] != "赵六六" {
 			t.Errorf("rejected rows after sealing %+v, %v", rejected, err)
 		}
 	})

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/datakey"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -425,8 +427,14 @@ func (s *SourceService) QueryLive(ctx context.Context, entry int64, where map[st
 	if err != nil {
 		return govdata.RowList{}, err
 	}
+	// SEC-1: the record names the rows asked for (list.Filter: sensitive
+	// values as blind indexes) and how many came back.
+	detail := map[string]any{"rows": len(list.Items), "where_items": len(where)}
+	if list.Filter != nil {
+		detail["where"] = list.Filter
+	}
 	return list, s.db.write(ctx, func(tx *Tx) error {
-		return tx.audit("source.query", "catalog_entry", entry, map[string]any{"rows": len(list.Items), "where_items": len(where)})
+		return tx.audit("source.query", "catalog_entry", entry, detail)
 	})
 }
 
@@ -454,5 +462,33 @@ func (s *SourceService) liveQuery(ctx context.Context, r *entryRow, where map[st
 			return govdata.RowList{}, govdata.Errorf(govdata.EINVALID, govdata.MsgItemUnknown, item)
 		}
 	}
-	return s.connector.Query(ctx, in, t.items, where, page)
+	list, err := s.connector.Query(ctx, in, t.items, where, page)
+	if err != nil {
+		return list, err
+	}
+	list.Filter = liveAuditWhere(s.db.DataKeys(), r.id, t.items, where)
+	return list, nil
+}
+
+// liveAuditWhere is where as a read's audit record shows it: the value
+// of an item at sensitivity 3–4 as a blind index (SEC-2: such values are
+// never kept in clear, not in the audit log either), "(sensitive)" when
+// the platform has no data keys.
+func liveAuditWhere(keys *datakey.Keyring, entry int64, items []govdata.Item, where map[string]string) map[string]string {
+	if len(where) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(where))
+	for item, v := range where {
+		i := slices.IndexFunc(items, func(it govdata.Item) bool { return it.Name == item })
+		if i >= 0 && encryptedItem(items[i]) {
+			shown := "(sensitive)"
+			if keys != nil {
+				shown = "blind-index:" + hex.EncodeToString(keys.Index(nil, []byte("govdata/live/"+strconv.FormatInt(entry, 10)+"/"+item), v))
+			}
+			v = shown
+		}
+		out[item] = v
+	}
+	return out
 }

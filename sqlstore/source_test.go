@@ -150,6 +150,12 @@ func TestSourceLive(t *testing.T) {
 		if len(l.Items) != 1 || *l.Items[0].Values["姓名"] != "张三" {
 			t.Fatalf("live rows %+v", l)
 		}
+		// SEC-1: the read's record names the rows asked for, the ID
+		// number (sensitivity 3) as its blind index, never in clear.
+		recs := must(sqlstore.NewAuditService(f.db).FindAudit(storetest.System(), govdata.AuditFilter{Action: "source.query", Page: govdata.Page{Limit: 1}}))(t)
+		if len(recs.Items) != 1 || !strings.Contains(recs.Items[0].Detail, `"公民身份号码":"blind-index:`) || strings.Contains(recs.Items[0].Detail, idA) {
+			t.Errorf("live read record %+v", recs.Items)
+		}
 		if _, err := sources.QueryLive(f.officer, f.entry.ID, map[string]string{"籍贯": "x"}, govdata.Page{}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
 			t.Errorf("an unknown item: %v", err)
 		}
