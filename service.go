@@ -98,6 +98,9 @@ var (
 	MsgServiceExport     = Msg{"导出敏感（3–4 级）信息项“%s”需要授权中的导出许可", "exporting the sensitive (level 3–4) item %q needs the grant's export permission"}
 	MsgServiceMatch      = Msg{"match 至少给出一个信息项", "match needs at least one item"}
 	MsgServiceRate       = Msg{"核验调用过于频繁，请 %d 秒后重试", "too many verify calls; retry in %d seconds"}
+	// MsgServiceMaskedRate: an equality filter on an item masked for the
+	// grant is a verification and spends the verify allowance (SHR-4).
+	MsgServiceMaskedRate = Msg{"按对本授权脱敏的信息项（%s）等值查询视为核验，核验调用过于频繁，请 %d 秒后重试", "an equality filter on an item masked for this grant (%s) is a verification; too many verifications, retry in %d seconds"}
 	MsgServiceNoData     = Msg{"该资源尚无数据", "this resource holds no data yet"}
 )
 
@@ -394,7 +397,9 @@ type ExportTrace struct {
 // nothing itself: the caller is the signed credential in ctx. Refusals:
 // ENOTFOUND for an unknown resource code; EFORBIDDEN for no usable grant,
 // a suspended or expired one, another method, or an item outside it;
-// EINVALID for a malformed query; ETOOMANY (verify) past the rate.
+// EINVALID for a malformed query; ETOOMANY past the credential's verify
+// allowance, which verify calls and records or export calls with an
+// equality filter on an item masked for the grant spend alike.
 type DataService interface {
 	Records(ctx context.Context, code string, q url.Values) (*ServiceRecords, error)
 	Verify(ctx context.Context, code string, in VerifyInput) (*VerifyResult, error)

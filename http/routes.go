@@ -368,13 +368,13 @@ func (s *Server) routeTable() []route {
 		// credential bound to their grant; each call is recorded by the
 		// service with its grant.
 		{method: "GET", path: "/api/v1/services/{code}/records", reads: readSelf, auth: authSigned, serviceCall: true, action: "service.records", objectType: "resource",
-			summary: "Granted items of the rows in the grant's region scope, masked ({code}: the resource code, its / sent as %2F): fields=a,b; item=v, item__gte=v, item__lte=v; sort=item or -item; limit (≤ 500); cursor; grant_id when the credential holds several",
+			summary: "Granted items of the rows in the grant's region scope, masked ({code}: the resource code, its / sent as %2F): fields=a,b; item=v, item__gte=v, item__lte=v; sort=item or -item; limit (≤ 500); cursor; grant_id when the credential holds several. An equality filter on an item masked for the grant is a verification (核验): it spends the credential's verify allowance (429 with Retry-After beyond it)",
 			query:   []string{"fields", "sort", "limit", "cursor", "grant_id"}, response: govdata.ServiceRecords{}, handle: s.handleServiceRecords},
 		{method: "POST", path: "/api/v1/services/{code}/verify", auth: authSigned, serviceCall: true, action: "service.verify", objectType: "resource",
-			summary: "Does a row with these values exist within the grant (核验)? Answers yes or no, nothing else; rate-limited per credential",
+			summary: "Does a row with these values exist within the grant (核验)? Answers yes or no, nothing else; rate-limited per credential (429 with Retry-After), the allowance shared with equality filters on masked items",
 			request: govdata.VerifyInput{}, response: govdata.VerifyResult{}, handle: s.handleServiceVerify},
 		{method: "GET", path: "/api/v1/services/{code}/export", reads: readSelf, auth: authSigned, serviceCall: true, action: "service.export", objectType: "resource",
-			summary: "The granted rows as a file (format=csv|json|xlsx), masked and carrying the recipient's trace mark (X-Govdata-Trace); a grant with the file method",
+			summary: "The granted rows as a file (format=csv|json|xlsx), masked and carrying the recipient's trace mark (X-Govdata-Trace); a grant with the file method; an equality filter on a masked item spends the verify allowance as in records",
 			query:   []string{"format", "fields", "sort", "grant_id"}, handle: s.handleServiceExport},
 		{method: "GET", path: "/api/v1/services/{code}/changes", reads: readSelf, auth: authSigned, serviceCall: true, action: "service.changes", objectType: "resource",
 			summary: "Rows removed, added or changed since the cursor (none: every row now); a grant with the subscription method",

@@ -29,13 +29,19 @@ type DataService struct {
 	masks    *MaskService
 	masker   govdata.Masker
 
-	// VerifyRate and VerifyBurst bound each credential's verify calls
+	// VerifyRate and VerifyBurst bound each credential's verifications
 	// (SHR-4: verification is rate-limited, so that it cannot be used to
-	// walk through the values of an item).
+	// walk through the values of an item): verify calls, and calls with an
+	// equality filter on an item masked for the grant (service_verify.go).
+	// The allowance is each process's: n instances allow n times as much.
 	VerifyRate  rate.Limit
 	VerifyBurst int
-	limitersMu  sync.Mutex
-	limiters    map[int64]*rate.Limiter
+	// MissRun misses of a credential's verifications in a row, or within
+	// MissWindow, notify the secadmins (counted in the database).
+	MissRun    int
+	MissWindow time.Duration
+	limitersMu sync.Mutex
+	limiters   map[int64]*rate.Limiter
 
 	// contents caches published versions of entries: they never change;
 	// columns the datasets' columns by their version.
@@ -63,7 +69,8 @@ func NewDataService(datasets *DatasetService, sources *SourceService, masks *Mas
 		// key: a hashed ID number cannot be reversed by hashing every
 		// date of birth.
 		masker:     govdata.Masker{Key: []byte(datasets.db.deriveSecret("mask-hash", "", nil))},
-		VerifyRate: DefaultVerifyRate, VerifyBurst: DefaultVerifyBurst, limiters: map[int64]*rate.Limiter{}}
+		VerifyRate: DefaultVerifyRate, VerifyBurst: DefaultVerifyBurst, limiters: map[int64]*rate.Limiter{},
+		MissRun: DefaultMissRun, MissWindow: DefaultMissWindow}
 }
 
 var _ govdata.DataService = (*DataService)(nil)
@@ -79,6 +86,9 @@ type serviceCall struct {
 	// outside: refused for asking outside the grant, counted (SHR-6).
 	outside bool
 	detail  map[string]any
+	// verifies: the call is a verification (service_verify.go), its
+	// answer a hit (rows > 0) or a miss.
+	verifies bool
 	// also writes with the record of an answered call (an export's trace).
 	also func(tx *Tx) error
 }
@@ -133,6 +143,11 @@ func (s *DataService) finish(ctx context.Context, c *serviceCall, callErr error)
 			}
 			day := govdata.DateOf(tx.Now().In(s.catalog.flows.loc))
 			if err := countDailyUsage(tx, c.grant.ID, a.CredentialID, day, calls, c.rows, refused); err != nil {
+				return err
+			}
+		}
+		if callErr == nil && c.verifies && a.CredentialID != 0 {
+			if err := s.countVerification(tx, a.CredentialID, c.rows == 0); err != nil {
 				return err
 			}
 		}
@@ -375,6 +390,9 @@ func (s *DataService) records(ctx context.Context, c *serviceCall, v url.Values)
 	if err != nil {
 		return nil, err
 	}
+	if err := s.maskedEquality(ctx, c, p); err != nil {
+		return nil, err
+	}
 	var recs []govdata.Record
 	var next string
 	if t.live != nil {
@@ -401,12 +419,9 @@ func (s *DataService) Verify(ctx context.Context, code string, in govdata.Verify
 }
 
 func (s *DataService) verify(ctx context.Context, c *serviceCall, in govdata.VerifyInput) (*govdata.VerifyResult, error) {
-	a := govdata.ActorFrom(ctx)
-	if wait := s.allowVerify(a.CredentialID); wait > 0 {
-		secs := int((wait + time.Second - 1) / time.Second)
-		e := govdata.Errorf(govdata.ETOOMANY, govdata.MsgServiceRate, secs)
-		e.Details = map[string]any{"retry_after": secs}
-		return nil, e
+	// Every verify call is a verification, whatever the items' masks.
+	if err := s.verification(ctx, c, verifyItems(in), govdata.MsgServiceRate); err != nil {
+		return nil, err
 	}
 	q, err := govdata.VerifyQuery(in)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/sqlstore/storetest"
+	"golang.org/x/time/rate"
 )
 
 // BenchmarkDataServiceRecords: a records call of 20 masked rows (a sealed
@@ -24,6 +25,32 @@ func BenchmarkDataServiceRecords(b *testing.B) {
 				for pb.Next() {
 					r, err := f.data.Records(f.system(), f.entry.ResourceCode, q)
 					if err != nil || len(r.Items) != 20 {
+						b.Errorf("records: %v", err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkDataServiceMaskedEquality: a records call testing the sealed,
+// masked ID for equality — a verification (service_verify.go): its
+// allowance (unbounded here) and its hit counted in verify_misses, in the
+// call's write — from 64 concurrent callers, one credential.
+func BenchmarkDataServiceMaskedEquality(b *testing.B) {
+	for _, e := range storetest.Engines(b) {
+		b.Run(string(e), func(b *testing.B) {
+			f := newServiceFixture(b, e, 5000)
+			f.grantFor(b, f.application(govdata.MethodAPI, nil, "公民身份号码", "姓名", "行政区划代码", "补贴金额"))
+			f.data.VerifyRate = rate.Inf
+			q := url.Values{"limit": {"20"}, "公民身份号码": {f.rows[2500].id}}
+			b.SetParallelism(32)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					r, err := f.data.Records(f.system(), f.entry.ResourceCode, q)
+					if err != nil || len(r.Items) != 1 {
 						b.Errorf("records: %v", err)
 						return
 					}

@@ -55,6 +55,10 @@ func (s *DataService) export(ctx context.Context, c *serviceCall, v url.Values) 
 	if err != nil {
 		return nil, nil, err
 	}
+	// A file's row count answers an equality filter as records would.
+	if err := s.maskedEquality(ctx, c, p); err != nil {
+		return nil, nil, err
+	}
 	tx, err := s.db.readSnapshot(ctx)
 	if err != nil {
 		return nil, nil, err

@@ -16,6 +16,7 @@ import (
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/sqlstore"
 	"github.com/govdata/govdata/sqlstore/storetest"
+	"golang.org/x/time/rate"
 )
 
 // The property of the data service (SHR-4, SHR-5, SHR-6): whatever the
@@ -232,6 +233,17 @@ func (m *propModel) mask(name string) govdata.Mask {
 	}
 	it, _ := m.pe.item(name)
 	return m.policy.MaskOf(m.pe.entry.ID, it)
+}
+
+// verifies reports whether a query tests an item masked for the grant
+// for equality: a verification (SHR-4).
+func (m *propModel) verifies(q propQuery) bool {
+	for it := range q.eq {
+		if m.mask(it).Kind != govdata.MaskNone {
+			return true
+		}
+	}
+	return false
 }
 
 // orderable reports whether ranges and sort may use an item: not sealed at
@@ -508,6 +520,9 @@ func TestDataServiceProperty(t *testing.T) {
 		ds := sqlstore.NewDatasetService(f.db, f.cat)
 		f.masks = sqlstore.NewMaskService(f.db)
 		f.data = sqlstore.NewDataService(ds, sqlstore.NewSourceService(ds, nil), f.masks)
+		// The model checks which calls are verifications, not the
+		// allowance they spend (TestDataServiceVerifyAllowanceShared).
+		f.data.VerifyRate = rate.Inf
 		f.audit = sqlstore.NewAuditService(f.db)
 		f.secadmin = f.as(govdata.RoleSecadmin, 0)
 		f.cred = must(sqlstore.NewCredentialService(f.db).CreateCredential(f.consumer, govdata.CredentialInput{Name: "社保待遇认证系统"}))(t)
@@ -522,7 +537,7 @@ func TestDataServiceProperty(t *testing.T) {
 			}
 			entries = append(entries, pe)
 		}
-		var queries, refusals, answered, nonEmpty, calls int
+		var queries, refusals, answered, nonEmpty, calls, verifying int
 		for n := range 2 * propGrants {
 			pe := entries[n%2]
 			// The secadmin's policy: the defaults, or some levels and an
@@ -549,12 +564,13 @@ func TestDataServiceProperty(t *testing.T) {
 			must(f.grants.BindCredential(f.consumer, g.ID, govdata.GrantCredentialInput{CredentialID: f.cred.ID}))(t)
 			m := &propModel{pe: pe, grant: g, policy: policy}
 			var want govdata.Usage
-			grantCalls := 0
+			grantCalls, grantVerifications := 0, 0
 			for range propQueries {
 				q := randomQuery(r, m)
 				queries++
 				o := f.check(t, seed, m, q, r)
 				grantCalls += o.calls
+				grantVerifications += o.verifications
 				switch o.refused {
 				case govdata.EFORBIDDEN: // outside the grant: counted
 					want.Refused++
@@ -577,13 +593,16 @@ func TestDataServiceProperty(t *testing.T) {
 				t.Errorf("seed %d: grant %d usage %+v, want calls %d rows %d refused %d", seed, g.ID, got, want.Calls, want.Rows, want.Refused)
 			}
 			// SHR-4: one audit record for each call, answered or refused.
-			var recs, ok int
+			var recs, ok, verifications int
 			for p := (govdata.AuditFilter{Action: "service.records", ObjectType: "grant", ObjectID: strconv.FormatInt(g.ID, 10), Page: govdata.Page{Limit: govdata.MaxLimit}}); ; {
 				l := must(f.audit.FindAudit(storetest.System(), p))(t)
 				for _, rec := range l.Items {
 					recs++
 					if rec.Result == govdata.AuditOK {
 						ok++
+					}
+					if strings.Contains(rec.Detail, `"verification":`) {
+						verifications++
 					}
 				}
 				if p.Cursor = l.NextCursor; p.Cursor == "" {
@@ -593,12 +612,18 @@ func TestDataServiceProperty(t *testing.T) {
 			if recs != grantCalls || int64(ok) != want.Calls {
 				t.Errorf("seed %d: grant %d: %d audit records (%d ok), want %d (%d ok)", seed, g.ID, recs, ok, grantCalls, want.Calls)
 			}
+			// SHR-4, SHR-5: a call testing a masked item for equality is
+			// a verification, and no other.
+			if verifications != grantVerifications {
+				t.Errorf("seed %d: grant %d: %d verifications recorded, want %d", seed, g.ID, verifications, grantVerifications)
+			}
 			calls += grantCalls
+			verifying += grantVerifications
 			if t.Failed() {
 				t.FailNow()
 			}
 		}
-		t.Logf("seed %d: %d grants, %d queries: %d answered (%d with rows), %d refused; %d calls", seed, 2*propGrants, queries, answered, nonEmpty, refusals, calls)
+		t.Logf("seed %d: %d grants, %d queries: %d answered (%d with rows), %d refused; %d calls, %d verifications", seed, 2*propGrants, queries, answered, nonEmpty, refusals, calls, verifying)
 		if answered < queries/3 || nonEmpty < answered/3 || refusals < queries/10 {
 			t.Errorf("seed %d: the generator drew %d answered (%d with rows) and %d refused queries of %d: too few of one kind to prove much",
 				seed, answered, nonEmpty, refusals, queries)
@@ -610,6 +635,8 @@ func TestDataServiceProperty(t *testing.T) {
 type outcome struct {
 	refused     govdata.ErrorCode
 	calls, rows int
+	// verifications: the calls that tested a masked item for equality.
+	verifications int
 }
 
 // check runs one query over all its pages against the model.
@@ -657,7 +684,11 @@ func (f *propFixture) check(t *testing.T, seed uint64, m *propModel, q propQuery
 		t.Errorf("%s: %d pages for %d rows of %d, want %d", where(), calls, len(wantRows), limit, want)
 	}
 	f.compare(t, where, m, fields, wantRows, got)
-	return outcome{calls: calls, rows: len(got)}
+	o := outcome{calls: calls, rows: len(got)}
+	if m.verifies(q) {
+		o.verifications = calls
+	}
+	return o
 }
 
 // readable renders a query as it reads, unescaped.

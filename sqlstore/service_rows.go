@@ -48,6 +48,9 @@ type rowPlan struct {
 	live       bool
 	liveWhere  map[string]string
 	regionItem string
+	// maskedEq are the items masked for the grant that the call tests for
+	// equality: it is a verification (service_verify.go).
+	maskedEq []string
 }
 
 var (
@@ -83,6 +86,12 @@ func (s *DataService) plan(ctx context.Context, t *serviceTarget, g *govdata.Gra
 	for _, it := range t.items {
 		if it.Region {
 			p.regionItem = it.Name
+		}
+	}
+	for _, f := range q.Filters {
+		// SHR-4, SHR-5: an equality test tells what the mask hides.
+		if f.Op == govdata.FilterEq && maskOf(f.Item).Kind != govdata.MaskNone && !slices.Contains(p.maskedEq, f.Item) {
+			p.maskedEq = append(p.maskedEq, f.Item)
 		}
 	}
 	if t.live != nil {

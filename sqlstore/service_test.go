@@ -536,6 +536,18 @@ func TestDataServiceLive(t *testing.T) {
 		if len(recs.Items) != 4 {
 			t.Errorf("%d records of live calls, want 4", len(recs.Items))
 		}
+		// SHR-4, SHR-5: equality on a masked item, passed on to the
+		// provider, is a verification as on stored rows; on the region not.
+		f.data.VerifyRate, f.data.VerifyBurst = 0.001, 1
+		f.cred = must(sqlstore.NewCredentialService(f.db).CreateCredential(f.consumer, govdata.CredentialInput{Name: "第二系统"}))(t)
+		must(f.grants.BindCredential(f.consumer, page.GrantID, govdata.GrantCredentialInput{CredentialID: f.cred.ID}))(t)
+		if p := must(f.records(t, "公民身份号码="+rows[0].id))(t); len(p.Items) != 1 {
+			t.Errorf("live masked equality: %v", p.Items)
+		}
+		if _, err := f.records(t, "公民身份号码="+rows[1].id); govdata.ErrorCodeOf(err) != govdata.ETOOMANY {
+			t.Errorf("live masked equality past the allowance: %v", err)
+		}
+		must(f.records(t, "行政区划代码=230102"))(t)
 	})
 }
 

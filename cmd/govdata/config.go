@@ -54,6 +54,8 @@ type config struct {
 	reminderDays   int
 	verifyRate     float64
 	verifyBurst    int
+	missRun        int
+	missWindow     time.Duration
 	sweepInterval  time.Duration
 	deliveryEvery  time.Duration
 	publicURL      string
@@ -96,8 +98,10 @@ func newConfig(command string) *config {
 	f.StringVar(&c.dataKeyAlg, "data-key-algorithm", datakey.SM4GCM, "algorithm of a new data key: sm4-gcm or aes-256-gcm (at the first serve, and for keys rotate)")
 	f.StringVar(&c.auditHash, "audit-hash", govdata.HashSM3, "audit chain hash, chosen at init: sm3 or sha256 (a store keeps the one it was created with)")
 	f.IntVar(&c.reminderDays, "reminder-days", 1, "remind a step's actors this many working days before its due date (CAL-3)")
-	f.Float64Var(&c.verifyRate, "verify-rate", sqlstore.DefaultVerifyRate, "verify calls a second allowed to each system credential (SHR-4: verification cannot be used to walk through an item's values)")
-	f.IntVar(&c.verifyBurst, "verify-burst", sqlstore.DefaultVerifyBurst, "verify calls a credential may make at once before --verify-rate applies")
+	f.Float64Var(&c.verifyRate, "verify-rate", sqlstore.DefaultVerifyRate, "verifications a second allowed to each system credential: verify calls, and records or export calls with an equality filter on an item masked for the grant (SHR-4: verification cannot be used to walk through an item's values)")
+	f.IntVar(&c.verifyBurst, "verify-burst", sqlstore.DefaultVerifyBurst, "verifications a credential may make at once before --verify-rate applies")
+	f.IntVar(&c.missRun, "verify-miss-run", sqlstore.DefaultMissRun, "a credential's verifications that match no row, in a row or within --verify-miss-window, that notify the secadmins (at most once an hour per credential)")
+	f.DurationVar(&c.missWindow, "verify-miss-window", sqlstore.DefaultMissWindow, "the window in which --verify-miss-run misses notify the secadmins, hits or not between them")
 	f.DurationVar(&c.sweepInterval, "sweep-interval", time.Minute, "how often deadlines are swept for reminders, overdue steps and escalation")
 	f.StringVar(&c.publicURL, "public-url", "", "the address the public reaches govdata at (https://data.example.gov.cn); links of the CKAN API and DCAT feeds start with it (default: http:// and --addr)")
 	f.StringVar(&c.publisher, "publisher", "政务数据主管部门", "the body that publishes the open catalog, as the DCAT feeds name it")
@@ -359,6 +363,9 @@ func (c *config) checkBackground() error {
 	}
 	if c.verifyRate <= 0 || c.verifyBurst < 1 {
 		return fmt.Errorf("--verify-rate must be positive and --verify-burst at least 1, not %g and %d", c.verifyRate, c.verifyBurst)
+	}
+	if c.missRun < 1 || c.missWindow <= 0 {
+		return fmt.Errorf("--verify-miss-run must be at least 1 and --verify-miss-window positive, not %d and %s", c.missRun, c.missWindow)
 	}
 	if c.reminderDays < 0 || c.reminderDays > 30 {
 		return fmt.Errorf("--reminder-days must be 0 to 30 working days, not %d", c.reminderDays)

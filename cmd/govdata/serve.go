@@ -75,6 +75,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	grants := sqlstore.NewGrantService(catalog)
 	data := sqlstore.NewDataService(datasets, sources, masks)
 	data.VerifyRate, data.VerifyBurst = rate.Limit(c.verifyRate), c.verifyBurst
+	data.MissRun, data.MissWindow = c.missRun, c.missWindow
 	// Batches a stopped process left running failed with it: the dataset is
 	// as it was before them (AGG-1).
 	if n, err := datasets.RecoverBatches(ctx); err != nil {

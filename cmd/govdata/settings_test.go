@@ -172,6 +172,8 @@ func TestServeRefusesBadBackgroundSettings(t *testing.T) {
 		{[]string{"--reminder-days", "-1"}, "--reminder-days must be 0 to 30"},
 		{[]string{"--verify-rate", "0"}, "--verify-rate must be positive"},
 		{[]string{"--verify-burst", "0"}, "--verify-burst at least 1"},
+		{[]string{"--verify-miss-run", "0"}, "--verify-miss-run must be at least 1"},
+		{[]string{"--verify-miss-window", "0s"}, "--verify-miss-window positive"},
 		{[]string{"--smtp-addr", "mail.gov.cn", "--smtp-from", "noreply@data.gov.cn"}, "is not host:port"},
 		{[]string{"--smtp-addr", "mail.gov.cn:25"}, "sender address"},
 		{[]string{"--smtp-addr", "mail.gov.cn:465", "--smtp-from", "noreply@data.gov.cn", "--smtp-tls", "ssl"}, "none of starttls, tls, none"},

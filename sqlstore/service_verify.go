@@ -1,0 +1,136 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/govdata/govdata"
+)
+
+// Verifications. A mask hides a value from the consumer, but an equality
+// test on the hidden value tells it all the same: with 身份证号 masked as
+// 2****************4 next to 出生日期 and 所属区县, a hundred calls of
+// records?身份证号=<candidate> find the number. So every equality test on
+// a value the grant hides is a verification (核验, SHR-4): a verify call,
+// and a records or export call with an equality filter on an item masked
+// for the grant (any mask kind, sealed or not; several such filters in a
+// call are one verification). changes takes no filters, so it has none.
+//
+// Such filters stay allowed: looking a person up by the ID number the
+// person presented is the commonest use of shared data, and refusing it
+// would push every such grant to ask for the item unmasked, which is
+// worse for minimum necessary (SX-4(五), SHR-1). Instead each one spends
+// the credential's verify allowance (VerifyRate, VerifyBurst: 429 with
+// Retry-After beyond it), and a run of misses — answers that matched no
+// row — is told to every secadmin. Items whose mask the grant lifts
+// (unmasked_items) or the policy does not mask are not verifications: the
+// consumer sees those values anyway.
+
+// Default miss thresholds (see DataService.MissRun, MissWindow).
+const (
+	// DefaultMissRun: a person at a counter presents a real ID number; a
+	// miss is a typo or someone not in the entry, and twenty in a row
+	// without one hit is not that (the attack above missed ninety times).
+	DefaultMissRun = 20
+	// DefaultMissWindow: DefaultMissRun misses within ten minutes, hits
+	// or not between them, so that a walk cannot hide behind a known
+	// value asked now and then.
+	DefaultMissWindow = 10 * time.Minute
+	// missNoticeEvery: at most one notice per credential an hour; the
+	// secadmin needs to know, not to be flooded while the run goes on.
+	missNoticeEvery = time.Hour
+)
+
+var (
+	msgVerifyMisses = govdata.Msg{
+		ZH: "系统凭证 %d（%s）核验未命中过多：连续 %d 次，%s 内 %d 次，可能在枚举脱敏信息项的值，请核查",
+		EN: "system credential %d (%s) missed too many verifications: %d in a row, %d within %s; it may be walking through masked values, please check",
+	}
+)
+
+// verification marks c as a verification of items: it spends the
+// credential's verify allowance now, and its answer counts as a hit or a
+// miss when the call is recorded (finish). A refusal past the allowance is
+// ETOOMANY with the seconds to wait; msg says why the call is one.
+func (s *DataService) verification(ctx context.Context, c *serviceCall, items []string, msg govdata.Msg, args ...any) error {
+	c.verifies = true
+	c.detail["verification"] = items
+	if wait := s.allowVerify(govdata.ActorFrom(ctx).CredentialID); wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		e := govdata.Errorf(govdata.ETOOMANY, msg, append(args, secs)...)
+		e.Details = map[string]any{"retry_after": secs}
+		c.verifies = false // refused: no answer to count
+		return e
+	}
+	return nil
+}
+
+// countVerification counts, in the call's write, a verification's hit or
+// miss for the credential, and tells every secadmin when its misses reach
+// MissRun in a row or within MissWindow — at most once an hour, recorded
+// in the audit log. One statement in the existing write: the counter is
+// shared by every instance on the database.
+func (s *DataService) countVerification(tx *Tx, credential int64, miss bool) error {
+	now := tx.Now()
+	m := int64(0)
+	if miss {
+		m = 1
+	}
+	windowFrom := toDB(now.Add(-s.MissWindow))
+	var run, inWindow, notified int64
+	err := tx.queryRow(`INSERT INTO verify_misses (credential_id, run, window_start, window_misses, notified_at) VALUES (?, ?, ?, ?, 0)
+		ON CONFLICT (credential_id) DO UPDATE SET run = verify_misses.run * excluded.run + excluded.run,
+		window_misses = CASE WHEN verify_misses.window_start <= ? THEN excluded.window_misses ELSE verify_misses.window_misses + excluded.window_misses END,
+		window_start = CASE WHEN verify_misses.window_start <= ? THEN excluded.window_start ELSE verify_misses.window_start END
+		RETURNING run, window_misses, notified_at`,
+		credential, m, toDB(now), m, windowFrom, windowFrom).Scan(&run, &inWindow, &notified)
+	if err != nil {
+		return fmt.Errorf("verify misses: %w", err)
+	}
+	if !miss || (run < int64(s.MissRun) && inWindow < int64(s.MissRun)) || (notified != 0 && fromDB(notified).After(now.Add(-missNoticeEvery))) {
+		return nil
+	}
+	if _, err := tx.exec("UPDATE verify_misses SET notified_at = ? WHERE credential_id = ?", toDB(now), credential); err != nil {
+		return fmt.Errorf("verify misses: %w", err)
+	}
+	a := tx.actor
+	window := s.MissWindow.String()
+	title := govdata.Text{
+		ZH: msgVerifyMisses.Text("zh", credential, a.Username, run, window, inWindow),
+		EN: msgVerifyMisses.Text("en", credential, a.Username, run, inWindow, window),
+	}
+	ids, err := notifyRoleHolders(tx, govdata.RoleSecadmin, govdata.NoticeSecurity, title,
+		"verify-misses:"+strconv.FormatInt(credential, 10)+":"+strconv.FormatInt(toDB(now), 10))
+	if err != nil {
+		return err
+	}
+	return tx.auditAs(a, govdata.AuditOK, "service.verify_misses", "credential", credential, map[string]any{
+		"run": run, "window_misses": inWindow, "window": window, "threshold": s.MissRun, "notifications": ids,
+	})
+}
+
+// maskedItemsList names the items of a refusal message.
+func maskedItemsList(items []string) string { return strings.Join(items, "、") }
+
+// maskedEquality makes a records or export call with an equality filter
+// on an item masked for the grant a verification.
+func (s *DataService) maskedEquality(ctx context.Context, c *serviceCall, p *rowPlan) error {
+	if len(p.maskedEq) == 0 {
+		return nil // the common call: no verification, no cost
+	}
+	return s.verification(ctx, c, p.maskedEq, govdata.MsgServiceMaskedRate, maskedItemsList(p.maskedEq))
+}
+
+// verifyItems are the items a verify call matches, in order.
+func verifyItems(in govdata.VerifyInput) []string {
+	items := slices.Sorted(maps.Keys(in.Match))
+	if items == nil {
+		items = []string{}
+	}
+	return items
+}
