@@ -120,7 +120,7 @@ func (s *xmlScan) markup() error {
 func (s *xmlScan) startTag(first byte) error {
 	// The name is kept as its length and last three bytes: enough to tell
 	// "si" or "x:si" (encoding/xml's local name "si") at any length.
-	tail := []byte{first}
+	tail := nameTail{b: [3]byte{first}, n: 1}
 	inName, quote, last, n, bad := true, byte(0), first, 1, false
 	for {
 		b, err := s.br.ReadByte()
@@ -154,10 +154,7 @@ func (s *xmlScan) startTag(first byte) error {
 		case isSpace(b) || b == '/':
 			inName = false
 		case inName:
-			tail = append(tail, b)
-			if len(tail) > 3 {
-				tail = append(tail[:0], tail[1:]...)
-			}
+			tail.add(b)
 		}
 		if !isSpace(b) {
 			last = b
@@ -167,8 +164,8 @@ func (s *xmlScan) startTag(first byte) error {
 
 // element counts a start tag and opens it unless it closes itself; tail is
 // the end of its name.
-func (s *xmlScan) element(tail []byte, empty bool) error {
-	if s.count == "" || string(tail) == s.count || string(tail) == ":"+s.count {
+func (s *xmlScan) element(tail nameTail, empty bool) error {
+	if s.count == "" || tail.is(s.count) {
 		s.elements++
 		if s.limit >= 0 && s.elements > s.limit {
 			return errTooMany
@@ -181,6 +178,29 @@ func (s *xmlScan) element(tail []byte, empty bool) error {
 		}
 	}
 	return nil
+}
+
+// nameTail is the last three bytes of an element's name, kept without
+// allocating (a table of a million strings has a million names).
+type nameTail struct {
+	b [3]byte
+	n int
+}
+
+func (t *nameTail) add(b byte) {
+	if t.n < len(t.b) {
+		t.b[t.n] = b
+		t.n++
+		return
+	}
+	t.b[0], t.b[1], t.b[2] = t.b[1], t.b[2], b
+}
+
+// is reports whether the name is local or ends in ":"+local (a two-byte
+// local name).
+func (t nameTail) is(local string) bool {
+	s := string(t.b[:t.n])
+	return s == local || s == ":"+local
 }
 
 // declaration reads "<!": a comment or CDATA section; anything else is a
