@@ -23,8 +23,9 @@ type xmlScan struct {
 	limit    int    // most elements counted allowed; -1: any
 	elements int    // elements counted so far
 
-	open int // elements open now
-	br   *bufio.Reader
+	open    int // elements open now
+	deepest int // most elements open at once so far
+	br      *bufio.Reader
 }
 
 var (
@@ -173,6 +174,7 @@ func (s *xmlScan) element(tail nameTail, empty bool) error {
 	}
 	if !empty {
 		s.open++
+		s.deepest = max(s.deepest, s.open)
 		if s.open > s.depth {
 			return errTooDeep
 		}

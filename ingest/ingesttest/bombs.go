@@ -44,21 +44,37 @@ func XLSXBombs(tb testing.TB, base []byte) []Bomb {
 	const sst = `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`
 	const sheet = `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>`
 	mb := 1 << 20
-	return []Bomb{
+	return append([]Bomb{
 		// The incident: shared strings that unzip to hundreds of MB, of
 		// strings excelize would index one by one.
 		{"shared strings, a million empty texts", With(tb, base, "xl/sharedStrings.xml", repeat(sst, "<si/>", "</sst>", 1<<20+1)), "共享字符串"},
 		{"shared strings, prefixed", With(tb, base, "xl/sharedStrings.xml", repeat(`<x:sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`, "<x:si><x:t>a</x:t></x:si>", "</x:sst>", 1<<20+1)), "共享字符串"},
-		{"shared strings, 300 MB of one text", With(tb, base, "xl/sharedStrings.xml", repeat(sst+"<si><t>", "a", "</t></si></sst>", 300*mb)), "单个文本"},
+		{"shared strings, one text of 20 MB", With(tb, base, "xl/sharedStrings.xml", repeat(sst+"<si><t>", "a", "</t></si></sst>", 20*mb)), "单个文本"},
 		{"shared strings in other letters", With(tb, base, `XL\SHAREDSTRINGS.XML`, repeat(sst, "<si/>", "</sst>", 1<<20+1)), "共享字符串"},
 		// Parts excelize holds whole in memory.
-		{"styles, 20 MB", With(tb, base, "xl/styles.xml", repeat("<styleSheet>", " ", "</styleSheet>", 20*mb)), "xl/styles.xml"},
+		{"styles, 17 MB", With(tb, base, "xl/styles.xml", repeat("<styleSheet>", " ", "</styleSheet>", 17*mb)), "xl/styles.xml"},
 		{"styles, a million formats", With(tb, base, "xl/styles.xml", repeat("<styleSheet><cellXfs>", "<xf/>", "</cellXfs></styleSheet>", 1<<20)), "XML 元素"},
-		{"workbook, 20 MB", With(tb, base, "xl/workbook.xml", repeat("<workbook>", "<!---->", "</workbook>", 3*mb)), "xl/workbook.xml"},
-		{"content types, 20 MB", With(tb, base, "[Content_Types].xml", repeat("<Types>", "\n", "</Types>", 20*mb)), "[Content_Types].xml"},
-		{"relationships, 20 MB", With(tb, base, "xl/_rels/workbook.xml.rels", repeat("<Relationships>", " ", "</Relationships>", 20*mb)), "workbook.xml.rels"},
-		{"a worksheet under another name, 20 MB", With(tb, base, "xl/worksheets/data.xml", repeat(sheet, "a", "</t></is></c></row></sheetData></worksheet>", 20*mb)), "xl/worksheets/data.xml"},
-		{"five themes of 15 MB", Many(tb, base, 5, "xl/theme/theme%d.xml", repeat("<theme>", " ", "</theme>", 15*mb)), "合计超过 64 MB"},
+		{"workbook, 17 MB", With(tb, base, "xl/workbook.xml", repeat("<workbook>", "<!---->", "</workbook>", 17*mb/7)), "xl/workbook.xml"},
+		{"content types, 17 MB", With(tb, base, "[Content_Types].xml", repeat("<Types>", "\n", "</Types>", 17*mb)), "[Content_Types].xml"},
+		{"relationships, 17 MB", With(tb, base, "xl/_rels/workbook.xml.rels", repeat("<Relationships>", " ", "</Relationships>", 17*mb)), "workbook.xml.rels"},
+		{"a worksheet under another name, 17 MB", With(tb, base, "xl/worksheets/data.xml", repeat(sheet, "a", "</t></is></c></row></sheetData></worksheet>", 17*mb)), "xl/worksheets/data.xml"},
+		{"five themes of 13 MB", Many(tb, base, 5, "xl/theme/theme%d.xml", repeat("<theme>", " ", "</theme>", 13*mb)), "合计超过 64 MB"},
+		{"10,001 parts", Many(tb, base, 10_001, "xl/media/p%d", func(io.Writer) {}), "超过 10000 个部件"},
+	}, SmallXLSXBombs(tb, base)...)
+}
+
+// SmallXLSXBombs returns the bombs that are small and quick to make
+// (seeds for the fuzz tests).
+func SmallXLSXBombs(tb testing.TB, base []byte) []Bomb {
+	tb.Helper()
+	repeat := func(head, unit, tail string, n int) func(io.Writer) {
+		return func(w io.Writer) {
+			io.WriteString(w, head+strings.Repeat(unit, n)+tail)
+		}
+	}
+	const sheet = `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>`
+	mb := 1 << 20
+	return []Bomb{
 		// Worksheets, streamed from a temporary file.
 		{"a worksheet nesting 101 deep", With(tb, base, "xl/worksheets/sheet1.xml", repeat("", "<a>", "", 101)), "嵌套超过 100 层"},
 		{"nesting behind quoted />", With(tb, base, "xl/worksheets/sheet1.xml", repeat("", `<a b="/>">`, "", 101)), "嵌套超过 100 层"},
@@ -70,7 +86,6 @@ func XLSXBombs(tb testing.TB, base []byte) []Bomb {
 		{"a worksheet in UTF-16", With(tb, base, "xl/worksheets/sheet1.xml", repeat(`<?xml version="1.0" encoding="UTF-16"?>`, "<\x00a\x00>\x00", "", 1000)), "UTF-8"},
 		{"a worksheet's encoding behind a decoy", With(tb, base, "xl/worksheets/sheet1.xml", repeat(`<?xml version="1.0" encodingX encoding='gbk'?>`, "<a/>", "", 1)), "UTF-8"},
 		// The directory and the declared sizes.
-		{"10,001 parts", Many(tb, base, 10_001, "xl/media/p%d", func(io.Writer) {}), "超过 10000 个部件"},
 		{"a worksheet declaring 2 GiB", Declared(tb, base, "xl/worksheets/sheet2.xml", bytes.Repeat([]byte(" "), 1000), 2<<30), "解压后超过"},
 		{"a part whose header lies", Declared(tb, base, "xl/worksheets/sheet2.xml", bytes.Repeat([]byte(" "), 10*mb), 1000), ""},
 		{"a part whose checksum is wrong", Corrupt(tb, base, "xl/worksheets/sheet2.xml", bytes.Repeat([]byte(" "), 1000)), ""},
