@@ -96,11 +96,22 @@ func (s *xmlScan) markup() error {
 	}
 	switch {
 	case b == '/':
-		_, _, err := s.until(">", false)
-		if err == nil && s.open > 0 {
-			s.open--
+		// An end tag holds a name and spaces, no quotes.
+		for n := 1; ; {
+			chunk, err := s.br.ReadSlice('>')
+			if n += len(chunk); s.token >= 0 && n > s.token {
+				return errTooLong
+			}
+			if err == nil {
+				if s.open > 0 {
+					s.open--
+				}
+				return nil
+			}
+			if err != bufio.ErrBufferFull {
+				return eofIsStop(err)
+			}
 		}
-		return err
 	case b == '?':
 		head, n, err := s.until("?>", true)
 		if err == nil && bytes.HasPrefix(head, []byte("xml")) && (len(head) == 3 || isSpace(head[3])) &&
@@ -123,42 +134,46 @@ func (s *xmlScan) startTag(first byte) error {
 	// "si" or "x:si" (encoding/xml's local name "si") at any length.
 	tail := nameTail{b: [3]byte{first}, n: 1}
 	inName, quote, last, n, bad := true, byte(0), first, 1, false
+	// Read up to each '>' at once (it ends the tag unless quoted), then
+	// look at its bytes.
 	for {
-		b, err := s.br.ReadByte()
-		if err != nil {
-			return eofIsStop(err)
-		}
-		n++
+		chunk, err := s.br.ReadSlice('>')
+		n += len(chunk)
 		if s.token >= 0 && n > s.token {
 			return errTooLong
 		}
-		switch {
-		case quote != 0:
-			// As in a text, a control character stops the decoder at the
-			// value's end, a "<" at once.
+		for _, b := range chunk {
 			switch {
-			case b == '<':
+			case quote != 0:
+				// As in a text, a control character stops the decoder at
+				// the value's end, a "<" at once.
+				switch {
+				case b == '<':
+					return errXMLStop
+				case b == quote && bad:
+					return errXMLStop
+				case b == quote:
+					quote = 0
+				}
+				bad = bad || isControl(b)
+				continue
+			case isControl(b) || b == '<':
 				return errXMLStop
-			case b == quote && bad:
-				return errXMLStop
-			case b == quote:
-				quote = 0
+			case b == '"' || b == '\'':
+				quote, inName = b, false
+			case b == '>':
+				return s.element(tail, last == '/')
+			case isSpace(b) || b == '/':
+				inName = false
+			case inName:
+				tail.add(b)
 			}
-			bad = bad || isControl(b)
-			continue
-		case isControl(b) || b == '<':
-			return errXMLStop
-		case b == '"' || b == '\'':
-			quote, inName = b, false
-		case b == '>':
-			return s.element(tail, last == '/')
-		case isSpace(b) || b == '/':
-			inName = false
-		case inName:
-			tail.add(b)
+			if !isSpace(b) {
+				last = b
+			}
 		}
-		if !isSpace(b) {
-			last = b
+		if err != nil && err != bufio.ErrBufferFull {
+			return eofIsStop(err)
 		}
 	}
 }
@@ -172,9 +187,9 @@ func (s *xmlScan) element(tail nameTail, empty bool) error {
 			return errTooMany
 		}
 	}
+	s.deepest = max(s.deepest, s.open+1) // "<a/>" is open for a moment
 	if !empty {
 		s.open++
-		s.deepest = max(s.deepest, s.open)
 		if s.open > s.depth {
 			return errTooDeep
 		}
