@@ -35,7 +35,8 @@ type XLSX struct {
 	Header []string
 }
 
-// NewXLSX reads src (at most MaxXLSXBytes) and its header row.
+// NewXLSX reads src (at most MaxXLSXBytes) and its header row; a workbook
+// beyond DatasetXLSXLimits is refused before it is unzipped.
 func NewXLSX(src io.Reader, items []govdata.Item) (*XLSX, error) {
 	data, err := io.ReadAll(io.LimitReader(src, MaxXLSXBytes+1))
 	if err != nil {
