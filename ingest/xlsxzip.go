@@ -119,6 +119,17 @@ func CheckXLSX(r io.ReaderAt, size int64, l XLSXLimits) (*zip.Reader, error) {
 	if len(zr.File) > l.Parts { // cannot happen; the count above is a bound
 		return nil, govdata.Errorf(govdata.EINVALID, MsgXLSXParts, l.Parts)
 	}
+	// Part names are unique, compared without case (ECMA-376-2 M1.12):
+	// excelize would spill a second part of a name over the first and
+	// leave the first's temporary file behind.
+	names := make(map[string]bool, len(zr.File))
+	for _, f := range zr.File {
+		name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
+		if names[name] {
+			return nil, fmt.Errorf("%w: %s twice", ErrXLSXDamaged, partName(f.Name))
+		}
+		names[name] = true
+	}
 	// On declared sizes first: nothing is inflated for a bomb that says
 	// what it is.
 	var total, inMemory uint64
@@ -155,7 +166,9 @@ func CheckXLSX(r io.ReaderAt, size int64, l XLSXLimits) (*zip.Reader, error) {
 			s.limit = l.Elements - elements
 		}
 		err := s.scanPart(f)
-		elements += s.elements
+		if kind == partInMemory {
+			elements += s.elements
+		}
 		switch {
 		case err == nil:
 		case errors.Is(err, errTooDeep):

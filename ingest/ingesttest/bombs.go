@@ -72,6 +72,7 @@ func SmallXLSXBombs(tb testing.TB, base []byte) []Bomb {
 			io.WriteString(w, head+strings.Repeat(unit, n)+tail)
 		}
 	}
+	const sst = `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`
 	const sheet = `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>`
 	mb := 1 << 20
 	return []Bomb{
@@ -89,6 +90,10 @@ func SmallXLSXBombs(tb testing.TB, base []byte) []Bomb {
 		{"a worksheet declaring 2 GiB", Declared(tb, base, "xl/worksheets/sheet2.xml", bytes.Repeat([]byte(" "), 1000), 2<<30), "解压后超过"},
 		{"a part whose header lies", Declared(tb, base, "xl/worksheets/sheet2.xml", bytes.Repeat([]byte(" "), 10*mb), 1000), ""},
 		{"a part whose checksum is wrong", Corrupt(tb, base, "xl/worksheets/sheet2.xml", bytes.Repeat([]byte(" "), 1000)), ""},
+		// A second part of a name would be spilled over the first, whose
+		// temporary file excelize would then leave behind.
+		{"the shared strings twice", Also(tb, With(tb, base, "xl/sharedStrings.xml", repeat(sst, "<si/>", "</sst>", 60_000)), "xl/sharedStrings.xml", repeat(sst, "<si/>", "</sst>", 60_000)), ""},
+		{"a worksheet twice, in other letters", Also(tb, base, `XL\WORKSHEETS\SHEET1.XML`, repeat(sheet, "a", "</t></is></c></row></sheetData></worksheet>", 300<<10)), ""},
 	}
 }
 
@@ -97,6 +102,18 @@ func SmallXLSXBombs(tb testing.TB, base []byte) []Bomb {
 func With(tb testing.TB, base []byte, name string, write func(io.Writer)) []byte {
 	tb.Helper()
 	return rezip(tb, base, name, func(zw *zip.Writer) {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		write(w)
+	})
+}
+
+// Also adds the part name, written by write, keeping any of that name.
+func Also(tb testing.TB, base []byte, name string, write func(io.Writer)) []byte {
+	tb.Helper()
+	return rezip(tb, base, "", func(zw *zip.Writer) {
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
 		if err != nil {
 			tb.Fatal(err)
