@@ -54,6 +54,8 @@ func XLSXBombs(tb testing.TB, base []byte) []Bomb {
 		// Parts excelize holds whole in memory.
 		{"styles, 17 MB", With(tb, base, "xl/styles.xml", repeat("<styleSheet>", " ", "</styleSheet>", 17*mb)), "xl/styles.xml"},
 		{"styles, a million formats", With(tb, base, "xl/styles.xml", repeat("<styleSheet><cellXfs>", "<xf/>", "</cellXfs></styleSheet>", 1<<20)), "XML 元素"},
+		{"formats after a worksheet of a million cells", With(tb, With(tb, base, "xl/worksheets/sheet1.xml", repeat("<worksheet><sheetData>", "<c/>", "</sheetData></worksheet>", 1<<20)),
+			"xl/styles.xml", repeat("<styleSheet><cellXfs>", "<xf/>", "</cellXfs></styleSheet>", 500_001)), "XML 元素"},
 		{"workbook, 17 MB", With(tb, base, "xl/workbook.xml", repeat("<workbook>", "<!---->", "</workbook>", 17*mb/7)), "xl/workbook.xml"},
 		{"content types, 17 MB", With(tb, base, "[Content_Types].xml", repeat("<Types>", "\n", "</Types>", 17*mb)), "[Content_Types].xml"},
 		{"relationships, 17 MB", With(tb, base, "xl/_rels/workbook.xml.rels", repeat("<Relationships>", " ", "</Relationships>", 17*mb)), "workbook.xml.rels"},
