@@ -60,7 +60,7 @@ func XLSXBombs(tb testing.TB, base []byte) []Bomb {
 		{"content types, 17 MB", With(tb, base, "[Content_Types].xml", repeat("<Types>", "\n", "</Types>", 17*mb)), "[Content_Types].xml"},
 		{"relationships, 17 MB", With(tb, base, "xl/_rels/workbook.xml.rels", repeat("<Relationships>", " ", "</Relationships>", 17*mb)), "workbook.xml.rels"},
 		{"a worksheet under another name, 17 MB", With(tb, base, "xl/worksheets/data.xml", repeat(sheet, "a", "</t></is></c></row></sheetData></worksheet>", 17*mb)), "xl/worksheets/data.xml"},
-		{"five themes of 13 MB", Many(tb, base, 5, "xl/theme/theme%d.xml", repeat("<theme>", " ", "</theme>", 13*mb)), "合计超过 64 MB"},
+		{"five themes of 13 MB", Many(tb, base, 5, "xl/theme/theme%d0.xml", repeat("<theme>", " ", "</theme>", 13*mb)), "合计超过 64 MB"},
 		{"10,001 parts", Many(tb, base, 10_001, "xl/media/p%d", func(io.Writer) {}), "超过 10000 个部件"},
 	}, SmallXLSXBombs(tb, base)...)
 }
