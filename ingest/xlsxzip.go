@@ -53,8 +53,9 @@ const SpillXMLBytes = 256 << 10
 // 1,048,576 rows, so a table of one unique text per row is admitted; the
 // worksheet itself may unzip to a gigabyte, read as a stream from a
 // temporary file. Everything else of a real workbook (styles, workbook,
-// relationships, theme, a logo) is far below the per-part bound; a
-// 64,000-style workbook at Excel's limit has about 200,000 elements.
+// relationships, theme, a logo) is far below the per-part bound, and
+// Excel's limit of 64,000 cell formats is 64,000 elements with a few
+// children each.
 var DatasetXLSXLimits = XLSXLimits{
 	Parts:    10_000,
 	Total:    1 << 30,
@@ -78,17 +79,20 @@ var (
 // Messages of a workbook refused by its limits; each names the part and the
 // limit, so a clerk can tell a damaged export from a really large one.
 var (
-	MsgXLSXParts     = govdata.Msg{ZH: "XLSX 文件包含超过 %d 个部件，不是正常的工作簿", EN: "the XLSX file has more than %d parts; it is not an ordinary workbook"}
-	MsgXLSXUnzip     = govdata.Msg{ZH: "XLSX 文件解压后超过 %d MB，无法读取；请拆分后分批上传，或改用 CSV", EN: "the XLSX file unzips to more than %d MB and cannot be read; split it and upload the parts one by one, or use CSV"}
-	MsgXLSXPart      = govdata.Msg{ZH: "XLSX 文件中的部件“%s”解压后超过 %d MB，无法读取", EN: "the part “%s” of the XLSX file unzips to more than %d MB and cannot be read"}
-	MsgXLSXInMemory  = govdata.Msg{ZH: "XLSX 文件中除工作表外的部件（至“%s”）解压后合计超过 %d MB，无法读取", EN: "the parts of the XLSX file other than its sheets (up to “%s”) unzip to more than %d MB together and cannot be read"}
-	MsgXLSXStrings   = govdata.Msg{ZH: "XLSX 文件的共享字符串表“%s”超过 %d 项，无法读取；请改用 CSV 上传", EN: "the shared strings “%s” of the XLSX file hold more than %d texts and cannot be read; upload CSV instead"}
-	MsgXLSXElements  = govdata.Msg{ZH: "XLSX 文件中除工作表外的部件（至“%s”）合计超过 %d 个 XML 元素，无法读取", EN: "the parts of the XLSX file other than its sheets (up to “%s”) hold more than %d XML elements together and cannot be read"}
-	MsgXLSXDepth     = govdata.Msg{ZH: "XLSX 文件中的部件“%s”的 XML 嵌套超过 %d 层，无法读取", EN: "the XML of the part “%s” of the XLSX file nests deeper than %d levels and cannot be read"}
-	MsgXLSXToken     = govdata.Msg{ZH: "XLSX 文件中的部件“%s”含有超过 %d KB 的单个文本或标记（一个单元格最多 32,767 个字符），无法读取", EN: "the part “%s” of the XLSX file holds a single text or tag longer than %d KB (a cell holds at most 32,767 characters) and cannot be read"}
-	MsgXLSXEncoding  = govdata.Msg{ZH: "XLSX 文件中的部件“%s”不是 UTF-8 编码，请在 Excel 中重新保存为 .xlsx 后上传", EN: "the part “%s” of the XLSX file is not encoded in UTF-8; save the file again as .xlsx in Excel and upload it"}
-	msgPartNameLimit = 80
+	MsgXLSXParts    = govdata.Msg{ZH: "XLSX 文件包含超过 %d 个部件，不是正常的工作簿", EN: "the XLSX file has more than %d parts; it is not an ordinary workbook"}
+	MsgXLSXUnzip    = govdata.Msg{ZH: "XLSX 文件解压后超过 %d MB，无法读取；请拆分后分批上传，或改用 CSV", EN: "the XLSX file unzips to more than %d MB and cannot be read; split it and upload the parts one by one, or use CSV"}
+	MsgXLSXPart     = govdata.Msg{ZH: "XLSX 文件中的部件“%s”解压后超过 %d MB，无法读取", EN: "the part “%s” of the XLSX file unzips to more than %d MB and cannot be read"}
+	MsgXLSXInMemory = govdata.Msg{ZH: "XLSX 文件中除工作表外的部件（至“%s”）解压后合计超过 %d MB，无法读取", EN: "the parts of the XLSX file other than its sheets (up to “%s”) unzip to more than %d MB together and cannot be read"}
+	MsgXLSXStrings  = govdata.Msg{ZH: "XLSX 文件的共享字符串表“%s”超过 %d 项，无法读取；请改用 CSV 上传", EN: "the shared strings “%s” of the XLSX file hold more than %d texts and cannot be read; upload CSV instead"}
+	MsgXLSXElements = govdata.Msg{ZH: "XLSX 文件中除工作表外的部件（至“%s”）合计超过 %d 个 XML 元素，无法读取", EN: "the parts of the XLSX file other than its sheets (up to “%s”) hold more than %d XML elements together and cannot be read"}
+	MsgXLSXDepth    = govdata.Msg{ZH: "XLSX 文件中的部件“%s”的 XML 嵌套超过 %d 层，无法读取", EN: "the XML of the part “%s” of the XLSX file nests deeper than %d levels and cannot be read"}
+	MsgXLSXToken    = govdata.Msg{ZH: "XLSX 文件中的部件“%s”含有超过 %d KB 的单个文本或标记（一个单元格最多 32,767 个字符），无法读取", EN: "the part “%s” of the XLSX file holds a single text or tag longer than %d KB (a cell holds at most 32,767 characters) and cannot be read"}
+	MsgXLSXEncoding = govdata.Msg{ZH: "XLSX 文件中的部件“%s”不是 UTF-8 编码，请在 Excel 中重新保存为 .xlsx 后上传", EN: "the part “%s” of the XLSX file is not encoded in UTF-8; save the file again as .xlsx in Excel and upload it"}
 )
+
+// msgPartNameLimit cuts a part's name in a message (the name is the
+// uploader's, up to 64 KB).
+const msgPartNameLimit = 80
 
 // Options are the excelize options that match the limits: what CheckXLSX
 // admitted opens, and no more.
