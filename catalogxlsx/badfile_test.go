@@ -13,6 +13,7 @@ import (
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/catalogxlsx"
+	"github.com/govdata/govdata/ingest/ingesttest"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -335,6 +336,10 @@ func FuzzParse(f *testing.F) {
 	f.Add(validBook(f).bytes())
 	f.Add([]byte("序号,资源名称\n1,企业\n"))
 	f.Add([]byte{})
+	// The small bombs: nesting, long texts, encodings, lying headers.
+	for _, b := range ingesttest.SmallXLSXBombs(f, validBook(f).bytes()) {
+		f.Add(b.File)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if _, err := parse(b, nil); err != nil {
 			var e *govdata.Error

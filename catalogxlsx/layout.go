@@ -2,6 +2,7 @@ package catalogxlsx
 
 import (
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/ingest"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -9,12 +10,21 @@ import (
 // the row limits leave room for a whole bureau's and stop a runaway sheet
 // early, and the unzip limits stop a zip bomb before it is inflated.
 const (
-	MaxEntryRows     = 5_000
-	MaxItemRows      = 50_000
-	MaxCellErrors    = 200       // errors listed in one refusal
-	MaxUnzipBytes    = 200 << 20 // the whole workbook, unzipped
-	MaxUnzipXMLBytes = 50 << 20  // one sheet kept in memory; larger ones go to a temporary file
+	MaxEntryRows  = 5_000
+	MaxItemRows   = 50_000
+	MaxCellErrors = 200       // errors listed in one refusal
+	MaxUnzipBytes = 200 << 20 // the whole workbook, unzipped
 )
+
+// importLimits bound what reading an upload may cost (see
+// ingest.XLSXLimits): a dataset's, but for the whole workbook unzipped.
+// The template's 5,000 entries and 50,000 items hold well under 1,048,576
+// distinct texts.
+var importLimits = func() ingest.XLSXLimits {
+	l := ingest.DatasetXLSXLimits
+	l.Total = MaxUnzipBytes
+	return l
+}()
 
 // Sheet names of the workbook.
 const (

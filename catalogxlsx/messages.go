@@ -7,7 +7,6 @@ var (
 	MsgEmptyFile      = govdata.Msg{ZH: "上传的文件是空的", EN: "the uploaded file is empty"}
 	MsgNotXLSX        = govdata.Msg{ZH: "文件不是 Excel 工作簿（.xlsx），请下载目录导入模板填写后上传", EN: "the file is not an Excel workbook (.xlsx); download the catalog import template, fill it in and upload it"}
 	MsgLegacyOrLocked = govdata.Msg{ZH: "不支持 Excel 97-2003（.xls）格式或加密的工作簿，请在 Excel 中取消密码并“另存为” .xlsx 后上传", EN: "Excel 97-2003 (.xls) files and encrypted workbooks are not supported; remove the password and save the file as .xlsx in Excel, then upload it"}
-	MsgUnzipTooLarge  = govdata.Msg{ZH: "文件解压后超过 %d MB，无法导入，请拆分后分批上传", EN: "the file unzips to more than %d MB and cannot be imported; split it and upload the parts one by one"}
 	MsgUnreadable     = govdata.Msg{ZH: "文件已损坏或无法读取，请在 Excel 中重新保存为 .xlsx 后上传", EN: "the file is damaged or cannot be read; save it again as .xlsx in Excel and upload it"}
 	MsgSheetMissing   = govdata.Msg{ZH: "缺少工作表“%s”，请使用目录导入模板", EN: "the sheet “%s” is missing; use the catalog import template"}
 	MsgWrongTemplate  = govdata.Msg{ZH: "表头与目录导入模板不一致，请下载最新模板，不要修改、移动或删除第 1 行", EN: "the headers do not match the catalog import template; download the current template and keep row 1 as it is"}

@@ -17,7 +17,10 @@ var layouts = []sheetLayout{entriesLayout, itemsLayout}
 // the sheet, row and column of each cell to fix (at most MaxCellErrors).
 //
 // The file is refused whole when it is empty, not an .xlsx (a CSV, an
-// .xls, any other zip), unzips to more than MaxUnzipBytes, lacks a sheet,
+// .xls, any other zip), unzips to more than MaxUnzipBytes or is otherwise
+// a zip bomb (ingest.CheckXLSX: too many parts, a part held in memory too
+// large, too many shared strings or XML elements, XML nested too deep or a
+// text too long; refused before it is inflated), lacks a sheet,
 // has headers other than the template's, holds formulas or merged cells
 // in the template's columns, or has more than MaxEntryRows entry rows or
 // MaxItemRows item rows. Rows are streamed and reading stops at the first

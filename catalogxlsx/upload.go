@@ -1,12 +1,14 @@
 package catalogxlsx
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
 	"io"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/ingest"
 )
 
 // oleSignature starts a Compound File: an Excel 97-2003 .xls, or an .xlsx
@@ -30,19 +32,18 @@ func openUpload(r io.ReaderAt, size int64) (*upload, error) {
 	if n, _ := r.ReadAt(head, 0); n == len(head) && bytes.Equal(head, oleSignature) {
 		return nil, refuse(MsgLegacyOrLocked)
 	}
-	zr, err := zip.NewReader(r, size)
-	if err != nil {
+	// A zip bomb is refused on what its parts declare and, read once as a
+	// stream, on what they hold (ingest.CheckXLSX); a part that inflates
+	// beyond its declaration is damaged.
+	zr, err := ingest.CheckXLSX(r, size, importLimits)
+	var limit *govdata.Error
+	switch {
+	case errors.As(err, &limit):
+		return nil, refusal(limit.Message, nil)
+	case errors.Is(err, ingest.ErrNotZip):
 		return nil, refuse(MsgNotXLSX)
-	}
-	// A zip bomb is refused on the sizes its directory declares; Go's zip
-	// reader fails any part that inflates to more than it declared, so the
-	// declaration is a bound, not a promise.
-	var total uint64
-	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		if f.UncompressedSize64 > MaxUnzipBytes || total > MaxUnzipBytes {
-			return nil, refuse(MsgUnzipTooLarge, MaxUnzipBytes>>20)
-		}
+	case err != nil:
+		return nil, refuse(MsgUnreadable)
 	}
 	pkg, err := readPackage(zr)
 	if errors.Is(err, errNotWorkbook) {
@@ -51,10 +52,7 @@ func openUpload(r io.ReaderAt, size int64) (*upload, error) {
 	if err != nil {
 		return nil, refuse(MsgUnreadable)
 	}
-	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
-		UnzipSizeLimit:    MaxUnzipBytes,
-		UnzipXMLSizeLimit: MaxUnzipXMLBytes,
-	})
+	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), importLimits.Options())
 	if err != nil {
 		if f != nil {
 			_ = f.Close()

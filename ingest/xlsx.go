@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -15,11 +16,6 @@ import (
 // whole before its first row (its directory is at the end), and a sheet
 // holds at most 1,048,576 rows anyway: larger data comes as CSV.
 const MaxXLSXBytes = 100 << 20
-
-// maxSheetXML: a sheet inflating beyond this is read from a temporary file
-// rather than memory (excelize's own spill), and no part may exceed it by
-// more than the zip declares.
-const maxSheetXML = 16 << 20
 
 // Messages of XLSX uploads.
 var (
@@ -39,7 +35,8 @@ type XLSX struct {
 	Header []string
 }
 
-// NewXLSX reads src (at most MaxXLSXBytes) and its header row.
+// NewXLSX reads src (at most MaxXLSXBytes) and its header row; a workbook
+// beyond DatasetXLSXLimits is refused before it is unzipped.
 func NewXLSX(src io.Reader, items []govdata.Item) (*XLSX, error) {
 	data, err := io.ReadAll(io.LimitReader(src, MaxXLSXBytes+1))
 	if err != nil {
@@ -51,7 +48,15 @@ func NewXLSX(src io.Reader, items []govdata.Item) (*XLSX, error) {
 	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		return nil, govdata.Errorf(govdata.EINVALID, MsgXLSXBad)
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 1 << 30, UnzipXMLSizeLimit: maxSheetXML})
+	// What the parts inflate to is bounded before excelize inflates them.
+	if _, err := CheckXLSX(bytes.NewReader(data), int64(len(data)), DatasetXLSXLimits); err != nil {
+		var e *govdata.Error
+		if errors.As(err, &e) {
+			return nil, e
+		}
+		return nil, govdata.Errorf(govdata.EINVALID, MsgXLSXBad)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), DatasetXLSXLimits.Options())
 	if err != nil {
 		if f != nil {
 			f.Close()

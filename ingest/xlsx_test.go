@@ -11,6 +11,7 @@ import (
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/ingest"
+	"github.com/govdata/govdata/ingest/ingesttest"
 )
 
 func workbook(t testing.TB, rows [][]any) []byte {
@@ -99,6 +100,10 @@ func TestXLSXRefused(t *testing.T) {
 func FuzzXLSX(f *testing.F) {
 	f.Add(workbook(f, [][]any{{"公民身份号码", "姓名"}, {"1", "张三"}}))
 	f.Add([]byte("PK\x03\x04"))
+	// The small bombs: nesting, long texts, encodings, lying headers.
+	for _, b := range ingesttest.SmallXLSXBombs(f, workbook(f, [][]any{{"公民身份号码", "姓名"}})) {
+		f.Add(b.File)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		x, err := ingest.NewXLSX(bytes.NewReader(data), items)
 		if err != nil {
