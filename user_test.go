@@ -157,7 +157,7 @@ func TestCheckUserUpdateBusinessRoles(t *testing.T) {
 	yes, no, name := true, false, "张三"
 	type want struct {
 		roles, added, removed, pending, requested, withdrawn, suspended R
-		code                                                          govdata.ErrorCode
+		code                                                            govdata.ErrorCode
 	}
 	tests := []struct {
 		name string
