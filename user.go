@@ -101,12 +101,16 @@ type RoleHolding struct {
 // UserService manages accounts.
 type UserService interface {
 	// CreateUser returns EINVALID (username, password policy, roles),
-	// ECONFLICT (username taken), EFORBIDDEN.
+	// ECONFLICT (username taken), EFORBIDDEN. The roles the actor may not
+	// grant itself wait in PendingRoles (RoleEffectOf).
 	CreateUser(ctx context.Context, in UserInput) (*User, error)
 	// CreateUserWithPassword creates a user whose password need not be
 	// changed (first start with GOVDATA_ADMIN_PASSWORD); platform only.
 	CreateUserWithPassword(ctx context.Context, in UserInput, mustChange bool) (*User, error)
-	// UpdateUser returns ENOTFOUND, EINVALID, EFORBIDDEN.
+	// UpdateUser returns ENOTFOUND, EINVALID, EFORBIDDEN, ECONFLICT (the
+	// last holder of an administrator role); see CheckUserUpdate for what
+	// waits for a secadmin. Issuing a password notifies the holder and
+	// every secadmin.
 	UpdateUser(ctx context.Context, id int64, p UserPatch) (*User, error)
 	// SetOwnEmail sets the acting user's own e-mail address, where notices
 	// are mailed ("" removes it); EINVALID for a malformed address.
