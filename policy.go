@@ -14,6 +14,9 @@ const (
 	PermDepartmentEdit Permission = "department.write"
 	PermUserRead       Permission = "user.read"
 	PermUserWrite      Permission = "user.write"
+	// PermRoleConfirm confirms or rejects the business roles the sysadmin
+	// asked for an account (等保 三员分立: the secadmin grants permissions).
+	PermRoleConfirm Permission = "user.role_confirm"
 	// PermRoleHistory reads who held which role until when (SJZ-S-7).
 	PermRoleHistory Permission = "user.role_history"
 	// PermCredentialManage issues and rotates a department's system credentials.
@@ -95,6 +98,7 @@ var permissions = map[Permission][]Role{
 	PermDepartmentEdit:   {RoleSysadmin},
 	PermUserRead:         {RoleSysadmin, RoleSecadmin},
 	PermUserWrite:        {RoleSysadmin, RoleSecadmin}, // each for the roles it manages (RoleManager)
+	PermRoleConfirm:      {RoleSecadmin},
 	PermRoleHistory:      {RoleSysadmin, RoleSecadmin, RoleAuditor},
 	PermCredentialManage: {RoleOfficer},
 	PermCredentialRevoke: {RoleOfficer, RoleSecadmin},

@@ -9,14 +9,16 @@ import (
 // allowed is PRODUCT.md §1 written out as permission → roles that hold it
 // ("*" for every signed-in user), independently of the table in policy.go.
 var allowed = map[govdata.Permission][]string{
-	govdata.PermSignedIn:         {"*"},
-	govdata.PermRegionRead:       {"*"},
-	govdata.PermRegionWrite:      {"sysadmin"},
-	govdata.PermDepartmentRead:   {"*"},
-	govdata.PermDepartmentEdit:   {"sysadmin"},
-	govdata.PermUserRead:         {"sysadmin", "secadmin"},
-	govdata.PermUserWrite:        {"sysadmin", "secadmin"}, // each for the roles it manages
-	govdata.PermRoleHistory:      {"sysadmin", "secadmin", "auditor"},
+	govdata.PermSignedIn:       {"*"},
+	govdata.PermRegionRead:     {"*"},
+	govdata.PermRegionWrite:    {"sysadmin"},
+	govdata.PermDepartmentRead: {"*"},
+	govdata.PermDepartmentEdit: {"sysadmin"},
+	govdata.PermUserRead:       {"sysadmin", "secadmin"},
+	govdata.PermUserWrite:      {"sysadmin", "secadmin"}, // each for the roles it manages
+	govdata.PermRoleHistory:    {"sysadmin", "secadmin", "auditor"},
+	// 等保 三员分立: the secadmin grants the business roles the sysadmin asks for.
+	govdata.PermRoleConfirm:      {"secadmin"},
 	govdata.PermCredentialManage: {"officer"},
 	govdata.PermCredentialRevoke: {"officer", "secadmin"},
 	govdata.PermCredentialRead:   {"officer", "secadmin"},

@@ -40,6 +40,11 @@ func (r Role) NeedsDepartment() bool {
 	return r == RoleOfficer || r == RoleLeader || r == RoleReviewer || r == RoleSupervisor
 }
 
+// IsBusiness reports whether r is a business role (officer, leader,
+// reviewer, supervisor): one that reaches the departments' data and
+// decisions, so that 三员分立 has the secadmin confirm every grant of it.
+func (r Role) IsBusiness() bool { return r.NeedsDepartment() }
+
 // Messages of roles and of the separation of duties.
 var (
 	MsgRoleUnknown    = Msg{"未知角色：%s", "unknown role: %s"}
@@ -52,6 +57,9 @@ var (
 	MsgRoleNotYours   = Msg{"三员分立：%s 角色只能由%s授予、撤销或管理其持有人", "separation of duties: the %s role is granted, revoked and its holders managed only by the %s"}
 	MsgSelfDisable    = Msg{"不能停用自己的账号", "you cannot disable your own account"}
 	MsgPasswordChange = Msg{"请先修改密码", "change your password first"}
+	MsgRoleNotPending = Msg{"角色 %s 不在待确认之列", "role %s is not awaiting confirmation"}
+	MsgRoleMoved      = Msg{"该账号已调往其他部门，请按其现部门重新确认", "the account has moved to another department; confirm for its present department"}
+	MsgRoleDisabled   = Msg{"账号已停用，不能确认其角色", "the account is disabled; its roles cannot be confirmed"}
 )
 
 // CheckRoles applies the separation-of-duties rule (ORG-2, 等保 三员分立):
@@ -87,15 +95,72 @@ func CheckRoles(roles []Role, departmentID int64, fe *FieldErrors) {
 	}
 }
 
-// RoleManager is the role that grants and revokes r and manages its holders
-// (等保 三员分立): the secadmin assigns the security and audit roles, so that
-// the operator of the platform cannot make itself an auditor by proxy; the
-// sysadmin assigns every other role.
+// RoleManager is the role that gives and revokes r and manages its holders'
+// accounts (等保 三员分立): the secadmin assigns the security and audit
+// roles, so that the operator of the platform cannot make itself an auditor
+// by proxy; the sysadmin every other role — but a business role it gives
+// only waits for the secadmin's confirmation (RoleEffectOf).
 func RoleManager(r Role) Role {
 	if r == RoleSecadmin || r == RoleAuditor {
 		return RoleSecadmin
 	}
 	return RoleSysadmin
+}
+
+// RoleEffect is what giving a role to an account does, by who gives it.
+type RoleEffect int
+
+// The effects of giving a role.
+const (
+	// RoleRefused: the actor may not give the role.
+	RoleRefused RoleEffect = iota
+	// RolePending: the role is recorded as requested and counts nowhere
+	// until a secadmin confirms it.
+	RolePending
+	// RoleGranted: the role counts at once.
+	RoleGranted
+)
+
+// RoleEffectOf decides what actor a giving role r to an account does. It
+// is the rule of 等保 三员分立 on business roles: the sysadmin manages
+// accounts and the system, the secadmin grants permissions. So a business
+// role the sysadmin gives an account — at creation, by a change of roles,
+// or by moving or re-enabling a holder, which changes what data the role
+// reaches — only waits for the secadmin, who grants it by confirming; else
+// the sysadmin could make an officer of an account it controls and read
+// the department's sealed data. The administrator roles are given by their
+// manager (RoleManager). The platform itself (first start, the CLI run on
+// the server, whose user already holds the database and the master key)
+// grants every role.
+func RoleEffectOf(a Actor, r Role) RoleEffect {
+	switch {
+	case !r.Valid():
+		return RoleRefused
+	case a.IsSystem():
+		return RoleGranted
+	case r.IsBusiness() && a.Has(RoleSecadmin):
+		return RoleGranted
+	case r.IsBusiness() && a.Has(RoleSysadmin):
+		return RolePending
+	case !r.IsBusiness() && a.Has(RoleManager(r)):
+		return RoleGranted
+	}
+	return RoleRefused
+}
+
+// SplitRoleGrant splits the roles an actor gives an account into those
+// that count at once and those that wait for a secadmin (RoleEffectOf);
+// a refused role is in neither (CheckManageRoles refuses it first).
+func SplitRoleGrant(a Actor, roles []Role) (granted, pending []Role) {
+	for _, r := range roles {
+		switch RoleEffectOf(a, r) {
+		case RoleGranted:
+			granted = append(granted, r)
+		case RolePending:
+			pending = append(pending, r)
+		}
+	}
+	return granted, pending
 }
 
 // CheckManageRoles returns EFORBIDDEN unless the actor may manage every role

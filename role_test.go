@@ -161,3 +161,48 @@ func TestCheckManageRoles(t *testing.T) {
 		}
 	}
 }
+
+// 等保 三员分立: the sysadmin only asks for business roles, the secadmin
+// grants them; administrator roles are given by their manager; the
+// platform gives every role.
+func TestRoleEffectOf(t *testing.T) {
+	const (
+		refused = govdata.RoleRefused
+		pending = govdata.RolePending
+		granted = govdata.RoleGranted
+	)
+	admin := govdata.Actor{UserID: 1, Roles: []govdata.Role{govdata.RoleSysadmin}}
+	sec := govdata.Actor{UserID: 2, Roles: []govdata.Role{govdata.RoleSecadmin}}
+	aud := govdata.Actor{UserID: 3, Roles: []govdata.Role{govdata.RoleAuditor}}
+	officer := govdata.Actor{UserID: 4, Roles: []govdata.Role{govdata.RoleOfficer}, DepartmentID: 1}
+	cli := govdata.SystemActor
+	cli.Username = "cli:root"
+	// Columns: sysadmin, secadmin, auditor, reviewer, officer, leader, supervisor.
+	tests := []struct {
+		name string
+		a    govdata.Actor
+		want [7]govdata.RoleEffect
+	}{
+		{"sysadmin", admin, [7]govdata.RoleEffect{granted, refused, refused, pending, pending, pending, pending}},
+		{"secadmin", sec, [7]govdata.RoleEffect{refused, granted, granted, granted, granted, granted, granted}},
+		{"auditor", aud, [7]govdata.RoleEffect{refused, refused, refused, refused, refused, refused, refused}},
+		{"officer", officer, [7]govdata.RoleEffect{refused, refused, refused, refused, refused, refused, refused}},
+		{"anonymous", govdata.Actor{}, [7]govdata.RoleEffect{refused, refused, refused, refused, refused, refused, refused}},
+		{"platform", govdata.SystemActor, [7]govdata.RoleEffect{granted, granted, granted, granted, granted, granted, granted}},
+		{"CLI on the server", cli, [7]govdata.RoleEffect{granted, granted, granted, granted, granted, granted, granted}},
+	}
+	for _, tt := range tests {
+		for i, r := range govdata.Roles {
+			if got := govdata.RoleEffectOf(tt.a, r); got != tt.want[i] {
+				t.Errorf("%s gives %s: %d, want %d", tt.name, r, got, tt.want[i])
+			}
+		}
+		if got := govdata.RoleEffectOf(tt.a, "root"); got != refused {
+			t.Errorf("%s gives an unknown role: %d, want refused", tt.name, got)
+		}
+	}
+	g, p := govdata.SplitRoleGrant(admin, []govdata.Role{govdata.RoleOfficer, govdata.RoleSysadmin, govdata.RoleAuditor, govdata.RoleLeader})
+	if !slices.Equal(g, []govdata.Role{govdata.RoleSysadmin}) || !slices.Equal(p, []govdata.Role{govdata.RoleOfficer, govdata.RoleLeader}) {
+		t.Errorf("SplitRoleGrant(sysadmin) = %v, %v", g, p)
+	}
+}

@@ -10,18 +10,21 @@ import (
 
 // User is a person with an account (ORG-2).
 type User struct {
-	ID                 int64      `json:"id"`
-	Username           string     `json:"username"`
-	Name               string     `json:"name"`
-	DepartmentID       int64      `json:"department_id,omitempty"`
-	Email              string     `json:"email,omitempty"` // where notices are mailed (CAL-3)
-	Roles              []Role     `json:"roles"`
-	Disabled           bool       `json:"disabled"`
-	MustChangePassword bool       `json:"must_change_password"`
-	PasswordChangedAt  time.Time  `json:"password_changed_at"`
-	LockedUntil        *time.Time `json:"locked_until,omitempty"`
-	CreatedAt          time.Time  `json:"created_at"`
-	UpdatedAt          time.Time  `json:"updated_at"`
+	ID           int64  `json:"id"`
+	Username     string `json:"username"`
+	Name         string `json:"name"`
+	DepartmentID int64  `json:"department_id,omitempty"`
+	Email        string `json:"email,omitempty"` // where notices are mailed (CAL-3)
+	Roles        []Role `json:"roles"`
+	// PendingRoles are business roles the sysadmin asked for, which count
+	// nowhere until a secadmin confirms them (等保 三员分立).
+	PendingRoles       []RoleRequest `json:"pending_roles"`
+	Disabled           bool          `json:"disabled"`
+	MustChangePassword bool          `json:"must_change_password"`
+	PasswordChangedAt  time.Time     `json:"password_changed_at"`
+	LockedUntil        *time.Time    `json:"locked_until,omitempty"`
+	CreatedAt          time.Time     `json:"created_at"`
+	UpdatedAt          time.Time     `json:"updated_at"`
 }
 
 // UserInput creates a user. A password given by an administrator must be
@@ -48,11 +51,40 @@ type UserPatch struct {
 	Password     *string `json:"password,omitempty"`
 }
 
+// RoleRequest is a business role asked for an account and waiting for a
+// secadmin: who asked, when, and for which department.
+type RoleRequest struct {
+	Role         Role      `json:"role"`
+	DepartmentID int64     `json:"department_id,omitempty"`
+	RequestedBy  string    `json:"requested_by"`
+	RequestedAt  time.Time `json:"requested_at"`
+}
+
+// RoleDecision confirms or rejects requested roles of an account.
+// DepartmentID is the department the secadmin confirms them for: it must
+// be the account's, so that a move made after the secadmin looked is not
+// confirmed unseen.
+type RoleDecision struct {
+	Roles        []Role `json:"roles"`
+	DepartmentID int64  `json:"department_id,omitempty"`
+}
+
+// PendingRoleNames returns the roles of u's pending requests.
+func (u User) PendingRoleNames() []Role {
+	out := make([]Role, len(u.PendingRoles))
+	for i, p := range u.PendingRoles {
+		out[i] = p.Role
+	}
+	return out
+}
+
 // UserFilter narrows a user list.
 type UserFilter struct {
 	DepartmentID int64
 	Role         Role
 	Query        string // username or name contains
+	// Pending lists only accounts with roles waiting for confirmation.
+	Pending bool
 	Page
 }
 
@@ -69,12 +101,16 @@ type RoleHolding struct {
 // UserService manages accounts.
 type UserService interface {
 	// CreateUser returns EINVALID (username, password policy, roles),
-	// ECONFLICT (username taken), EFORBIDDEN.
+	// ECONFLICT (username taken), EFORBIDDEN. The roles the actor may not
+	// grant itself wait in PendingRoles (RoleEffectOf).
 	CreateUser(ctx context.Context, in UserInput) (*User, error)
 	// CreateUserWithPassword creates a user whose password need not be
 	// changed (first start with GOVDATA_ADMIN_PASSWORD); platform only.
 	CreateUserWithPassword(ctx context.Context, in UserInput, mustChange bool) (*User, error)
-	// UpdateUser returns ENOTFOUND, EINVALID, EFORBIDDEN.
+	// UpdateUser returns ENOTFOUND, EINVALID, EFORBIDDEN, ECONFLICT (the
+	// last holder of an administrator role); see CheckUserUpdate for what
+	// waits for a secadmin. Issuing a password notifies the holder and
+	// every secadmin.
 	UpdateUser(ctx context.Context, id int64, p UserPatch) (*User, error)
 	// SetOwnEmail sets the acting user's own e-mail address, where notices
 	// are mailed ("" removes it); EINVALID for a malformed address.
@@ -82,6 +118,13 @@ type UserService interface {
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 	FindUserByUsername(ctx context.Context, username string) (*User, error)
 	FindUsers(ctx context.Context, f UserFilter) (List[*User], error)
+	// ConfirmRoles grants requested roles (secadmin): EFORBIDDEN,
+	// ENOTFOUND, EINVALID, ECONFLICT (a role not pending, the account moved
+	// or disabled).
+	ConfirmRoles(ctx context.Context, id int64, d RoleDecision) (*User, error)
+	// RejectRoles drops requested roles (secadmin): EFORBIDDEN, ENOTFOUND,
+	// EINVALID, ECONFLICT (a role not pending).
+	RejectRoles(ctx context.Context, id int64, d RoleDecision) (*User, error)
 	// FindRoleHistory lists every period the user held each role.
 	FindRoleHistory(ctx context.Context, id int64) ([]RoleHolding, error)
 	// CountUsers counts all accounts (first start creates admin when zero).
@@ -98,6 +141,11 @@ var (
 	MsgPasswordClasses  = Msg{"密码须包含大写字母、小写字母、数字、符号中的至少 %d 类", "a password needs at least %d of: upper-case letters, lower-case letters, digits, symbols"}
 	MsgPasswordUsername = Msg{"密码不能包含用户名", "a password must not contain the username"}
 	MsgPasswordSame     = Msg{"新密码不能与旧密码相同", "the new password must differ from the old one"}
+	// Security notices (等保 三员分立): the account, by whom, when, from where.
+	MsgPasswordResetNotice = Msg{"安全事件：账号 %s 的密码已被 %s 于 %s 重置（来源地址 %s）；如非本人知悉，请立即联系安全管理员",
+		"Security event: the password of account %s was reset by %s at %s (from address %s); if you did not expect this, tell the security administrator at once"}
+	MsgRoleRequestNotice = Msg{"待确认：账号 %s 申请业务角色 %s（部门 %d），由 %s 提出，经安全管理员确认后生效",
+		"To confirm: account %s is to have business roles %s (department %d), requested by %s; they take effect once a security administrator confirms them"}
 )
 
 // NormalizeUsername lower-cases and trims a username: usernames are
@@ -191,23 +239,44 @@ func ValidateUserInput(a Actor, in UserInput, policy PasswordPolicy) error {
 
 // UserChange is a user patch resolved against the user's current state.
 type UserChange struct {
-	Roles          []Role // roles after the change
-	Added, Removed []Role
-	DepartmentID   int64 // department after the change
-	Disable        bool  // the user is being disabled now
-	Enable         bool  // the user is being enabled now
+	Roles          []Role // roles held after the change
+	Added, Removed []Role // held roles granted and revoked now
+	Pending        []Role // roles waiting for a secadmin after the change
+	// Requested are roles asked for now: new requests, and every pending
+	// role again when the account moves (it is asked for the new department).
+	Requested []Role
+	Withdrawn []Role // requests dropped: no longer wanted, or granted now
+	// Suspended are held business roles that go back to waiting because
+	// the sysadmin moved or re-enabled their holder (also in Removed and
+	// Requested).
+	Suspended    []Role
+	DepartmentID int64 // department after the change
+	Disable      bool  // the user is being disabled now
+	Enable       bool  // the user is being enabled now
+}
+
+// RolesChanged reports whether the change touches held or requested roles.
+func (c UserChange) RolesChanged() bool {
+	return len(c.Added)+len(c.Removed)+len(c.Requested)+len(c.Withdrawn) > 0
 }
 
 // CheckUserUpdate decides whether the actor may apply p to user u and
 // whether the result is valid: the separation of duties on who manages
 // which roles, no one changing its own roles or disabling itself (so an
 // account cannot lock the platform or itself out by mistake), the name, the
-// password policy and the role rules. Existence of the department and the
-// last holder of an administrator role are for the store.
+// password policy and the role rules. Roles in p are all the account is to
+// have, held or waiting; what the actor gives takes effect or waits as
+// RoleEffectOf says. A move to another department or a re-enabling by an
+// actor whose business roles wait (the sysadmin) sends the held business
+// roles back to waiting: what an officer or leader reaches is its
+// department's, so the secadmin confirms the new reach. Existence of the
+// department and the last holder of an administrator role are for the store.
 func CheckUserUpdate(a Actor, u User, p UserPatch, policy PasswordPolicy) (UserChange, error) {
-	c := UserChange{Roles: u.Roles, DepartmentID: u.DepartmentID}
+	pending := u.PendingRoleNames()
+	c := UserChange{DepartmentID: u.DepartmentID}
+	want := append(slices.Clone(u.Roles), pending...)
 	if p.Roles != nil {
-		c.Roles = *p.Roles
+		want = *p.Roles
 	}
 	if p.DepartmentID != nil {
 		c.DepartmentID = *p.DepartmentID
@@ -222,9 +291,26 @@ func CheckUserUpdate(a Actor, u User, p UserPatch, policy PasswordPolicy) (UserC
 	if p.Password != nil {
 		policy.Check(&fe, "password", *p.Password, u.Username)
 	}
-	CheckRoles(c.Roles, c.DepartmentID, &fe)
+	CheckRoles(want, c.DepartmentID, &fe)
 	if err := fe.Err(); err != nil {
 		return c, err
+	}
+	c.Disable = p.Disabled != nil && *p.Disabled && !u.Disabled
+	c.Enable = p.Disabled != nil && !*p.Disabled && u.Disabled
+	moved := c.DepartmentID != u.DepartmentID
+	for _, r := range want {
+		held := slices.Contains(u.Roles, r)
+		effect := RoleEffectOf(a, r)
+		switch {
+		case held && effect == RolePending && (moved || c.Enable):
+			c.Suspended = append(c.Suspended, r)
+			c.Pending = append(c.Pending, r)
+		case !held && (effect == RolePending || (p.Roles == nil && slices.Contains(pending, r))):
+			// A patch that leaves roles alone grants no request.
+			c.Pending = append(c.Pending, r)
+		default: // held, granted, or refused by CheckManageRoles below
+			c.Roles = append(c.Roles, r)
+		}
 	}
 	for _, r := range u.Roles {
 		if !slices.Contains(c.Roles, r) {
@@ -236,13 +322,66 @@ func CheckUserUpdate(a Actor, u User, p UserPatch, policy PasswordPolicy) (UserC
 			c.Added = append(c.Added, r)
 		}
 	}
-	if a.UserID == u.ID && len(c.Added)+len(c.Removed) > 0 {
+	for _, r := range c.Pending {
+		if moved || !slices.Contains(pending, r) {
+			c.Requested = append(c.Requested, r)
+		}
+	}
+	for _, r := range pending {
+		if !slices.Contains(c.Pending, r) {
+			c.Withdrawn = append(c.Withdrawn, r)
+		}
+	}
+	if a.UserID == u.ID && c.RolesChanged() {
 		return c, Errorf(EFORBIDDEN, MsgRoleSelfChange)
 	}
-	c.Disable = p.Disabled != nil && *p.Disabled && !u.Disabled
-	c.Enable = p.Disabled != nil && !*p.Disabled && u.Disabled
 	if c.Disable && a.UserID == u.ID {
 		return c, Errorf(EFORBIDDEN, MsgSelfDisable)
 	}
-	return c, CheckManageRoles(a, u.Roles, c.Roles)
+	return c, CheckManageRoles(a, append(slices.Clone(u.Roles), pending...), want)
+}
+
+// CheckRoleDecision decides whether the actor may confirm (or reject) the
+// roles of d requested for u: only an actor whose giving them grants them
+// (RoleEffectOf: the secadmin, or the platform), each role waiting, and on
+// confirming, the department the account is in now and an active account.
+func CheckRoleDecision(a Actor, u User, d RoleDecision, confirm bool) error {
+	var fe FieldErrors
+	if len(d.Roles) == 0 {
+		fe.Add("roles", MsgRolesEmpty)
+	}
+	seen := map[Role]bool{}
+	for _, r := range d.Roles {
+		switch {
+		case !r.Valid():
+			fe.Add("roles", MsgRoleUnknown, string(r))
+		case seen[r]:
+			fe.Add("roles", MsgRoleDuplicate, string(r))
+		}
+		seen[r] = true
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	for _, r := range d.Roles {
+		if RoleEffectOf(a, r) != RoleGranted {
+			return Errorf(EFORBIDDEN, MsgRoleNotYours, string(r), string(RoleSecadmin))
+		}
+	}
+	pending := u.PendingRoleNames()
+	for _, r := range d.Roles {
+		if !slices.Contains(pending, r) {
+			return Errorf(ECONFLICT, MsgRoleNotPending, string(r))
+		}
+	}
+	if !confirm {
+		return nil
+	}
+	if d.DepartmentID != u.DepartmentID {
+		return Errorf(ECONFLICT, MsgRoleMoved)
+	}
+	if u.Disabled {
+		return Errorf(ECONFLICT, MsgRoleDisabled)
+	}
+	return nil
 }

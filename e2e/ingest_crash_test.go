@@ -29,7 +29,7 @@ const crashRows = 300_000
 // ingestEntry takes a catalog entry with a key item through the API, from
 // the sysadmin's set-up to the reviewer's approval, and returns the
 // server's officer token and the entry's id.
-func ingestEntry(t *testing.T, srv *server) (officer string, entry int64) {
+func ingestEntry(t *testing.T, st *store, srv *server) (officer string, entry int64) {
 	t.Helper()
 	admin := srv.login("admin", adminPassword).Token
 	srv.mustCall("POST", "/api/v1/regions", admin, govdata.RegionInput{Code: "230000", Name: "黑龙江省"}, http.StatusCreated, nil)
@@ -40,11 +40,14 @@ func ingestEntry(t *testing.T, srv *server) (officer string, entry int64) {
 	srv.mustCall("POST", "/api/v1/departments", admin, govdata.DepartmentInput{Name: "哈尔滨市公安局", CreditCode: creditCode(t, "230100", 2),
 		RegionCode: "230100", Level: govdata.LevelCity}, http.StatusCreated, &provider)
 	const issued = "Issued-Pass-1"
+	sec := srv.makeSecadmin(st, "secadmin")
 	for _, u := range []govdata.UserInput{
 		{Username: "reviewer", Password: issued, Name: "审核员", DepartmentID: bureau.ID, Roles: []govdata.Role{govdata.RoleReviewer}},
 		{Username: "officer", Password: issued, Name: "数据专员", DepartmentID: provider.ID, Roles: []govdata.Role{govdata.RoleOfficer}},
 	} {
-		srv.mustCall("POST", "/api/v1/users", admin, u, http.StatusCreated, nil)
+		var created govdata.User
+		srv.mustCall("POST", "/api/v1/users", admin, u, http.StatusCreated, &created)
+		srv.confirmRoles(sec, created.ID)
 		srv.changePassword(srv.login(u.Username, issued).Token, issued, chosenPassword)
 	}
 	officer = srv.login("officer", chosenPassword).Token
@@ -138,7 +141,7 @@ func TestIngestSurvivesSIGKILL(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		st := newStore(t, e)
 		srv := start(t, st, adminEnv)
-		officer, entry := ingestEntry(t, srv)
+		officer, entry := ingestEntry(t, st, srv)
 		data := fmt.Sprintf("/api/v1/catalog/%d/data?mode=replace", entry)
 
 		// The first batch, applied.

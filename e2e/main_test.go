@@ -422,6 +422,29 @@ func (s *server) changePassword(token, oldPassword, newPassword string) {
 		map[string]string{"old_password": oldPassword, "new_password": newPassword}, http.StatusNoContent, nil)
 }
 
+// makeSecadmin creates a secadmin with the CLI on the server, as the first
+// one is made (三员分立), and returns its signed-in token.
+func (s *server) makeSecadmin(st *store, username string) string {
+	s.t.Helper()
+	const issued, chosen = "Security-Issued-1", "Security-Chosen-2"
+	args := append(append([]string{"user", "create"}, st.flags()...), "--name", "安全管理员", "--roles", "secadmin", "--password", issued, username)
+	if out, errOut, code := govdataCmd(s.t, nil, args...); code != 0 {
+		s.t.Fatalf("govdata user create secadmin: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	s.changePassword(s.login(username, issued).Token, issued, chosen)
+	return s.login(username, chosen).Token
+}
+
+// confirmRoles has the secadmin confirm every business role the sysadmin
+// asked for the account, for its present department (等保 三员分立).
+func (s *server) confirmRoles(secToken string, id int64) {
+	s.t.Helper()
+	var u govdata.User
+	path := fmt.Sprintf("/api/v1/users/%d", id)
+	s.mustCall("GET", path, secToken, nil, http.StatusOK, &u)
+	s.mustCall("POST", path+"/roles/confirm", secToken, govdata.RoleDecision{Roles: u.PendingRoleNames(), DepartmentID: u.DepartmentID}, http.StatusOK, nil)
+}
+
 // errorCode is the code of an error envelope.
 func errorCode(raw []byte) string {
 	var env struct {

@@ -119,6 +119,7 @@ func setupServiceCalls(t *testing.T, st *store, srv *server) *serviceCalls {
 			RegionCode: "230100", Level: govdata.LevelCity, Bureau: d.bureau}, http.StatusCreated, d.into)
 	}
 	tokens := map[string]string{}
+	sec := srv.makeSecadmin(st, "secadmin")
 	for _, u := range []govdata.UserInput{
 		{Username: "reviewer", Name: "审核员", DepartmentID: bureau.ID, Roles: []govdata.Role{govdata.RoleReviewer}},
 		{Username: "police.officer", Name: "公安数据专员", DepartmentID: police.ID, Roles: []govdata.Role{govdata.RoleOfficer}},
@@ -126,7 +127,9 @@ func setupServiceCalls(t *testing.T, st *store, srv *server) *serviceCalls {
 		{Username: "hr.officer", Name: "人社数据专员", DepartmentID: hr.ID, Roles: []govdata.Role{govdata.RoleOfficer}},
 	} {
 		u.Password = crashIssued
-		srv.mustCall("POST", "/api/v1/users", admin, u, http.StatusCreated, nil)
+		var created govdata.User
+		srv.mustCall("POST", "/api/v1/users", admin, u, http.StatusCreated, &created)
+		srv.confirmRoles(sec, created.ID)
 		srv.changePassword(srv.login(u.Username, crashIssued).Token, crashIssued, crashChosen)
 		tokens[u.Username] = srv.login(u.Username, crashChosen).Token
 	}

@@ -48,6 +48,7 @@ func TestOffboarding(t *testing.T) {
 		dual := mustOK[govdata.User](t, e.do(t, req{method: "POST", path: "/api/v1/users", as: "sysadmin", body: govdata.UserInput{
 			Username: "wangwu", Password: "Issued#Pw-2026", Name: "王五", DepartmentID: e.deptA.ID,
 			Roles: []govdata.Role{govdata.RoleOfficer, govdata.RoleLeader}}}), 201)
+		e.confirmRoles(t, dual.ID)
 		s := mustOK[govdata.Session](t, e.do(t, req{method: "POST", path: "/api/v1/auth/login", body: loginBody("wangwu", "Issued#Pw-2026")}), 200)
 		mustStatus(t, e.do(t, req{method: "POST", path: "/api/v1/auth/password", token: s.Token,
 			body: map[string]string{"old_password": "Issued#Pw-2026", "new_password": "Own-Pass#2026x"}}), 204)
@@ -67,6 +68,7 @@ func TestOffboarding(t *testing.T) {
 		// Adding a role does not end sessions.
 		mustOK[govdata.User](t, e.do(t, req{method: "PATCH", path: "/api/v1/users/" + itoa(dual.ID), as: "sysadmin", body: `{"roles":["leader","supervisor"]}`}), 200)
 		mustOK[govdata.User](t, e.do(t, req{method: "GET", path: "/api/v1/auth/me", token: s2.Token}), 200)
+		e.confirmRoles(t, dual.ID)
 
 		for _, who := range []string{"auditor", "secadmin", "sysadmin"} {
 			h := mustOK[[]govdata.RoleHolding](t, e.do(t, req{method: "GET", path: "/api/v1/users/" + itoa(dual.ID) + "/roles", as: who}), 200)
@@ -74,9 +76,10 @@ func TestOffboarding(t *testing.T) {
 				t.Fatalf("%s reads %d role periods, want 3: %+v", who, len(h), h)
 			}
 			off, lead := h[0], h[1]
-			if off.Role != govdata.RoleOfficer || !off.GrantedAt.Equal(granted) || off.GrantedBy != "sysadmin" ||
+			// 等保 三员分立: the secadmin granted what the sysadmin asked for.
+			if off.Role != govdata.RoleOfficer || !off.GrantedAt.Equal(granted) || off.GrantedBy != "secadmin" ||
 				off.RevokedAt == nil || !off.RevokedAt.Equal(removed) || off.RevokedBy != "sysadmin" {
-				t.Errorf("officer period %+v, want granted %v and closed %v by sysadmin", off, granted, removed)
+				t.Errorf("officer period %+v, want granted %v by secadmin and closed %v by sysadmin", off, granted, removed)
 			}
 			if lead.Role != govdata.RoleLeader || lead.RevokedAt != nil {
 				t.Errorf("leader period %+v, want open", lead)

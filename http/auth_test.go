@@ -148,6 +148,7 @@ func TestPasswordChangeRequired(t *testing.T) {
 		if !created.MustChangePassword {
 			t.Fatalf("a user created with an issued password: must_change_password = false")
 		}
+		e.confirmRoles(t, created.ID) // 等保 三员分立: the secadmin grants the officer role
 		s := mustOK[govdata.Session](t, e.do(t, req{method: "POST", path: "/api/v1/auth/login", body: loginBody("newbie", issued)}), 200)
 		if !s.PasswordChangeRequired {
 			t.Fatalf("first login with an issued password: password_change_required = false")

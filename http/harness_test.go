@@ -560,6 +560,15 @@ func (e *env) mustRefused(t testing.TB, r *resp, status int) envelope {
 	return env
 }
 
+// confirmRoles has the fixture secadmin confirm over HTTP every business
+// role waiting on the account, for its present department (等保 三员分立).
+func (e *env) confirmRoles(t testing.TB, id int64) govdata.User {
+	t.Helper()
+	u := mustOK[govdata.User](t, e.do(t, req{method: "GET", path: "/api/v1/users/" + itoa(id), as: "secadmin"}), 200)
+	return mustOK[govdata.User](t, e.do(t, req{method: "POST", path: "/api/v1/users/" + itoa(id) + "/roles/confirm", as: "secadmin",
+		body: govdata.RoleDecision{Roles: u.PendingRoleNames(), DepartmentID: u.DepartmentID}}), 200)
+}
+
 // login signs the account in over HTTP and keeps its session.
 func (e *env) login(t testing.TB, username string) *account {
 	t.Helper()

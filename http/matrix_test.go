@@ -154,6 +154,15 @@ var matrix = []matrixCase{
 	{route: "GET /api/v1/users/{id}/roles", auth: "user", allow: []string{"sysadmin", "secadmin", "auditor"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/users/" + itoa(e.accounts["target"].user.ID) + "/roles"}
 	}},
+	// 等保 三员分立: the secadmin grants the business roles the sysadmin asks for.
+	{route: "POST /api/v1/users/{id}/roles/confirm", auth: "user", allow: []string{"secadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/users/" + itoa(pendingAccount(t, e).ID) + "/roles/confirm",
+			body: govdata.RoleDecision{Roles: []govdata.Role{govdata.RoleOfficer}, DepartmentID: e.deptA.ID}}
+	}},
+	{route: "POST /api/v1/users/{id}/roles/reject", auth: "user", allow: []string{"secadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/users/" + itoa(pendingAccount(t, e).ID) + "/roles/reject",
+			body: govdata.RoleDecision{Roles: []govdata.Role{govdata.RoleOfficer}}}
+	}},
 
 	// System credentials of a department's systems (ORG-5): its data
 	// officer issues and rotates them; the secadmin (§1: credential

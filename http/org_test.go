@@ -67,14 +67,19 @@ func TestOrgCRUD(t *testing.T) {
 		r := e.do(t, req{method: "POST", path: "/api/v1/users", as: as, body: govdata.UserInput{
 			Username: "Zhang.San", Password: "Issued#Pw-2026", Name: "张三", DepartmentID: d.ID, Roles: []govdata.Role{govdata.RoleOfficer}}})
 		u := mustOK[govdata.User](t, r, 201)
-		if u.Username != "zhang.san" || !u.MustChangePassword || !slices.Equal(u.Roles, []govdata.Role{govdata.RoleOfficer}) {
-			t.Errorf("created %+v, want zhang.san, an officer who must change the password", u)
+		// 等保 三员分立: the officer role waits for the secadmin.
+		if u.Username != "zhang.san" || !u.MustChangePassword || len(u.Roles) != 0 ||
+			!slices.Equal(u.PendingRoleNames(), []govdata.Role{govdata.RoleOfficer}) {
+			t.Errorf("created %+v, want zhang.san, waiting to be an officer, who must change the password", u)
 		}
 		mustNoPassword(t, r, "Issued#Pw-2026")
 		u = mustOK[govdata.User](t, e.do(t, req{method: "PATCH", path: "/api/v1/users/" + itoa(u.ID), as: as,
 			body: govdata.UserPatch{Name: ptr("张三丰"), Roles: &[]govdata.Role{govdata.RoleOfficer, govdata.RoleLeader}}}), 200)
-		if u.Name != "张三丰" || len(u.Roles) != 2 {
+		if u.Name != "张三丰" || len(u.Roles) != 0 || len(u.PendingRoles) != 2 {
 			t.Errorf("patched %+v", u)
+		}
+		if u = e.confirmRoles(t, u.ID); len(u.Roles) != 2 {
+			t.Errorf("confirmed %+v", u)
 		}
 		for _, who := range []string{"sysadmin", "secadmin"} {
 			r := e.do(t, req{method: "GET", path: "/api/v1/users/" + itoa(u.ID), as: who})

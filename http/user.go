@@ -19,8 +19,12 @@ func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pending, err := queryBool(r, "pending")
+	if err != nil {
+		return err
+	}
 	list, err := s.svc.Users.FindUsers(r.Context(), govdata.UserFilter{
-		DepartmentID: dept, Role: govdata.Role(role), Query: r.URL.Query().Get("q"), Page: p})
+		DepartmentID: dept, Role: govdata.Role(role), Query: r.URL.Query().Get("q"), Pending: pending, Page: p})
 	if err != nil {
 		return err
 	}

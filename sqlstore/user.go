@@ -82,13 +82,25 @@ func (s *UserService) create(ctx context.Context, in govdata.UserInput, mustChan
 		if err != nil {
 			return fmt.Errorf("insert user: %w", err)
 		}
-		if err := grantRoles(tx, id, in.Roles); err != nil {
+		// 等保 三员分立: business roles the sysadmin gives wait for a secadmin.
+		granted, pending := govdata.SplitRoleGrant(actor, in.Roles)
+		if err := grantRoles(tx, id, granted); err != nil {
 			return err
 		}
-		out = &govdata.User{ID: id, Username: in.Username, Name: in.Name, DepartmentID: in.DepartmentID, Email: in.Email, Roles: in.Roles,
+		out = &govdata.User{ID: id, Username: in.Username, Name: in.Name, DepartmentID: in.DepartmentID, Email: in.Email,
 			MustChangePassword: mustChange, PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
-		return tx.audit("user.create", "user", id, map[string]any{
-			"username": in.Username, "name": in.Name, "department_id": in.DepartmentID, "email": in.Email, "roles": in.Roles})
+		if err := requestRoles(tx, out, in.DepartmentID, pending); err != nil {
+			return err
+		}
+		if err := loadRoles(tx.query, out); err != nil {
+			return err
+		}
+		detail := map[string]any{"username": in.Username, "name": in.Name, "department_id": in.DepartmentID, "email": in.Email,
+			"roles": nonNil(granted)}
+		if len(pending) > 0 {
+			detail["roles_requested"] = pending
+		}
+		return tx.audit("user.create", "user", id, detail)
 	})
 	return out, err
 }
@@ -115,6 +127,14 @@ func grantRoles(tx *Tx, userID int64, roles []govdata.Role) error {
 		}
 	}
 	return nil
+}
+
+// nonNil keeps an empty role list a list in audit details.
+func nonNil(roles []govdata.Role) []govdata.Role {
+	if roles == nil {
+		return []govdata.Role{}
+	}
+	return roles
 }
 
 func actorName(a govdata.Actor) string {
@@ -196,11 +216,9 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, p govdata.UserPa
 		if err != nil {
 			return err
 		}
-		roles, err := rolesOf(tx.query, id)
-		if err != nil {
-			return fmt.Errorf("load roles: %w", err)
+		if err := loadRoles(tx.query, u); err != nil {
+			return err
 		}
-		u.Roles = roles[id]
 		c, err := govdata.CheckUserUpdate(actor, *u, p, s.db.opts.Auth.Password)
 		if err != nil {
 			return err
@@ -225,9 +243,26 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, p govdata.UserPa
 		if err := grantRoles(tx, id, c.Added); err != nil {
 			return err
 		}
-		if len(c.Added)+len(c.Removed) > 0 {
-			change["roles_added"], change["roles_removed"] = c.Added, c.Removed
+		if err := dropRequests(tx, id, c.Withdrawn); err != nil {
+			return err
+		}
+		if err := requestRoles(tx, u, c.DepartmentID, c.Requested); err != nil {
+			return err
+		}
+		if c.RolesChanged() {
+			change["roles_added"], change["roles_removed"] = nonNil(c.Added), nonNil(c.Removed)
 			endSessions = len(c.Removed) > 0
+		}
+		if len(c.Requested) > 0 {
+			change["roles_requested"] = c.Requested
+		}
+		if len(c.Withdrawn) > 0 {
+			change["roles_withdrawn"] = c.Withdrawn
+		}
+		if len(c.Suspended) > 0 {
+			// A move or re-enabling changes what a business role reaches: it
+			// waits for the secadmin again (等保 三员分立).
+			change["roles_suspended"] = c.Suspended
 		}
 		name := u.Name
 		if p.Name != nil && *p.Name != u.Name {
@@ -261,6 +296,14 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, p govdata.UserPa
 		if _, err := tx.exec("UPDATE users SET "+set+" WHERE id = ?", append(args, id)...); err != nil {
 			return fmt.Errorf("update user: %w", err)
 		}
+		if p.Password != nil {
+			// A reset is a security event: the holder and every secadmin hear
+			// of it in the same transaction.
+			if err := notifyPasswordReset(tx, u); err != nil {
+				return err
+			}
+			change["notified"] = "holder,secadmin"
+		}
 		if endSessions {
 			if err := revokeSessions(tx, id, 0); err != nil {
 				return err
@@ -271,7 +314,9 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, p govdata.UserPa
 		if err != nil {
 			return err
 		}
-		out.Roles = c.Roles
+		if err := loadRoles(tx.query, out); err != nil {
+			return err
+		}
 		return tx.audit("user.update", "user", id, change)
 	})
 	return out, err
@@ -328,11 +373,9 @@ func (s *UserService) find(ctx context.Context, cond string, arg any) (*govdata.
 		}
 		return nil, err
 	}
-	roles, err := rolesOf(func(q string, args ...any) (*sql.Rows, error) { return s.db.query(ctx, q, args...) }, u.ID)
-	if err != nil {
+	if err := loadRoles(func(q string, args ...any) (*sql.Rows, error) { return s.db.query(ctx, q, args...) }, u); err != nil {
 		return nil, s.db.internal("load roles", err)
 	}
-	u.Roles = roles[u.ID]
 	return u, nil
 }
 
@@ -380,6 +423,9 @@ func (s *UserService) FindUsers(ctx context.Context, f govdata.UserFilter) (govd
 	if f.Role != "" {
 		w.add("id IN (SELECT user_id FROM user_roles WHERE role = ? AND revoked_at IS NULL)", string(f.Role))
 	}
+	if f.Pending {
+		w.add("id IN (SELECT user_id FROM user_role_requests)")
+	}
 	if f.Query != "" {
 		pat := "%" + escapeLike(f.Query) + "%"
 		w.add("(username "+s.db.dialect.like+` ? ESCAPE '\' OR name `+s.db.dialect.like+` ? ESCAPE '\')`, pat, pat)
@@ -390,26 +436,19 @@ func (s *UserService) FindUsers(ctx context.Context, f govdata.UserFilter) (govd
 	}
 	defer rows.Close()
 	var items []*govdata.User
-	var ids []int64
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
 			return none, s.db.internal("scan user", err)
 		}
-		items, ids = append(items, u), append(ids, u.ID)
+		items = append(items, u)
 	}
 	if err := rows.Err(); err != nil {
 		return none, s.db.internal("find users", err)
 	}
-	roles, err := rolesOf(func(q string, args ...any) (*sql.Rows, error) { return s.db.query(ctx, q, args...) }, ids...)
-	if err != nil {
+	rows.Close()
+	if err := loadRoles(func(q string, args ...any) (*sql.Rows, error) { return s.db.query(ctx, q, args...) }, items...); err != nil {
 		return none, s.db.internal("load roles", err)
-	}
-	for _, u := range items {
-		u.Roles = roles[u.ID]
-		if u.Roles == nil {
-			u.Roles = []govdata.Role{}
-		}
 	}
 	return page(items, f.Limit, func(u *govdata.User) string { return strconv.FormatInt(u.ID, 10) }), nil
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -210,6 +212,36 @@ func TestUserCreate(t *testing.T) {
 	})
 }
 
+// TestUserCreateOfficer: the CLI on the server acts as the platform and
+// grants a business role at once. Whoever runs it has the server's shell,
+// and so the database and the master key: asking a secadmin would protect
+// nothing. It is audited as cli:<OS user>.
+func TestUserCreateOfficer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		c := newCLI(t, e)
+		c.mustRun("migrate")
+		db := c.open()
+		if _, err := sqlstore.NewRegionService(db).CreateRegion(system, govdata.RegionInput{Code: "230000", Name: "黑龙江省"}); err != nil {
+			t.Fatal(err)
+		}
+		body := "11230000000000001"
+		ch, _ := govdata.CreditCodeCheckChar(body)
+		d, err := sqlstore.NewDepartmentService(db).CreateDepartment(system, govdata.DepartmentInput{Name: "黑龙江省公安厅",
+			CreditCode: body + string(ch), RegionCode: "230000", Level: govdata.LevelProvince})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := c.mustRun("user create", "--name", "王五", "--roles", "officer", "--department", strconv.FormatInt(d.ID, 10), "wangwu")
+		if !strings.Contains(out, "roles officer)") {
+			t.Errorf("stdout %q", out)
+		}
+		u, err := sqlstore.NewUserService(db).FindUserByUsername(system, "wangwu")
+		if err != nil || !slices.Equal(u.Roles, []govdata.Role{govdata.RoleOfficer}) || len(u.PendingRoles) != 0 {
+			t.Fatalf("created %+v, %v; want an officer now", u, err)
+		}
+	})
+}
+
 func TestUserCreateRefused(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		c := newCLI(t, e)
@@ -257,6 +289,7 @@ func TestUserResetPassword(t *testing.T) {
 		c := newCLI(t, e)
 		const old = "Old-Pass-2026x"
 		c.mustRun("user create", "--name", "孙八", "--roles", "secadmin", "--password", old, "sunba")
+		c.mustRun("user create", "--name", "郑十一", "--roles", "secadmin", "--password", old, "zhengshiyi")
 		db := c.open()
 		auth := sqlstore.NewAuthService(db)
 		sess, err := auth.Login(client, "sunba", old)
@@ -281,6 +314,26 @@ func TestUserResetPassword(t *testing.T) {
 		}
 		if !sess.PasswordChangeRequired {
 			t.Errorf("the reset password need not be changed")
+		}
+
+		// A reset is a security event (等保 三员分立): the holder and every
+		// secadmin are told which account, by whom, when and from where —
+		// the holder once, though it is a secadmin too.
+		notes := sqlstore.NewNotificationService(db)
+		users := sqlstore.NewUserService(db)
+		for user, want := range map[string]int{"sunba": 1, "zhengshiyi": 1} {
+			u, err := users.FindUserByUsername(system, user)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := notes.FindNotifications(storetest.As(govdata.Actor{UserID: u.ID, Username: u.Username, Roles: u.Roles}), govdata.NotificationFilter{})
+			if err != nil || len(l.Items) != want {
+				t.Fatalf("%s's notices %+v, %v; want %d", user, l.Items, err, want)
+			}
+			if n := l.Items[0]; n.Kind != govdata.NoticeSecurity || !strings.Contains(n.Title.EN, "sunba") ||
+				!strings.Contains(n.Title.EN, "cli") || !strings.Contains(n.Title.ZH, "local") {
+				t.Errorf("%s's notice %+v: want a security notice naming sunba, the CLI and local", user, n)
+			}
 		}
 
 		if _, stderr, code := c.run("user reset-password", "nobody"); code != 1 || !strings.Contains(stderr, "govdata: ") {

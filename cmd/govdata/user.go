@@ -18,6 +18,11 @@ const userUsage = `Usage:
 A password that is generated or given here is issued: the user must change
 it at first login. Roles: sysadmin, secadmin, auditor, reviewer, officer,
 leader, supervisor (sysadmin, secadmin and auditor each stand alone).
+Run on the server, these commands act as the platform: a business role
+given here counts at once, without the secadmin's confirmation that the
+API asks for (whoever has the server's shell holds its database and key).
+A reset password is a security event: the holder and every secadmin are
+notified.
 `
 
 func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/sqlstore"
 )
 
 // TestUsers covers govdata.UserService (ORG-2, ORG-3, ORG-6).
@@ -26,9 +27,12 @@ func TestUsers(t *testing.T, e Engine) {
 			t.Fatal(err)
 		}
 		now := f.clock.Now()
+		// 等保 三员分立: the sysadmin's business roles wait for the secadmin.
 		want := govdata.User{ID: u.ID, Username: "zhang.san", Name: "张三", DepartmentID: o.dept1.ID,
-			Roles: roles(govdata.RoleOfficer, govdata.RoleLeader), MustChangePassword: true,
-			PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
+			Roles: roles(), PendingRoles: []govdata.RoleRequest{
+				{Role: govdata.RoleOfficer, DepartmentID: o.dept1.ID, RequestedBy: "admin", RequestedAt: now},
+				{Role: govdata.RoleLeader, DepartmentID: o.dept1.ID, RequestedBy: "admin", RequestedAt: now}},
+			MustChangePassword: true, PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
 		if u.ID == 0 || !sameUser(u, &want) {
 			t.Fatalf("created %+v, want %+v", u, want)
 		}
@@ -42,8 +46,13 @@ func TestUsers(t *testing.T, e Engine) {
 			}
 		}
 		r := f.oneAudit(before, "user.create", govdata.AuditOK, "admin")
-		if r.ObjectType != "user" || r.ObjectID != itoa(u.ID) || strings.Contains(r.Detail, pw) {
-			t.Fatalf("audit record %s %s detail %s: want the user, and no password", r.ObjectType, r.ObjectID, r.Detail)
+		if r.ObjectType != "user" || r.ObjectID != itoa(u.ID) || strings.Contains(r.Detail, pw) || !strings.Contains(r.Detail, `"roles_requested":["officer","leader"]`) {
+			t.Fatalf("audit record %s %s detail %s: want the user, the roles requested, and no password", r.ObjectType, r.ObjectID, r.Detail)
+		}
+		confirmAll(t, f, o, u.ID)
+		want.Roles, want.PendingRoles = roles(govdata.RoleOfficer, govdata.RoleLeader), nil
+		if got, err := f.users.FindUserByID(o.asAdmin, u.ID); err != nil || !sameUser(got, &want) {
+			t.Fatalf("after the secadmin's confirmation %+v, %v; want %+v", got, err, want)
 		}
 		if n, err := f.users.CountUsers(context.Background()); err != nil || n != 6 {
 			t.Fatalf("CountUsers = %d, %v; want 6", n, err)
@@ -153,20 +162,27 @@ func TestUsers(t *testing.T, e Engine) {
 		if u := update(govdata.UserPatch{Name: &name}); u.Name != name || u.DepartmentID != o.dept1.ID {
 			t.Fatalf("renamed: %+v", u)
 		}
-		if u := update(govdata.UserPatch{DepartmentID: &o.dept2.ID}); u.DepartmentID != o.dept2.ID || u.Name != name {
+		// A move by the sysadmin sends the officer role back to the secadmin.
+		if u := update(govdata.UserPatch{DepartmentID: &o.dept2.ID}); u.DepartmentID != o.dept2.ID || u.Name != name ||
+			len(u.Roles) != 0 || !sameRoles(u.PendingRoleNames(), roles(govdata.RoleOfficer)) {
 			t.Fatalf("moved: %+v", u)
 		}
 		r := roles(govdata.RoleOfficer, govdata.RoleLeader)
-		if u := update(govdata.UserPatch{Roles: &r}); !sameRoles(u.Roles, r) {
+		if u := update(govdata.UserPatch{Roles: &r}); len(u.Roles) != 0 || !sameRoles(u.PendingRoleNames(), r) {
 			t.Fatalf("roles: %+v", u)
 		}
+		if u := confirmAll(t, f, o, id); !sameRoles(u.Roles, r) || len(u.PendingRoles) != 0 {
+			t.Fatalf("roles confirmed: %+v", u)
+		}
 		yes, no := true, false
-		if u := update(govdata.UserPatch{Disabled: &yes}); !u.Disabled {
+		if u := update(govdata.UserPatch{Disabled: &yes}); !u.Disabled || !sameRoles(u.Roles, r) {
 			t.Fatalf("disabled: %+v", u)
 		}
-		if u := update(govdata.UserPatch{Disabled: &no}); u.Disabled {
+		// Re-enabling by the sysadmin does too.
+		if u := update(govdata.UserPatch{Disabled: &no}); u.Disabled || len(u.Roles) != 0 || !sameRoles(u.PendingRoleNames(), r) {
 			t.Fatalf("enabled: %+v", u)
 		}
+		confirmAll(t, f, o, id)
 		f.clock.Advance(time.Minute)
 		pw := "Reissued-2026!"
 		u := update(govdata.UserPatch{Password: &pw})
@@ -219,11 +235,17 @@ func TestUsers(t *testing.T, e Engine) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The sysadmin asks for business roles and removes them; the
+		// secadmin grants them, so the history names the secadmin.
+		confirmAll(t, f, o, u.ID)
 		setRoles := func(r ...govdata.Role) time.Time {
 			t.Helper()
 			f.clock.Advance(time.Hour)
 			if _, err := f.users.UpdateUser(o.asAdmin, u.ID, govdata.UserPatch{Roles: &r}); err != nil {
 				t.Fatal(err)
+			}
+			if got, _ := f.users.FindUserByID(o.asSec, u.ID); len(got.PendingRoles) > 0 {
+				confirmAll(t, f, o, u.ID)
 			}
 			return f.clock.Now()
 		}
@@ -231,9 +253,9 @@ func TestUsers(t *testing.T, e Engine) {
 		t2 := setRoles(govdata.RoleLeader)
 		t3 := setRoles(govdata.RoleLeader, govdata.RoleOfficer)
 		want := []govdata.RoleHolding{
-			{Role: govdata.RoleOfficer, GrantedAt: t0, GrantedBy: "admin", RevokedAt: &t2, RevokedBy: "admin"},
-			{Role: govdata.RoleLeader, GrantedAt: t1, GrantedBy: "admin"},
-			{Role: govdata.RoleOfficer, GrantedAt: t3, GrantedBy: "admin"},
+			{Role: govdata.RoleOfficer, GrantedAt: t0, GrantedBy: "sec", RevokedAt: &t2, RevokedBy: "admin"},
+			{Role: govdata.RoleLeader, GrantedAt: t1, GrantedBy: "sec"},
+			{Role: govdata.RoleOfficer, GrantedAt: t3, GrantedBy: "sec"},
 		}
 		for _, ctx := range []context.Context{o.asAuditor, o.asSec, o.asAdmin} {
 			got, err := f.users.FindRoleHistory(ctx, u.ID)
@@ -289,6 +311,229 @@ func TestUsers(t *testing.T, e Engine) {
 		wantCode(t, err, govdata.EFORBIDDEN)
 		if _, err := f.users.UpdateUser(o.asSec, o.auditor.ID, govdata.UserPatch{Password: &pw}); err != nil {
 			t.Fatalf("secadmin issues the auditor a password: %v", err)
+		}
+	})
+
+	// 等保 三员分立: every way the sysadmin could give an account it
+	// controls the reach of a business role only asks the secadmin.
+	t.Run("business roles wait for the secadmin", func(t *testing.T) {
+		f := newFixture(t, e)
+		o := f.seed()
+		// sessionRoles signs in as whoever knows the password — for an
+		// account the sysadmin made, the sysadmin — changing an issued one.
+		sessionRoles := func(username string) govdata.Actor {
+			t.Helper()
+			s, a := mustLogin(t, f, username, testPassword)
+			if s.PasswordChangeRequired {
+				const chosen = "Taken-over-2026!"
+				if err := f.auth.ChangePassword(As(a), testPassword, chosen); err != nil {
+					t.Fatal(err)
+				}
+				_, a = mustLogin(t, f, username, chosen)
+				if err := f.auth.ChangePassword(As(a), chosen, testPassword); err != nil {
+					t.Fatal(err)
+				}
+				_, a = mustLogin(t, f, username, testPassword)
+			}
+			return a
+		}
+		mayReadRows := func(a govdata.Actor, dept int64) bool {
+			return govdata.AuthorizeIn(a, govdata.PermDataRows, dept) == nil
+		}
+		// The platform's own officer of department 2, and a sysadmin-made account.
+		mine, err := f.users.CreateUserWithPassword(System(), govdata.UserInput{Username: "ops", Password: testPassword, Name: "运维",
+			Roles: roles(govdata.RoleSysadmin)}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := mustUser(t, f, "reviewer1", "审核员", o.dept1.ID, govdata.RoleReviewer)
+		yes, no := true, false
+		tests := []struct {
+			name     string
+			username string
+			do       func() (*govdata.User, error)
+			held     []govdata.Role // held after, pending are the rest
+			pending  []govdata.Role
+		}{
+			{"create an officer", "new.officer", func() (*govdata.User, error) {
+				return f.users.CreateUser(o.asAdmin, govdata.UserInput{Username: "new.officer", Password: testPassword, Name: "新专员",
+					DepartmentID: o.dept1.ID, Roles: roles(govdata.RoleOfficer)})
+			}, nil, roles(govdata.RoleOfficer)},
+			{"add officer to an account", "reviewer1", func() (*govdata.User, error) {
+				r := roles(govdata.RoleReviewer, govdata.RoleOfficer)
+				return f.users.UpdateUser(o.asAdmin, plain.ID, govdata.UserPatch{Roles: &r})
+			}, roles(govdata.RoleReviewer), roles(govdata.RoleOfficer)},
+			{"turn a sysadmin-made account into an officer", "ops", func() (*govdata.User, error) {
+				r, d := roles(govdata.RoleOfficer), o.dept1.ID
+				return f.users.UpdateUser(o.asAdmin, mine.ID, govdata.UserPatch{Roles: &r, DepartmentID: &d})
+			}, nil, roles(govdata.RoleOfficer)},
+			{"move an officer to another department", "officer2", func() (*govdata.User, error) {
+				return f.users.UpdateUser(o.asAdmin, o.officer2.ID, govdata.UserPatch{DepartmentID: &o.dept1.ID})
+			}, nil, roles(govdata.RoleOfficer)},
+			{"re-enable a disabled officer", "officer1", func() (*govdata.User, error) {
+				if _, err := f.users.UpdateUser(o.asAdmin, o.officer1.ID, govdata.UserPatch{Disabled: &yes}); err != nil {
+					return nil, err
+				}
+				return f.users.UpdateUser(o.asAdmin, o.officer1.ID, govdata.UserPatch{Disabled: &no})
+			}, nil, roles(govdata.RoleOfficer)},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				before := f.auditHead()
+				u, err := tt.do()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !sameRoles(u.Roles, tt.held) || !sameRoles(u.PendingRoleNames(), tt.pending) {
+					t.Fatalf("roles %v pending %v, want %v and %v", u.Roles, u.PendingRoleNames(), tt.held, tt.pending)
+				}
+				for _, q := range u.PendingRoles {
+					if q.RequestedBy != "admin" || !q.RequestedAt.Equal(f.clock.Now()) || q.DepartmentID != o.dept1.ID {
+						t.Fatalf("request %+v, want by admin now for department %d", q, o.dept1.ID)
+					}
+				}
+				if len(f.auditAfter(before)) == 0 {
+					t.Fatal("no audit record")
+				}
+				// The account signs in without the role: no rows of department 1.
+				if a := sessionRoles(tt.username); a.Has(govdata.RoleOfficer) || mayReadRows(a, o.dept1.ID) {
+					t.Fatalf("session of %s holds %v: it may read the department's rows", tt.username, a.Roles)
+				}
+				// The secadmin sees it waiting.
+				l, err := f.users.FindUsers(o.asSec, govdata.UserFilter{Pending: true, Query: tt.username})
+				if err != nil || len(l.Items) != 1 || l.Items[0].ID != u.ID {
+					t.Fatalf("pending list for %s: %s, %v", tt.username, js(l.Items), err)
+				}
+			})
+		}
+		// The secadmin heard of each request.
+		notes, err := sqlstore.NewNotificationService(f.db).FindNotifications(o.asSec, govdata.NotificationFilter{})
+		if err != nil || len(notes.Items) != len(tests) || notes.Items[0].Kind != govdata.NoticeSecurity {
+			t.Fatalf("secadmin's notices %s, %v; want %d of kind security", js(notes.Items), err, len(tests))
+		}
+		l, err := f.users.FindUsers(o.asSec, govdata.UserFilter{Pending: true})
+		if err != nil || len(l.Items) != len(tests) {
+			t.Fatalf("pending list %s, %v; want %d accounts", js(l.Items), err, len(tests))
+		}
+
+		// Only the secadmin confirms, for the department the account is in.
+		before := f.auditHead()
+		officer := roles(govdata.RoleOfficer)
+		for _, ctx := range []context.Context{o.asAdmin, o.asAuditor, o.asOff1} {
+			_, err := f.users.ConfirmRoles(ctx, o.officer2.ID, govdata.RoleDecision{Roles: officer, DepartmentID: o.dept1.ID})
+			wantCode(t, err, govdata.EFORBIDDEN)
+			_, err = f.users.RejectRoles(ctx, o.officer2.ID, govdata.RoleDecision{Roles: officer})
+			wantCode(t, err, govdata.EFORBIDDEN)
+		}
+		_, err = f.users.ConfirmRoles(o.asSec, o.officer2.ID, govdata.RoleDecision{Roles: officer, DepartmentID: o.dept2.ID})
+		wantMsg(t, err, govdata.ECONFLICT, govdata.MsgRoleMoved)
+		_, err = f.users.ConfirmRoles(o.asSec, o.officer2.ID, govdata.RoleDecision{Roles: roles(govdata.RoleLeader), DepartmentID: o.dept1.ID})
+		wantMsg(t, err, govdata.ECONFLICT, govdata.MsgRoleNotPending)
+		_, err = f.users.ConfirmRoles(o.asSec, 9999, govdata.RoleDecision{Roles: officer, DepartmentID: o.dept1.ID})
+		wantCode(t, err, govdata.ENOTFOUND)
+		f.noAudit(before)
+
+		f.clock.Advance(time.Hour)
+		u, err := f.users.ConfirmRoles(o.asSec, o.officer2.ID, govdata.RoleDecision{Roles: officer, DepartmentID: o.dept1.ID})
+		if err != nil || !sameRoles(u.Roles, officer) || len(u.PendingRoles) != 0 {
+			t.Fatalf("confirmed: %+v, %v", u, err)
+		}
+		r := f.oneAudit(before, "user.roles_confirm", govdata.AuditOK, "sec")
+		if r.ObjectID != itoa(o.officer2.ID) || !strings.Contains(r.Detail, "officer:admin@") {
+			t.Fatalf("confirmation record %s %s", r.ObjectID, r.Detail)
+		}
+		if a := sessionRoles("officer2"); !mayReadRows(a, o.dept1.ID) || mayReadRows(a, o.dept2.ID) {
+			t.Fatalf("confirmed officer's session %+v: want department 1's rows and not department 2's", a)
+		}
+		h, _ := f.users.FindRoleHistory(o.asAuditor, o.officer2.ID)
+		if len(h) != 2 || h[0].RevokedBy != "admin" || h[1].GrantedBy != "sec" || !h[1].GrantedAt.Equal(f.clock.Now()) {
+			t.Fatalf("history %s: want the move's revocation by admin and the grant by sec", js(h))
+		}
+
+		// A rejection drops the request; the account keeps what it holds.
+		before = f.auditHead()
+		u, err = f.users.RejectRoles(o.asSec, plain.ID, govdata.RoleDecision{Roles: officer})
+		if err != nil || !sameRoles(u.Roles, roles(govdata.RoleReviewer)) || len(u.PendingRoles) != 0 {
+			t.Fatalf("rejected: %+v, %v", u, err)
+		}
+		f.oneAudit(before, "user.roles_reject", govdata.AuditOK, "sec")
+		_, err = f.users.RejectRoles(o.asSec, plain.ID, govdata.RoleDecision{Roles: officer})
+		wantMsg(t, err, govdata.ECONFLICT, govdata.MsgRoleNotPending)
+
+		// The platform itself (first start, the CLI on the server) grants at once.
+		u, err = f.users.UpdateUser(System(), o.officer2.ID, govdata.UserPatch{DepartmentID: &o.dept2.ID})
+		if err != nil || !sameRoles(u.Roles, officer) || len(u.PendingRoles) != 0 {
+			t.Fatalf("moved by the platform: %+v, %v", u, err)
+		}
+	})
+
+	t.Run("a password reset is a security event", func(t *testing.T) {
+		f := newFixture(t, e, func(o *sqlstore.Options) { o.MailNotices = true })
+		o := f.seed()
+		notes := sqlstore.NewNotificationService(f.db)
+		mail := "officer1@fz.gov.cn"
+		if _, err := f.users.UpdateUser(o.asAdmin, o.officer1.ID, govdata.UserPatch{Email: &mail}); err != nil {
+			t.Fatal(err)
+		}
+		sec2 := mustUser(t, f, "sec2", "安全管理员二", 0, govdata.RoleSecadmin)
+		from := o.adminA
+		from.ClientAddr = "198.51.100.7"
+		pw := "Reissued-2026!"
+		before := f.auditHead()
+		if _, err := f.users.UpdateUser(As(from), o.officer1.ID, govdata.UserPatch{Password: &pw}); err != nil {
+			t.Fatal(err)
+		}
+		r := f.oneAudit(before, "user.update", govdata.AuditOK, "admin")
+		if !strings.Contains(r.Detail, `"password":"reset"`) || r.ClientAddr != "198.51.100.7" {
+			t.Fatalf("audit record %s from %s", r.Detail, r.ClientAddr)
+		}
+		at := f.clock.Now().UTC().Format("2006-01-02 15:04:05")
+		inbox := func(a govdata.Actor) []*govdata.Notification {
+			t.Helper()
+			l, err := notes.FindNotifications(As(a), govdata.NotificationFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return l.Items
+		}
+		for _, a := range []govdata.Actor{o.officer1A, o.secA, actorOf(sec2)} {
+			got := inbox(a)
+			if len(got) != 1 || got[0].Kind != govdata.NoticeSecurity {
+				t.Fatalf("%s's notices %s, want one security notice", a.Username, js(got))
+			}
+			for _, want := range []string{"officer1", "admin", at, "198.51.100.7"} {
+				if !strings.Contains(got[0].Title.ZH, want) || !strings.Contains(got[0].Title.EN, want) {
+					t.Fatalf("%s's notice %+v does not say %q", a.Username, got[0].Title, want)
+				}
+			}
+		}
+		for _, a := range []govdata.Actor{o.adminA, o.auditorA, o.officer2A} {
+			if got := inbox(a); len(got) != 0 {
+				t.Fatalf("%s's notices %s, want none", a.Username, js(got))
+			}
+		}
+		// The holder's copy goes out by e-mail in the same transaction.
+		rows, err := f.db.QueryForTest(context.Background(), `SELECT d.target FROM deliveries d JOIN notifications n ON n.id = d.notification_id
+			WHERE d.channel = 'email' AND n.user_id = ?`, o.officer1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var targets []string
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			targets = append(targets, s)
+		}
+		rows.Close()
+		if !slices.Equal(targets, []string{mail}) {
+			t.Fatalf("e-mails to the holder %v, want one to %s", targets, mail)
+		}
+		// A secadmin whose own password is reset hears of it once.
+		if _, err := f.users.UpdateUser(o.asSec, sec2.ID, govdata.UserPatch{Password: &pw}); err != nil {
+			t.Fatal(err)
+		}
+		if got := inbox(actorOf(sec2)); len(got) != 2 {
+			t.Fatalf("sec2's notices %s, want two (one per reset)", js(got))
 		}
 	})
 
@@ -386,8 +631,12 @@ func TestUsers(t *testing.T, e Engine) {
 		if r := update(govdata.UserPatch{Roles: &more}); ended(r) {
 			t.Fatalf("adding a role ended sessions: %s", r.Detail)
 		}
+		if a, err := f.auth.Authenticate(context.Background(), s.Token); err != nil || a.Has(govdata.RoleLeader) {
+			t.Fatalf("after asking for a role: %+v, %v; want the session without it", a, err)
+		}
+		confirmAll(t, f, o, id)
 		if a, err := f.auth.Authenticate(context.Background(), s.Token); err != nil || !a.Has(govdata.RoleLeader) {
-			t.Fatalf("after adding a role: %+v, %v", a, err)
+			t.Fatalf("after the role is confirmed: %+v, %v", a, err)
 		}
 		// A new name keeps it too.
 		name := "新名字"
@@ -534,6 +783,21 @@ func TestUsers(t *testing.T, e Engine) {
 	})
 }
 
+// confirmAll has the secadmin confirm every role waiting on the account,
+// for its present department, and returns the account.
+func confirmAll(t *testing.T, f *fixture, o *org, id int64) *govdata.User {
+	t.Helper()
+	u, err := f.users.FindUserByID(o.asSec, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err = f.users.ConfirmRoles(o.asSec, id, govdata.RoleDecision{Roles: u.PendingRoleNames(), DepartmentID: u.DepartmentID})
+	if err != nil {
+		t.Fatalf("secadmin confirms the roles of %d: %v", id, err)
+	}
+	return u
+}
+
 func sameRoles(a, b []govdata.Role) bool {
 	x, y := slices.Clone(a), slices.Clone(b)
 	slices.Sort(x)
@@ -550,9 +814,22 @@ func sameTime(a, b *time.Time) bool {
 
 func sameUser(a, b *govdata.User) bool {
 	return a.ID == b.ID && a.Username == b.Username && a.Name == b.Name && a.DepartmentID == b.DepartmentID &&
-		sameRoles(a.Roles, b.Roles) && a.Disabled == b.Disabled && a.MustChangePassword == b.MustChangePassword &&
+		sameRoles(a.Roles, b.Roles) && sameRequests(a.PendingRoles, b.PendingRoles) && a.Disabled == b.Disabled && a.MustChangePassword == b.MustChangePassword &&
 		a.PasswordChangedAt.Equal(b.PasswordChangedAt) && sameTime(a.LockedUntil, b.LockedUntil) &&
 		a.CreatedAt.Equal(b.CreatedAt) && a.UpdatedAt.Equal(b.UpdatedAt)
+}
+
+func sameRequests(a, b []govdata.RoleRequest) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.Role != y.Role || x.DepartmentID != y.DepartmentID || x.RequestedBy != y.RequestedBy || !x.RequestedAt.Equal(y.RequestedAt) {
+			return false
+		}
+	}
+	return true
 }
 
 func sameHoldings(a, b []govdata.RoleHolding) bool {
