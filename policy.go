@@ -14,6 +14,10 @@ const (
 	PermDepartmentEdit Permission = "department.write"
 	PermUserRead       Permission = "user.read"
 	PermUserWrite      Permission = "user.write"
+	// PermUserUnlock lifts a login lock early (ORG-3): each of the three
+	// administrators, so that a locked one is let in by another
+	// (CheckUnlock says whom).
+	PermUserUnlock Permission = "user.unlock"
 	// PermRoleHistory reads who held which role until when (SJZ-S-7).
 	PermRoleHistory Permission = "user.role_history"
 	// PermCredentialManage issues and rotates a department's system credentials.
@@ -96,6 +100,7 @@ var permissions = map[Permission][]Role{
 	PermUserRead:         {RoleSysadmin, RoleSecadmin},
 	PermUserWrite:        {RoleSysadmin, RoleSecadmin}, // each for the roles it manages (RoleManager)
 	PermRoleHistory:      {RoleSysadmin, RoleSecadmin, RoleAuditor},
+	PermUserUnlock:       {RoleSysadmin, RoleSecadmin, RoleAuditor},
 	PermCredentialManage: {RoleOfficer},
 	PermCredentialRevoke: {RoleOfficer, RoleSecadmin},
 	PermCredentialRead:   {RoleOfficer, RoleSecadmin},

@@ -167,16 +167,19 @@ func (s *Server) serveRoute(rt route) http.Handler {
 }
 
 // refused audits a refused request: every 401 and 403 leaves a record
-// (SJZ-S-22, HLJ-38), and every refused workflow decision (issue 3: the
-// wrong action, a closed step, a lost race), except where the service
-// already recorded the attempt.
+// (SJZ-S-22, HLJ-38); every refused workflow decision (issue 3: the wrong
+// action, a closed step, a lost race); and every refused change to users,
+// roles, credentials, keys or security policies, whatever its status — a
+// malformed role name or a refused escalation (400, 404, 409, 413, 422 …)
+// is as telling an attempt as a 403. Not where the service already
+// recorded the attempt.
 func (s *Server) refused(r *http.Request, rt route, err error) {
 	code := govdata.ErrorCodeOf(err)
 	decisionRefused := rt.decision && (code == govdata.EINVALID || code == govdata.ECONFLICT || code == govdata.ENOTFOUND)
-	if code != govdata.EUNAUTHORIZED && code != govdata.EFORBIDDEN && !decisionRefused {
+	if code != govdata.EUNAUTHORIZED && code != govdata.EFORBIDDEN && !decisionRefused && !rt.securityChange {
 		return
 	}
-	if rt.selfAudited {
+	if rt.selfAudited || govdata.IsAudited(err) {
 		return
 	}
 	object := r.PathValue("id") + r.PathValue("code")
