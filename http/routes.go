@@ -101,7 +101,7 @@ func (s *Server) routeTable() []route {
 		// ORG-3: a lock lifts after its duration, or earlier by another
 		// administrator (govdata.CheckUnlock says whom).
 		{method: "POST", path: "/api/v1/users/{id}/unlock", perm: govdata.PermUserUnlock, securityChange: true, action: "user.unlock", objectType: "user",
-			summary: "Lift the login lock of an account before it expires: an ordinary account by the sysadmin; a sysadmin, secadmin or auditor by another of the three",
+			summary:  "Lift the login lock of an account before it expires: an ordinary account by the sysadmin; a sysadmin, secadmin or auditor by another of the three",
 			response: govdata.User{}, handle: byID(s.svc.Auth.UnlockUser)},
 		{method: "GET", path: "/api/v1/users/{id}/roles", perm: govdata.PermRoleHistory, action: "user.role_history", objectType: "user",
 			summary: "Every period the user held each role (SJZ-S-7)", response: []govdata.RoleHolding{}, handle: byID(s.svc.Users.FindRoleHistory)},

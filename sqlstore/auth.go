@@ -10,10 +10,10 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/password"
