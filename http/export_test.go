@@ -14,6 +14,8 @@ type RouteInfo struct {
 	Perm           govdata.Permission
 	PasswordChange bool
 	Action         string
+	ObjectType     string
+	SecurityChange bool
 }
 
 // Pattern is the route's "METHOD /path".
@@ -30,7 +32,8 @@ func (s *Server) RoutesForTest() []RouteInfo {
 		case authSigned:
 			auth = "signed"
 		}
-		out[i] = RouteInfo{Method: rt.method, Path: rt.path, Auth: auth, Perm: rt.perm, PasswordChange: rt.passwordChange, Action: rt.action}
+		out[i] = RouteInfo{Method: rt.method, Path: rt.path, Auth: auth, Perm: rt.perm, PasswordChange: rt.passwordChange, Action: rt.action,
+			ObjectType: rt.objectType, SecurityChange: rt.securityChange}
 	}
 	return out
 }
