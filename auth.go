@@ -165,12 +165,13 @@ type AuthService interface {
 
 // Messages of sign-in and sessions.
 var (
-	MsgLoginFailed     = Msg{"用户名或密码错误", "wrong username or password"}
-	MsgAccountLocked   = Msg{"登录失败次数过多，账号已锁定，将于 %s 解锁", "too many failed logins; the account is locked until %s"}
-	MsgLoginThrottled  = Msg{"登录失败次数过多，请于 %s 之后再试", "too many failed logins; try again after %s"}
-	MsgUnlockSelf      = Msg{"不能解锁自己的账号", "you cannot unlock your own account"}
-	MsgAccountDisabled = Msg{"账号已停用", "this account is disabled"}
-	MsgSessionInvalid  = Msg{"登录已失效，请重新登录", "your session has ended; sign in again"}
-	MsgOldPassword     = Msg{"原密码错误", "the current password is wrong"}
-	MsgCSRF            = Msg{"缺少或错误的 CSRF 令牌（X-CSRF-Token）", "missing or wrong CSRF token (X-CSRF-Token)"}
+	MsgLoginFailed         = Msg{"用户名或密码错误", "wrong username or password"}
+	MsgAccountLocked       = Msg{"登录失败次数过多，账号已锁定，将于 %s 解锁", "too many failed logins; the account is locked until %s"}
+	MsgLoginThrottled      = Msg{"登录失败次数过多，请于 %s 之后再试", "too many failed logins; try again after %s"}
+	MsgAccountLockedNotice = Msg{"账号 %s 登录失败次数过多，已锁定至 %s；可由其他管理员提前解锁", "account %s is locked until %s after repeated failed logins; another administrator can unlock it earlier"}
+	MsgUnlockSelf          = Msg{"不能解锁自己的账号", "you cannot unlock your own account"}
+	MsgAccountDisabled     = Msg{"账号已停用", "this account is disabled"}
+	MsgSessionInvalid      = Msg{"登录已失效，请重新登录", "your session has ended; sign in again"}
+	MsgOldPassword         = Msg{"原密码错误", "the current password is wrong"}
+	MsgCSRF                = Msg{"缺少或错误的 CSRF 令牌（X-CSRF-Token）", "missing or wrong CSRF token (X-CSRF-Token)"}
 )

@@ -352,6 +352,21 @@ func (s *AuthService) countFailure(tx *Tx, id int64) (time.Time, error) {
 	if _, err := tx.exec("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", n, toDBNull(&until), id); err != nil {
 		return time.Time{}, fmt.Errorf("count failure: %w", err)
 	}
+	if !until.IsZero() && !(locked.Valid && fromDB(locked.Int64).After(tx.Now())) {
+		// A new lock is a security event, and those who can lift it
+		// early should know (ORG-3): the sysadmin and the secadmin.
+		var name string
+		if err := tx.queryRow("SELECT username FROM users WHERE id = ?", id).Scan(&name); err != nil {
+			return time.Time{}, fmt.Errorf("read username: %w", err)
+		}
+		at := until.UTC().Format(time.RFC3339)
+		title := govdata.Text{ZH: govdata.MsgAccountLockedNotice.Text("zh", name, at), EN: govdata.MsgAccountLockedNotice.Text("en", name, at)}
+		for _, r := range []govdata.Role{govdata.RoleSysadmin, govdata.RoleSecadmin} {
+			if _, err := notifyRoleHolders(tx, r, govdata.NoticeSecurity, title, fmt.Sprintf("account-locked:%d:%d", id, toDB(until))); err != nil {
+				return time.Time{}, err
+			}
+		}
+	}
 	return until, nil
 }
 

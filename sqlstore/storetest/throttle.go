@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/sqlstore"
 )
 
 // answer renders a login's answer as a caller sees it: the code, both
@@ -162,6 +164,13 @@ func testLoginThrottle(t *testing.T, e Engine) {
 			wantMsg(t, err, govdata.EUNAUTHORIZED, govdata.MsgAccountLocked)
 		}
 		lock("officer1")
+		// Those who can lift the lock are told, once.
+		for _, ctx := range []context.Context{o.asAdmin, o.asSec} {
+			l, err := sqlstore.NewNotificationService(f.db).FindNotifications(ctx, govdata.NotificationFilter{})
+			if err != nil || len(l.Items) != 1 || l.Items[0].Kind != govdata.NoticeSecurity || !strings.Contains(l.Items[0].Title.EN, "officer1") {
+				t.Fatalf("notices: %+v, %v; want one security notice naming officer1", l.Items, err)
+			}
+		}
 		// The secadmin and the auditor do not manage officers; an officer
 		// unlocks nobody; nobody unlocks an account that does not exist.
 		for _, ctx := range []context.Context{o.asSec, o.asAuditor} {
