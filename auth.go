@@ -143,8 +143,10 @@ var DefaultAuthConfig = AuthConfig{Password: DefaultPasswordPolicy, Lockout: Def
 // AuthService signs users in and out.
 type AuthService interface {
 	// Login returns EUNAUTHORIZED for a wrong username or password (the same
-	// message for both), and for a disabled or locked account (the lock
-	// error's Details carry "locked_until").
+	// message for both), for a disabled account, for a locked username —
+	// an account's or not (Details "locked_until") — and for a client
+	// address that must wait (MsgLoginThrottled, Details "retry_after").
+	// Every answer is the same whether the username names an account.
 	Login(ctx context.Context, username, password string) (*Session, error)
 	// Authenticate resolves a session token to its actor; EUNAUTHORIZED when
 	// the token is unknown, expired or revoked.

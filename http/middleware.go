@@ -183,6 +183,11 @@ func (s *Server) refused(r *http.Request, rt route, err error) {
 		return
 	}
 	object := r.PathValue("id") + r.PathValue("code")
+	if code == govdata.EINTERNAL {
+		// The cause is in the log under the request ID; its text (a
+		// driver's message) does not belong in the audit record.
+		err = errors.New("internal error")
+	}
 	// Recorded even when the client has gone away meanwhile.
 	if err := s.svc.Audit.RecordRefusal(context.WithoutCancel(r.Context()), rt.action, rt.objectType, object, err); err != nil {
 		s.log.Error("audit refusal", "request_id", requestID(r), "err", err)
