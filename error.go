@@ -86,6 +86,27 @@ func Errorf(code ErrorCode, m Msg, args ...any) *Error {
 	return &Error{Code: code, Message: Message{Msg: m, Args: args}}
 }
 
+// audited marks an error whose refusal the service has already recorded
+// in the audit log, in the same write as what it counted (a wrong password).
+type audited struct{ error }
+
+func (e audited) Unwrap() error { return e.error }
+
+// Audited marks err as recorded by the service, so that the HTTP layer,
+// which audits every refusal of a security change, does not record it twice.
+func Audited(err error) error {
+	if err == nil {
+		return nil
+	}
+	return audited{err}
+}
+
+// IsAudited reports whether err was marked by Audited.
+func IsAudited(err error) bool {
+	var a audited
+	return errors.As(err, &a)
+}
+
 // ErrorCodeOf returns the code of err: the code of an *Error in its chain,
 // EINTERNAL for any other error, "" for nil.
 func ErrorCodeOf(err error) ErrorCode {

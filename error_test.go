@@ -126,3 +126,19 @@ func TestLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestAudited: a refusal the service recorded keeps its code and message
+// through the mark, and only marked errors are reported as recorded.
+func TestAudited(t *testing.T) {
+	base := govdata.Errorf(govdata.EINVALID, govdata.MsgRequired)
+	err := govdata.Audited(base)
+	if !govdata.IsAudited(err) || govdata.ErrorCodeOf(err) != govdata.EINVALID || !errors.Is(err, base) {
+		t.Fatalf("Audited(%v) = %v: want it marked, invalid, wrapping the original", base, err)
+	}
+	if govdata.IsAudited(base) || govdata.IsAudited(nil) || govdata.Audited(nil) != nil {
+		t.Fatal("an unmarked error or nil is reported as recorded")
+	}
+	if wrapped := fmt.Errorf("x: %w", err); !govdata.IsAudited(wrapped) {
+		t.Fatal("the mark is lost when wrapped")
+	}
+}

@@ -17,6 +17,10 @@ const (
 	// PermRoleConfirm confirms or rejects the business roles the sysadmin
 	// asked for an account (等保 三员分立: the secadmin grants permissions).
 	PermRoleConfirm Permission = "user.role_confirm"
+	// PermUserUnlock lifts a login lock early (ORG-3): each of the three
+	// administrators, so that a locked one is let in by another
+	// (CheckUnlock says whom).
+	PermUserUnlock Permission = "user.unlock"
 	// PermRoleHistory reads who held which role until when (SJZ-S-7).
 	PermRoleHistory Permission = "user.role_history"
 	// PermCredentialManage issues and rotates a department's system credentials.
@@ -100,6 +104,7 @@ var permissions = map[Permission][]Role{
 	PermUserWrite:        {RoleSysadmin, RoleSecadmin}, // each for the roles it manages (RoleManager)
 	PermRoleConfirm:      {RoleSecadmin},
 	PermRoleHistory:      {RoleSysadmin, RoleSecadmin, RoleAuditor},
+	PermUserUnlock:       {RoleSysadmin, RoleSecadmin, RoleAuditor},
 	PermCredentialManage: {RoleOfficer},
 	PermCredentialRevoke: {RoleOfficer, RoleSecadmin},
 	PermCredentialRead:   {RoleOfficer, RoleSecadmin},

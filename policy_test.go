@@ -17,6 +17,7 @@ var allowed = map[govdata.Permission][]string{
 	govdata.PermUserRead:       {"sysadmin", "secadmin"},
 	govdata.PermUserWrite:      {"sysadmin", "secadmin"}, // each for the roles it manages
 	govdata.PermRoleHistory:    {"sysadmin", "secadmin", "auditor"},
+	govdata.PermUserUnlock:     {"sysadmin", "secadmin", "auditor"}, // CheckUnlock says whom
 	// 等保 三员分立: the secadmin grants the business roles the sysadmin asks for.
 	govdata.PermRoleConfirm:      {"secadmin"},
 	govdata.PermCredentialManage: {"officer"},

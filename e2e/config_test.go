@@ -18,7 +18,7 @@ import (
 var serveFlags = []string{
 	"config", "data", "db", "addr", "master-key-file", "audit-hash", "audit-retention-days", "max-body",
 	"secure-cookies", "session-ttl", "password-min-length", "password-min-classes", "password-max-age",
-	"lockout-failures", "lockout-duration", "shutdown-timeout", "tls-cert", "tls-key", "log-level",
+	"lockout-failures", "lockout-duration", "lockout-address-failures", "lockout-address-delay", "lockout-address-max-delay", "shutdown-timeout", "tls-cert", "tls-key", "log-level",
 	"metrics-addr", "metrics-token", "source-deny",
 }
 

@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -86,10 +87,14 @@ func TestLoginLockout(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
 		t.Parallel()
-		e := newEnv(t, engine, envOptions{})
+		e := newEnv(t, engine, envOptions{trustProxy: true})
+		// Each guess from an address of its own, so that the account's
+		// lock is reached, not an address's wait.
+		guess := 0
 		login := func(password, lang string) *resp {
+			guess++
 			return e.do(t, req{method: "POST", path: "/api/v1/auth/login", body: loginBody("leader", password),
-				header: map[string]string{"Accept-Language": lang}})
+				header: map[string]string{"Accept-Language": lang, "X-Forwarded-For": fmt.Sprintf("198.51.%d.%d", 100+guess/250, 1+guess%250)}})
 		}
 		lock := govdata.DefaultLockoutPolicy
 		for i := 1; i < lock.MaxFailures; i++ {
@@ -100,7 +105,7 @@ func TestLoginLockout(t *testing.T) {
 		}
 		until := e.clock.Now().Add(lock.Duration).Format(time.RFC3339)
 
-		// The fifth failure locks the account and says until when, in English here.
+		// The last failure locks the account and says until when, in English here.
 		r := login("Wrong#pass2026", "en")
 		env := mustError(t, r, 401, govdata.EUNAUTHORIZED)
 		if got := env.Error.Details["locked_until"]; got != until {
@@ -134,6 +139,79 @@ func TestLoginLockout(t *testing.T) {
 		// The count starts again: one failure does not lock.
 		mustError(t, login("Wrong#pass2026", ""), 401, govdata.EUNAUTHORIZED)
 		mustOK[govdata.Session](t, login(fixturePassword, ""), 200)
+	})
+}
+
+// TestLoginAnswersAlike: the lockout was an enumeration oracle (issue 11
+// item 7) — an unknown username always got "wrong username or password",
+// a known one the lock after five failures. Now the status and the body of
+// every answer are the same for both, after 1, 5, 20 and 25 failures, from
+// one address or from many.
+func TestLoginAnswersAlike(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
+		t.Parallel()
+		for _, sc := range []struct {
+			name string
+			addr func(side, i int) string
+			want map[int]govdata.Msg // what both are told after so many failures
+		}{
+			{"one address", func(side, i int) string { return fmt.Sprintf("203.0.113.%d", side+1) },
+				map[int]govdata.Msg{1: govdata.MsgLoginFailed, 5: govdata.MsgLoginThrottled, 20: govdata.MsgLoginThrottled, 25: govdata.MsgLoginThrottled}},
+			{"many addresses", func(side, i int) string { return fmt.Sprintf("198.51.%d.%d", 100+side, i) },
+				map[int]govdata.Msg{1: govdata.MsgLoginFailed, 5: govdata.MsgLoginFailed, 20: govdata.MsgAccountLocked, 25: govdata.MsgAccountLocked}},
+		} {
+			t.Run(sc.name, func(t *testing.T) {
+				e := newEnv(t, engine, envOptions{trustProxy: true})
+				for i := 1; i <= 25; i++ {
+					var got [2]*resp
+					for side, name := range []string{"leader", "no.such.user"} {
+						got[side] = e.do(t, req{method: "POST", path: "/api/v1/auth/login", body: loginBody(name, "Wrong#pass2026"),
+							header: map[string]string{"X-Forwarded-For": sc.addr(side, i), "X-Request-ID": fmt.Sprintf("alike-%d", i)}})
+					}
+					if got[0].status != got[1].status || string(got[0].body) != string(got[1].body) {
+						t.Fatalf("failure %d: known %d %s; unknown %d %s", i, got[0].status, got[0].body, got[1].status, got[1].body)
+					}
+					if m, ok := sc.want[i]; ok {
+						env := mustError(t, got[0], 401, govdata.EUNAUTHORIZED)
+						if msg := env.Error.Message; !strings.HasPrefix(msg, strings.SplitN(m.ZH, "%", 2)[0]) {
+							t.Fatalf("after %d failures: %q, want %q", i, msg, m.ZH)
+						}
+					}
+				}
+			})
+		}
+	})
+}
+
+// TestUnlock: a locked sysadmin is let in by the secadmin (or the auditor),
+// never by itself; each refusal and the unlock are audited (ORG-3).
+func TestUnlock(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
+		t.Parallel()
+		e := newEnv(t, engine, envOptions{trustProxy: true})
+		admin := e.accounts["sysadmin"]
+		for i := 0; i < govdata.DefaultLockoutPolicy.MaxFailures; i++ {
+			e.do(t, req{method: "POST", path: "/api/v1/auth/login", body: loginBody("sysadmin", "Wrong#pass2026"),
+				header: map[string]string{"X-Forwarded-For": fmt.Sprintf("198.51.100.%d", i+1)}})
+		}
+		mustError(t, e.do(t, req{method: "POST", path: "/api/v1/auth/login", body: loginBody("sysadmin", fixturePassword)}), 401, govdata.EUNAUTHORIZED)
+		path := "/api/v1/users/" + itoa(admin.user.ID) + "/unlock"
+		// Its own session, opened before, cannot unlock it.
+		e.mustRefused(t, e.do(t, req{method: "POST", path: path, as: "sysadmin"}), 403)
+		// Nor can an officer.
+		e.mustRefused(t, e.do(t, req{method: "POST", path: path, as: "officer"}), 403)
+		r := e.do(t, req{method: "POST", path: path, as: "secadmin"})
+		if u := mustOK[govdata.User](t, r, 200); u.LockedUntil != nil {
+			t.Fatalf("unlocked user %+v still locked", u)
+		}
+		e.mustAudited(t, r, govdata.AuditOK)
+		mustOK[govdata.Session](t, e.do(t, req{method: "POST", path: "/api/v1/auth/login", body: loginBody("sysadmin", fixturePassword)}), 200)
+		// An unknown user is 404, and that refusal is audited too.
+		r = e.do(t, req{method: "POST", path: "/api/v1/users/999999/unlock", as: "secadmin"})
+		mustError(t, r, 404, govdata.ENOTFOUND)
+		e.mustAudited(t, r, govdata.AuditRefused)
 	})
 }
 

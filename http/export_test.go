@@ -17,7 +17,8 @@ type RouteInfo struct {
 	ObjectType     string
 	// Reads is, for a GET route, "plain", "audited" or "service"
 	// (SEC-1); "unclassified" otherwise.
-	Reads string
+	Reads          string
+	SecurityChange bool
 }
 
 // Pattern is the route's "METHOD /path".
@@ -35,7 +36,7 @@ func (s *Server) RoutesForTest() []RouteInfo {
 			auth = "signed"
 		}
 		out[i] = RouteInfo{Method: rt.method, Path: rt.path, Auth: auth, Perm: rt.perm, PasswordChange: rt.passwordChange, Action: rt.action,
-			ObjectType: rt.objectType, Reads: rt.reads.String()}
+			ObjectType: rt.objectType, Reads: rt.reads.String(), SecurityChange: rt.securityChange}
 	}
 	return out
 }

@@ -82,6 +82,9 @@ type envOptions struct {
 	sourceDeny []netip.Prefix
 	// audit, if set, wraps the audit service the server uses.
 	audit func(govdata.AuditService) govdata.AuditService
+	// trustProxy trusts the test client as a reverse proxy, so that a
+	// request's X-Forwarded-For names its client address.
+	trustProxy bool
 }
 
 // logBuffer keeps what the server and the store log, to show with a failure.
@@ -176,10 +179,14 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		svc.Audit = o.audit(svc.Audit)
 	}
 	// The zero Config marks the session cookie Secure, as the binary does.
-	srv := govhttp.NewServer(svc, govhttp.Config{
+	cfg := govhttp.Config{
 		Clock: clock, MaxBodyBytes: o.maxBodyBytes, Logger: logger, Metrics: metrics,
 		Profile: profile, Profiles: []*govdata.Profile{profile},
-	})
+	}
+	if o.trustProxy {
+		cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"), netip.MustParsePrefix("192.0.2.10/32")}
+	}
+	srv := govhttp.NewServer(svc, cfg)
 	e := &env{engine: engine, db: db, clock: clock, svc: svc, srv: srv, metrics: metrics, log: logs, accounts: map[string]*account{}}
 	if !o.inProcess {
 		e.ts = httptest.NewServer(srv)

@@ -151,6 +151,14 @@ var matrix = []matrixCase{
 	{route: "PATCH /api/v1/users/{id}", auth: "user", allow: []string{"sysadmin"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "PATCH", path: "/api/v1/users/" + itoa(e.accounts["target"].user.ID), body: map[string]string{"name": fmt.Sprintf("目标 %d", e.next())}}
 	}},
+	// ORG-3: an ordinary account is unlocked by the sysadmin; the
+	// sysadmin by another of the three administrators, never by itself.
+	{route: "POST /api/v1/users/{id}/unlock", variant: "ordinary account", auth: "user", allow: []string{"sysadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/users/" + itoa(e.accounts["target"].user.ID) + "/unlock"}
+	}},
+	{route: "POST /api/v1/users/{id}/unlock", variant: "the sysadmin", auth: "user", allow: []string{"secadmin", "auditor"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/users/" + itoa(e.accounts["sysadmin"].user.ID) + "/unlock"}
+	}},
 	{route: "GET /api/v1/users/{id}/roles", auth: "user", allow: []string{"sysadmin", "secadmin", "auditor"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/users/" + itoa(e.accounts["target"].user.ID) + "/roles"}
 	}},

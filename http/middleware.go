@@ -177,19 +177,27 @@ func (s *Server) serveRoute(rt route) http.Handler {
 }
 
 // refused audits a refused request: every 401 and 403 leaves a record
-// (SJZ-S-22, HLJ-38), and every refused workflow decision (issue 3: the
-// wrong action, a closed step, a lost race), except where the service
-// already recorded the attempt.
+// (SJZ-S-22, HLJ-38); every refused workflow decision (issue 3: the wrong
+// action, a closed step, a lost race); and every refused change to users,
+// roles, credentials, keys or security policies, whatever its status — a
+// malformed role name or a refused escalation (400, 404, 409, 413, 422 …)
+// is as telling an attempt as a 403. Not where the service already
+// recorded the attempt.
 func (s *Server) refused(r *http.Request, rt route, err error) {
 	code := govdata.ErrorCodeOf(err)
 	decisionRefused := rt.decision && (code == govdata.EINVALID || code == govdata.ECONFLICT || code == govdata.ENOTFOUND)
-	if code != govdata.EUNAUTHORIZED && code != govdata.EFORBIDDEN && !decisionRefused {
+	if code != govdata.EUNAUTHORIZED && code != govdata.EFORBIDDEN && !decisionRefused && !rt.securityChange {
 		return
 	}
-	if rt.selfAudited {
+	if rt.selfAudited || govdata.IsAudited(err) {
 		return
 	}
 	object := r.PathValue("id") + r.PathValue("code")
+	if code == govdata.EINTERNAL {
+		// The cause is in the log under the request ID; its text (a
+		// driver's message) does not belong in the audit record.
+		err = errors.New("internal error")
+	}
 	// Recorded even when the client has gone away meanwhile.
 	if err := s.svc.Audit.RecordRefusal(context.WithoutCancel(r.Context()), rt.action, rt.objectType, object, err); err != nil {
 		s.log.Error("audit refusal", "request_id", requestID(r), "err", err)

@@ -40,6 +40,10 @@ type route struct {
 	// reads says, for a GET route, whether its answers are audited
 	// (SEC-1): required, see readKind.
 	reads readKind
+	// securityChange: a change to users, roles, credentials, keys or a
+	// security policy; its every refusal is audited, whatever the status
+	// (SJZ-S-22, HLJ-38: a refused escalation is an event to review).
+	securityChange bool
 	// action and objectType name the route in audit records of refusals
 	// and of audited reads.
 	action, objectType string
@@ -89,11 +93,11 @@ func (s *Server) routeTable() []route {
 			summary: "Sign in; returns a bearer token and sets the session cookie", request: loginRequest{}, response: govdata.Session{}, handle: s.handleLogin},
 		{method: "POST", path: "/api/v1/auth/logout", perm: govdata.PermSignedIn, passwordChange: true, action: "auth.logout", objectType: "session",
 			summary: "End the current session", status: http.StatusNoContent, handle: s.handleLogout},
-		{method: "POST", path: "/api/v1/auth/password", perm: govdata.PermSignedIn, passwordChange: true, action: "auth.password_change", objectType: "user",
+		{method: "POST", path: "/api/v1/auth/password", perm: govdata.PermSignedIn, passwordChange: true, securityChange: true, action: "auth.password_change", objectType: "user",
 			summary: "Change one's own password", request: passwordRequest{}, status: http.StatusNoContent, handle: s.handlePassword},
 		{method: "GET", path: "/api/v1/auth/me", reads: readPlain, perm: govdata.PermSignedIn, passwordChange: true, action: "auth.me", objectType: "user",
 			summary: "The signed-in user", response: govdata.User{}, handle: s.handleMe},
-		{method: "PATCH", path: "/api/v1/auth/me", perm: govdata.PermSignedIn, action: "user.email", objectType: "user",
+		{method: "PATCH", path: "/api/v1/auth/me", perm: govdata.PermSignedIn, securityChange: true, action: "user.email", objectType: "user",
 			summary: "Set one's own e-mail address, where notices are mailed (\"\" removes it)", request: emailRequest{}, response: govdata.User{}, handle: s.handleSetEmail},
 
 		{method: "POST", path: "/api/v1/regions", perm: govdata.PermRegionWrite, action: "region.create", objectType: "region",
@@ -112,30 +116,35 @@ func (s *Server) routeTable() []route {
 		{method: "PATCH", path: "/api/v1/departments/{id}", perm: govdata.PermDepartmentEdit, action: "department.update", objectType: "department",
 			summary: "Change a department", request: govdata.DepartmentPatch{}, response: govdata.Department{}, handle: updateByID(s, s.svc.Departments.UpdateDepartment)},
 
-		{method: "POST", path: "/api/v1/users", perm: govdata.PermUserWrite, action: "user.create", objectType: "user",
+		{method: "POST", path: "/api/v1/users", perm: govdata.PermUserWrite, securityChange: true, action: "user.create", objectType: "user",
 			summary: "Create a user; the password is issued and must be changed at first login; business roles the sysadmin gives wait for a secadmin (pending_roles)", request: govdata.UserInput{}, response: govdata.User{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Users.CreateUser)},
 		{method: "GET", path: "/api/v1/users", reads: readAudited, perm: govdata.PermUserRead, action: "user.list", objectType: "user",
 			summary: "List users; pending=true lists the accounts whose business roles wait for a secadmin", query: append([]string{"department_id", "role", "q", "pending"}, pageQuery...), response: govdata.List[govdata.User]{}, handle: s.handleUsers},
 		{method: "GET", path: "/api/v1/users/{id}", reads: readAudited, perm: govdata.PermSignedIn, action: "user.read", objectType: "user",
 			summary: "One user (administrators, or the user itself)", response: govdata.User{}, handle: byID(s.svc.Users.FindUserByID)},
-		{method: "PATCH", path: "/api/v1/users/{id}", perm: govdata.PermUserWrite, action: "user.update", objectType: "user",
+		{method: "PATCH", path: "/api/v1/users/{id}", perm: govdata.PermUserWrite, securityChange: true, action: "user.update", objectType: "user",
 			summary: "Change a user: name, department, roles, disabled, issue a new password (a security event: the holder and every secadmin are told); business roles the sysadmin gives, and those of a holder it moves or re-enables, wait for a secadmin", request: govdata.UserPatch{}, response: govdata.User{}, handle: updateByID(s, s.svc.Users.UpdateUser)},
-		{method: "POST", path: "/api/v1/users/{id}/roles/confirm", perm: govdata.PermRoleConfirm, action: "user.roles_confirm", objectType: "user",
+		{method: "POST", path: "/api/v1/users/{id}/roles/confirm", perm: govdata.PermRoleConfirm, securityChange: true, action: "user.roles_confirm", objectType: "user",
 			summary: "Grant requested business roles for the account's present department (secadmin)", request: govdata.RoleDecision{}, response: govdata.User{}, handle: updateByID(s, s.svc.Users.ConfirmRoles)},
-		{method: "POST", path: "/api/v1/users/{id}/roles/reject", perm: govdata.PermRoleConfirm, action: "user.roles_reject", objectType: "user",
+		{method: "POST", path: "/api/v1/users/{id}/roles/reject", perm: govdata.PermRoleConfirm, securityChange: true, action: "user.roles_reject", objectType: "user",
 			summary: "Drop requested business roles (secadmin)", request: govdata.RoleDecision{}, response: govdata.User{}, handle: updateByID(s, s.svc.Users.RejectRoles)},
+		// ORG-3: a lock lifts after its duration, or earlier by another
+		// administrator (govdata.CheckUnlock says whom).
+		{method: "POST", path: "/api/v1/users/{id}/unlock", perm: govdata.PermUserUnlock, securityChange: true, action: "user.unlock", objectType: "user",
+			summary:  "Lift the login lock of an account before it expires: an ordinary account by the sysadmin; a sysadmin, secadmin or auditor by another of the three",
+			response: govdata.User{}, handle: byID(s.svc.Auth.UnlockUser)},
 		{method: "GET", path: "/api/v1/users/{id}/roles", reads: readAudited, perm: govdata.PermRoleHistory, action: "user.role_history", objectType: "user",
 			summary: "Every period the user held each role (SJZ-S-7)", response: []govdata.RoleHolding{}, handle: byID(s.svc.Users.FindRoleHistory)},
 
-		{method: "POST", path: "/api/v1/credentials", perm: govdata.PermCredentialManage, action: "credential.create", objectType: "credential",
+		{method: "POST", path: "/api/v1/credentials", perm: govdata.PermCredentialManage, securityChange: true, action: "credential.create", objectType: "credential",
 			summary: "Issue a system credential; the secret is shown once", request: govdata.CredentialInput{}, response: govdata.IssuedCredential{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Credentials.CreateCredential)},
 		{method: "GET", path: "/api/v1/credentials", reads: readPlain, perm: govdata.PermCredentialRead, action: "credential.list", objectType: "credential",
 			summary: "List system credentials", query: append([]string{"department_id", "include_revoked"}, pageQuery...), response: govdata.List[govdata.Credential]{}, handle: s.handleCredentials},
 		{method: "GET", path: "/api/v1/credentials/{id}", reads: readPlain, perm: govdata.PermCredentialRead, action: "credential.read", objectType: "credential",
 			summary: "One system credential", response: govdata.Credential{}, handle: byID(s.svc.Credentials.FindCredentialByID)},
-		{method: "POST", path: "/api/v1/credentials/{id}/rotate", perm: govdata.PermCredentialManage, action: "credential.rotate", objectType: "credential",
+		{method: "POST", path: "/api/v1/credentials/{id}/rotate", perm: govdata.PermCredentialManage, securityChange: true, action: "credential.rotate", objectType: "credential",
 			summary: "Replace the secret; the old one stops working at once", response: govdata.IssuedCredential{}, handle: byID(s.svc.Credentials.RotateCredential)},
-		{method: "POST", path: "/api/v1/credentials/{id}/revoke", perm: govdata.PermCredentialRevoke, action: "credential.revoke", objectType: "credential",
+		{method: "POST", path: "/api/v1/credentials/{id}/revoke", perm: govdata.PermCredentialRevoke, securityChange: true, action: "credential.revoke", objectType: "credential",
 			summary: "Revoke a credential for good", request: reasonRequest{}, response: govdata.Credential{}, handle: s.handleRevokeCredential},
 
 		{method: "GET", path: "/api/v1/audit", reads: readAudited, perm: govdata.PermAuditRead, action: "audit.list", objectType: "audit",
@@ -287,12 +296,12 @@ func (s *Server) routeTable() []route {
 			summary: "Resume a suspended grant, with a reason", request: reasonRequest{}, response: govdata.Grant{}, handle: s.changeGrant(govdata.GrantResume)},
 		{method: "POST", path: "/api/v1/grants/{id}/revoke", perm: govdata.PermGrantManage, decision: true, action: "grant.revoke", objectType: "grant",
 			summary: "Revoke a grant for good, with a reason", request: reasonRequest{}, response: govdata.Grant{}, handle: s.changeGrant(govdata.GrantRevoke)},
-		{method: "POST", path: "/api/v1/grants/{id}/credentials", perm: govdata.PermGrantCredential, action: "grant.credential_bind", objectType: "grant",
+		{method: "POST", path: "/api/v1/grants/{id}/credentials", perm: govdata.PermGrantCredential, securityChange: true, action: "grant.credential_bind", objectType: "grant",
 			summary: "Let a system credential of the consumer call with the grant: credential_id of an existing one, or name to issue a new one (its secret shown once)",
 			request: govdata.GrantCredentialInput{}, response: govdata.GrantCredential{}, status: http.StatusCreated, handle: createByID(s, http.StatusCreated, s.svc.Grants.BindCredential)},
 		{method: "GET", path: "/api/v1/grants/{id}/credentials", reads: readPlain, perm: govdata.PermGrantRead, action: "grant.credentials", objectType: "grant",
 			summary: "The credentials that call with the grant", response: govdata.List[*govdata.GrantCredential]{}, handle: s.handleGrantCredentials},
-		{method: "DELETE", path: "/api/v1/grants/{id}/credentials/{credential_id}", perm: govdata.PermGrantCredential, action: "grant.credential_unbind", objectType: "grant",
+		{method: "DELETE", path: "/api/v1/grants/{id}/credentials/{credential_id}", perm: govdata.PermGrantCredential, securityChange: true, action: "grant.credential_unbind", objectType: "grant",
 			summary: "Stop a credential calling with the grant", status: http.StatusNoContent, handle: s.handleUnbindCredential},
 		// SHR-6: the monitoring of grants.
 		{method: "GET", path: "/api/v1/grants/{id}/daily-usage", reads: readAudited, perm: govdata.PermGrantRead, action: "grant.daily_usage", objectType: "grant",
@@ -344,15 +353,15 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/catalog", reads: readPlain, auth: authNone, summary: "The open catalog in DCAT-AP, Turtle or JSON-LD by Accept", handle: delegate(dcatH)},
 		{method: "GET", path: "/dataset/{file}", reads: readPlain, auth: authNone, summary: "One open entry as DCAT-AP: {id}.ttl, {id}.jsonld, or {id} by Accept", handle: delegate(dcatH)},
 
-		{method: "POST", path: "/api/v1/webhooks", perm: govdata.PermDeliveryManage, action: "webhook.create", objectType: "webhook",
+		{method: "POST", path: "/api/v1/webhooks", perm: govdata.PermDeliveryManage, securityChange: true, action: "webhook.create", objectType: "webhook",
 			summary: "Add a webhook that receives notifications as signed POSTs; the secret is shown once", request: govdata.WebhookInput{}, response: govdata.IssuedWebhook{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Deliveries.CreateWebhook)},
 		{method: "GET", path: "/api/v1/webhooks", reads: readPlain, perm: govdata.PermDeliveryManage, action: "webhook.list", objectType: "webhook",
 			summary: "List webhooks", query: pageQuery, response: govdata.List[govdata.Webhook]{}, handle: s.handleWebhooks},
 		{method: "GET", path: "/api/v1/webhooks/{id}", reads: readPlain, perm: govdata.PermDeliveryManage, action: "webhook.read", objectType: "webhook",
 			summary: "One webhook", response: govdata.Webhook{}, handle: byID(s.svc.Deliveries.FindWebhookByID)},
-		{method: "PATCH", path: "/api/v1/webhooks/{id}", perm: govdata.PermDeliveryManage, action: "webhook.update", objectType: "webhook",
+		{method: "PATCH", path: "/api/v1/webhooks/{id}", perm: govdata.PermDeliveryManage, securityChange: true, action: "webhook.update", objectType: "webhook",
 			summary: "Change a webhook: name, URL, kinds; active false stops new deliveries", request: govdata.WebhookPatch{}, response: govdata.Webhook{}, handle: updateByID(s, s.svc.Deliveries.UpdateWebhook)},
-		{method: "POST", path: "/api/v1/webhooks/{id}/rotate", perm: govdata.PermDeliveryManage, action: "webhook.rotate", objectType: "webhook",
+		{method: "POST", path: "/api/v1/webhooks/{id}/rotate", perm: govdata.PermDeliveryManage, securityChange: true, action: "webhook.rotate", objectType: "webhook",
 			summary: "Replace the signing secret; the old one stops at once", response: govdata.IssuedWebhook{}, handle: byID(s.svc.Deliveries.RotateWebhookSecret)},
 		{method: "GET", path: "/api/v1/deliveries", reads: readAudited, perm: govdata.PermDeliveryManage, action: "delivery.list", objectType: "delivery",
 			summary: "The delivery log of notifications sent by e-mail and webhooks, newest first", query: append([]string{"channel", "state", "webhook_id"}, pageQuery...),
@@ -387,7 +396,7 @@ func (s *Server) routeTable() []route {
 			summary: "Whom an exported file was made for, by the trace mark found in it (SEC-5)", response: govdata.ExportTrace{}, handle: s.handleExportTrace},
 		{method: "GET", path: "/api/v1/masking", reads: readPlain, perm: govdata.PermSignedIn, action: "mask.read", objectType: "mask_policy",
 			summary: "The masking policy: the mask of each sensitivity level and of single items (SHR-5)", response: govdata.MaskPolicy{}, handle: s.handleMaskPolicy},
-		{method: "PUT", path: "/api/v1/masking", perm: govdata.PermMaskWrite, action: "mask.policy", objectType: "mask_policy",
+		{method: "PUT", path: "/api/v1/masking", perm: govdata.PermMaskWrite, securityChange: true, action: "mask.policy", objectType: "mask_policy",
 			summary: "Replace the masking policy (the secadmin)", request: govdata.MaskPolicy{}, response: govdata.MaskPolicy{}, handle: create(s, http.StatusOK, s.svc.Masks.SetMaskPolicy)},
 	}
 }

@@ -416,6 +416,11 @@ func (s *AuditService) RecordRefusal(ctx context.Context, action, objectType, ob
 	var e *govdata.Error
 	if errors.As(reason, &e) {
 		detail["code"], detail["reason"] = string(e.Code), e.Message.Text("en")
+		// Which fields were refused tells what was attempted (a role name
+		// spelled to slip past a check).
+		for f, m := range e.Fields {
+			detail["field."+f] = m.Text("en")
+		}
 	} else if reason != nil {
 		detail["reason"] = reason.Error()
 	}

@@ -5,10 +5,15 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/password"
@@ -56,13 +61,85 @@ func dummyHash(p password.Params) string {
 	return h
 }
 
-// Login implements govdata.AuthService.
+// printable is s with control characters and bytes that are not UTF-8
+// replaced by U+FFFD.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(s, string(utf8.RuneError)))
+}
+
+// Throttle scopes of login_throttle (ORG-3).
+const (
+	scopeAddress  = "address"
+	scopeUsername = "username"
+)
+
+// throttleKey is the stored key of an address or a username: a hash, so
+// that a row is small whatever a caller types, and text that is not UTF-8
+// never reaches PostgreSQL.
+func throttleKey(scope, v string) string {
+	h := sha256.Sum256([]byte(scope + "\x00" + v))
+	return hex.EncodeToString(h[:])
+}
+
+// addressKey is the throttle key of a client address. An IPv6 client is
+// counted by its /64: one subscriber holds a whole /64 and could otherwise
+// start afresh from each of its addresses.
+func addressKey(addr string) string {
+	if a, err := netip.ParseAddr(addr); err == nil {
+		if a = a.Unmap().WithZone(""); a.Is6() {
+			p, _ := a.Prefix(64)
+			addr = p.String()
+		} else {
+			addr = a.String()
+		}
+	}
+	return throttleKey(scopeAddress, addr)
+}
+
+// throttle is one row of login_throttle; the zero value when there is none.
+type throttle struct {
+	failures, waits int
+	blockedUntil    time.Time
+}
+
+func readThrottle(row *sql.Row) (throttle, error) {
+	var t throttle
+	var until sql.NullInt64
+	err := row.Scan(&t.failures, &t.waits, &until)
+	if errors.Is(err, sql.ErrNoRows) {
+		return throttle{}, nil
+	}
+	if until.Valid {
+		t.blockedUntil = fromDB(until.Int64)
+	}
+	return t, err
+}
+
+const throttleQuery = "SELECT failures, waits, blocked_until FROM login_throttle WHERE scope = ? AND key_hash = ?"
+
+// Login implements govdata.AuthService. Every answer is the same for a
+// username that names no account as for one that does (ORG-3): a waiting
+// address is refused before the username is looked up; an unknown
+// username is counted, locked and answered as an account is, and its
+// password is checked against a dummy hash so that it takes as long.
 func (s *AuthService) Login(ctx context.Context, username, pw string) (*govdata.Session, error) {
 	// A login attempt is counted and recorded even if its client goes away.
 	ctx = context.WithoutCancel(ctx)
 	username = govdata.NormalizeUsername(username)
 	actor := govdata.ActorFrom(ctx)
 	actor.Username = username
+	if !govdata.ValidUsername(username) {
+		// Recorded as typed but printable: PostgreSQL refuses NUL and
+		// text that is not UTF-8, and an attempt that cannot be recorded
+		// would not be counted either.
+		username = printable(username)
+		actor.Username = username
+	}
 	failed := func(object any, detail map[string]any, err error) (*govdata.Session, error) {
 		werr := s.db.write(ctx, func(tx *Tx) error {
 			return tx.auditAs(actor, govdata.AuditFailed, "auth.login", "user", object, detail)
@@ -70,26 +147,42 @@ func (s *AuthService) Login(ctx context.Context, username, pw string) (*govdata.
 		if werr != nil {
 			return nil, werr // an attempt that cannot be recorded is not answered as if it were
 		}
-		return nil, err
+		return nil, govdata.Audited(err)
 	}
-	wrong := govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgLoginFailed)
+	now := s.db.clock.Now()
+	addr := addressKey(actor.ClientAddr)
+	wait, err := readThrottle(s.db.queryRow(ctx, throttleQuery, scopeAddress, addr))
+	if err != nil {
+		return nil, s.db.internal("read address throttle", err)
+	}
+	if wait.blockedUntil.After(now) {
+		return failed(username, map[string]any{"reason": "address waits", "until": wait.blockedUntil}, throttledError(wait.blockedUntil))
+	}
 	var r loginRow
 	var disabledAt, dept sql.NullInt64
-	err := sql.ErrNoRows
+	err = sql.ErrNoRows
 	if govdata.ValidUsername(username) {
 		err = s.db.queryRow(ctx, `SELECT id, department_id, password_hash, must_change_password, password_changed_at,
 			disabled_at, failed_logins, locked_until FROM users WHERE username = ?`, username).
 			Scan(&r.id, &dept, &r.hash, &r.mustChange, &r.changed, &disabledAt, &r.failed, &r.lockedUntil)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
+		name := throttleKey(scopeUsername, username)
+		lock, err := readThrottle(s.db.queryRow(ctx, throttleQuery, scopeUsername, name))
+		if err != nil {
+			return nil, s.db.internal("read username throttle", err)
+		}
+		if lock.blockedUntil.After(now) {
+			return failed(username, map[string]any{"reason": "locked"}, lockedError(lock.blockedUntil))
+		}
 		password.Verify(dummyHash(s.db.opts.Password), pw)
-		return failed(username, map[string]any{"reason": "unknown user"}, wrong)
+		return s.wrongPassword(ctx, actor, username, addr, 0, name, "unknown user")
 	}
 	if err != nil {
 		return nil, s.db.internal("login", err)
 	}
 	r.dept, r.disabled = dept.Int64, disabledAt.Valid
-	if r.lockedUntil.Valid && fromDB(r.lockedUntil.Int64).After(s.db.clock.Now()) {
+	if r.lockedUntil.Valid && fromDB(r.lockedUntil.Int64).After(now) {
 		return failed(r.id, map[string]any{"reason": "locked"}, lockedError(fromDB(r.lockedUntil.Int64)))
 	}
 	ok, err := password.Verify(r.hash, pw)
@@ -97,25 +190,7 @@ func (s *AuthService) Login(ctx context.Context, username, pw string) (*govdata.
 		return nil, s.db.internal("verify password", err)
 	}
 	if !ok {
-		var lockedUntil time.Time
-		werr := s.db.write(ctx, func(tx *Tx) error {
-			var err error
-			if lockedUntil, err = s.countFailure(tx, r.id); err != nil {
-				return err
-			}
-			detail := map[string]any{"reason": "wrong password"}
-			if !lockedUntil.IsZero() {
-				detail["locked_until"] = lockedUntil
-			}
-			return tx.auditAs(actor, govdata.AuditFailed, "auth.login", "user", r.id, detail)
-		})
-		if werr != nil {
-			return nil, werr
-		}
-		if !lockedUntil.IsZero() {
-			return nil, lockedError(lockedUntil)
-		}
-		return nil, wrong
+		return s.wrongPassword(ctx, actor, r.id, addr, r.id, "", "wrong password")
 	}
 	if r.disabled {
 		return failed(r.id, map[string]any{"reason": "disabled"}, govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgAccountDisabled))
@@ -142,6 +217,9 @@ func (s *AuthService) Login(ctx context.Context, username, pw string) (*govdata.
 		if err != nil {
 			return fmt.Errorf("insert session: %w", err)
 		}
+		// The account's count starts again; the address's does not, or a
+		// guesser with an account of its own could clear its address's
+		// count between guesses at another.
 		if _, err := tx.exec("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", r.id); err != nil {
 			return fmt.Errorf("reset failures: %w", err)
 		}
@@ -158,7 +236,7 @@ func (s *AuthService) Login(ctx context.Context, username, pw string) (*govdata.
 		return nil, err
 	}
 	if !lockedUntil.IsZero() {
-		return nil, lockedError(lockedUntil)
+		return nil, govdata.Audited(lockedError(lockedUntil))
 	}
 	u, err := NewUserService(s.db).find(ctx, "id = ?", r.id)
 	if err != nil {
@@ -166,6 +244,96 @@ func (s *AuthService) Login(ctx context.Context, username, pw string) (*govdata.
 	}
 	sess.User = u
 	return sess, nil
+}
+
+// wrongPassword counts a failed password check, against the client address
+// and against the account (userID) or, for a username that names none, the
+// username's own row (nameKey), records it and answers: the lock when this
+// failure locked the username, the wait when it made the address wait,
+// else the plain wrong-username-or-password.
+func (s *AuthService) wrongPassword(ctx context.Context, actor govdata.Actor, object any, addr string, userID int64, nameKey, reason string) (*govdata.Session, error) {
+	var lockedUntil, waitUntil time.Time
+	err := s.db.write(ctx, func(tx *Tx) error {
+		// Rows quiet for ThrottleMemory are forgotten here, where rows
+		// are made, so that the table holds at most a day's failures.
+		horizon := toDB(tx.Now().Add(-govdata.ThrottleMemory))
+		if _, err := tx.exec("DELETE FROM login_throttle WHERE updated_at < ? AND (blocked_until IS NULL OR blocked_until < ?)",
+			horizon, toDB(tx.Now())); err != nil {
+			return fmt.Errorf("expire throttle: %w", err)
+		}
+		var err error
+		if waitUntil, err = s.countAddressFailure(tx, addr); err != nil {
+			return err
+		}
+		if userID != 0 {
+			lockedUntil, err = s.countFailure(tx, userID)
+		} else {
+			lockedUntil, err = s.countUsernameFailure(tx, nameKey)
+		}
+		if err != nil {
+			return err
+		}
+		detail := map[string]any{"reason": reason}
+		if !lockedUntil.IsZero() {
+			detail["locked_until"] = lockedUntil
+		}
+		if !waitUntil.IsZero() {
+			detail["address_waits_until"] = waitUntil
+		}
+		return tx.auditAs(actor, govdata.AuditFailed, "auth.login", "user", object, detail)
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case !lockedUntil.IsZero():
+		return nil, govdata.Audited(lockedError(lockedUntil))
+	case !waitUntil.IsZero():
+		return nil, govdata.Audited(throttledError(waitUntil))
+	}
+	return nil, govdata.Audited(govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgLoginFailed))
+}
+
+// putThrottle writes a throttle row.
+func putThrottle(tx *Tx, scope, key string, t throttle) error {
+	_, err := tx.exec(`INSERT INTO login_throttle (scope, key_hash, failures, waits, blocked_until, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (scope, key_hash) DO UPDATE SET failures = excluded.failures, waits = excluded.waits,
+		blocked_until = excluded.blocked_until, updated_at = excluded.updated_at`,
+		scope, key, t.failures, t.waits, toDBNull(&t.blockedUntil), toDB(tx.Now()))
+	if err != nil {
+		return fmt.Errorf("write %s throttle: %w", scope, err)
+	}
+	return nil
+}
+
+// countAddressFailure counts one more failure from a client address and
+// returns until when the address now waits, zero when it need not.
+// (Writes are serialised across instances: see chainHead.)
+func (s *AuthService) countAddressFailure(tx *Tx, addr string) (time.Time, error) {
+	t, err := readThrottle(tx.queryRow(throttleQuery, scopeAddress, addr))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read address throttle: %w", err)
+	}
+	var until time.Time
+	t.failures, t.waits, until = s.db.opts.Auth.Lockout.AfterAddressFailure(t.failures, t.waits, tx.Now())
+	if !until.IsZero() {
+		t.blockedUntil = until
+	}
+	return until, putThrottle(tx, scopeAddress, addr, t)
+}
+
+// countUsernameFailure is countFailure for a username that names no
+// account: the same policy on a row of its own.
+func (s *AuthService) countUsernameFailure(tx *Tx, nameKey string) (time.Time, error) {
+	t, err := readThrottle(tx.queryRow(throttleQuery, scopeUsername, nameKey))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read username throttle: %w", err)
+	}
+	n, until := s.db.opts.Auth.Lockout.AfterFailure(t.failures, tx.Now())
+	if t.blockedUntil.After(tx.Now()) && t.blockedUntil.After(until) {
+		until = t.blockedUntil
+	}
+	t.failures, t.blockedUntil = n, until
+	return until, putThrottle(tx, scopeUsername, nameKey, t)
 }
 
 // countFailure counts one more failed password check of user id and returns
@@ -184,7 +352,29 @@ func (s *AuthService) countFailure(tx *Tx, id int64) (time.Time, error) {
 	if _, err := tx.exec("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", n, toDBNull(&until), id); err != nil {
 		return time.Time{}, fmt.Errorf("count failure: %w", err)
 	}
+	if !until.IsZero() && !(locked.Valid && fromDB(locked.Int64).After(tx.Now())) {
+		// A new lock is a security event, and those who can lift it
+		// early should know (ORG-3): the sysadmin and the secadmin.
+		var name string
+		if err := tx.queryRow("SELECT username FROM users WHERE id = ?", id).Scan(&name); err != nil {
+			return time.Time{}, fmt.Errorf("read username: %w", err)
+		}
+		at := until.UTC().Format(time.RFC3339)
+		title := govdata.Text{ZH: govdata.MsgAccountLockedNotice.Text("zh", name, at), EN: govdata.MsgAccountLockedNotice.Text("en", name, at)}
+		for _, r := range []govdata.Role{govdata.RoleSysadmin, govdata.RoleSecadmin} {
+			if _, err := notifyRoleHolders(tx, r, govdata.NoticeSecurity, title, fmt.Sprintf("account-locked:%d:%d", id, toDB(until))); err != nil {
+				return time.Time{}, err
+			}
+		}
+	}
 	return until, nil
+}
+
+// throttledError answers a login from an address that must wait.
+func throttledError(until time.Time) error {
+	e := govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgLoginThrottled, until.UTC().Format(time.RFC3339))
+	e.Details = map[string]any{"retry_after": until.UTC().Format(time.RFC3339)}
+	return e
 }
 
 func lockedError(until time.Time) error {
@@ -279,10 +469,10 @@ func (s *AuthService) ChangePassword(ctx context.Context, oldPassword, newPasswo
 			return werr
 		}
 		if !lockedUntil.IsZero() {
-			return lockedError(lockedUntil)
+			return govdata.Audited(lockedError(lockedUntil))
 		}
 		fe.Add("old_password", govdata.MsgOldPassword)
-		return fe.Err()
+		return govdata.Audited(fe.Err())
 	}
 	s.db.opts.Auth.Password.Check(&fe, "new_password", newPassword, a.Username)
 	if newPassword == oldPassword {
@@ -309,4 +499,46 @@ func (s *AuthService) ChangePassword(ctx context.Context, oldPassword, newPasswo
 		}
 		return tx.audit("auth.password_change", "user", a.UserID, nil)
 	})
+}
+
+// UnlockUser implements govdata.AuthService (ORG-3). The decision is made
+// on the user as it stands in the write, so a role changed meanwhile is
+// seen.
+func (s *AuthService) UnlockUser(ctx context.Context, id int64) (*govdata.User, error) {
+	a := govdata.ActorFrom(ctx)
+	if !a.IsSystem() {
+		if err := govdata.Authorize(a, govdata.PermUserUnlock); err != nil {
+			return nil, err
+		}
+	}
+	err := s.db.write(ctx, func(tx *Tx) error {
+		u, err := findUser(tx.queryRow, "id = ?", id)
+		if err != nil {
+			return err
+		}
+		roles, err := rolesOf(tx.query, id)
+		if err != nil {
+			return fmt.Errorf("load roles: %w", err)
+		}
+		u.Roles = roles[id]
+		if err := govdata.CheckUnlock(a, *u); err != nil {
+			return err
+		}
+		var failures int
+		if err := tx.queryRow("SELECT failed_logins FROM users WHERE id = ?", id).Scan(&failures); err != nil {
+			return fmt.Errorf("read failures: %w", err)
+		}
+		if _, err := tx.exec("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", id); err != nil {
+			return fmt.Errorf("unlock: %w", err)
+		}
+		detail := map[string]any{"failures": failures, "was_locked": u.LockedUntil != nil && u.LockedUntil.After(tx.Now())}
+		if u.LockedUntil != nil {
+			detail["locked_until"] = *u.LockedUntil
+		}
+		return tx.audit("user.unlock", "user", id, detail)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return NewUserService(s.db).find(ctx, "id = ?", id)
 }

@@ -70,6 +70,9 @@ type config struct {
 	pwMaxAge       time.Duration
 	lockFailures   int
 	lockDuration   time.Duration
+	lockAddrFails  int
+	lockAddrDelay  time.Duration
+	lockAddrMax    time.Duration
 	shutdown       time.Duration
 	tlsCert        string
 	tlsKey         string
@@ -122,6 +125,9 @@ func newConfig(command string) *config {
 	f.DurationVar(&c.pwMaxAge, "password-max-age", govdata.DefaultPasswordPolicy.MaxAge, "age at which a password must be changed (0: never; HLJ-38)")
 	f.IntVar(&c.lockFailures, "lockout-failures", govdata.DefaultLockoutPolicy.MaxFailures, "consecutive failed logins that lock an account (0: never)")
 	f.DurationVar(&c.lockDuration, "lockout-duration", govdata.DefaultLockoutPolicy.Duration, "how long a locked account stays locked")
+	f.IntVar(&c.lockAddrFails, "lockout-address-failures", govdata.DefaultLockoutPolicy.AddressMaxFailures, "failed logins from one client address (IPv6: its /64) after which it waits; fewer than --lockout-failures (0: never)")
+	f.DurationVar(&c.lockAddrDelay, "lockout-address-delay", govdata.DefaultLockoutPolicy.AddressDelay, "the first wait of an address; each further round doubles it")
+	f.DurationVar(&c.lockAddrMax, "lockout-address-max-delay", govdata.DefaultLockoutPolicy.AddressMaxDelay, "the longest wait of an address")
 	f.DurationVar(&c.shutdown, "shutdown-timeout", 30*time.Second, "how long SIGINT/SIGTERM waits for requests in flight")
 	f.StringVar(&c.tlsCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key, serve HTTPS")
 	f.StringVar(&c.tlsKey, "tls-key", "", "TLS private key file (PEM)")
@@ -321,6 +327,12 @@ func (c *config) passwordPolicy() govdata.PasswordPolicy {
 	return govdata.PasswordPolicy{MinLength: c.pwMinLength, MinClasses: c.pwMinClasses, MaxAge: c.pwMaxAge}
 }
 
+// lockoutPolicy is the configured throttle of failed logins (ORG-3).
+func (c *config) lockoutPolicy() govdata.LockoutPolicy {
+	return govdata.LockoutPolicy{MaxFailures: c.lockFailures, Duration: c.lockDuration,
+		AddressMaxFailures: c.lockAddrFails, AddressDelay: c.lockAddrDelay, AddressMaxDelay: c.lockAddrMax}
+}
+
 // storeOptions are the sqlstore options of this configuration.
 func (c *config) storeOptions(log *slog.Logger, hooks sqlstore.Hooks, use keyUse) (sqlstore.Options, error) {
 	key, err := c.masterKey(log, use)
@@ -333,12 +345,16 @@ func (c *config) storeOptions(log *slog.Logger, hooks sqlstore.Hooks, use keyUse
 			return sqlstore.Options{}, err
 		}
 	}
+	lockout := c.lockoutPolicy()
+	if err := lockout.Validate(); err != nil {
+		return sqlstore.Options{}, fmt.Errorf("--lockout-*: %w", err)
+	}
 	return sqlstore.Options{
 		DSN:     c.db,
 		DataDir: c.data,
 		Auth: govdata.AuthConfig{
 			Password:   c.passwordPolicy(),
-			Lockout:    govdata.LockoutPolicy{MaxFailures: c.lockFailures, Duration: c.lockDuration},
+			Lockout:    lockout,
 			SessionTTL: c.sessionTTL,
 		},
 		MasterKey:          key,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -531,4 +532,46 @@ func TestCommandFlagsIgnoreEnvironment(t *testing.T) {
 	if _, err := auth.Login(client, "zhaoliu", "Stray-env-pass-123"); govdata.ErrorCodeOf(err) != govdata.EUNAUTHORIZED {
 		t.Fatalf("login with the environment's password: %v, want unauthorized", err)
 	}
+}
+
+// TestUserUnlock: the CLI on the server lets a locked administrator in
+// (ORG-3), and its refusals leave a record like the API's (issue 11 item 8).
+func TestUserUnlock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		c := newCLI(t, e)
+		const pw = "Some-Pass-2026x"
+		c.mustRun("user create", "--name", "郑十一", "--roles", "sysadmin", "--password", pw, "zheng11")
+		db := c.open()
+		auth := sqlstore.NewAuthService(db)
+		for i := range govdata.DefaultLockoutPolicy.MaxFailures {
+			ctx := govdata.WithActor(context.Background(), govdata.Actor{ClientAddr: fmt.Sprintf("198.51.100.%d", i+1)})
+			auth.Login(ctx, "zheng11", "Wrong-Pass-2026x")
+		}
+		if _, err := auth.Login(client, "zheng11", pw); govdata.ErrorCodeOf(err) != govdata.EUNAUTHORIZED {
+			t.Fatalf("login of the locked user: %v, want unauthorized", err)
+		}
+		if out := c.mustRun("user unlock", "zheng11"); !strings.HasPrefix(out, "unlocked zheng11") {
+			t.Errorf("stdout %q", out)
+		}
+		if _, err := auth.Login(client, "zheng11", pw); err != nil {
+			t.Fatalf("login after unlock: %v", err)
+		}
+		audit := sqlstore.NewAuditService(db)
+		if l, err := audit.FindAudit(system, govdata.AuditFilter{Action: "user.unlock", Result: govdata.AuditOK}); err != nil || len(l.Items) != 1 {
+			t.Errorf("unlock records: %v, %v; want one", l.Items, err)
+		}
+		// Refused commands are recorded.
+		if _, _, code := c.run("user unlock", "nobody"); code != 1 {
+			t.Errorf("unlock of nobody: exit %d, want 1", code)
+		}
+		if _, _, code := c.run("user create", "--name", "某", "--roles", "Auditor", "bad.role"); code != 1 {
+			t.Errorf("create with a bad role: exit %d, want 1", code)
+		}
+		for _, action := range []string{"user.unlock", "user.create"} {
+			l, err := audit.FindAudit(system, govdata.AuditFilter{Action: action, Result: govdata.AuditRefused})
+			if err != nil || len(l.Items) != 1 || !strings.HasPrefix(l.Items[0].ActorName, "cli") {
+				t.Errorf("refused %s records: %+v, %v; want one by the CLI", action, l.Items, err)
+			}
+		}
+	})
 }

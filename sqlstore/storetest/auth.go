@@ -11,6 +11,7 @@ import (
 
 // TestAuth covers govdata.AuthService (ORG-3, ORG-4).
 func TestAuth(t *testing.T, e Engine) {
+	testLoginThrottle(t, e)
 	t.Run("login", func(t *testing.T) {
 		f := newFixture(t, e)
 		o := f.seed()
@@ -79,11 +80,11 @@ func TestAuth(t *testing.T, e Engine) {
 		max := govdata.DefaultLockoutPolicy.MaxFailures
 		before := f.auditHead()
 		for i := 1; i < max; i++ {
-			_, err := f.auth.Login(context.Background(), "officer1", "Wrong-Password-1")
+			_, err := f.auth.Login(guesser(i), "officer1", "Wrong-Password-1")
 			wantMsg(t, err, govdata.EUNAUTHORIZED, govdata.MsgLoginFailed)
 		}
 		until := f.clock.Now().Add(govdata.DefaultLockoutPolicy.Duration)
-		_, err := f.auth.Login(context.Background(), "officer1", "Wrong-Password-1")
+		_, err := f.auth.Login(guesser(max), "officer1", "Wrong-Password-1")
 		lockErr := wantMsg(t, err, govdata.EUNAUTHORIZED, govdata.MsgAccountLocked)
 		if got, want := lockErr.Details["locked_until"], until.Format(time.RFC3339); got != want {
 			t.Fatalf("locked_until %v, want %v", got, want)
@@ -123,12 +124,12 @@ func TestAuth(t *testing.T, e Engine) {
 		}
 		// A successful login starts the count again.
 		for i := 1; i < max; i++ {
-			_, err := f.auth.Login(context.Background(), "officer1", "Wrong-Password-1")
+			_, err := f.auth.Login(guesser(100+i), "officer1", "Wrong-Password-1")
 			wantMsg(t, err, govdata.EUNAUTHORIZED, govdata.MsgLoginFailed)
 		}
 		mustLogin(t, f, "officer1", testPassword)
 		for i := 1; i < max; i++ {
-			_, err := f.auth.Login(context.Background(), "officer1", "Wrong-Password-1")
+			_, err := f.auth.Login(guesser(200+i), "officer1", "Wrong-Password-1")
 			wantMsg(t, err, govdata.EUNAUTHORIZED, govdata.MsgLoginFailed)
 		}
 		mustLogin(t, f, "officer1", testPassword)
@@ -138,7 +139,7 @@ func TestAuth(t *testing.T, e Engine) {
 		f := newFixture(t, e)
 		o := f.seed()
 		for i := 0; i < govdata.DefaultLockoutPolicy.MaxFailures; i++ {
-			f.auth.Login(context.Background(), "officer1", "Wrong-Password-1")
+			f.auth.Login(guesser(i), "officer1", "Wrong-Password-1")
 		}
 		pw := "Reissued-2026!"
 		if _, err := f.users.UpdateUser(o.asAdmin, o.officer1.ID, govdata.UserPatch{Password: &pw}); err != nil {
@@ -266,7 +267,7 @@ func TestAuth(t *testing.T, e Engine) {
 		f.seed()
 		_, a := mustLogin(t, f, "officer1", testPassword)
 		for i := 0; i < govdata.DefaultLockoutPolicy.MaxFailures; i++ {
-			f.auth.Login(context.Background(), "officer1", "Wrong-Password-1")
+			f.auth.Login(guesser(i), "officer1", "Wrong-Password-1")
 		}
 		// A failure counted while the lock holds (here: a wrong current
 		// password on a session opened before) must keep the lock.

@@ -151,6 +151,18 @@ func mustUser(t *testing.T, f *fixture, username, name string, dept int64, roles
 	return u
 }
 
+// guesser is an anonymous caller from the i-th of many client addresses
+// (IPv4, or an IPv6 /64 of its own from 256 on): failed logins spread over
+// them count against the username, never long enough against one address
+// to make it wait.
+func guesser(i int) context.Context {
+	addr := fmt.Sprintf("198.51.%d.%d", 100+i/250, 1+i%250)
+	if i >= 256 {
+		addr = fmt.Sprintf("2001:db8:%x::1", i)
+	}
+	return As(govdata.Actor{ClientAddr: addr})
+}
+
 // mustLogin signs username in and returns the session and its actor.
 func mustLogin(t *testing.T, f *fixture, username, password string) (*govdata.Session, govdata.Actor) {
 	t.Helper()
