@@ -167,13 +167,16 @@ func (s *Server) serveRoute(rt route) http.Handler {
 }
 
 // refused audits a refused request: every 401 and 403 leaves a record
-// (SJZ-S-22, HLJ-38), and every refused workflow decision (issue 3: the
+// (SJZ-S-22, HLJ-38), every 404 of an object the caller may not see
+// (govdata.Hidden), and every refused workflow decision (issue 3: the
 // wrong action, a closed step, a lost race), except where the service
 // already recorded the attempt.
 func (s *Server) refused(r *http.Request, rt route, err error) {
 	code := govdata.ErrorCodeOf(err)
 	decisionRefused := rt.decision && (code == govdata.EINVALID || code == govdata.ECONFLICT || code == govdata.ENOTFOUND)
-	if code != govdata.EUNAUTHORIZED && code != govdata.EFORBIDDEN && !decisionRefused {
+	// Issue 11: a hidden refusal answers as a missing object, and is a
+	// refusal all the same.
+	if code != govdata.EUNAUTHORIZED && code != govdata.EFORBIDDEN && !decisionRefused && !govdata.IsHidden(err) {
 		return
 	}
 	if rt.selfAudited {

@@ -416,6 +416,10 @@ func (s *AuditService) RecordRefusal(ctx context.Context, action, objectType, ob
 	var e *govdata.Error
 	if errors.As(reason, &e) {
 		detail["code"], detail["reason"] = string(e.Code), e.Message.Text("en")
+		if govdata.IsHidden(e) {
+			// Issue 11: the object exists; the caller was told it does not.
+			detail["hidden"] = "true"
+		}
 	} else if reason != nil {
 		detail["reason"] = reason.Error()
 	}
