@@ -296,6 +296,34 @@ func TestHiddenObjects(t *testing.T) {
 	})
 }
 
+// TestVisibleRefused: who sees an object but may not act on it is refused
+// as such, 403 on the record: its existence is no secret to them.
+func TestVisibleRefused(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
+		t.Parallel()
+		e := newEnv(t, engine, envOptions{})
+		open := itoa(entryOfB(t, e))
+		grantA := itoa(grantForA(t, e).ID)
+		reason := map[string]string{"reason": "核查"}
+		for _, r := range []req{
+			// Everyone sees a published entry; only B's officer writes it or
+			// reads its data.
+			{method: "PATCH", path: "/api/v1/catalog/" + open, as: "officer", body: map[string]string{"summary": "改过的摘要"}},
+			{method: "POST", path: "/api/v1/catalog/" + open + "/revoke", as: "officer", body: reason},
+			{method: "GET", path: "/api/v1/catalog/" + open + "/dataset", as: "officer"},
+			{method: "GET", path: "/api/v1/catalog/" + open + "/source", as: "officer"},
+			{method: "GET", path: "/api/v1/catalog/" + open + "/batches", as: "leader"},
+			// The consumer sees its grant but does not revoke it; the
+			// provider sees it but binds no credential to it.
+			{method: "POST", path: "/api/v1/grants/" + grantA + "/revoke", as: "officer", body: reason},
+			{method: "POST", path: "/api/v1/grants/" + grantA + "/credentials", as: "officerb", body: govdata.GrantCredentialInput{Name: "乙系统"}},
+		} {
+			e.mustRefused(t, e.do(t, r), http.StatusForbidden)
+		}
+	})
+}
+
 func (c hiddenCase) method() string { m, _, _ := strings.Cut(c.route, " "); return m }
 
 // answerOf is what a client learns from an answer: its status and its
