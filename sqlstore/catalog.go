@@ -819,6 +819,7 @@ func entrySeen(queryRow func(string, ...any) *sql.Row, a govdata.Actor, r *entry
 	return nil
 }
 
+// seesDrafts is seesDrafts outside a write.
 func (s *CatalogService) seesDrafts(ctx context.Context, a govdata.Actor, r *entryRow) (bool, error) {
 	drafts, err := seesDrafts(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, a, r)
 	if err != nil {

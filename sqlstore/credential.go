@@ -118,9 +118,13 @@ func findCredential(queryRow func(string, ...any) *sql.Row, id int64) (*govdata.
 }
 
 // credentialSeen refuses, hidden, a credential the actor may not read:
-// another department's, to an officer (issue 11). Whether the actor may
-// then act on it is the caller's to check.
+// another department's, to an officer (issue 11). One who reads no
+// credential at all is refused as such, whichever it names. Whether the
+// actor may then act on it is the caller's to check.
 func credentialSeen(a govdata.Actor, c *govdata.Credential) error {
+	if err := govdata.Authorize(a, govdata.PermCredentialRead); err != nil {
+		return err
+	}
 	return govdata.HideForbidden(govdata.AuthorizeIn(a, govdata.PermCredentialRead, c.DepartmentID), govdata.MsgCredentialNotFound)
 }
 
