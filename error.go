@@ -70,6 +70,8 @@ type Error struct {
 	Fields  map[string]Message
 	// Details are extra machine-readable facts, such as when a lockout lifts.
 	Details map[string]any
+	// hidden marks a refusal answered as ENOTFOUND: see Hidden.
+	hidden bool
 }
 
 // Error implements error with the English message.
@@ -105,6 +107,34 @@ func Audited(err error) error {
 func IsAudited(err error) bool {
 	var a audited
 	return errors.As(err, &a)
+}
+
+// Hidden is the refusal of an object that exists but that the caller may
+// not see: to the caller it is the very answer for an object that does not
+// exist (ENOTFOUND with notFound, the message of the missing object), so
+// that no one learns by probing IDs what another department holds (issue
+// 11). Yet it is a refusal, and a request outside the caller's scope is
+// refused and audited (ORG-7, SJZ-S-22): IsHidden tells the HTTP layer to
+// record it. It is the one way to refuse an invisible object.
+func Hidden(notFound Msg, args ...any) *Error {
+	e := Errorf(ENOTFOUND, notFound, args...)
+	e.hidden = true
+	return e
+}
+
+// HideForbidden turns an EFORBIDDEN refusal to see an object into
+// Hidden(notFound); any other error (or nil) it returns as it is.
+func HideForbidden(err error, notFound Msg, args ...any) error {
+	if ErrorCodeOf(err) == EFORBIDDEN {
+		return Hidden(notFound, args...)
+	}
+	return err
+}
+
+// IsHidden reports whether err is a Hidden refusal.
+func IsHidden(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.hidden
 }
 
 // ErrorCodeOf returns the code of err: the code of an *Error in its chain,

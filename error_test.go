@@ -142,3 +142,24 @@ func TestAudited(t *testing.T) {
 		t.Fatal("the mark is lost when wrapped")
 	}
 }
+
+// TestHidden: a hidden refusal is, to the caller, the error of a missing
+// object; only IsHidden tells them apart (issue 11).
+func TestHidden(t *testing.T) {
+	m := govdata.Msg{"没有这个对象", "no such object"}
+	hidden, missing := govdata.Hidden(m), govdata.Errorf(govdata.ENOTFOUND, m)
+	if hidden.Error() != missing.Error() || hidden.Code != missing.Code || hidden.Message.Text("zh") != missing.Message.Text("zh") {
+		t.Errorf("hidden %v, missing %v: want the same answer", hidden, missing)
+	}
+	if !govdata.IsHidden(hidden) || !govdata.IsHidden(fmt.Errorf("sqlstore: find: %w", hidden)) || govdata.IsHidden(missing) || govdata.IsHidden(nil) {
+		t.Error("IsHidden tells a hidden refusal, wrapped or not, from a missing object")
+	}
+	if err := govdata.HideForbidden(govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgOutOfScope), m); !govdata.IsHidden(err) || govdata.ErrorCodeOf(err) != govdata.ENOTFOUND {
+		t.Errorf("govdata.HideForbidden(forbidden) = %v, want hidden not_found", err)
+	}
+	for _, err := range []error{nil, govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgUnauthorized), govdata.Errorf(govdata.EINVALID, govdata.MsgInvalidInput), errors.New("disk")} {
+		if got := govdata.HideForbidden(err, m); got != err {
+			t.Errorf("govdata.HideForbidden(%v) = %v, want it unchanged", err, got)
+		}
+	}
+}

@@ -177,7 +177,8 @@ func (s *Server) serveRoute(rt route) http.Handler {
 }
 
 // refused audits a refused request: every 401 and 403 leaves a record
-// (SJZ-S-22, HLJ-38); every refused workflow decision (issue 3: the wrong
+// (SJZ-S-22, HLJ-38); every 404 of an object the caller may not see
+// (govdata.Hidden); every refused workflow decision (issue 3: the wrong
 // action, a closed step, a lost race); and every refused change to users,
 // roles, credentials, keys or security policies, whatever its status — a
 // malformed role name or a refused escalation (400, 404, 409, 413, 422 …)
@@ -186,7 +187,9 @@ func (s *Server) serveRoute(rt route) http.Handler {
 func (s *Server) refused(r *http.Request, rt route, err error) {
 	code := govdata.ErrorCodeOf(err)
 	decisionRefused := rt.decision && (code == govdata.EINVALID || code == govdata.ECONFLICT || code == govdata.ENOTFOUND)
-	if code != govdata.EUNAUTHORIZED && code != govdata.EFORBIDDEN && !decisionRefused && !rt.securityChange {
+	// Issue 11: a hidden refusal answers as a missing object, and is a
+	// refusal all the same.
+	if code != govdata.EUNAUTHORIZED && code != govdata.EFORBIDDEN && !decisionRefused && !rt.securityChange && !govdata.IsHidden(err) {
 		return
 	}
 	if rt.selfAudited || govdata.IsAudited(err) {

@@ -221,7 +221,7 @@ func (s *ApplicationService) find(ctx context.Context, id int64) (*govdata.Appli
 	}
 	if !seesApplication(govdata.ActorFrom(ctx), app) {
 		// Another department's application is not even said to exist.
-		return nil, 0, govdata.Errorf(govdata.ENOTFOUND, msgApplicationNotFound)
+		return nil, 0, govdata.Hidden(msgApplicationNotFound)
 	}
 	return app, workflow, nil
 }

@@ -36,7 +36,8 @@ func TestApplicationChain(t *testing.T) {
 			t.Errorf("a leader applying: %v", err)
 		}
 		draft := must(f.cat.CreateEntry(provider, entryInput("未发布资源")))(t)
-		if _, err := apps.Apply(consumer, goodApplication(draft.ID)); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
+		// Issue 11: another department's draft is not said to exist.
+		if _, err := apps.Apply(consumer, goodApplication(draft.ID)); govdata.ErrorCodeOf(err) != govdata.ENOTFOUND || !govdata.IsHidden(err) {
 			t.Errorf("applying for a draft: %v", err)
 		}
 
@@ -257,7 +258,8 @@ func TestGrantCredentials(t *testing.T) {
 			{"twice", f.consumer, govdata.GrantCredentialInput{CredentialID: gc.Credential.ID}, govdata.ECONFLICT},
 			{"neither", f.consumer, govdata.GrantCredentialInput{}, govdata.EINVALID},
 			{"both", f.consumer, govdata.GrantCredentialInput{CredentialID: gc.Credential.ID, Name: "x"}, govdata.EINVALID},
-			{"another department's credential", f.consumer, govdata.GrantCredentialInput{CredentialID: other.ID}, govdata.EINVALID},
+			// Issue 11: another department's credential is not said to exist.
+			{"another department's credential", f.consumer, govdata.GrantCredentialInput{CredentialID: other.ID}, govdata.ENOTFOUND},
 			{"unknown credential", f.consumer, govdata.GrantCredentialInput{CredentialID: 999999}, govdata.ENOTFOUND},
 			{"the provider", f.provider, govdata.GrantCredentialInput{Name: "x"}, govdata.EFORBIDDEN},
 			{"the consumer's leader", f.as(govdata.RoleLeader, f.cityHR), govdata.GrantCredentialInput{Name: "x"}, govdata.EFORBIDDEN},

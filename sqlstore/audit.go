@@ -421,6 +421,10 @@ func (s *AuditService) RecordRefusal(ctx context.Context, action, objectType, ob
 		for f, m := range e.Fields {
 			detail["field."+f] = m.Text("en")
 		}
+		if govdata.IsHidden(e) {
+			// Issue 11: the object exists; the caller was told it does not.
+			detail["hidden"] = "true"
+		}
 	} else if reason != nil {
 		detail["reason"] = reason.Error()
 	}

@@ -107,10 +107,14 @@ func (r *entryRow) entry(in govdata.EntryInput, version int, status govdata.Entr
 	return e
 }
 
-// officersEntry reads an entry in tx for the officer of its department.
+// officersEntry reads an entry in tx for the officer of its department;
+// another department's unpublished entry is hidden (issue 11).
 func officersEntry(tx *Tx, id int64) (*entryRow, error) {
 	r, err := findEntryRow(tx.queryRow, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := entrySeen(tx.queryRow, tx.actor, r); err != nil {
 		return nil, err
 	}
 	return r, officerOf(tx.actor, r.department)
@@ -730,13 +734,22 @@ func (s *CatalogService) Extend(ctx context.Context, id int64, reason string) (*
 	return s.FindEntryByID(govdata.WithActor(ctx, actor), id)
 }
 
-// entryRow reads an entry's row outside a write.
+// entryRow reads an entry's row outside a write, as the actor in ctx may
+// see it: another department's unpublished entry is hidden (issue 11), so
+// that every route under /catalog/{id} answers for it as for no entry.
 func (s *CatalogService) entryRow(ctx context.Context, id int64) (*entryRow, error) {
-	r, err := findEntryRow(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, id)
+	queryRow := func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }
+	r, err := findEntryRow(queryRow, id)
+	if err == nil {
+		err = entrySeen(queryRow, govdata.ActorFrom(ctx), r)
+	}
 	if govdata.ErrorCodeOf(err) == govdata.EINTERNAL {
 		return nil, s.db.internal("find entry", err)
 	}
-	return r, err
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // openWorkflow reads an entry and its open workflow; ECONFLICT when it has
@@ -769,8 +782,8 @@ func (s *CatalogService) workflowOf(ctx context.Context, id int64) (*govdata.Wor
 
 // seesDrafts reports whether the actor may see the entry's unpublished
 // versions: its own department, and reviewers of a bureau at or above it.
-func (s *CatalogService) seesDrafts(ctx context.Context, a govdata.Actor, r *entryRow) (bool, error) {
-	if a.IsSystem() || a.DepartmentID == r.department {
+func seesDrafts(queryRow func(string, ...any) *sql.Row, a govdata.Actor, r *entryRow) (bool, error) {
+	if a.IsSystem() || (a.DepartmentID != 0 && a.DepartmentID == r.department) {
 		return true, nil
 	}
 	if !a.Has(govdata.RoleReviewer) || a.DepartmentID == 0 {
@@ -778,14 +791,41 @@ func (s *CatalogService) seesDrafts(ctx context.Context, a govdata.Actor, r *ent
 	}
 	var region string
 	var isBureau bool
-	err := s.db.queryRow(ctx, "SELECT region_code, bureau FROM departments WHERE id = ?", a.DepartmentID).Scan(&region, &isBureau)
+	err := queryRow("SELECT region_code, bureau FROM departments WHERE id = ?", a.DepartmentID).Scan(&region, &isBureau)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
-		return false, s.db.internal("find reviewer's department", err)
+		return false, fmt.Errorf("find reviewer's department: %w", err)
 	}
 	return isBureau && govdata.RegionCovers(region, r.region), nil
+}
+
+// entrySeen refuses, hidden, an entry the actor may not see at all: one
+// never published, of a department whose drafts it does not see. Everyone
+// signed in sees a published entry (CAT-5), so refusing to act on one is
+// EFORBIDDEN, not this.
+func entrySeen(queryRow func(string, ...any) *sql.Row, a govdata.Actor, r *entryRow) error {
+	if r.published != 0 {
+		return nil
+	}
+	drafts, err := seesDrafts(queryRow, a, r)
+	if err != nil {
+		return err
+	}
+	if !drafts {
+		return govdata.Hidden(govdata.MsgEntryNotFound)
+	}
+	return nil
+}
+
+// seesDrafts is seesDrafts outside a write.
+func (s *CatalogService) seesDrafts(ctx context.Context, a govdata.Actor, r *entryRow) (bool, error) {
+	drafts, err := seesDrafts(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, a, r)
+	if err != nil {
+		return false, s.db.internal("find entry", err)
+	}
+	return drafts, nil
 }
 
 // FindEntryByID implements govdata.CatalogService: the working version for
@@ -810,7 +850,7 @@ func (s *CatalogService) FindEntryByID(ctx context.Context, id int64) (*govdata.
 	version, status := r.version, govdata.EntryStatus(r.status)
 	if !drafts {
 		if r.published == 0 {
-			return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgEntryNotFound)
+			return nil, govdata.Hidden(govdata.MsgEntryNotFound)
 		}
 		version = r.published
 		if status != govdata.EntryRevoking && status != govdata.EntryRevoked {
@@ -847,7 +887,7 @@ func (s *CatalogService) FindVersions(ctx context.Context, id int64) ([]govdata.
 		return nil, err
 	}
 	if !drafts && r.published == 0 {
-		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgEntryNotFound)
+		return nil, govdata.Hidden(govdata.MsgEntryNotFound)
 	}
 	rows, err := s.db.query(ctx, `SELECT version, status, content, created_by, created_at, submitted_at, approved_by, approved_at, comment
 		FROM catalog_versions WHERE entry_id = ? ORDER BY version`, id)

@@ -152,7 +152,8 @@ func TestCatalogLifecycle(t *testing.T) {
 		if _, err := f.cat.Review(reviewer, d.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
 			t.Fatalf("review of a draft: %v", err)
 		}
-		if _, err := f.cat.Submit(stranger, d.ID); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+		// Issue 11: to another department, a draft does not exist.
+		if _, err := f.cat.Submit(stranger, d.ID); govdata.ErrorCodeOf(err) != govdata.ENOTFOUND || !govdata.IsHidden(err) {
 			t.Fatalf("another department submits: %v", err)
 		}
 		s := must(f.cat.Submit(officer, d.ID))(t)
@@ -163,8 +164,12 @@ func TestCatalogLifecycle(t *testing.T) {
 		if _, err := f.cat.UpdateEntry(officer, d.ID, govdata.EntryPatch{}); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
 			t.Fatalf("an entry in review is changed: %v", err)
 		}
-		for name, ctx := range map[string]context.Context{"officer": officer, "county bureau": otherReviewer, "another officer": stranger} {
-			if _, err := f.cat.Review(ctx, d.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+		if _, err := f.cat.Review(officer, d.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("the officer reviews: %v", err)
+		}
+		// Issue 11: those who do not see the draft are told there is none.
+		for name, ctx := range map[string]context.Context{"county bureau": otherReviewer, "another officer": stranger} {
+			if _, err := f.cat.Review(ctx, d.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}); govdata.ErrorCodeOf(err) != govdata.ENOTFOUND || !govdata.IsHidden(err) {
 				t.Errorf("%s reviews: %v", name, err)
 			}
 		}

@@ -117,6 +117,17 @@ func findCredential(queryRow func(string, ...any) *sql.Row, id int64) (*govdata.
 	return c, nil
 }
 
+// credentialSeen refuses, hidden, a credential the actor may not read:
+// another department's, to an officer (issue 11). One who reads no
+// credential at all is refused as such, whichever it names. Whether the
+// actor may then act on it is the caller's to check.
+func credentialSeen(a govdata.Actor, c *govdata.Credential) error {
+	if err := govdata.Authorize(a, govdata.PermCredentialRead); err != nil {
+		return err
+	}
+	return govdata.HideForbidden(govdata.AuthorizeIn(a, govdata.PermCredentialRead, c.DepartmentID), govdata.MsgCredentialNotFound)
+}
+
 // RotateCredential implements govdata.CredentialService.
 func (s *CredentialService) RotateCredential(ctx context.Context, id int64) (*govdata.IssuedCredential, error) {
 	if err := s.needKey(); err != nil {
@@ -126,6 +137,9 @@ func (s *CredentialService) RotateCredential(ctx context.Context, id int64) (*go
 	err := s.db.write(ctx, func(tx *Tx) error {
 		c, err := findCredential(tx.queryRow, id)
 		if err != nil {
+			return err
+		}
+		if err := credentialSeen(tx.actor, c); err != nil {
 			return err
 		}
 		if err := govdata.AuthorizeIn(tx.actor, govdata.PermCredentialManage, c.DepartmentID); err != nil {
@@ -151,6 +165,9 @@ func (s *CredentialService) RevokeCredential(ctx context.Context, id int64, reas
 	err := s.db.write(ctx, func(tx *Tx) error {
 		c, err := findCredential(tx.queryRow, id)
 		if err != nil {
+			return err
+		}
+		if err := credentialSeen(tx.actor, c); err != nil {
 			return err
 		}
 		if err := govdata.AuthorizeIn(tx.actor, govdata.PermCredentialRevoke, c.DepartmentID); err != nil {
@@ -184,7 +201,7 @@ func (s *CredentialService) FindCredentialByID(ctx context.Context, id int64) (*
 		}
 		return nil, err
 	}
-	if err := govdata.AuthorizeIn(govdata.ActorFrom(ctx), govdata.PermCredentialRead, c.DepartmentID); err != nil {
+	if err := credentialSeen(govdata.ActorFrom(ctx), c); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -571,8 +571,9 @@ func (s *DatasetService) FindBatchByID(ctx context.Context, id int64) (*govdata.
 	if err != nil {
 		return nil, s.db.internal("find batch", err)
 	}
+	// Issue 11: another department's batch is not said to exist.
 	if err := canSee(govdata.ActorFrom(ctx), b.DepartmentID); err != nil {
-		return nil, err
+		return nil, govdata.HideForbidden(err, govdata.MsgBatchNotFound)
 	}
 	s.live(b)
 	return b, nil

@@ -16,18 +16,24 @@ import (
 
 // FindDataset implements govdata.DatasetService.
 func (s *DatasetService) FindDataset(ctx context.Context, entry int64) (*govdata.Dataset, error) {
+	// Issue 11: whether there is a dataset is told only to those who may
+	// see it; of an entry they may not see, not even that it exists.
+	r, err := s.catalog.entryRow(ctx, entry)
+	if err != nil {
+		return nil, err
+	}
+	if err := canSee(govdata.ActorFrom(ctx), r.department); err != nil {
+		return nil, err
+	}
 	d := &govdata.Dataset{EntryID: entry}
 	var last, refreshed sql.NullInt64
-	err := s.db.queryRow(ctx, "SELECT department_id, entry_version, row_count, last_batch_id, refreshed_at FROM datasets WHERE entry_id = ?", entry).
+	err = s.db.queryRow(ctx, "SELECT department_id, entry_version, row_count, last_batch_id, refreshed_at FROM datasets WHERE entry_id = ?", entry).
 		Scan(&d.DepartmentID, &d.EntryVersion, &d.Rows, &last, &refreshed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgDatasetNone)
 	}
 	if err != nil {
 		return nil, s.db.internal("find dataset", err)
-	}
-	if err := canSee(govdata.ActorFrom(ctx), d.DepartmentID); err != nil {
-		return nil, err
 	}
 	d.LastBatchID, d.RefreshedAt = last.Int64, fromDBNull(refreshed)
 	cols, err := s.columns(ctx, entry)

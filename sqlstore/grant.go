@@ -122,8 +122,11 @@ func (s *GrantService) FindGrantByID(ctx context.Context, id int64) (*govdata.Gr
 		return nil, err
 	}
 	g, err := s.scan(s.db.queryRow(ctx, grantSelect+" WHERE g.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !seesGrant(a, g)) {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgGrantNotFound)
+	}
+	if err == nil && !seesGrant(a, g) {
+		return nil, govdata.Hidden(govdata.MsgGrantNotFound)
 	}
 	if err != nil {
 		return nil, s.db.internal("find grant", err)
@@ -254,6 +257,9 @@ func (s *GrantService) BindCredential(ctx context.Context, grantID int64, in gov
 			if err != nil {
 				return err
 			}
+			if err := credentialSeen(tx.actor, c); err != nil {
+				return err
+			}
 			if c.DepartmentID != g.ConsumerDepartment {
 				fe.Add("credential_id", govdata.MsgGrantCredentialDept)
 				return fe.Err()
@@ -321,6 +327,14 @@ func (s *GrantService) UnbindCredential(ctx context.Context, grantID, credential
 		return err
 	}
 	return s.db.write(ctx, func(tx *Tx) error {
+		// Issue 11: another department's credential is refused, hidden.
+		c, err := findCredential(tx.queryRow, credentialID)
+		if err != nil {
+			return err
+		}
+		if err := credentialSeen(tx.actor, c); err != nil {
+			return err
+		}
 		res, err := tx.exec("DELETE FROM grant_credentials WHERE grant_id = ? AND credential_id = ?", g.ID, credentialID)
 		if err != nil {
 			return fmt.Errorf("unbind credential: %w", err)

@@ -103,7 +103,7 @@ func (s *GrantService) ResolveGrantFlag(ctx context.Context, id int64, reason st
 		return nil, s.db.internal("grant flag", err)
 	}
 	if !seesGrant(a, &govdata.Grant{ConsumerDepartment: fl.ConsumerDepartment, ProviderDepartment: fl.ProviderDepartment}) {
-		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgFlagNotFound)
+		return nil, govdata.Hidden(govdata.MsgFlagNotFound)
 	}
 	dept := func(d int64) bool {
 		return a.DepartmentID == d && (a.Has(govdata.RoleOfficer) || a.Has(govdata.RoleLeader))

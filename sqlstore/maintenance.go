@@ -187,8 +187,9 @@ func (s *MaintenanceService) FindMaintenanceByID(ctx context.Context, id int64) 
 	if err != nil {
 		return nil, s.db.internal("find maintenance", err)
 	}
+	// Issue 11: another department's request is not said to exist.
 	if err := canSee(govdata.ActorFrom(ctx), m.DepartmentID); err != nil {
-		return nil, err
+		return nil, govdata.HideForbidden(err, govdata.MsgMaintenanceNone)
 	}
 	if m.Workflow, err = s.datasets.catalog.flows.FindInstanceByID(ctx, workflow); err != nil {
 		return nil, err
@@ -245,6 +246,9 @@ func (s *MaintenanceService) DecideMaintenance(ctx context.Context, id int64, d 
 	}
 	if err != nil {
 		return nil, s.db.internal("find maintenance", err)
+	}
+	if err := canSee(govdata.ActorFrom(ctx), m.DepartmentID); err != nil {
+		return nil, govdata.HideForbidden(err, govdata.MsgMaintenanceNone)
 	}
 	flows := s.datasets.catalog.flows
 	w, err := flows.FindInstanceByID(ctx, workflow)

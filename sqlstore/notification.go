@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -79,7 +80,17 @@ func (s *NotificationService) MarkNotificationRead(ctx context.Context, id int64
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return govdata.Errorf(govdata.ENOTFOUND, govdata.MsgNoticeNotFound)
+			// Issue 11: another user's notice is answered as none, and
+			// refused on the record (SJZ-S-22).
+			var other int64
+			err := tx.queryRow("SELECT user_id FROM notifications WHERE id = ?", id).Scan(&other)
+			if errors.Is(err, sql.ErrNoRows) {
+				return govdata.Errorf(govdata.ENOTFOUND, govdata.MsgNoticeNotFound)
+			}
+			if err != nil {
+				return err
+			}
+			return govdata.Hidden(govdata.MsgNoticeNotFound)
 		}
 		return nil
 	})

@@ -191,8 +191,11 @@ func (s *ScenarioService) FindScenarioByID(ctx context.Context, id int64) (*govd
 		return nil, err
 	}
 	sc, err := scanScenario(s.db.queryRow(ctx, scenarioSelect+" WHERE s.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !seesScenario(a, sc)) {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgScenarioNotFound)
+	}
+	if err == nil && !seesScenario(a, sc) {
+		return nil, govdata.Hidden(govdata.MsgScenarioNotFound)
 	}
 	if err != nil {
 		return nil, s.db.internal("find scenario", err)

@@ -247,12 +247,18 @@ func (s *SourceService) isLive(ctx context.Context, entry int64) (bool, error) {
 
 // FindSource implements govdata.SourceService.
 func (s *SourceService) FindSource(ctx context.Context, entry int64) (*govdata.Source, error) {
-	r, err := s.source(ctx, entry)
+	// Issue 11: whether there is a source is told only to those who may
+	// see it; of an entry they may not see, not even that it exists.
+	e, err := s.datasets.catalog.entryRow(ctx, entry)
 	if err != nil {
 		return nil, err
 	}
 	a := govdata.ActorFrom(ctx)
-	if err := canSee(a, r.dept); err != nil {
+	if err := canSee(a, e.department); err != nil {
+		return nil, err
+	}
+	r, err := s.source(ctx, entry)
+	if err != nil {
 		return nil, err
 	}
 	if officerOf(a, r.dept) != nil {

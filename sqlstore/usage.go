@@ -49,8 +49,11 @@ func (s *UsageService) grant(ctx context.Context, a govdata.Actor, id int64) (us
 	var from string
 	err := s.db.queryRow(ctx, "SELECT consumer_department_id, provider_department_id, valid_from FROM grants WHERE id = ?", id).
 		Scan(&g.consumer, &g.provider, &from)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !seesUsage(a, g)) {
+	if errors.Is(err, sql.ErrNoRows) {
 		return g, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgGrantNotFound)
+	}
+	if err == nil && !seesUsage(a, g) {
+		return g, govdata.Hidden(govdata.MsgGrantNotFound)
 	}
 	if err != nil {
 		return g, s.db.internal("find grant for usage", err)

@@ -107,14 +107,20 @@ func TestCredentials(t *testing.T, e Engine) {
 			t.Fatalf("found rotated at %v", found.RotatedAt)
 		}
 		before = f.auditHead()
-		for _, ctx := range []context.Context{o.asOff2, o.asSec, o.asAdmin} {
+		// Issue 11: to another department's officer, it does not exist.
+		_, err = f.creds.RotateCredential(o.asOff2, c.ID)
+		wantHidden(t, err, govdata.MsgCredentialNotFound)
+		for _, ctx := range []context.Context{o.asSec, o.asAdmin} {
 			_, err := f.creds.RotateCredential(ctx, c.ID)
 			wantCode(t, err, govdata.EFORBIDDEN)
 		}
 		_, err = f.creds.RotateCredential(context.Background(), c.ID)
 		wantCode(t, err, govdata.EUNAUTHORIZED)
 		_, err = f.creds.RotateCredential(o.asOff1, 9999)
-		wantCode(t, err, govdata.ENOTFOUND)
+		wantMsg(t, err, govdata.ENOTFOUND, govdata.MsgCredentialNotFound)
+		if govdata.IsHidden(err) {
+			t.Fatalf("a missing credential is marked hidden: %v", err)
+		}
 		f.noAudit(before)
 	})
 
@@ -132,7 +138,7 @@ func TestCredentials(t *testing.T, e Engine) {
 			wantField(t, err, govdata.EINVALID, "reason")
 		}
 		_, err := f.creds.RevokeCredential(o.asOff2, c1.ID, "越权")
-		wantMsg(t, err, govdata.EFORBIDDEN, govdata.MsgOutOfScope)
+		wantHidden(t, err, govdata.MsgCredentialNotFound)
 		for _, ctx := range []context.Context{o.asAdmin, o.asAuditor} {
 			_, err := f.creds.RevokeCredential(ctx, c1.ID, "越权")
 			wantCode(t, err, govdata.EFORBIDDEN)
@@ -196,11 +202,13 @@ func TestCredentials(t *testing.T, e Engine) {
 				t.Fatalf("find %d: %+v, %v", c1, c, err)
 			}
 		}
-		for _, ctx := range []context.Context{o.asOff2, o.asAdmin, o.asAuditor} {
+		_, err := f.creds.FindCredentialByID(o.asOff2, c1)
+		wantHidden(t, err, govdata.MsgCredentialNotFound)
+		for _, ctx := range []context.Context{o.asAdmin, o.asAuditor} {
 			_, err := f.creds.FindCredentialByID(ctx, c1)
 			wantCode(t, err, govdata.EFORBIDDEN)
 		}
-		_, err := f.creds.FindCredentialByID(context.Background(), c1)
+		_, err = f.creds.FindCredentialByID(context.Background(), c1)
 		wantCode(t, err, govdata.EUNAUTHORIZED)
 		_, err = f.creds.FindCredentialByID(o.asOff1, 9999)
 		wantCode(t, err, govdata.ENOTFOUND)

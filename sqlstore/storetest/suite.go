@@ -208,6 +208,16 @@ func wantMsg(t *testing.T, err error, code govdata.ErrorCode, m govdata.Msg) *go
 	return e
 }
 
+// wantHidden fails unless err refuses an object the caller may not see as
+// though it did not exist (issue 11): ENOTFOUND with m, marked hidden.
+func wantHidden(t *testing.T, err error, m govdata.Msg) {
+	t.Helper()
+	wantMsg(t, err, govdata.ENOTFOUND, m)
+	if !govdata.IsHidden(err) {
+		t.Fatalf("error %v is not marked hidden: its refusal would not be audited", err)
+	}
+}
+
 // auditHead verifies the chain (it must be intact) and returns its length.
 func (f *fixture) auditHead() int64 {
 	f.t.Helper()
