@@ -208,6 +208,12 @@ func hiddenCases(t testing.TB, e, lishui *env, o hiddenObjects) []hiddenCase {
 		{route: "PATCH /api/v1/departments/{id}", e: e, seen: "/api/v1/departments/" + id(e.deptB.ID), missing: "/api/v1/departments/" + none, body: map[string]string{"name": "厦门市数据局"}, sees: []string{"sysadmin"}},
 		{route: "GET /api/v1/users/{id}", e: e, seen: "/api/v1/users/" + id(userOf(e, "target").ID), missing: "/api/v1/users/" + none, sees: append([]string{"target"}, adminSees...)},
 		{route: "PATCH /api/v1/users/{id}", e: e, seen: "/api/v1/users/" + id(userOf(e, "target").ID), missing: "/api/v1/users/" + none, body: map[string]string{"name": "改名"}, sees: adminSees},
+		{route: "POST /api/v1/users/{id}/roles/confirm", e: e, seen: "/api/v1/users/" + id(userOf(e, "target").ID) + "/roles/confirm", missing: "/api/v1/users/" + none + "/roles/confirm",
+			body: govdata.RoleDecision{Roles: []govdata.Role{govdata.RoleOfficer}}, sees: adminSees},
+		{route: "POST /api/v1/users/{id}/roles/reject", e: e, seen: "/api/v1/users/" + id(userOf(e, "target").ID) + "/roles/reject", missing: "/api/v1/users/" + none + "/roles/reject",
+			body: govdata.RoleDecision{Roles: []govdata.Role{govdata.RoleOfficer}}, sees: adminSees},
+		// The three administrators know every account (the role history).
+		{route: "POST /api/v1/users/{id}/unlock", e: e, seen: "/api/v1/users/" + id(userOf(e, "target").ID) + "/unlock", missing: "/api/v1/users/" + none + "/unlock", sees: historySees},
 		{route: "GET /api/v1/users/{id}/roles", e: e, seen: "/api/v1/users/" + id(userOf(e, "target").ID) + "/roles", missing: "/api/v1/users/" + none + "/roles", sees: historySees},
 		{route: "PUT /api/v1/calendar/{year}", e: e, seen: "/api/v1/calendar/2026", missing: "/api/v1/calendar/2099", body: map[string]string{}, sees: adminSees},
 		{route: "GET /api/v1/webhooks/{id}", e: e, seen: "/api/v1/webhooks/" + id(freshWebhook(t, e).ID), missing: "/api/v1/webhooks/" + none, sees: []string{"sysadmin"}},
