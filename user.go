@@ -144,6 +144,11 @@ var (
 	// Security notices (等保 三员分立): the account, by whom, when, from where.
 	MsgPasswordResetNotice = Msg{"安全事件：账号 %s 的密码已被 %s 于 %s 重置（来源地址 %s）；如非本人知悉，请立即联系安全管理员",
 		"Security event: the password of account %s was reset by %s at %s (from address %s); if you did not expect this, tell the security administrator at once"}
+	// Sent to the address being replaced, so that the holder learns of it
+	// there: an administrator who changed it could otherwise receive the
+	// holder's next security notice (a password reset) himself.
+	MsgEmailChangedNotice = Msg{"安全事件：账号 %s 的电子邮箱已被 %s 于 %s 更改（来源地址 %s）；如非本人知悉，请立即联系安全管理员",
+		"Security event: the e-mail address of account %s was changed by %s at %s (from address %s); if you did not expect this, tell the security administrator at once"}
 	MsgRoleRequestNotice = Msg{"待确认：账号 %s 申请业务角色 %s（部门 %d），由 %s 提出，经安全管理员确认后生效",
 		"To confirm: account %s is to have business roles %s (department %d), requested by %s; they take effect once a security administrator confirms them"}
 )

@@ -275,6 +275,14 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, p govdata.UserPa
 		email := u.Email
 		if p.Email != nil && *p.Email != u.Email {
 			email, change["email"] = *p.Email, *p.Email
+			// Told before the address changes, so that the copy goes to the
+			// one being replaced.
+			if u.Email != "" && actor.UserID != u.ID {
+				if err := notifySecurityEvent(tx, u, govdata.MsgEmailChangedNotice); err != nil {
+					return err
+				}
+				change["notified"] = "holder,secadmin"
+			}
 		}
 		set := "name = ?, department_id = ?, email = ?, updated_at = ?"
 		args := []any{name, nullID(c.DepartmentID), email, toDB(now)}

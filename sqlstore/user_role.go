@@ -170,18 +170,26 @@ func (s *UserService) decideRoles(ctx context.Context, id int64, d govdata.RoleD
 // hear of it at once (等保 三员分立; GB/T 22239 安全审计). The holder's
 // notice goes first so that a secadmin holder gets one notice, not two.
 func notifyPasswordReset(tx *Tx, u *govdata.User) error {
+	return notifySecurityEvent(tx, u, govdata.MsgPasswordResetNotice)
+}
+
+// notifySecurityEvent tells the holder of u (in-app, and by e-mail to the
+// address u has at this moment) and every secadmin of a change an
+// administrator made to the account: msg's arguments are the account,
+// who, when and from which address.
+func notifySecurityEvent(tx *Tx, u *govdata.User, msg govdata.Msg) error {
 	a := tx.actor
 	addr := a.ClientAddr
 	if addr == "" {
 		addr = "-"
 	}
 	at := tx.Now().UTC().Format("2006-01-02 15:04:05 UTC")
-	title := textOf(govdata.MsgPasswordResetNotice, u.Username, actorName(a), at, addr)
-	dedupe := "password_reset:" + rand.Text()
+	title := textOf(msg, u.Username, actorName(a), at, addr)
+	dedupe := "security:" + rand.Text()
 	id, err := tx.insert(`INSERT INTO notifications (user_id, kind, title_zh, title_en, dedupe, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		u.ID, govdata.NoticeSecurity, title.ZH, title.EN, dedupe+":"+strconv.FormatInt(u.ID, 10), toDB(tx.Now()))
 	if err != nil {
-		return fmt.Errorf("notify password reset: %w", err)
+		return fmt.Errorf("notify security event: %w", err)
 	}
 	if err := tx.db.enqueueDeliveries(tx, []int64{id}); err != nil {
 		return err

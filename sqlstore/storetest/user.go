@@ -537,6 +537,50 @@ func TestUsers(t *testing.T, e Engine) {
 		}
 	})
 
+	// An administrator who changes a holder's e-mail address could receive
+	// the holder's next security notice himself: the holder is told at the
+	// address being replaced, and the secadmins with it.
+	t.Run("an e-mail change by an administrator is a security event", func(t *testing.T) {
+		f := newFixture(t, e, func(o *sqlstore.Options) { o.MailNotices = true })
+		o := f.seed()
+		notes := sqlstore.NewNotificationService(f.db)
+		old, taken := "officer1@fz.gov.cn", "mallory@example.com"
+		if _, err := f.users.UpdateUser(o.asAdmin, o.officer1.ID, govdata.UserPatch{Email: &old}); err != nil {
+			t.Fatal(err)
+		}
+		before := f.auditHead()
+		if _, err := f.users.UpdateUser(o.asAdmin, o.officer1.ID, govdata.UserPatch{Email: &taken}); err != nil {
+			t.Fatal(err)
+		}
+		if r := f.oneAudit(before, "user.update", govdata.AuditOK, "admin"); !strings.Contains(r.Detail, `"notified":"holder,secadmin"`) {
+			t.Fatalf("audit record %s does not say who was told", r.Detail)
+		}
+		for _, a := range []govdata.Actor{o.officer1A, o.secA} {
+			l, err := notes.FindNotifications(As(a), govdata.NotificationFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(l.Items) != 1 || l.Items[0].Kind != govdata.NoticeSecurity || !strings.Contains(l.Items[0].Title.EN, "e-mail address of account officer1") {
+				t.Fatalf("%s's notices %s, want one about the e-mail change", a.Username, js(l.Items))
+			}
+		}
+		rows, err := f.db.QueryForTest(context.Background(), `SELECT d.target FROM deliveries d JOIN notifications n ON n.id = d.notification_id
+			WHERE d.channel = 'email' AND n.user_id = ?`, o.officer1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var targets []string
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			targets = append(targets, s)
+		}
+		rows.Close()
+		if !slices.Equal(targets, []string{old}) {
+			t.Fatalf("e-mails to the holder %v, want one to the replaced address %s", targets, old)
+		}
+	})
+
 	t.Run("administrator roles keep a holder", func(t *testing.T) {
 		f := newFixture(t, e)
 		o := f.seed()
