@@ -62,7 +62,10 @@ func calendarJSON(y govdata.CalendarYear) (string, error) {
 }
 
 // PutCalendarYear implements govdata.CalendarService. The change is
-// audited with the year as it was before, so a correction can be traced.
+// audited with the year as it was before, so a correction can be traced,
+// and the open dates counted through the year are counted again in the
+// same transaction (CAL-1): a crash leaves the old calendar and the old
+// dates, or the new and the new.
 func (s *CalendarService) PutCalendarYear(ctx context.Context, y govdata.CalendarYear) (*govdata.CalendarYear, error) {
 	if err := govdata.Authorize(govdata.ActorFrom(ctx), govdata.PermCalendarWrite); err != nil {
 		return nil, err
@@ -79,6 +82,10 @@ func (s *CalendarService) PutCalendarYear(ctx context.Context, y govdata.Calenda
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
+		old, err := calendarTx(tx)
+		if err != nil {
+			return err
+		}
 		y.UpdatedAt, y.UpdatedBy = tx.Now(), actorName(tx.actor)
 		if _, err := tx.exec(`INSERT INTO calendar_years (`+calendarColumns+`) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (year) DO UPDATE SET source = excluded.source, data = excluded.data,
@@ -86,7 +93,15 @@ func (s *CalendarService) PutCalendarYear(ctx context.Context, y govdata.Calenda
 			y.Year, y.Source, data, toDB(y.UpdatedAt), y.UpdatedBy); err != nil {
 			return fmt.Errorf("put calendar year: %w", err)
 		}
-		detail := map[string]any{"year": y.Year, "source": y.Source, "days": len(y.Days())}
+		cal, err := calendarTx(tx)
+		if err != nil {
+			return err
+		}
+		moved, err := recountYear(tx, y.Year, old, cal)
+		if err != nil {
+			return err
+		}
+		detail := map[string]any{"year": y.Year, "source": y.Source, "days": len(y.Days()), "recounted": moved}
 		if before != nil {
 			detail["before"] = before
 		}
@@ -106,6 +121,10 @@ func (s *CalendarService) SeedCalendarYears(ctx context.Context, years []govdata
 	var added []int
 	err := s.db.write(ctx, func(tx *Tx) error {
 		added = added[:0]
+		old, err := calendarTx(tx)
+		if err != nil {
+			return err
+		}
 		for _, y := range years {
 			if err := govdata.ValidateCalendarYear(y); err != nil {
 				return fmt.Errorf("shipped calendar year %d: %w", y.Year, err)
@@ -126,7 +145,18 @@ func (s *CalendarService) SeedCalendarYears(ctx context.Context, years []govdata
 		if len(added) == 0 {
 			return nil
 		}
-		return tx.audit("calendar.seed", "calendar_year", "", map[string]any{"years": added})
+		// A release that ships a new year recounts like a load (CAL-1).
+		cal, err := calendarTx(tx)
+		if err != nil {
+			return err
+		}
+		moved := map[int]recounted{}
+		for _, year := range added {
+			if moved[year], err = recountYear(tx, year, old, cal); err != nil {
+				return err
+			}
+		}
+		return tx.audit("calendar.seed", "calendar_year", "", map[string]any{"years": added, "recounted": moved})
 	})
 	return len(added), err
 }

@@ -334,9 +334,11 @@ func (s *GrantService) flagIdle(ctx context.Context, now time.Time, today govdat
 	for _, g := range idle {
 		err := s.db.write(ctx, func(tx *Tx) error {
 			detail := govdata.Text{ZH: govdata.MsgFlagIdleTitle.Text("zh", g.id, g.name, months, by.String()), EN: govdata.MsgFlagIdleTitle.Text("en", g.id, g.name, months, by.String())}
-			id, err := tx.insert(`INSERT INTO grant_flags (grant_id, kind, detail_zh, detail_en, raised_at, rectify_by, state, dedupe)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (dedupe) DO NOTHING`, g.id, string(govdata.FlagIdle), detail.ZH, detail.EN, toDB(tx.Now()), by.String(), string(govdata.FlagOpen),
+			// count_from and working_days: a calendar change counts the day again (CAL-1).
+			id, err := tx.insert(`INSERT INTO grant_flags (grant_id, kind, detail_zh, detail_en, raised_at, rectify_by, count_from, working_days, state, dedupe)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (dedupe) DO NOTHING`, g.id, string(govdata.FlagIdle), detail.ZH, detail.EN, toDB(tx.Now()), by.String(),
+				today.String(), s.catalog.profile.GrantRectifyWorkingDays.Value, string(govdata.FlagOpen),
 				fmt.Sprintf("idle:%d:%s", g.id, today))
 			if errors.Is(err, sql.ErrNoRows) {
 				return nil // another instance flagged it today
