@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/govdata/govdata"
 )
@@ -182,4 +183,32 @@ func (s *CalendarService) Calendar(ctx context.Context) (*govdata.Calendar, erro
 		return nil, s.db.internal("load calendar", err)
 	}
 	return govdata.NewCalendar(years), nil
+}
+
+// WarnCalendar implements the calendar warning (CAL-1): from the day from
+// of each year on, until next year's holidays are loaded, every sysadmin is
+// told once (a dedupe key per missing year; a sysadmin added later is told
+// too). today is the deployment's day. It returns the missing year (0 when
+// none) and the last year loaded; platform only.
+func (s *CalendarService) WarnCalendar(ctx context.Context, today govdata.Date, from govdata.MonthDay) (missing, last int, err error) {
+	if !govdata.ActorFrom(ctx).IsSystem() {
+		return 0, 0, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgForbidden)
+	}
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	missing, warn := govdata.CalendarWarning(cal, today, from)
+	if !warn {
+		return 0, cal.LastYear(), nil
+	}
+	err = s.db.write(ctx, func(tx *Tx) error {
+		title := govdata.Text{ZH: govdata.MsgCalendarMissing.Text("zh", missing, missing), EN: govdata.MsgCalendarMissing.Text("en", missing, missing)}
+		ids, err := notifyRoleHolders(tx, govdata.RoleSysadmin, govdata.NoticeCalendar, title, "calendar:missing:"+strconv.Itoa(missing))
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		return tx.audit("calendar.warn", "calendar_year", missing, map[string]any{"year": missing, "notified": len(ids)})
+	})
+	return missing, cal.LastYear(), err
 }

@@ -258,3 +258,59 @@ func TestCalendarSeedRecounts(t *testing.T) {
 	})
 }
 
+// CAL-1: from 1 November (or the configured day) until next year's
+// holidays are loaded, every sysadmin is told, once a year.
+func TestCalendarWarnsSysadmins(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newWorkflowFixture(t, e)
+		sys := storetest.System()
+		admin, err := sqlstore.NewUserService(f.db).CreateUserWithPassword(sys, govdata.UserInput{Username: "sysadmin1", Password: "Warn-pass-12345",
+			Name: "sysadmin1", DepartmentID: f.bureau, Roles: []govdata.Role{govdata.RoleSysadmin}}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cal := sqlstore.NewCalendarService(f.db)
+		notices := func() int {
+			t.Helper()
+			l, err := sqlstore.NewNotificationService(f.db).FindNotifications(storetest.As(govdata.Actor{UserID: admin.ID, Username: "sysadmin1",
+				Roles: []govdata.Role{govdata.RoleSysadmin}, DepartmentID: f.bureau}), govdata.NotificationFilter{Page: govdata.Page{Limit: 100}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, x := range l.Items {
+				if x.Kind == govdata.NoticeCalendar && strings.Contains(x.Title.ZH, "2027") && strings.Contains(x.Title.EN, "2027") {
+					n++
+				}
+			}
+			return n
+		}
+		nov1 := govdata.DefaultCalendarWarnFrom
+		for _, c := range []struct {
+			today   string
+			from    govdata.MonthDay
+			missing int
+			notices int
+		}{
+			{"2026-10-31", nov1, 0, 0},
+			{"2026-11-01", govdata.MonthDay{Month: 12, Day: 1}, 0, 0}, // a later configured day
+			{"2026-11-01", nov1, 2027, 1},
+			{"2026-12-07", nov1, 2027, 1}, // told once
+		} {
+			today, _ := govdata.ParseDate(c.today)
+			missing, last, err := cal.WarnCalendar(sys, today, c.from)
+			if err != nil || missing != c.missing || last != 2026 || notices() != c.notices {
+				t.Fatalf("%s from %s: missing %d last %d notices %d, %v; want %d, 2026, %d", c.today, c.from, missing, last, notices(), err, c.missing, c.notices)
+			}
+		}
+		if _, _, err := cal.WarnCalendar(f.as(govdata.RoleSysadmin, f.bureau), govdata.Date{Year: 2026, Month: 12, Day: 7}, nov1); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Fatalf("a user runs the platform's warning: %v", err)
+		}
+		if _, err := cal.PutCalendarYear(storetest.As(govdata.Actor{UserID: admin.ID, Username: "sysadmin1", Roles: []govdata.Role{govdata.RoleSysadmin}}), year2027()); err != nil {
+			t.Fatal(err)
+		}
+		if missing, last, err := cal.WarnCalendar(sys, govdata.Date{Year: 2026, Month: 12, Day: 8}, nov1); err != nil || missing != 0 || last != 2027 {
+			t.Fatalf("after the load: missing %d last %d, %v", missing, last, err)
+		}
+	})
+}

@@ -73,6 +73,10 @@ type config struct {
 	trustedProxies prefixList
 	sourceDeny     prefixList
 	logLevel       string
+
+	// calendarWarnFrom: from this day of each year, until next year's
+	// holidays are loaded, sysadmins and /readyz are warned (CAL-1).
+	calendarWarnFrom govdata.MonthDay
 }
 
 // newConfig defines the settings on a flag set named for the command.
@@ -88,6 +92,15 @@ func newConfig(command string) *config {
 	f.StringVar(&c.dataKeyAlg, "data-key-algorithm", datakey.SM4GCM, "algorithm of a new data key: sm4-gcm or aes-256-gcm (at the first serve, and for keys rotate)")
 	f.StringVar(&c.auditHash, "audit-hash", govdata.HashSM3, "audit chain hash, chosen at init: sm3 or sha256 (a store keeps the one it was created with)")
 	f.IntVar(&c.reminderDays, "reminder-days", 1, "remind a step's actors this many working days before its due date (CAL-3)")
+	c.calendarWarnFrom = govdata.DefaultCalendarWarnFrom
+	f.Func("calendar-warn-from", "day of each year MM-DD from which, until next year's holidays are loaded, the sysadmins are told and /readyz warns (default 11-01; CAL-1)", func(v string) error {
+		md, err := govdata.ParseMonthDay(v)
+		if err != nil {
+			return err
+		}
+		c.calendarWarnFrom = md
+		return nil
+	})
 	f.Float64Var(&c.verifyRate, "verify-rate", sqlstore.DefaultVerifyRate, "verify calls a second allowed to each system credential (SHR-4: verification cannot be used to walk through an item's values)")
 	f.IntVar(&c.verifyBurst, "verify-burst", sqlstore.DefaultVerifyBurst, "verify calls a credential may make at once before --verify-rate applies")
 	f.DurationVar(&c.sweepInterval, "sweep-interval", time.Minute, "how often deadlines are swept for reminders, overdue steps and escalation")
