@@ -314,3 +314,46 @@ func TestCalendarWarnsSysadmins(t *testing.T) {
 		}
 	})
 }
+
+// HLJ-27 and CAL-1: an idle grant's rectify-by day, counted in working
+// days through a year not loaded, is counted again when the year is
+// loaded; both departments are told, and the suspension follows the new day.
+func TestCalendarLoadRecountsGrantFlags(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newServiceFixture(t, e, 4)
+		g := f.grantFor(t, f.application(govdata.MethodAPI, nil, "行政区划代码"))
+		sys := storetest.System()
+		// Unused since March; flagged on Thu 2026-12-24 (Beijing) with 10
+		// working days, 2027 unknown: 25, 28–31, 1, 4–7 → 2027-01-07.
+		f.clock.Set(time.Date(2026, 12, 24, 2, 0, 0, 0, time.UTC))
+		if got := must(f.grants.SweepGrants(sys))(t); got.Flagged != 1 {
+			t.Fatalf("sweep: %+v", got)
+		}
+		flag := func() *govdata.GrantFlag {
+			t.Helper()
+			l := must(f.grants.FindGrantFlags(f.consumer, govdata.GrantFlagFilter{GrantID: g.ID, State: govdata.FlagOpen}))(t)
+			if len(l.Items) != 1 {
+				t.Fatalf("open flags %+v", l.Items)
+			}
+			return l.Items[0]
+		}
+		if fl := flag(); fl.RectifyBy.String() != "2027-01-07" {
+			t.Fatalf("flag %+v (rectify by %v)", fl, fl.RectifyBy)
+		}
+		if _, err := sqlstore.NewCalendarService(f.db).PutCalendarYear(storetest.As(govdata.Actor{UserID: 1, Username: "admin", Roles: []govdata.Role{govdata.RoleSysadmin}}), year2027()); err != nil {
+			t.Fatal(err)
+		}
+		if fl := flag(); fl.RectifyBy.String() != "2027-01-08" || !strings.Contains(fl.Detail.ZH, "2027-01-08") || strings.Contains(fl.Detail.EN, "2027-01-07") {
+			t.Fatalf("flag after the load %+v (rectify by %v)", fl, fl.RectifyBy)
+		}
+		l, err := sqlstore.NewAuditService(f.db).FindAudit(sys, govdata.AuditFilter{Action: "grant.flag.recount", Page: govdata.Page{Limit: 10}})
+		if err != nil || len(l.Items) != 1 || !strings.Contains(l.Items[0].Detail, `"to":"2027-01-08"`) {
+			t.Fatalf("audit %+v, %v", l.Items, err)
+		}
+		// Fri 2027-01-08: not suspended on the day it may still rectify.
+		f.clock.Set(time.Date(2027, 1, 8, 2, 0, 0, 0, time.UTC))
+		if got := must(f.grants.SweepGrants(sys))(t); got.Suspended != 0 {
+			t.Fatalf("suspended on its rectify-by day: %+v", got)
+		}
+	})
+}
