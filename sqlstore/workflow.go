@@ -44,12 +44,14 @@ type dueCount struct {
 	days sql.NullInt64 // the working days counted, an extension's included (HLJ-15)
 }
 
-// stepDue computes the due date of step started at t.
-func (s *WorkflowService) stepDue(ctx context.Context, step *govdata.Step, t time.Time) (*govdata.Date, bool, dueCount, error) {
+// stepDue computes the due date of step started at t. The calendar is
+// read in tx, so that a date is counted with the calendar a recount in the
+// same or an earlier write left (CAL-1).
+func (s *WorkflowService) stepDue(tx *Tx, step *govdata.Step, t time.Time) (*govdata.Date, bool, dueCount, error) {
 	if step.WorkingDays == nil {
 		return nil, true, dueCount{}, nil
 	}
-	cal, err := s.calendar.Calendar(ctx)
+	cal, err := calendarTx(tx)
 	if err != nil {
 		return nil, false, dueCount{}, err
 	}
@@ -63,7 +65,7 @@ func (s *WorkflowService) stepDue(ctx context.Context, step *govdata.Step, t tim
 // counted from that step's start.
 func (s *WorkflowService) nextDue(ctx context.Context, tx *Tx, id int64, step *govdata.Step, now time.Time) (*govdata.Date, bool, dueCount, error) {
 	if step.Within == "" {
-		return s.stepDue(ctx, step, now)
+		return s.stepDue(tx, step, now)
 	}
 	var due string
 	var known bool
@@ -123,7 +125,7 @@ func (s *WorkflowService) startTx(ctx context.Context, tx *Tx, in govdata.StartW
 	first := &w.Steps[0]
 	var out *govdata.WorkflowInstance
 	now := tx.Now()
-	due, known, count, err := s.stepDue(ctx, first, now)
+	due, known, count, err := s.stepDue(tx, first, now)
 	if err != nil {
 		return nil, err
 	}
