@@ -325,14 +325,15 @@ func (s *GrantService) flagIdle(ctx context.Context, now time.Time, today govdat
 	if err != nil || len(idle) == 0 {
 		return 0, err
 	}
-	cal, err := s.catalog.flows.calendar.Calendar(ctx)
-	if err != nil {
-		return 0, err
-	}
-	by, _ := cal.AddWorkingDays(today, s.catalog.profile.GrantRectifyWorkingDays.Value)
 	n := 0
 	for _, g := range idle {
 		err := s.db.write(ctx, func(tx *Tx) error {
+			// Read in tx: a calendar load is wholly before or after (CAL-1).
+			cal, err := calendarTx(tx)
+			if err != nil {
+				return err
+			}
+			by, _ := cal.AddWorkingDays(today, s.catalog.profile.GrantRectifyWorkingDays.Value)
 			detail := govdata.Text{ZH: govdata.MsgFlagIdleTitle.Text("zh", g.id, g.name, months, by.String()), EN: govdata.MsgFlagIdleTitle.Text("en", g.id, g.name, months, by.String())}
 			// count_from and working_days: a calendar change counts the day again (CAL-1).
 			id, err := tx.insert(`INSERT INTO grant_flags (grant_id, kind, detail_zh, detail_en, raised_at, rectify_by, count_from, working_days, state, dedupe)

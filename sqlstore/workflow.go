@@ -289,7 +289,9 @@ func (s *WorkflowService) extendTx(ctx context.Context, tx *Tx, id int64, g govd
 		fe.Add("reason", govdata.MsgExtendReason)
 		return nil, fe.Err()
 	}
-	cal, err := s.calendar.Calendar(ctx)
+	// Read in tx: writes are serialised, so a calendar load is wholly
+	// before or after this extension (CAL-1).
+	cal, err := calendarTx(tx)
 	if err != nil {
 		return nil, err
 	}
