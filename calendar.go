@@ -248,12 +248,79 @@ func (c *Calendar) AddWorkingDays(from Date, n int) (due Date, known bool) {
 	return due, known
 }
 
+// WorkingDaysBetween counts the working days after from up to and
+// including to: the n for which AddWorkingDays(from, n) is to when to is a
+// working day (0 when to is not after from).
+func (c *Calendar) WorkingDaysBetween(from, to Date) int {
+	n := 0
+	for d := from.AddDays(1); !to.Before(d); d = d.AddDays(1) {
+		if working, _ := c.IsWorkingDay(d); working {
+			n++
+		}
+	}
+	return n
+}
+
+// LastYear is the latest year the calendar knows, 0 when it knows none.
+func (c *Calendar) LastYear() int {
+	last := 0
+	for y := range c.known {
+		last = max(last, y)
+	}
+	return last
+}
+
+// MonthDay is a day of every year, "MM-DD" (e.g. 11-01).
+type MonthDay struct {
+	Month time.Month
+	Day   int
+}
+
+// ParseMonthDay parses "MM-DD"; 02-29 is refused, as most years lack it.
+func ParseMonthDay(s string) (MonthDay, error) {
+	t, err := time.Parse("01-02", s)
+	if err != nil || s == "02-29" {
+		return MonthDay{}, fmt.Errorf("govdata: %q is not a day MM-DD", s)
+	}
+	return MonthDay{t.Month(), t.Day()}, nil
+}
+
+// String formats the day as MM-DD.
+func (m MonthDay) String() string { return fmt.Sprintf("%02d-%02d", int(m.Month), m.Day) }
+
+// DefaultCalendarWarnFrom is the day from which a missing next year is
+// warned of: the State Council publishes the notice in October to
+// December (CAL-1), and due dates start to reach into the next year.
+var DefaultCalendarWarnFrom = MonthDay{time.November, 1}
+
+// CalendarWarning reports the year an operator must load now: from the
+// day from of each year on, the next year when c does not know it.
+func CalendarWarning(c *Calendar, today Date, from MonthDay) (missing int, warn bool) {
+	if today.Before(Date{today.Year, from.Month, from.Day}) || c.Knows(today.Year+1) {
+		return 0, false
+	}
+	return today.Year + 1, true
+}
+
+// Messages of the calendar warning and of due dates counted again.
+var (
+	MsgCalendarMissing = Msg{"%d 年的节假日安排尚未载入：请在国务院办公厅通知发布后尽快载入（PUT /api/v1/calendar/%d 或 govdata calendar load），否则跨年的办理期限只按周末计算",
+		"the holidays of %d are not loaded: load the State Council's notice as soon as it is published (PUT /api/v1/calendar/%d or govdata calendar load); until then due dates into that year count weekends only"}
+	MsgNoticeDueRecounted = Msg{"「%s」的办理期限因 %d 年节假日安排载入或更正，由 %s 改为 %s",
+		"%[1]s: the due date moves from %[3]s to %[4]s because the holidays of %[2]d were loaded or corrected"}
+	MsgNoticeRectifyRecounted = Msg{"授权 %d 的整改期限因 %d 年节假日安排载入或更正，由 %s 改为 %s",
+		"grant %[1]d: the rectify-by day moves from %[3]s to %[4]s because the holidays of %[2]d were loaded or corrected"}
+)
+
 // CalendarService keeps the working-day calendar.
 type CalendarService interface {
 	// FindCalendarYear returns a known year; ENOTFOUND for an unknown one.
 	FindCalendarYear(ctx context.Context, year int) (*CalendarYear, error)
 	// PutCalendarYear loads or corrects a year (sysadmin or secadmin);
-	// EINVALID for a malformed year. It takes effect for new due dates.
+	// EINVALID for a malformed year. In the same transaction every open
+	// date counted in working days through that year (steps' due dates,
+	// grant flags' rectify-by days) is counted again from its start, audited,
+	// and its actors told of the new date.
 	PutCalendarYear(ctx context.Context, y CalendarYear) (*CalendarYear, error)
 	// SeedCalendarYears loads the shipped years the store does not hold
 	// yet, never replacing a year someone loaded or corrected; platform only.

@@ -692,3 +692,63 @@ func BenchmarkAddWorkingDays(b *testing.B) {
 		})
 	}
 }
+
+// A recount infers the working days of a date counted before they were
+// kept: WorkingDaysBetween is AddWorkingDays' inverse on its answers, and
+// counting on from a due date is counting the sum from the start (HLJ-15).
+func TestWorkingDaysBetween(t *testing.T) {
+	cal := mustCalendar(t)
+	for _, from := range []string{"2026-02-12", "2026-09-30", "2026-12-07", "2026-12-31", "2025-12-31"} {
+		start := mustDate(t, from)
+		for n := 0; n <= 30; n++ {
+			due, _ := cal.AddWorkingDays(start, n)
+			if got := cal.WorkingDaysBetween(start, due); got != n {
+				t.Errorf("WorkingDaysBetween(%s, %s) = %d, want %d", start, due, got, n)
+			}
+			ext, _ := cal.AddWorkingDays(due, 5)
+			if sum, _ := cal.AddWorkingDays(start, n+5); sum != ext {
+				t.Errorf("from %s: %d then 5 working days is %s, %d at once %s", start, n, ext, n+5, sum)
+			}
+		}
+	}
+	if got := cal.LastYear(); got != 2026 {
+		t.Errorf("LastYear() = %d, want 2026", got)
+	}
+	if got := govdata.NewCalendar(nil).LastYear(); got != 0 {
+		t.Errorf("LastYear() of an empty calendar = %d", got)
+	}
+}
+
+// CAL-1: from the configured day of each year on, next year is missing
+// until it is loaded.
+func TestCalendarWarning(t *testing.T) {
+	shipped := mustCalendar(t) // through 2026
+	with2027 := govdata.NewCalendar([]govdata.CalendarYear{{Year: 2026, Source: "t"}, {Year: 2027, Source: "t"}})
+	nov1, dec15 := govdata.DefaultCalendarWarnFrom, govdata.MonthDay{Month: time.December, Day: 15}
+	for _, c := range []struct {
+		cal     *govdata.Calendar
+		today   string
+		from    govdata.MonthDay
+		missing int
+	}{
+		{shipped, "2026-10-31", nov1, 0},
+		{shipped, "2026-11-01", nov1, 2027},
+		{shipped, "2026-12-31", nov1, 2027},
+		{shipped, "2026-12-14", dec15, 0},
+		{shipped, "2026-12-15", dec15, 2027},
+		{with2027, "2026-12-07", nov1, 0},
+		{with2027, "2027-01-04", nov1, 0},
+		{with2027, "2027-11-01", nov1, 2028},
+	} {
+		missing, warn := govdata.CalendarWarning(c.cal, mustDate(t, c.today), c.from)
+		if missing != c.missing || warn != (c.missing != 0) {
+			t.Errorf("%s from %s: %d %v, want %d", c.today, c.from, missing, warn, c.missing)
+		}
+	}
+	for in, want := range map[string]string{"11-01": "11-01", "1-5": "", "02-29": "", "13-01": "", "11-31": "", "": ""} {
+		md, err := govdata.ParseMonthDay(in)
+		if (err == nil) != (want != "") || (err == nil && md.String() != want) {
+			t.Errorf("ParseMonthDay(%q) = %v, %v; want %q", in, md, err, want)
+		}
+	}
+}

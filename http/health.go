@@ -24,8 +24,37 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 			Code: govdata.EINTERNAL, Message: msgNotReady.Text(govdata.Language(r.Header.Get("Accept-Language"))), RequestID: requestID(r)}})
 		return nil
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	body := map[string]string{"status": "ready"}
+	if warning := s.calendarWarning(ctx, govdata.Language(r.Header.Get("Accept-Language"))); warning != "" {
+		body["warning"] = warning
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
+}
+
+// calendarWarning is /readyz's warning from the configured day of each year
+// on while next year's holidays are not loaded (CAL-1): the platform is
+// still ready, but due dates into next year count weekends only. It also
+// reports the last year loaded to the metrics.
+func (s *Server) calendarWarning(ctx context.Context, lang string) string {
+	if s.svc.Calendar == nil {
+		return ""
+	}
+	cal, err := s.svc.Calendar.Calendar(ctx)
+	if err != nil {
+		s.log.Warn("readiness: calendar", "err", err)
+		return ""
+	}
+	s.cfg.Metrics.CalendarLoaded(cal.LastYear())
+	from := s.cfg.CalendarWarnFrom
+	if from == (govdata.MonthDay{}) {
+		from = govdata.DefaultCalendarWarnFrom
+	}
+	missing, warn := govdata.CalendarWarning(cal, govdata.DateOf(s.cfg.Clock.Now().In(s.cfg.Location)), from)
+	if !warn {
+		return ""
+	}
+	return govdata.MsgCalendarMissing.Text(lang, missing, missing)
 }
 
 // handleHome is a plain landing page until the web UI arrives: it says what

@@ -19,6 +19,7 @@ type Metrics struct {
 	storeErrors  prometheus.Counter
 	commitSize   prometheus.Histogram
 	commitTime   prometheus.Histogram
+	calendarLast prometheus.Gauge
 }
 
 // NewMetrics registers govdata's metrics and the Go runtime and process collectors.
@@ -47,8 +48,11 @@ func NewMetrics() *Metrics {
 			Name: "govdata_store_commit_seconds", Help: "Time of one group commit.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 		}),
+		calendarLast: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "govdata_calendar_last_year", Help: "The last year whose holidays are loaded (CAL-1); alert when it is the current year after 1 November.",
+		}),
 	}
-	reg.MustRegister(m.requests, m.duration, m.auditAppends, m.storeErrors, m.commitSize, m.commitTime,
+	reg.MustRegister(m.requests, m.duration, m.auditAppends, m.storeErrors, m.commitSize, m.commitTime, m.calendarLast,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -64,6 +68,10 @@ func (m *Metrics) CommitDone(d time.Duration, writes int) {
 	m.commitTime.Observe(d.Seconds())
 	m.commitSize.Observe(float64(writes))
 }
+
+// CalendarLoaded sets the last year whose holidays are loaded (the
+// sweeper and /readyz report it).
+func (m *Metrics) CalendarLoaded(year int) { m.calendarLast.Set(float64(year)) }
 
 func (m *Metrics) observe(method, route string, status int, d time.Duration) {
 	if status == 0 {

@@ -71,6 +71,10 @@ type Config struct {
 	Profile  *govdata.Profile
 	Profiles []*govdata.Profile
 	Metrics  *Metrics
+	// CalendarWarnFrom is the day of each year from which /readyz warns
+	// while next year's holidays are not loaded (zero:
+	// govdata.DefaultCalendarWarnFrom, 1 November).
+	CalendarWarnFrom govdata.MonthDay
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header is
 	// believed for the client address of audit records (SEC-1); empty, the
 	// peer's address is the client's.

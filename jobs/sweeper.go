@@ -32,8 +32,21 @@ type Sweeper struct {
 	Grants interface {
 		SweepGrants(ctx context.Context) (govdata.GrantSweep, error)
 	}
-	Every time.Duration
-	Log   *slog.Logger
+	// Calendar, when set, warns the sysadmins from CalendarWarnFrom on
+	// (zero: govdata.DefaultCalendarWarnFrom) until next year's holidays
+	// are loaded (CAL-1), and reports the last year loaded to
+	// CalendarLoaded (the metrics), when set.
+	Calendar interface {
+		WarnCalendar(ctx context.Context, today govdata.Date, from govdata.MonthDay) (missing, last int, err error)
+	}
+	CalendarWarnFrom govdata.MonthDay
+	CalendarLoaded   func(last int)
+	// Clock and Location give today's date (zero: the system clock, UTC+8).
+	Clock    govdata.Clock
+	Location *time.Location
+	Every    time.Duration
+	Log      *slog.Logger
+	warned   int // the missing year last logged, so that the log says it once
 }
 
 // Run sweeps at once, then every Every until ctx ends.
@@ -75,6 +88,9 @@ func (s *Sweeper) sweep(ctx context.Context) {
 			s.Log.Info("grant monitoring", "idle_flagged", r.Flagged, "used_again", r.Used, "suspended", r.Suspended, "volume_flagged", r.Volume)
 		}
 	}
+	if s.Calendar != nil {
+		s.warnCalendar(ctx)
+	}
 	if s.Stale != nil {
 		switch n, err := s.Stale.FlagStaleDatasets(ctx); {
 		case err != nil && ctx.Err() == nil:
@@ -82,5 +98,33 @@ func (s *Sweeper) sweep(ctx context.Context) {
 		case n > 0:
 			s.Log.Info("stale datasets", "flagged", n)
 		}
+	}
+}
+
+// chinaTime is the deployment's default time zone, UTC+8 all year.
+var chinaTime = time.FixedZone("Asia/Shanghai", 8*60*60)
+
+func (s *Sweeper) warnCalendar(ctx context.Context) {
+	clock, loc, from := s.Clock, s.Location, s.CalendarWarnFrom
+	if clock == nil {
+		clock = govdata.SystemClock{}
+	}
+	if loc == nil {
+		loc = chinaTime
+	}
+	if from == (govdata.MonthDay{}) {
+		from = govdata.DefaultCalendarWarnFrom
+	}
+	missing, last, err := s.Calendar.WarnCalendar(ctx, govdata.DateOf(clock.Now().In(loc)), from)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.Log.Error("calendar warning", "err", err)
+		return
+	case missing != 0 && missing != s.warned:
+		s.warned = missing
+		s.Log.Warn("next year's holidays are not loaded: load the State Council's notice (govdata calendar load)", "year", missing)
+	}
+	if s.CalendarLoaded != nil && err == nil {
+		s.CalendarLoaded(last)
 	}
 }

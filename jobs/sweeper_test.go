@@ -70,3 +70,35 @@ func TestSweeperEndsRevocationGrace(t *testing.T) {
 		t.Fatalf("revocations checked %d times", rev.calls)
 	}
 }
+
+type fakeCalendar struct {
+	today govdata.Date
+	from  govdata.MonthDay
+}
+
+func (f *fakeCalendar) WarnCalendar(ctx context.Context, today govdata.Date, from govdata.MonthDay) (int, int, error) {
+	if !govdata.ActorFrom(ctx).IsSystem() {
+		return 0, 0, errors.New("not the platform")
+	}
+	f.today, f.from = today, from
+	return 2027, 2026, nil
+}
+
+type fixedClock time.Time
+
+func (c fixedClock) Now() time.Time { return time.Time(c) }
+
+// CAL-1: each sweep checks next year's calendar with the deployment's
+// day (UTC+8: 2026-10-31 16:30 UTC is 1 November in Beijing) and the
+// default warning day, and reports the last year loaded to the metrics.
+func TestSweeperWarnsOfNextYearsCalendar(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	f := &fakeFlows{stopAfter: 1, cancel: cancel}
+	cal := &fakeCalendar{}
+	last := 0
+	(&jobs.Sweeper{Workflows: f, Calendar: cal, CalendarLoaded: func(y int) { last = y }, Clock: fixedClock(time.Date(2026, 10, 31, 16, 30, 0, 0, time.UTC)),
+		Every: time.Millisecond, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Run(ctx)
+	if cal.today != (govdata.Date{Year: 2026, Month: 11, Day: 1}) || cal.from != govdata.DefaultCalendarWarnFrom || last != 2026 {
+		t.Fatalf("checked %v from %v, reported %d; want 2026-11-01 from 11-01, 2026", cal.today, cal.from, last)
+	}
+}

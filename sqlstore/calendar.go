@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/govdata/govdata"
 )
@@ -62,7 +63,10 @@ func calendarJSON(y govdata.CalendarYear) (string, error) {
 }
 
 // PutCalendarYear implements govdata.CalendarService. The change is
-// audited with the year as it was before, so a correction can be traced.
+// audited with the year as it was before, so a correction can be traced,
+// and the open dates counted through the year are counted again in the
+// same transaction (CAL-1): a crash leaves the old calendar and the old
+// dates, or the new and the new.
 func (s *CalendarService) PutCalendarYear(ctx context.Context, y govdata.CalendarYear) (*govdata.CalendarYear, error) {
 	if err := govdata.Authorize(govdata.ActorFrom(ctx), govdata.PermCalendarWrite); err != nil {
 		return nil, err
@@ -79,6 +83,10 @@ func (s *CalendarService) PutCalendarYear(ctx context.Context, y govdata.Calenda
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
+		old, err := calendarTx(tx)
+		if err != nil {
+			return err
+		}
 		y.UpdatedAt, y.UpdatedBy = tx.Now(), actorName(tx.actor)
 		if _, err := tx.exec(`INSERT INTO calendar_years (`+calendarColumns+`) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (year) DO UPDATE SET source = excluded.source, data = excluded.data,
@@ -86,7 +94,15 @@ func (s *CalendarService) PutCalendarYear(ctx context.Context, y govdata.Calenda
 			y.Year, y.Source, data, toDB(y.UpdatedAt), y.UpdatedBy); err != nil {
 			return fmt.Errorf("put calendar year: %w", err)
 		}
-		detail := map[string]any{"year": y.Year, "source": y.Source, "days": len(y.Days())}
+		cal, err := calendarTx(tx)
+		if err != nil {
+			return err
+		}
+		moved, err := recountYear(tx, y.Year, old, cal)
+		if err != nil {
+			return err
+		}
+		detail := map[string]any{"year": y.Year, "source": y.Source, "days": len(y.Days()), "recounted": moved}
 		if before != nil {
 			detail["before"] = before
 		}
@@ -106,6 +122,10 @@ func (s *CalendarService) SeedCalendarYears(ctx context.Context, years []govdata
 	var added []int
 	err := s.db.write(ctx, func(tx *Tx) error {
 		added = added[:0]
+		old, err := calendarTx(tx)
+		if err != nil {
+			return err
+		}
 		for _, y := range years {
 			if err := govdata.ValidateCalendarYear(y); err != nil {
 				return fmt.Errorf("shipped calendar year %d: %w", y.Year, err)
@@ -126,7 +146,18 @@ func (s *CalendarService) SeedCalendarYears(ctx context.Context, years []govdata
 		if len(added) == 0 {
 			return nil
 		}
-		return tx.audit("calendar.seed", "calendar_year", "", map[string]any{"years": added})
+		// A release that ships a new year recounts like a load (CAL-1).
+		cal, err := calendarTx(tx)
+		if err != nil {
+			return err
+		}
+		moved := map[int]recounted{}
+		for _, year := range added {
+			if moved[year], err = recountYear(tx, year, old, cal); err != nil {
+				return err
+			}
+		}
+		return tx.audit("calendar.seed", "calendar_year", "", map[string]any{"years": added, "recounted": moved})
 	})
 	return len(added), err
 }
@@ -152,4 +183,32 @@ func (s *CalendarService) Calendar(ctx context.Context) (*govdata.Calendar, erro
 		return nil, s.db.internal("load calendar", err)
 	}
 	return govdata.NewCalendar(years), nil
+}
+
+// WarnCalendar implements the calendar warning (CAL-1): from the day from
+// of each year on, until next year's holidays are loaded, every sysadmin is
+// told once (a dedupe key per missing year; a sysadmin added later is told
+// too). today is the deployment's day. It returns the missing year (0 when
+// none) and the last year loaded; platform only.
+func (s *CalendarService) WarnCalendar(ctx context.Context, today govdata.Date, from govdata.MonthDay) (missing, last int, err error) {
+	if !govdata.ActorFrom(ctx).IsSystem() {
+		return 0, 0, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgForbidden)
+	}
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	missing, warn := govdata.CalendarWarning(cal, today, from)
+	if !warn {
+		return 0, cal.LastYear(), nil
+	}
+	err = s.db.write(ctx, func(tx *Tx) error {
+		title := govdata.Text{ZH: govdata.MsgCalendarMissing.Text("zh", missing, missing), EN: govdata.MsgCalendarMissing.Text("en", missing, missing)}
+		ids, err := notifyRoleHolders(tx, govdata.RoleSysadmin, govdata.NoticeCalendar, title, "calendar:missing:"+strconv.Itoa(missing))
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		return tx.audit("calendar.warn", "calendar_year", missing, map[string]any{"year": missing, "notified": len(ids)})
+	})
+	return missing, cal.LastYear(), err
 }

@@ -325,18 +325,21 @@ func (s *GrantService) flagIdle(ctx context.Context, now time.Time, today govdat
 	if err != nil || len(idle) == 0 {
 		return 0, err
 	}
-	cal, err := s.catalog.flows.calendar.Calendar(ctx)
-	if err != nil {
-		return 0, err
-	}
-	by, _ := cal.AddWorkingDays(today, s.catalog.profile.GrantRectifyWorkingDays.Value)
 	n := 0
 	for _, g := range idle {
 		err := s.db.write(ctx, func(tx *Tx) error {
+			// Read in tx: a calendar load is wholly before or after (CAL-1).
+			cal, err := calendarTx(tx)
+			if err != nil {
+				return err
+			}
+			by, _ := cal.AddWorkingDays(today, s.catalog.profile.GrantRectifyWorkingDays.Value)
 			detail := govdata.Text{ZH: govdata.MsgFlagIdleTitle.Text("zh", g.id, g.name, months, by.String()), EN: govdata.MsgFlagIdleTitle.Text("en", g.id, g.name, months, by.String())}
-			id, err := tx.insert(`INSERT INTO grant_flags (grant_id, kind, detail_zh, detail_en, raised_at, rectify_by, state, dedupe)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (dedupe) DO NOTHING`, g.id, string(govdata.FlagIdle), detail.ZH, detail.EN, toDB(tx.Now()), by.String(), string(govdata.FlagOpen),
+			// count_from and working_days: a calendar change counts the day again (CAL-1).
+			id, err := tx.insert(`INSERT INTO grant_flags (grant_id, kind, detail_zh, detail_en, raised_at, rectify_by, count_from, working_days, state, dedupe)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (dedupe) DO NOTHING`, g.id, string(govdata.FlagIdle), detail.ZH, detail.EN, toDB(tx.Now()), by.String(),
+				today.String(), s.catalog.profile.GrantRectifyWorkingDays.Value, string(govdata.FlagOpen),
 				fmt.Sprintf("idle:%d:%s", g.id, today))
 			if errors.Is(err, sql.ErrNoRows) {
 				return nil // another instance flagged it today

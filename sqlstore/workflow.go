@@ -36,40 +36,53 @@ var (
 	msgWorkflowMissing = govdata.Msg{ZH: "流程事项不存在", EN: "workflow item not found"}
 )
 
-// stepDue computes the due date of step started at t.
-func (s *WorkflowService) stepDue(ctx context.Context, step *govdata.Step, t time.Time) (*govdata.Date, bool, error) {
+// dueCount is what a due date is counted from (CAL-1, migration 0024): kept with
+// the step so that loading or correcting a year's holidays counts the date
+// again from the same start with the same working days.
+type dueCount struct {
+	from string        // the day the count starts; "" for a step without a deadline
+	days sql.NullInt64 // the working days counted, an extension's included (HLJ-15)
+}
+
+// stepDue computes the due date of step started at t. The calendar is
+// read in tx, so that a date is counted with the calendar a recount in the
+// same or an earlier write left (CAL-1).
+func (s *WorkflowService) stepDue(tx *Tx, step *govdata.Step, t time.Time) (*govdata.Date, bool, dueCount, error) {
 	if step.WorkingDays == nil {
-		return nil, true, nil
+		return nil, true, dueCount{}, nil
 	}
-	cal, err := s.calendar.Calendar(ctx)
+	cal, err := calendarTx(tx)
 	if err != nil {
-		return nil, false, err
+		return nil, false, dueCount{}, err
 	}
-	due, known := cal.AddWorkingDays(govdata.DateOf(t.In(s.loc)), *step.WorkingDays)
-	return &due, known, nil
+	from := govdata.DateOf(t.In(s.loc))
+	due, known := cal.AddWorkingDays(from, *step.WorkingDays)
+	return &due, known, dueCount{from.String(), sql.NullInt64{Int64: int64(*step.WorkingDays), Valid: true}}, nil
 }
 
 // nextDue is the due date of step starting now in instance id: its own
-// count, or the deadline of the earlier step it shares one with (Within).
-func (s *WorkflowService) nextDue(ctx context.Context, tx *Tx, id int64, step *govdata.Step, now time.Time) (*govdata.Date, bool, error) {
+// count, or the deadline of the earlier step it shares one with (Within),
+// counted from that step's start.
+func (s *WorkflowService) nextDue(ctx context.Context, tx *Tx, id int64, step *govdata.Step, now time.Time) (*govdata.Date, bool, dueCount, error) {
 	if step.Within == "" {
-		return s.stepDue(ctx, step, now)
+		return s.stepDue(tx, step, now)
 	}
 	var due string
 	var known bool
-	err := tx.queryRow("SELECT due_date, calendar_known FROM workflow_steps WHERE instance_id = ? AND step = ? ORDER BY seq DESC LIMIT 1",
-		id, step.Within).Scan(&due, &known)
+	var count dueCount
+	err := tx.queryRow("SELECT due_date, calendar_known, count_from, working_days FROM workflow_steps WHERE instance_id = ? AND step = ? ORDER BY seq DESC LIMIT 1",
+		id, step.Within).Scan(&due, &known, &count.from, &count.days)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && due == "") {
-		return nil, true, nil // the shared step set no deadline
+		return nil, true, dueCount{}, nil // the shared step set no deadline
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("shared deadline: %w", err)
+		return nil, false, dueCount{}, fmt.Errorf("shared deadline: %w", err)
 	}
 	d, err := govdata.ParseDate(due)
 	if err != nil {
-		return nil, false, fmt.Errorf("shared deadline: %w", err)
+		return nil, false, dueCount{}, fmt.Errorf("shared deadline: %w", err)
 	}
-	return &d, known, nil
+	return &d, known, count, nil
 }
 
 // actorDept is the department that acts at step, nil for an administrator role.
@@ -112,7 +125,7 @@ func (s *WorkflowService) startTx(ctx context.Context, tx *Tx, in govdata.StartW
 	first := &w.Steps[0]
 	var out *govdata.WorkflowInstance
 	now := tx.Now()
-	due, known, err := s.stepDue(ctx, first, now)
+	due, known, count, err := s.stepDue(tx, first, now)
 	if err != nil {
 		return nil, err
 	}
@@ -127,8 +140,8 @@ func (s *WorkflowService) startTx(ctx context.Context, tx *Tx, in govdata.StartW
 	if err != nil {
 		return nil, fmt.Errorf("insert workflow instance: %w", err)
 	}
-	if _, err := tx.exec("INSERT INTO workflow_steps (instance_id, seq, step, started_at, due_date, calendar_known) VALUES (?, 1, ?, ?, ?, ?)",
-		id, first.Name, toDB(now), dateText(due), known); err != nil {
+	if _, err := tx.exec("INSERT INTO workflow_steps (instance_id, seq, step, started_at, due_date, calendar_known, count_from, working_days) VALUES (?, 1, ?, ?, ?, ?, ?, ?)",
+		id, first.Name, toDB(now), dateText(due), known, count.from, count.days); err != nil {
 		return nil, fmt.Errorf("insert workflow step: %w", err)
 	}
 	out = &govdata.WorkflowInstance{ID: id, Kind: in.Kind, SubjectType: in.SubjectType, SubjectID: in.SubjectID, Title: in.Title,
@@ -236,7 +249,7 @@ func (s *WorkflowService) decideTx(ctx context.Context, tx *Tx, id int64, d govd
 		w.Step, w.Due, w.OverdueSince = "", nil, nil
 	} else {
 		next, _ := flow.Step(move.Next)
-		due, known, derr := s.nextDue(ctx, tx, id, next, now)
+		due, known, count, derr := s.nextDue(ctx, tx, id, next, now)
 		if derr != nil {
 			return nil, derr
 		}
@@ -244,8 +257,8 @@ func (s *WorkflowService) decideTx(ctx context.Context, tx *Tx, id int64, d govd
 			step_started_at = ?, due_date = ?, calendar_known = ?, overdue_since = '', updated_at = ? WHERE id = ? AND step_seq = ?`,
 			next.Name, string(next.Actor.Role), actorDept(next, w.Parties), returnTo, toDB(now), dateText(due), known, toDB(now), id, w.StepSeq)
 		if err == nil {
-			_, err = tx.exec("INSERT INTO workflow_steps (instance_id, seq, step, started_at, due_date, calendar_known) VALUES (?, ?, ?, ?, ?, ?)",
-				id, w.StepSeq+1, next.Name, toDB(now), dateText(due), known)
+			_, err = tx.exec("INSERT INTO workflow_steps (instance_id, seq, step, started_at, due_date, calendar_known, count_from, working_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+				id, w.StepSeq+1, next.Name, toDB(now), dateText(due), known, count.from, count.days)
 		}
 		w.Step, w.Due, w.CalendarKnown, w.OverdueSince = next.Name, due, known, nil
 	}
@@ -276,7 +289,9 @@ func (s *WorkflowService) extendTx(ctx context.Context, tx *Tx, id int64, g govd
 		fe.Add("reason", govdata.MsgExtendReason)
 		return nil, fe.Err()
 	}
-	cal, err := s.calendar.Calendar(ctx)
+	// Read in tx: writes are serialised, so a calendar load is wholly
+	// before or after this extension (CAL-1).
+	cal, err := calendarTx(tx)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +321,8 @@ func (s *WorkflowService) extendTx(ctx context.Context, tx *Tx, id int64, g govd
 		return nil, govdata.Errorf(govdata.EINVALID, govdata.MsgNoExtension, w.Step)
 	}
 	var extended sql.NullInt64
-	if err := tx.queryRow("SELECT extended_at FROM workflow_steps WHERE instance_id = ? AND seq = ?", id, w.StepSeq).Scan(&extended); err != nil {
+	var count dueCount
+	if err := tx.queryRow("SELECT extended_at, count_from, working_days FROM workflow_steps WHERE instance_id = ? AND seq = ?", id, w.StepSeq).Scan(&extended, &count.from, &count.days); err != nil {
 		return nil, fmt.Errorf("find step: %w", err)
 	}
 	if extended.Valid {
@@ -314,9 +330,17 @@ func (s *WorkflowService) extendTx(ctx context.Context, tx *Tx, id int64, g govd
 	}
 	due, known := cal.AddWorkingDays(*w.Due, step.Extension.WorkingDays)
 	known = known && w.CalendarKnown
+	// The extension's days count on from the due date, which is the same
+	// as counting them all from the step's start: a recount does that.
+	if from, err := govdata.ParseDate(count.from); err == nil && !count.days.Valid {
+		count.days = sql.NullInt64{Int64: int64(cal.WorkingDaysBetween(from, *w.Due)), Valid: true} // counted before migration 0024
+	}
+	if count.days.Valid {
+		count.days.Int64 += int64(step.Extension.WorkingDays)
+	}
 	now := tx.Now()
-	if _, err := tx.exec("UPDATE workflow_steps SET due_date = ?, calendar_known = ?, extended_at = ?, extended_by = ?, extension_reason = ? WHERE instance_id = ? AND seq = ?",
-		due.String(), known, toDB(now), actorName(tx.actor), g.Reason, id, w.StepSeq); err != nil {
+	if _, err := tx.exec("UPDATE workflow_steps SET due_date = ?, calendar_known = ?, working_days = ?, extended_at = ?, extended_by = ?, extension_reason = ? WHERE instance_id = ? AND seq = ?",
+		due.String(), known, count.days, toDB(now), actorName(tx.actor), g.Reason, id, w.StepSeq); err != nil {
 		return nil, fmt.Errorf("extend step: %w", err)
 	}
 	// The new deadline gets its own reminder and, if missed, its own

@@ -14,7 +14,8 @@ import (
 )
 
 const calendarUsage = `Usage:
-  govdata calendar load [flags] FILE   load or correct one year (CAL-1); FILE is JSON:
+  govdata calendar load [flags] FILE   load or correct one year (CAL-1); open due dates counted
+      through it are counted again and their actors told. FILE is JSON:
       {"year": 2027, "source": "国务院办公厅关于2027年部分节假日安排的通知",
        "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}, …],
        "workdays": [{"name": "春节", "date": "2027-02-06"}, …]}

@@ -1,9 +1,14 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/profiles"
+	"github.com/govdata/govdata/sqlstore"
 	"github.com/govdata/govdata/sqlstore/storetest"
 )
 
@@ -35,6 +40,49 @@ func TestCalendarCommands(t *testing.T) {
 		}
 		if _, _, code := c.run("calendar"); code != 2 {
 			t.Errorf("calendar without a subcommand: exit %d, want 2", code)
+		}
+	})
+}
+
+// CAL-1 (issue 11): govdata calendar load counts again the open due dates
+// counted through the year it loads, as the API does.
+func TestCalendarLoadRecounts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		c := newCLI(t, e)
+		c.mustRun("calendar show", "2026") // creates the store with the shipped years
+		// Thu 2026-12-31: the default catalog change is filed in 5 working
+		// days; 2027 unknown: 1, 4, 5, 6, 7 → 2027-01-07.
+		db, err := sqlstore.Open(context.Background(), sqlstore.Options{DataDir: c.dir, DSN: c.dsn, MasterKey: testMasterKey,
+			Clock: storetest.NewClock(time.Date(2026, 12, 31, 2, 0, 0, 0, time.UTC))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := profiles.Shipped(profiles.Default)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sqlstore.NewRegionService(db).CreateRegion(system, govdata.RegionInput{Code: "230000", Name: "黑龙江省"}); err != nil {
+			t.Fatal(err)
+		}
+		code := "11230000000000000"
+		check, _ := govdata.CreditCodeCheckChar(code)
+		dept, err := sqlstore.NewDepartmentService(db).CreateDepartment(system, govdata.DepartmentInput{Name: "黑龙江省数据局", CreditCode: code + string(check),
+			RegionCode: "230000", Level: govdata.LevelProvince, Bureau: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		flows := sqlstore.NewWorkflowService(db, p, time.FixedZone("CST", 8*3600))
+		w, err := flows.Start(system, govdata.StartWorkflow{Kind: govdata.WorkflowCatalogChange, SubjectType: "catalog_entry", SubjectID: "1",
+			Parties: govdata.Parties{govdata.PartyBureau: dept.ID, govdata.PartyProvider: dept.ID}})
+		if err != nil || w.Due.String() != "2027-01-07" || w.CalendarKnown {
+			t.Fatalf("start: %+v, %v", w, err)
+		}
+		db.Close()
+		file := writeFile(t, "2027.json", `{"year": 2027, "source": "test notice", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}]}`)
+		c.mustRun("calendar load", file)
+		got, err := sqlstore.NewWorkflowService(c.open(), p, time.FixedZone("CST", 8*3600)).FindInstanceByID(system, w.ID)
+		if err != nil || got.Due.String() != "2027-01-08" || !got.CalendarKnown {
+			t.Fatalf("after calendar load: %+v (due %v), %v; want 2027-01-08 known", got, got.Due, err)
 		}
 	})
 }

@@ -81,6 +81,10 @@ type config struct {
 	metricsAddr    string
 	metricsToken   string
 	logLevel       string
+
+	// calendarWarnFrom: from this day of each year, until next year's
+	// holidays are loaded, sysadmins and /readyz are warned (CAL-1).
+	calendarWarnFrom govdata.MonthDay
 }
 
 // defaultMetricsAddr is where the Prometheus metrics are served unless
@@ -101,6 +105,15 @@ func newConfig(command string) *config {
 	f.StringVar(&c.dataKeyAlg, "data-key-algorithm", datakey.SM4GCM, "algorithm of a new data key: sm4-gcm or aes-256-gcm (at the first serve, and for keys rotate)")
 	f.StringVar(&c.auditHash, "audit-hash", govdata.HashSM3, "audit chain hash, chosen at init: sm3 or sha256 (a store keeps the one it was created with)")
 	f.IntVar(&c.reminderDays, "reminder-days", 1, "remind a step's actors this many working days before its due date (CAL-3)")
+	c.calendarWarnFrom = govdata.DefaultCalendarWarnFrom
+	f.Func("calendar-warn-from", "day of each year MM-DD from which, until next year's holidays are loaded, the sysadmins are told and /readyz warns (default 11-01; CAL-1)", func(v string) error {
+		md, err := govdata.ParseMonthDay(v)
+		if err != nil {
+			return err
+		}
+		c.calendarWarnFrom = md
+		return nil
+	})
 	f.Float64Var(&c.verifyRate, "verify-rate", sqlstore.DefaultVerifyRate, "verifications a second allowed to each system credential: verify calls, and records or export calls with an equality filter on an item masked for the grant (SHR-4: verification cannot be used to walk through an item's values)")
 	f.IntVar(&c.verifyBurst, "verify-burst", sqlstore.DefaultVerifyBurst, "verifications a credential may make at once before --verify-rate applies")
 	f.IntVar(&c.missRun, "verify-miss-run", sqlstore.DefaultMissRun, "a credential's verifications that match no row, in a row or within --verify-miss-window, that notify the secadmins (at most once an hour per credential)")

@@ -108,7 +108,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
-		TrustedProxies: c.trustedProxies, PublicURL: c.publicAddress(), Publisher: govdata.Text{ZH: c.publisher, EN: c.publisher}})
+		TrustedProxies: c.trustedProxies, PublicURL: c.publicAddress(), CalendarWarnFrom: c.calendarWarnFrom, Publisher: govdata.Text{ZH: c.publisher, EN: c.publisher}})
 	if _, err := srv.OpenAPI(); err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "govdata metrics at %s://%s%s\n", scheme, metricsAt, govhttp.MetricsPath)
 	}
 	// The background jobs stop before the store closes (deferred above).
-	stopJobs := c.startJobs(db, workflows, catalog, datasets, sources, grants, sqlstore.NewDeliveryService(db), log)
+	stopJobs := c.startJobs(db, workflows, catalog, datasets, sources, grants, sqlstore.NewDeliveryService(db), metrics, log)
 	defer stopJobs()
 	errc := make(chan error, 1)
 	go func() {
@@ -220,7 +220,7 @@ func (c *config) publicAddress() string {
 // grace periods, stale datasets and the monitoring of grants) and the deliverer of notifications sent out, and returns
 // what stops them and waits until they have.
 func (c *config) startJobs(db *sqlstore.DB, workflows govdata.WorkflowService, catalog *sqlstore.CatalogService, datasets *sqlstore.DatasetService,
-	sources govdata.SourceService, grants govdata.GrantMonitor, deliveries govdata.DeliveryService, log *slog.Logger) (stop func()) {
+	sources govdata.SourceService, grants govdata.GrantMonitor, deliveries govdata.DeliveryService, metrics *govhttp.Metrics, log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { (&jobs.Puller{Sources: sources, Every: c.sweepInterval, Log: log}).Run(ctx) })
@@ -228,7 +228,9 @@ func (c *config) startJobs(db *sqlstore.DB, workflows govdata.WorkflowService, c
 		(&jobs.Resealer{Reload: func() (bool, error) { return c.reloadDataKeys(db) }, Reseal: datasets.Reseal, Every: c.sweepInterval, Log: log}).Run(ctx)
 	})
 	wg.Go(func() {
-		(&jobs.Sweeper{Workflows: workflows, Revocations: catalog, Stale: datasets, Grants: grants, ReminderDays: c.reminderDays, Every: c.sweepInterval, Log: log}).Run(ctx)
+		(&jobs.Sweeper{Workflows: workflows, Revocations: catalog, Stale: datasets, Grants: grants, ReminderDays: c.reminderDays,
+			Calendar: sqlstore.NewCalendarService(db), CalendarWarnFrom: c.calendarWarnFrom, CalendarLoaded: metrics.CalendarLoaded, Location: govhttp.ChinaTime,
+			Every: c.sweepInterval, Log: log}).Run(ctx)
 	})
 	senders := map[govdata.Channel]jobs.Sender{
 		govdata.ChannelWebhook: (&notify.Webhooks{}).Send,

@@ -74,6 +74,13 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// Set moves the clock to t, for a test that walks a calendar by dates.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t.UTC()
+	c.mu.Unlock()
+}
+
 // MasterKey is a fixed master key for tests.
 var MasterKey = []byte("govdata-test-master-key-0123456789abcdef")
 
