@@ -513,18 +513,7 @@ func TestUsers(t *testing.T, e Engine) {
 			}
 		}
 		// The holder's copy goes out by e-mail in the same transaction.
-		rows, err := f.db.QueryForTest(context.Background(), `SELECT d.target FROM deliveries d JOIN notifications n ON n.id = d.notification_id
-			WHERE d.channel = 'email' AND n.user_id = ?`, o.officer1.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var targets []string
-		for rows.Next() {
-			var s string
-			rows.Scan(&s)
-			targets = append(targets, s)
-		}
-		rows.Close()
+		targets := mailedTo(t, f, o.officer1.ID)
 		if !slices.Equal(targets, []string{mail}) {
 			t.Fatalf("e-mails to the holder %v, want one to %s", targets, mail)
 		}
@@ -564,18 +553,7 @@ func TestUsers(t *testing.T, e Engine) {
 				t.Fatalf("%s's notices %s, want one about the e-mail change", a.Username, js(l.Items))
 			}
 		}
-		rows, err := f.db.QueryForTest(context.Background(), `SELECT d.target FROM deliveries d JOIN notifications n ON n.id = d.notification_id
-			WHERE d.channel = 'email' AND n.user_id = ?`, o.officer1.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var targets []string
-		for rows.Next() {
-			var s string
-			rows.Scan(&s)
-			targets = append(targets, s)
-		}
-		rows.Close()
+		targets := mailedTo(t, f, o.officer1.ID)
 		if !slices.Equal(targets, []string{old}) {
 			t.Fatalf("e-mails to the holder %v, want one to the replaced address %s", targets, old)
 		}
@@ -894,4 +872,25 @@ func sameHoldings(a, b []govdata.RoleHolding) bool {
 func js(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// mailedTo lists the addresses of the e-mail copies queued for user's
+// notices, oldest first.
+func mailedTo(t *testing.T, f *fixture, user int64) []string {
+	t.Helper()
+	rows, err := f.db.QueryForTest(context.Background(), `SELECT d.target FROM deliveries d JOIN notifications n ON n.id = d.notification_id
+		WHERE d.channel = 'email' AND n.user_id = ? ORDER BY d.id`, user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var targets []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		targets = append(targets, s)
+	}
+	return targets
 }
