@@ -70,7 +70,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	workflows := sqlstore.NewWorkflowService(db, profile, govhttp.ChinaTime)
 	catalog := sqlstore.NewCatalogService(db, workflows)
 	datasets := sqlstore.NewDatasetService(db, catalog)
-	sources := sqlstore.NewSourceService(datasets, source.Connector{Deny: c.sourceDeny})
+	sources := sqlstore.NewSourceService(datasets, source.Connector{Deny: c.sourceDeny, DenyHost: len(c.sourceDeny) > 0})
 	masks := sqlstore.NewMaskService(db)
 	grants := sqlstore.NewGrantService(catalog)
 	data := sqlstore.NewDataService(datasets, sources, masks)
