@@ -28,6 +28,15 @@ import (
 const DefaultDeny = "0.0.0.0/8,::/128,127.0.0.0/8,::1/128,169.254.0.0/16,fe80::/10," +
 	"10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7,fec0::/10"
 
+// HostDeny is the deny list of the platform's other outbound requests
+// (webhooks, which a sysadmin points where it likes): they may go to the
+// bureau's internal network, where its receivers are, but not to this host
+// (with Connector.DenyHost) nor to link-local addresses and the clouds'
+// metadata services — a POST to a path of the attacker's choosing, with
+// the start of the answer shown in the delivery log, is enough to act on
+// a local admin API or read its error.
+const HostDeny = "0.0.0.0/8,::/128,127.0.0.0/8,::1/128,169.254.0.0/16,fe80::/10,100.100.100.200/32,fd00:ec2::254/128"
+
 // deniedError is a connection the deny list refused.
 type deniedError struct{ addr string }
 

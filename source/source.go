@@ -50,6 +50,13 @@ func (c Connector) dial(in govdata.SourceInput) func(ctx context.Context, networ
 	return d.DialContext
 }
 
+// DialContext connects as a source does, refusing denied addresses, within
+// DefaultTimeout: the dialer of the platform's other outbound requests
+// (webhooks).
+func (c Connector) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	return c.dial(govdata.SourceInput{})(ctx, network, addr)
+}
+
 var _ govdata.SourceConnector = Connector{}
 
 // DefaultTimeout bounds a call to a provider when the source sets none.
