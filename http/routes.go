@@ -114,7 +114,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/departments/{id}", reads: readPlain, perm: govdata.PermDepartmentRead, action: "department.read", objectType: "department",
 			summary: "One department", response: govdata.Department{}, handle: byID(s.svc.Departments.FindDepartmentByID)},
 		{method: "PATCH", path: "/api/v1/departments/{id}", perm: govdata.PermDepartmentEdit, action: "department.update", objectType: "department",
-			summary: "Change a department", request: govdata.DepartmentPatch{}, response: govdata.Department{}, handle: updateByID(s, s.svc.Departments.UpdateDepartment)},
+			summary: "Change a department; a change of its region or bureau flag, which moves what its reviewers oversee, is told to every secadmin", request: govdata.DepartmentPatch{}, response: govdata.Department{}, handle: updateByID(s, s.svc.Departments.UpdateDepartment)},
 
 		{method: "POST", path: "/api/v1/users", perm: govdata.PermUserWrite, securityChange: true, action: "user.create", objectType: "user",
 			summary: "Create a user; the password is issued and must be changed at first login; business roles the sysadmin gives wait for a secadmin (pending_roles)", request: govdata.UserInput{}, response: govdata.User{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Users.CreateUser)},
