@@ -88,6 +88,13 @@ var (
 	MsgDepartmentNotFound = Msg{"部门不存在：%d", "department not found: %d"}
 	MsgDepartmentParent   = Msg{"上级部门不存在：%d", "parent department not found: %d"}
 	MsgDepartmentCycle    = Msg{"上级部门不能是本部门或其下级部门", "a department cannot be its own parent or a parent of its parent"}
+	// A security notice to the secadmins (等保 三员分立): a reviewer
+	// oversees the entries of the region its bureau department covers, so
+	// the sysadmin's change of a department's region or bureau flag widens
+	// or narrows a reach the secadmin granted. The department, its region
+	// and flag before and after, by whom, when, from where.
+	MsgDepartmentReachNotice = Msg{"安全事件：部门 %s 的行政区划或数据主管部门标志已由 %s 变为 %s（%s 于 %s 操作，来源地址 %s）；该部门审核员的审核范围随之改变，请复核其角色",
+		"Security event: the region or bureau flag of department %s changed from %s to %s (by %s at %s, from address %s); the reach of its reviewers changes with it: review their roles"}
 )
 
 // creditCodeChars are the 31 characters of GB 32100, each worth its index.

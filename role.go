@@ -125,8 +125,8 @@ const (
 // is the rule of 等保 三员分立 on business roles: the sysadmin manages
 // accounts and the system, the secadmin grants permissions. So a business
 // role the sysadmin gives an account — at creation, by a change of roles,
-// or by moving or re-enabling a holder, which changes what data the role
-// reaches — only waits for the secadmin, who grants it by confirming; else
+// or by moving, re-enabling or issuing a password to a holder, which
+// changes what data the role reaches or who holds it — only waits for the secadmin, who grants it by confirming; else
 // the sysadmin could make an officer of an account it controls and read
 // the department's sealed data. The administrator roles are given by their
 // manager (RoleManager). The platform itself (first start, the CLI run on

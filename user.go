@@ -252,8 +252,8 @@ type UserChange struct {
 	Requested []Role
 	Withdrawn []Role // requests dropped: no longer wanted, or granted now
 	// Suspended are held business roles that go back to waiting because
-	// the sysadmin moved or re-enabled their holder (also in Removed and
-	// Requested).
+	// the sysadmin moved, re-enabled or issued a password to their holder
+	// (also in Removed and Requested).
 	Suspended    []Role
 	DepartmentID int64 // department after the change
 	Disable      bool  // the user is being disabled now
@@ -271,10 +271,11 @@ func (c UserChange) RolesChanged() bool {
 // account cannot lock the platform or itself out by mistake), the name, the
 // password policy and the role rules. Roles in p are all the account is to
 // have, held or waiting; what the actor gives takes effect or waits as
-// RoleEffectOf says. A move to another department or a re-enabling by an
-// actor whose business roles wait (the sysadmin) sends the held business
-// roles back to waiting: what an officer or leader reaches is its
-// department's, so the secadmin confirms the new reach. Existence of the
+// RoleEffectOf says. A move to another department, a re-enabling or a new
+// password by an actor whose business roles wait (the sysadmin) sends the
+// held business roles back to waiting: what an officer or leader reaches
+// is its department's, so the secadmin confirms the new reach, or the new
+// holder of a password the sysadmin knows. Existence of the
 // department and the last holder of an administrator role are for the store.
 func CheckUserUpdate(a Actor, u User, p UserPatch, policy PasswordPolicy) (UserChange, error) {
 	pending := u.PendingRoleNames()
@@ -303,11 +304,15 @@ func CheckUserUpdate(a Actor, u User, p UserPatch, policy PasswordPolicy) (UserC
 	c.Disable = p.Disabled != nil && *p.Disabled && !u.Disabled
 	c.Enable = p.Disabled != nil && !*p.Disabled && u.Disabled
 	moved := c.DepartmentID != u.DepartmentID
+	// A password the sysadmin issues is one it knows: the account's
+	// business roles wait for the secadmin again, else the sysadmin signs
+	// in as an officer and reads its department's sealed rows (等保 三员分立).
+	reset := p.Password != nil
 	for _, r := range want {
 		held := slices.Contains(u.Roles, r)
 		effect := RoleEffectOf(a, r)
 		switch {
-		case held && effect == RolePending && (moved || c.Enable):
+		case held && effect == RolePending && (moved || c.Enable || reset):
 			c.Suspended = append(c.Suspended, r)
 			c.Pending = append(c.Pending, r)
 		case !held && (effect == RolePending || (p.Roles == nil && slices.Contains(pending, r))):

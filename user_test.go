@@ -154,7 +154,7 @@ func TestCheckUserUpdateBusinessRoles(t *testing.T) {
 	plain := govdata.User{ID: 9, Username: "zhangsan", DepartmentID: dept, Roles: R{govdata.RoleSysadmin}}
 	roles := func(r ...govdata.Role) *[]govdata.Role { return &r }
 	id := func(v int64) *int64 { return &v }
-	yes, no, name := true, false, "张三"
+	yes, no, name, reissued := true, false, "张三", "Reissued#Pw-2026"
 	type want struct {
 		roles, added, removed, pending, requested, withdrawn, suspended R
 		code                                                            govdata.ErrorCode
@@ -180,6 +180,8 @@ func TestCheckUserUpdateBusinessRoles(t *testing.T) {
 		{"sysadmin moves and re-lists the role", admin, officer, govdata.UserPatch{DepartmentID: id(other), Roles: roles(govdata.RoleOfficer)},
 			want{removed: R{govdata.RoleOfficer}, pending: R{govdata.RoleOfficer}, requested: R{govdata.RoleOfficer}, suspended: R{govdata.RoleOfficer}}},
 		{"sysadmin re-enables a holder: its roles wait again", admin, disabled, govdata.UserPatch{Disabled: &no},
+			want{removed: R{govdata.RoleOfficer}, pending: R{govdata.RoleOfficer}, requested: R{govdata.RoleOfficer}, suspended: R{govdata.RoleOfficer}}},
+		{"sysadmin issues a holder a password: its roles wait again", admin, officer, govdata.UserPatch{Password: &reissued},
 			want{removed: R{govdata.RoleOfficer}, pending: R{govdata.RoleOfficer}, requested: R{govdata.RoleOfficer}, suspended: R{govdata.RoleOfficer}}},
 		{"sysadmin disables a holder: roles stay", admin, officer, govdata.UserPatch{Disabled: &yes},
 			want{roles: R{govdata.RoleOfficer}}},

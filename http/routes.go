@@ -114,7 +114,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/departments/{id}", reads: readPlain, perm: govdata.PermDepartmentRead, action: "department.read", objectType: "department",
 			summary: "One department", response: govdata.Department{}, handle: byID(s.svc.Departments.FindDepartmentByID)},
 		{method: "PATCH", path: "/api/v1/departments/{id}", perm: govdata.PermDepartmentEdit, action: "department.update", objectType: "department",
-			summary: "Change a department", request: govdata.DepartmentPatch{}, response: govdata.Department{}, handle: updateByID(s, s.svc.Departments.UpdateDepartment)},
+			summary: "Change a department; a change of its region or bureau flag, which moves what its reviewers oversee, is told to every secadmin", request: govdata.DepartmentPatch{}, response: govdata.Department{}, handle: updateByID(s, s.svc.Departments.UpdateDepartment)},
 
 		{method: "POST", path: "/api/v1/users", perm: govdata.PermUserWrite, securityChange: true, action: "user.create", objectType: "user",
 			summary: "Create a user; the password is issued and must be changed at first login; business roles the sysadmin gives wait for a secadmin (pending_roles)", request: govdata.UserInput{}, response: govdata.User{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Users.CreateUser)},
@@ -123,7 +123,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/users/{id}", reads: readAudited, perm: govdata.PermSignedIn, action: "user.read", objectType: "user",
 			summary: "One user (administrators, or the user itself)", response: govdata.User{}, handle: byID(s.svc.Users.FindUserByID)},
 		{method: "PATCH", path: "/api/v1/users/{id}", perm: govdata.PermUserWrite, securityChange: true, action: "user.update", objectType: "user",
-			summary: "Change a user: name, department, roles, disabled, issue a new password (a security event: the holder and every secadmin are told); business roles the sysadmin gives, and those of a holder it moves or re-enables, wait for a secadmin", request: govdata.UserPatch{}, response: govdata.User{}, handle: updateByID(s, s.svc.Users.UpdateUser)},
+			summary: "Change a user: name, department, roles, disabled, issue a new password (a security event: the holder and every secadmin are told); business roles the sysadmin gives, and those of a holder it moves, re-enables or issues a password to, wait for a secadmin", request: govdata.UserPatch{}, response: govdata.User{}, handle: updateByID(s, s.svc.Users.UpdateUser)},
 		{method: "POST", path: "/api/v1/users/{id}/roles/confirm", perm: govdata.PermRoleConfirm, securityChange: true, action: "user.roles_confirm", objectType: "user",
 			summary: "Grant requested business roles for the account's present department (secadmin)", request: govdata.RoleDecision{}, response: govdata.User{}, handle: updateByID(s, s.svc.Users.ConfirmRoles)},
 		{method: "POST", path: "/api/v1/users/{id}/roles/reject", perm: govdata.PermRoleConfirm, securityChange: true, action: "user.roles_reject", objectType: "user",

@@ -47,6 +47,7 @@ func TestSysadminCannotReachData(t *testing.T) {
 				Username: username, Password: issued, Name: "攻击 " + username, DepartmentID: dept, Roles: []govdata.Role{role}}}), 201)
 		}
 		e.addAccount(t, "officer2", govdata.RoleOfficer, e.deptA.ID)
+		e.addAccount(t, "officer3", govdata.RoleOfficer, e.deptA.ID)
 		tests := []struct {
 			name string
 			// attack gives the account the officer's reach as the sysadmin
@@ -65,6 +66,9 @@ func TestSysadminCannotReachData(t *testing.T) {
 			}},
 			{"move another department's officer in", func(t *testing.T) (govdata.User, string, string) {
 				return patch(t, userOf(e, "officerb").ID, `{"department_id":`+itoa(e.deptA.ID)+`}`), "officerb", fixturePassword
+			}},
+			{"issue an officer a password", func(t *testing.T) (govdata.User, string, string) {
+				return patch(t, userOf(e, "officer3").ID, `{"password":"Reissued#Pw-2026"}`), "officer3", "Reissued#Pw-2026"
 			}},
 			{"re-enable a disabled officer", func(t *testing.T) (govdata.User, string, string) {
 				id := userOf(e, "officer2").ID
@@ -130,7 +134,9 @@ func TestPasswordResetNotifies(t *testing.T) {
 			t.Helper()
 			var found int
 			for _, n := range l.Items {
-				if n.Kind != govdata.NoticeSecurity {
+				// The officer role the reset sent back to waiting is a
+				// notice of its own, to the secadmins.
+				if n.Kind != govdata.NoticeSecurity || !strings.Contains(n.Title.EN, "password") {
 					continue
 				}
 				found++
@@ -162,4 +168,43 @@ func pendingAccount(t testing.TB, e *env) *govdata.User {
 	t.Helper()
 	return mustGet(e.svc.Users.CreateUser(storetest.As(e.actor("sysadmin")), govdata.UserInput{Username: e.username(), Password: "Issued#Pw-2026",
 		Name: "待确认", DepartmentID: e.deptA.ID, Roles: []govdata.Role{govdata.RoleOfficer}}))(t)
+}
+
+// TestDepartmentReachNotifies: a reviewer oversees the entries of the
+// region its bureau department covers, so the sysadmin's change of a
+// department's region or bureau flag changes a reach the secadmin granted:
+// every secadmin is told, in the same write; other changes tell no one.
+func TestDepartmentReachNotifies(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
+		t.Parallel()
+		e := newEnv(t, engine, envOptions{})
+		path := "/api/v1/departments/" + itoa(e.deptB.ID)
+		notices := func() []*govdata.Notification {
+			t.Helper()
+			l := mustOK[govdata.List[*govdata.Notification]](t, e.do(t, req{method: "GET", path: "/api/v1/notifications", as: "secadmin"}), 200)
+			return l.Items
+		}
+		mustStatus(t, e.do(t, req{method: "PATCH", path: path, as: "sysadmin", body: `{"name":"厦门市数据管理局"}`}), 200)
+		if got := notices(); len(got) != 0 {
+			t.Fatalf("a renaming told the secadmin %+v", got[0].Title)
+		}
+		for i, tt := range []struct{ body, from, to string }{
+			{`{"bureau":true}`, regionXiamen, regionXiamen + "/bureau"},
+			{`{"bureau":false,"region_code":"` + regionFuzhou + `"}`, regionXiamen + "/bureau", regionFuzhou},
+		} {
+			r := e.do(t, req{method: "PATCH", path: path, as: "sysadmin", body: tt.body})
+			mustStatus(t, r, 200)
+			e.mustAudited(t, r, govdata.AuditOK)
+			got := notices()
+			if len(got) != i+1 || got[0].Kind != govdata.NoticeSecurity {
+				t.Fatalf("%s: the secadmin's notices %+v, want %d security notices", tt.body, got, i+1)
+			}
+			for _, w := range []string{"厦门市数据管理局", tt.from + " ", tt.to, "sysadmin"} {
+				if !strings.Contains(got[0].Title.ZH, w) || !strings.Contains(got[0].Title.EN, w) {
+					t.Errorf("%s: notice %+v does not say %q", tt.body, got[0].Title, w)
+				}
+			}
+		}
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -54,6 +55,16 @@ func (e *ErrStatus) Error() string {
 var defaultClient = &http.Client{
 	Timeout:       15 * time.Second,
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
+
+// NewClient is a client as the default one, a 15 s timeout and no redirect
+// followed, whose connections dial makes: govdata serve's refuses the
+// addresses of this host (SSRF: the sysadmin chooses a webhook's URL).
+// It uses no proxy, so that dial judges the receiver's own address.
+func NewClient(dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext, t.Proxy = dial, nil
+	return &http.Client{Timeout: defaultClient.Timeout, Transport: t, CheckRedirect: defaultClient.CheckRedirect}
 }
 
 // Send posts one notification, signed with the webhook's secret, and

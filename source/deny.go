@@ -2,8 +2,10 @@ package source
 
 import (
 	"errors"
+	"net"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -12,7 +14,9 @@ import (
 )
 
 // DefaultDeny is the deny list of a deployment that sets none: every
-// address of this host and of the networks behind it. The unspecified
+// address of this host and of the networks behind it (with
+// Connector.DenyHost for the addresses of this host's own interfaces,
+// which no fixed range covers). The unspecified
 // addresses (0.0.0.0/8, ::), which Linux connects to this host; loopback
 // (127.0.0.0/8, ::1); link-local (169.254.0.0/16 with most clouds'
 // metadata service, fe80::/10); the private and shared ranges (10/8,
@@ -24,6 +28,15 @@ import (
 const DefaultDeny = "0.0.0.0/8,::/128,127.0.0.0/8,::1/128,169.254.0.0/16,fe80::/10," +
 	"10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7,fec0::/10"
 
+// HostDeny is the deny list of the platform's other outbound requests
+// (webhooks, which a sysadmin points where it likes): they may go to the
+// bureau's internal network, where its receivers are, but not to this host
+// (with Connector.DenyHost) nor to link-local addresses and the clouds'
+// metadata services — a POST to a path of the attacker's choosing, with
+// the start of the answer shown in the delivery log, is enough to act on
+// a local admin API or read its error.
+const HostDeny = "0.0.0.0/8,::/128,127.0.0.0/8,::1/128,169.254.0.0/16,fe80::/10,100.100.100.200/32,fd00:ec2::254/128"
+
 // deniedError is a connection the deny list refused.
 type deniedError struct{ addr string }
 
@@ -33,17 +46,45 @@ func (e *deniedError) Error() string { return govdata.MsgSourceDenied.Text("en",
 // without its zone (netip.Prefix.Contains never matches a zoned address)
 // and unmapped (::ffff:127.0.0.1 is 127.0.0.1), and so is every IPv4
 // address it embeds (NAT64, 6to4, IPv4-compatible), which a translator
-// or relay on the way would reach.
+// or relay on the way would reach. With DenyHost, an address of this
+// host's interfaces is refused too; so is every address when they cannot
+// be read (refusing a source is safer than reaching this host).
 func (c Connector) denied(a netip.Addr) bool {
 	a = a.WithZone("").Unmap()
+	var own []netip.Addr
+	if c.DenyHost {
+		var err error
+		if own, err = hostAddrs(); err != nil {
+			return true
+		}
+	}
 	for _, b := range append([]netip.Addr{a}, embedded(a)...) {
 		for _, p := range c.Deny {
 			if p.Contains(b) {
 				return true
 			}
 		}
+		if slices.Contains(own, b) {
+			return true
+		}
 	}
 	return false
+}
+
+// hostAddrs are the addresses of this host's interfaces now, unzoned and
+// unmapped as denied judges them.
+func hostAddrs() ([]netip.Addr, error) {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]netip.Addr, 0, len(addrs))
+	for _, a := range addrs {
+		if p, err := netip.ParsePrefix(a.String()); err == nil {
+			out = append(out, p.Addr().WithZone("").Unmap())
+		}
+	}
+	return out, nil
 }
 
 var (
@@ -91,7 +132,7 @@ func (c Connector) control(network, address string, _ syscall.RawConn) error {
 // 2130706433, 0177.0.0.1) or a localhost name (RFC 6761). Other names are
 // judged when dialled, on what they resolve to then.
 func (c Connector) checkHost(in govdata.SourceInput, fe *govdata.FieldErrors) {
-	if len(c.Deny) == 0 {
+	if !c.denying() {
 		return
 	}
 	u, err := url.Parse(in.URL)

@@ -179,3 +179,63 @@ func TestDenyRedirectAndNames(t *testing.T) {
 		t.Errorf("the denied server was reached %d times", n)
 	}
 }
+
+// SSRF: every address of this host's interfaces is refused with DenyHost,
+// whatever ranges the list holds — the address of its own network card
+// too, which is in none of them when it is public (an operator who allows
+// the private ranges lists only what stays denied).
+func TestDenyHostAddresses(t *testing.T) {
+	port, reached := countingListener(t)
+	c := source.Connector{Deny: []netip.Prefix{netip.MustParsePrefix("198.51.100.0/24")}, DenyHost: true}
+	var hosts []string
+	ifaces, _ := net.Interfaces()
+	for _, ifc := range ifaces {
+		addrs, _ := ifc.Addrs()
+		for _, a := range addrs {
+			p, err := netip.ParsePrefix(a.String())
+			if err != nil {
+				continue
+			}
+			ip := p.Addr()
+			if ip.Is6() && ip.IsLinkLocalUnicast() {
+				ip = ip.WithZone(ifc.Name)
+			}
+			h := ip.String()
+			if ip.Is6() {
+				h = "[" + strings.ReplaceAll(h, "%", "%25") + "]"
+			}
+			hosts = append(hosts, h)
+			if ip.Is4() {
+				// The same address mapped into IPv6, and inside NAT64.
+				hosts = append(hosts, "[::ffff:"+ip.String()+"]", "[64:ff9b::"+ip.String()+"]")
+			}
+		}
+	}
+	if len(hosts) == 0 {
+		t.Skip("no interface addresses")
+	}
+	for _, host := range hosts {
+		in := govdata.SourceInput{Kind: govdata.SourceHTTP, URL: "http://" + host + ":" + port + "/rows", TimeoutSeconds: 3}
+		err := c.Validate(in)
+		var e *govdata.Error
+		if !errors.As(err, &e) || !strings.Contains(e.Fields["url"].Text("en"), deniedText) {
+			t.Errorf("%s: set %v, want the url refused as denied", in.URL, err)
+		}
+		if check := c.Check(context.Background(), in, items); check.OK || check.Error == nil || !strings.Contains(check.Error.EN, deniedText) {
+			t.Errorf("%s: check %+v, want the deny message", in.URL, check)
+		}
+	}
+	// A name resolving to this host is judged on the address it gives.
+	in := govdata.SourceInput{Kind: govdata.SourcePostgres, URL: "postgres://localhost:" + port + "/postgres?sslmode=disable", Username: "postgres", Table: "pg_class", TimeoutSeconds: 3}
+	if check := c.Check(context.Background(), in, items); check.OK || check.Error == nil || !strings.Contains(check.Error.EN, deniedText) {
+		t.Errorf("%s: check %+v, want the deny message", in.URL, check)
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("%d connections reached this host", n)
+	}
+	// Without DenyHost, the list alone decides (development, tests).
+	open := source.Connector{Deny: c.Deny}
+	if err := open.Validate(govdata.SourceInput{Kind: govdata.SourceHTTP, URL: "http://127.0.0.1:" + port + "/rows"}); err != nil {
+		t.Errorf("without DenyHost: %v", err)
+	}
+}

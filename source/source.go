@@ -30,16 +30,31 @@ type Connector struct {
 	// Empty allows any address (a provider on this machine, in tests and
 	// development).
 	Deny []netip.Prefix
+	// DenyHost also refuses every address of this host's interfaces, as
+	// they are at the moment of each connection: the address of its own
+	// network card (a public one is in no range of Deny) reaches the
+	// platform's database and services as surely as 127.0.0.1 does.
+	DenyHost bool
 }
+
+// denying reports whether any address is refused.
+func (c Connector) denying() bool { return len(c.Deny) > 0 || c.DenyHost }
 
 // dial connects as the sources do: bounded by in's timeout, refusing
 // denied addresses.
 func (c Connector) dial(in govdata.SourceInput) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	d := &net.Dialer{Timeout: timeout(in)}
-	if len(c.Deny) > 0 {
+	if c.denying() {
 		d.Control = c.control
 	}
 	return d.DialContext
+}
+
+// DialContext connects as a source does, refusing denied addresses, within
+// DefaultTimeout: the dialer of the platform's other outbound requests
+// (webhooks).
+func (c Connector) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	return c.dial(govdata.SourceInput{})(ctx, network, addr)
 }
 
 var _ govdata.SourceConnector = Connector{}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -134,9 +135,35 @@ func (s *DepartmentService) UpdateDepartment(ctx context.Context, id int64, p go
 		}
 		out = &govdata.Department{ID: id, Name: in.Name, CreditCode: in.CreditCode, RegionCode: in.RegionCode,
 			Level: in.Level, ParentID: in.ParentID, Bureau: in.Bureau, CreatedAt: d.CreatedAt, UpdatedAt: now}
+		if in.RegionCode != d.RegionCode || in.Bureau != d.Bureau {
+			if err := notifyReachChange(tx, d, out); err != nil {
+				return err
+			}
+		}
 		return tx.audit("department.update", "department", id, map[string]any{"before": d, "after": in})
 	})
 	return out, err
+}
+
+// notifyReachChange tells every secadmin that a department's region or
+// bureau flag changed: what a reviewer oversees follows them (a bureau
+// department's reviewers, the entries of its region), and the secadmin,
+// who granted the reviewers their roles, reviews the new reach.
+func notifyReachChange(tx *Tx, before, after *govdata.Department) error {
+	state := func(d *govdata.Department) string {
+		if d.Bureau {
+			return d.RegionCode + "/bureau"
+		}
+		return d.RegionCode
+	}
+	addr := tx.actor.ClientAddr
+	if addr == "" {
+		addr = "-"
+	}
+	title := textOf(govdata.MsgDepartmentReachNotice, after.Name, state(before), state(after), actorName(tx.actor),
+		tx.Now().UTC().Format("2006-01-02 15:04:05 UTC"), addr)
+	_, err := notifyRoleHolders(tx, govdata.RoleSecadmin, govdata.NoticeSecurity, title, "department-reach:"+rand.Text())
+	return err
 }
 
 func findDepartment(queryRow func(string, ...any) *sql.Row, id int64) (*govdata.Department, error) {

@@ -260,8 +260,9 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, p govdata.UserPa
 			change["roles_withdrawn"] = c.Withdrawn
 		}
 		if len(c.Suspended) > 0 {
-			// A move or re-enabling changes what a business role reaches: it
-			// waits for the secadmin again (等保 三员分立).
+			// A move, re-enabling or issued password changes what a business
+			// role reaches, or who holds it: it waits for the secadmin again
+			// (等保 三员分立).
 			change["roles_suspended"] = c.Suspended
 		}
 		name := u.Name

@@ -70,7 +70,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	workflows := sqlstore.NewWorkflowService(db, profile, govhttp.ChinaTime)
 	catalog := sqlstore.NewCatalogService(db, workflows)
 	datasets := sqlstore.NewDatasetService(db, catalog)
-	sources := sqlstore.NewSourceService(datasets, source.Connector{Deny: c.sourceDeny})
+	sources := sqlstore.NewSourceService(datasets, source.Connector{Deny: c.sourceDeny, DenyHost: len(c.sourceDeny) > 0})
 	masks := sqlstore.NewMaskService(db)
 	grants := sqlstore.NewGrantService(catalog)
 	data := sqlstore.NewDataService(datasets, sources, masks)
@@ -233,7 +233,7 @@ func (c *config) startJobs(db *sqlstore.DB, workflows govdata.WorkflowService, c
 			Every: c.sweepInterval, Log: log}).Run(ctx)
 	})
 	senders := map[govdata.Channel]jobs.Sender{
-		govdata.ChannelWebhook: (&notify.Webhooks{}).Send,
+		govdata.ChannelWebhook: c.webhooks().Send,
 	}
 	if c.smtp.Addr != "" {
 		mailer := c.smtp
@@ -342,4 +342,20 @@ func randIntn(n int) int {
 		panic(err) // crypto/rand does not fail on supported platforms
 	}
 	return int(v.Int64())
+}
+
+// webhooks posts to webhooks. SSRF: their URLs, which the sysadmin sets,
+// may name the bureau's internal network but not this host, link-local
+// addresses or a cloud's metadata service (source.HostDeny); a development
+// setup that lets sources reach anything (--source-deny "") lets webhooks
+// too.
+func (c *config) webhooks() *notify.Webhooks {
+	if len(c.sourceDeny) == 0 {
+		return &notify.Webhooks{}
+	}
+	var deny prefixList
+	if err := deny.Set(source.HostDeny); err != nil {
+		panic("govdata: source.HostDeny: " + err.Error())
+	}
+	return &notify.Webhooks{Client: notify.NewClient(source.Connector{Deny: deny, DenyHost: true}.DialContext)}
 }
