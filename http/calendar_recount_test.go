@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -30,9 +31,13 @@ func TestCalendarLoadRecountsAndWarns(t *testing.T) {
 		}
 		lastYear := func() string {
 			t.Helper()
-			r := e.do(t, req{method: "GET", path: "/metrics"})
-			mustStatus(t, r, 200)
-			for _, line := range strings.Split(string(r.body), "\n") {
+			// The metrics are served apart from the API (--metrics-addr).
+			rec := httptest.NewRecorder()
+			e.metrics.Handler("").ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+			if rec.Code != 200 {
+				t.Fatalf("GET /metrics → %d", rec.Code)
+			}
+			for _, line := range strings.Split(rec.Body.String(), "\n") {
 				if v, ok := strings.CutPrefix(line, "govdata_calendar_last_year "); ok {
 					return v
 				}
