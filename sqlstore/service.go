@@ -34,10 +34,13 @@ type DataService struct {
 	// walk through the values of an item): verify calls, and calls with an
 	// equality filter on an item masked for the grant (service_verify.go).
 	// The allowance is each process's: n instances allow n times as much.
-	// A department's credentials together have departmentShare times one
+	// A department's credentials together have DepartmentShare times one
 	// credential's (service_verify.go): it may issue as many as it likes.
 	VerifyRate  rate.Limit
 	VerifyBurst int
+	// DepartmentShare: how many credentials' allowance a department's
+	// credentials share (DefaultDepartmentShare); 0: no department bound.
+	DepartmentShare int
 	// MissRun misses of a credential's verifications in a row, or within
 	// MissWindow, notify the secadmins (counted in the database).
 	MissRun      int
@@ -73,7 +76,7 @@ func NewDataService(datasets *DatasetService, sources *SourceService, masks *Mas
 		// date of birth.
 		masker:     govdata.Masker{Key: []byte(datasets.db.deriveSecret("mask-hash", "", nil))},
 		VerifyRate: DefaultVerifyRate, VerifyBurst: DefaultVerifyBurst, limiters: map[int64]*rate.Limiter{}, deptLimiters: map[int64]*rate.Limiter{},
-		MissRun: DefaultMissRun, MissWindow: DefaultMissWindow}
+		MissRun: DefaultMissRun, MissWindow: DefaultMissWindow, DepartmentShare: DefaultDepartmentShare}
 }
 
 var _ govdata.DataService = (*DataService)(nil)
@@ -460,7 +463,7 @@ func (s *DataService) verify(ctx context.Context, c *serviceCall, in govdata.Ver
 }
 
 // allowVerify takes a verification from the credential's allowance and
-// from its department's (departmentShare times as large); a positive wait
+// from its department's (DepartmentShare times as large); a positive wait
 // says when the next is allowed.
 func (s *DataService) allowVerify(credential, department int64) time.Duration {
 	limiter := func(m map[int64]*rate.Limiter, id int64, r rate.Limit, burst int) *rate.Limiter {
@@ -472,13 +475,19 @@ func (s *DataService) allowVerify(credential, department int64) time.Duration {
 		return l
 	}
 	s.limitersMu.Lock()
-	own := limiter(s.limiters, credential, s.VerifyRate, s.VerifyBurst).Reserve()
-	dept := limiter(s.deptLimiters, department, s.VerifyRate*departmentShare, s.VerifyBurst*departmentShare).Reserve()
-	s.limitersMu.Unlock()
-	if d := max(own.Delay(), dept.Delay()); d > 0 {
-		own.Cancel()
-		dept.Cancel()
-		return d
+	rs := []*rate.Reservation{limiter(s.limiters, credential, s.VerifyRate, s.VerifyBurst).Reserve()}
+	if n := s.DepartmentShare; n > 0 {
+		rs = append(rs, limiter(s.deptLimiters, department, s.VerifyRate*rate.Limit(n), s.VerifyBurst*n).Reserve())
 	}
-	return 0
+	s.limitersMu.Unlock()
+	var wait time.Duration
+	for _, r := range rs {
+		wait = max(wait, r.Delay())
+	}
+	if wait > 0 {
+		for _, r := range rs {
+			r.Cancel()
+		}
+	}
+	return wait
 }

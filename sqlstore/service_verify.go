@@ -44,12 +44,12 @@ const (
 	// missNoticeEvery: at most one notice per credential an hour; the
 	// secadmin needs to know, not to be flooded while the run goes on.
 	missNoticeEvery = time.Hour
-	// departmentShare: a department issues as many credentials as it
-	// likes, and five credentials walking together got five allowances
-	// and missed 95 times unnoticed. So its credentials together get
-	// departmentShare allowances (a department runs a few systems), and
-	// their misses are also counted together against MissRun.
-	departmentShare = 4
+	// DefaultDepartmentShare: a department issues as many credentials as
+	// it likes, and five credentials walking together got five allowances
+	// and missed 95 times unnoticed. So its credentials together get four
+	// credentials' allowance (a department runs a few systems), and their
+	// misses are also counted together against MissRun.
+	DefaultDepartmentShare = 4
 )
 
 var (

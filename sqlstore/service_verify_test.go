@@ -187,7 +187,9 @@ func TestDataServiceVerificationClass(t *testing.T) {
 				return err
 			}
 		}
-		f.data.VerifyRate, f.data.VerifyBurst = 0.001, 1
+		// One verification each; the department's bound, shared by the
+		// cases' credentials, is TestDataServiceVerifyDepartment's.
+		f.data.VerifyRate, f.data.VerifyBurst, f.data.DepartmentShare = 0.001, 1, 0
 		for _, c := range []struct {
 			name     string
 			call     call
@@ -349,7 +351,7 @@ func TestDataServiceVerifyMisses(t *testing.T) {
 // allowance and a miss count of each credential alone would be undone by
 // sharing the walk: five credentials of one department made five times the
 // verifications, and 5 × 19 misses notified nobody. The department's
-// credentials together get departmentShare (4) allowances, and their
+// credentials together get DefaultDepartmentShare (4) allowances, and their
 // misses are counted together against the threshold.
 func TestDataServiceVerifyDepartment(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
