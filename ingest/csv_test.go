@@ -106,6 +106,11 @@ func TestCSVRefusesFiles(t *testing.T) {
 		"required gone":  {"姓名,住址\n", ingest.MsgHeaderMissing},
 		"bare quote":     {"公民身份号码\na\"b\n", ingest.MsgCSVSyntax},
 		"10 MB field":    {long, ingest.MsgLineTooLong},
+		// encoding/csv holds a record whole, however many lines its
+		// quoted field spans.
+		"a quoted field of short lines":     {"公民身份号码\n\"" + strings.Repeat("x\n", ingest.MaxLineBytes/2+10) + "\"\n", ingest.MsgLineTooLong},
+		"short lines with escaped quotes":   {"公民身份号码\n\"" + strings.Repeat("\"\"x\r\n", ingest.MaxLineBytes/5+10) + "\"\n", ingest.MsgLineTooLong},
+		"a quoted field after a closed one": {"公民身份号码,姓名\n\"a\nb\",\"" + strings.Repeat("y\n", ingest.MaxLineBytes/2+10) + "\"\n", ingest.MsgLineTooLong},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := readAll(t, []byte(tc.src))
@@ -114,6 +119,16 @@ func TestCSVRefusesFiles(t *testing.T) {
 				t.Fatalf("%v, want %q", err, tc.want.EN)
 			}
 		})
+	}
+}
+
+// Records of quoted fields over several lines, 1.6 MB together, are read:
+// the bound is each record's, not the file's.
+func TestCSVQuotedLinesManyRecords(t *testing.T) {
+	const n = 200_000
+	rows, err := readAll(t, []byte("公民身份号码,姓名\n"+strings.Repeat("\"1\n2\",\"a\"\"\nb\"\n", n)))
+	if err != nil || len(rows) != n || rows[n-1].values[0] != "1\n2" {
+		t.Fatalf("%d rows, err %v; want %d", len(rows), err, n)
 	}
 }
 

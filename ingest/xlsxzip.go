@@ -39,7 +39,13 @@ type XLSXLimits struct {
 	Strings  int   // shared strings: excelize keeps about 60 bytes of index for each
 	Elements int   // XML elements of the parts kept in memory, together: decoded into structs of 100–300 bytes each
 	Depth    int   // XML nesting of any part: the decoder keeps a frame per open element
-	Token    int   // longest text, tag or comment of a worksheet or the shared strings: the decoder holds it whole
+	Token    int   // longest text, tag or comment of a worksheet or the shared strings, and text of one shared string: the decoder holds it whole
+	// Row bounds one row as excelize reads it, whole: it copies a shared
+	// string (or a style's format code) into each cell that refers to it,
+	// so a row of 16,384 cells naming one string of 200 KB costs 3 GB from
+	// a file of 44 KB. The bound is the row's cells times the longest
+	// shared string or style tag, plus the row's own text (inline strings).
+	Row int64
 }
 
 // SpillXMLBytes is excelize's UnzipXMLSizeLimit for every upload: a
@@ -65,6 +71,8 @@ var DatasetXLSXLimits = XLSXLimits{
 	Elements: 500_000,
 	Depth:    100,
 	Token:    1 << 20, // a cell holds at most 32,767 characters, about 160 KB escaped
+	// 200 full cells of 160 KB, or 16,384 cells of 2 KB.
+	Row: 32 << 20,
 }
 
 // Errors of CheckXLSX that are not a limit: the caller says them in its own
@@ -87,6 +95,7 @@ var (
 	MsgXLSXElements = govdata.Msg{ZH: "XLSX 文件中除工作表外的部件（至“%s”）合计超过 %d 个 XML 元素，无法读取", EN: "the parts of the XLSX file other than its sheets (up to “%s”) hold more than %d XML elements together and cannot be read"}
 	MsgXLSXDepth    = govdata.Msg{ZH: "XLSX 文件中的部件“%s”的 XML 嵌套超过 %d 层，无法读取", EN: "the XML of the part “%s” of the XLSX file nests deeper than %d levels and cannot be read"}
 	MsgXLSXToken    = govdata.Msg{ZH: "XLSX 文件中的部件“%s”含有超过 %d KB 的单个文本或标记（一个单元格最多 32,767 个字符），无法读取", EN: "the part “%s” of the XLSX file holds a single text or tag longer than %d KB (a cell holds at most 32,767 characters) and cannot be read"}
+	MsgXLSXRow      = govdata.Msg{ZH: "XLSX 文件的工作表“%s”中一行读取时超过 %[4]d MB（%[2]d 个单元格，引用的共享字符串或格式最长 %[3]d KB），无法读取；请删去多余的列或改用 CSV", EN: "a row of the sheet “%s” of the XLSX file exceeds %[4]d MB when read (%[2]d cells; the shared strings or formats they refer to are up to %[3]d KB long); remove the extra columns or upload CSV"}
 	MsgXLSXEncoding = govdata.Msg{ZH: "XLSX 文件中的部件“%s”不是 UTF-8 编码，请在 Excel 中重新保存为 .xlsx 后上传", EN: "the part “%s” of the XLSX file is not encoded in UTF-8; save the file again as .xlsx in Excel and upload it"}
 )
 
@@ -158,6 +167,11 @@ func CheckXLSX(r io.ReaderAt, size int64, l XLSXLimits) (*zip.Reader, error) {
 	}
 	// Then as streams, each part once, stopping at the first limit.
 	elements := 0
+	// A row's cost: its cells times their longest source elsewhere (a
+	// shared string, a format) and its own text; the most of each over the
+	// rows, since the shared strings may come after the sheets.
+	var perCell, widest, rowText int
+	var widestSheet string
 	for _, f := range zr.File {
 		kind := partKind(f.Name)
 		s := xmlScan{depth: l.Depth, token: -1, count: "", limit: -1}
@@ -174,6 +188,19 @@ func CheckXLSX(r io.ReaderAt, size int64, l XLSXLimits) (*zip.Reader, error) {
 			elements += s.elements
 		}
 		switch {
+		case kind == partStrings:
+			perCell = max(perCell, s.longestSI)
+			if err == nil && s.longestSI > l.Token {
+				err = errTooLong // one string of many runs, each short
+			}
+		case kind == partInMemory && strings.EqualFold(f.Name, "xl/styles.xml"):
+			perCell = max(perCell, s.longestTag) // a number format's literal text
+		}
+		// Any part may be a sheet: the workbook's relationships name them.
+		if kind != partStrings && (s.widest > widest || s.mostText > rowText) {
+			widest, rowText, widestSheet = max(widest, s.widest), max(rowText, s.mostText), f.Name
+		}
+		switch {
 		case err == nil:
 		case errors.Is(err, errTooDeep):
 			return nil, govdata.Errorf(govdata.EINVALID, MsgXLSXDepth, partName(f.Name), l.Depth)
@@ -188,6 +215,9 @@ func CheckXLSX(r io.ReaderAt, size int64, l XLSXLimits) (*zip.Reader, error) {
 		default:
 			return nil, fmt.Errorf("%w: %s: %v", ErrXLSXDamaged, partName(f.Name), err)
 		}
+	}
+	if l.Row > 0 && int64(widest)*int64(perCell)+int64(rowText) > l.Row {
+		return nil, govdata.Errorf(govdata.EINVALID, MsgXLSXRow, partName(widestSheet), widest, (perCell+1023)>>10, l.Row>>20)
 	}
 	return zr, nil
 }

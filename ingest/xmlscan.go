@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strings"
 )
 
 // xmlScan reads a part's XML as a stream of bytes, as far as Go's XML
@@ -26,6 +27,18 @@ type xmlScan struct {
 	open    int // elements open now
 	deepest int // most elements open at once so far
 	br      *bufio.Reader
+
+	// What a cell of a worksheet may cost once resolved: excelize copies
+	// a shared string, or a number format's literal text, into every cell
+	// that refers to it.
+	longestTag int // longest start tag so far (a style's format code is an attribute)
+	cells      int // "c" elements in the current "row"
+	widest     int // most "c" elements in one "row" so far
+	rowText    int // text bytes since the current "row" began (inline strings, values)
+	mostText   int // most text bytes of one "row" so far
+	inSI       int // depth of the open "si" element; 0: none
+	siText     int // text bytes of the open "si" so far, every run together
+	longestSI  int // most text bytes of one "si" so far
 }
 
 var (
@@ -66,6 +79,11 @@ func (s *xmlScan) scan() error {
 		}
 		bad = bad || hasControl(body)
 		text += len(body)
+		if s.inSI > 0 {
+			s.siText += len(body)
+		}
+		s.rowText += len(body)
+		s.mostText = max(s.mostText, s.rowText)
 		if s.token >= 0 && text > s.token {
 			return errTooLong
 		}
@@ -106,6 +124,9 @@ func (s *xmlScan) markup() error {
 				if s.open > 0 {
 					s.open--
 				}
+				if s.inSI > 0 && s.open < s.inSI {
+					s.longestSI, s.inSI = max(s.longestSI, s.siText), 0
+				}
 				return nil
 			}
 			if err != bufio.ErrBufferFull {
@@ -132,7 +153,7 @@ func (s *xmlScan) markup() error {
 func (s *xmlScan) startTag(first byte) error {
 	// The name is kept as its length and last three bytes: enough to tell
 	// "si" or "x:si" (encoding/xml's local name "si") at any length.
-	tail := nameTail{b: [3]byte{first}, n: 1}
+	tail := nameTail{b: [4]byte{first}, n: 1}
 	inName, quote, last, n, bad := true, byte(0), first, 1, false
 	// Read up to each '>' at once (it ends the tag unless quoted), then
 	// look at its bytes.
@@ -162,6 +183,7 @@ func (s *xmlScan) startTag(first byte) error {
 			case b == '"' || b == '\'':
 				quote, inName = b, false
 			case b == '>':
+				s.longestTag = max(s.longestTag, n)
 				return s.element(tail, last == '/')
 			case isSpace(b) || b == '/':
 				inName = false
@@ -188,6 +210,15 @@ func (s *xmlScan) element(tail nameTail, empty bool) error {
 		}
 	}
 	s.deepest = max(s.deepest, s.open+1) // "<a/>" is open for a moment
+	switch {
+	case tail.is("row"):
+		s.cells, s.rowText = 0, 0 // excelize starts a row at each "row", wherever it stands
+	case tail.is("c"):
+		s.cells++
+		s.widest = max(s.widest, s.cells)
+	case tail.is("si") && !empty && s.inSI == 0:
+		s.inSI, s.siText = s.open+1, 0
+	}
 	if !empty {
 		s.open++
 		if s.open > s.depth {
@@ -197,10 +228,10 @@ func (s *xmlScan) element(tail nameTail, empty bool) error {
 	return nil
 }
 
-// nameTail is the last three bytes of an element's name, kept without
+// nameTail is the last four bytes of an element's name, kept without
 // allocating (a table of a million strings has a million names).
 type nameTail struct {
-	b [3]byte
+	b [4]byte
 	n int
 }
 
@@ -210,14 +241,15 @@ func (t *nameTail) add(b byte) {
 		t.n++
 		return
 	}
-	t.b[0], t.b[1], t.b[2] = t.b[1], t.b[2], b
+	copy(t.b[:], t.b[1:])
+	t.b[3] = b
 }
 
-// is reports whether the name is local or ends in ":"+local (a two-byte
-// local name).
+// is reports whether the name is local or ends in ":"+local (a local name
+// of up to three bytes: "c", "si", "row").
 func (t nameTail) is(local string) bool {
 	s := string(t.b[:t.n])
-	return s == local || s == ":"+local
+	return s == local || strings.HasSuffix(s, ":"+local)
 }
 
 // declaration reads "<!": a comment or CDATA section; anything else is a

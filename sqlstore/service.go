@@ -34,14 +34,20 @@ type DataService struct {
 	// walk through the values of an item): verify calls, and calls with an
 	// equality filter on an item masked for the grant (service_verify.go).
 	// The allowance is each process's: n instances allow n times as much.
+	// A department's credentials together have DepartmentShare times one
+	// credential's (service_verify.go): it may issue as many as it likes.
 	VerifyRate  rate.Limit
 	VerifyBurst int
+	// DepartmentShare: how many credentials' allowance a department's
+	// credentials share (DefaultDepartmentShare); 0: no department bound.
+	DepartmentShare int
 	// MissRun misses of a credential's verifications in a row, or within
 	// MissWindow, notify the secadmins (counted in the database).
-	MissRun    int
-	MissWindow time.Duration
-	limitersMu sync.Mutex
-	limiters   map[int64]*rate.Limiter
+	MissRun      int
+	MissWindow   time.Duration
+	limitersMu   sync.Mutex
+	limiters     map[int64]*rate.Limiter // by credential
+	deptLimiters map[int64]*rate.Limiter // by department
 
 	// contents caches published versions of entries: they never change;
 	// columns the datasets' columns by their version.
@@ -69,8 +75,8 @@ func NewDataService(datasets *DatasetService, sources *SourceService, masks *Mas
 		// key: a hashed ID number cannot be reversed by hashing every
 		// date of birth.
 		masker:     govdata.Masker{Key: []byte(datasets.db.deriveSecret("mask-hash", "", nil))},
-		VerifyRate: DefaultVerifyRate, VerifyBurst: DefaultVerifyBurst, limiters: map[int64]*rate.Limiter{},
-		MissRun: DefaultMissRun, MissWindow: DefaultMissWindow}
+		VerifyRate: DefaultVerifyRate, VerifyBurst: DefaultVerifyBurst, limiters: map[int64]*rate.Limiter{}, deptLimiters: map[int64]*rate.Limiter{},
+		MissRun: DefaultMissRun, MissWindow: DefaultMissWindow, DepartmentShare: DefaultDepartmentShare}
 }
 
 var _ govdata.DataService = (*DataService)(nil)
@@ -456,20 +462,32 @@ func (s *DataService) verify(ctx context.Context, c *serviceCall, in govdata.Ver
 	return &govdata.VerifyResult{GrantID: g.ID, Matched: len(recs) > 0}, nil
 }
 
-// allowVerify takes a verify call from the credential's allowance; a
-// positive wait says when the next is allowed.
-func (s *DataService) allowVerify(credential int64) time.Duration {
+// allowVerify takes a verification from the credential's allowance and
+// from its department's (DepartmentShare times as large); a positive wait
+// says when the next is allowed.
+func (s *DataService) allowVerify(credential, department int64) time.Duration {
+	limiter := func(m map[int64]*rate.Limiter, id int64, r rate.Limit, burst int) *rate.Limiter {
+		l, ok := m[id]
+		if !ok {
+			l = rate.NewLimiter(r, burst)
+			m[id] = l
+		}
+		return l
+	}
 	s.limitersMu.Lock()
-	l, ok := s.limiters[credential]
-	if !ok {
-		l = rate.NewLimiter(s.VerifyRate, s.VerifyBurst)
-		s.limiters[credential] = l
+	rs := []*rate.Reservation{limiter(s.limiters, credential, s.VerifyRate, s.VerifyBurst).Reserve()}
+	if n := s.DepartmentShare; n > 0 {
+		rs = append(rs, limiter(s.deptLimiters, department, s.VerifyRate*rate.Limit(n), s.VerifyBurst*n).Reserve())
 	}
 	s.limitersMu.Unlock()
-	r := l.Reserve()
-	if d := r.Delay(); d > 0 {
-		r.Cancel()
-		return d
+	var wait time.Duration
+	for _, r := range rs {
+		wait = max(wait, r.Delay())
 	}
-	return 0
+	if wait > 0 {
+		for _, r := range rs {
+			r.Cancel()
+		}
+	}
+	return wait
 }

@@ -44,12 +44,22 @@ const (
 	// missNoticeEvery: at most one notice per credential an hour; the
 	// secadmin needs to know, not to be flooded while the run goes on.
 	missNoticeEvery = time.Hour
+	// DefaultDepartmentShare: a department issues as many credentials as
+	// it likes, and five credentials walking together got five allowances
+	// and missed 95 times unnoticed. So its credentials together get four
+	// credentials' allowance (a department runs a few systems), and their
+	// misses are also counted together against MissRun.
+	DefaultDepartmentShare = 4
 )
 
 var (
 	msgVerifyMisses = govdata.Msg{
 		ZH: "系统凭证 %d（%s）核验未命中过多：连续 %d 次，%s 内 %d 次，可能在枚举脱敏信息项的值，请核查",
 		EN: "system credential %d (%s) missed too many verifications: %d in a row, %d within %s; it may be walking through masked values, please check",
+	}
+	msgVerifyMissesDept = govdata.Msg{
+		ZH: "部门 %d 的 %d 个系统凭证核验合计未命中过多：各自最近一次命中后共 %d 次，%s 内 %d 次，可能在分多个凭证枚举脱敏信息项的值，请核查",
+		EN: "the %[2]d system credentials of department %[1]d missed too many verifications together: %[3]d since each one's last hit, %[5]d within %[4]s; they may be walking through masked values, please check",
 	}
 )
 
@@ -60,7 +70,8 @@ var (
 func (s *DataService) verification(ctx context.Context, c *serviceCall, items []string, msg govdata.Msg, args ...any) error {
 	c.verifies = true
 	c.detail["verification"] = items
-	if wait := s.allowVerify(govdata.ActorFrom(ctx).CredentialID); wait > 0 {
+	a := govdata.ActorFrom(ctx)
+	if wait := s.allowVerify(a.CredentialID, a.DepartmentID); wait > 0 {
 		secs := int((wait + time.Second - 1) / time.Second)
 		e := govdata.Errorf(govdata.ETOOMANY, msg, append(args, secs)...)
 		e.Details = map[string]any{"retry_after": secs}
@@ -92,11 +103,8 @@ func (s *DataService) countVerification(tx *Tx, credential int64, miss bool) err
 	if err != nil {
 		return fmt.Errorf("verify misses: %w", err)
 	}
-	if !miss || (run < int64(s.MissRun) && inWindow < int64(s.MissRun)) || (notified != 0 && fromDB(notified).After(now.Add(-missNoticeEvery))) {
+	if !miss {
 		return nil
-	}
-	if _, err := tx.exec("UPDATE verify_misses SET notified_at = ? WHERE credential_id = ?", toDB(now), credential); err != nil {
-		return fmt.Errorf("verify misses: %w", err)
 	}
 	a := tx.actor
 	window := s.MissWindow.String()
@@ -104,14 +112,41 @@ func (s *DataService) countVerification(tx *Tx, credential int64, miss bool) err
 		ZH: msgVerifyMisses.Text("zh", credential, a.Username, run, window, inWindow),
 		EN: msgVerifyMisses.Text("en", credential, a.Username, run, inWindow, window),
 	}
+	detail := map[string]any{}
+	if run < int64(s.MissRun) && inWindow < int64(s.MissRun) {
+		// SHR-4: the department's credentials walking together, each
+		// below the threshold, are counted together.
+		var dept, creds int64
+		err := tx.queryRow(`SELECT c.department_id, COUNT(*), COALESCE(SUM(v.run), 0),
+			COALESCE(SUM(CASE WHEN v.window_start > ? THEN v.window_misses ELSE 0 END), 0), COALESCE(MAX(v.notified_at), 0)
+			FROM verify_misses v JOIN credentials c ON c.id = v.credential_id
+			WHERE c.department_id = (SELECT department_id FROM credentials WHERE id = ?) GROUP BY c.department_id`,
+			windowFrom, credential).Scan(&dept, &creds, &run, &inWindow, &notified)
+		if err != nil {
+			return fmt.Errorf("verify misses: %w", err)
+		}
+		if run < int64(s.MissRun) && inWindow < int64(s.MissRun) {
+			return nil
+		}
+		title = govdata.Text{
+			ZH: msgVerifyMissesDept.Text("zh", dept, creds, run, window, inWindow),
+			EN: msgVerifyMissesDept.Text("en", dept, creds, run, window, inWindow),
+		}
+		detail["department_id"], detail["credentials"] = dept, creds
+	}
+	if notified != 0 && fromDB(notified).After(now.Add(-missNoticeEvery)) {
+		return nil
+	}
+	if _, err := tx.exec("UPDATE verify_misses SET notified_at = ? WHERE credential_id = ?", toDB(now), credential); err != nil {
+		return fmt.Errorf("verify misses: %w", err)
+	}
 	ids, err := notifyRoleHolders(tx, govdata.RoleSecadmin, govdata.NoticeSecurity, title,
 		"verify-misses:"+strconv.FormatInt(credential, 10)+":"+strconv.FormatInt(toDB(now), 10))
 	if err != nil {
 		return err
 	}
-	return tx.auditAs(a, govdata.AuditOK, "service.verify_misses", "credential", credential, map[string]any{
-		"run": run, "window_misses": inWindow, "window": window, "threshold": s.MissRun, "notifications": ids,
-	})
+	detail["run"], detail["window_misses"], detail["window"], detail["threshold"], detail["notifications"] = run, inWindow, window, s.MissRun, ids
+	return tx.auditAs(a, govdata.AuditOK, "service.verify_misses", "credential", credential, detail)
 }
 
 // maskedItemsList names the items of a refusal message.

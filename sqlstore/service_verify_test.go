@@ -187,7 +187,9 @@ func TestDataServiceVerificationClass(t *testing.T) {
 				return err
 			}
 		}
-		f.data.VerifyRate, f.data.VerifyBurst = 0.001, 1
+		// One verification each; the department's bound, shared by the
+		// cases' credentials, is TestDataServiceVerifyDepartment's.
+		f.data.VerifyRate, f.data.VerifyBurst, f.data.DepartmentShare = 0.001, 1, 0
 		for _, c := range []struct {
 			name     string
 			call     call
@@ -341,6 +343,72 @@ func TestDataServiceVerifyMisses(t *testing.T) {
 		}
 		if notices() != 2 {
 			t.Fatalf("unmasked misses notified: %d", notices())
+		}
+	})
+}
+
+// SHR-4: a department issues as many credentials as it likes, so an
+// allowance and a miss count of each credential alone would be undone by
+// sharing the walk: five credentials of one department made five times the
+// verifications, and 5 × 19 misses notified nobody. The department's
+// credentials together get DefaultDepartmentShare (4) allowances, and their
+// misses are counted together against the threshold.
+func TestDataServiceVerifyDepartment(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newVerifyFixture(t, e)
+		g := f.grantFor(t, f.application(govdata.MethodAPI, nil, "公民身份号码", "姓名", "行政区划代码"))
+		r := f.rows[0]
+		var creds []*govdata.IssuedCredential
+		for range 5 {
+			f.bindNew(t, g)
+			creds = append(creds, f.cred)
+		}
+		// The allowance: 3 each, 12 for the department.
+		f.data.VerifyRate, f.data.VerifyBurst = 0.001, 3
+		refused := 0
+		for _, c := range creds {
+			f.cred = c
+			for range 3 {
+				if _, err := f.records(t, "公民身份号码="+r.id); tooMany(err) {
+					refused++
+				} else if err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if refused != 3 {
+			t.Errorf("5 credentials × 3 masked lookups: %d refused, want the 3 past the department's 12", refused)
+		}
+		// Unmasked equality is no verification: it goes on.
+		f.cred = creds[0]
+		if _, err := f.records(t, "行政区划代码="+r.region); err != nil {
+			t.Errorf("unmasked equality past the department's allowance: %v", err)
+		}
+
+		// The misses: each credential stays below the threshold (a fixture
+		// of its own: limiters keep the rate they were made with).
+		f = newVerifyFixture(t, e)
+		g = f.grantFor(t, f.application(govdata.MethodAPI, nil, "公民身份号码", "姓名", "行政区划代码"))
+		f.data.VerifyRate = rate.Inf
+		r, creds = f.rows[0], nil
+		for range 5 {
+			f.bindNew(t, g)
+			creds = append(creds, f.cred)
+		}
+		for _, c := range creds {
+			f.cred = c
+			for range sqlstore.DefaultMissRun - 1 {
+				if p := must(f.records(t, "公民身份号码="+withCheck(r.id[:14]+"999")))(t); len(p.Items) != 0 {
+					t.Fatal("a miss matched")
+				}
+			}
+		}
+		if n := len(f.securityNotices(t, f.secadmins[0])); n != 1 {
+			t.Fatalf("5 credentials × %d misses: %d notices, want 1", sqlstore.DefaultMissRun-1, n)
+		}
+		recs := f.missRecords(t)
+		if len(recs) != 1 || !strings.Contains(recs[0].Detail, `"credentials":2`) {
+			t.Fatalf("records of the misses: %+v, want one naming the department's 2 credentials that missed by then", recs)
 		}
 	})
 }

@@ -96,7 +96,35 @@ func SmallXLSXBombs(tb testing.TB, base []byte) []Bomb {
 		// temporary file excelize would then leave behind.
 		{"the shared strings twice", Also(tb, With(tb, base, "xl/sharedStrings.xml", repeat(sst, "<si/>", "</sst>", 60_000)), "xl/sharedStrings.xml", repeat(sst, "<si/>", "</sst>", 60_000)), ""},
 		{"a worksheet twice, in other letters", Also(tb, base, `XL\WORKSHEETS\SHEET1.XML`, repeat(sheet, "a", "</t></is></c></row></sheetData></worksheet>", 300<<10)), ""},
+		// A row is read whole, each cell a copy of the shared string or
+		// the format it names: 16,384 cells of a 4 KB string are 64 MB
+		// from a file of a few KB (200 KB strings made 6.5 GB of RSS).
+		{"a row of 16,384 cells naming one shared string", wideRow(tb, base, "", `<c t="s"><v>0</v></c>`, "<si><t>"+strings.Repeat("a", 4<<10)+"</t></si>"), "一行读取时超过"},
+		{"a row of prefixed cells naming one shared string", wideRow(tb, base, "x:", `<x:c t="s"><x:v>0</x:v></x:c>`, "<x:si><x:t>"+strings.Repeat("a", 4<<10)+"</x:t></x:si>"), "一行读取时超过"},
+		{"a row naming a shared string of many runs", wideRow(tb, base, "", `<c t="s"><v>0</v></c>`, "<si>"+strings.Repeat("<r><t>"+strings.Repeat("a", 512)+"</t></r>", 8)+"</si>"), "一行读取时超过"},
+		{"a row of 16,384 cells in a long number format", With(tb, wideRow(tb, base, "", `<c s="1"><v>1</v></c>`, "<si><t>a</t></si>"), "xl/styles.xml",
+			repeat(`<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="&quot;`, "a", `&quot;0"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>`, 4<<10)), "一行读取时超过"},
+		{"a row of 16,384 inline texts of 4 KB", With(tb, base, "xl/worksheets/sheet1.xml", repeat(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">`,
+			`<c t="inlineStr"><is><t>`+strings.Repeat("a", 4<<10)+`</t></is></c>`, "</row></sheetData></worksheet>", 16384)), "一行读取时超过"},
+		{"one shared string of many runs, 2 MB", With(tb, base, "xl/sharedStrings.xml", repeat(sst+"<si>", "<r><t>"+strings.Repeat("a", 64<<10)+"</t></r>", "</si></sst>", 32)), "单个文本"},
 	}
+}
+
+// wideRow is base with a first row of 16,384 cells (cell, in elements of
+// prefix) and the shared strings sis.
+func wideRow(tb testing.TB, base []byte, prefix, cell, sis string) []byte {
+	tb.Helper()
+	ns := `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"`
+	if prefix != "" {
+		ns = `xmlns:` + strings.TrimSuffix(prefix, ":") + `="http://schemas.openxmlformats.org/spreadsheetml/2006/main"`
+	}
+	book := With(tb, base, "xl/sharedStrings.xml", func(w io.Writer) {
+		io.WriteString(w, "<"+prefix+"sst "+ns+">"+sis+"</"+prefix+"sst>")
+	})
+	return With(tb, book, "xl/worksheets/sheet1.xml", func(w io.Writer) {
+		io.WriteString(w, "<"+prefix+"worksheet "+ns+"><"+prefix+"sheetData><"+prefix+"row r=\"1\">"+strings.Repeat(cell, 16384)+
+			"</"+prefix+"row></"+prefix+"sheetData></"+prefix+"worksheet>")
+	})
 }
 
 // With copies base, writing the part name (any case, either slash) from
