@@ -108,7 +108,12 @@ func TestCalendar(t *testing.T) {
 		mustError(t, e.do(t, req{method: "GET", path: "/api/v1/calendar?year=20x6", as: "officer"}), 400, govdata.EINVALID)
 		// Wrong roles are refused and audited.
 		for _, who := range []string{"officer", "auditor", "reviewer"} {
-			e.mustRefused(t, e.do(t, req{method: "PUT", path: "/api/v1/calendar/2027", as: who, body: load}), 403)
+			r := e.do(t, req{method: "PUT", path: "/api/v1/calendar/2027", as: who, body: load})
+			e.mustRefused(t, r, 403)
+			// The record names the year that was refused.
+			if rec := e.mustAudited(t, r, govdata.AuditRefused); rec.ObjectID != "2027" {
+				t.Errorf("%s's refused load recorded object %q, want 2027", who, rec.ObjectID)
+			}
 		}
 		if after := calendarSnapshot(t, e); after != before {
 			t.Errorf("refused uploads changed the calendar:\nbefore %s\nafter  %s", before, after)

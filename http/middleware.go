@@ -195,7 +195,7 @@ func (s *Server) refused(r *http.Request, rt route, err error) {
 	if rt.selfAudited || govdata.IsAudited(err) {
 		return
 	}
-	object := r.PathValue("id") + r.PathValue("code")
+	object := pathObject(r)
 	if code == govdata.EINTERNAL {
 		// The cause is in the log under the request ID; its text (a
 		// driver's message) does not belong in the audit record.

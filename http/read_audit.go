@@ -182,9 +182,10 @@ func (w *auditedWriter) record() error {
 	return w.s.svc.Audit.RecordRead(w.r.Context(), w.rt.action, w.rt.objectType, pathObject(w.r), detail)
 }
 
-// pathObject is the object a path names: its {id}, {code} or {trace}.
+// pathObject is the object a path names, for audit records of reads and
+// refusals: its {id}, {code}, {trace} or {year}.
 func pathObject(r *http.Request) string {
-	for _, name := range []string{"id", "code", "trace"} {
+	for _, name := range []string{"id", "code", "trace", "year"} {
 		if v := r.PathValue(name); v != "" {
 			return v
 		}
