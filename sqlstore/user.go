@@ -212,11 +212,8 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, p govdata.UserPa
 	}
 	var out *govdata.User
 	err := s.db.write(ctx, func(tx *Tx) error {
-		u, err := findUser(tx.queryRow, "id = ?", id)
+		u, err := tx.userWithRoles(id)
 		if err != nil {
-			return err
-		}
-		if err := loadRoles(tx.query, u); err != nil {
 			return err
 		}
 		c, err := govdata.CheckUserUpdate(actor, *u, p, s.db.opts.Auth.Password)
@@ -319,11 +316,7 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, p govdata.UserPa
 			}
 			change["sessions_ended"] = true
 		}
-		out, err = findUser(tx.queryRow, "id = ?", id)
-		if err != nil {
-			return err
-		}
-		if err := loadRoles(tx.query, out); err != nil {
+		if out, err = tx.userWithRoles(id); err != nil {
 			return err
 		}
 		return tx.audit("user.update", "user", id, change)
@@ -361,6 +354,16 @@ func revokeSessions(tx *Tx, userID, keep int64) error {
 		return fmt.Errorf("revoke sessions: %w", err)
 	}
 	return nil
+}
+
+// userWithRoles reads, in tx, the account id with its roles and the
+// business roles waiting for a secadmin.
+func (tx *Tx) userWithRoles(id int64) (*govdata.User, error) {
+	u, err := findUser(tx.queryRow, "id = ?", id)
+	if err != nil {
+		return nil, err
+	}
+	return u, loadRoles(tx.query, u)
 }
 
 func findUser(queryRow func(string, ...any) *sql.Row, cond string, arg any) (*govdata.User, error) {

@@ -112,11 +112,8 @@ func (s *UserService) decideRoles(ctx context.Context, id int64, d govdata.RoleD
 	}
 	var out *govdata.User
 	err := s.db.write(ctx, func(tx *Tx) error {
-		u, err := findUser(tx.queryRow, "id = ?", id)
+		u, err := tx.userWithRoles(id)
 		if err != nil {
-			return err
-		}
-		if err := loadRoles(tx.query, u); err != nil {
 			return err
 		}
 		if err := govdata.CheckRoleDecision(actor, *u, d, confirm); err != nil {
@@ -152,10 +149,7 @@ func (s *UserService) decideRoles(ctx context.Context, id int64, d govdata.RoleD
 			by = append(by, string(r)+":"+q.RequestedBy+"@"+strconv.FormatInt(toDB(q.RequestedAt), 10))
 		}
 		detail["requested"] = strings.Join(by, ",")
-		if out, err = findUser(tx.queryRow, "id = ?", id); err != nil {
-			return err
-		}
-		if err := loadRoles(tx.query, out); err != nil {
+		if out, err = tx.userWithRoles(id); err != nil {
 			return err
 		}
 		return tx.audit(action, "user", id, detail)
