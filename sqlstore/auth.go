@@ -512,15 +512,10 @@ func (s *AuthService) UnlockUser(ctx context.Context, id int64) (*govdata.User, 
 		}
 	}
 	err := s.db.write(ctx, func(tx *Tx) error {
-		u, err := findUser(tx.queryRow, "id = ?", id)
+		u, err := tx.userWithRoles(id)
 		if err != nil {
 			return err
 		}
-		roles, err := rolesOf(tx.query, id)
-		if err != nil {
-			return fmt.Errorf("load roles: %w", err)
-		}
-		u.Roles = roles[id]
 		if err := govdata.CheckUnlock(a, *u); err != nil {
 			return err
 		}
