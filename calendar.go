@@ -9,6 +9,11 @@ import (
 	"time"
 )
 
+// ChinaTime is Asia/Shanghai, UTC+8 all year (China keeps no daylight
+// saving time), without depending on the system's time zone database: the
+// deployment's default zone, in which deadlines are dates (PRODUCT.md §4).
+var ChinaTime = time.FixedZone("Asia/Shanghai", 8*60*60)
+
 // Date is a calendar day in the deployment's time zone, without a time.
 // On the wire it is "YYYY-MM-DD" (PRODUCT.md §4).
 type Date struct {

@@ -75,7 +75,7 @@ func TestClientAddr(t *testing.T) {
 func TestClientAddrAudited(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		db := storetest.Open(t, e, nil)
-		cat := sqlstore.NewCatalogService(db, sqlstore.NewWorkflowService(db, defaultProfile(t), ChinaTime))
+		cat := sqlstore.NewCatalogService(db, sqlstore.NewWorkflowService(db, defaultProfile(t), govdata.ChinaTime))
 		svc := Services{
 			Regions: sqlstore.NewRegionService(db), Departments: sqlstore.NewDepartmentService(db),
 			Users: sqlstore.NewUserService(db), Auth: sqlstore.NewAuthService(db),

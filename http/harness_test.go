@@ -145,7 +145,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 	if o.profile != "" {
 		profile = mustGet(profiles.Shipped(o.profile))(t)
 	}
-	flows := sqlstore.NewWorkflowService(db, profile, govhttp.ChinaTime)
+	flows := sqlstore.NewWorkflowService(db, profile, govdata.ChinaTime)
 	catalog := sqlstore.NewCatalogService(db, flows)
 	datasets := sqlstore.NewDatasetService(db, catalog)
 	sources, masks := sqlstore.NewSourceService(datasets, source.Connector{Deny: o.sourceDeny}), sqlstore.NewMaskService(db)

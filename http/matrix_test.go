@@ -611,7 +611,7 @@ func profileEnvs(t *testing.T, base *env) map[string]*env {
 
 // usageInput is a valid usage record of kind, dated on the day of now.
 func usageInput(k govdata.UsageKind, now time.Time) govdata.UsageInput {
-	d := govdata.DateOf(now.In(govhttp.ChinaTime))
+	d := govdata.DateOf(now.In(govdata.ChinaTime))
 	switch k {
 	case govdata.UsageStorage:
 		return govdata.UsageInput{Kind: k, Location: "市政务云 统计分析库", Protection: "SM4 加密，按岗位授权访问", StoredFrom: &d}

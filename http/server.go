@@ -81,10 +81,6 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 }
 
-// ChinaTime is Asia/Shanghai, UTC+8 all year (China keeps no daylight
-// saving time), without depending on the system's time zone database.
-var ChinaTime = time.FixedZone("Asia/Shanghai", 8*60*60)
-
 // DefaultMaxBodyBytes is the default bound of a JSON request body: 1 MiB.
 const DefaultMaxBodyBytes = 1 << 20
 
@@ -109,7 +105,7 @@ func NewServer(svc Services, cfg Config) *Server {
 		cfg.Publisher = govdata.Text{ZH: "政务数据主管部门", EN: "Data bureau"}
 	}
 	if cfg.Location == nil {
-		cfg.Location = ChinaTime
+		cfg.Location = govdata.ChinaTime
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

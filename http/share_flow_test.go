@@ -12,7 +12,6 @@ import (
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/holidays"
-	govhttp "github.com/govdata/govdata/http"
 	"github.com/govdata/govdata/sqlstore/storetest"
 )
 
@@ -103,7 +102,7 @@ func aprilDue(t *testing.T, from govdata.Date, n int) govdata.Date {
 
 // beijing is the time in Asia/Shanghai on a day of April 2026.
 func beijing(day, hour int) time.Time {
-	return time.Date(2026, time.April, day, hour, 0, 0, 0, govhttp.ChinaTime)
+	return time.Date(2026, time.April, day, hour, 0, 0, 0, govdata.ChinaTime)
 }
 
 // shareFlow is one profile's env with the two departments' people.
@@ -165,7 +164,7 @@ func (f *shareFlow) moveTo(at time.Time) {
 
 // today is the clock's day in Beijing.
 func (f *shareFlow) today() govdata.Date {
-	return govdata.DateOf(f.e.clock.Now().In(govhttp.ChinaTime))
+	return govdata.DateOf(f.e.clock.Now().In(govdata.ChinaTime))
 }
 
 // wrongActors are accounts that are not the step's actor and are the
@@ -329,7 +328,7 @@ func runShareFlow(t *testing.T, f *shareFlow) {
 		if h.Step != step.Name || h.ActedBy != f.actors[step.Actor] || h.ActedAt == nil {
 			t.Errorf("history %d: %+v, want step %s by %s", i, h, step.Name, f.actors[step.Actor])
 		}
-		if h.Due != nil && h.ActedAt != nil && h.Due.Before(govdata.DateOf(h.ActedAt.In(govhttp.ChinaTime))) {
+		if h.Due != nil && h.ActedAt != nil && h.Due.Before(govdata.DateOf(h.ActedAt.In(govdata.ChinaTime))) {
 			t.Errorf("step %s decided %s after its due date %s", h.Step, h.ActedAt, h.Due)
 		}
 	}

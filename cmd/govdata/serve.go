@@ -67,7 +67,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := ensureAdmin(ctx, db, c.passwordPolicy(), stdout); err != nil {
 		return err
 	}
-	workflows := sqlstore.NewWorkflowService(db, profile, govhttp.ChinaTime)
+	workflows := sqlstore.NewWorkflowService(db, profile, govdata.ChinaTime)
 	catalog := sqlstore.NewCatalogService(db, workflows)
 	datasets := sqlstore.NewDatasetService(db, catalog)
 	sources := sqlstore.NewSourceService(datasets, source.Connector{Deny: c.sourceDeny, DenyHost: len(c.sourceDeny) > 0})
@@ -229,7 +229,7 @@ func (c *config) startJobs(db *sqlstore.DB, workflows govdata.WorkflowService, c
 	})
 	wg.Go(func() {
 		(&jobs.Sweeper{Workflows: workflows, Revocations: catalog, Stale: datasets, Grants: grants, ReminderDays: c.reminderDays,
-			Calendar: sqlstore.NewCalendarService(db), CalendarWarnFrom: c.calendarWarnFrom, CalendarLoaded: metrics.CalendarLoaded, Location: govhttp.ChinaTime,
+			Calendar: sqlstore.NewCalendarService(db), CalendarWarnFrom: c.calendarWarnFrom, CalendarLoaded: metrics.CalendarLoaded, Location: govdata.ChinaTime,
 			Every: c.sweepInterval, Log: log}).Run(ctx)
 	})
 	senders := map[govdata.Channel]jobs.Sender{
