@@ -3,10 +3,34 @@ package quality_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/quality"
 )
+
+// today is the clock the checks are compiled with.
+var today = time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+
+// TestCompileUsesTheClock: a citizen ID's birth year is judged by the
+// platform's clock, not the machine's, so that tests and deployments whose
+// clock is set agree (STYLE.md: time from an injected clock).
+func TestCompileUsesTheClock(t *testing.T) {
+	items := []govdata.Item{{Name: "公民身份号码", Type: govdata.ItemChar, Length: 18, Rules: &govdata.Rules{Format: govdata.FormatCitizenID}}}
+	born2027 := citizenID("23010220270105123")
+	for _, c := range []struct {
+		now  time.Time
+		want int
+	}{{today, 1}, {time.Date(2027, 1, 10, 0, 0, 0, 0, time.UTC), 0}} {
+		ch, err := quality.Compile(items, c.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := ch.Check([]string{born2027}, nil); len(v) != c.want {
+			t.Errorf("on %s, an ID born on 2027-01-05: %d violations %v, want %d", c.now.Format(time.DateOnly), len(v), v, c.want)
+		}
+	}
+}
 
 // citizenID completes 17 digits with their GB 11643 check character.
 func citizenID(first17 string) string {
@@ -69,7 +93,7 @@ func TestCheck(t *testing.T) {
 		{Name: "统一社会信用代码", Type: govdata.ItemChar, Rules: &govdata.Rules{Format: govdata.FormatCreditCode}},
 		{Name: "行政区划", Type: govdata.ItemChar, Rules: &govdata.Rules{Format: govdata.FormatRegionCode}},
 	}
-	c, err := quality.Compile(items)
+	c, err := quality.Compile(items, today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +160,7 @@ func FuzzCheck(f *testing.F) {
 		{Name: "d", Type: govdata.ItemChar, Rules: &govdata.Rules{Format: govdata.FormatPhone, Pattern: `1.*`}},
 		{Name: "e", Type: govdata.ItemMoney, Rules: &govdata.Rules{Format: govdata.FormatDate}},
 	}
-	c, err := quality.Compile(items)
+	c, err := quality.Compile(items, today)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -161,7 +185,7 @@ func BenchmarkCheck(b *testing.B) {
 	items[1].Rules = &govdata.Rules{Format: govdata.FormatPhone}
 	items[2].Type = govdata.ItemNumber
 	items[3].Type = govdata.ItemDate
-	c, err := quality.Compile(items)
+	c, err := quality.Compile(items, today)
 	if err != nil {
 		b.Fatal(err)
 	}

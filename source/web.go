@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/ingest"
@@ -157,7 +158,8 @@ func typed(in govdata.SourceInput, items []govdata.Item, ans liveAnswer) (govdat
 	for i, it := range items {
 		bare[i] = govdata.Item{Name: it.Name, Type: it.Type, Length: it.Length}
 	}
-	checker, err := quality.Compile(bare)
+	// Bare items have no date-dependent rule: no clock is needed.
+	checker, err := quality.Compile(bare, time.Time{})
 	if err != nil {
 		return govdata.RowList{}, err
 	}

@@ -134,7 +134,7 @@ func (s *DatasetService) target(ctx context.Context, r *entryRow) (*loadTarget, 
 	if err != nil {
 		return nil, s.db.internal("read dataset", err)
 	}
-	t := &loadTarget{entry: r.id, dept: r.department, version: version, name: in.Name, region: r.region, items: in.Items, cols: cols, keys: s.db.DataKeys()}
+	t := &loadTarget{entry: r.id, dept: r.department, version: version, name: in.Name, region: r.region, items: in.Items, cols: cols, keys: s.db.DataKeys(), now: s.db.clock.Now()}
 	byName := map[string]dsColumn{}
 	for _, c := range activeColumns(cols) {
 		byName[c.item] = c

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/datakey"
@@ -67,9 +68,10 @@ type loadTarget struct {
 	active             []dsColumn // one per item, in item order
 	keys               *datakey.Keyring
 	sealRejects        bool
-	copyText           bool     // PostgreSQL: rows staged as COPY text
-	present            []bool   // the items the input has columns for; nil: all
-	contexts           [][]byte // of the active columns, made by encode
+	copyText           bool      // PostgreSQL: rows staged as COPY text
+	present            []bool    // the items the input has columns for; nil: all
+	contexts           [][]byte  // of the active columns, made by encode
+	now                time.Time // the platform's clock when the load began: rules that depend on the date (a citizen ID's birth date) judge by it
 }
 
 // chunk is rows ready for the staging table and the rejects among them.
@@ -184,7 +186,7 @@ func (t *loadTarget) checker() (*quality.Checker, error) {
 			items[i].Rules = &r
 		}
 	}
-	return quality.Compile(items)
+	return quality.Compile(items, t.now)
 }
 
 // encode turns a row in item order into the values of insertColumns:
