@@ -201,7 +201,7 @@ func (s *DatasetService) load(ctx context.Context, t *loadTarget, req govdata.In
 	if p, ok := rd.(interface{ Present() []bool }); ok {
 		t.present = p.Present()
 	}
-	t.copyText = s.db.dialect.name == "postgres"
+	t.copyText = s.db.dialect.copyText
 	if err := s.createStaging(ctx, t, staging); err != nil {
 		return fail(err)
 	}
@@ -268,8 +268,8 @@ func (s *DatasetService) dropStaging(staging string) {
 // as a file's later line corrects an earlier one.
 func (s *DatasetService) dedupe(ctx context.Context, t *loadTarget, staging string, run *runningBatch, counts map[[2]string]int64) error {
 	keys := keyList(t.cols)
-	if s.db.dialect.name == "postgres" {
-		if _, err := s.db.writer.ExecContext(ctx, "ALTER TABLE "+staging+" ADD PRIMARY KEY (_row)"); err != nil {
+	if s.db.dialect.stagingRowKey != "" {
+		if _, err := s.db.writer.ExecContext(ctx, fmt.Sprintf(s.db.dialect.stagingRowKey, staging)); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"database/sql"
 	"errors"
 	"strconv"
 	"strings"
@@ -21,11 +22,23 @@ type dialect struct {
 	like string
 	// notDistinct compares two values, NULL equal to NULL.
 	notDistinct string
+	// snapshot is the isolation of a read that must see one state of the
+	// store throughout (an export counted, then streamed): PostgreSQL's
+	// default READ COMMITTED sees each statement's own state; a SQLite read
+	// transaction in WAL mode is a snapshot already.
+	snapshot sql.IsolationLevel
+	// copyText: a batch's rows are staged as COPY text (PostgreSQL's
+	// fastest load); SQLite stages them with multi-row inserts.
+	copyText bool
+	// stagingRowKey, when set, gives a staging table (%s) a primary key on
+	// _row before its key index is built; SQLite's rowid already is one.
+	stagingRowKey string
 }
 
 var (
 	sqliteDialect   = dialect{name: "sqlite", like: "LIKE", notDistinct: "IS"}
-	postgresDialect = dialect{name: "postgres", lockAudit: "SELECT pg_advisory_xact_lock(7242001)", like: "ILIKE", notDistinct: "IS NOT DISTINCT FROM"}
+	postgresDialect = dialect{name: "postgres", lockAudit: "SELECT pg_advisory_xact_lock(7242001)", like: "ILIKE", notDistinct: "IS NOT DISTINCT FROM",
+		snapshot: sql.LevelRepeatableRead, copyText: true, stagingRowKey: "ALTER TABLE %s ADD PRIMARY KEY (_row)"}
 )
 
 // number is a text column's value as a number, for ranges and order

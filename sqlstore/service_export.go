@@ -102,11 +102,7 @@ func (s *DataService) export(ctx context.Context, c *serviceCall, v url.Values) 
 // readSnapshot begins a read transaction that sees one state of the
 // store throughout.
 func (db *DB) readSnapshot(ctx context.Context) (*sql.Tx, error) {
-	opts := &sql.TxOptions{ReadOnly: true}
-	if db.dialect.name == "postgres" {
-		opts.Isolation = sql.LevelRepeatableRead
-	}
-	tx, err := db.read.BeginTx(ctx, opts)
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: db.dialect.snapshot})
 	if err != nil {
 		return nil, db.internal("read snapshot", err)
 	}
