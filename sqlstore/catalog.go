@@ -19,14 +19,16 @@ type CatalogService struct {
 	profile *govdata.Profile
 	// InUse lists the departments that use an entry (hold grants on it),
 	// whom a revocation notifies and for whom the entry is still supplied
-	// during the grace period (HLJ-16). The sharing feature sets it; until
-	// then no entry is in use.
+	// during the grace period (HLJ-16): grantHolders, unless a test puts
+	// its own in place.
 	InUse func(tx *Tx, entryID int64) ([]int64, error)
 }
 
 // NewCatalogService returns the catalog of db, reviewed by flows.
 func NewCatalogService(db *DB, flows *WorkflowService) *CatalogService {
-	return &CatalogService{db: db, flows: flows, profile: flows.profile}
+	s := &CatalogService{db: db, flows: flows, profile: flows.profile}
+	s.InUse = func(tx *Tx, entry int64) ([]int64, error) { return grantHolders(tx, entry, flows.loc) }
+	return s
 }
 
 var _ govdata.CatalogService = (*CatalogService)(nil)
@@ -611,12 +613,9 @@ func (s *CatalogService) Revoke(ctx context.Context, id int64, reason string) (*
 // when departments use it, after the profile's grace period, during which
 // it is still supplied; each user department is told (HLJ-16).
 func (s *CatalogService) revoked(tx *Tx, r *entryRow, d govdata.ReviewDecision) (*govdata.Entry, error) {
-	var users []int64
-	if s.InUse != nil {
-		var err error
-		if users, err = s.InUse(tx, r.id); err != nil {
-			return nil, err
-		}
+	users, err := s.InUse(tx, r.id)
+	if err != nil {
+		return nil, err
 	}
 	status, grace := govdata.EntryRevoked, ""
 	if len(users) > 0 {

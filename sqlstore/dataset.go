@@ -24,10 +24,6 @@ import (
 type DatasetService struct {
 	db      *DB
 	catalog *CatalogService
-	// isLive reports an entry served live from its provider (AGG-5): its
-	// data is not stored, so nothing is loaded into it. Set by the
-	// source service; nil: none is.
-	isLive func(ctx context.Context, entry int64) (bool, error)
 }
 
 // NewDatasetService returns the datasets of catalog's entries.
@@ -70,12 +66,11 @@ func (s *DatasetService) Ingest(ctx context.Context, req govdata.IngestRequest) 
 	case govdata.EntryStatus(r.status) == govdata.EntryRevoked:
 		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgDatasetRevoked)
 	}
-	if s.isLive != nil {
-		if live, err := s.isLive(ctx, r.id); err != nil {
-			return nil, s.db.internal("ingest", err)
-		} else if live {
-			return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgSourceLiveData)
-		}
+	// AGG-5: a live entry's data is not stored, so nothing is loaded into it.
+	if live, err := s.db.servedLive(ctx, r.id); err != nil {
+		return nil, s.db.internal("ingest", err)
+	} else if live {
+		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgSourceLiveData)
 	}
 	t, err := s.target(ctx, r)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/govdata/govdata"
 )
@@ -24,17 +25,16 @@ type GrantService struct {
 // it — whom a revocation notifies and keeps supplied for the grace period
 // (HLJ-16).
 func NewGrantService(catalog *CatalogService) *GrantService {
-	s := &GrantService{db: catalog.db, catalog: catalog, creds: NewCredentialService(catalog.db)}
-	catalog.InUse = s.inUse
-	return s
+	return &GrantService{db: catalog.db, catalog: catalog, creds: NewCredentialService(catalog.db)}
 }
 
 var _ govdata.GrantService = (*GrantService)(nil)
 
-// inUse lists the departments with a grant on entry that is active or
-// suspended and not expired.
-func (s *GrantService) inUse(tx *Tx, entry int64) ([]int64, error) {
-	today := govdata.DateOf(tx.Now().In(s.catalog.flows.loc)).String()
+// grantHolders lists the departments with a grant on entry that is active
+// or suspended and not expired on today's date in loc: the users of an
+// entry whose revocation keeps supplying them (HLJ-16).
+func grantHolders(tx *Tx, entry int64, loc *time.Location) ([]int64, error) {
+	today := govdata.DateOf(tx.Now().In(loc)).String()
 	rows, err := tx.query(`SELECT DISTINCT consumer_department_id FROM grants WHERE entry_id = ? AND state IN (?, ?) AND valid_until >= ?
 		ORDER BY consumer_department_id`, entry, string(govdata.GrantActive), string(govdata.GrantSuspended), today)
 	if err != nil {

@@ -30,9 +30,7 @@ type SourceService struct {
 // NewSourceService returns the sources of datasets' entries, reached
 // through connector.
 func NewSourceService(datasets *DatasetService, connector govdata.SourceConnector) *SourceService {
-	s := &SourceService{db: datasets.db, datasets: datasets, connector: connector}
-	datasets.isLive = s.isLive
-	return s
+	return &SourceService{db: datasets.db, datasets: datasets, connector: connector}
 }
 
 var _ govdata.SourceService = (*SourceService)(nil)
@@ -235,10 +233,11 @@ func (s *SourceService) withSecret(r *sourceRow) (govdata.SourceInput, error) {
 	return in, nil
 }
 
-// isLive reports whether an entry is served live (its data not stored).
-func (s *SourceService) isLive(ctx context.Context, entry int64) (bool, error) {
+// servedLive reports whether an entry is served live from its provider
+// (AGG-5), its data not stored.
+func (db *DB) servedLive(ctx context.Context, entry int64) (bool, error) {
 	var kind string
-	err := s.db.queryRow(ctx, "SELECT kind FROM data_sources WHERE entry_id = ?", entry).Scan(&kind)
+	err := db.queryRow(ctx, "SELECT kind FROM data_sources WHERE entry_id = ?", entry).Scan(&kind)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
