@@ -72,6 +72,18 @@ func hostSpellings() map[string]bool {
 	}
 	// Every internal address this host has (its network's private and
 	// link-local addresses, with the interface as zone).
+	for ip, h := range interfaceHosts() {
+		if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() {
+			hosts[h] = true
+		}
+	}
+	return hosts
+}
+
+// interfaceHosts is every address of this host's interfaces, a link-local
+// IPv6 one with its interface as zone, and its spelling as a URL's host.
+func interfaceHosts() map[netip.Addr]string {
+	out := map[netip.Addr]string{}
 	ifaces, _ := net.Interfaces()
 	for _, ifc := range ifaces {
 		addrs, _ := ifc.Addrs()
@@ -81,9 +93,6 @@ func hostSpellings() map[string]bool {
 				continue
 			}
 			ip := p.Addr()
-			if !ip.IsLoopback() && !ip.IsPrivate() && !ip.IsLinkLocalUnicast() {
-				continue
-			}
 			if ip.Is6() && ip.IsLinkLocalUnicast() {
 				ip = ip.WithZone(ifc.Name)
 			}
@@ -91,10 +100,10 @@ func hostSpellings() map[string]bool {
 			if ip.Is6() {
 				h = "[" + strings.ReplaceAll(h, "%", "%25") + "]"
 			}
-			hosts[h] = true
+			out[ip] = h
 		}
 	}
-	return hosts
+	return out
 }
 
 // SSRF: with the default deny list no spelling of an address of this host
@@ -188,27 +197,11 @@ func TestDenyHostAddresses(t *testing.T) {
 	port, reached := countingListener(t)
 	c := source.Connector{Deny: []netip.Prefix{netip.MustParsePrefix("198.51.100.0/24")}, DenyHost: true}
 	var hosts []string
-	ifaces, _ := net.Interfaces()
-	for _, ifc := range ifaces {
-		addrs, _ := ifc.Addrs()
-		for _, a := range addrs {
-			p, err := netip.ParsePrefix(a.String())
-			if err != nil {
-				continue
-			}
-			ip := p.Addr()
-			if ip.Is6() && ip.IsLinkLocalUnicast() {
-				ip = ip.WithZone(ifc.Name)
-			}
-			h := ip.String()
-			if ip.Is6() {
-				h = "[" + strings.ReplaceAll(h, "%", "%25") + "]"
-			}
-			hosts = append(hosts, h)
-			if ip.Is4() {
-				// The same address mapped into IPv6, and inside NAT64.
-				hosts = append(hosts, "[::ffff:"+ip.String()+"]", "[64:ff9b::"+ip.String()+"]")
-			}
+	for ip, h := range interfaceHosts() {
+		hosts = append(hosts, h)
+		if ip.Is4() {
+			// The same address mapped into IPv6, and inside NAT64.
+			hosts = append(hosts, "[::ffff:"+ip.String()+"]", "[64:ff9b::"+ip.String()+"]")
 		}
 	}
 	if len(hosts) == 0 {
