@@ -239,25 +239,11 @@ func (s *server) running() bool {
 // waitListening waits for the listening line and takes the URL from it.
 func (s *server) waitListening() {
 	s.t.Helper()
-	deadline := time.NewTimer(startTimeout)
-	defer deadline.Stop()
-	for {
-		out, changed := s.stdout.snapshot()
-		if m := listenRE.FindStringSubmatch(out); m != nil {
-			if m[1] != version {
-				s.t.Errorf("%s: listening line names version %q, want %q", s.name, m[1], version)
-			}
-			s.URL, s.Engine = m[2], m[3]
-			return
-		}
-		select {
-		case <-changed:
-		case <-s.done:
-			s.t.Fatalf("%s exited before listening (%s)", s.name, s.cmd.ProcessState)
-		case <-deadline.C:
-			s.t.Fatalf("%s: no listening line within %s", s.name, startTimeout)
-		}
+	m := s.waitLine(listenRE, "listening")
+	if m[1] != version {
+		s.t.Errorf("%s: listening line names version %q, want %q", s.name, m[1], version)
 	}
+	s.URL, s.Engine = m[2], m[3]
 }
 
 var metricsRE = regexp.MustCompile(`govdata metrics at (https?://\S+)`)
@@ -266,19 +252,26 @@ var metricsRE = regexp.MustCompile(`govdata metrics at (https?://\S+)`)
 // returns its URL.
 func (s *server) metricsURL() string {
 	s.t.Helper()
+	return s.waitLine(metricsRE, "metrics")[1]
+}
+
+// waitLine waits until the server's output matches re and returns the
+// match; it fails the test when the server exits or is silent too long.
+func (s *server) waitLine(re *regexp.Regexp, what string) []string {
+	s.t.Helper()
 	deadline := time.NewTimer(startTimeout)
 	defer deadline.Stop()
 	for {
 		out, changed := s.stdout.snapshot()
-		if m := metricsRE.FindStringSubmatch(out); m != nil {
-			return m[1]
+		if m := re.FindStringSubmatch(out); m != nil {
+			return m
 		}
 		select {
 		case <-changed:
 		case <-s.done:
-			s.t.Fatalf("%s exited before naming its metrics listener (%s)", s.name, s.cmd.ProcessState)
+			s.t.Fatalf("%s exited before its %s line (%s)", s.name, what, s.cmd.ProcessState)
 		case <-deadline.C:
-			s.t.Fatalf("%s: no metrics line within %s", s.name, startTimeout)
+			s.t.Fatalf("%s: no %s line within %s", s.name, what, startTimeout)
 		}
 	}
 }
