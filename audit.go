@@ -62,22 +62,29 @@ type AuditVerification struct {
 // AuditService reads and verifies the audit log. Appending is not a
 // service: every write of the store appends its own record in its own transaction.
 type AuditService interface {
-	// FindAudit lists records newest first; EFORBIDDEN for all but the auditor.
+	// FindAudit lists records newest first; EFORBIDDEN for all but the
+	// auditor, EINVALID for a bad cursor.
 	FindAudit(ctx context.Context, f AuditFilter) (List[*AuditRecord], error)
 	// VerifyAudit walks the whole chain; progress, if not nil, is called with
-	// the number of records checked so far.
+	// the number of records checked so far. EFORBIDDEN for all but the
+	// auditor and the platform; a broken chain is reported in the result,
+	// not as an error.
 	VerifyAudit(ctx context.Context, progress func(n int64)) (AuditVerification, error)
-	// RecordRefusal appends a record of refused access (SJZ-S-22, HLJ-38).
+	// RecordRefusal appends a record of refused access (SJZ-S-22, HLJ-38);
+	// it refuses no one, and fails only as EINTERNAL.
 	RecordRefusal(ctx context.Context, action, objectType, objectID string, reason error) error
 	// RecordRead appends the record of a read that returns stored values
 	// or records of other people (SEC-1): detail says what was read (the
 	// filter, the rows, the sealed items opened). It returns only once the
-	// record is durable; the caller answers nothing when it fails.
+	// record is durable; the caller answers nothing when it fails (only as
+	// EINTERNAL: it refuses no one).
 	RecordRead(ctx context.Context, action, objectType, objectID string, detail map[string]any) error
-	// Checkpoint signs the current head of the chain; the export is audited.
+	// Checkpoint signs the current head of the chain; the export is
+	// audited. EFORBIDDEN for all but the auditor and the platform.
 	Checkpoint(ctx context.Context) (Checkpoint, error)
 	// VerifyCheckpoint checks that c is signed by this platform and that the
-	// chain still holds its record unchanged: EINVALID says what does not hold.
+	// chain still holds its record unchanged: EINVALID says what does not
+	// hold. EFORBIDDEN for all but the auditor and the platform.
 	VerifyCheckpoint(ctx context.Context, c Checkpoint) error
 }
 

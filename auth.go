@@ -151,7 +151,8 @@ type AuthService interface {
 	// Authenticate resolves a session token to its actor; EUNAUTHORIZED when
 	// the token is unknown, expired or revoked.
 	Authenticate(ctx context.Context, token string) (Actor, error)
-	// Logout ends the session of the token.
+	// Logout ends the session of the token; EUNAUTHORIZED when it is
+	// unknown or already ended.
 	Logout(ctx context.Context, token string) error
 	// UnlockUser lifts the login lock of a user's account before it
 	// expires; audited. Who may: for an ordinary account the manager of
@@ -161,7 +162,9 @@ type AuthService interface {
 	// on the server) always. ENOTFOUND, EFORBIDDEN.
 	UnlockUser(ctx context.Context, id int64) (*User, error)
 	// ChangePassword changes the acting user's password and ends its other
-	// sessions; EINVALID when the old password is wrong or the new one fails the policy.
+	// sessions; EUNAUTHORIZED when not signed in, or when the wrong old
+	// password locks the account; EINVALID when the old password is wrong
+	// or the new one fails the policy.
 	ChangePassword(ctx context.Context, oldPassword, newPassword string) error
 }
 

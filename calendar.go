@@ -321,15 +321,17 @@ var (
 type CalendarService interface {
 	// FindCalendarYear returns a known year; ENOTFOUND for an unknown one.
 	FindCalendarYear(ctx context.Context, year int) (*CalendarYear, error)
-	// PutCalendarYear loads or corrects a year (sysadmin or secadmin);
-	// EINVALID for a malformed year. In the same transaction every open
-	// date counted in working days through that year (steps' due dates,
-	// grant flags' rectify-by days) is counted again from its start, audited,
-	// and its actors told of the new date.
+	// PutCalendarYear loads or corrects a year (sysadmin or secadmin:
+	// EFORBIDDEN otherwise); EINVALID for a malformed year. In the same
+	// transaction every open date counted in working days through that
+	// year (steps' due dates, grant flags' rectify-by days) is counted
+	// again from its start, audited, and its actors told of the new date.
 	PutCalendarYear(ctx context.Context, y CalendarYear) (*CalendarYear, error)
 	// SeedCalendarYears loads the shipped years the store does not hold
-	// yet, never replacing a year someone loaded or corrected; platform only.
+	// yet, never replacing a year someone loaded or corrected; platform
+	// only (EFORBIDDEN otherwise); EINVALID for a malformed year.
 	SeedCalendarYears(ctx context.Context, years []CalendarYear) (int, error)
-	// Calendar is the whole calendar, for computing due dates.
+	// Calendar is the whole calendar, for computing due dates; it refuses
+	// no one.
 	Calendar(ctx context.Context) (*Calendar, error)
 }

@@ -559,11 +559,13 @@ const (
 // signed-in user; the CKAN API and the DCAT feeds read it.
 type OpenCatalog interface {
 	// FindOpenEntries searches the open catalog (Query, DepartmentID,
-	// Format, Sort, Facets, Limit and Offset or Cursor apply).
+	// Format, Sort, Facets, Limit and Offset or Cursor apply); EINVALID
+	// for a bad cursor or a text search paged deeper than its limit.
 	FindOpenEntries(ctx context.Context, f EntryFilter) (EntryList, error)
 	// FindOpenEntry returns one open entry; ENOTFOUND for any other.
 	FindOpenEntry(ctx context.Context, id int64) (*Entry, error)
-	// OpenPublishers lists the departments with open entries, by name.
+	// OpenPublishers lists the departments with open entries, by name; it
+	// refuses no one.
 	OpenPublishers(ctx context.Context) ([]Publisher, error)
 }
 
@@ -597,28 +599,56 @@ type ReviewDecision struct {
 	Comment  string `json:"comment,omitempty"`
 }
 
-// CatalogService keeps the catalog (CAT-1…5).
+// CatalogService keeps the catalog (CAT-1…5). Not visible: an entry never
+// published, to anyone outside its department but the reviewers of a
+// bureau at or above it, is answered ENOTFOUND (Hidden), as for no entry;
+// a published entry is seen by everyone signed in (CAT-5).
 type CatalogService interface {
 	// CreateEntry makes a draft for the acting officer's department.
+	// EFORBIDDEN unless an officer of a department; EINVALID naming the
+	// field.
 	CreateEntry(ctx context.Context, in EntryInput) (*Entry, error)
 	// CreateEntries makes drafts of all or none (an Excel import, CAT-6):
-	// the error names the failing entry by index.
+	// the error names the failing entry by index (EntryRowError). Codes as
+	// CreateEntry's.
 	CreateEntries(ctx context.Context, in []EntryInput) ([]*Entry, error)
 	// UpdateEntry changes a draft or returned version. Changing a
 	// published entry opens a new version (catalog_change): the published
 	// version stays visible until the new one is approved.
+	// ENOTFOUND: no such entry or not visible; EFORBIDDEN: not an officer
+	// of its department; EINVALID naming the field; ECONFLICT: in review,
+	// a workflow open, revoking or revoked, or no data bureau at or above
+	// its region.
 	UpdateEntry(ctx context.Context, id int64, p EntryPatch) (*Entry, error)
-	// Submit sends the working version to review.
+	// Submit sends the working version to review. ENOTFOUND and EFORBIDDEN
+	// as UpdateEntry's; ECONFLICT: not a draft or returned version, or no
+	// data bureau at or above its region.
 	Submit(ctx context.Context, id int64) (*Entry, error)
 	// Review approves or returns a submitted version (reviewer of the
-	// entry's bureau or above), or decides a revocation.
+	// entry's bureau or above), or decides a revocation. EINVALID: an
+	// unknown decision, or a return or refusal without a comment;
+	// ENOTFOUND: no such entry or not visible; EFORBIDDEN: not a reviewer
+	// of its bureau or one above; ECONFLICT: nothing under review, or the
+	// step was decided meanwhile.
 	Review(ctx context.Context, id int64, d ReviewDecision) (*Entry, error)
 	// Revoke asks for a published entry's revocation, with a reason.
+	// EINVALID without a reason; ENOTFOUND and EFORBIDDEN as UpdateEntry's;
+	// ECONFLICT: not published, a workflow open, or no data bureau.
 	Revoke(ctx context.Context, id int64, reason string) (*Entry, error)
 	// Extend grants the change deadline's one extension (HLJ-15).
+	// ENOTFOUND: no such entry or not visible; EFORBIDDEN: not a reviewer
+	// of its bureau or one above; EINVALID: no reason, or the current step
+	// has no extension; ECONFLICT: no open workflow, or the step already
+	// extended or decided.
 	Extend(ctx context.Context, id int64, reason string) (*Entry, error)
+	// FindEntryByID returns the working version to those who see drafts,
+	// else the published one; ENOTFOUND: no such entry or not visible.
 	FindEntryByID(ctx context.Context, id int64) (*Entry, error)
+	// FindVersions lists every version to those who see drafts, else the
+	// published ones; ENOTFOUND: no such entry or not visible.
 	FindVersions(ctx context.Context, id int64) ([]EntryVersion, error)
+	// FindEntries searches the entries the caller sees; EINVALID for a bad
+	// cursor or a text search paged deeper than its limit.
 	FindEntries(ctx context.Context, f EntryFilter) (EntryList, error)
 }
 

@@ -43,11 +43,22 @@ type CredentialFilter struct {
 type CredentialService interface {
 	// CreateCredential returns EINVALID, EFORBIDDEN (not the actor's department).
 	CreateCredential(ctx context.Context, in CredentialInput) (*IssuedCredential, error)
-	// RotateCredential replaces the secret; the old one stops working at once.
+	// RotateCredential replaces the secret; the old one stops working at
+	// once. ENOTFOUND as FindCredentialByID's; EFORBIDDEN: not an officer
+	// of its department; ECONFLICT: revoked.
 	RotateCredential(ctx context.Context, id int64) (*IssuedCredential, error)
-	// RevokeCredential ends the credential for good; EINVALID without a reason.
+	// RevokeCredential ends the credential for good (its department's
+	// officer or the secadmin). ENOTFOUND as FindCredentialByID's;
+	// EFORBIDDEN for anyone else; EINVALID without a reason; ECONFLICT:
+	// already revoked.
 	RevokeCredential(ctx context.Context, id int64, reason string) (*Credential, error)
+	// FindCredentialByID returns ENOTFOUND for no such credential and for
+	// another department's, to an officer; EFORBIDDEN for a role that
+	// reads no credentials.
 	FindCredentialByID(ctx context.Context, id int64) (*Credential, error)
+	// FindCredentials lists credentials, an officer its department's only.
+	// EFORBIDDEN for a role that reads none, or an officer asking for
+	// another department's; EINVALID for a bad cursor.
 	FindCredentials(ctx context.Context, f CredentialFilter) (List[*Credential], error)
 	// CredentialSecret returns an active credential and its secret for
 	// verifying a signature; EUNAUTHORIZED when the key is unknown or revoked.

@@ -245,33 +245,57 @@ type RejectedRow struct {
 	Reasons []ViolationCount `json:"reasons"` // Count unused
 }
 
-// DatasetService keeps datasets and their batches (AGG-1…3).
+// DatasetService keeps datasets and their batches (AGG-1…3). A dataset,
+// its batches and its maintenance requests are seen by the provider's
+// officers and leaders and by the reviewers: to anyone else a batch or a
+// request is answered ENOTFOUND (Hidden), and an entry's dataset EFORBIDDEN
+// — or ENOTFOUND where the entry itself is not visible (see
+// CatalogService).
 type DatasetService interface {
 	// Ingest reads, checks and applies one batch as the acting officer of
 	// the entry's department. It returns the finished batch, also when it
-	// was refused (its report says why); EINVALID when the request itself
-	// is wrong, EFORBIDDEN for another department, ECONFLICT for an entry
-	// that is not published.
+	// was refused (its report says why). EINVALID: a bad mode, or upsert
+	// without a key; ENOTFOUND: no such entry or not visible; EFORBIDDEN:
+	// not an officer of its department; ECONFLICT: an entry never
+	// published, revoked or served live, sealed items and no data keys, or
+	// a version published while the batch loaded.
 	Ingest(ctx context.Context, req IngestRequest) (*Batch, error)
-	// Cancel stops a running batch: nothing of it is applied.
+	// Cancel stops a running batch: nothing of it is applied. ENOTFOUND:
+	// no such batch or not visible; EFORBIDDEN: not an officer of its
+	// department; ECONFLICT: not running (here).
 	Cancel(ctx context.Context, batchID int64) (*Batch, error)
+	// FindBatchByID returns a batch, a running one with its counts so far;
+	// ENOTFOUND: no such batch or not visible.
 	FindBatchByID(ctx context.Context, id int64) (*Batch, error)
+	// FindBatches lists an entry's batches, newest first. ENOTFOUND: no
+	// such entry or not visible; EFORBIDDEN: one who may not see its
+	// dataset; EINVALID: a bad cursor.
 	FindBatches(ctx context.Context, f BatchFilter) (BatchList, error)
 	// RejectedRows calls header with the items the batch's rows hold, the
 	// number of rejected rows and the items whose sealed values will be
 	// opened, then fn for each of those rows, in order, all read from one
-	// snapshot: what header is told is what fn is given.
+	// snapshot: what header is told is what fn is given. ENOTFOUND as
+	// FindBatchByID's; EFORBIDDEN: not an officer of its department;
+	// ECONFLICT: sealed rows and no data keys.
 	RejectedRows(ctx context.Context, batchID int64, header func(items []string, rows int64, opened []string) error, fn func(RejectedRow) error) error
+	// FindDataset returns an entry's dataset. ENOTFOUND: no such entry,
+	// not visible, or no dataset (never published); EFORBIDDEN: one who
+	// may not see it.
 	FindDataset(ctx context.Context, entryID int64) (*Dataset, error)
-	// FindRows reads rows (decrypted for the provider's officers and
-	// reviewers), after the cursor; where compares one item exactly
-	// (encrypted items through their blind index).
+	// FindRows reads rows for the provider's officer, sealed values
+	// decrypted, after the cursor; where compares one item exactly
+	// (encrypted items through their blind index). ENOTFOUND and
+	// EFORBIDDEN as FindDataset's, and EFORBIDDEN for all but an officer
+	// of its department; EINVALID: an unknown item in where, or a bad
+	// cursor; ECONFLICT: sealed items and no data keys.
 	FindRows(ctx context.Context, entryID int64, where map[string]string, page Page) (RowList, error)
 	// RowHistory lists the earlier versions of the rows matching where
-	// (at most 1,000, newest first).
+	// (at most 1,000, newest first). Codes as FindRows's, but for the
+	// cursor.
 	RowHistory(ctx context.Context, entryID int64, where map[string]string) (RowList, error)
 	// FindStaleDatasets lists the datasets not refreshed within their
-	// update cycle (AGG-4): reviewers see all, an officer its department's.
+	// update cycle (AGG-4): reviewers see all, an officer or leader its
+	// department's. EFORBIDDEN for other roles; EINVALID: a bad cursor.
 	FindStaleDatasets(ctx context.Context, page Page) (StaleList, error)
 }
 

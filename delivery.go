@@ -141,30 +141,42 @@ type Outgoing struct {
 	Secret []byte
 }
 
-// DeliveryService keeps webhooks and the outbox.
+// DeliveryService keeps webhooks and the outbox. Webhooks and the delivery
+// log are the sysadmin's: each method below but the platform's two
+// (ClaimDeliveries, RecordAttempt) refuses anyone else EFORBIDDEN.
 type DeliveryService interface {
+	// CreateWebhook subscribes a receiver; EINVALID naming the field.
 	CreateWebhook(ctx context.Context, in WebhookInput) (*IssuedWebhook, error)
+	// UpdateWebhook changes a webhook; EINVALID naming the field,
+	// ENOTFOUND for no such webhook.
 	UpdateWebhook(ctx context.Context, id int64, p WebhookPatch) (*Webhook, error)
 	// RotateWebhookSecret issues a new secret; the old one stops at once.
+	// ENOTFOUND for no such webhook.
 	RotateWebhookSecret(ctx context.Context, id int64) (*IssuedWebhook, error)
+	// FindWebhookByID returns ENOTFOUND for no such webhook.
 	FindWebhookByID(ctx context.Context, id int64) (*Webhook, error)
+	// FindWebhooks lists webhooks by ID; EINVALID for a bad cursor.
 	FindWebhooks(ctx context.Context, p Page) (List[*Webhook], error)
 
-	// FindDeliveries lists the delivery log, newest first.
+	// FindDeliveries lists the delivery log, newest first; EINVALID for a
+	// bad cursor.
 	FindDeliveries(ctx context.Context, f DeliveryFilter) (List[*Delivery], error)
-	// FindDeliveryByID returns a delivery with its attempts.
+	// FindDeliveryByID returns a delivery with its attempts; ENOTFOUND for
+	// no such delivery.
 	FindDeliveryByID(ctx context.Context, id int64) (*Delivery, error)
 	// RetryDelivery makes a failed delivery pending again, due now, with a
-	// fresh count of attempts; ECONFLICT unless it failed.
+	// fresh count of attempts; ENOTFOUND for no such delivery, ECONFLICT
+	// unless it failed.
 	RetryDelivery(ctx context.Context, id int64) (*Delivery, error)
 
 	// ClaimDeliveries takes up to limit due pending deliveries for lease
-	// (platform only): they are not handed out again until the lease ends,
-	// so a sender that dies mid-send is replaced, and each delivery is sent
-	// at least once.
+	// (platform only: EFORBIDDEN otherwise): they are not handed out again
+	// until the lease ends, so a sender that dies mid-send is replaced, and
+	// each delivery is sent at least once.
 	ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]*Outgoing, error)
-	// RecordAttempt records one attempt (platform only): sent, due again
-	// after DeliveryBackoff, or failed after MaxDeliveryAttempts.
+	// RecordAttempt records one attempt (platform only: EFORBIDDEN
+	// otherwise): sent, due again after DeliveryBackoff, or failed after
+	// MaxDeliveryAttempts; ENOTFOUND for no such delivery.
 	RecordAttempt(ctx context.Context, id int64, at DeliveryAttempt) error
 }
 

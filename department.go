@@ -75,6 +75,7 @@ type DepartmentService interface {
 	UpdateDepartment(ctx context.Context, id int64, p DepartmentPatch) (*Department, error)
 	// FindDepartmentByID returns ENOTFOUND when there is none.
 	FindDepartmentByID(ctx context.Context, id int64) (*Department, error)
+	// FindDepartments lists departments; EINVALID for a bad cursor.
 	FindDepartments(ctx context.Context, f DepartmentFilter) (List[*Department], error)
 }
 

@@ -8,6 +8,14 @@ import (
 )
 
 // ErrorCode classifies an error; the HTTP layer maps each to one status.
+//
+// Each method of a service interface names in its doc comment the codes it
+// returns and when. Besides those, a method that checks its caller returns
+// EUNAUTHORIZED for one not signed in and EFORBIDDEN for one who must
+// change its password first (MsgPasswordChange); "platform only" means
+// EFORBIDDEN for any actor but SystemActor; "not visible" means an object
+// that exists but is answered ENOTFOUND (Hidden); and a failure of the
+// store itself is EINTERNAL, whatever the method.
 type ErrorCode string
 
 // The error codes of PRODUCT.md §4.

@@ -141,22 +141,35 @@ var (
 	MsgGrantNotActive       = Msg{"授权当前状态为 %s", "the grant is %s"}
 )
 
-// GrantService keeps grants (SHR-3).
+// GrantService keeps grants (SHR-3). A grant is seen by its consumer's and
+// provider's people, the reviewers, the secadmin and the auditor; to
+// anyone else it is answered ENOTFOUND (Hidden), as for no grant.
 type GrantService interface {
 	// FindGrantByID returns ENOTFOUND also for a grant the caller may not see.
 	FindGrantByID(ctx context.Context, id int64) (*Grant, error)
+	// FindGrants lists the grants the caller sees, newest first; EINVALID
+	// for a bad side or cursor.
 	FindGrants(ctx context.Context, f GrantFilter) (GrantList, error)
 	// ChangeGrant suspends, resumes or revokes a grant, with a reason, as
 	// its provider's officer or leader, a reviewer or the secadmin;
-	// EINVALID without a reason, ECONFLICT from the wrong state.
+	// ENOTFOUND: no such grant or not visible; EFORBIDDEN: anyone else;
+	// EINVALID without a reason, ECONFLICT from the wrong state (also when
+	// another change came first).
 	ChangeGrant(ctx context.Context, id int64, action GrantAction, reason string) (*Grant, error)
 	// BindCredential lets a credential of the consumer call with the grant,
 	// issuing a new one when in names none; the consumer's officer only.
-	// ECONFLICT for a grant that is not active or a credential already bound.
+	// ENOTFOUND: no such grant or credential, or not visible; EFORBIDDEN:
+	// not the consumer's officer; EINVALID: neither or both of a
+	// credential and a name, a bad name, another department's credential;
+	// ECONFLICT for a grant that is not active or a credential revoked or
+	// already bound.
 	BindCredential(ctx context.Context, grantID int64, in GrantCredentialInput) (*GrantCredential, error)
-	// FindGrantCredentials lists the credentials bound to a grant.
+	// FindGrantCredentials lists the credentials bound to a grant;
+	// ENOTFOUND: no such grant or not visible.
 	FindGrantCredentials(ctx context.Context, grantID int64) ([]*GrantCredential, error)
 	// UnbindCredential stops a credential calling with the grant.
+	// ENOTFOUND: no such grant or credential, not visible, or not bound;
+	// EFORBIDDEN: not the consumer's officer.
 	UnbindCredential(ctx context.Context, grantID, credentialID int64) error
 }
 
@@ -265,15 +278,22 @@ const MaxUsageDays = 366
 
 // GrantMonitor watches grants' use (SHR-6).
 type GrantMonitor interface {
-	// FindGrantFlags lists flags, newest first.
+	// FindGrantFlags lists flags of the grants the caller sees, newest
+	// first; EFORBIDDEN for a role that reads no grants; EINVALID for a
+	// bad kind, state or cursor.
 	FindGrantFlags(ctx context.Context, f GrantFlagFilter) (List[*GrantFlag], error)
 	// ResolveGrantFlag closes an open flag with a reason: an idle flag by
 	// the consumer's officer or leader (rectified), a volume flag by the
 	// provider's officer or leader, a reviewer or the secadmin (reviewed).
+	// ENOTFOUND: no such flag or its grant not visible; EFORBIDDEN: anyone
+	// else; EINVALID without a reason; ECONFLICT: the flag is closed.
 	ResolveGrantFlag(ctx context.Context, id int64, reason string) (*GrantFlag, error)
-	// FindDailyUsage lists a grant's calls by day and credential.
+	// FindDailyUsage lists a grant's calls by day and credential;
+	// ENOTFOUND: no such grant or not visible; EINVALID: a range reversed
+	// or longer than MaxUsageDays.
 	FindDailyUsage(ctx context.Context, grantID int64, from, to Date) ([]DailyUsage, error)
 	// SweepGrants raises idle and volume flags, clears idle flags of used
-	// grants and suspends grants whose flag passed its date (the scheduler).
+	// grants and suspends grants whose flag passed its date (the
+	// scheduler); EFORBIDDEN unless the platform.
 	SweepGrants(ctx context.Context) (GrantSweep, error)
 }

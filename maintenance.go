@@ -83,13 +83,28 @@ type MaintenanceList struct {
 // MaintenanceService runs maintenance requests (AGG-6).
 type MaintenanceService interface {
 	// FileMaintenance applies for a change of an entry's stored rows (the
-	// provider's officer); EINVALID names the change and item at fault.
+	// provider's officer); EINVALID names the change and item at fault
+	// (or a missing reason). ENOTFOUND: no such entry or not visible;
+	// EFORBIDDEN: not an officer of its department; ECONFLICT: no dataset
+	// (never published), sealed items and no data keys, or no data bureau
+	// at or above its region.
 	FileMaintenance(ctx context.Context, entryID int64, in MaintenanceInput) (*Maintenance, error)
 	// DecideMaintenance acts on the current step; the change step's
 	// approve writes the rows (ECONFLICT when a change no longer selects
-	// exactly one row, or breaks the key).
+	// exactly one row, or breaks the key). ENOTFOUND as
+	// FindMaintenanceByID's; EFORBIDDEN: not the step's actor; EINVALID:
+	// bad changes, a missing reason, an action the step does not take;
+	// ECONFLICT also for changes outside the rework step, a closed step or
+	// a lost race, sealed items and no data keys.
 	DecideMaintenance(ctx context.Context, id int64, d MaintenanceDecision) (*Maintenance, error)
+	// FindMaintenanceByID returns a request with its workflow; ENOTFOUND
+	// for no such request and for one the caller may not see (see
+	// DatasetService); ECONFLICT: sealed changes and no data keys.
 	FindMaintenanceByID(ctx context.Context, id int64) (*Maintenance, error)
+	// FindMaintenance lists an entry's requests, newest first. ENOTFOUND:
+	// no such entry or not visible; EFORBIDDEN: one who may not see its
+	// dataset (see DatasetService); EINVALID: a bad cursor; ECONFLICT:
+	// sealed changes and no data keys.
 	FindMaintenance(ctx context.Context, entryID int64, page Page) (MaintenanceList, error)
 }
 

@@ -156,7 +156,7 @@ func SplitItemKey(key string) (entryID int64, item string, ok bool) {
 // MaskService keeps the masking policy (SHR-5, SJZ-S-23).
 type MaskService interface {
 	// FindMaskPolicy returns the policy with every level filled in (the
-	// defaults where the secadmin set none).
+	// defaults where the secadmin set none); anyone signed in may read it.
 	FindMaskPolicy(ctx context.Context) (*MaskPolicy, error)
 	// SetMaskPolicy replaces the policy: the secadmin only (EFORBIDDEN);
 	// EINVALID for a bad mask or an item that no entry has.

@@ -41,13 +41,15 @@ type NotificationFilter struct {
 
 // NotificationService is the in-app inbox.
 type NotificationService interface {
-	// FindNotifications lists the acting user's notifications, newest first.
+	// FindNotifications lists the acting user's notifications, newest
+	// first; EINVALID for a bad cursor.
 	FindNotifications(ctx context.Context, f NotificationFilter) (List[*Notification], error)
 	// MarkNotificationRead marks one of the acting user's notifications read;
 	// ENOTFOUND for another user's.
 	MarkNotificationRead(ctx context.Context, id int64) error
-	// Notify puts a notice in a user's inbox (platform only): what features
-	// tell people, such as a revoked entry's users (CAT-3).
+	// Notify puts a notice in a user's inbox (platform only: EFORBIDDEN
+	// otherwise): what features tell people, such as a revoked entry's
+	// users (CAT-3).
 	Notify(ctx context.Context, userID int64, kind string, title Text) (int64, error)
 }
 

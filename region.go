@@ -69,16 +69,17 @@ type RegionService interface {
 	CreateRegion(ctx context.Context, in RegionInput) (*Region, error)
 	// FindRegionByCode returns ENOTFOUND when there is none.
 	FindRegionByCode(ctx context.Context, code string) (*Region, error)
-	// FindRegions lists regions in code order.
+	// FindRegions lists regions in code order; EINVALID for a bad cursor.
 	FindRegions(ctx context.Context, f RegionFilter) (List[*Region], error)
 	// ImportRegions creates missing regions and renames changed ones,
-	// parents first. Every row is checked before anything is written: a bad
-	// code or a parent neither in the rows nor in the store refuses the whole
-	// import (EINVALID names the row). Rows are then written in chunks, each
-	// one transaction with its audit record, so that a list of 600,000
-	// villages does not hold the single writer; if the database fails
-	// part-way, the chunks written stay and running the import again
-	// completes it.
+	// parents first (the sysadmin: EFORBIDDEN otherwise). Every row is
+	// checked before anything is written: a bad code or a parent neither in
+	// the rows nor in the store refuses the whole import (EINVALID names the
+	// row); ECONFLICT when another process created a row meanwhile. Rows
+	// are then written in chunks, each one transaction with its audit
+	// record, so that a list of 600,000 villages does not hold the single
+	// writer; if the database fails part-way, the chunks written stay and
+	// running the import again completes it.
 	ImportRegions(ctx context.Context, rows []RegionInput) (RegionImportResult, error)
 }
 

@@ -179,11 +179,18 @@ type ScenarioService interface {
 	// Register records a scenario as the provider's leader or the
 	// same-level bureau's reviewer (EFORBIDDEN otherwise; EINVALID naming
 	// the field; ECONFLICT under a profile without ScenarioDirectGrant or
-	// for an entry not open to applications; ENOTFOUND for no such entry).
+	// for an entry not open to applications; ENOTFOUND for no such entry
+	// or one not visible).
 	Register(ctx context.Context, in ScenarioInput) (*ApplicationScenario, error)
 	// Retire stops a scenario from granting, with a reason, as those who
-	// register (ECONFLICT when already retired).
+	// register (ENOTFOUND as FindScenarioByID's; EFORBIDDEN for anyone
+	// else; EINVALID without a reason; ECONFLICT when already retired).
 	Retire(ctx context.Context, id int64, r ScenarioRetirement) (*ApplicationScenario, error)
+	// FindScenarioByID returns ENOTFOUND for no such scenario and for one
+	// the caller may not see (the provider's and the consumer's people and
+	// the reviewers see it).
 	FindScenarioByID(ctx context.Context, id int64) (*ApplicationScenario, error)
+	// FindScenarios lists the scenarios the caller sees, newest first;
+	// EINVALID for a bad cursor.
 	FindScenarios(ctx context.Context, f ScenarioFilter) (ScenarioList, error)
 }

@@ -394,20 +394,34 @@ type ExportTrace struct {
 }
 
 // DataService is the data service (SHR-4). Each method authenticates
-// nothing itself: the caller is the signed credential in ctx. Refusals:
-// ENOTFOUND for an unknown resource code; EFORBIDDEN for no usable grant,
-// a suspended or expired one, another method, or an item outside it;
-// EINVALID for a malformed query; ETOOMANY past the credential's verify
-// allowance, which verify calls and records or export calls with an
-// equality filter on an item masked for the grant spend alike.
+// nothing itself: the caller is the signed credential in ctx. Refusals of
+// the four calls: ENOTFOUND for an unknown resource code; EFORBIDDEN for
+// no usable grant, a suspended or expired one, another method, or an item
+// outside it; EINVALID for a malformed query (also several usable grants
+// and no grant_id, or an order or range on a sealed or masked item);
+// ETOOMANY past the credential's verify allowance, which verify calls and
+// records or export calls with an equality filter on an item masked for
+// the grant spend alike; EUNAUTHORIZED for a replayed nonce (spent with
+// the call's record); ECONFLICT when sealed items need data keys the
+// platform lacks, or a live provider cannot answer (AGG-5).
 type DataService interface {
+	// Records answers a page of the grant's rows, masked; the refusals above.
 	Records(ctx context.Context, code string, q url.Values) (*ServiceRecords, error)
+	// Verify answers whether a row matches in.Match within the grant; the
+	// refusals above, EINVALID for a match that is empty or too large.
 	Verify(ctx context.Context, code string, in VerifyInput) (*VerifyResult, error)
+	// Export answers a file of the grant's rows; the refusals above, and
+	// EFORBIDDEN for an item at sensitivity 3–4 without the grant's export
+	// permission (SEC-5), EINVALID for a live entry.
 	Export(ctx context.Context, code string, q url.Values) (*ServiceExport, error)
+	// Changes answers the rows changed after the cursor; the refusals
+	// above, and EINVALID for filters, a sort or a format, or a live entry.
 	Changes(ctx context.Context, code string, q url.Values) (*ServiceChanges, error)
 	// Refuse records a call refused before it reached the service (a
-	// malformed body) and returns err, or the recording's error.
+	// malformed body) and returns err, or the recording's error
+	// (EUNAUTHORIZED for a replayed nonce).
 	Refuse(ctx context.Context, op ServiceOp, code string, err error) error
-	// FindExportTrace tells who received a file (the secadmin, the auditor).
+	// FindExportTrace tells who received a file (the secadmin, the
+	// auditor: EFORBIDDEN for anyone else); ENOTFOUND for an unknown trace.
 	FindExportTrace(ctx context.Context, trace string) (*ExportTrace, error)
 }

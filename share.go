@@ -267,11 +267,22 @@ type ApplicationList struct {
 // ApplicationService runs share applications (SHR-1, SHR-2).
 type ApplicationService interface {
 	// Apply files an application as the acting officer's department
-	// (EINVALID naming the field; ECONFLICT for an entry not open to it).
+	// (EFORBIDDEN unless an officer of a department; ENOTFOUND for no such
+	// entry or one not visible; EINVALID naming the field, also for one's
+	// own data or an entry not shared; ECONFLICT for an entry not open to
+	// it or no data bureau at or above its region).
 	Apply(ctx context.Context, in ApplicationInput) (*Application, error)
-	// Decide acts on the current step as its actor (EFORBIDDEN otherwise,
-	// ECONFLICT for a closed step or a lost race).
+	// Decide acts on the current step as its actor (ENOTFOUND as
+	// FindApplicationByID's; EFORBIDDEN for anyone else; EINVALID for a
+	// missing reason or category, or an action the step does not take;
+	// ECONFLICT for a closed step, a lost race, or an application a
+	// scenario granted).
 	Decide(ctx context.Context, id int64, d ApplicationDecision) (*Application, error)
+	// FindApplicationByID returns ENOTFOUND for no such application and
+	// for one the caller may not see (the applicant's and the provider's
+	// people and the reviewers see it).
 	FindApplicationByID(ctx context.Context, id int64) (*Application, error)
+	// FindApplications lists the applications the caller sees, newest
+	// first; EINVALID for a bad side or cursor.
 	FindApplications(ctx context.Context, f ApplicationFilter) (ApplicationList, error)
 }

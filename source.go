@@ -85,29 +85,59 @@ type RowReader interface {
 // SourceConnector reaches providers' systems: the sqlstore keeps the
 // configuration, the connector (package source) does the talking.
 type SourceConnector interface {
-	// Validate checks a configuration, field by field (EINVALID).
+	// Validate checks a configuration, field by field (EINVALID; also for
+	// a host that names a denied address).
 	Validate(in SourceInput) error
-	// Open reads a pull source's rows.
+	// Open reads a pull source's rows. EINVALID: a bad configuration or a
+	// source that is not pulled; ECONFLICT: the provider cannot be reached
+	// (or is a denied address) or answers with an error.
 	Open(ctx context.Context, in SourceInput, items []Item) (RowReader, error)
-	// Check connects and reads a sample without storing anything.
+	// Check connects and reads a sample without storing anything; what
+	// went wrong is in the SourceCheck, never an error.
 	Check(ctx context.Context, in SourceInput, items []Item) SourceCheck
-	// Query asks a live source for rows matching where (AGG-5).
+	// Query asks a live source for rows matching where (AGG-5). EINVALID:
+	// a bad configuration; ECONFLICT: not a live source, the provider
+	// cannot be reached, or its answer is not typed as the items are.
 	Query(ctx context.Context, in SourceInput, items []Item, where map[string]string, page Page) (RowList, error)
 }
 
-// SourceService keeps entries' sources and runs their pulls.
+// SourceService keeps entries' sources and runs their pulls. Those that
+// act on a source refuse as the provider's officer is checked: ENOTFOUND
+// for no such entry or one not visible (see CatalogService), EFORBIDDEN
+// for anyone but an officer of its department, ECONFLICT for an entry
+// never published.
 type SourceService interface {
 	// SetSource configures the entry's source (the provider's officer); a
-	// secret left empty keeps the stored one.
+	// secret left empty keeps the stored one. Refusals of the provider's
+	// officer; EINVALID naming the field (also the platform's own
+	// database, or a secret kept for another address or user); ECONFLICT:
+	// a secret given and no data keys to seal it.
 	SetSource(ctx context.Context, entryID int64, in SourceInput) (*Source, error)
+	// FindSource returns the source, its address without credentials to
+	// all but the provider's officers. ENOTFOUND: no such entry, not
+	// visible, or no source; EFORBIDDEN: one who may not see the entry's
+	// dataset (see DatasetService).
 	FindSource(ctx context.Context, entryID int64) (*Source, error)
+	// DeleteSource removes the source. Refusals of the provider's officer;
+	// ENOTFOUND: no source.
 	DeleteSource(ctx context.Context, entryID int64) error
+	// CheckSource tries the connection; how it went is in the SourceCheck.
+	// Refusals of the provider's officer; ENOTFOUND: no source; ECONFLICT:
+	// a stored secret and no data keys to open it.
 	CheckSource(ctx context.Context, entryID int64) (*SourceCheck, error)
-	// RunSource pulls now and returns the batch.
+	// RunSource pulls now and returns the batch (a refused batch's report
+	// says why). Refusals of the provider's officer; ENOTFOUND: no source;
+	// ECONFLICT: not a pull source, no data keys to open its secret, the
+	// provider unreachable or failing; and Ingest's codes.
 	RunSource(ctx context.Context, entryID int64) (*Batch, error)
-	// RunDuePulls runs the pulls whose time has come (the scheduler).
+	// RunDuePulls runs the pulls whose time has come (the scheduler). It
+	// refuses no one; a pull's own failure is logged and kept on its
+	// source (Source.LastError), not returned.
 	RunDuePulls(ctx context.Context) (int, error)
 	// QueryLive reads rows of a live entry from the provider (AGG-5).
+	// Refusals of the provider's officer; ENOTFOUND: no source; EINVALID:
+	// an unknown item in where; ECONFLICT: not a live source, no data keys
+	// to open its secret, or the provider unreachable or answering badly.
 	QueryLive(ctx context.Context, entryID int64, where map[string]string, page Page) (RowList, error)
 }
 

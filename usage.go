@@ -204,11 +204,13 @@ type UsageService interface {
 	// RecordUsage appends a record to a grant of the acting officer's or
 	// leader's department, in any state (destruction follows the end):
 	// ENOTFOUND for a grant the caller does not see, EFORBIDDEN for one it
-	// sees but does not hold, EINVALID naming the fields, ECONFLICT for a
-	// record already corrected.
+	// sees but does not hold (and for roles other than officer and
+	// leader), EINVALID naming the fields, ECONFLICT for a record already
+	// corrected.
 	RecordUsage(ctx context.Context, grantID int64, in UsageInput) (*UsageRecord, error)
 	// FindUsageRecords lists records newest first, for the consumer's and
 	// the provider's people, the reviewers, the secadmin and the auditor
-	// (ENOTFOUND for a grant the caller does not see).
+	// (EFORBIDDEN for other roles; ENOTFOUND for a grant the caller does
+	// not see; EINVALID for a bad kind or cursor).
 	FindUsageRecords(ctx context.Context, f UsageFilter) (List[*UsageRecord], error)
 }

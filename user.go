@@ -105,7 +105,9 @@ type UserService interface {
 	// grant itself wait in PendingRoles (RoleEffectOf).
 	CreateUser(ctx context.Context, in UserInput) (*User, error)
 	// CreateUserWithPassword creates a user whose password need not be
-	// changed (first start with GOVDATA_ADMIN_PASSWORD); platform only.
+	// changed (first start with GOVDATA_ADMIN_PASSWORD); platform only:
+	// EFORBIDDEN for anyone else unless mustChange. Otherwise CreateUser's
+	// codes.
 	CreateUserWithPassword(ctx context.Context, in UserInput, mustChange bool) (*User, error)
 	// UpdateUser returns ENOTFOUND, EINVALID, EFORBIDDEN, ECONFLICT (the
 	// last holder of an administrator role); see CheckUserUpdate for what
@@ -115,8 +117,15 @@ type UserService interface {
 	// SetOwnEmail sets the acting user's own e-mail address, where notices
 	// are mailed ("" removes it); EINVALID for a malformed address.
 	SetOwnEmail(ctx context.Context, email string) (*User, error)
+	// FindUserByID returns ENOTFOUND when there is none; EFORBIDDEN for
+	// another's account without the right to read users (the sysadmin,
+	// the secadmin).
 	FindUserByID(ctx context.Context, id int64) (*User, error)
+	// FindUserByUsername returns ENOTFOUND when there is none; EFORBIDDEN
+	// but to the sysadmin and the secadmin.
 	FindUserByUsername(ctx context.Context, username string) (*User, error)
+	// FindUsers lists accounts by ID; EFORBIDDEN but to the sysadmin and
+	// the secadmin; EINVALID for a bad cursor.
 	FindUsers(ctx context.Context, f UserFilter) (List[*User], error)
 	// ConfirmRoles grants requested roles (secadmin): EFORBIDDEN,
 	// ENOTFOUND, EINVALID, ECONFLICT (a role not pending, the account moved
@@ -125,9 +134,12 @@ type UserService interface {
 	// RejectRoles drops requested roles (secadmin): EFORBIDDEN, ENOTFOUND,
 	// EINVALID, ECONFLICT (a role not pending).
 	RejectRoles(ctx context.Context, id int64, d RoleDecision) (*User, error)
-	// FindRoleHistory lists every period the user held each role.
+	// FindRoleHistory lists every period the user held each role;
+	// EFORBIDDEN but to the sysadmin, the secadmin and the auditor;
+	// ENOTFOUND when there is no such user.
 	FindRoleHistory(ctx context.Context, id int64) ([]RoleHolding, error)
-	// CountUsers counts all accounts (first start creates admin when zero).
+	// CountUsers counts all accounts (first start creates admin when zero);
+	// it refuses no one.
 	CountUsers(ctx context.Context) (int, error)
 }
 

@@ -228,31 +228,39 @@ type TaskFilter struct {
 // WorkflowService runs the active profile's workflows (CAL-2).
 type WorkflowService interface {
 	// Start begins an instance at the workflow's first step, with its due
-	// date; EINVALID for an unknown kind or missing parties.
+	// date; EINVALID for an unknown kind or missing parties. The feature
+	// that starts an instance authorizes its caller; Start refuses no one.
 	Start(ctx context.Context, in StartWorkflow) (*WorkflowInstance, error)
-	// Decide takes an action on the current step: EFORBIDDEN for the wrong
-	// actor, ECONFLICT for a closed instance or a step already decided,
-	// EINVALID for an action the step does not take or a missing reason.
+	// Decide takes an action on the current step: ENOTFOUND for no such
+	// instance, EFORBIDDEN for the wrong actor, ECONFLICT for a closed
+	// instance or a step already decided, EINVALID for an action the step
+	// does not take or a missing reason.
 	Decide(ctx context.Context, id int64, d Decision) (*WorkflowInstance, error)
 	// Extend grants the current step's one extension (Step.Extension): its
 	// due date moves on by the extension's working days, counted from the
 	// current due date, and reminders and overdue marks start afresh.
-	// EFORBIDDEN unless the bureau's reviewer; EINVALID when the step has
-	// no extension or the reason is missing; ECONFLICT when the step was
-	// already extended or decided, or the instance is closed.
+	// ENOTFOUND for no such instance; EFORBIDDEN unless the bureau's
+	// reviewer; EINVALID when the step has no extension or the reason is
+	// missing; ECONFLICT when the step was already extended or decided, or
+	// the instance is closed.
 	Extend(ctx context.Context, id int64, g ExtensionGrant) (*WorkflowInstance, error)
-	// FindInstanceByID returns an instance with its history.
+	// FindInstanceByID returns an instance with its history; ENOTFOUND
+	// when there is none. The feature that shows it authorizes its caller.
 	FindInstanceByID(ctx context.Context, id int64) (*WorkflowInstance, error)
-	// FindTasks is the acting user's inbox of pending steps, soonest due first.
+	// FindTasks is the acting user's inbox of pending steps, soonest due
+	// first; EINVALID for a bad cursor.
 	FindTasks(ctx context.Context, f TaskFilter) (List[*Task], error)
 	// SweepDeadlines reminds the actors of steps due within reminderDays
 	// working days, marks steps overdue once their due day has ended and
 	// escalates them to the bureau; each at most once per step, so that it
-	// can run as often as wanted and catch up after a restart. Platform only.
+	// can run as often as wanted and catch up after a restart. Platform
+	// only: EFORBIDDEN otherwise.
 	SweepDeadlines(ctx context.Context, reminderDays int) (SweepResult, error)
 	// FindOverdue is the supervision list: overdue steps of the items the
-	// acting reviewer's bureau oversees, longest overdue first.
+	// acting reviewer's bureau oversees, longest overdue first; EFORBIDDEN
+	// but to reviewers, EINVALID for a bad cursor.
 	FindOverdue(ctx context.Context, p Page) (List[*WorkflowInstance], error)
-	// Timeliness gives per-department on-time figures for steps begun since.
+	// Timeliness gives per-department on-time figures for steps begun
+	// since, in the acting reviewer's bureau; EFORBIDDEN but to reviewers.
 	Timeliness(ctx context.Context, since time.Time) ([]Timeliness, error)
 }
