@@ -75,13 +75,17 @@ func TestClientAddr(t *testing.T) {
 func TestClientAddrAudited(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		db := storetest.Open(t, e, nil)
-		cat := sqlstore.NewCatalogService(db, sqlstore.NewWorkflowService(db, defaultProfile(t), govdata.ChinaTime))
+		base := sqlstore.NewBase(db, defaultProfile(t), govdata.ChinaTime)
+		flows := sqlstore.NewWorkflowService(base)
+		cat, datasets := sqlstore.NewCatalogService(base, flows), sqlstore.NewDatasetService(base)
 		svc := Services{
 			Regions: sqlstore.NewRegionService(db), Departments: sqlstore.NewDepartmentService(db),
 			Users: sqlstore.NewUserService(db), Auth: sqlstore.NewAuthService(db),
 			Credentials: sqlstore.NewCredentialService(db), Audit: sqlstore.NewAuditService(db), Deliveries: sqlstore.NewDeliveryService(db),
-			Catalog: cat, Datasets: sqlstore.NewDatasetService(db, cat), Maintenance: sqlstore.NewMaintenanceService(sqlstore.NewDatasetService(db, cat)),
-			Sources: sqlstore.NewSourceService(sqlstore.NewDatasetService(db, cat), source.Connector{}), Applications: sqlstore.NewApplicationService(cat), Grants: sqlstore.NewGrantService(cat), Masks: sqlstore.NewMaskService(db), Scenarios: sqlstore.NewScenarioService(cat), Usage: sqlstore.NewUsageService(cat), Open: cat.OpenCatalog(), Store: db,
+			Catalog: cat, Datasets: datasets, Maintenance: sqlstore.NewMaintenanceService(base, flows),
+			Sources: sqlstore.NewSourceService(base, datasets, source.Connector{}), Applications: sqlstore.NewApplicationService(base, flows),
+			Grants: sqlstore.NewGrantService(base, sqlstore.NewCredentialService(db)), Masks: sqlstore.NewMaskService(db), Scenarios: sqlstore.NewScenarioService(base),
+			Usage: sqlstore.NewUsageService(base), Open: cat.OpenCatalog(), Store: db,
 		}
 		srv := NewServer(svc, Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
 		for i, tt := range []struct{ peer, xff, want string }{

@@ -145,17 +145,19 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 	if o.profile != "" {
 		profile = mustGet(profiles.Shipped(o.profile))(t)
 	}
-	flows := sqlstore.NewWorkflowService(db, profile, govdata.ChinaTime)
-	catalog := sqlstore.NewCatalogService(db, flows)
-	datasets := sqlstore.NewDatasetService(db, catalog)
-	sources, masks := sqlstore.NewSourceService(datasets, source.Connector{Deny: o.sourceDeny}), sqlstore.NewMaskService(db)
-	grants := sqlstore.NewGrantService(catalog)
+	base := sqlstore.NewBase(db, profile, govdata.ChinaTime)
+	flows := sqlstore.NewWorkflowService(base)
+	catalog := sqlstore.NewCatalogService(base, flows)
+	datasets := sqlstore.NewDatasetService(base)
+	sources, masks := sqlstore.NewSourceService(base, datasets, source.Connector{Deny: o.sourceDeny}), sqlstore.NewMaskService(db)
+	credentials := sqlstore.NewCredentialService(db)
+	grants := sqlstore.NewGrantService(base, credentials)
 	svc := govhttp.Services{
 		Regions:       sqlstore.NewRegionService(db),
 		Departments:   sqlstore.NewDepartmentService(db),
 		Users:         sqlstore.NewUserService(db),
 		Auth:          sqlstore.NewAuthService(db),
-		Credentials:   sqlstore.NewCredentialService(db),
+		Credentials:   credentials,
 		Audit:         sqlstore.NewAuditService(db),
 		Calendar:      sqlstore.NewCalendarService(db),
 		Workflows:     flows,
@@ -163,15 +165,15 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Deliveries:    sqlstore.NewDeliveryService(db),
 		Catalog:       catalog,
 		Datasets:      datasets,
-		Maintenance:   sqlstore.NewMaintenanceService(datasets),
+		Maintenance:   sqlstore.NewMaintenanceService(base, flows),
 		Sources:       sources,
-		Applications:  sqlstore.NewApplicationService(catalog),
+		Applications:  sqlstore.NewApplicationService(base, flows),
 		Grants:        grants,
 		Monitor:       grants,
-		Data:          sqlstore.NewDataService(datasets, sources, masks),
+		Data:          sqlstore.NewDataService(base, masks, sources),
 		Masks:         masks,
-		Scenarios:     sqlstore.NewScenarioService(catalog),
-		Usage:         sqlstore.NewUsageService(catalog),
+		Scenarios:     sqlstore.NewScenarioService(base),
+		Usage:         sqlstore.NewUsageService(base),
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}

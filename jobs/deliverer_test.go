@@ -110,7 +110,7 @@ func TestDeadlineNoticesLeaveByMailAndWebhook(t *testing.T) {
 
 		// An objection the provider's officer must verify by Thu 2026-02-26.
 		p, _ := profiles.Shipped(profiles.Default)
-		flows := sqlstore.NewWorkflowService(db, p, time.FixedZone("CST", 8*3600))
+		flows := sqlstore.NewWorkflowService(sqlstore.NewBase(db, p, time.FixedZone("CST", 8*3600)))
 		if _, err := flows.Start(sys, govdata.StartWorkflow{Kind: govdata.WorkflowObjection, SubjectType: "objection", SubjectID: "1",
 			Title: "张三的户籍信息", Parties: govdata.Parties{govdata.PartyBureau: depts[0], govdata.PartyProvider: depts[1]}}); err != nil {
 			t.Fatal(err)

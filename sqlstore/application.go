@@ -14,14 +14,14 @@ import (
 // ApplicationService runs share applications through the profile's
 // workflow for the entry's share type (SHR-1, SHR-2).
 type ApplicationService struct {
-	db      *DB
-	catalog *CatalogService
+	Base
+	flows workflowSteps
 }
 
-// NewApplicationService returns the share applications of catalog's
-// entries.
-func NewApplicationService(catalog *CatalogService) *ApplicationService {
-	return &ApplicationService{db: catalog.db, catalog: catalog}
+// NewApplicationService returns the share applications of b's catalog,
+// run through flows.
+func NewApplicationService(b Base, flows workflowSteps) *ApplicationService {
+	return &ApplicationService{Base: b, flows: flows}
 }
 
 var _ govdata.ApplicationService = (*ApplicationService)(nil)
@@ -40,7 +40,7 @@ func (s *ApplicationService) Apply(ctx context.Context, in govdata.ApplicationIn
 	if !a.Has(govdata.RoleOfficer) || a.DepartmentID == 0 {
 		return nil, govdata.Errorf(govdata.EFORBIDDEN, msgApplyOfficer)
 	}
-	r, err := s.catalog.entryRow(ctx, in.CatalogID)
+	r, err := s.entryRow(ctx, in.CatalogID)
 	if err != nil {
 		return nil, err
 	}
@@ -53,15 +53,15 @@ func (s *ApplicationService) Apply(ctx context.Context, in govdata.ApplicationIn
 	}
 	// The profile may count a conditional entry without conditions as
 	// unconditional (ZJ); the application follows the entry as it counts.
-	published = published.Effective(s.catalog.profile)
+	published = published.Effective(s.profile)
 	entry := r.entry(published, r.published, govdata.EntryStatus(r.status))
-	today := govdata.DateOf(s.db.clock.Now().In(s.catalog.flows.loc))
+	today := s.today()
 	if err := govdata.ValidateApplication(in, entry, a.DepartmentID, today); err != nil {
 		return nil, err
 	}
 	kind := govdata.ShareWorkflow(published.ShareType)
 	// SHR-5: masks are lifted only where the provider's leader approves.
-	if w, ok := s.catalog.profile.Workflow(kind); len(in.UnmaskedItems) > 0 && (!ok || !govdata.LiftsMasks(w)) {
+	if w, ok := s.profile.Workflow(kind); len(in.UnmaskedItems) > 0 && (!ok || !govdata.LiftsMasks(w)) {
 		var fe govdata.FieldErrors
 		fe.Add("unmasked_items", govdata.MsgUnmaskNoLeader)
 		return nil, fe.Err()
@@ -75,7 +75,7 @@ func (s *ApplicationService) Apply(ctx context.Context, in govdata.ApplicationIn
 		var sc *govdata.ApplicationScenario
 		var err error
 		if len(in.UnmaskedItems) == 0 && !in.ExportSensitive {
-			if sc, err = matchingScenario(tx, s.catalog.profile, in, a.DepartmentID, today); err != nil {
+			if sc, err = matchingScenario(tx, s.profile, in, a.DepartmentID, today); err != nil {
 				return err
 			}
 		}
@@ -87,7 +87,7 @@ func (s *ApplicationService) Apply(ctx context.Context, in govdata.ApplicationIn
 			if err != nil {
 				return err
 			}
-			w, err := s.catalog.flows.startTx(ctx, tx, govdata.StartWorkflow{Kind: kind, SubjectType: "application",
+			w, err := s.flows.startTx(ctx, tx, govdata.StartWorkflow{Kind: kind, SubjectType: "application",
 				Title: published.Name, Parties: govdata.Parties{govdata.PartyApplicant: a.DepartmentID, govdata.PartyProvider: r.department, govdata.PartyBureau: bureau}})
 			if err != nil {
 				return err
@@ -135,12 +135,12 @@ func (s *ApplicationService) Decide(ctx context.Context, id int64, d govdata.App
 	if workflow == 0 { // granted by a scenario (LS-19(三)): nothing to decide
 		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgStepClosed, string(app.State))
 	}
-	w, err := s.catalog.flows.FindInstanceByID(ctx, workflow)
+	w, err := s.flows.FindInstanceByID(ctx, workflow)
 	if err != nil {
 		return nil, err
 	}
 	err = s.db.write(ctx, func(tx *Tx) error {
-		after, err := s.catalog.flows.decideTx(ctx, tx, workflow, govdata.Decision{StepSeq: w.StepSeq, Action: d.Decision, Reason: d.Reason})
+		after, err := s.flows.decideTx(ctx, tx, workflow, govdata.Decision{StepSeq: w.StepSeq, Action: d.Decision, Reason: d.Reason})
 		if err != nil {
 			return err
 		}
@@ -149,7 +149,7 @@ func (s *ApplicationService) Decide(ctx context.Context, id int64, d govdata.App
 		case govdata.InstanceApproved:
 			// SHR-3: the approval makes the grant, in the same write.
 			state = govdata.ApplicationApproved
-			if _, err := insertGrant(tx, app, govdata.DateOf(tx.Now().In(s.catalog.flows.loc))); err != nil {
+			if _, err := insertGrant(tx, app, s.dateOf(tx.Now())); err != nil {
 				return err
 			}
 		case govdata.InstanceRejected:
@@ -234,7 +234,7 @@ func (s *ApplicationService) FindApplicationByID(ctx context.Context, id int64) 
 		return nil, err
 	}
 	if workflow != 0 { // none for a scenario's direct grant
-		if app.Workflow, err = s.catalog.flows.FindInstanceByID(ctx, workflow); err != nil {
+		if app.Workflow, err = s.flows.FindInstanceByID(ctx, workflow); err != nil {
 			return nil, err
 		}
 	}

@@ -27,7 +27,7 @@ func TestApplicationChain(t *testing.T) {
 		provider, consumer := f.as(govdata.RoleOfficer, f.cityPolice), f.as(govdata.RoleOfficer, f.cityHR)
 		bureau, leader := f.as(govdata.RoleReviewer, f.cityBureau), f.as(govdata.RoleLeader, f.cityPolice)
 		entry := f.publish(t, provider, f.cityBureau, entryInput("人口基础信息"))
-		apps := sqlstore.NewApplicationService(f.cat)
+		apps := sqlstore.NewApplicationService(f.base, f.flows)
 
 		if _, err := apps.Apply(provider, goodApplication(entry.ID)); govdata.ErrorCodeOf(err) != govdata.EINVALID {
 			t.Errorf("applying for one's own data: %v", err)
@@ -115,7 +115,7 @@ func TestApplicationLightPath(t *testing.T) {
 		in := entryInput("企业登记信息")
 		in.ShareType, in.ShareConditions = govdata.ShareUnconditional, ""
 		entry := f.publish(t, provider, f.cityBureau, in)
-		apps := sqlstore.NewApplicationService(f.cat)
+		apps := sqlstore.NewApplicationService(f.base, f.flows)
 		app := must(apps.Apply(consumer, goodApplication(entry.ID)))(t)
 		if app.Workflow.Kind != govdata.WorkflowShareUnconditional || app.ShareType != govdata.ShareUnconditional {
 			t.Fatalf("light path %+v", app.Workflow)
@@ -139,7 +139,7 @@ func TestGrants(t *testing.T) {
 		f := newCatalogFixture(t, e, "default")
 		provider, consumer := f.as(govdata.RoleOfficer, f.cityPolice), f.as(govdata.RoleOfficer, f.cityHR)
 		bureau, leader := f.as(govdata.RoleReviewer, f.cityBureau), f.as(govdata.RoleLeader, f.cityPolice)
-		apps, grants := sqlstore.NewApplicationService(f.cat), sqlstore.NewGrantService(f.cat)
+		apps, grants := sqlstore.NewApplicationService(f.base, f.flows), sqlstore.NewGrantService(f.base, sqlstore.NewCredentialService(f.db))
 		entry := f.publish(t, provider, f.cityBureau, entryInput("人口基础信息"))
 		app := must(apps.Apply(consumer, goodApplication(entry.ID)))(t)
 		must(apps.Decide(bureau, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionForward}))(t)
@@ -212,7 +212,7 @@ func newGrantFixture(t testing.TB, e storetest.Engine) *grantFixture {
 	f := &grantFixture{catalogFixture: newCatalogFixture(t, e, "default")}
 	f.provider, f.consumer = f.as(govdata.RoleOfficer, f.cityPolice), f.as(govdata.RoleOfficer, f.cityHR)
 	f.bureau, f.leader = f.as(govdata.RoleReviewer, f.cityBureau), f.as(govdata.RoleLeader, f.cityPolice)
-	f.apps, f.grants = sqlstore.NewApplicationService(f.cat), sqlstore.NewGrantService(f.cat)
+	f.apps, f.grants = sqlstore.NewApplicationService(f.base, f.flows), sqlstore.NewGrantService(f.base, sqlstore.NewCredentialService(f.db))
 	f.entry = f.publish(t, f.provider, f.cityBureau, entryInput("人口基础信息"))
 	return f
 }

@@ -166,21 +166,27 @@ func (s *CalendarService) SeedCalendarYears(ctx context.Context, years []govdata
 // hundred rows, read afresh so that a correction applies at once on every
 // instance.
 func (s *CalendarService) Calendar(ctx context.Context) (*govdata.Calendar, error) {
-	rows, err := s.db.query(ctx, "SELECT "+calendarColumns+" FROM calendar_years ORDER BY year")
+	return s.db.calendar(ctx)
+}
+
+// calendar reads the holiday calendar outside a write (calendarTx reads it
+// in one).
+func (db *DB) calendar(ctx context.Context) (*govdata.Calendar, error) {
+	rows, err := db.query(ctx, "SELECT "+calendarColumns+" FROM calendar_years ORDER BY year")
 	if err != nil {
-		return nil, s.db.internal("load calendar", err)
+		return nil, db.internal("load calendar", err)
 	}
 	defer rows.Close()
 	var years []govdata.CalendarYear
 	for rows.Next() {
 		y, err := scanCalendarYear(rows)
 		if err != nil {
-			return nil, s.db.internal("load calendar", err)
+			return nil, db.internal("load calendar", err)
 		}
 		years = append(years, *y)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, s.db.internal("load calendar", err)
+		return nil, db.internal("load calendar", err)
 	}
 	return govdata.NewCalendar(years), nil
 }

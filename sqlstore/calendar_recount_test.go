@@ -58,12 +58,12 @@ func TestCalendarLoadRecountsOpenSteps(t *testing.T) {
 		file, _ := change.Step("file")
 		days := 25
 		file.WorkingDays = &days
-		flows := sqlstore.NewWorkflowService(f.db, p, beijing)
+		flows := sqlstore.NewWorkflowService(sqlstore.NewBase(f.db, p, beijing))
 		zj, err := profiles.Shipped("zhejiang-finance-2024")
 		if err != nil {
 			t.Fatal(err)
 		}
-		zjFlows := sqlstore.NewWorkflowService(f.db, zj, beijing)
+		zjFlows := sqlstore.NewWorkflowService(sqlstore.NewBase(f.db, zj, beijing))
 		users := sqlstore.NewUserService(f.db)
 		officer, err := users.CreateUserWithPassword(sys, govdata.UserInput{Username: "officer1", Password: "Recount-pass-1234",
 			Name: "officer1", DepartmentID: f.provider, Roles: []govdata.Role{govdata.RoleOfficer}}, false)

@@ -14,9 +14,8 @@ import (
 // CatalogService implements govdata.CatalogService: entries and their
 // versions, reviewed through the active profile's workflows (CAT-3).
 type CatalogService struct {
-	db      *DB
-	flows   *WorkflowService
-	profile *govdata.Profile
+	Base
+	flows catalogWorkflows
 	// InUse lists the departments that use an entry (hold grants on it),
 	// whom a revocation notifies and for whom the entry is still supplied
 	// during the grace period (HLJ-16): grantHolders, unless a test puts
@@ -24,11 +23,27 @@ type CatalogService struct {
 	InUse func(tx *Tx, entryID int64) ([]int64, error)
 }
 
-// NewCatalogService returns the catalog of db, reviewed by flows.
-func NewCatalogService(db *DB, flows *WorkflowService) *CatalogService {
-	s := &CatalogService{db: db, flows: flows, profile: flows.profile}
-	s.InUse = func(tx *Tx, entry int64) ([]int64, error) { return grantHolders(tx, entry, flows.loc) }
+// NewCatalogService returns the catalog of b's database, reviewed by flows.
+func NewCatalogService(b Base, flows catalogWorkflows) *CatalogService {
+	s := &CatalogService{Base: b, flows: flows}
+	s.InUse = func(tx *Tx, entry int64) ([]int64, error) { return grantHolders(tx, entry, b.loc) }
 	return s
+}
+
+// workflowSteps is what a service needs of the workflows (WorkflowService)
+// to run its subjects through them: start an instance and decide its step
+// in the service's own write, and read an instance.
+type workflowSteps interface {
+	startTx(ctx context.Context, tx *Tx, in govdata.StartWorkflow) (*govdata.WorkflowInstance, error)
+	decideTx(ctx context.Context, tx *Tx, id int64, d govdata.Decision) (*govdata.WorkflowInstance, error)
+	FindInstanceByID(ctx context.Context, id int64) (*govdata.WorkflowInstance, error)
+}
+
+// catalogWorkflows is what the catalog needs of the workflows: their steps,
+// and an extension of a revocation's deadline (HLJ-16).
+type catalogWorkflows interface {
+	workflowSteps
+	Extend(ctx context.Context, id int64, in govdata.ExtensionGrant) (*govdata.WorkflowInstance, error)
 }
 
 var _ govdata.CatalogService = (*CatalogService)(nil)
@@ -621,7 +636,7 @@ func (s *CatalogService) revoked(tx *Tx, r *entryRow, d govdata.ReviewDecision) 
 	if len(users) > 0 {
 		months := s.profile.RevocationGraceMonths.Value
 		status = govdata.EntryRevoking
-		grace = govdata.DateOf(tx.Now().In(s.flows.loc).AddDate(0, months, 0)).String()
+		grace = govdata.DateOf(tx.Now().In(s.loc).AddDate(0, months, 0)).String()
 	}
 	if _, err := tx.exec("UPDATE catalog_entries SET status = ?, grace_until = ?, workflow_id = NULL, updated_at = ? WHERE id = ?",
 		string(status), grace, toDB(tx.Now()), r.id); err != nil {
@@ -682,7 +697,7 @@ func (s *CatalogService) ExpireRevocations(ctx context.Context) (int, error) {
 	if !govdata.ActorFrom(ctx).IsSystem() {
 		return 0, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgForbidden)
 	}
-	today := govdata.DateOf(s.db.clock.Now().In(s.flows.loc)).String()
+	today := s.today().String()
 	var n int
 	err := s.db.write(ctx, func(tx *Tx) error {
 		rows, err := tx.query("SELECT id FROM catalog_entries WHERE status = 'revoking' AND grace_until < ?", today)
@@ -736,7 +751,7 @@ func (s *CatalogService) Extend(ctx context.Context, id int64, reason string) (*
 // entryRow reads an entry's row outside a write, as the actor in ctx may
 // see it: another department's unpublished entry is hidden (issue 11), so
 // that every route under /catalog/{id} answers for it as for no entry.
-func (s *CatalogService) entryRow(ctx context.Context, id int64) (*entryRow, error) {
+func (s Base) entryRow(ctx context.Context, id int64) (*entryRow, error) {
 	queryRow := func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }
 	r, err := findEntryRow(queryRow, id)
 	if err == nil {

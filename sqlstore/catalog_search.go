@@ -366,7 +366,7 @@ func (s *CatalogService) denseByRelevance(ctx context.Context, ix textIndex, lim
 			// The page starts past the name matches: by how many?
 			n, err := ix.count(ctx, tierName, offset)
 			if err != nil {
-				return nil, s.db.internal("count catalog", err)
+				return nil, err
 			}
 			offset -= n
 		} else {
@@ -473,9 +473,7 @@ func (x ftsIndex) walk(ctx context.Context, t textTier, limit, offset int) ([]in
 }
 
 func (x ftsIndex) count(ctx context.Context, t textTier, limit int) (int, error) {
-	var n int
-	err := x.s.db.queryRow(ctx, "SELECT COUNT(*) FROM (SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ? LIMIT ?) m", x.expr(t), limit).Scan(&n)
-	return n, err
+	return x.s.countOf(ctx, "SELECT COUNT(*) FROM (SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ? LIMIT ?) m", x.expr(t), limit)
 }
 
 // denseTotal counts the filtered matches up to maxCounted (the sparse read
@@ -483,7 +481,7 @@ func (x ftsIndex) count(ctx context.Context, t textTier, limit int) (int, error)
 func (x ftsIndex) denseTotal(ctx context.Context) (int, bool, error) {
 	n, err := x.count(ctx, tierAll, maxCounted+1)
 	if err != nil {
-		return 0, false, x.s.db.internal("count catalog", err)
+		return 0, false, err
 	}
 	return min(n, maxCounted), n > maxCounted, nil
 }
@@ -562,9 +560,7 @@ func (x tsIndex) walk(ctx context.Context, t textTier, limit, offset int) ([]int
 
 func (x tsIndex) count(ctx context.Context, t textTier, limit int) (int, error) {
 	w := x.tier(t)
-	var n int
-	err := x.s.db.queryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM catalog_search c"+w.String()+" LIMIT ?) m", append(w.args, limit)...).Scan(&n)
-	return n, err
+	return x.s.countOf(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM catalog_search c"+w.String()+" LIMIT ?) m", append(w.args, limit)...)
 }
 
 // denseTotal: the sparse read found more than sparseMatches filtered
@@ -669,6 +665,15 @@ func ftsFilters(sc searchScope, f govdata.EntryFilter) []string {
 }
 
 // ids runs a query of one id column.
+// countOf reads the number a count query answers.
+func (s *CatalogService) countOf(ctx context.Context, query string, args ...any) (int, error) {
+	var n int
+	if err := s.db.queryRow(ctx, query, args...).Scan(&n); err != nil {
+		return 0, s.db.internal("count catalog", err)
+	}
+	return n, nil
+}
+
 func (s *CatalogService) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
 	rows, err := s.db.query(ctx, query, args...)
 	if err != nil {
@@ -846,26 +851,37 @@ func (o openCatalog) FindOpenEntries(ctx context.Context, f govdata.EntryFilter)
 }
 
 func (o openCatalog) FindOpenEntry(ctx context.Context, id int64) (*govdata.Entry, error) {
+	return o.s.findOpenEntry(ctx, id)
+}
+
+func (o openCatalog) OpenPublishers(ctx context.Context) ([]govdata.Publisher, error) {
+	return o.s.openPublishers(ctx)
+}
+
+// findOpenEntry reads an open entry as the public sees it; ENOTFOUND for
+// any entry that is not open.
+func (s *CatalogService) findOpenEntry(ctx context.Context, id int64) (*govdata.Entry, error) {
 	var open bool
-	err := o.s.db.queryRow(ctx, "SELECT open FROM catalog_search WHERE entry_id = ? AND status <> 'revoked'", id).Scan(&open)
+	err := s.db.queryRow(ctx, "SELECT open FROM catalog_search WHERE entry_id = ? AND status <> 'revoked'", id).Scan(&open)
 	if err == sql.ErrNoRows || (err == nil && !open) {
 		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgEntryNotFound)
 	}
 	if err != nil {
-		return nil, o.s.db.internal("find open entry", err)
+		return nil, s.db.internal("find open entry", err)
 	}
-	entries, err := o.s.shown(ctx, searchScope{openOnly: true}, []int64{id})
+	entries, err := s.shown(ctx, searchScope{openOnly: true}, []int64{id})
 	if err != nil || len(entries) == 0 {
 		return nil, err
 	}
 	return publicView(entries[0]), nil
 }
 
-func (o openCatalog) OpenPublishers(ctx context.Context) ([]govdata.Publisher, error) {
-	rows, err := o.s.db.query(ctx, `SELECT `+prefixed("d.", departmentColumns)+`, COUNT(*) FROM catalog_search c JOIN departments d ON d.id = c.department_id
+// openPublishers lists the departments with open entries and how many.
+func (s *CatalogService) openPublishers(ctx context.Context) ([]govdata.Publisher, error) {
+	rows, err := s.db.query(ctx, `SELECT `+prefixed("d.", departmentColumns)+`, COUNT(*) FROM catalog_search c JOIN departments d ON d.id = c.department_id
 		WHERE c.open AND c.status <> 'revoked' GROUP BY `+prefixed("d.", departmentColumns)+` ORDER BY d.name, d.id`)
 	if err != nil {
-		return nil, o.s.db.internal("open publishers", err)
+		return nil, s.db.internal("open publishers", err)
 	}
 	defer rows.Close()
 	out := []govdata.Publisher{}
@@ -873,7 +889,7 @@ func (o openCatalog) OpenPublishers(ctx context.Context) ([]govdata.Publisher, e
 		var p govdata.Publisher
 		d, err := scanDepartment(scanExtra{rows, []any{&p.OpenEntries}})
 		if err != nil {
-			return nil, o.s.db.internal("open publishers", err)
+			return nil, s.db.internal("open publishers", err)
 		}
 		p.Department = *d
 		out = append(out, p)

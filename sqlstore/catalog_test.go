@@ -21,6 +21,7 @@ import (
 type catalogFixture struct {
 	db      *sqlstore.DB
 	clock   *storetest.Clock
+	base    sqlstore.Base
 	flows   *sqlstore.WorkflowService
 	cat     *sqlstore.CatalogService
 	profile *govdata.Profile
@@ -81,8 +82,9 @@ func newCatalogFixtureWith(t testing.TB, e storetest.Engine, profile string, opt
 		t.Fatal(err)
 	}
 	f.profile = p
-	f.flows = sqlstore.NewWorkflowService(f.db, p, beijing)
-	f.cat = sqlstore.NewCatalogService(f.db, f.flows)
+	f.base = sqlstore.NewBase(f.db, p, beijing)
+	f.flows = sqlstore.NewWorkflowService(f.base)
+	f.cat = sqlstore.NewCatalogService(f.base, f.flows)
 	return f
 }
 

@@ -22,14 +22,11 @@ import (
 // DatasetService keeps the datasets behind published entries and the
 // batches that load them (AGG-1…3, SEC-2).
 type DatasetService struct {
-	db      *DB
-	catalog *CatalogService
+	Base
 }
 
-// NewDatasetService returns the datasets of catalog's entries.
-func NewDatasetService(db *DB, catalog *CatalogService) *DatasetService {
-	return &DatasetService{db: db, catalog: catalog}
-}
+// NewDatasetService returns the datasets of b's catalog entries.
+func NewDatasetService(b Base) *DatasetService { return &DatasetService{Base: b} }
 
 var _ govdata.DatasetService = (*DatasetService)(nil)
 
@@ -47,7 +44,7 @@ func (s *DatasetService) Ingest(ctx context.Context, req govdata.IngestRequest) 
 	if req.Mode != govdata.IngestReplace && req.Mode != govdata.IngestUpsert {
 		return nil, govdata.Errorf(govdata.EINVALID, govdata.MsgIngestMode)
 	}
-	r, err := s.catalog.entryRow(ctx, req.EntryID)
+	r, err := s.entryRow(ctx, req.EntryID)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +69,7 @@ func (s *DatasetService) Ingest(ctx context.Context, req govdata.IngestRequest) 
 	} else if live {
 		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgSourceLiveData)
 	}
-	t, err := s.target(ctx, r)
+	t, err := s.loadTarget(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -107,8 +104,8 @@ func (s *DatasetService) Ingest(ctx context.Context, req govdata.IngestRequest) 
 	return s.load(loadCtx, t, req, run)
 }
 
-// target reads what a batch of entry r loads into.
-func (s *DatasetService) target(ctx context.Context, r *entryRow) (*loadTarget, error) {
+// loadTarget reads what a batch of entry r loads into.
+func (s Base) loadTarget(ctx context.Context, r *entryRow) (*loadTarget, error) {
 	queryRow := func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }
 	in, err := content(queryRow, r.id, r.published)
 	if err != nil {
@@ -220,7 +217,7 @@ func (s *DatasetService) load(ctx context.Context, t *loadTarget, req govdata.In
 		return fail(err)
 	}
 	report := s.report(t, run, counts, 0)
-	if report.RowsRejected > 0 && s.catalog.profile.PartialBatch.Value == govdata.BatchRefuse {
+	if report.RowsRejected > 0 && s.profile.PartialBatch.Value == govdata.BatchRefuse {
 		s.dropStaging(staging)
 		return s.finish(ctx, t, govdata.BatchRefused, report, textOf(govdata.MsgBatchRefused, report.RowsRejected), h, run, req)
 	}
@@ -584,7 +581,7 @@ func (s *DatasetService) live(b *govdata.Batch) {
 
 // FindBatches implements govdata.DatasetService.
 func (s *DatasetService) FindBatches(ctx context.Context, f govdata.BatchFilter) (govdata.BatchList, error) {
-	r, err := s.catalog.entryRow(ctx, f.EntryID)
+	r, err := s.entryRow(ctx, f.EntryID)
 	if err != nil {
 		return govdata.BatchList{}, err
 	}

@@ -114,7 +114,7 @@ func BenchmarkDatasetIngest(b *testing.B) {
 			}
 			b.Run(name, func(b *testing.B) {
 				f := &datasetFixture{catalogFixture: newCatalogFixture(b, e, profiles.Default)}
-				f.ds = sqlstore.NewDatasetService(f.db, f.cat)
+				f.ds = sqlstore.NewDatasetService(f.base)
 				f.officer = f.as(govdata.RoleOfficer, f.cityPolice)
 				in := entryInput("社会保险参保信息")
 				in.Items = benchItems(sealed)

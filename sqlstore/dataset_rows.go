@@ -18,7 +18,7 @@ import (
 func (s *DatasetService) FindDataset(ctx context.Context, entry int64) (*govdata.Dataset, error) {
 	// Issue 11: whether there is a dataset is told only to those who may
 	// see it; of an entry they may not see, not even that it exists.
-	r, err := s.catalog.entryRow(ctx, entry)
+	r, err := s.entryRow(ctx, entry)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func (s *DatasetService) FindDataset(ctx context.Context, entry int64) (*govdata
 		return nil, s.db.internal("find dataset", err)
 	}
 	d.LastBatchID, d.RefreshedAt = last.Int64, fromDBNull(refreshed)
-	cols, err := s.columns(ctx, entry)
+	cols, err := s.datasetColumns(ctx, entry)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,8 @@ func (s *DatasetService) FindDataset(ctx context.Context, entry int64) (*govdata
 	return d, nil
 }
 
-func (s *DatasetService) columns(ctx context.Context, entry int64) ([]dsColumn, error) {
+// datasetColumns reads the columns of entry's dataset.
+func (s Base) datasetColumns(ctx context.Context, entry int64) ([]dsColumn, error) {
 	cols, err := loadColumns(func(q string, args ...any) (*sql.Rows, error) { return s.db.query(ctx, q, args...) }, entry)
 	if err != nil {
 		return nil, s.db.internal("dataset columns", err)
@@ -67,7 +68,7 @@ func (s *DatasetService) rowQuery(ctx context.Context, entry int64, table string
 	if err := officerOf(govdata.ActorFrom(ctx), d.DepartmentID); err != nil {
 		return "", nil, nil, govdata.Errorf(govdata.EFORBIDDEN, msgNotProviderData)
 	}
-	cols, err := s.columns(ctx, entry)
+	cols, err := s.datasetColumns(ctx, entry)
 	if err != nil {
 		return "", nil, nil, err
 	}

@@ -99,7 +99,7 @@ func (s *DatasetService) FlagStaleDatasets(ctx context.Context) (int, error) {
 			}
 			flagged++
 			cycle := govdata.UpdateCycle(d.cycle).Label()
-			day := fromDB(d.at).In(s.catalog.flows.loc).Format("2006-01-02 15:04")
+			day := fromDB(d.at).In(s.loc).Format("2006-01-02 15:04")
 			title := govdata.Text{ZH: govdata.MsgDatasetStale.Text("zh", d.name, cycle.ZH, day), EN: govdata.MsgDatasetStale.Text("en", d.name, cycle.EN, day)}
 			if _, err := notifyDepartment(tx, d.dept, "dataset_stale", title, fmt.Sprintf("stale:%d:%d", d.entry, d.at)); err != nil {
 				return err

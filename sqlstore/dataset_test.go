@@ -54,7 +54,7 @@ type datasetFixture struct {
 func newDatasetFixture(t testing.TB, e storetest.Engine, profile string, opts sqlstore.Options) *datasetFixture {
 	t.Helper()
 	f := &datasetFixture{catalogFixture: newCatalogFixtureWith(t, e, profile, opts)}
-	f.ds = sqlstore.NewDatasetService(f.db, f.cat)
+	f.ds = sqlstore.NewDatasetService(f.base)
 	f.officer = f.as(govdata.RoleOfficer, f.cityPolice)
 	f.entry = f.publish(t, f.officer, f.cityBureau, entryInput("人口基础信息"))
 	return f
@@ -425,7 +425,7 @@ func TestDatasetCrashMidIngest(t *testing.T) {
 
 		// The restart: the same database, opened afresh.
 		db := storetest.Open(t, e, &opts)
-		ds := sqlstore.NewDatasetService(db, sqlstore.NewCatalogService(db, sqlstore.NewWorkflowService(db, f.profile, beijing)))
+		ds := sqlstore.NewDatasetService(sqlstore.NewBase(db, f.profile, beijing))
 		if n, err := ds.RecoverBatches(context.Background()); err != nil || n != 1 {
 			t.Fatalf("recover: %d, %v", n, err)
 		}
@@ -457,9 +457,9 @@ func TestDatasetKeyRotation(t *testing.T) {
 		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名\n"+idA+",张三\n"+idB+",李四\n"+idB[:17]+"0,王五\n")
 		f.ingest(t, govdata.IngestUpsert, "公民身份号码,姓名\n"+idA+",张叁\n")
 		// A maintenance request and a source's secret are sealed too.
-		must(sqlstore.NewMaintenanceService(f.ds).FileMaintenance(f.officer, f.entry.ID, govdata.MaintenanceInput{Reason: "更正",
+		must(sqlstore.NewMaintenanceService(f.base, f.flows).FileMaintenance(f.officer, f.entry.ID, govdata.MaintenanceInput{Reason: "更正",
 			Changes: []govdata.RowChange{{Op: "delete", Where: map[string]string{"公民身份号码": idB}}}}))(t)
-		sources := sqlstore.NewSourceService(f.ds, source.Connector{})
+		sources := sqlstore.NewSourceService(f.base, f.ds, source.Connector{})
 		must(sources.SetSource(f.officer, f.entry.ID, govdata.SourceInput{Kind: govdata.SourceHTTP, URL: "https://provider.example.gov.cn/rows", Secret: "token-1"}))(t)
 		rotated, err := file.Rotate(datakey.AESGCM, time.Now())
 		if err != nil {
@@ -623,7 +623,7 @@ func checkDigit(first17 string) string {
 func TestDatasetMaintenance(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		f := newDatasetFixture(t, e, "default", storetest.Options())
-		ms := sqlstore.NewMaintenanceService(f.ds)
+		ms := sqlstore.NewMaintenanceService(f.base, f.flows)
 		reviewer, leader := f.as(govdata.RoleReviewer, f.cityBureau), f.as(govdata.RoleLeader, f.cityPolice)
 		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名,行政区划代码\n"+idA+",张三,230102\n"+idB+",李四,230102\n")
 
@@ -830,7 +830,7 @@ func TestDatasetUpsertSomeColumns(t *testing.T) {
 func TestDatasetSealsLeftovers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		f := &datasetFixture{catalogFixture: newCatalogFixture(t, e, "default")}
-		f.ds = sqlstore.NewDatasetService(f.db, f.cat)
+		f.ds = sqlstore.NewDatasetService(f.base)
 		f.officer = f.as(govdata.RoleOfficer, f.cityPolice)
 		plainInput := entryInput("户籍变动记录")
 		for i := range plainInput.Items {
@@ -838,7 +838,7 @@ func TestDatasetSealsLeftovers(t *testing.T) {
 		}
 		f.entry = f.publish(t, f.officer, f.cityBureau, plainInput)
 		f.ingest(t, govdata.IngestReplace, "公民身份号码,姓名\n"+idA+",张三\n"+idA[:17]+"0,赵六六\n")
-		ms := sqlstore.NewMaintenanceService(f.ds)
+		ms := sqlstore.NewMaintenanceService(f.base, f.flows)
 		must(ms.FileMaintenance(f.officer, f.entry.ID, govdata.MaintenanceInput{Reason: "更正",
 			Changes: []govdata.RowChange{{Op: "update", Where: map[string]string{"公民身份号码": idA}, Values: map[string]string{"姓名": "钱八八"}}}}))(t)
 		next := plainInput.Items

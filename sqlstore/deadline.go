@@ -24,11 +24,11 @@ func (s *WorkflowService) SweepDeadlines(ctx context.Context, reminderDays int) 
 	if !govdata.ActorFrom(ctx).IsSystem() {
 		return total, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgForbidden)
 	}
-	cal, err := s.calendar.Calendar(ctx)
+	cal, err := s.db.calendar(ctx)
 	if err != nil {
 		return total, err
 	}
-	today := govdata.DateOf(s.db.clock.Now().In(s.loc))
+	today := s.today()
 	remindBy, _ := cal.AddWorkingDays(today, reminderDays)
 	for _, pass := range []struct {
 		kind  string
@@ -334,7 +334,7 @@ func (s *WorkflowService) Timeliness(ctx context.Context, since time.Time) ([]go
 		return nil, s.db.internal("timeliness", err)
 	}
 	defer rows.Close()
-	today := govdata.DateOf(s.db.clock.Now().In(s.loc))
+	today := s.today()
 	by := map[int64]*govdata.Timeliness{}
 	for rows.Next() {
 		var kind, step, due string
@@ -370,7 +370,7 @@ func (s *WorkflowService) Timeliness(ctx context.Context, since time.Time) ([]go
 			continue
 		}
 		t.Completed++
-		if !dueDate.Before(govdata.DateOf(fromDB(*acted).In(s.loc))) {
+		if !dueDate.Before(s.dateOf(fromDB(*acted))) {
 			t.OnTime++
 		}
 	}

@@ -55,11 +55,11 @@ func (s *WorkflowService) FillWorkflowsForTest(ctx context.Context, n int, burea
 	if len(depts) < 2 || len(s.profile.Workflows) == 0 {
 		return fill, fmt.Errorf("fill workflows for test: need two departments and a workflow")
 	}
-	cal, err := s.calendar.Calendar(ctx)
+	cal, err := s.db.calendar(ctx)
 	if err != nil {
 		return fill, err
 	}
-	today := govdata.DateOf(s.db.clock.Now().In(s.loc))
+	today := s.today()
 	var window []govdata.Date
 	for d := today.AddDays(-30); d.Before(today.AddDays(30)); d = d.AddDays(1) {
 		if working, _ := cal.IsWorkingDay(d); working {
@@ -184,7 +184,7 @@ func (s *WorkflowService) settleWorkflowsForTest(ctx context.Context) error {
 // notification, so that the next sweep does the same work again. The
 // sweep's audit records stay. Test-only.
 func (s *WorkflowService) ResetSweepForTest(ctx context.Context) error {
-	today := govdata.DateOf(s.db.clock.Now().In(s.loc)).String()
+	today := s.today().String()
 	err := s.db.write(ctx, func(tx *Tx) error {
 		if _, err := tx.exec("UPDATE workflow_instances SET reminded_seq = 0 WHERE overdue_since = '' AND reminded_seq <> 0"); err != nil {
 			return err

@@ -15,17 +15,21 @@ import (
 
 // GrantService keeps the grants approved applications make (SHR-3).
 type GrantService struct {
-	db      *DB
-	catalog *CatalogService
-	creds   *CredentialService
+	Base
+	creds credentialIssuer
 }
 
-// NewGrantService returns the grants of catalog's entries. It also tells
-// the catalog which departments use an entry — those holding a grant on
-// it — whom a revocation notifies and keeps supplied for the grace period
-// (HLJ-16).
-func NewGrantService(catalog *CatalogService) *GrantService {
-	return &GrantService{db: catalog.db, catalog: catalog, creds: NewCredentialService(catalog.db)}
+// NewGrantService returns the grants in b's database; creds issues the
+// credential a grant may come with.
+func NewGrantService(b Base, creds credentialIssuer) *GrantService {
+	return &GrantService{Base: b, creds: creds}
+}
+
+// credentialIssuer is what grants need of the credentials
+// (CredentialService): to issue one in the grant's own write.
+type credentialIssuer interface {
+	needKey() error
+	issue(tx *Tx, in govdata.CredentialInput) (*govdata.IssuedCredential, error)
 }
 
 var _ govdata.GrantService = (*GrantService)(nil)
@@ -76,7 +80,9 @@ const grantSelect = `SELECT g.id, g.application_id, g.entry_id, e.resource_code,
 	g.unmasked_items, g.export_sensitive, g.calls, g.rows_served, g.refused_calls, g.last_used_at
 	FROM grants g JOIN catalog_entries e ON e.id = g.entry_id`
 
-func (s *GrantService) scan(row interface{ Scan(...any) error }) (*govdata.Grant, error) {
+// scanGrant reads a grantSelect row, its state as of today (an expired
+// grant reads as expired before the sweep marks it).
+func (s Base) scanGrant(row interface{ Scan(...any) error }) (*govdata.Grant, error) {
 	var g govdata.Grant
 	var items, regions, from, until, unmasked string
 	var created, updated int64
@@ -104,7 +110,7 @@ func (s *GrantService) scan(row interface{ Scan(...any) error }) (*govdata.Grant
 	}
 	g.CreatedAt, g.UpdatedAt = fromDB(created), fromDB(updated)
 	// SHR-3: expiry takes effect by itself.
-	g.State = g.EffectiveState(govdata.DateOf(s.db.clock.Now().In(s.catalog.flows.loc)))
+	g.State = g.EffectiveState(s.today())
 	return &g, nil
 }
 
@@ -121,7 +127,7 @@ func (s *GrantService) FindGrantByID(ctx context.Context, id int64) (*govdata.Gr
 	if err := govdata.Authorize(a, govdata.PermSignedIn); err != nil {
 		return nil, err
 	}
-	g, err := s.scan(s.db.queryRow(ctx, grantSelect+" WHERE g.id = ?", id))
+	g, err := s.scanGrant(s.db.queryRow(ctx, grantSelect+" WHERE g.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgGrantNotFound)
 	}
@@ -170,7 +176,7 @@ func (s *GrantService) FindGrants(ctx context.Context, f govdata.GrantFilter) (g
 	if err != nil {
 		return govdata.GrantList{}, s.db.internal("find grants", err)
 	}
-	items, err := scanAll(rows, s.scan)
+	items, err := scanAll(rows, s.scanGrant)
 	if err != nil {
 		return govdata.GrantList{}, s.db.internal("find grants", err)
 	}

@@ -148,7 +148,7 @@ func (s *GrantService) FindDailyUsage(ctx context.Context, grantID int64, from, 
 	if err != nil {
 		return nil, err
 	}
-	today := govdata.DateOf(s.db.clock.Now().In(s.catalog.flows.loc))
+	today := s.today()
 	if to.IsZero() {
 		to = today
 	}
@@ -207,7 +207,7 @@ func (s *GrantService) SweepGrants(ctx context.Context) (govdata.GrantSweep, err
 		return out, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgForbidden)
 	}
 	now := s.db.clock.Now()
-	today := govdata.DateOf(now.In(s.catalog.flows.loc))
+	today := s.dateOf(now)
 	// Idle flags of grants used again are cleared.
 	err := s.db.write(ctx, func(tx *Tx) error {
 		res, err := tx.exec(`UPDATE grant_flags SET state = ?, resolved_at = ?, resolved_by = 'scheduler', resolution = 'used again'
@@ -312,7 +312,7 @@ func (s *GrantService) suspendUnrectified(ctx context.Context, today govdata.Dat
 // (HLJ-27: 3 months), once per period: a flag closed within it (used,
 // rectified, suspended) starts the count again.
 func (s *GrantService) flagIdle(ctx context.Context, now time.Time, today govdata.Date) (int, error) {
-	months := s.catalog.profile.IdleGrantMonths.Value
+	months := s.profile.IdleGrantMonths.Value
 	if months <= 0 {
 		return 0, nil
 	}
@@ -333,13 +333,13 @@ func (s *GrantService) flagIdle(ctx context.Context, now time.Time, today govdat
 			if err != nil {
 				return err
 			}
-			by, _ := cal.AddWorkingDays(today, s.catalog.profile.GrantRectifyWorkingDays.Value)
+			by, _ := cal.AddWorkingDays(today, s.profile.GrantRectifyWorkingDays.Value)
 			detail := govdata.Text{ZH: govdata.MsgFlagIdleTitle.Text("zh", g.id, g.name, months, by.String()), EN: govdata.MsgFlagIdleTitle.Text("en", g.id, g.name, months, by.String())}
 			// count_from and working_days: a calendar change counts the day again (CAL-1).
 			id, err := tx.insert(`INSERT INTO grant_flags (grant_id, kind, detail_zh, detail_en, raised_at, rectify_by, count_from, working_days, state, dedupe)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (dedupe) DO NOTHING`, g.id, string(govdata.FlagIdle), detail.ZH, detail.EN, toDB(tx.Now()), by.String(),
-				today.String(), s.catalog.profile.GrantRectifyWorkingDays.Value, string(govdata.FlagOpen),
+				today.String(), s.profile.GrantRectifyWorkingDays.Value, string(govdata.FlagOpen),
 				fmt.Sprintf("idle:%d:%s", g.id, today))
 			if errors.Is(err, sql.ErrNoRows) {
 				return nil // another instance flagged it today

@@ -26,10 +26,10 @@ func TestHiddenRefusals(t *testing.T) {
 		countyReviewer := f.as(govdata.RoleReviewer, f.countyBureau)
 		provider, consumer := f.officer, f.as(govdata.RoleOfficer, f.cityHR)
 		bureau, leader := f.as(govdata.RoleReviewer, f.cityBureau), f.as(govdata.RoleLeader, f.cityPolice)
-		ms := sqlstore.NewMaintenanceService(f.ds)
-		srcs := sqlstore.NewSourceService(f.ds, source.Connector{})
+		ms := sqlstore.NewMaintenanceService(f.base, f.flows)
+		srcs := sqlstore.NewSourceService(f.base, f.ds, source.Connector{})
 		creds := sqlstore.NewCredentialService(f.db)
-		apps, grants, usage := sqlstore.NewApplicationService(f.cat), sqlstore.NewGrantService(f.cat), sqlstore.NewUsageService(f.cat)
+		apps, grants, usage := sqlstore.NewApplicationService(f.base, f.flows), sqlstore.NewGrantService(f.base, sqlstore.NewCredentialService(f.db)), sqlstore.NewUsageService(f.base)
 
 		draft := must(f.cat.CreateEntry(provider, entryInput("未发布资源")))(t)
 		submitted := must(f.cat.CreateEntry(provider, entryInput("待审资源")))(t)

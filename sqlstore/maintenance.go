@@ -15,13 +15,14 @@ import (
 // MaintenanceService runs maintenance requests of stored rows through the
 // profile's data_maintenance workflow (AGG-6; SX-31, SX-32).
 type MaintenanceService struct {
-	db       *DB
-	datasets *DatasetService
+	Base
+	flows workflowSteps
 }
 
-// NewMaintenanceService returns the maintenance of datasets' rows.
-func NewMaintenanceService(datasets *DatasetService) *MaintenanceService {
-	return &MaintenanceService{db: datasets.db, datasets: datasets}
+// NewMaintenanceService returns the maintenance of the rows of b's
+// datasets, run through flows.
+func NewMaintenanceService(b Base, flows workflowSteps) *MaintenanceService {
+	return &MaintenanceService{Base: b, flows: flows}
 }
 
 var _ govdata.MaintenanceService = (*MaintenanceService)(nil)
@@ -69,14 +70,14 @@ func checkChanges(changes []govdata.RowChange, t *loadTarget) error {
 
 // FileMaintenance implements govdata.MaintenanceService.
 func (s *MaintenanceService) FileMaintenance(ctx context.Context, entry int64, in govdata.MaintenanceInput) (*govdata.Maintenance, error) {
-	r, err := s.datasets.catalog.entryRow(ctx, entry)
+	r, err := s.entryRow(ctx, entry)
 	if err != nil {
 		return nil, err
 	}
 	if err := officerOf(govdata.ActorFrom(ctx), r.department); err != nil {
 		return nil, err
 	}
-	t, err := s.datasets.target(ctx, r)
+	t, err := s.loadTarget(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +99,7 @@ func (s *MaintenanceService) FileMaintenance(ctx context.Context, entry int64, i
 		if err != nil {
 			return err
 		}
-		w, err := s.datasets.catalog.flows.startTx(ctx, tx, govdata.StartWorkflow{Kind: govdata.WorkflowDataMaintenance, SubjectType: "maintenance",
+		w, err := s.flows.startTx(ctx, tx, govdata.StartWorkflow{Kind: govdata.WorkflowDataMaintenance, SubjectType: "maintenance",
 			Title: t.name, Parties: govdata.Parties{govdata.PartyProvider: r.department, govdata.PartyBureau: bureau}})
 		if err != nil {
 			return err
@@ -191,7 +192,7 @@ func (s *MaintenanceService) FindMaintenanceByID(ctx context.Context, id int64) 
 	if err := canSee(govdata.ActorFrom(ctx), m.DepartmentID); err != nil {
 		return nil, govdata.HideForbidden(err, govdata.MsgMaintenanceNone)
 	}
-	if m.Workflow, err = s.datasets.catalog.flows.FindInstanceByID(ctx, workflow); err != nil {
+	if m.Workflow, err = s.flows.FindInstanceByID(ctx, workflow); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -199,7 +200,7 @@ func (s *MaintenanceService) FindMaintenanceByID(ctx context.Context, id int64) 
 
 // FindMaintenance implements govdata.MaintenanceService.
 func (s *MaintenanceService) FindMaintenance(ctx context.Context, entry int64, page govdata.Page) (govdata.MaintenanceList, error) {
-	r, err := s.datasets.catalog.entryRow(ctx, entry)
+	r, err := s.entryRow(ctx, entry)
 	if err != nil {
 		return govdata.MaintenanceList{}, err
 	}
@@ -250,16 +251,16 @@ func (s *MaintenanceService) DecideMaintenance(ctx context.Context, id int64, d 
 	if err := canSee(govdata.ActorFrom(ctx), m.DepartmentID); err != nil {
 		return nil, govdata.HideForbidden(err, govdata.MsgMaintenanceNone)
 	}
-	flows := s.datasets.catalog.flows
+	flows := s.flows
 	w, err := flows.FindInstanceByID(ctx, workflow)
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.datasets.catalog.entryRow(ctx, m.EntryID)
+	r, err := s.entryRow(ctx, m.EntryID)
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.datasets.target(ctx, r)
+	t, err := s.loadTarget(ctx, r)
 	if err != nil {
 		return nil, err
 	}

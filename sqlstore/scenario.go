@@ -13,14 +13,11 @@ import (
 // ScenarioService keeps the registered application scenarios that grant
 // matching applications directly (LS-19(三)).
 type ScenarioService struct {
-	db      *DB
-	catalog *CatalogService
+	Base
 }
 
-// NewScenarioService returns the scenarios of catalog's entries.
-func NewScenarioService(catalog *CatalogService) *ScenarioService {
-	return &ScenarioService{db: catalog.db, catalog: catalog}
-}
+// NewScenarioService returns the scenarios of b's catalog entries.
+func NewScenarioService(b Base) *ScenarioService { return &ScenarioService{Base: b} }
 
 var _ govdata.ScenarioService = (*ScenarioService)(nil)
 
@@ -54,14 +51,14 @@ func (s *ScenarioService) Register(ctx context.Context, in govdata.ScenarioInput
 	}
 	// Under a profile without LS-19(三) a scenario would grant nothing;
 	// registering one would only mislead.
-	if p := s.catalog.profile; p == nil || !p.ScenarioDirectGrant.Value {
+	if p := s.profile; p == nil || !p.ScenarioDirectGrant.Value {
 		name := ""
 		if p != nil {
 			name = p.Name
 		}
 		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgScenarioOff, name)
 	}
-	r, err := s.catalog.entryRow(ctx, in.CatalogID)
+	r, err := s.entryRow(ctx, in.CatalogID)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +69,7 @@ func (s *ScenarioService) Register(ctx context.Context, in govdata.ScenarioInput
 	if err != nil {
 		return nil, s.db.internal("register scenario", err)
 	}
-	entry := r.entry(published.Effective(s.catalog.profile), r.published, govdata.EntryStatus(r.status))
+	entry := r.entry(published.Effective(s.profile), r.published, govdata.EntryStatus(r.status))
 	items, _ := json.Marshal(in.Items)
 	methods, _ := json.Marshal(in.Methods)
 	scope := in.RegionScope

@@ -38,7 +38,7 @@ func TestScenarioDirectGrant(t *testing.T) {
 		provider, consumer := f.as(govdata.RoleOfficer, f.cityPolice), f.as(govdata.RoleOfficer, f.cityHR)
 		leader, bureau := f.as(govdata.RoleLeader, f.cityPolice), f.as(govdata.RoleReviewer, f.cityBureau)
 		entry := f.publish(t, provider, f.cityBureau, entryInput("人口基础信息"))
-		apps, grants, scenarios := sqlstore.NewApplicationService(f.cat), sqlstore.NewGrantService(f.cat), sqlstore.NewScenarioService(f.cat)
+		apps, grants, scenarios := sqlstore.NewApplicationService(f.base, f.flows), sqlstore.NewGrantService(f.base, sqlstore.NewCredentialService(f.db)), sqlstore.NewScenarioService(f.base)
 
 		// Who registers: not the provider's officer, not the consumer's
 		// leader, not a bureau other than the one that checks the entry.
@@ -167,17 +167,17 @@ func TestScenarioDefaultProfile(t *testing.T) {
 		f := newCatalogFixture(t, e, "lishui-2020")
 		provider, consumer, leader := f.as(govdata.RoleOfficer, f.cityPolice), f.as(govdata.RoleOfficer, f.cityHR), f.as(govdata.RoleLeader, f.cityPolice)
 		entry := f.publish(t, provider, f.cityBureau, entryInput("人口基础信息"))
-		sc := must(sqlstore.NewScenarioService(f.cat).Register(leader, goodScenario(entry.ID, f.cityHR)))(t)
+		sc := must(sqlstore.NewScenarioService(f.base).Register(leader, goodScenario(entry.ID, f.cityHR)))(t)
 
 		p, err := profiles.Load("default")
 		if err != nil {
 			t.Fatal(err)
 		}
-		cat := sqlstore.NewCatalogService(f.db, sqlstore.NewWorkflowService(f.db, p, beijing))
-		if _, err := sqlstore.NewScenarioService(cat).Register(leader, goodScenario(entry.ID, f.cityHR)); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
+		base := sqlstore.NewBase(f.db, p, beijing)
+		if _, err := sqlstore.NewScenarioService(base).Register(leader, goodScenario(entry.ID, f.cityHR)); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
 			t.Errorf("registering under the default profile: %v", err)
 		}
-		app := must(sqlstore.NewApplicationService(cat).Apply(consumer, goodApplication(entry.ID)))(t)
+		app := must(sqlstore.NewApplicationService(base, sqlstore.NewWorkflowService(base)).Apply(consumer, goodApplication(entry.ID)))(t)
 		if app.State != govdata.ApplicationOpen || app.ScenarioID != 0 || app.GrantID != 0 || app.Workflow == nil {
 			t.Errorf("scenario %d under the default profile: %+v", sc.ID, app)
 		}
@@ -192,7 +192,7 @@ func TestScenarioMigrationKeepsApplications(t *testing.T) {
 		f := newCatalogFixture(t, e, "default")
 		provider, consumer := f.as(govdata.RoleOfficer, f.cityPolice), f.as(govdata.RoleOfficer, f.cityHR)
 		bureau, leader := f.as(govdata.RoleReviewer, f.cityBureau), f.as(govdata.RoleLeader, f.cityPolice)
-		apps := sqlstore.NewApplicationService(f.cat)
+		apps := sqlstore.NewApplicationService(f.base, f.flows)
 		entry := f.publish(t, provider, f.cityBureau, entryInput("人口基础信息"))
 		app := must(apps.Apply(consumer, goodApplication(entry.ID)))(t)
 		must(apps.Decide(bureau, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionForward}))(t)
@@ -217,7 +217,7 @@ func TestScenarioMigrationKeepsApplications(t *testing.T) {
 		if got.State != govdata.ApplicationApproved || got.GrantID != app.GrantID || got.Workflow == nil || len(got.Workflow.History) != 3 {
 			t.Errorf("approved application after the migration %+v", got)
 		}
-		must(sqlstore.NewGrantService(f.cat).FindGrantByID(consumer, app.GrantID))(t)
+		must(sqlstore.NewGrantService(f.base, sqlstore.NewCredentialService(f.db)).FindGrantByID(consumer, app.GrantID))(t)
 		// New rows take new ids.
 		next := must(apps.Apply(consumer, goodApplication(entry.ID)))(t)
 		if next.ID <= open.ID {

@@ -22,12 +22,10 @@ import (
 // policy and the grant say (SHR-5), each call recorded with its grant in
 // the transaction that spends its nonce, before the answer leaves.
 type DataService struct {
-	db       *DB
-	catalog  *CatalogService
-	datasets *DatasetService
-	sources  *SourceService // nil: no entry is served live
-	masks    *MaskService
-	masker   govdata.Masker
+	Base
+	masks  maskPolicies
+	live   liveRows // nil: no entry is served live
+	masker govdata.Masker
 
 	// VerifyRate and VerifyBurst bound each credential's verifications
 	// (SHR-4: verification is rate-limited, so that it cannot be used to
@@ -67,19 +65,33 @@ const (
 	DefaultVerifyBurst = 50
 )
 
-// NewDataService returns the data service over datasets; sources serves
+// NewDataService returns the data service over the datasets of b's
+// database, masked by the policy masks keeps (SHR-5); live serves the
 // entries aggregated live (AGG-5), nil when there are none.
-func NewDataService(datasets *DatasetService, sources *SourceService, masks *MaskService) *DataService {
-	return &DataService{db: datasets.db, catalog: datasets.catalog, datasets: datasets, sources: sources, masks: masks,
+func NewDataService(b Base, masks maskPolicies, live liveRows) *DataService {
+	return &DataService{Base: b, masks: masks, live: live,
 		// The hash mask's key lives outside the database with the master
 		// key: a hashed ID number cannot be reversed by hashing every
 		// date of birth.
-		masker:     govdata.Masker{Key: []byte(datasets.db.deriveSecret("mask-hash", "", nil))},
+		masker:     govdata.Masker{Key: []byte(b.db.deriveSecret("mask-hash", "", nil))},
 		VerifyRate: DefaultVerifyRate, VerifyBurst: DefaultVerifyBurst, limiters: map[int64]*rate.Limiter{}, deptLimiters: map[int64]*rate.Limiter{},
 		MissRun: DefaultMissRun, MissWindow: DefaultMissWindow, DepartmentShare: DefaultDepartmentShare}
 }
 
 var _ govdata.DataService = (*DataService)(nil)
+
+// maskPolicies is what the data service needs of the masks (MaskService):
+// the policy in force (SHR-5).
+type maskPolicies interface {
+	policy(ctx context.Context) (*govdata.MaskPolicy, error)
+}
+
+// liveRows is what the data service needs of the sources (SourceService):
+// the rows of an entry served live, read from its provider's system at
+// the call (AGG-5).
+type liveRows interface {
+	liveQuery(ctx context.Context, r *entryRow, where map[string]string, page govdata.Page) (govdata.RowList, error)
+}
 
 // serviceCall is one call being answered: what its audit record will say.
 type serviceCall struct {
@@ -147,7 +159,7 @@ func (s *DataService) finish(ctx context.Context, c *serviceCall, callErr error)
 			if err != nil {
 				return fmt.Errorf("grant usage: %w", err)
 			}
-			day := govdata.DateOf(tx.Now().In(s.catalog.flows.loc))
+			day := s.dateOf(tx.Now())
 			if err := countDailyUsage(tx, c.grant.ID, a.CredentialID, day, calls, c.rows, refused); err != nil {
 				return err
 			}
@@ -250,8 +262,8 @@ func (s *DataService) target(ctx context.Context, code string) (*serviceTarget, 
 		in, _ = s.contents.LoadOrStore(key, c)
 	}
 	t.items = in.(govdata.EntryInput).Items
-	if source == string(govdata.SourceLive) && s.sources != nil {
-		if t.live, err = s.catalog.entryRow(ctx, t.id); err != nil {
+	if source == string(govdata.SourceLive) && s.live != nil {
+		if t.live, err = s.entryRow(ctx, t.id); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -268,7 +280,7 @@ func (s *DataService) columnsOf(ctx context.Context, t *serviceTarget) ([]dsColu
 	if cols, ok := s.columns.Load(key); ok {
 		return cols.([]dsColumn), nil
 	}
-	cols, err := s.datasets.columns(ctx, t.id)
+	cols, err := s.datasetColumns(ctx, t.id)
 	if err != nil {
 		return nil, err
 	}
@@ -283,7 +295,7 @@ func (s *DataService) grantFor(ctx context.Context, c *serviceCall, states []gra
 	if grantID != 0 {
 		states = slices.DeleteFunc(slices.Clone(states), func(st grantState) bool { return st.id != grantID })
 	}
-	today := govdata.DateOf(s.db.clock.Now().In(s.catalog.flows.loc))
+	today := s.today()
 	var held, usable []*govdata.Grant
 	for _, st := range states {
 		made, err := s.grantMade(ctx, st.id)
@@ -329,7 +341,7 @@ func (s *DataService) grantMade(ctx context.Context, id int64) (*govdata.Grant, 
 	if g, ok := s.grants.Load(id); ok {
 		return g.(*govdata.Grant), nil
 	}
-	g, err := (&GrantService{db: s.db, catalog: s.catalog}).scan(s.db.queryRow(ctx, grantSelect+" WHERE g.id = ?", id))
+	g, err := s.scanGrant(s.db.queryRow(ctx, grantSelect+" WHERE g.id = ?", id))
 	if err != nil {
 		return nil, s.db.internal("service grant", err)
 	}

@@ -517,9 +517,9 @@ func TestDataServiceProperty(t *testing.T) {
 		seed := propSeed(t)
 		r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 		f := &propFixture{grantFixture: newGrantFixture(t, e), hashes: map[string]string{}, unhashes: map[string]string{}}
-		ds := sqlstore.NewDatasetService(f.db, f.cat)
+		ds := sqlstore.NewDatasetService(f.base)
 		f.masks = sqlstore.NewMaskService(f.db)
-		f.data = sqlstore.NewDataService(ds, sqlstore.NewSourceService(ds, nil), f.masks)
+		f.data = sqlstore.NewDataService(f.base, f.masks, sqlstore.NewSourceService(f.base, ds, nil))
 		// The model checks which calls are verifications, not the
 		// allowance they spend (TestDataServiceVerifyAllowanceShared).
 		f.data.VerifyRate = rate.Inf

@@ -516,7 +516,7 @@ func (s *DataService) liveRows(ctx context.Context, t *serviceTarget, p *rowPlan
 	if p.none {
 		return out, "", nil
 	}
-	list, err := s.sources.liveQuery(ctx, t.live, p.liveWhere, page)
+	list, err := s.live.liveQuery(ctx, t.live, p.liveWhere, page)
 	if err != nil {
 		return nil, "", err
 	}

@@ -82,13 +82,13 @@ type serviceFixture struct {
 func newServiceFixture(t testing.TB, e storetest.Engine, n int) *serviceFixture {
 	f := &serviceFixture{grantFixture: newGrantFixture(t, e), rows: serviceRows(n)}
 	f.entry = f.publish(t, f.provider, f.cityBureau, serviceEntry())
-	ds := sqlstore.NewDatasetService(f.db, f.cat)
+	ds := sqlstore.NewDatasetService(f.base)
 	if _, err := ds.Ingest(f.provider, govdata.IngestRequest{EntryID: f.entry.ID, Mode: govdata.IngestReplace, Source: govdata.SourceUpload,
 		Format: govdata.FormatCSV, Body: strings.NewReader(rowsCSV(f.rows))}); err != nil {
 		t.Fatal(err)
 	}
 	f.masks = sqlstore.NewMaskService(f.db)
-	f.data = sqlstore.NewDataService(ds, sqlstore.NewSourceService(ds, nil), f.masks)
+	f.data = sqlstore.NewDataService(f.base, f.masks, sqlstore.NewSourceService(f.base, ds, nil))
 	f.audit = sqlstore.NewAuditService(f.db)
 	f.cred = must(sqlstore.NewCredentialService(f.db).CreateCredential(f.consumer, govdata.CredentialInput{Name: "社保待遇认证系统"}))(t)
 	return f
@@ -459,7 +459,7 @@ func TestDataServiceChanges(t *testing.T) {
 		added := serviceRows(9)[8]
 		added.region = "230102"
 		next = append(next, added)
-		ds := sqlstore.NewDatasetService(f.db, f.cat)
+		ds := sqlstore.NewDatasetService(f.base)
 		must(ds.Ingest(f.provider, govdata.IngestRequest{EntryID: f.entry.ID, Mode: govdata.IngestReplace, Source: govdata.SourceUpload,
 			Format: govdata.FormatCSV, Body: strings.NewReader(rowsCSV(next))}))(t)
 		got := changes(first.NextCursor)
@@ -504,10 +504,10 @@ func TestDataServiceLive(t *testing.T) {
 		in := serviceEntry()
 		in.Name = "城乡居民补贴发放信息（接口）"
 		f.entry = f.publish(t, f.provider, f.cityBureau, in)
-		ds := sqlstore.NewDatasetService(f.db, f.cat)
-		sources := sqlstore.NewSourceService(ds, source.Connector{})
+		ds := sqlstore.NewDatasetService(f.base)
+		sources := sqlstore.NewSourceService(f.base, ds, source.Connector{})
 		must(sources.SetSource(f.provider, f.entry.ID, govdata.SourceInput{Kind: govdata.SourceLive, URL: provider.URL + "/api/subsidies"}))(t)
-		f.data = sqlstore.NewDataService(ds, sources, f.masks)
+		f.data = sqlstore.NewDataService(f.base, f.masks, sources)
 		f.grantFor(t, f.application(govdata.MethodAPI, []string{"230102"}, "公民身份号码", "姓名", "行政区划代码"))
 
 		page := must(f.records(t, ""))(t)
@@ -565,7 +565,7 @@ func TestDataServiceScopeStrict(t *testing.T) {
 		in.Name = "补贴发放信息（自由文本区划）"
 		in.Items[2].Length = 12
 		f.entry = f.publish(t, f.provider, f.cityBureau, in)
-		ds := sqlstore.NewDatasetService(f.db, f.cat)
+		ds := sqlstore.NewDatasetService(f.base)
 		b := must(ds.Ingest(f.provider, govdata.IngestRequest{EntryID: f.entry.ID, Mode: govdata.IngestReplace, Source: govdata.SourceUpload,
 			Format: govdata.FormatCSV, Body: strings.NewReader(rowsCSV(rows))}))(t)
 		if b.State != govdata.BatchApplied {

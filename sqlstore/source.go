@@ -22,15 +22,21 @@ import (
 // SourceService keeps entries' sources (AGG-1 pulls, AGG-5 live) and runs
 // their pulls through the same ingest as uploads.
 type SourceService struct {
-	db        *DB
-	datasets  *DatasetService
+	Base
+	batches   batchLoader
 	connector govdata.SourceConnector
 }
 
-// NewSourceService returns the sources of datasets' entries, reached
-// through connector.
-func NewSourceService(datasets *DatasetService, connector govdata.SourceConnector) *SourceService {
-	return &SourceService{db: datasets.db, datasets: datasets, connector: connector}
+// NewSourceService returns the sources of b's catalog entries, reached
+// through connector; a pull loads its rows through batches.
+func NewSourceService(b Base, batches batchLoader, connector govdata.SourceConnector) *SourceService {
+	return &SourceService{Base: b, batches: batches, connector: connector}
+}
+
+// batchLoader is what a pull needs of the datasets (DatasetService): a
+// batch loaded as an upload is (AGG-1).
+type batchLoader interface {
+	Ingest(ctx context.Context, req govdata.IngestRequest) (*govdata.Batch, error)
 }
 
 var _ govdata.SourceService = (*SourceService)(nil)
@@ -42,7 +48,7 @@ func sourceContext(entry int64) []byte { return []byte(fmt.Sprintf("govdata/sour
 // providerEntry reads an entry for its provider's officer: published (a
 // source feeds or serves a published entry's dataset).
 func (s *SourceService) providerEntry(ctx context.Context, entry int64) (*entryRow, error) {
-	r, err := s.datasets.catalog.entryRow(ctx, entry)
+	r, err := s.entryRow(ctx, entry)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +254,7 @@ func (db *DB) servedLive(ctx context.Context, entry int64) (bool, error) {
 func (s *SourceService) FindSource(ctx context.Context, entry int64) (*govdata.Source, error) {
 	// Issue 11: whether there is a source is told only to those who may
 	// see it; of an entry they may not see, not even that it exists.
-	e, err := s.datasets.catalog.entryRow(ctx, entry)
+	e, err := s.entryRow(ctx, entry)
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +303,7 @@ func (s *SourceService) CheckSource(ctx context.Context, entry int64) (*govdata.
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.datasets.target(ctx, r)
+	t, err := s.loadTarget(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -330,11 +336,11 @@ func (s *SourceService) pull(ctx context.Context, src *sourceRow) (*govdata.Batc
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.datasets.catalog.entryRow(ctx, src.EntryID)
+	r, err := s.entryRow(ctx, src.EntryID)
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.datasets.target(ctx, r)
+	t, err := s.loadTarget(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -348,7 +354,7 @@ func (s *SourceService) pull(ctx context.Context, src *sourceRow) (*govdata.Batc
 	var b *govdata.Batch
 	rd, err := s.connector.Open(ctx, in, t.items)
 	if err == nil {
-		b, err = s.datasets.Ingest(ctx, govdata.IngestRequest{EntryID: src.EntryID, Mode: in.Mode, Source: govdata.SourcePull, Format: format, FileName: name, Rows: rd})
+		b, err = s.batches.Ingest(ctx, govdata.IngestRequest{EntryID: src.EntryID, Mode: in.Mode, Source: govdata.SourcePull, Format: format, FileName: name, Rows: rd})
 	}
 	var msg govdata.Text
 	var e *govdata.Error
@@ -458,7 +464,7 @@ func (s *SourceService) liveQuery(ctx context.Context, r *entryRow, where map[st
 		return govdata.RowList{}, err
 	}
 	in.Columns = src.Columns
-	t, err := s.datasets.target(ctx, r)
+	t, err := s.loadTarget(ctx, r)
 	if err != nil {
 		return govdata.RowList{}, err
 	}

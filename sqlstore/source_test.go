@@ -33,7 +33,7 @@ func TestSourcePull(t *testing.T) {
 			fmt.Fprintf(w, `{"rows": [{"sfz": "%s", "姓名": "张三"}, {"sfz": "%s", "姓名": "李四"}, {"sfz": "bad", "姓名": "王五"}]}`, idA, idB)
 		}))
 		defer srv.Close()
-		sources := sqlstore.NewSourceService(f.ds, source.Connector{})
+		sources := sqlstore.NewSourceService(f.base, f.ds, source.Connector{})
 		in := govdata.SourceInput{Kind: govdata.SourceHTTP, URL: srv.URL + "/people", Secret: "pull-token-7", EveryMinutes: 60,
 			Columns: map[string]string{"公民身份号码": "sfz"}}
 		for name, c := range map[string]struct {
@@ -137,7 +137,7 @@ func TestSourceLive(t *testing.T) {
 			fmt.Fprintf(w, `{"items": [{"公民身份号码": "%s", "姓名": "张三", "行政区划代码": "230102"}]}`, idA)
 		}))
 		defer srv.Close()
-		sources := sqlstore.NewSourceService(f.ds, source.Connector{})
+		sources := sqlstore.NewSourceService(f.base, f.ds, source.Connector{})
 		must(sources.SetSource(f.officer, f.entry.ID, govdata.SourceInput{Kind: govdata.SourceLive, URL: srv.URL + "/api/people"}))(t)
 		if _, err := f.ds.Ingest(f.officer, govdata.IngestRequest{EntryID: f.entry.ID, Mode: govdata.IngestReplace, Format: govdata.FormatCSV,
 			Body: strings.NewReader("公民身份号码\n" + idA + "\n")}); govdata.ErrorCodeOf(err) != govdata.ECONFLICT {
@@ -180,7 +180,7 @@ func TestSourceNotOwnDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sources := sqlstore.NewSourceService(f.ds, source.Connector{})
+	sources := sqlstore.NewSourceService(f.base, f.ds, source.Connector{})
 	for _, host := range []string{u.Host, "localhost:" + u.Port()} {
 		_, err := sources.SetSource(f.officer, f.entry.ID, govdata.SourceInput{Kind: govdata.SourcePostgres, URL: "postgres://" + host + u.Path, Username: "postgres", Table: "users"})
 		var e *govdata.Error

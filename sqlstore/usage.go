@@ -13,14 +13,11 @@ import (
 // UsageService keeps consumers' usage records of grants (SHR-7): appended
 // only, each with its audit record in the same write.
 type UsageService struct {
-	db      *DB
-	catalog *CatalogService
+	Base
 }
 
-// NewUsageService returns the usage records of catalog's grants.
-func NewUsageService(catalog *CatalogService) *UsageService {
-	return &UsageService{db: catalog.db, catalog: catalog}
-}
+// NewUsageService returns the usage records of the grants in b's database.
+func NewUsageService(b Base) *UsageService { return &UsageService{Base: b} }
 
 var _ govdata.UsageService = (*UsageService)(nil)
 
@@ -79,7 +76,7 @@ func (s *UsageService) RecordUsage(ctx context.Context, grantID int64, in govdat
 	if a.DepartmentID == 0 || a.DepartmentID != g.consumer {
 		return nil, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgUsageRecorder)
 	}
-	today := govdata.DateOf(s.db.clock.Now().In(s.catalog.flows.loc))
+	today := s.today()
 	if err := govdata.ValidateUsage(in, g.from, today); err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ func newGrantedFixture(t *testing.T, e storetest.Engine) *grantedFixture {
 	t.Helper()
 	f := &grantedFixture{catalogFixture: newCatalogFixture(t, e, "default")}
 	f.consumer, f.provider = f.as(govdata.RoleOfficer, f.cityHR), f.as(govdata.RoleOfficer, f.cityPolice)
-	f.grants, f.usage = sqlstore.NewGrantService(f.cat), sqlstore.NewUsageService(f.cat)
+	f.grants, f.usage = sqlstore.NewGrantService(f.base, sqlstore.NewCredentialService(f.db)), sqlstore.NewUsageService(f.base)
 	f.grant = f.newGrant(t)
 	return f
 }
@@ -37,7 +37,7 @@ func newGrantedFixture(t *testing.T, e storetest.Engine) *grantedFixture {
 // profile's conditional chain.
 func (f *grantedFixture) newGrant(t *testing.T) *govdata.Grant {
 	t.Helper()
-	apps := sqlstore.NewApplicationService(f.cat)
+	apps := sqlstore.NewApplicationService(f.base, f.flows)
 	entry := f.publish(t, f.provider, f.cityBureau, entryInput("人口基础信息"))
 	app := must(apps.Apply(f.consumer, goodApplication(entry.ID)))(t)
 	must(apps.Decide(f.as(govdata.RoleReviewer, f.cityBureau), app.ID, govdata.ApplicationDecision{Decision: govdata.ActionForward}))(t)

@@ -17,16 +17,12 @@ import (
 // current step's actor is kept on the instance so that inboxes and the
 // overdue sweep are indexed queries.
 type WorkflowService struct {
-	db       *DB
-	profile  *govdata.Profile
-	loc      *time.Location
-	calendar *CalendarService
+	Base
 }
 
-// NewWorkflowService runs profile's workflows; dates are days in loc.
-func NewWorkflowService(db *DB, profile *govdata.Profile, loc *time.Location) *WorkflowService {
-	return &WorkflowService{db: db, profile: profile, loc: loc, calendar: NewCalendarService(db)}
-}
+// NewWorkflowService runs the workflows of b's profile; dates are days in
+// b's time zone, counted by the calendar in b's database.
+func NewWorkflowService(b Base) *WorkflowService { return &WorkflowService{Base: b} }
 
 var _ govdata.WorkflowService = (*WorkflowService)(nil)
 
@@ -55,7 +51,7 @@ func (s *WorkflowService) stepDue(tx *Tx, step *govdata.Step, t time.Time) (*gov
 	if err != nil {
 		return nil, false, dueCount{}, err
 	}
-	from := govdata.DateOf(t.In(s.loc))
+	from := s.dateOf(t)
 	due, known := cal.AddWorkingDays(from, *step.WorkingDays)
 	return &due, known, dueCount{from.String(), sql.NullInt64{Int64: int64(*step.WorkingDays), Valid: true}}, nil
 }
@@ -437,8 +433,8 @@ func (s *WorkflowService) FindTasks(ctx context.Context, f govdata.TaskFilter) (
 		return none, s.db.internal("find tasks", err)
 	}
 	defer rows.Close()
-	today := govdata.DateOf(s.db.clock.Now().In(s.loc))
-	cal, err := s.calendar.Calendar(ctx)
+	today := s.today()
+	cal, err := s.db.calendar(ctx)
 	if err != nil {
 		return none, err
 	}

@@ -107,7 +107,7 @@ func newBenchFlows(b *testing.B, e storetest.Engine) *benchFlows {
 	if err != nil {
 		b.Fatal(err)
 	}
-	f.flows = sqlstore.NewWorkflowService(db, p, beijing)
+	f.flows = sqlstore.NewWorkflowService(sqlstore.NewBase(db, p, beijing))
 	start := time.Now()
 	f.fill, err = f.flows.FillWorkflowsForTest(context.Background(), *benchWorkflowSteps, ids[0], ids[1:])
 	if err != nil {

@@ -99,7 +99,7 @@ func newProfileRun(t *testing.T, e storetest.Engine, p *govdata.Profile, cal *go
 	r := &profileRun{f: f, e: e, p: p, cal: cal, users: map[seat]*govdata.User{},
 		history: map[int64][]string{}, begun: map[int64]govdata.Date{}, dues: map[int64]map[string]stepDue{},
 		parties: govdata.Parties{govdata.PartyBureau: f.bureau, govdata.PartyProvider: f.provider, govdata.PartyApplicant: f.applicant}}
-	r.flows = sqlstore.NewWorkflowService(f.db, p, beijing)
+	r.flows = sqlstore.NewWorkflowService(sqlstore.NewBase(f.db, p, beijing))
 	// One active user per seat the profile's steps name, and the bureau's
 	// reviewer, who receives escalations.
 	need := []seat{{govdata.RoleReviewer, f.bureau}}
@@ -539,7 +539,7 @@ func (r *profileRun) runLate(t *testing.T) {
 	// A restart: the marks persist, nothing is sent again.
 	r.f.db.Close()
 	r.f.open(t, r.e)
-	r.flows = sqlstore.NewWorkflowService(r.f.db, r.p, beijing)
+	r.flows = sqlstore.NewWorkflowService(sqlstore.NewBase(r.f.db, r.p, beijing))
 	if res := r.sweep(t); res != (govdata.SweepResult{}) {
 		t.Fatalf("sweep after a restart: %+v", res)
 	}

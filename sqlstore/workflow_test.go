@@ -77,7 +77,7 @@ func (f *workflowFixture) open(t *testing.T, e storetest.Engine) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.db, f.flows = db, sqlstore.NewWorkflowService(db, p, beijing)
+	f.db, f.flows = db, sqlstore.NewWorkflowService(sqlstore.NewBase(db, p, beijing))
 }
 
 func (f *workflowFixture) as(role govdata.Role, dept int64) context.Context {
@@ -321,7 +321,7 @@ func TestWorkflowSharedDeadline(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		flows := sqlstore.NewWorkflowService(f.db, zj, beijing)
+		flows := sqlstore.NewWorkflowService(sqlstore.NewBase(f.db, zj, beijing))
 		parties := govdata.Parties{govdata.PartyBureau: f.bureau, govdata.PartyProvider: f.provider, govdata.PartyApplicant: f.applicant}
 		w, err := flows.Start(storetest.System(), govdata.StartWorkflow{Kind: govdata.WorkflowShareConditional, SubjectType: "application", SubjectID: "1",
 			Title: "预算执行数据", Parties: parties})

@@ -71,7 +71,7 @@ func TestCalendarLoadRecounts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		flows := sqlstore.NewWorkflowService(db, p, time.FixedZone("CST", 8*3600))
+		flows := sqlstore.NewWorkflowService(sqlstore.NewBase(db, p, time.FixedZone("CST", 8*3600)))
 		w, err := flows.Start(system, govdata.StartWorkflow{Kind: govdata.WorkflowCatalogChange, SubjectType: "catalog_entry", SubjectID: "1",
 			Parties: govdata.Parties{govdata.PartyBureau: dept.ID, govdata.PartyProvider: dept.ID}})
 		if err != nil || w.Due.String() != "2027-01-07" || w.CalendarKnown {
@@ -80,7 +80,7 @@ func TestCalendarLoadRecounts(t *testing.T) {
 		db.Close()
 		file := writeFile(t, "2027.json", `{"year": 2027, "source": "test notice", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}]}`)
 		c.mustRun("calendar load", file)
-		got, err := sqlstore.NewWorkflowService(c.open(), p, time.FixedZone("CST", 8*3600)).FindInstanceByID(system, w.ID)
+		got, err := sqlstore.NewWorkflowService(sqlstore.NewBase(c.open(), p, time.FixedZone("CST", 8*3600))).FindInstanceByID(system, w.ID)
 		if err != nil || got.Due.String() != "2027-01-08" || !got.CalendarKnown {
 			t.Fatalf("after calendar load: %+v (due %v), %v; want 2027-01-08 known", got, got.Due, err)
 		}

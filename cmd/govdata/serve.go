@@ -67,13 +67,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := ensureAdmin(ctx, db, c.passwordPolicy(), stdout); err != nil {
 		return err
 	}
-	workflows := sqlstore.NewWorkflowService(db, profile, govdata.ChinaTime)
-	catalog := sqlstore.NewCatalogService(db, workflows)
-	datasets := sqlstore.NewDatasetService(db, catalog)
-	sources := sqlstore.NewSourceService(datasets, source.Connector{Deny: c.sourceDeny, DenyHost: len(c.sourceDeny) > 0})
+	base := sqlstore.NewBase(db, profile, govdata.ChinaTime)
+	workflows := sqlstore.NewWorkflowService(base)
+	catalog := sqlstore.NewCatalogService(base, workflows)
+	datasets := sqlstore.NewDatasetService(base)
+	sources := sqlstore.NewSourceService(base, datasets, source.Connector{Deny: c.sourceDeny, DenyHost: len(c.sourceDeny) > 0})
 	masks := sqlstore.NewMaskService(db)
-	grants := sqlstore.NewGrantService(catalog)
-	data := sqlstore.NewDataService(datasets, sources, masks)
+	credentials := sqlstore.NewCredentialService(db)
+	grants := sqlstore.NewGrantService(base, credentials)
+	data := sqlstore.NewDataService(base, masks, sources)
 	data.VerifyRate, data.VerifyBurst = rate.Limit(c.verifyRate), c.verifyBurst
 	data.MissRun, data.MissWindow = c.missRun, c.missWindow
 	// Batches a stopped process left running failed with it: the dataset is
@@ -88,7 +90,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Departments:   sqlstore.NewDepartmentService(db),
 		Users:         sqlstore.NewUserService(db),
 		Auth:          sqlstore.NewAuthService(db),
-		Credentials:   sqlstore.NewCredentialService(db),
+		Credentials:   credentials,
 		Audit:         sqlstore.NewAuditService(db),
 		Calendar:      sqlstore.NewCalendarService(db),
 		Workflows:     workflows,
@@ -96,15 +98,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Deliveries:    sqlstore.NewDeliveryService(db),
 		Catalog:       catalog,
 		Datasets:      datasets,
-		Maintenance:   sqlstore.NewMaintenanceService(datasets),
+		Maintenance:   sqlstore.NewMaintenanceService(base, workflows),
 		Sources:       sources,
-		Applications:  sqlstore.NewApplicationService(catalog),
+		Applications:  sqlstore.NewApplicationService(base, workflows),
 		Grants:        grants,
 		Monitor:       grants,
 		Data:          data,
 		Masks:         masks,
-		Scenarios:     sqlstore.NewScenarioService(catalog),
-		Usage:         sqlstore.NewUsageService(catalog),
+		Scenarios:     sqlstore.NewScenarioService(base),
+		Usage:         sqlstore.NewUsageService(base),
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
