@@ -70,6 +70,9 @@ type Options struct {
 	Hooks     Hooks
 }
 
+// SQLiteFile is the name of a SQLite store's database in its data folder.
+const SQLiteFile = "govdata.db"
+
 // MinAuditRetentionDays is the shortest audit retention govdata accepts:
 // three years (SX-22, HLJ-28: records kept at least 3 years; SEC-1).
 const MinAuditRetentionDays = 3*365 + 1
@@ -168,7 +171,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		db.read = db.writer
 	case opts.DSN == "":
 		db.dialect = sqliteDialect
-		path := filepath.Join(opts.DataDir, "govdata.db")
+		path := filepath.Join(opts.DataDir, SQLiteFile)
 		if opts.MustExist {
 			if _, err := os.Stat(path); err != nil {
 				return nil, fmt.Errorf("sqlstore: %s: %w", path, ErrNotGovdata)
