@@ -92,7 +92,7 @@ func setUpHidden(t testing.TB, e, lishui *env) hiddenObjects {
 	app := mustGet(e.svc.Applications.Apply(officerB, applicationInput(p.ID)))(t)
 	app = mustGet(e.svc.Applications.Decide(storetest.As(e.provinceReviewer()), app.ID, govdata.ApplicationDecision{Decision: govdata.ActionApprove}))(t)
 	o.application, o.grant = app.ID, app.GrantID
-	if err := e.db.ExecForTest(context.Background(), `INSERT INTO grant_flags (grant_id, kind, detail_zh, detail_en, raised_at, rectify_by, state, dedupe)
+	if err := storetest.SQL(t, e.db).Exec(context.Background(), `INSERT INTO grant_flags (grant_id, kind, detail_zh, detail_en, raised_at, rectify_by, state, dedupe)
 		VALUES (?, 'idle', '闲置', 'idle', 0, '2030-01-01', 'open', ?)`, o.grant, fmt.Sprintf("idle:%d:hidden", o.grant)); err != nil {
 		t.Fatal(err)
 	}

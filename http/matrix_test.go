@@ -576,7 +576,7 @@ func grantForA(t testing.TB, e *env) *govdata.Grant {
 func idleFlagOfA(t testing.TB, e *env) int64 {
 	t.Helper()
 	g := grantForA(t, e)
-	if err := e.db.ExecForTest(context.Background(), `INSERT INTO grant_flags (grant_id, kind, detail_zh, detail_en, raised_at, rectify_by, state, dedupe)
+	if err := storetest.SQL(t, e.db).Exec(context.Background(), `INSERT INTO grant_flags (grant_id, kind, detail_zh, detail_en, raised_at, rectify_by, state, dedupe)
 		VALUES (?, 'idle', '闲置', 'idle', 0, '2030-01-01', 'open', ?)`, g.ID, fmt.Sprintf("idle:%d:test", g.ID)); err != nil {
 		t.Fatal(err)
 	}
@@ -720,7 +720,7 @@ func failedDelivery(t testing.TB, e *env) int64 {
 	if len(l.Items) != 1 {
 		t.Fatalf("webhook %d has %d deliveries", h.ID, len(l.Items))
 	}
-	if err := e.db.ExecForTest(context.Background(), "UPDATE deliveries SET state = 'failed', attempts = ? WHERE id = ?", govdata.MaxDeliveryAttempts, l.Items[0].ID); err != nil {
+	if err := storetest.SQL(t, e.db).Exec(context.Background(), "UPDATE deliveries SET state = 'failed', attempts = ? WHERE id = ?", govdata.MaxDeliveryAttempts, l.Items[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	return l.Items[0].ID

@@ -294,8 +294,8 @@ func (s *AuditService) verifyPart(ctx context.Context, index, lo, hi int64) *ver
 		return true
 	}
 	query := "SELECT " + auditColumns + " FROM audit_log WHERE seq >= ? AND seq <= ? ORDER BY seq"
-	if s.db.dialect.name == "postgres" {
-		if done, err := s.readAuditPostgres(ctx, s.db.dialect.q(query), lo, hi, check); done {
+	if read := s.db.dialect.readAudit; read != nil {
+		if done, err := read(ctx, s.db.read, s.db.dialect.q(query), lo, hi, check); done {
 			p.err = err
 			return p
 		}
@@ -340,8 +340,8 @@ var auditColumnOIDs = [16]uint32{
 // done is false, and nothing has been read, when the columns are not of the
 // migrated types (someone altered the table): the caller then reads through
 // database/sql, whose conversions decide what such columns mean.
-func (s *AuditService) readAuditPostgres(ctx context.Context, query string, lo, hi int64, check func(*govdata.AuditRecord) bool) (done bool, err error) {
-	conn, err := s.db.read.Conn(ctx)
+func readAuditPostgres(ctx context.Context, read *sql.DB, query string, lo, hi int64, check func(*govdata.AuditRecord) bool) (done bool, err error) {
+	conn, err := read.Conn(ctx)
 	if err != nil {
 		return true, err
 	}

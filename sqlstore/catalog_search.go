@@ -44,29 +44,18 @@ func (s *CatalogService) index(tx *Tx, id int64) error {
 		"grade", "format", "update_cycle", "updated_at"}
 	args := []any{r.department, r.region, published, open, string(status), in.Name, in.Classification.Code(), string(in.ShareType),
 		string(in.OpenType), string(in.Grade), in.Format, string(in.UpdateCycle), r.updated}
-	if s.db.dialect.name == "postgres" {
-		cols = append(cols, "doc", "name_tsv")
-		args = append(args, tsVector(in.Name, items, in.Summary), tsVector(in.Name))
-	} else {
-		// The newest change gets the highest rev (one writer: no race).
-		var rev int64
-		if err := tx.queryRow("SELECT COALESCE(MAX(rev), 0) + 1 FROM catalog_search").Scan(&rev); err != nil {
-			return fmt.Errorf("index entry: %w", err)
-		}
-		cols = append(cols, "name_doc", "summary_doc", "items_doc", "name_bi", "summary_bi", "items_bi", "rev", "tags")
-		args = append(args, searchDoc(in.Name), searchDoc(in.Summary), searchDoc(items),
-			searchPairsDoc(in.Name), searchPairsDoc(in.Summary), searchPairsDoc(items), rev, searchTags(searchRow{department: r.department, region: r.region, published: published, open: open,
-				status: status, class: in.Classification.Code(), share: in.ShareType, openType: in.OpenType, grade: in.Grade,
-				format: in.Format, cycle: in.UpdateCycle}))
+	values := slices.Repeat([]string{"?"}, len(cols))
+	text := searchText{name: in.Name, summary: in.Summary, items: items, row: searchRow{department: r.department, region: r.region,
+		published: published, open: open, status: status, class: in.Classification.Code(), share: in.ShareType, openType: in.OpenType,
+		grade: in.Grade, format: in.Format, cycle: in.UpdateCycle}}
+	ixCols, ixValues, ixArgs, err := s.db.dialect.search.columns(tx, text)
+	if err != nil {
+		return fmt.Errorf("index entry: %w", err)
 	}
+	cols, values, args = append(cols, ixCols...), append(values, ixValues...), append(args, ixArgs...)
 	set := make([]string, len(cols))
-	values := make([]string, len(cols))
 	for i, c := range cols {
 		set[i] = c + " = excluded." + c
-		values[i] = "?"
-		if c == "doc" || c == "name_tsv" {
-			values[i] = "CAST(? AS tsvector)"
-		}
 	}
 	_, err = tx.exec("INSERT INTO catalog_search (entry_id, "+strings.Join(cols, ", ")+") VALUES (?, "+strings.Join(values, ", ")+
 		") ON CONFLICT (entry_id) DO UPDATE SET "+strings.Join(set, ", "), append([]any{id}, args...)...)
@@ -208,11 +197,8 @@ func (s *CatalogService) search(ctx context.Context, sc searchScope, f govdata.E
 		page, err = s.searchTable(ctx, sc, f, offset)
 	} else if phrases, ok := parseQuery(f.Query); !ok {
 		return out, nil // nothing searchable in the query: nothing matches
-	} else if s.db.dialect.name == "postgres" {
-		page, err = s.searchText(ctx, tsIndex{s: s, query: tsQuery(phrases), w: s.searchWhere(sc, f)}, f, offset)
 	} else {
-		page, err = s.searchText(ctx, ftsIndex{s: s, text: ftsMatch(phrases, false), name: ftsMatch(phrases, true),
-			tags: ftsFilters(sc, f), status: f.Status, w: s.searchWhere(sc, f)}, f, offset)
+		page, err = s.searchText(ctx, s.db.dialect.search.query(s, phrases, sc, f), f, offset)
 	}
 	if err != nil {
 		return out, err
@@ -276,7 +262,25 @@ func (s *CatalogService) searchTable(ctx context.Context, sc searchScope, f govd
 //     where it lies within the first rows.
 const sparseMatches = 200
 
-// textIndex is the engine's full-text index.
+// searchIndex is an engine's full-text index of the catalog: what an
+// entry's search row holds for it, and how a query reads it.
+type searchIndex interface {
+	// columns are the index's own columns of an entry's search row, the
+	// SQL that takes each value, and the values.
+	columns(tx *Tx, t searchText) (cols, values []string, args []any, err error)
+	// query is the index asked for a query's phrases, within what the
+	// searcher sees and the filters.
+	query(s *CatalogService, phrases []searchPhrase, sc searchScope, f govdata.EntryFilter) textIndex
+}
+
+// searchText is what the index of an entry holds: its texts, and what a
+// search filters it on.
+type searchText struct {
+	name, summary, items string // items: the items' names, a line each
+	row                  searchRow
+}
+
+// textIndex is the engine's full-text index asked for one query.
 type textIndex interface {
 	// sparse reads the filtered matches when there are at most limit;
 	// complete is false when there are more.
@@ -400,9 +404,30 @@ func sortMatches(rows []textMatch, sort string) {
 	})
 }
 
-// ftsIndex is SQLite's FTS5 index: its rowid is the entry's last change
-// (rev), so newest first is the index's own order, and the filters and
-// visibility are words of the tags column, so a walk is one FTS5 query.
+// ftsSearch is SQLite's FTS5 index: the words of each text, its pairs of
+// Chinese characters, and the filter values as words (tags).
+type ftsSearch struct{}
+
+func (ftsSearch) columns(tx *Tx, t searchText) ([]string, []string, []any, error) {
+	// The newest change gets the highest rev (one writer: no race).
+	var rev int64
+	if err := tx.queryRow("SELECT COALESCE(MAX(rev), 0) + 1 FROM catalog_search").Scan(&rev); err != nil {
+		return nil, nil, nil, err
+	}
+	cols := []string{"name_doc", "summary_doc", "items_doc", "name_bi", "summary_bi", "items_bi", "rev", "tags"}
+	return cols, slices.Repeat([]string{"?"}, len(cols)), []any{searchDoc(t.name), searchDoc(t.summary), searchDoc(t.items),
+		searchPairsDoc(t.name), searchPairsDoc(t.summary), searchPairsDoc(t.items), rev, searchTags(t.row)}, nil
+}
+
+func (ftsSearch) query(s *CatalogService, phrases []searchPhrase, sc searchScope, f govdata.EntryFilter) textIndex {
+	return ftsIndex{s: s, text: ftsMatch(phrases, false), name: ftsMatch(phrases, true), tags: ftsFilters(sc, f), status: f.Status,
+		w: s.searchWhere(sc, f)}
+}
+
+// ftsIndex is SQLite's FTS5 index asked for one query: its rowid is the
+// entry's last change (rev), so newest first is the index's own order,
+// and the filters and visibility are words of the tags column, so a walk
+// is one FTS5 query.
 type ftsIndex struct {
 	s          *CatalogService
 	text, name string // the query over the text columns, over the name's
@@ -490,7 +515,21 @@ func (x ftsIndex) where() where {
 	return x.w.with("c.rev IN (SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ?)", x.expr(tierAll))
 }
 
-// tsIndex is PostgreSQL's GIN indexes over doc and name_tsv. A walk goes
+// tsvectorSearch is PostgreSQL's index: a tsvector of every text (doc)
+// and one of the name alone (name_tsv), each under a GIN index.
+type tsvectorSearch struct{}
+
+func (tsvectorSearch) columns(_ *Tx, t searchText) ([]string, []string, []any, error) {
+	return []string{"doc", "name_tsv"}, []string{"CAST(? AS tsvector)", "CAST(? AS tsvector)"},
+		[]any{tsVector(t.name, t.items, t.summary), tsVector(t.name)}, nil
+}
+
+func (tsvectorSearch) query(s *CatalogService, phrases []searchPhrase, sc searchScope, f govdata.EntryFilter) textIndex {
+	return tsIndex{s: s, query: tsQuery(phrases), w: s.searchWhere(sc, f)}
+}
+
+// tsIndex is PostgreSQL's GIN indexes over doc and name_tsv, asked for
+// one query. A walk goes
 // down the updated_at index through its newest tsWalkRows rows, fenced in
 // a subquery so that the planner, which cannot estimate a phrase of
 // character pairs and takes a common one for a rare one, does not turn it

@@ -19,7 +19,7 @@ func dropAuditGuards(t *testing.T, db *sqlstore.DB) {
 		stmts = []string{"DROP TRIGGER audit_log_guard ON audit_log", "DROP TRIGGER audit_log_no_truncate ON audit_log"}
 	}
 	for _, s := range stmts {
-		if err := db.ExecForTest(context.Background(), s); err != nil {
+		if err := storetest.SQL(t, db).Exec(context.Background(), s); err != nil {
 			t.Fatalf("%s: %v", s, err)
 		}
 	}
@@ -30,7 +30,7 @@ func dropAuditGuards(t *testing.T, db *sqlstore.DB) {
 func rewriteChain(t *testing.T, db *sqlstore.DB) {
 	t.Helper()
 	ctx := context.Background()
-	rows, err := db.QueryForTest(ctx, `SELECT seq, at, actor_id, actor_name, actor_roles, department_id, credential_id, action,
+	rows, err := storetest.SQL(t, db).Query(ctx, `SELECT seq, at, actor_id, actor_name, actor_roles, department_id, credential_id, action,
 		object_type, object_id, result, client_addr, request_id, detail FROM audit_log ORDER BY seq`)
 	if err != nil {
 		t.Fatal(err)
@@ -52,12 +52,12 @@ func rewriteChain(t *testing.T, db *sqlstore.DB) {
 		r.Detail = `{"forged":true}`
 		// The test stores use the default algorithm, SM3.
 		h := govdata.ChainHash(newSM3(), prev, r)
-		if err := db.ExecForTest(ctx, "UPDATE audit_log SET detail = ?, prev_hash = ?, hash = ? WHERE seq = ?", r.Detail, prev, h, r.Seq); err != nil {
+		if err := storetest.SQL(t, db).Exec(ctx, "UPDATE audit_log SET detail = ?, prev_hash = ?, hash = ? WHERE seq = ?", r.Detail, prev, h, r.Seq); err != nil {
 			t.Fatal(err)
 		}
 		prev = h
 	}
-	if err := db.ExecForTest(ctx, "UPDATE audit_head SET hash = ? WHERE id = 1", prev); err != nil {
+	if err := storetest.SQL(t, db).Exec(ctx, "UPDATE audit_head SET hash = ? WHERE id = 1", prev); err != nil {
 		t.Fatal(err)
 	}
 }

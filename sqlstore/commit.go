@@ -56,6 +56,10 @@ func newCommitter(db *DB) *committer {
 	return c
 }
 
+// QueuedWrites is how many writes wait for the committer: how far writes
+// are behind (and how a test gathers writes it knows into one batch).
+func (db *DB) QueuedWrites() int { return len(db.commit.jobs) }
+
 // errClosed is returned for writes submitted after Close.
 var errClosed = errors.New("sqlstore: store is closed")
 

@@ -260,8 +260,8 @@ func (s *DatasetService) dropStaging(staging string) {
 // as a file's later line corrects an earlier one.
 func (s *DatasetService) dedupe(ctx context.Context, t *loadTarget, staging string, run *runningBatch, counts map[[2]string]int64) error {
 	keys := keyList(t.cols)
-	if s.db.dialect.stagingRowKey != "" {
-		if _, err := s.db.writer.ExecContext(ctx, fmt.Sprintf(s.db.dialect.stagingRowKey, staging)); err != nil {
+	if s.db.dialect.rowKey != "" {
+		if _, err := s.db.writer.ExecContext(ctx, fmt.Sprintf(s.db.dialect.rowKey, staging)); err != nil {
 			return err
 		}
 	}

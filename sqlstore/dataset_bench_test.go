@@ -161,7 +161,7 @@ func BenchmarkDatasetIngest(b *testing.B) {
 func copyBaseline(b *testing.B, db *sqlstore.DB, path string) float64 {
 	b.Helper()
 	ctx := context.Background()
-	if err := db.ExecForTest(ctx, "CREATE TABLE copy_baseline (c1 TEXT, c2 TEXT, c3 TEXT, c4 TEXT, c5 TEXT, c6 TEXT, c7 TEXT, c8 TEXT, c9 TEXT, c10 TEXT)"); err != nil {
+	if err := storetest.SQL(b, db).Exec(ctx, "CREATE TABLE copy_baseline (c1 TEXT, c2 TEXT, c3 TEXT, c4 TEXT, c5 TEXT, c6 TEXT, c7 TEXT, c8 TEXT, c9 TEXT, c10 TEXT)"); err != nil {
 		b.Fatal(err)
 	}
 	file, err := os.Open(path)

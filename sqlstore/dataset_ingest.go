@@ -275,7 +275,7 @@ const rejectInsert = "INSERT INTO batch_rejects (batch_id, row_no, line, reasons
 // transaction per chunk on the writer connection, PostgreSQL by COPY.
 func (db *DB) stage(ctx context.Context, t *loadTarget, table string, in <-chan chunk) error {
 	cols := t.insertColumns()
-	if db.dialect.name == "postgres" {
+	if db.dialect.copyText {
 		return db.copyStage(ctx, t, table, cols, in)
 	}
 	// Rows per INSERT: 256 measured fastest on this driver (a minimal

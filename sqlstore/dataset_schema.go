@@ -51,19 +51,12 @@ func stagingTable(entry, batch int64) string {
 
 // physical lists the table columns of cols after the fixed ones.
 func physical(cols []dsColumn, d dialect) []string {
-	blob, text := "BLOB", "TEXT"
-	if d.name == "postgres" {
-		// Values compare byte by byte: keys need equality, not a
-		// language's order, and a btree over "C" builds several times
-		// faster than one over a locale's collation.
-		blob, text = "BYTEA", `TEXT COLLATE "C"`
-	}
 	var out []string
 	for _, c := range cols {
 		if c.encrypted {
-			out = append(out, c.value()+" "+blob, c.index()+" "+blob)
+			out = append(out, c.value()+" "+d.sealedType, c.index()+" "+d.sealedType)
 		} else {
-			out = append(out, c.value()+" "+text)
+			out = append(out, c.value()+" "+d.textType)
 		}
 	}
 	return out
@@ -73,11 +66,7 @@ func physical(cols []dsColumn, d dialect) []string {
 // _row identifies a row version: the batch that wrote it (AGG-3) and the
 // row's position in that batch, batch id << 32 | position.
 func createDataTable(name string, cols []dsColumn, d dialect) string {
-	row := "_row INTEGER PRIMARY KEY" // SQLite: the rowid itself
-	if d.name == "postgres" {
-		row = "_row BIGINT NOT NULL" // its primary key is added after a load
-	}
-	return "CREATE TABLE " + name + " (" + strings.Join(append([]string{row}, physical(cols, d)...), ", ") + ")"
+	return "CREATE TABLE " + name + " (" + strings.Join(append([]string{d.rowColumn}, physical(cols, d)...), ", ") + ")"
 }
 
 // createHistoryTable: earlier versions of rows, with the batch that
@@ -149,8 +138,8 @@ func (db *DB) syncDataset(tx *Tx, entry, dept int64, version int, in govdata.Ent
 			cols = append(cols, dsColumn{col: i + 1, item: it.Name, typ: it.Type, encrypted: encryptedItem(it), key: it.Key})
 		}
 		stmts := []string{createDataTable(dataTable(entry), cols, db.dialect), createHistoryTable(entry, cols, db.dialect)}
-		if db.dialect.name == "postgres" {
-			stmts = append(stmts, "ALTER TABLE "+dataTable(entry)+" ADD PRIMARY KEY (_row)")
+		if db.dialect.rowKey != "" {
+			stmts = append(stmts, fmt.Sprintf(db.dialect.rowKey, dataTable(entry)))
 		}
 		for _, s := range stmts {
 			if _, err := tx.exec(s); err != nil {

@@ -239,7 +239,7 @@ func dumpDatabase(t *testing.T, db *sqlstore.DB, e storetest.Engine) string {
 	if e == storetest.Postgres {
 		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
 	}
-	rows, err := db.QueryForTest(ctx, q)
+	rows, err := storetest.SQL(t, db).Query(ctx, q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +252,7 @@ func dumpDatabase(t *testing.T, db *sqlstore.DB, e storetest.Engine) string {
 	rows.Close()
 	var b strings.Builder
 	for _, table := range tables {
-		rows, err := db.QueryForTest(ctx, "SELECT * FROM "+table)
+		rows, err := storetest.SQL(t, db).Query(ctx, "SELECT * FROM "+table)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -437,7 +437,7 @@ func TestDatasetCrashMidIngest(t *testing.T) {
 		if err != nil || len(rows.Items) != 1 || *rows.Items[0].Values["姓名"] != "张三" {
 			t.Fatalf("rows after restart %+v, %v", rows, err)
 		}
-		if err := db.ExecForTest(context.Background(), fmt.Sprintf("SELECT 1 FROM ds_%d_b%d", f.entry.ID, running.ID)); err == nil {
+		if err := storetest.SQL(t, db).Exec(context.Background(), fmt.Sprintf("SELECT 1 FROM ds_%d_b%d", f.entry.ID, running.ID)); err == nil {
 			t.Error("the staging table is still there")
 		}
 	})
@@ -492,7 +492,7 @@ func TestDatasetKeyRotation(t *testing.T) {
 			"SELECT changes FROM maintenance_requests",
 			"SELECT secret FROM data_sources",
 		} {
-			rows, err := f.db.QueryForTest(context.Background(), q)
+			rows, err := storetest.SQL(t, f.db).Query(context.Background(), q)
 			if err != nil {
 				t.Fatal(err)
 			}

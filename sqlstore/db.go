@@ -28,7 +28,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib" // also registers "pgx" for database/sql
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
 	_ "modernc.org/sqlite" // registers "sqlite"
 )
 
@@ -70,6 +69,9 @@ type Options struct {
 	Logger    *slog.Logger
 	Hooks     Hooks
 }
+
+// SQLiteFile is the name of a SQLite store's database in its data folder.
+const SQLiteFile = "govdata.db"
 
 // MinAuditRetentionDays is the shortest audit retention govdata accepts:
 // three years (SX-22, HLJ-28: records kept at least 3 years; SEC-1).
@@ -116,9 +118,6 @@ func (db *DB) DataKeys() *datakey.Keyring { return db.keys.Load() }
 // SetDataKeys replaces the keyring (a rotation: the new file holds every
 // older key too, so values sealed before stay readable).
 func (db *DB) SetDataKeys(k *datakey.Keyring) { db.keys.Store(k) }
-
-// Engine names the storage engine: "sqlite" or "postgres".
-func (db *DB) Engine() string { return db.dialect.name }
 
 // IsPostgres reports whether dsn selects PostgreSQL.
 func IsPostgres(dsn string) bool {
@@ -172,7 +171,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		db.read = db.writer
 	case opts.DSN == "":
 		db.dialect = sqliteDialect
-		path := filepath.Join(opts.DataDir, "govdata.db")
+		path := filepath.Join(opts.DataDir, SQLiteFile)
 		if opts.MustExist {
 			if _, err := os.Stat(path); err != nil {
 				return nil, fmt.Errorf("sqlstore: %s: %w", path, ErrNotGovdata)
@@ -274,22 +273,20 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 // migrations is the migration provider of the engine.
 func (db *DB) migrations() (*goose.Provider, error) {
-	sub, err := fs.Sub(migrations, "migrations/"+db.dialect.name)
+	sub, err := fs.Sub(migrations, db.dialect.migrationsDir)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: migrations: %w", err)
 	}
-	gd := goose.DialectSQLite3
 	var opts []goose.ProviderOption
-	if db.dialect.name == "postgres" {
-		gd = goose.DialectPostgres
+	if db.dialect.lockStartup != nil {
 		// Several govdata processes may start at once against one database.
-		locker, err := lock.NewPostgresSessionLocker()
+		locker, err := db.dialect.lockStartup()
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: migration lock: %w", err)
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(gd, db.writer, sub, opts...)
+	p, err := goose.NewProvider(db.dialect.gooseDialect, db.writer, sub, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: migrations: %w", err)
 	}
@@ -338,12 +335,6 @@ func (db *DB) initSettings(ctx context.Context) error {
 	return db.LoadSettings(ctx)
 }
 
-// tableExists asks whether a table exists in the store's schema.
-var tableExists = map[string]string{
-	"sqlite":   "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
-	"postgres": "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?",
-}
-
 // LoadSettings reads the settings fixed at init (the audit chain's hash
 // algorithm and the retention) from the store into the options, changing
 // nothing in the database. It returns an error wrapping ErrNotGovdata when
@@ -352,7 +343,7 @@ var tableExists = map[string]string{
 // verify) calls it instead of Migrate.
 func (db *DB) LoadSettings(ctx context.Context) error {
 	var n int
-	if err := db.writer.QueryRowContext(ctx, db.dialect.q(tableExists[db.dialect.name]), "meta").Scan(&n); err != nil {
+	if err := db.writer.QueryRowContext(ctx, db.dialect.q(db.dialect.tableExistsQuery), "meta").Scan(&n); err != nil {
 		return fmt.Errorf("sqlstore: look for the meta table: %w", err)
 	}
 	if n == 0 {

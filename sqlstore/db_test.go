@@ -59,15 +59,10 @@ func TestPostgresPlansForValues(t *testing.T) {
 		opts := storetest.Options()
 		opts.DSN = tc.dsn
 		db := storetest.Open(t, storetest.Postgres, &opts)
-		rows, err := db.QueryForTest(context.Background(), "SHOW plan_cache_mode")
+		got, err := db.SettingForTest(context.Background(), "plan_cache_mode")
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got string
-		for rows.Next() {
-			rows.Scan(&got)
-		}
-		rows.Close()
 		if got != tc.want {
 			t.Errorf("%s: plan_cache_mode %q, want %q", tc.dsn, got, tc.want)
 		}

@@ -1,20 +1,26 @@
 package sqlstore
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"strconv"
 	"strings"
 
+	"github.com/govdata/govdata"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // dialect holds the few real differences between SQLite and PostgreSQL.
-// Queries are written once with ? placeholders in portable SQL.
+// Queries are written once with ? placeholders in portable SQL. Code
+// elsewhere asks the dialect what differs and never branches on name, so
+// that a third engine is one more dialect value.
 type dialect struct {
-	name string // "sqlite" or "postgres"
+	name string // "sqlite" or "postgres", as Engine reports it
 	// lockAudit serialises audit appends across processes; SQLite needs none
 	// because its write transactions (BEGIN IMMEDIATE) are already exclusive.
 	lockAudit string
@@ -30,16 +36,79 @@ type dialect struct {
 	// copyText: a batch's rows are staged as COPY text (PostgreSQL's
 	// fastest load); SQLite stages them with multi-row inserts.
 	copyText bool
-	// stagingRowKey, when set, gives a staging table (%s) a primary key on
-	// _row before its key index is built; SQLite's rowid already is one.
-	stagingRowKey string
+	// rowColumn declares _row, a dataset table's row version (and its
+	// staging copy's). SQLite's is the rowid itself, a primary key from the
+	// start; PostgreSQL's gets its key by a statement of its own (rowKey),
+	// so that a staging table gets it only once loaded.
+	rowColumn string
+	// rowKey, when set, gives a table (%s) its primary key on _row: a
+	// dataset table when first created, a staging table after its load and
+	// before its key index is built.
+	rowKey string
+	// sealedType and textType are the column types of a dataset's sealed
+	// and plain values. PostgreSQL's compare byte by byte (COLLATE "C"):
+	// keys need equality, not a language's order, and a btree over "C"
+	// builds several times faster than one over a locale's collation.
+	sealedType, textType string
+	// search is the catalog's full-text index (CAT-5): SQLite's FTS5
+	// tables, PostgreSQL's tsvector columns under GIN indexes.
+	search searchIndex
+	// readAudit, when set, reads audit records for verification faster
+	// than database/sql can (readAuditPostgres: PostgreSQL's binary format,
+	// into reused buffers); SQLite's driver has no such path.
+	readAudit func(ctx context.Context, read *sql.DB, query string, lo, hi int64, check func(*govdata.AuditRecord) bool) (done bool, err error)
+	// ownDatabase, when set, reports whether a pull source's postgres://
+	// address names the store's own database (dsn): the platform must not
+	// pull from itself. A SQLite store is a file that no address names.
+	ownDatabase func(dsn, source string) bool
+	// tableExistsQuery counts the tables named ? in the store's schema.
+	tableExistsQuery string
+	// migrationsDir is the folder of the engine's migrations among the
+	// embedded files, and gooseDialect how goose keeps their versions.
+	migrationsDir string
+	gooseDialect  goose.Dialect
+	// lockStartup, when set, makes the lock that lets one of several
+	// govdata processes starting at once against one database migrate it
+	// while the others wait. goose has no session lock for SQLite.
+	lockStartup func() (lock.SessionLocker, error)
 }
 
 var (
-	sqliteDialect   = dialect{name: "sqlite", like: "LIKE", notDistinct: "IS"}
-	postgresDialect = dialect{name: "postgres", lockAudit: "SELECT pg_advisory_xact_lock(7242001)", like: "ILIKE", notDistinct: "IS NOT DISTINCT FROM",
-		snapshot: sql.LevelRepeatableRead, copyText: true, stagingRowKey: "ALTER TABLE %s ADD PRIMARY KEY (_row)"}
+	sqliteDialect = dialect{
+		name:             "sqlite",
+		like:             "LIKE",
+		notDistinct:      "IS",
+		rowColumn:        "_row INTEGER PRIMARY KEY",
+		sealedType:       "BLOB",
+		textType:         "TEXT",
+		search:           ftsSearch{},
+		tableExistsQuery: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+		migrationsDir:    "migrations/sqlite",
+		gooseDialect:     goose.DialectSQLite3,
+	}
+	postgresDialect = dialect{
+		name:             "postgres",
+		lockAudit:        "SELECT pg_advisory_xact_lock(7242001)",
+		like:             "ILIKE",
+		notDistinct:      "IS NOT DISTINCT FROM",
+		snapshot:         sql.LevelRepeatableRead,
+		copyText:         true,
+		rowColumn:        "_row BIGINT NOT NULL",
+		rowKey:           "ALTER TABLE %s ADD PRIMARY KEY (_row)",
+		sealedType:       "BYTEA",
+		textType:         `TEXT COLLATE "C"`,
+		search:           tsvectorSearch{},
+		readAudit:        readAuditPostgres,
+		ownDatabase:      samePostgresDatabase,
+		tableExistsQuery: "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?",
+		migrationsDir:    "migrations/postgres",
+		gooseDialect:     goose.DialectPostgres,
+		lockStartup:      func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
+	}
 )
+
+// Engine names the storage engine: "sqlite" or "postgres".
+func (db *DB) Engine() string { return db.dialect.name }
 
 // number is a text column's value as a number, for ranges and order
 // (items of type N and Y are stored as their text). PostgreSQL refuses to

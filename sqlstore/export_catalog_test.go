@@ -35,7 +35,7 @@ var (
 // and its search index would hold them. Test-only.
 func (s *CatalogService) FillCatalogForTest(ctx context.Context, n int, depts []*govdata.Department) error {
 	const perWrite = 2000
-	pg := s.db.dialect.name == "postgres"
+	pg := s.db.Engine() == "postgres"
 	for start := 0; start < n; start += perWrite {
 		err := s.db.write(ctx, func(tx *Tx) error {
 			var entries, versions, search [][]any

@@ -36,7 +36,7 @@ func (db *DB) AppendAuditForTest(ctx context.Context, actor govdata.Actor, n int
 	// of fresh rows sets their hint bits, and SQLite's WAL holds pages not
 	// yet copied into the database file.
 	settle := "VACUUM (ANALYZE) audit_log"
-	if db.dialect.name == "sqlite" {
+	if db.Engine() == "sqlite" {
 		settle = "PRAGMA wal_checkpoint(TRUNCATE)"
 	}
 	if _, err := db.writer.ExecContext(ctx, settle); err != nil {

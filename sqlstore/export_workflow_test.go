@@ -152,7 +152,7 @@ func (s *WorkflowService) FillWorkflowsForTest(ctx context.Context, n int, burea
 		fill.Instances += k
 		done += k
 	}
-	if s.db.dialect.name == "postgres" {
+	if s.db.Engine() == "postgres" {
 		// The ids were given: move the identity past them for later inserts.
 		if _, err := s.db.writer.ExecContext(ctx,
 			"SELECT setval(pg_get_serial_sequence('workflow_instances', 'id'), (SELECT MAX(id) FROM workflow_instances))"); err != nil {
@@ -168,7 +168,7 @@ func (s *WorkflowService) FillWorkflowsForTest(ctx context.Context, n int, burea
 // statistics yet), SQLite's WAL holds pages not yet in the database file.
 func (s *WorkflowService) settleWorkflowsForTest(ctx context.Context) error {
 	settle := []string{"VACUUM (ANALYZE) workflow_instances", "VACUUM (ANALYZE) workflow_steps", "VACUUM (ANALYZE) notifications"}
-	if s.db.dialect.name == "sqlite" {
+	if s.db.Engine() == "sqlite" {
 		settle = []string{"PRAGMA wal_checkpoint(TRUNCATE)"}
 	}
 	for _, q := range settle {

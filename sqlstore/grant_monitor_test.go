@@ -117,13 +117,13 @@ func TestGrantMonitoringVolume(t *testing.T) {
 		g := f.grantFor(t, f.application(govdata.MethodAPI, nil, "行政区划代码"))
 		today := govdata.DateOf(f.clock.Now().In(time.FixedZone("CST", 8*3600)))
 		for d := 1; d <= govdata.VolumeDays; d++ {
-			if err := f.db.ExecForTest(context.Background(), "INSERT INTO grant_usage_daily (grant_id, credential_id, day, calls) VALUES (?, ?, ?, 1000)",
+			if err := storetest.SQL(t, f.db).Exec(context.Background(), "INSERT INTO grant_usage_daily (grant_id, credential_id, day, calls) VALUES (?, ?, ?, 1000)",
 				g.ID, f.cred.ID, today.AddDays(-d).String()); err != nil {
 				t.Fatal(err)
 			}
 		}
 		set := func(calls int) {
-			if err := f.db.ExecForTest(context.Background(), "INSERT INTO grant_usage_daily (grant_id, credential_id, day, calls) VALUES (?, ?, ?, ?) ON CONFLICT (grant_id, credential_id, day) DO UPDATE SET calls = excluded.calls",
+			if err := storetest.SQL(t, f.db).Exec(context.Background(), "INSERT INTO grant_usage_daily (grant_id, credential_id, day, calls) VALUES (?, ?, ?, ?) ON CONFLICT (grant_id, credential_id, day) DO UPDATE SET calls = excluded.calls",
 				g.ID, f.cred.ID, today.String(), calls); err != nil {
 				t.Fatal(err)
 			}

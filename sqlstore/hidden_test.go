@@ -44,7 +44,7 @@ func TestHiddenRefusals(t *testing.T) {
 		must(apps.Decide(provider, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionApprove}))(t)
 		app = must(apps.Decide(leader, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionSign}))(t)
 		grant := app.GrantID
-		if err := f.db.ExecForTest(context.Background(), `INSERT INTO grant_flags (grant_id, kind, detail_zh, detail_en, raised_at, rectify_by, state, dedupe)
+		if err := storetest.SQL(t, f.db).Exec(context.Background(), `INSERT INTO grant_flags (grant_id, kind, detail_zh, detail_en, raised_at, rectify_by, state, dedupe)
 			VALUES (?, 'idle', '闲置', 'idle', 0, '2030-01-01', 'open', ?)`, grant, fmt.Sprintf("idle:%d:hidden", grant)); err != nil {
 			t.Fatal(err)
 		}

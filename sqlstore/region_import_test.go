@@ -84,7 +84,7 @@ func regionImportRecords(t *testing.T, db *sqlstore.DB, after int64) []map[strin
 
 func importAuditHead(t *testing.T, db *sqlstore.DB) int64 {
 	t.Helper()
-	rows, err := db.QueryForTest(context.Background(), "SELECT seq FROM audit_head WHERE id = 1")
+	rows, err := storetest.SQL(t, db).Query(context.Background(), "SELECT seq FROM audit_head WHERE id = 1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -204,7 +204,7 @@ func TestScenarioMigrationKeepsApplications(t *testing.T) {
 			t.Fatal(err)
 		}
 		if e == storetest.SQLite {
-			rows, err := f.db.QueryForTest(context.Background(), "PRAGMA foreign_key_check")
+			rows, err := storetest.SQL(t, f.db).Query(context.Background(), "PRAGMA foreign_key_check")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -68,7 +68,7 @@ func TestLoadSettings(t *testing.T) {
 		}
 
 		// A meta table without the setting is not a govdata store either.
-		if err := db.ExecForTest(ctx, "DELETE FROM meta WHERE key = 'audit_hash'"); err != nil {
+		if err := storetest.OpenSQL(t, o2).Exec(ctx, "DELETE FROM meta WHERE key = 'audit_hash'"); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.LoadSettings(ctx); !errors.Is(err, sqlstore.ErrNotGovdata) {

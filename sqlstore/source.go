@@ -143,10 +143,14 @@ var msgOwnDatabase = govdata.Msg{ZH: "不能从本平台自己的数据库拉取
 // isOwnDatabase reports whether a postgres:// address names the database
 // this store runs on.
 func (db *DB) isOwnDatabase(raw string) bool {
-	if db.dialect.name != "postgres" {
-		return false
-	}
-	own, err1 := pgx.ParseConfig(db.opts.DSN)
+	return db.dialect.ownDatabase != nil && db.dialect.ownDatabase(db.opts.DSN, raw)
+}
+
+// samePostgresDatabase reports whether the postgres:// address raw names
+// the database of the store at dsn: the same host (any loopback address
+// for another), port and database.
+func samePostgresDatabase(dsn, raw string) bool {
+	own, err1 := pgx.ParseConfig(dsn)
 	u, err2 := url.Parse(raw)
 	if err1 != nil || err2 != nil {
 		return false

@@ -105,7 +105,7 @@ func TestSourcePull(t *testing.T) {
 			t.Errorf("a reviewer's view %+v", got)
 		}
 		noPlaintext(t, f.db, e, f.entry.ID, "pull-token-7")
-		rows, err := f.db.QueryForTest(storetest.System(), "SELECT config FROM data_sources")
+		rows, err := storetest.SQL(t, f.db).Query(storetest.System(), "SELECT config FROM data_sources")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -229,17 +229,17 @@ func TestUsageCorrection(t *testing.T) {
 		// Not even the database's own users change or delete them within
 		// the retention period (SX-22, HLJ-28), which stays at least three
 		// years whatever the settings say.
-		if err := f.db.ExecForTest(context.Background(), "UPDATE meta SET value = '1' WHERE key = 'audit_retention_days'"); err != nil {
+		if err := storetest.SQL(t, f.db).Exec(context.Background(), "UPDATE meta SET value = '1' WHERE key = 'audit_retention_days'"); err != nil {
 			t.Fatal(err)
 		}
 		stmts := []string{"UPDATE usage_records SET outcome = 'x' WHERE id = ?", "DELETE FROM usage_records WHERE id = ?"}
 		for _, s := range stmts {
-			if err := f.db.ExecForTest(context.Background(), s, third.ID); err == nil {
+			if err := storetest.SQL(t, f.db).Exec(context.Background(), s, third.ID); err == nil {
 				t.Errorf("%s: allowed", s)
 			}
 		}
 		if e == storetest.Postgres {
-			if err := f.db.ExecForTest(context.Background(), "TRUNCATE usage_records"); err == nil {
+			if err := storetest.SQL(t, f.db).Exec(context.Background(), "TRUNCATE usage_records"); err == nil {
 				t.Error("TRUNCATE: allowed")
 			}
 		}

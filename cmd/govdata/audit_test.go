@@ -158,8 +158,7 @@ func TestAuditMasterKey(t *testing.T) {
 // auditRecords counts the audit records of the CLI's store.
 func auditRecords(t *testing.T, c *cli) int64 {
 	t.Helper()
-	db := c.open()
-	rows, err := db.QueryForTest(context.Background(), "SELECT count(*) FROM audit_log")
+	rows, err := storetest.OpenSQL(t, sqlstore.Options{DataDir: c.dir, DSN: c.dsn}).Query(context.Background(), "SELECT count(*) FROM audit_log")
 	if err != nil {
 		t.Fatal(err)
 	}

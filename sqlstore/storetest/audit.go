@@ -365,7 +365,7 @@ func TestAudit(t *testing.T, e Engine) {
 			stmts = append(stmts, "TRUNCATE audit_log")
 		}
 		for _, s := range stmts {
-			if err := f.db.ExecForTest(ctx, s); err == nil {
+			if err := SQL(t, f.db).Exec(ctx, s); err == nil {
 				t.Errorf("%s: succeeded, want the database to refuse", s)
 			}
 		}
@@ -485,7 +485,7 @@ func TestAuditTamper(t *testing.T, e Engine) {
 // exec runs a statement directly on the database.
 func (f *fixture) exec(t *testing.T, query string, args ...any) {
 	t.Helper()
-	if err := f.db.ExecForTest(context.Background(), query, args...); err != nil {
+	if err := SQL(t, f.db).Exec(context.Background(), query, args...); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 }

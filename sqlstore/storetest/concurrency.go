@@ -173,10 +173,10 @@ func TestConcurrency(t *testing.T, e Engine) {
 			go func() { results <- w() }()
 		}
 		deadline := time.Now().Add(30 * time.Second)
-		for f.db.QueuedWritesForTest() < len(writes) {
+		for f.db.QueuedWrites() < len(writes) {
 			if time.Now().After(deadline) {
 				close(release)
-				t.Fatalf("only %d of %d writes queued", f.db.QueuedWritesForTest(), len(writes))
+				t.Fatalf("only %d of %d writes queued", f.db.QueuedWrites(), len(writes))
 			}
 			runtime.Gosched()
 		}

@@ -365,7 +365,7 @@ func TestNonces(t *testing.T, e Engine) {
 // tableValues returns every value of every row of table, as bytes.
 func tableValues(t *testing.T, f *fixture, table string) [][]byte {
 	t.Helper()
-	rows, err := f.db.QueryForTest(context.Background(), "SELECT * FROM "+table)
+	rows, err := SQL(t, f.db).Query(context.Background(), "SELECT * FROM "+table)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 // Package storetest opens fresh stores on every engine for tests: SQLite
 // always, PostgreSQL whenever GOVDATA_TEST_POSTGRES holds a DSN (CI always
-// gives one). Each test gets its own database, dropped when it ends.
+// gives one). Each test gets its own database, dropped when it ends; SQL
+// gives a test its own connection to it.
 package storetest
 
 import (
@@ -164,6 +165,7 @@ func Open(t testing.TB, e Engine, opts *sqlstore.Options) *sqlstore.DB {
 		t.Fatalf("storetest: open %s: %v", e, err)
 	}
 	t.Cleanup(func() { db.Close() })
+	remember(t, db, o)
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatalf("storetest: migrate %s: %v", e, err)
 	}

@@ -222,7 +222,7 @@ func testLoginThrottle(t *testing.T, e Engine) {
 		f.seed()
 		count := func() int {
 			t.Helper()
-			rows, err := f.db.QueryForTest(context.Background(), "SELECT COUNT(*) FROM login_throttle")
+			rows, err := SQL(t, f.db).Query(context.Background(), "SELECT COUNT(*) FROM login_throttle")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -886,7 +886,7 @@ func js(v any) string {
 // notices, oldest first.
 func mailedTo(t *testing.T, f *fixture, user int64) []string {
 	t.Helper()
-	rows, err := f.db.QueryForTest(context.Background(), `SELECT d.target FROM deliveries d JOIN notifications n ON n.id = d.notification_id
+	rows, err := SQL(t, f.db).Query(context.Background(), `SELECT d.target FROM deliveries d JOIN notifications n ON n.id = d.notification_id
 		WHERE d.channel = 'email' AND n.user_id = ? ORDER BY d.id`, user)
 	if err != nil {
 		t.Fatal(err)
