@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/govdata/govdata"
-	"github.com/govdata/govdata/signing"
 	"golang.org/x/time/rate"
 )
 
@@ -127,10 +126,8 @@ func (s *DataService) finish(ctx context.Context, c *serviceCall, callErr error)
 	}
 	action := "service." + string(c.op)
 	err := s.db.write(ctx, func(tx *Tx) error {
-		if a.Nonce != "" {
-			if err := spendNonce(tx, a.CredentialID, a.Nonce, signing.Window); err != nil {
-				return err
-			}
+		if err := spendNonce(tx); err != nil {
+			return err
 		}
 		if c.grant != nil && (callErr == nil || c.outside) {
 			// SHR-6: usage counted with the call, by grant and by day.
