@@ -63,10 +63,14 @@ type CredentialService interface {
 	// CredentialSecret returns an active credential and its secret for
 	// verifying a signature; EUNAUTHORIZED when the key is unknown or revoked.
 	CredentialSecret(ctx context.Context, appKey string) (*Credential, []byte, error)
-	// UseNonce records a verified call: its nonce, the credential's last use
-	// and an audit record naming call (method and path), in one transaction;
-	// EUNAUTHORIZED when the nonce was used within the window (replay).
-	UseNonce(ctx context.Context, credentialID int64, nonce string, window time.Duration, call string) error
+	// UseNonce is the write of a verified signed call whose route writes
+	// nothing else (whoami): it spends the nonce the call's actor carries
+	// (Actor.Nonce; ORG-5: once within the replay window), records the
+	// credential's last use and an audit record naming call (method and
+	// path), in one transaction; EUNAUTHORIZED when the nonce was used
+	// within the window (replay). A data-service call spends its nonce with
+	// its own record instead (DataService).
+	UseNonce(ctx context.Context, call string) error
 }
 
 // ValidateCredentialInput checks a credential to issue: the system's name

@@ -38,9 +38,10 @@ type Actor struct {
 	// higher bureau reviews a county's entry as its bureau would).
 	ActsFor      []int64
 	CredentialID int64 // set for system-credential calls (ORG-5)
-	// Nonce is a signed call's nonce not yet spent: the data service spends
-	// it in the transaction of the call's audit record (ORG-5: a replay is
-	// refused; SHR-4: one record per call).
+	// Nonce is a signed call's nonce, not yet spent: the call's one write
+	// spends it with the call's audit record — a data-service call's own
+	// record, any other signed call's through CredentialService.UseNonce
+	// (ORG-5: a replay is refused; SHR-4: one record per call).
 	Nonce      string
 	SessionID  int64 // the session the request authenticated with
 	ClientAddr string

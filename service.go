@@ -4,10 +4,8 @@ import (
 	"context"
 	"io"
 	"maps"
-	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -59,7 +57,10 @@ type ServiceFilter struct {
 	Value string
 }
 
-// ServiceQuery is a records, export or changes call's query.
+// ServiceQuery is a records, export or changes call's query, as read
+// from its query string by the HTTP layer (which refuses a malformed one
+// before the service sees it) or made by verify (VerifyQuery). Whether
+// its items are granted, sealed or served live is the service's to check.
 type ServiceQuery struct {
 	// GrantID picks the grant when the credential holds several on the
 	// entry; 0 lets the service find the one.
@@ -70,23 +71,22 @@ type ServiceQuery struct {
 	Sort    string // an item; empty: the stored order
 	Desc    bool
 	Format  string // export: csv, json or xlsx
+	// Page: a Limit of 0 is DefaultLimit, one above MaxLimit is MaxLimit
+	// (Page.Normalize).
 	Page
 }
 
-// Limits of a data-service query.
+// Limits of a data-service query: of its filters, or of a verify call's
+// items, and of each value.
 const (
-	maxServiceFilters = 20
-	maxFilterValue    = 200
+	MaxServiceFilters = 20
+	MaxFilterValue    = 200
 )
 
 // Messages of the data service.
 var (
-	MsgServiceParam      = Msg{"参数 %s 只能出现一次", "the parameter %s may appear only once"}
-	MsgServiceLimit      = Msg{"limit 应为 1 到 %d 的整数", "limit must be a whole number from 1 to %d"}
 	MsgServiceFilters    = Msg{"过滤条件最多 %d 个", "at most %d filters"}
 	MsgServiceValue      = Msg{"过滤值最长 %d 个字符", "a filter value is at most %d characters"}
-	MsgServiceFormat     = Msg{"format 应为 csv、json 或 xlsx", "format must be csv, json or xlsx"}
-	MsgServiceGrantID    = Msg{"grant_id 应为正整数", "grant_id must be a positive whole number"}
 	MsgServiceUnknown    = Msg{"未知的资源代码", "unknown resource code"}
 	MsgServiceNoGrant    = Msg{"本应用凭证没有该资源的有效授权", "this credential holds no grant on this resource"}
 	MsgServiceGrantState = Msg{"授权当前状态为 %s，不能调用", "the grant is %s; calls are refused"}
@@ -104,92 +104,21 @@ var (
 	MsgServiceNoData     = Msg{"该资源尚无数据", "this resource holds no data yet"}
 )
 
-// reservedParams are the query parameters that are not filters.
-var reservedParams = []string{"fields", "sort", "limit", "cursor", "grant_id", "format"}
-
-// ParseServiceQuery reads a data-service query string: fields=a,b;
-// item=v, item__gte=v, item__lte=v; sort=item or sort=-item; limit
-// (1–MaxLimit: a larger one is refused, not cut); cursor; grant_id;
-// format. Whether the items are granted is the service's to check.
-func ParseServiceQuery(v url.Values) (ServiceQuery, error) {
-	var q ServiceQuery
-	var fe FieldErrors
-	for _, name := range slices.Sorted(maps.Keys(v)) {
-		if len(v[name]) != 1 {
-			fe.Add(name, MsgServiceParam, name)
-		}
-	}
-	get := func(name string) string { return v.Get(name) }
-	if s := get("fields"); s != "" {
-		for f := range strings.SplitSeq(s, ",") {
-			if f = strings.TrimSpace(f); f != "" && !slices.Contains(q.Fields, f) {
-				q.Fields = append(q.Fields, f)
-			}
-		}
-	}
-	if s := get("sort"); s != "" {
-		q.Sort, q.Desc = strings.TrimPrefix(s, "-"), strings.HasPrefix(s, "-")
-	}
-	if s := get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > MaxLimit {
-			fe.Add("limit", MsgServiceLimit, MaxLimit)
-		}
-		q.Limit = n
-	}
-	if q.Limit == 0 {
-		q.Limit = DefaultLimit
-	}
-	q.Cursor = get("cursor")
-	if s := get("grant_id"); s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n <= 0 {
-			fe.Add("grant_id", MsgServiceGrantID)
-		}
-		q.GrantID = n
-	}
-	if s := get("format"); s != "" {
-		if s != "csv" && s != "json" && s != "xlsx" {
-			fe.Add("format", MsgServiceFormat)
-		}
-		q.Format = s
-	}
-	for _, name := range slices.Sorted(maps.Keys(v)) {
-		if slices.Contains(reservedParams, name) {
-			continue
-		}
-		f := ServiceFilter{Item: name, Op: FilterEq, Value: v.Get(name)}
-		if item, ok := strings.CutSuffix(name, "__gte"); ok {
-			f.Item, f.Op = item, FilterGTE
-		} else if item, ok := strings.CutSuffix(name, "__lte"); ok {
-			f.Item, f.Op = item, FilterLTE
-		}
-		if len([]rune(f.Value)) > maxFilterValue {
-			fe.Add(name, MsgServiceValue, maxFilterValue)
-		}
-		q.Filters = append(q.Filters, f)
-	}
-	if len(q.Filters) > maxServiceFilters {
-		fe.Add("filters", MsgServiceFilters, maxServiceFilters)
-	}
-	return q, fe.Err()
-}
-
 // VerifyQuery is a verify call as a query: one equality per item, at
-// most maxServiceFilters.
+// most MaxServiceFilters.
 func VerifyQuery(in VerifyInput) (ServiceQuery, error) {
 	q := ServiceQuery{GrantID: in.GrantID, Page: Page{Limit: 1}}
 	var fe FieldErrors
 	switch {
 	case len(in.Match) == 0:
 		fe.Add("match", MsgServiceMatch)
-	case len(in.Match) > maxServiceFilters:
-		fe.Add("match", MsgServiceFilters, maxServiceFilters)
+	case len(in.Match) > MaxServiceFilters:
+		fe.Add("match", MsgServiceFilters, MaxServiceFilters)
 	}
 	for _, item := range slices.Sorted(maps.Keys(in.Match)) {
 		value := in.Match[item]
-		if len([]rune(value)) > maxFilterValue {
-			fe.Add("match."+item, MsgServiceValue, maxFilterValue)
+		if len([]rune(value)) > MaxFilterValue {
+			fe.Add("match."+item, MsgServiceValue, MaxFilterValue)
 		}
 		q.Filters = append(q.Filters, ServiceFilter{Item: item, Op: FilterEq, Value: value})
 	}
@@ -397,29 +326,30 @@ type ExportTrace struct {
 // nothing itself: the caller is the signed credential in ctx. Refusals of
 // the four calls: ENOTFOUND for an unknown resource code; EFORBIDDEN for
 // no usable grant, a suspended or expired one, another method, or an item
-// outside it; EINVALID for a malformed query (also several usable grants
-// and no grant_id, or an order or range on a sealed or masked item);
-// ETOOMANY past the credential's verify allowance, which verify calls and
-// records or export calls with an equality filter on an item masked for
-// the grant spend alike; EUNAUTHORIZED for a replayed nonce (spent with
-// the call's record); ECONFLICT when sealed items need data keys the
-// platform lacks, or a live provider cannot answer (AGG-5).
+// outside it; EINVALID for a query the entry or the grant cannot answer (a
+// sealed or masked item sorted or ranged, a bad cursor, several usable
+// grants and none named); ETOOMANY past the credential's verify allowance,
+// which verify calls and records or export calls with an equality filter
+// on an item masked for the grant spend alike; EUNAUTHORIZED for a
+// replayed nonce (spent with the call's record); ECONFLICT when sealed
+// items need data keys the platform lacks, or a live provider cannot
+// answer (AGG-5). The query string is parsed by the caller (http).
 type DataService interface {
 	// Records answers a page of the grant's rows, masked; the refusals above.
-	Records(ctx context.Context, code string, q url.Values) (*ServiceRecords, error)
+	Records(ctx context.Context, code string, q ServiceQuery) (*ServiceRecords, error)
 	// Verify answers whether a row matches in.Match within the grant; the
 	// refusals above, EINVALID for a match that is empty or too large.
 	Verify(ctx context.Context, code string, in VerifyInput) (*VerifyResult, error)
 	// Export answers a file of the grant's rows; the refusals above, and
 	// EFORBIDDEN for an item at sensitivity 3–4 without the grant's export
 	// permission (SEC-5), EINVALID for a live entry.
-	Export(ctx context.Context, code string, q url.Values) (*ServiceExport, error)
+	Export(ctx context.Context, code string, q ServiceQuery) (*ServiceExport, error)
 	// Changes answers the rows changed after the cursor; the refusals
 	// above, and EINVALID for filters, a sort or a format, or a live entry.
-	Changes(ctx context.Context, code string, q url.Values) (*ServiceChanges, error)
+	Changes(ctx context.Context, code string, q ServiceQuery) (*ServiceChanges, error)
 	// Refuse records a call refused before it reached the service (a
-	// malformed body) and returns err, or the recording's error
-	// (EUNAUTHORIZED for a replayed nonce).
+	// malformed query string or body) and returns err, or the recording's
+	// error (EUNAUTHORIZED for a replayed nonce).
 	Refuse(ctx context.Context, op ServiceOp, code string, err error) error
 	// FindExportTrace tells who received a file (the secadmin, the
 	// auditor: EFORBIDDEN for anyone else); ENOTFOUND for an unknown trace.

@@ -53,6 +53,10 @@ type whoami struct {
 }
 
 func (s *Server) handleWhoami(w http.ResponseWriter, r *http.Request) error {
+	// It writes nothing else: its nonce is spent with its record (ORG-5).
+	if err := s.svc.Credentials.UseNonce(r.Context(), r.Method+" "+r.URL.Path); err != nil {
+		return err
+	}
 	a := govdata.ActorFrom(r.Context())
 	writeJSON(w, http.StatusOK, whoami{CredentialID: a.CredentialID, AppKey: r.Header.Get("X-App-Key"), DepartmentID: a.DepartmentID})
 	return nil

@@ -214,7 +214,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, rt route) 
 	case authNone:
 		return r, nil
 	case authSigned:
-		return s.authenticateSigned(r, rt)
+		return s.authenticateSigned(r)
 	}
 	token, fromCookie := bearerToken(r)
 	if token == "" {
@@ -257,8 +257,10 @@ func bearerToken(r *http.Request) (token string, fromCookie bool) {
 }
 
 // authenticateSigned verifies a system-credential signature (ORG-5): known,
-// unrevoked key; timestamp within the window; correct signature; unused nonce.
-func (s *Server) authenticateSigned(r *http.Request, rt route) (*http.Request, error) {
+// unrevoked key; timestamp within the window; a well-formed nonce; correct
+// signature. Whether the nonce is unused is decided when the call's write
+// spends it.
+func (s *Server) authenticateSigned(r *http.Request) (*http.Request, error) {
 	unauthorized := func(m govdata.Msg, args ...any) error { return govdata.Errorf(govdata.EUNAUTHORIZED, m, args...) }
 	h := r.Header
 	for _, name := range []string{signing.HeaderAppKey, signing.HeaderTimestamp, signing.HeaderNonce, signing.HeaderSignature} {
@@ -312,15 +314,11 @@ func (s *Server) authenticateSigned(r *http.Request, rt route) (*http.Request, e
 	if !signing.Verify(method, secret, sts, h.Get(signing.HeaderSignature)) {
 		return r, unauthorized(govdata.MsgSignatureBad)
 	}
-	if rt.serviceCall {
-		// Spent with the call's own record: one write per call.
-		base.Nonce = nonce
-		return r.WithContext(govdata.WithActor(r.Context(), base)), nil
-	}
-	if err := s.svc.Credentials.UseNonce(r.Context(), cred.ID, nonce, signing.Window, r.Method+" "+r.URL.Path); err != nil {
-		return r, err
-	}
-	return r, nil
+	// The nonce is not spent here: it travels on the actor to the route's
+	// one write, which spends it with the call's record (the replay rule
+	// and where it is applied: sqlstore's spendNonce, ORG-5).
+	base.Nonce = nonce
+	return r.WithContext(govdata.WithActor(r.Context(), base)), nil
 }
 
 // printableASCII reports whether s is 1 to max characters from '!' to '~'.

@@ -31,8 +31,11 @@ type route struct {
 	passwordChange bool
 	// selfAudited: the service records the attempt itself (login).
 	selfAudited bool
-	// serviceCall: a data-service call (SHR-4), signed; the service spends
-	// its nonce and records it, answered or refused, in one write.
+	// serviceCall: a data-service call (SHR-4), signed; once it is
+	// authenticated, the service records it, answered or refused, in the
+	// write that spends its nonce, so its refusals are not recorded again
+	// here. (Every signed route's handler spends the call's nonce in its
+	// one write: sqlstore's spendNonce, ORG-5.)
 	serviceCall bool
 	// decision: a workflow decision, whose every refusal is audited — the
 	// wrong action, a closed step, a lost race — not only 401 and 403.

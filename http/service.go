@@ -10,10 +10,15 @@ import (
 
 // The data service (SHR-4): signed calls of consumers' systems. The
 // service records each call itself, answered or refused, before its
-// answer is written here.
+// answer is written here; a call refused here (a malformed query string
+// or body) is recorded through Refuse.
 
 func (s *Server) handleServiceRecords(w http.ResponseWriter, r *http.Request) error {
-	out, err := s.svc.Data.Records(r.Context(), r.PathValue("code"), r.URL.Query())
+	q, err := s.serviceQuery(r, govdata.OpRecords)
+	if err != nil {
+		return err
+	}
+	out, err := s.svc.Data.Records(r.Context(), r.PathValue("code"), q)
 	if err != nil {
 		return err
 	}
@@ -43,7 +48,11 @@ func (s *Server) handleServiceVerify(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) handleServiceExport(w http.ResponseWriter, r *http.Request) error {
-	out, err := s.svc.Data.Export(r.Context(), r.PathValue("code"), r.URL.Query())
+	q, err := s.serviceQuery(r, govdata.OpExport)
+	if err != nil {
+		return err
+	}
+	out, err := s.svc.Data.Export(r.Context(), r.PathValue("code"), q)
 	if err != nil {
 		return err
 	}
@@ -61,7 +70,11 @@ func (s *Server) handleServiceExport(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) handleServiceChanges(w http.ResponseWriter, r *http.Request) error {
-	out, err := s.svc.Data.Changes(r.Context(), r.PathValue("code"), r.URL.Query())
+	q, err := s.serviceQuery(r, govdata.OpChanges)
+	if err != nil {
+		return err
+	}
+	out, err := s.svc.Data.Changes(r.Context(), r.PathValue("code"), q)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/signing"
 )
 
 // CredentialService implements govdata.CredentialService.
@@ -269,27 +270,46 @@ func (s *CredentialService) CredentialSecret(ctx context.Context, appKey string)
 	return c, []byte(s.secretOf(c.AppKey, salt)), nil
 }
 
-// UseNonce implements govdata.CredentialService. Nonces are kept for twice
-// the window, so a replay is refused whichever side of "now" its timestamp lies.
-func (s *CredentialService) UseNonce(ctx context.Context, credentialID int64, nonce string, window time.Duration, call string) error {
+// UseNonce implements govdata.CredentialService: the one write of a
+// signed call whose route writes nothing else spends its nonce with its
+// record.
+func (s *CredentialService) UseNonce(ctx context.Context, call string) error {
+	if a := govdata.ActorFrom(ctx); a.CredentialID == 0 || a.Nonce == "" {
+		return s.db.internal("use nonce", errors.New("not a signed call"))
+	}
 	return s.db.write(ctx, func(tx *Tx) error {
-		if err := spendNonce(tx, credentialID, nonce, window); err != nil {
+		if err := spendNonce(tx); err != nil {
 			return err
 		}
-		return tx.audit("credential.call", "credential", credentialID, map[string]string{"call": call})
+		return tx.audit("credential.call", "credential", tx.actor.CredentialID, map[string]string{"call": call})
 	})
 }
 
-// spendNonce records a verified call's nonce and the credential's last
-// use in tx; EUNAUTHORIZED when the nonce was spent within the window.
-func spendNonce(tx *Tx, credentialID int64, nonce string, window time.Duration) error {
+// spendNonce is the replay rule of signed calls, in one place (ORG-5:
+// calls are signed "with a replay window"). A call's timestamp may lie
+// up to signing.Window either side of now (checked with its signature by
+// the HTTP layer); its nonce — carried on the actor, unspent — is
+// accepted once per credential within that window: it is kept for twice
+// the window, so that a replay is refused whichever side of now its
+// timestamp lies, and a replay is refused with EUNAUTHORIZED
+// (MsgSignatureReplay). It is spent in tx, the write that records the
+// call, so that the call, its record and its nonce commit together or not
+// at all, in one write per call (SHR-4): the data service's calls spend
+// it in DataService.finish, every other signed route through UseNonce.
+// The credential's last use is recorded with it. An actor without a nonce
+// (not a signed call) has nothing to spend.
+func spendNonce(tx *Tx) error {
+	credentialID, nonce := tx.actor.CredentialID, tx.actor.Nonce
+	if nonce == "" {
+		return nil
+	}
 	now := toDB(tx.Now())
 	// One statement: a nonce seen before counts again only once its
 	// earlier use has expired (the housekeeper removes expired ones).
 	var spent int
 	err := tx.queryRow(`INSERT INTO credential_nonces (credential_id, nonce, expires_at) VALUES (?, ?, ?)
 		ON CONFLICT (credential_id, nonce) DO UPDATE SET expires_at = excluded.expires_at WHERE credential_nonces.expires_at < ?
-		RETURNING 1`, credentialID, nonce, toDB(tx.Now().Add(2*window)), now).Scan(&spent)
+		RETURNING 1`, credentialID, nonce, toDB(tx.Now().Add(2*signing.Window)), now).Scan(&spent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSignatureReplay)
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/govdata/govdata"
-	"github.com/govdata/govdata/signing"
 	"golang.org/x/time/rate"
 )
 
@@ -140,10 +138,8 @@ func (s *DataService) finish(ctx context.Context, c *serviceCall, callErr error)
 	}
 	action := "service." + string(c.op)
 	err := s.db.write(ctx, func(tx *Tx) error {
-		if a.Nonce != "" {
-			if err := spendNonce(tx, a.CredentialID, a.Nonce, signing.Window); err != nil {
-				return err
-			}
+		if err := spendNonce(tx); err != nil {
+			return err
 		}
 		if c.grant != nil && (callErr == nil || c.outside) {
 			// SHR-6: usage counted with the call, by grant and by day.
@@ -359,12 +355,10 @@ func checkItems(c *serviceCall, g *govdata.Grant, items []string) error {
 	return nil
 }
 
-// prepare parses a query and finds its target and grant.
-func (s *DataService) prepare(ctx context.Context, c *serviceCall, v url.Values) (govdata.ServiceQuery, *serviceTarget, *govdata.Grant, error) {
-	q, err := govdata.ParseServiceQuery(v)
-	if err != nil {
-		return q, nil, nil, err
-	}
+// prepare finds a query's target and grant and checks its items against
+// the grant; a query without fields asks for every granted item.
+func (s *DataService) prepare(ctx context.Context, c *serviceCall, q govdata.ServiceQuery) (govdata.ServiceQuery, *serviceTarget, *govdata.Grant, error) {
+	q.Page = q.Page.Normalize()
 	t, states, err := s.target(ctx, c.code)
 	if err != nil {
 		return q, nil, nil, err
@@ -390,17 +384,17 @@ func (s *DataService) prepare(ctx context.Context, c *serviceCall, v url.Values)
 }
 
 // Records implements govdata.DataService.
-func (s *DataService) Records(ctx context.Context, code string, v url.Values) (*govdata.ServiceRecords, error) {
+func (s *DataService) Records(ctx context.Context, code string, q govdata.ServiceQuery) (*govdata.ServiceRecords, error) {
 	c := s.begin(govdata.OpRecords, code)
-	out, err := s.records(ctx, c, v)
+	out, err := s.records(ctx, c, q)
 	if err := s.finish(ctx, c, err); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func (s *DataService) records(ctx context.Context, c *serviceCall, v url.Values) (*govdata.ServiceRecords, error) {
-	q, t, g, err := s.prepare(ctx, c, v)
+func (s *DataService) records(ctx context.Context, c *serviceCall, q govdata.ServiceQuery) (*govdata.ServiceRecords, error) {
+	q, t, g, err := s.prepare(ctx, c, q)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package sqlstore_test
 
 import (
-	"net/url"
 	"testing"
 
 	"github.com/govdata/govdata"
@@ -18,7 +17,7 @@ func BenchmarkDataServiceRecords(b *testing.B) {
 		b.Run(string(e), func(b *testing.B) {
 			f := newServiceFixture(b, e, 5000)
 			f.grantFor(b, f.application(govdata.MethodAPI, nil, "公民身份号码", "姓名", "行政区划代码", "补贴金额"))
-			q := url.Values{"limit": {"20"}}
+			q := govdata.ServiceQuery{Page: govdata.Page{Limit: 20}}
 			b.SetParallelism(32) // 64 callers on 2 cores
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
@@ -44,7 +43,7 @@ func BenchmarkDataServiceMaskedEquality(b *testing.B) {
 			f := newServiceFixture(b, e, 5000)
 			f.grantFor(b, f.application(govdata.MethodAPI, nil, "公民身份号码", "姓名", "行政区划代码", "补贴金额"))
 			f.data.VerifyRate = rate.Inf
-			q := url.Values{"limit": {"20"}, "公民身份号码": {f.rows[2500].id}}
+			q := govdata.ServiceQuery{Page: govdata.Page{Limit: 20}, Filters: []govdata.ServiceFilter{{Item: "公民身份号码", Op: govdata.FilterEq, Value: f.rows[2500].id}}}
 			b.SetParallelism(32)
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {

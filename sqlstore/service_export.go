@@ -8,7 +8,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,9 +19,9 @@ import (
 // Export implements govdata.DataService: the rows are counted in a read
 // snapshot, the call and its trace mark recorded, and only then the file
 // streamed from the same snapshot (SEC-5: every export on the record).
-func (s *DataService) Export(ctx context.Context, code string, v url.Values) (*govdata.ServiceExport, error) {
+func (s *DataService) Export(ctx context.Context, code string, q govdata.ServiceQuery) (*govdata.ServiceExport, error) {
 	c := s.begin(govdata.OpExport, code)
-	out, tx, err := s.export(ctx, c, v)
+	out, tx, err := s.export(ctx, c, q)
 	if err := s.finish(ctx, c, err); err != nil {
 		if tx != nil {
 			tx.Rollback()
@@ -32,8 +31,8 @@ func (s *DataService) Export(ctx context.Context, code string, v url.Values) (*g
 	return out, nil
 }
 
-func (s *DataService) export(ctx context.Context, c *serviceCall, v url.Values) (*govdata.ServiceExport, *sql.Tx, error) {
-	q, t, g, err := s.prepare(ctx, c, v)
+func (s *DataService) export(ctx context.Context, c *serviceCall, q govdata.ServiceQuery) (*govdata.ServiceExport, *sql.Tx, error) {
+	q, t, g, err := s.prepare(ctx, c, q)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -123,17 +122,17 @@ type changesCursor struct {
 // or changed, in the order of the batches that wrote them. Rows of a batch
 // still running behind an earlier one wait for it, so that no batch
 // applied late is skipped.
-func (s *DataService) Changes(ctx context.Context, code string, v url.Values) (*govdata.ServiceChanges, error) {
+func (s *DataService) Changes(ctx context.Context, code string, q govdata.ServiceQuery) (*govdata.ServiceChanges, error) {
 	c := s.begin(govdata.OpChanges, code)
-	out, err := s.changes(ctx, c, v)
+	out, err := s.changes(ctx, c, q)
 	if err := s.finish(ctx, c, err); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func (s *DataService) changes(ctx context.Context, c *serviceCall, v url.Values) (*govdata.ServiceChanges, error) {
-	q, t, g, err := s.prepare(ctx, c, v)
+func (s *DataService) changes(ctx context.Context, c *serviceCall, q govdata.ServiceQuery) (*govdata.ServiceChanges, error) {
+	q, t, g, err := s.prepare(ctx, c, q)
 	if err != nil {
 		return nil, err
 	}

@@ -654,7 +654,7 @@ func (f *propFixture) check(t *testing.T, seed uint64, m *propModel, q propQuery
 			seed, m.grant.ID, m.pe.entry.ID, m.grant.Items, m.grant.RegionScope, m.grant.UnmaskedItems, m.policy, asked)
 	}
 	if code != "" {
-		_, err := f.data.Records(f.system(), m.pe.entry.ResourceCode, v)
+		_, err := f.data.Records(f.system(), m.pe.entry.ResourceCode, serviceQuery(t, v))
 		if got := govdata.ErrorCodeOf(err); got != code {
 			t.Fatalf("%s: %v (%s), want %s", where(), err, got, code)
 		}
@@ -663,7 +663,7 @@ func (f *propFixture) check(t *testing.T, seed uint64, m *propModel, q propQuery
 	var got []govdata.Record
 	calls := 0
 	for {
-		page, err := f.data.Records(f.system(), m.pe.entry.ResourceCode, v)
+		page, err := f.data.Records(f.system(), m.pe.entry.ResourceCode, serviceQuery(t, v))
 		if err != nil {
 			t.Fatalf("%s, page %d: %v", where(), calls+1, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -121,7 +122,42 @@ func (f *serviceFixture) records(t *testing.T, query string) (*govdata.ServiceRe
 	if err != nil {
 		t.Fatal(err)
 	}
-	return f.data.Records(f.system(), f.entry.ResourceCode, v)
+	return f.data.Records(f.system(), f.entry.ResourceCode, serviceQuery(t, v))
+}
+
+// serviceQuery is the query a well-formed query string stands for, so
+// that a test reads like the call it makes (the HTTP layer reads the
+// query strings of real calls and refuses malformed ones:
+// http/service_query_test.go).
+func serviceQuery(t testing.TB, v url.Values) govdata.ServiceQuery {
+	t.Helper()
+	q := govdata.ServiceQuery{Format: v.Get("format"), Page: govdata.Page{Cursor: v.Get("cursor")}}
+	if s := v.Get("fields"); s != "" {
+		q.Fields = strings.Split(s, ",")
+	}
+	if s := v.Get("sort"); s != "" {
+		q.Sort, q.Desc = strings.TrimPrefix(s, "-"), strings.HasPrefix(s, "-")
+	}
+	if s := v.Get("limit"); s != "" {
+		q.Limit = must(strconv.Atoi(s))(t)
+	}
+	if s := v.Get("grant_id"); s != "" {
+		q.GrantID = must(strconv.ParseInt(s, 10, 64))(t)
+	}
+	for _, name := range slices.Sorted(maps.Keys(v)) {
+		switch name {
+		case "fields", "sort", "limit", "cursor", "grant_id", "format":
+			continue
+		}
+		f := govdata.ServiceFilter{Item: name, Op: govdata.FilterEq, Value: v.Get(name)}
+		if item, ok := strings.CutSuffix(name, "__gte"); ok {
+			f.Item, f.Op = item, govdata.FilterGTE
+		} else if item, ok := strings.CutSuffix(name, "__lte"); ok {
+			f.Item, f.Op = item, govdata.FilterLTE
+		}
+		q.Filters = append(q.Filters, f)
+	}
+	return q
 }
 
 // allRecords pages through a query.
@@ -235,8 +271,6 @@ func TestDataServiceRecords(t *testing.T) {
 			query string
 			code  govdata.ErrorCode
 		}{
-			{"limit=1000000", govdata.EINVALID},
-			{"limit=0", govdata.EINVALID},
 			{"cursor=bm90IGEgY3Vyc29y", govdata.EINVALID},
 			{"sort=姓名", govdata.EINVALID},                                      // sealed
 			{"sort=公民身份号码&limit=2", govdata.EINVALID},                          // sealed
@@ -245,14 +279,13 @@ func TestDataServiceRecords(t *testing.T) {
 			{"出生日期=1950-01-01", govdata.EFORBIDDEN},                            // a filter on an item not granted
 			{"sort=备注", govdata.EFORBIDDEN},                                    // sorted by an item not granted
 			{"grant_id=999999", govdata.EFORBIDDEN},                            // another grant
-			{"limit=1&limit=2", govdata.EINVALID},                              // twice
 			{"fields=姓名&sort=补贴金额&cursor=" + cursorOf(t, f), govdata.EINVALID}, // a cursor of another order
 		} {
 			if _, err := f.records(t, c.query); govdata.ErrorCodeOf(err) != c.code {
 				t.Errorf("%s: %v, want %s", c.query, err, c.code)
 			}
 		}
-		if _, err := f.data.Records(f.system(), "NO-SUCH-CODE", nil); govdata.ErrorCodeOf(err) != govdata.ENOTFOUND {
+		if _, err := f.data.Records(f.system(), "NO-SUCH-CODE", govdata.ServiceQuery{}); govdata.ErrorCodeOf(err) != govdata.ENOTFOUND {
 			t.Errorf("unknown resource: %v", err)
 		}
 
@@ -272,8 +305,8 @@ func TestDataServiceRecords(t *testing.T) {
 				refused++
 			}
 		}
-		if refused != 13 {
-			t.Errorf("%d refusals recorded, want 13", refused)
+		if refused != 10 {
+			t.Errorf("%d refusals recorded, want 10", refused)
 		}
 	})
 }
@@ -356,12 +389,12 @@ func TestDataServiceGrantRules(t *testing.T) {
 		}
 		// A replayed nonce: refused, and recorded.
 		replay := storetest.As(govdata.Actor{Username: "app:x", CredentialID: f.cred.ID, DepartmentID: f.cityHR, Nonce: "same"})
-		must(f.data.Records(replay, f.entry.ResourceCode, nil))(t)
-		if _, err := f.data.Records(replay, f.entry.ResourceCode, nil); govdata.ErrorCodeOf(err) != govdata.EUNAUTHORIZED {
+		must(f.data.Records(replay, f.entry.ResourceCode, govdata.ServiceQuery{}))(t)
+		if _, err := f.data.Records(replay, f.entry.ResourceCode, govdata.ServiceQuery{}); govdata.ErrorCodeOf(err) != govdata.EUNAUTHORIZED {
 			t.Errorf("replay: %v", err)
 		}
 		// Another method's call is outside the grant.
-		if _, err := f.data.Export(f.system(), f.entry.ResourceCode, nil); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+		if _, err := f.data.Export(f.system(), f.entry.ResourceCode, govdata.ServiceQuery{}); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
 			t.Errorf("export with an API grant: %v", err)
 		}
 		// Suspended, resumed, revoked; expired by itself.
@@ -387,7 +420,7 @@ func TestDataServiceGrantRules(t *testing.T) {
 		// Another department's system holds no grant: nothing is told.
 		other := must(sqlstore.NewCredentialService(f.db).CreateCredential(f.as(govdata.RoleOfficer, f.countyPolice), govdata.CredentialInput{Name: "x"}))(t)
 		ctx := storetest.As(govdata.Actor{Username: "app:y", CredentialID: other.ID, DepartmentID: f.countyPolice, Nonce: "o1"})
-		if _, err := f.data.Records(ctx, f.entry.ResourceCode, url.Values{"公民身份号码": {f.rows[0].id}}); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+		if _, err := f.data.Records(ctx, f.entry.ResourceCode, serviceQuery(t, url.Values{"公民身份号码": {f.rows[0].id}})); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
 			t.Errorf("no grant: %v", err)
 		}
 	})
@@ -399,10 +432,10 @@ func TestDataServiceExport(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		f := newServiceFixture(t, e, 8)
 		f.grantFor(t, f.application(govdata.MethodFile, []string{"230102"}, "公民身份号码", "行政区划代码"))
-		if _, err := f.data.Export(f.system(), f.entry.ResourceCode, nil); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+		if _, err := f.data.Export(f.system(), f.entry.ResourceCode, govdata.ServiceQuery{}); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
 			t.Errorf("a level-4 item without permission: %v", err)
 		}
-		x := must(f.data.Export(f.system(), f.entry.ResourceCode, url.Values{"fields": {"行政区划代码"}}))(t)
+		x := must(f.data.Export(f.system(), f.entry.ResourceCode, govdata.ServiceQuery{Fields: []string{"行政区划代码"}}))(t)
 		var buf bytes.Buffer
 		if err := x.WriteTo(&buf); err != nil {
 			t.Fatal(err)
@@ -422,7 +455,7 @@ func TestDataServiceExport(t *testing.T) {
 		in.ExportSensitive = true
 		g := f.grantFor(t, in)
 		for _, format := range []string{"json", "xlsx"} {
-			x := must(f.data.Export(f.system(), f.entry.ResourceCode, url.Values{"format": {format}, "grant_id": {strconv.FormatInt(g.ID, 10)}}))(t)
+			x := must(f.data.Export(f.system(), f.entry.ResourceCode, govdata.ServiceQuery{Format: format, GrantID: g.ID}))(t)
 			var buf bytes.Buffer
 			if err := x.WriteTo(&buf); err != nil || x.Rows != 8 || buf.Len() == 0 {
 				t.Errorf("%s: %v, %d rows, %d bytes", format, err, x.Rows, buf.Len())
@@ -442,7 +475,7 @@ func TestDataServiceChanges(t *testing.T) {
 		f.grantFor(t, f.application(govdata.MethodSubscription, []string{"230102"}, "公民身份号码", "姓名", "行政区划代码", "补贴金额"))
 		changes := func(cursor string) *govdata.ServiceChanges {
 			t.Helper()
-			return must(f.data.Changes(f.system(), f.entry.ResourceCode, url.Values{"cursor": {cursor}, "fields": {"补贴金额,行政区划代码"}}))(t)
+			return must(f.data.Changes(f.system(), f.entry.ResourceCode, govdata.ServiceQuery{Fields: []string{"补贴金额", "行政区划代码"}, Page: govdata.Page{Cursor: cursor}}))(t)
 		}
 		first := changes("")
 		if len(first.Items) != 4 || first.Items[0].Op != govdata.ChangeUpsert {
@@ -475,10 +508,10 @@ func TestDataServiceChanges(t *testing.T) {
 		if len(ops) < 3 || ops[0] != "delete:99.5" || !slices.Contains(ops, "upsert:555") || !slices.Contains(ops, "upsert:"+added.sum) {
 			t.Errorf("changes %v", ops)
 		}
-		if _, err := f.data.Changes(f.system(), f.entry.ResourceCode, url.Values{"sort": {"补贴金额"}}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+		if _, err := f.data.Changes(f.system(), f.entry.ResourceCode, govdata.ServiceQuery{Sort: "补贴金额"}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
 			t.Errorf("sorted changes: %v", err)
 		}
-		if _, err := f.data.Changes(f.system(), f.entry.ResourceCode, url.Values{"cursor": {"x"}}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+		if _, err := f.data.Changes(f.system(), f.entry.ResourceCode, govdata.ServiceQuery{Page: govdata.Page{Cursor: "x"}}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
 			t.Errorf("bad cursor: %v", err)
 		}
 	})

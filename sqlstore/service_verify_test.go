@@ -177,7 +177,7 @@ func TestDataServiceVerificationClass(t *testing.T) {
 		records := func(query string) call {
 			return func(ctx context.Context) error {
 				v := must(url.ParseQuery(query))(t)
-				_, err := f.data.Records(ctx, f.entry.ResourceCode, v)
+				_, err := f.data.Records(ctx, f.entry.ResourceCode, serviceQuery(t, v))
 				return err
 			}
 		}
@@ -207,7 +207,7 @@ func TestDataServiceVerificationClass(t *testing.T) {
 			{"masked, another page", records(in1(masked) + "&limit=1&cursor=" + url.QueryEscape(must(f.records(t, in1(masked)+"&limit=1"))(t).NextCursor) + "&备注=x"), true},
 			{"lifted by the grant, and masked", records(in1(lifted) + "&姓名=" + url.QueryEscape(r.name) + "&公民身份号码=" + r.id), true},
 			{"export, masked", func(ctx context.Context) error {
-				return exportAll(f.data.Export(ctx, f.entry.ResourceCode, url.Values{"fields": {"行政区划代码"}, "公民身份号码": {r.id}}))
+				return exportAll(f.data.Export(ctx, f.entry.ResourceCode, serviceQuery(t, url.Values{"fields": {"行政区划代码"}, "公民身份号码": {r.id}})))
 			}, true},
 			{"verify, masked", verify(map[string]string{"公民身份号码": r.id}), true},
 			{"verify, unmasked", verify(map[string]string{"行政区划代码": r.region}), true},
@@ -215,7 +215,7 @@ func TestDataServiceVerificationClass(t *testing.T) {
 			{"no filter", records(in1(masked)), false},
 			{"lifted by the grant", records(in1(lifted) + "&姓名=" + url.QueryEscape(r.name) + "&出生日期=" + r.born), false},
 			{"export, unmasked", func(ctx context.Context) error {
-				return exportAll(f.data.Export(ctx, f.entry.ResourceCode, url.Values{"行政区划代码": {r.region}}))
+				return exportAll(f.data.Export(ctx, f.entry.ResourceCode, serviceQuery(t, url.Values{"行政区划代码": {r.region}})))
 			}, false},
 		} {
 			f.bindNew(t, masked, lifted, export, changes)
@@ -230,7 +230,7 @@ func TestDataServiceVerificationClass(t *testing.T) {
 		}
 		// changes takes no filters at all: no answer to an equality test.
 		f.bindNew(t, changes)
-		if _, err := f.data.Changes(f.system(), f.entry.ResourceCode, url.Values{"公民身份号码": {r.id}}); govdata.ErrorCodeOf(err) != govdata.EINVALID {
+		if _, err := f.data.Changes(f.system(), f.entry.ResourceCode, serviceQuery(t, url.Values{"公民身份号码": {r.id}})); govdata.ErrorCodeOf(err) != govdata.EINVALID {
 			t.Errorf("changes with a filter: %v", err)
 		}
 	})

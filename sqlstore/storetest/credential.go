@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/signing"
 	"github.com/govdata/govdata/sqlstore"
 )
 
@@ -309,10 +310,10 @@ func TestNonces(t *testing.T, e Engine) {
 		if err1 != nil || err2 != nil {
 			t.Fatal(err1, err2)
 		}
-		const window = 5 * time.Minute
-		ctx := context.Background()
+		window := signing.Window
 		use := func(id int64, nonce string) error {
-			return f.creds.UseNonce(ctx, id, nonce, window, "GET /api/v1/services/whoami")
+			signed := As(govdata.Actor{Username: "app:x", CredentialID: id, Nonce: nonce})
+			return f.creds.UseNonce(signed, "GET /api/v1/services/whoami")
 		}
 		if err := use(c1.ID, "n-1"); err != nil {
 			t.Fatal(err)
@@ -359,6 +360,9 @@ func TestNonces(t *testing.T, e Engine) {
 		if ok != 1 {
 			t.Fatalf("%d of %d concurrent uses of one nonce passed, want 1", ok, n)
 		}
+		// A call that is not signed has no nonce to spend: not recorded as one.
+		wantCode(t, use(c1.ID, ""), govdata.EINTERNAL)
+		wantCode(t, f.creds.UseNonce(o.asOff1, "GET /api/v1/services/whoami"), govdata.EINTERNAL)
 	})
 }
 
