@@ -15,8 +15,17 @@
 // req/s, p50 and p99 of both, their ratio and whether the targets are met,
 // and exits 0 either way: it measures, it does not test.
 //
+// With -db postgres://… govdata and the baseline run on that PostgreSQL
+// server instead, each in a new database of the run's own, and the
+// figures add what each database cost the server: the CPU of its backends
+// and its commits per call (issue 13). -peer adds a third server, a plain
+// paging server on govdata's table (see peer.go), the yardstick of what a
+// bureau would put up without authentication, masking or audit. With
+// -rounds N the servers take turns N times, and each round is printed.
+//
 //	go run ./bench/service -clients 64 -duration 20s -rows 100000
 //	make bench-service
+//	make bench-service-postgres   (-db, -peer, three rounds of 15 s)
 //
 // -cpuprofile writes a CPU profile of the govdata server under load;
 // -overlay measures a change of govdata's sources without making it.
