@@ -12,7 +12,7 @@ export GOVDATA_TEST_MYSQL
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/govdata/govdata.Version=$(VERSION)
 
-.PHONY: run build test bench bench-service vet fmt
+.PHONY: run build test bench bench-service bench-service-postgres vet fmt
 
 # Build and start govdata on its embedded SQLite default in ./data; the first
 # start creates the sysadmin account "admin" and prints its password.
@@ -34,6 +34,12 @@ bench:
 # (bench/service; flags: make bench-service ARGS="-rounds 3").
 bench-service: build
 	go run ./bench/service -bin bin/govdata $(ARGS)
+
+# The same on PostgreSQL (issue 13): govdata, the baseline and a plain
+# paging peer, each in turn, three rounds of 15 s; the run makes its own
+# databases on the server of GOVDATA_TEST_POSTGRES and drops them after.
+bench-service-postgres: build
+	go run ./bench/service -bin bin/govdata -db '$(GOVDATA_TEST_POSTGRES)' -peer -rounds 3 -duration 15s $(ARGS)
 
 vet:
 	go vet ./...

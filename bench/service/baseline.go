@@ -22,14 +22,20 @@ import (
 
 // The baseline is the yardstick of PRODUCT.md §5: a minimal Go program
 // doing only the essential work of an authorised query, in its own
-// process like govdata. Per request it reads up to 20 rows from a SQLite
-// table of the same shape and size (the sealed items as govdata stores
-// them: SM4-GCM values and an HMAC-SM3 blind index, the key's index
-// unique), opens the sealed values, masks with govdata's Masker and the
-// default masks, appends one audit row through a group committer on one
-// writer connection with synchronous=FULL, and answers JSON once that row
-// is durable. It opens SQLite as govdata's sqlstore does (WAL,
-// busy_timeout, foreign_keys, synchronous=FULL; one writer, eight readers).
+// process like govdata. Per request it reads up to 20 rows from a table of
+// the same shape and size (the sealed items as govdata stores them:
+// SM4-GCM values and an HMAC-SM3 blind index, the key's index unique),
+// opens the sealed values, masks with govdata's Masker and the default
+// masks, appends one audit row through a group committer on one writer
+// connection, and answers JSON once that row is durable.
+//
+// On SQLite it opens the database as govdata's sqlstore does (WAL,
+// busy_timeout, foreign_keys, synchronous=FULL; one writer, eight
+// readers). On PostgreSQL (-db) it reads through a pool of 16 connections,
+// as sqlstore's, and commits through one more with synchronous_commit on:
+// the committer takes every audit row queued and writes them in one
+// multi-row INSERT and one commit, so a call pays a share of one
+// round trip and one WAL flush — what issue 13 asks of govdata.
 //
 // It leaves out what govdata adds on top: checking the signature and
 // spending its nonce, finding the credential, the entry, the grant and the
@@ -45,6 +51,7 @@ type baselineCol struct {
 }
 
 type baseline struct {
+	store   baselineStore
 	read    *sql.DB
 	keys    *datakey.Keyring
 	masker  govdata.Masker
@@ -66,9 +73,69 @@ type auditJob struct {
 // maxAuditBatch bounds the rows of one commit, as govdata's committer does.
 const maxAuditBatch = 256
 
-// serveBaseline builds the baseline's database in dir with rows rows and
-// serves it on a free port of 127.0.0.1 until the process is stopped.
-func serveBaseline(dir string, rows int) error {
+// baselineStore is the baseline's database on one engine: its pools and
+// the few words of SQL in which the engines differ.
+type baselineStore struct {
+	write, read *sql.DB
+	// blob and text are column types; row and seq the primary keys of the
+	// data and audit tables.
+	blob, text, row, seq string
+	// after is run once the rows are in: PostgreSQL's planner needs the
+	// table's statistics, and autovacuum may be off (it is on this
+	// machine) or late.
+	after []string
+	// ph is the n-th placeholder (from 1).
+	ph func(n int) string
+}
+
+// openBaselineSQLite opens dir/baseline.db as govdata's sqlstore opens
+// its SQLite database.
+func openBaselineSQLite(dir string) (baselineStore, error) {
+	path := filepath.Join(dir, "baseline.db")
+	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+	writer, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_txlock=immediate&"+common)
+	if err != nil {
+		return baselineStore{}, err
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)&"+common)
+	if err != nil {
+		return baselineStore{}, err
+	}
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	return baselineStore{write: writer, read: read, blob: "BLOB", text: "TEXT",
+		row: "_row INTEGER PRIMARY KEY", seq: "seq INTEGER PRIMARY KEY",
+		ph: func(int) string { return "?" }}, nil
+}
+
+// openBaselinePostgres opens the database at dsn: 16 readers as
+// sqlstore's pool, and one writer whose commits wait for the WAL on disk
+// (synchronous_commit on, whatever the server's default).
+func openBaselinePostgres(dsn string) (baselineStore, error) {
+	writer, err := openPostgres(dsn, map[string]string{"synchronous_commit": "on"})
+	if err != nil {
+		return baselineStore{}, err
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetConnMaxIdleTime(0)
+	read, err := openPostgres(dsn, nil)
+	if err != nil {
+		return baselineStore{}, err
+	}
+	read.SetMaxOpenConns(16)
+	read.SetMaxIdleConns(16)
+	return baselineStore{write: writer, read: read, blob: "BYTEA", text: `TEXT COLLATE "C"`,
+		row: "_row BIGINT PRIMARY KEY", seq: "seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+		after: []string{"ANALYZE"},
+		ph:    func(n int) string { return "$" + strconv.Itoa(n) }}, nil
+}
+
+// serveBaseline builds the baseline's database (in dir on SQLite, at dsn
+// on PostgreSQL) with rows rows and serves it on a free port of 127.0.0.1
+// until the process is stopped.
+func serveBaseline(dir, dsn string, rows int) error {
 	f, err := datakey.New(datakey.SM4GCM, time.Now())
 	if err != nil {
 		return err
@@ -77,26 +144,27 @@ func serveBaseline(dir string, rows int) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(dir, "baseline.db")
-	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
-	writer, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_txlock=immediate&"+common)
+	var st baselineStore
+	if dsn != "" {
+		st, err = openBaselinePostgres(dsn)
+	} else {
+		st, err = openBaselineSQLite(dir)
+	}
 	if err != nil {
 		return err
 	}
-	writer.SetMaxOpenConns(1)
-	writer.SetConnMaxIdleTime(0)
 	key := make([]byte, 32)
 	rand.Read(key)
-	b := &baseline{keys: keys, masker: govdata.Masker{Key: key}, commits: make(chan *auditJob, 4*maxAuditBatch)}
+	b := &baseline{store: st, read: st.read, keys: keys, masker: govdata.Masker{Key: key}, commits: make(chan *auditJob, 4*maxAuditBatch)}
 	var ddl, sel []string
 	for i, it := range benchItems {
 		c := baselineCol{name: it.Name, sealed: it.Sensitivity >= 3, context: []byte("bench/ds/c" + strconv.Itoa(i+1)), mask: govdata.DefaultMasks[it.Sensitivity]}
 		col := "c" + strconv.Itoa(i+1)
 		sel = append(sel, col)
 		if c.sealed {
-			ddl = append(ddl, col+" BLOB", "h"+strconv.Itoa(i+1)+" BLOB")
+			ddl = append(ddl, col+" "+st.blob, "h"+strconv.Itoa(i+1)+" "+st.blob)
 		} else {
-			ddl = append(ddl, col+" TEXT")
+			ddl = append(ddl, col+" "+st.text)
 		}
 		if it.Name == idItem {
 			b.idCtx = c.context
@@ -106,26 +174,22 @@ func serveBaseline(dir string, rows int) error {
 	b.sel = "SELECT _row, " + strings.Join(sel, ", ") + " FROM ds"
 	ctx := context.Background()
 	for _, q := range []string{
-		"CREATE TABLE ds (_row INTEGER PRIMARY KEY, " + strings.Join(ddl, ", ") + ")",
-		"CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, object_id TEXT NOT NULL, result TEXT NOT NULL, detail TEXT NOT NULL)",
+		"CREATE TABLE ds (" + st.row + ", " + strings.Join(ddl, ", ") + ")",
+		"CREATE TABLE audit_log (" + st.seq + ", at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, object_id TEXT NOT NULL, result TEXT NOT NULL, detail TEXT NOT NULL)",
 	} {
-		if _, err := writer.ExecContext(ctx, q); err != nil {
+		if _, err := st.write.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("baseline: %s: %w", q, err)
 		}
 	}
-	if err := b.load(ctx, writer, rows); err != nil {
+	if err := b.load(ctx, st.write, rows); err != nil {
 		return err
 	}
-	if _, err := writer.ExecContext(ctx, "CREATE UNIQUE INDEX ds_key ON ds (h1)"); err != nil {
-		return err
+	for _, q := range append([]string{"CREATE UNIQUE INDEX ds_key ON ds (h1)"}, st.after...) {
+		if _, err := st.write.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("baseline: %s: %w", q, err)
+		}
 	}
-	b.read, err = sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)&"+common)
-	if err != nil {
-		return err
-	}
-	b.read.SetMaxOpenConns(8)
-	b.read.SetMaxIdleConns(8)
-	go b.commit(writer)
+	go b.commit(st.write)
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -141,6 +205,7 @@ func serveBaseline(dir string, rows int) error {
 // load inserts the generated rows, sealed, in transactions of 10,000.
 func (b *baseline) load(ctx context.Context, w *sql.DB, rows int) error {
 	const perTx, perInsert = 10000, 100
+	ph := b.store.ph
 	for from := 0; from < rows; from += perTx {
 		tx, err := w.BeginTx(ctx, nil)
 		if err != nil {
@@ -155,16 +220,16 @@ func (b *baseline) load(ctx context.Context, w *sql.DB, rows int) error {
 				if k > 0 {
 					q.WriteString(", ")
 				}
-				q.WriteString("(?")
 				args = append(args, i+k+1)
+				q.WriteString("(" + ph(len(args)))
 				for j, v := range rowOf(i + k) {
 					c := b.cols[j]
 					if c.sealed {
-						q.WriteString(", ?, ?")
 						args = append(args, b.keys.Seal(nil, []byte(v), c.context), b.keys.Index(nil, c.context, v))
+						q.WriteString(", " + ph(len(args)-1) + ", " + ph(len(args)))
 					} else {
-						q.WriteString(", ?")
 						args = append(args, v)
+						q.WriteString(", " + ph(len(args)))
 					}
 				}
 				q.WriteString(")")
@@ -194,7 +259,7 @@ func (b *baseline) records(w http.ResponseWriter, r *http.Request) {
 	query, args := b.sel, []any{}
 	switch {
 	case q.Get("id") != "":
-		query += " WHERE h1 = ?"
+		query += " WHERE h1 = " + b.store.ph(1)
 		args = append(args, b.keys.Index(nil, b.idCtx, q.Get("id")))
 	case q.Get("after") != "":
 		after, err := strconv.ParseInt(q.Get("after"), 10, 64)
@@ -202,7 +267,7 @@ func (b *baseline) records(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "bad after", http.StatusBadRequest)
 			return
 		}
-		query += " WHERE _row > ?"
+		query += " WHERE _row > " + b.store.ph(1)
 		args = append(args, after)
 	}
 	query += " ORDER BY _row LIMIT " + strconv.Itoa(limit+1)
@@ -313,11 +378,13 @@ func (b *baseline) insertAudit(w *sql.DB, batch []*auditJob) error {
 	var q strings.Builder
 	q.WriteString("INSERT INTO audit_log (at, actor, action, object_id, result, detail) VALUES ")
 	args := make([]any, 0, 4*len(batch))
+	ph := b.store.ph
 	for i, j := range batch {
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString("(?, ?, 'service.records', ?, 'ok', ?)")
+		n := len(args)
+		q.WriteString("(" + ph(n+1) + ", " + ph(n+2) + ", 'service.records', " + ph(n+3) + ", 'ok', " + ph(n+4) + ")")
 		args = append(args, j.at, j.actor, j.object, j.detail)
 	}
 	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
@@ -331,9 +398,9 @@ func (b *baseline) insertAudit(w *sql.DB, batch []*auditJob) error {
 }
 
 // runBaselineMain is the baseline process: main re-runs its own binary
-// with -baseline-serve.
-func runBaselineMain(dir string, rows int) {
-	if err := serveBaseline(dir, rows); err != nil {
+// with -baseline-serve (and -baseline-db on PostgreSQL).
+func runBaselineMain(dir, dsn string, rows int) {
+	if err := serveBaseline(dir, dsn, rows); err != nil {
 		fmt.Fprintln(os.Stderr, "baseline:", err)
 		os.Exit(1)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -79,7 +80,8 @@ func buildGovdata(root, out string, profiling bool, userOverlay, tmp string) err
 	return nil
 }
 
-// process is a server the benchmark started: govdata or the baseline.
+// process is a server the benchmark started: govdata, the baseline or
+// the peer.
 type process struct {
 	name string
 	cmd  *exec.Cmd
@@ -109,7 +111,7 @@ func environ(env ...string) []string {
 
 // startProcess runs name with args and waits for its "listening on" line
 // (and the profiling line when wantPprof); its output goes to logPath.
-func startProcess(label, logPath string, env []string, wantPprof bool, name string, args ...string) (*process, error) {
+func startProcess(ctx context.Context, label, logPath string, env []string, wantPprof bool, name string, args ...string) (*process, error) {
 	logf, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
@@ -155,6 +157,9 @@ func startProcess(label, logPath string, env []string, wantPprof bool, name stri
 		return p, nil
 	case <-p.done:
 		return nil, fmt.Errorf("%s exited before listening (%s); its log: %s", label, p.cmd.ProcessState, tail(logPath))
+	case <-ctx.Done():
+		p.stop()
+		return nil, ctx.Err()
 	case <-time.After(5 * time.Minute):
 		p.stop()
 		return nil, fmt.Errorf("%s: no listening line within 5 minutes; its log: %s", label, tail(logPath))
@@ -188,6 +193,7 @@ func tail(path string) string {
 
 // api calls govdata's HTTP API as a signed-in user.
 type api struct {
+	ctx  context.Context
 	base string
 	hc   *http.Client
 }
@@ -208,7 +214,7 @@ func (a *api) call(method, path, token string, in any, want int, out any) error 
 		}
 		body, contentType = bytes.NewReader(b), "application/json"
 	}
-	req, err := http.NewRequest(method, a.base+path, body)
+	req, err := http.NewRequestWithContext(a.ctx, method, a.base+path, body)
 	if err != nil {
 		return err
 	}

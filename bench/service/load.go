@@ -50,6 +50,9 @@ type result struct {
 	// serverCPU and clientCPU are the CPU time the server process and
 	// this one (the clients) used in the measured window; 0 if unknown.
 	serverCPU, clientCPU time.Duration
+	// db is what the server's database cost PostgreSQL in the window
+	// (with -db; db.known false otherwise).
+	db pgUse
 }
 
 // cpuPerRequest is a CPU time per answered request, in milliseconds.
@@ -58,6 +61,28 @@ func (r result) cpuPerRequest(d time.Duration) string {
 		return "?"
 	}
 	return fmt.Sprintf("%.2f", float64(d.Microseconds())/1000/float64(r.ok))
+}
+
+// dbCPUPerRequest is the database's backends' CPU per answered request,
+// in milliseconds: "—" without PostgreSQL, "?" when /proc did not tell.
+func (r result) dbCPUPerRequest(all bool) string {
+	switch {
+	case !r.db.known:
+		return "—"
+	case r.db.cpuUnknown:
+		return "?"
+	case all:
+		return r.cpuPerRequest(r.db.allCPU)
+	}
+	return r.cpuPerRequest(r.db.dbCPU)
+}
+
+// commitsPerRequest is the database's commits per answered request.
+func (r result) commitsPerRequest() string {
+	if !r.db.known || r.ok == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f", float64(r.db.commits)/float64(r.ok))
 }
 
 func (r result) rate() float64 { return float64(r.ok) / r.duration.Seconds() }
@@ -73,21 +98,33 @@ func (r result) quantile(q float64) time.Duration {
 
 // run drives t from clients goroutines: warmup, then duration measured.
 // A request counts when it ends inside the measured window; its latency
-// is from before signing to the last byte of the answer.
-func run(ctx context.Context, t *target, pid, clients int, warmup, duration time.Duration) result {
+// is from before signing to the last byte of the answer. watch, if not
+// nil, is the server's PostgreSQL database, sampled at the window's ends.
+func run(ctx context.Context, t *target, pid, clients int, warmup, duration time.Duration, watch *pgWatch) result {
 	start := time.Now()
 	from, until := start.Add(warmup), start.Add(warmup+duration)
-	cpu := make(chan [2]time.Duration, 1)
+	type used struct {
+		server, client time.Duration
+		db             pgUse
+	}
+	cpu := make(chan used, 1)
 	go func() {
-		// CPU used between the window's ends, by the server and the clients.
-		time.Sleep(time.Until(from))
-		s0, c0 := processCPU(pid), selfCPU()
-		time.Sleep(time.Until(until))
-		s1, c1 := processCPU(pid), selfCPU()
+		// CPU used between the window's ends, by the server, the clients
+		// and the database.
+		if !sleepUntil(ctx, from) {
+			cpu <- used{}
+			return
+		}
+		s0, c0, d0 := processCPU(pid), selfCPU(), watch.sample(ctx)
+		if !sleepUntil(ctx, until) {
+			cpu <- used{}
+			return
+		}
+		s1, c1, d1 := processCPU(pid), selfCPU(), watch.sample(ctx)
 		if s0 < 0 || s1 < 0 {
 			s1, s0 = 0, 0
 		}
-		cpu <- [2]time.Duration{s1 - s0, c1 - c0}
+		cpu <- used{s1 - s0, c1 - c0, d0.use(d1)}
 	}()
 	var errs atomic.Int64
 	var firstErr atomic.Value
@@ -118,8 +155,8 @@ func run(ctx context.Context, t *target, pid, clients int, warmup, duration time
 		})
 	}
 	wg.Wait()
-	used := <-cpu
-	res := result{name: t.name, duration: duration, errors: int(errs.Load()), serverCPU: used[0], clientCPU: used[1]}
+	u := <-cpu
+	res := result{name: t.name, duration: duration, errors: int(errs.Load()), serverCPU: u.server, clientCPU: u.client, db: u.db}
 	if s, ok := firstErr.Load().(string); ok {
 		res.firstErr = s
 	}
@@ -129,6 +166,18 @@ func run(ctx context.Context, t *target, pid, clients int, warmup, duration time
 	slices.Sort(res.lat)
 	res.ok = len(res.lat)
 	return res
+}
+
+// sleepUntil waits until t, or until ctx ends (false).
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	tm := time.NewTimer(time.Until(t))
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // processCPU is the user and system CPU time of process pid so far, from
