@@ -244,7 +244,7 @@ func (s *CatalogService) searchTable(ctx context.Context, sc searchScope, f govd
 		append(w.args, f.Limit+1, offset)...); err != nil {
 		return page, err
 	}
-	err = s.db.queryRow(ctx, "SELECT COUNT(*) FROM catalog_search c"+w.String(), w.args...).Scan(&page.total)
+	err = s.db.queryRowForValues(ctx, "SELECT COUNT(*) FROM catalog_search c"+w.String(), w.args...).Scan(&page.total)
 	if err != nil {
 		return page, s.db.internal("count catalog", err)
 	}
@@ -611,7 +611,7 @@ func (x tsIndex) where() where { return x.tier(tierAll) }
 
 // textMatches runs a query of (entry id, recency, name[, in name]).
 func (s *CatalogService) textMatches(ctx context.Context, query string, args ...any) ([]textMatch, error) {
-	rows, err := s.db.query(ctx, query, args...)
+	rows, err := s.db.queryForValues(ctx, query, args...)
 	if err != nil {
 		return nil, s.db.internal("search catalog", err)
 	}
@@ -703,18 +703,18 @@ func ftsFilters(sc searchScope, f govdata.EntryFilter) []string {
 	return out
 }
 
-// ids runs a query of one id column.
 // countOf reads the number a count query answers.
 func (s *CatalogService) countOf(ctx context.Context, query string, args ...any) (int, error) {
 	var n int
-	if err := s.db.queryRow(ctx, query, args...).Scan(&n); err != nil {
+	if err := s.db.queryRowForValues(ctx, query, args...).Scan(&n); err != nil {
 		return 0, s.db.internal("count catalog", err)
 	}
 	return n, nil
 }
 
+// ids runs a query of one id column.
 func (s *CatalogService) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
-	rows, err := s.db.query(ctx, query, args...)
+	rows, err := s.db.queryForValues(ctx, query, args...)
 	if err != nil {
 		return nil, s.db.internal("search catalog", err)
 	}
@@ -819,7 +819,7 @@ const maxFacetValues = 50
 func (s *CatalogService) facets(ctx context.Context, from string, w where) (map[string][]govdata.Facet, error) {
 	out := map[string][]govdata.Facet{}
 	for _, fc := range facetColumns {
-		rows, err := s.db.query(ctx, "SELECT CAST("+fc.column+" AS TEXT) AS v, COUNT(*) FROM "+from+w.String()+
+		rows, err := s.db.queryForValues(ctx, "SELECT CAST("+fc.column+" AS TEXT) AS v, COUNT(*) FROM "+from+w.String()+
 			" GROUP BY v ORDER BY COUNT(*) DESC, v LIMIT ?", append(w.args, maxFacetValues)...)
 		if err != nil {
 			return nil, s.db.internal("catalog facets", err)

@@ -30,6 +30,12 @@ type job struct {
 	// long: the job may take minutes (a batch's apply); its commit may
 	// take that long.
 	long bool
+	// signed: the write of a signed call. The nonce its actor carries is
+	// spent before fn runs, with those of the batch's other signed calls
+	// in one statement (spendNonces); a replay does not run fn but
+	// replayed, when set, which records the call refused.
+	signed   bool
+	replayed func(tx *Tx) error
 }
 
 // commitTimeout bounds a commit; longCommitTimeout one holding a long job.
@@ -62,6 +68,12 @@ func (db *DB) QueuedWrites() int { return len(db.commit.jobs) }
 
 // errClosed is returned for writes submitted after Close.
 var errClosed = errors.New("sqlstore: store is closed")
+
+// errReplay marks, inside the committer, a signed call whose nonce was
+// spent before (spendNonces); the call is answered with a fresh replayError.
+var errReplay = replayError()
+
+func replayError() error { return govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSignatureReplay) }
 
 // stop lets the committer finish the writes it has accepted, then returns.
 func (c *committer) stop() {
@@ -121,6 +133,13 @@ func writeResult[T any](ctx context.Context, db *DB, fn func(tx *Tx) (T, error))
 // client's disconnect cannot abort other requests' transaction.
 func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
 	return db.submit(ctx, &job{actor: govdata.ActorFrom(ctx), fn: fn, done: make(chan error, 1)})
+}
+
+// writeSigned is write for the one write of a signed call (ORG-5): fn
+// runs once the call's nonce is spent; on a replay, replayed (if not nil)
+// runs instead and the write answers EUNAUTHORIZED (MsgSignatureReplay).
+func (db *DB) writeSigned(ctx context.Context, fn, replayed func(tx *Tx) error) error {
+	return db.submit(ctx, &job{actor: govdata.ActorFrom(ctx), fn: fn, done: make(chan error, 1), signed: true, replayed: replayed})
 }
 
 // writeLong is write for a job that may take minutes: applying a batch
@@ -195,6 +214,17 @@ func (c *committer) commitBatch(batch []*job) {
 		fail(err)
 		return
 	}
+	// The batch's own statements: its signed calls' nonces, spent together
+	// before any job runs, and the usage its calls counted, written once
+	// per grant and day before a job that might read it, and at the end.
+	own := &Tx{ctx: ctx, tx: sqlTx, db: db, now: db.clock.Now().UTC().Truncate(time.Microsecond)}
+	replays, err := spendNonces(own, batch)
+	if err != nil {
+		sqlTx.Rollback()
+		fail(err)
+		return
+	}
+	usage := usageCounts{}
 	// A savepoint isolates each write from the others of its batch; it is
 	// opened at the write's first statement, so a write that only appends
 	// audit records (a refusal, a data-service call) costs no round trip of
@@ -202,9 +232,26 @@ func (c *committer) commitBatch(batch []*job) {
 	isolate := len(batch) > 1
 	var records []*govdata.AuditRecord
 	for i, j := range batch {
+		if !j.signed && len(usage) > 0 {
+			if err := usage.write(own); err != nil {
+				sqlTx.Rollback()
+				fail(err)
+				return
+			}
+		}
 		tx := &Tx{ctx: ctx, tx: sqlTx, db: db, actor: j.actor, now: db.clock.Now().UTC().Truncate(time.Microsecond),
 			head: head, isolate: isolate}
-		err := runJob(tx, j.fn)
+		fn := j.fn
+		if replays[i] {
+			fn = j.replayed
+		}
+		err := errReplay
+		if fn != nil {
+			err = runJob(tx, fn)
+			if err == nil && replays[i] {
+				err = errReplay // refused, and its refusal recorded
+			}
+		}
 		if tx.err != nil { // a savepoint failed: the transaction is unusable
 			sqlTx.Rollback()
 			fail(tx.err)
@@ -212,6 +259,17 @@ func (c *committer) commitBatch(batch []*job) {
 		}
 		if err != nil && govdata.ErrorCodeOf(err) == govdata.EINTERNAL {
 			err = db.internal("write", err)
+		}
+		if err == errReplay && tx.err == nil && !tx.wrote {
+			// A replay wrote nothing but the records of its refusal: they
+			// commit, and the call is answered with the replay's error.
+			results[i] = replayError()
+			head = tx.head
+			records = append(records, tx.records...)
+			continue
+		}
+		if err == errReplay {
+			err = replayError() // its refusal wrote more than records: dropped
 		}
 		if err != nil && !isolate {
 			sqlTx.Rollback()
@@ -231,6 +289,7 @@ func (c *committer) commitBatch(batch []*job) {
 		} else {
 			head = tx.head
 			records = append(records, tx.records...)
+			usage.merge(tx.usage)
 		}
 		if tx.savepoint {
 			if _, err := sqlTx.ExecContext(ctx, "RELEASE SAVEPOINT job"); err != nil {
@@ -239,6 +298,11 @@ func (c *committer) commitBatch(batch []*job) {
 				return
 			}
 		}
+	}
+	if err := usage.write(own); err != nil {
+		sqlTx.Rollback()
+		fail(err)
+		return
 	}
 	if len(records) > 0 {
 		if err := db.insertAudit(ctx, sqlTx, records); err != nil {
@@ -316,7 +380,12 @@ type Tx struct {
 	records []*govdata.AuditRecord // appended by this write, inserted with the batch
 	// isolate: open a savepoint before the first statement; savepoint: it is open.
 	isolate, savepoint bool
-	err                error // a failed savepoint
+	// wrote: the write ran a statement.
+	wrote bool
+	err   error // a failed savepoint
+	// usage: the calls this write counted (countUsage), written with the
+	// batch's others once it succeeds.
+	usage usageCounts
 }
 
 // Now is the time of this write.
@@ -324,6 +393,7 @@ func (t *Tx) Now() time.Time { return t.now }
 
 // begin opens the write's savepoint before its first statement.
 func (t *Tx) begin() {
+	t.wrote = true
 	if t.isolate && !t.savepoint && t.err == nil {
 		if _, err := t.tx.ExecContext(t.ctx, "SAVEPOINT job"); err != nil {
 			t.err = fmt.Errorf("savepoint: %w", err)

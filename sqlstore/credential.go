@@ -1,11 +1,13 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -277,50 +279,108 @@ func (s *CredentialService) UseNonce(ctx context.Context, call string) error {
 	if a := govdata.ActorFrom(ctx); a.CredentialID == 0 || a.Nonce == "" {
 		return s.db.internal("use nonce", errors.New("not a signed call"))
 	}
-	return s.db.write(ctx, func(tx *Tx) error {
-		if err := spendNonce(tx); err != nil {
-			return err
-		}
+	return s.db.writeSigned(ctx, func(tx *Tx) error {
 		return tx.audit("credential.call", "credential", tx.actor.CredentialID, map[string]string{"call": call})
-	})
+	}, nil)
 }
 
-// spendNonce is the replay rule of signed calls, in one place (ORG-5:
-// calls are signed "with a replay window"). A call's timestamp may lie
-// up to signing.Window either side of now (checked with its signature by
-// the HTTP layer); its nonce — carried on the actor, unspent — is
-// accepted once per credential within that window: it is kept for twice
-// the window, so that a replay is refused whichever side of now its
-// timestamp lies, and a replay is refused with EUNAUTHORIZED
-// (MsgSignatureReplay). It is spent in tx, the write that records the
-// call, so that the call, its record and its nonce commit together or not
-// at all, in one write per call (SHR-4): the data service's calls spend
-// it in DataService.finish, every other signed route through UseNonce.
-// The credential's last use is recorded with it. An actor without a nonce
-// (not a signed call) has nothing to spend.
-func spendNonce(tx *Tx) error {
-	credentialID, nonce := tx.actor.CredentialID, tx.actor.Nonce
-	if nonce == "" {
-		return nil
+// spendNonces is the replay rule of signed calls, in one place (ORG-5:
+// calls are signed "with a replay window"). A call's timestamp may lie up
+// to signing.Window either side of now (checked with its signature by the
+// HTTP layer); its nonce — carried on the actor, unspent — is accepted
+// once per credential within that window: it is kept for twice the
+// window, so that a replay is refused whichever side of now its timestamp
+// lies, and a replay is refused with EUNAUTHORIZED (MsgSignatureReplay).
+//
+// The committer spends the nonces of a batch's signed writes (writeSigned:
+// the data service's calls, every other signed route through UseNonce)
+// together, in the batch's transaction, before the writes run: the call,
+// its record and its nonce commit together or not at all, and a batch of
+// calls costs one statement, not one each (issue 13). It reports which of
+// the batch's writes are replays: a nonce spent and not yet expired, or
+// one spent by an earlier write of the same batch. The credentials' last
+// use is recorded with them. A write whose actor carries no nonce (not a
+// signed call) has nothing to spend.
+func spendNonces(tx *Tx, batch []*job) ([]bool, error) {
+	type use struct {
+		credential int64
+		nonce      string
 	}
-	now := toDB(tx.Now())
-	// One statement: a nonce seen before counts again only once its
-	// earlier use has expired (the housekeeper removes expired ones).
-	var spent int
-	err := tx.queryRow(`INSERT INTO credential_nonces (credential_id, nonce, expires_at) VALUES (?, ?, ?)
-		ON CONFLICT (credential_id, nonce) DO UPDATE SET expires_at = excluded.expires_at WHERE credential_nonces.expires_at < ?
-		RETURNING 1`, credentialID, nonce, toDB(tx.Now().Add(2*signing.Window)), now).Scan(&spent)
-	if errors.Is(err, sql.ErrNoRows) {
-		return govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSignatureReplay)
+	replays := make([]bool, len(batch))
+	first := map[use]int{}
+	var uses []use
+	for i, j := range batch {
+		if !j.signed || j.actor.Nonce == "" {
+			continue
+		}
+		u := use{j.actor.CredentialID, j.actor.Nonce}
+		if _, seen := first[u]; seen {
+			replays[i] = true
+			continue
+		}
+		first[u] = i
+		uses = append(uses, u)
 	}
-	if err != nil {
-		return fmt.Errorf("record nonce: %w", err)
+	if len(uses) == 0 {
+		return replays, nil
 	}
-	// The last use, to the minute: a busy system's every call need not
-	// rewrite its credential.
-	if _, err = tx.exec("UPDATE credentials SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
-		now, credentialID, toDB(tx.Now().Add(-time.Minute))); err != nil {
-		return fmt.Errorf("record use: %w", err)
+	// In key order: two instances on one database lock the same rows in
+	// the same order.
+	slices.SortFunc(uses, func(a, b use) int {
+		return cmp.Or(cmp.Compare(a.credential, b.credential), cmp.Compare(a.nonce, b.nonce))
+	})
+	now, expires := toDB(tx.Now()), toDB(tx.Now().Add(2*signing.Window))
+	spent := map[use]bool{}
+	var credentials []any
+	for chunk := range slices.Chunk(uses, nonceInsertRows) {
+		// A nonce seen before counts again only once its earlier use has
+		// expired (the housekeeper removes expired ones).
+		var q strings.Builder
+		q.WriteString("INSERT INTO credential_nonces (credential_id, nonce, expires_at) VALUES ")
+		args := make([]any, 0, 3*len(chunk)+1)
+		for k, u := range chunk {
+			if k > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?)")
+			args = append(args, u.credential, u.nonce, expires)
+		}
+		q.WriteString(` ON CONFLICT (credential_id, nonce) DO UPDATE SET expires_at = excluded.expires_at
+			WHERE credential_nonces.expires_at < ? RETURNING credential_id, nonce`)
+		rows, err := tx.tx.QueryContext(tx.ctx, tx.db.dialect.q(q.String()), append(args, now)...)
+		if err != nil {
+			return nil, fmt.Errorf("record nonces: %w", err)
+		}
+		for rows.Next() {
+			var u use
+			if err := rows.Scan(&u.credential, &u.nonce); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("record nonces: %w", err)
+			}
+			if !spent[u] && !slices.Contains(credentials, any(u.credential)) {
+				credentials = append(credentials, u.credential)
+			}
+			spent[u] = true
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("record nonces: %w", err)
+		}
 	}
-	return nil
+	for u, i := range first {
+		replays[i] = !spent[u]
+	}
+	if len(credentials) > 0 {
+		// The last use, to the minute: a busy system's every call need
+		// not rewrite its credential.
+		_, err := tx.tx.ExecContext(tx.ctx, tx.db.dialect.q("UPDATE credentials SET last_used_at = ? WHERE id IN ("+placeholders(len(credentials))+
+			") AND (last_used_at IS NULL OR last_used_at < ?)"), append(append([]any{now}, credentials...), toDB(tx.Now().Add(-time.Minute)))...)
+		if err != nil {
+			return nil, fmt.Errorf("record use: %w", err)
+		}
+	}
+	return replays, nil
 }
+
+// nonceInsertRows bounds the rows of one nonce statement (3 parameters
+// each).
+const nonceInsertRows = 500

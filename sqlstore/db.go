@@ -157,14 +157,6 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: open postgres %s: %w", redactDSN(opts.DSN), err)
 		}
-		// Plan every statement for its own values: pgx prepares each query
-		// once, and PostgreSQL's generic plan for a prepared search knows
-		// nothing of how common its words are — the same statement is fast
-		// for a rare word and slow for a common one (catalog search, CAT-5).
-		// A deployment's own setting in the URL wins.
-		if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
-			cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
-		}
 		db.writer = stdlib.OpenDB(*cfg)
 		db.writer.SetMaxOpenConns(16)
 		db.writer.SetMaxIdleConns(16)
@@ -415,6 +407,24 @@ func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 		return st.QueryContext(ctx, args...)
 	}
 	return db.read.QueryContext(ctx, db.dialect.q(query), args...)
+}
+
+// queryForValues is query for a read whose best plan depends on its
+// values, planned for them each time it runs (dialect.forValues): a
+// catalog search, whose words may be rare or common.
+func (db *DB) queryForValues(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if db.dialect.forValues == nil {
+		return db.query(ctx, query, args...)
+	}
+	return db.read.QueryContext(ctx, db.dialect.q(query), append([]any{db.dialect.forValues}, args...)...)
+}
+
+// queryRowForValues is queryRow for a read planned for its values.
+func (db *DB) queryRowForValues(ctx context.Context, query string, args ...any) *sql.Row {
+	if db.dialect.forValues == nil {
+		return db.queryRow(ctx, query, args...)
+	}
+	return db.read.QueryRowContext(ctx, db.dialect.q(query), append([]any{db.dialect.forValues}, args...)...)
 }
 
 // internal wraps a storage failure: it is logged by the caller and counted.

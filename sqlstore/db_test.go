@@ -47,15 +47,18 @@ func TestDataFolderWithURICharacters(t *testing.T) {
 	}
 }
 
-// PostgreSQL plans each statement for its values (a prepared search would
-// otherwise keep one plan for rare and common words alike); a URL's own
-// setting wins.
+// TestPostgresPlansForValues: a catalog search is planned for its own
+// words each time it runs (a prepared search keeps one plan for rare and
+// common words alike, CAT-5), while every other read is prepared once per
+// connection so that PostgreSQL may keep its generic plan (a data-service
+// call, issue 13). The store leaves plan_cache_mode as the server or the
+// --db URL sets it.
 func TestPostgresPlansForValues(t *testing.T) {
 	if storetest.PostgresDSN() == "" {
 		t.Skip("no PostgreSQL")
 	}
 	dsn := storetest.CreateDatabase(t)
-	for _, tc := range []struct{ dsn, want string }{{dsn, "force_custom_plan"}, {dsn + "&plan_cache_mode=auto", "auto"}} {
+	for _, tc := range []struct{ dsn, want string }{{dsn, "auto"}, {dsn + "&plan_cache_mode=force_custom_plan", "force_custom_plan"}} {
 		opts := storetest.Options()
 		opts.DSN = tc.dsn
 		db := storetest.Open(t, storetest.Postgres, &opts)
@@ -65,6 +68,16 @@ func TestPostgresPlansForValues(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("%s: plan_cache_mode %q, want %q", tc.dsn, got, tc.want)
+		}
+		const search = "SELECT c.entry_id FROM catalog_search c WHERE c.status <> 'revoked' ORDER BY c.updated_at DESC LIMIT 1"
+		for _, forValues := range []bool{true, false} {
+			n, err := db.PreparedForTest(context.Background(), search, 7, forValues)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := map[bool]int{true: 0, false: 1}[forValues]; n != want {
+				t.Errorf("planned for values %v: %d prepared statements, want %d", forValues, n, want)
+			}
 		}
 		db.Close()
 	}

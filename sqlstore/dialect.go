@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/govdata/govdata"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -67,6 +68,13 @@ type dialect struct {
 	// embedded files, and gooseDialect how goose keeps their versions.
 	migrationsDir string
 	gooseDialect  goose.Dialect
+	// forValues, when set, is the argument that makes a read be planned for
+	// its own values each time it runs (queryForValues): pgx's unnamed
+	// statement. Every other read is prepared once per connection and may
+	// keep PostgreSQL's generic plan, which is what makes a data-service
+	// call cheap; a catalog search must not (a plan for a rare word is slow
+	// for a common one, CAT-5). SQLite plans each run anyway.
+	forValues any
 	// lockStartup, when set, makes the lock that lets one of several
 	// govdata processes starting at once against one database migrate it
 	// while the others wait. goose has no session lock for SQLite.
@@ -104,6 +112,7 @@ var (
 		migrationsDir:    "migrations/postgres",
 		gooseDialect:     goose.DialectPostgres,
 		lockStartup:      func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
+		forValues:        pgx.QueryExecModeExec,
 	}
 )
 

@@ -40,3 +40,29 @@ func (db *DB) SettingForTest(ctx context.Context, name string) (string, error) {
 	err := db.read.QueryRowContext(ctx, "SELECT current_setting($1)", name).Scan(&v)
 	return v, err
 }
+
+// PreparedForTest runs query n times on one connection of the store, as
+// a read planned for its values (forValues true: queryForValues) or as
+// any other read, and reports how many prepared statements of that text
+// the connection then holds. Test-only.
+func (db *DB) PreparedForTest(ctx context.Context, query string, n int, forValues bool) (int, error) {
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	var args []any
+	if forValues {
+		args = []any{db.dialect.forValues}
+	}
+	for range n {
+		rows, err := conn.QueryContext(ctx, db.dialect.q(query), args...)
+		if err != nil {
+			return 0, err
+		}
+		rows.Close()
+	}
+	var prepared int
+	err = conn.QueryRowContext(ctx, "SELECT count(*) FROM pg_prepared_statements WHERE statement = $1", db.dialect.q(query)).Scan(&prepared)
+	return prepared, err
+}

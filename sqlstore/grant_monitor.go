@@ -180,19 +180,6 @@ func (s *GrantService) FindDailyUsage(ctx context.Context, grantID int64, from, 
 	return out, nil
 }
 
-// countDailyUsage adds a call to its day's count, in the call's
-// transaction.
-func countDailyUsage(tx *Tx, grant, credential int64, day govdata.Date, calls, rows, refused int64) error {
-	_, err := tx.exec(`INSERT INTO grant_usage_daily (grant_id, credential_id, day, calls, rows_served, refused) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (grant_id, credential_id, day) DO UPDATE SET calls = grant_usage_daily.calls + excluded.calls,
-		rows_served = grant_usage_daily.rows_served + excluded.rows_served, refused = grant_usage_daily.refused + excluded.refused`,
-		grant, credential, day.String(), calls, rows, refused)
-	if err != nil {
-		return fmt.Errorf("daily usage: %w", err)
-	}
-	return nil
-}
-
 // flaggedGrant is a grant the sweep acts on.
 type flaggedGrant struct {
 	id, flag, consumer, provider, credential int64

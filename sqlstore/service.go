@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -137,27 +137,13 @@ func (s *DataService) finish(ctx context.Context, c *serviceCall, callErr error)
 		detail["grant_id"], detail["purpose"], detail["consumer_department_id"] = c.grant.ID, c.grant.Purpose, c.grant.ConsumerDepartment
 	}
 	action := "service." + string(c.op)
-	err := s.db.write(ctx, func(tx *Tx) error {
-		if err := spendNonce(tx); err != nil {
-			return err
-		}
+	err := s.db.writeSigned(ctx, func(tx *Tx) error {
 		if c.grant != nil && (callErr == nil || c.outside) {
 			// SHR-6: usage counted with the call, by grant and by day.
-			now := toDB(tx.Now())
-			var calls, refused int64 = 1, 0
-			var err error
 			if callErr == nil {
-				_, err = tx.exec("UPDATE grants SET calls = calls + 1, rows_served = rows_served + ?, last_used_at = ? WHERE id = ?", c.rows, now, c.grant.ID)
+				tx.countUsage(c.grant.ID, a.CredentialID, s.dateOf(tx.Now()), 1, c.rows, 0)
 			} else {
-				calls, refused = 0, 1
-				_, err = tx.exec("UPDATE grants SET refused_calls = refused_calls + 1 WHERE id = ?", c.grant.ID)
-			}
-			if err != nil {
-				return fmt.Errorf("grant usage: %w", err)
-			}
-			day := s.dateOf(tx.Now())
-			if err := countDailyUsage(tx, c.grant.ID, a.CredentialID, day, calls, c.rows, refused); err != nil {
-				return err
+				tx.countUsage(c.grant.ID, a.CredentialID, s.dateOf(tx.Now()), 0, 0, 1)
 			}
 		}
 		if callErr == nil && c.verifies && a.CredentialID != 0 {
@@ -171,17 +157,12 @@ func (s *DataService) finish(ctx context.Context, c *serviceCall, callErr error)
 			}
 		}
 		return tx.auditAs(tx.actor, result, action, objectType, objectID, detail)
-	})
-	if govdata.ErrorCodeOf(err) == govdata.EUNAUTHORIZED {
+	}, func(tx *Tx) error {
 		// A replay: refused, and recorded as such (without its nonce).
-		detail["code"], detail["reason"] = string(govdata.EUNAUTHORIZED), govdata.MsgSignatureReplay.EN
-		if rerr := s.db.write(ctx, func(tx *Tx) error {
-			return tx.auditAs(tx.actor, govdata.AuditRefused, action, objectType, objectID, detail)
-		}); rerr != nil {
-			return rerr
-		}
-		return err
-	}
+		replay := maps.Clone(detail)
+		replay["code"], replay["reason"] = string(govdata.EUNAUTHORIZED), govdata.MsgSignatureReplay.EN
+		return tx.auditAs(tx.actor, govdata.AuditRefused, action, objectType, objectID, replay)
+	})
 	if err != nil {
 		return err
 	}
