@@ -320,6 +320,7 @@ func (c *committer) commitBatch(batch []*job) {
 		fail(err)
 		return
 	}
+	db.commits.Add(1)
 	if h := db.opts.Hooks.AuditAppended; h != nil && len(records) > 0 {
 		h(len(records))
 	}

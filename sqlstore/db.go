@@ -98,8 +98,11 @@ type DB struct {
 	clock   govdata.Clock
 	log     *slog.Logger
 	commit  *committer
-	keys    atomic.Pointer[datakey.Keyring]
-	batches runningBatches
+	// sent and commits count the statements sent to the database server
+	// and the group commits since Open (Stats).
+	sent, commits atomic.Int64
+	keys          atomic.Pointer[datakey.Keyring]
+	batches       runningBatches
 	// loading admits a few batches at a time: each holds a connection
 	// while it stages (PostgreSQL's pool is shared with every request).
 	loading chan struct{}
@@ -157,6 +160,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: open postgres %s: %w", redactDSN(opts.DSN), err)
 		}
+		cfg.Tracer = sentCounter{&db.sent}
 		db.writer = stdlib.OpenDB(*cfg)
 		db.writer.SetMaxOpenConns(16)
 		db.writer.SetMaxIdleConns(16)
@@ -482,3 +486,28 @@ func int64Args(ids []int64) []any {
 func sqliteURIPath(path string) string {
 	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
+
+// Stats is what the store has asked of its database since Open.
+type Stats struct {
+	// Statements sent to a database server: each a round trip, the
+	// transaction's BEGIN and COMMIT included (0 on SQLite, which runs in
+	// the process).
+	Statements int64
+	// Commits of the committer: each a durable write shared by a batch of
+	// writes (reads outside a write commit nothing).
+	Commits int64
+}
+
+// Stats reports the statements and commits since Open; the difference of
+// two reports around some requests is what they cost (issue 13).
+func (db *DB) Stats() Stats { return Stats{Statements: db.sent.Load(), Commits: db.commits.Load()} }
+
+// sentCounter counts the statements pgx sends (its query tracer).
+type sentCounter struct{ n *atomic.Int64 }
+
+func (c sentCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (sentCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
