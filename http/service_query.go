@@ -33,19 +33,19 @@ var reservedParams = []string{"fields", "sort", "limit", "cursor", "grant_id", "
 // like its other refusals (SHR-4: every call, answered or refused, is one
 // record, committed with its nonce).
 func (s *Server) serviceQuery(r *http.Request, op govdata.ServiceOp) (govdata.ServiceQuery, error) {
-	q, err := parseServiceQuery(r.URL.Query())
+	q, err := ParseServiceQuery(r.URL.Query())
 	if err != nil {
 		return q, s.svc.Data.Refuse(r.Context(), op, r.PathValue("code"), err)
 	}
 	return q, nil
 }
 
-// parseServiceQuery reads a data-service query string: fields=a,b;
+// ParseServiceQuery reads a data-service query string: fields=a,b;
 // item=v, item__gte=v, item__lte=v; sort=item or sort=-item; limit
 // (1–MaxLimit: a larger one is refused, not cut; DefaultLimit when
 // absent); cursor; grant_id; format. Every problem is named by its
 // parameter in one EINVALID error.
-func parseServiceQuery(v url.Values) (govdata.ServiceQuery, error) {
+func ParseServiceQuery(v url.Values) (govdata.ServiceQuery, error) {
 	var q govdata.ServiceQuery
 	var fe govdata.FieldErrors
 	for _, name := range slices.Sorted(maps.Keys(v)) {

@@ -39,7 +39,7 @@ func TestParseServiceQuery(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := parseServiceQuery(v)
+		got, err := ParseServiceQuery(v)
 		if err != nil || !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: %+v, %v; want %+v", c.query, got, err, c.want)
 		}

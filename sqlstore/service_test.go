@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/govdata/govdata"
+	govhttp "github.com/govdata/govdata/http"
 	"github.com/govdata/govdata/source"
 	"github.com/govdata/govdata/sqlstore"
 	"github.com/govdata/govdata/sqlstore/storetest"
@@ -125,39 +125,12 @@ func (f *serviceFixture) records(t *testing.T, query string) (*govdata.ServiceRe
 	return f.data.Records(f.system(), f.entry.ResourceCode, serviceQuery(t, v))
 }
 
-// serviceQuery is the query a well-formed query string stands for, so
-// that a test reads like the call it makes (the HTTP layer reads the
-// query strings of real calls and refuses malformed ones:
-// http/service_query_test.go).
+// serviceQuery is the query a query string stands for, read as the HTTP
+// layer reads a real call's (http.ParseServiceQuery), so that a test
+// reads like the call it makes.
 func serviceQuery(t testing.TB, v url.Values) govdata.ServiceQuery {
 	t.Helper()
-	q := govdata.ServiceQuery{Format: v.Get("format"), Page: govdata.Page{Cursor: v.Get("cursor")}}
-	if s := v.Get("fields"); s != "" {
-		q.Fields = strings.Split(s, ",")
-	}
-	if s := v.Get("sort"); s != "" {
-		q.Sort, q.Desc = strings.TrimPrefix(s, "-"), strings.HasPrefix(s, "-")
-	}
-	if s := v.Get("limit"); s != "" {
-		q.Limit = must(strconv.Atoi(s))(t)
-	}
-	if s := v.Get("grant_id"); s != "" {
-		q.GrantID = must(strconv.ParseInt(s, 10, 64))(t)
-	}
-	for _, name := range slices.Sorted(maps.Keys(v)) {
-		switch name {
-		case "fields", "sort", "limit", "cursor", "grant_id", "format":
-			continue
-		}
-		f := govdata.ServiceFilter{Item: name, Op: govdata.FilterEq, Value: v.Get(name)}
-		if item, ok := strings.CutSuffix(name, "__gte"); ok {
-			f.Item, f.Op = item, govdata.FilterGTE
-		} else if item, ok := strings.CutSuffix(name, "__lte"); ok {
-			f.Item, f.Op = item, govdata.FilterLTE
-		}
-		q.Filters = append(q.Filters, f)
-	}
-	return q
+	return must(govhttp.ParseServiceQuery(v))(t)
 }
 
 // allRecords pages through a query.
