@@ -1,19 +1,16 @@
 package e2e_test
 
 import (
-	"database/sql"
+	"context"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
-	_ "modernc.org/sqlite"
-
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/sqlstore"
 	"github.com/govdata/govdata/sqlstore/storetest"
 )
 
@@ -22,66 +19,46 @@ import (
 // that keep the audit log append-only.
 func openRaw(t *testing.T, st *store) *rawDB {
 	t.Helper()
-	var (
-		db  *sql.DB
-		err error
-	)
+	opts := sqlstore.Options{DSN: st.dsn, DataDir: st.dir}
 	drop := []string{"DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_retention"}
 	if st.engine == storetest.Postgres {
-		db, err = sql.Open("pgx", st.dsn)
 		drop = []string{"DROP TRIGGER audit_log_guard ON audit_log"}
-	} else {
-		db, err = sql.Open("sqlite", "file:"+filepath.Join(st.dir, "govdata.db"))
 	}
-	if err != nil {
-		t.Fatalf("open the database: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	r := &rawDB{t: t, db: db, pg: st.engine == storetest.Postgres}
+	r := &rawDB{t: t, db: storetest.OpenSQL(t, opts)}
 	for _, q := range drop {
 		r.exec(q)
 	}
 	return r
 }
 
-// rawDB runs SQL with ? placeholders on either engine.
+// rawDB runs SQL with ? placeholders on either engine, failing the test
+// on an error.
 type rawDB struct {
 	t  *testing.T
-	db *sql.DB
-	pg bool
-}
-
-func (r *rawDB) rebind(q string) string {
-	if !r.pg {
-		return q
-	}
-	var sb strings.Builder
-	n := 0
-	for _, c := range q {
-		if c == '?' {
-			n++
-			sb.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		sb.WriteRune(c)
-	}
-	return sb.String()
+	db *storetest.SQLConn
 }
 
 func (r *rawDB) exec(q string, args ...any) int64 {
 	r.t.Helper()
-	res, err := r.db.Exec(r.rebind(q), args...)
+	n, err := r.db.ExecRows(context.Background(), q, args...)
 	if err != nil {
 		r.t.Fatalf("%s: %v", q, err)
 	}
-	n, _ := res.RowsAffected()
 	return n
 }
 
 func (r *rawDB) int(q string, args ...any) int64 {
 	r.t.Helper()
+	rows, err := r.db.Query(context.Background(), q, args...)
+	if err != nil {
+		r.t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
 	var n int64
-	if err := r.db.QueryRow(r.rebind(q), args...).Scan(&n); err != nil {
+	if !rows.Next() {
+		r.t.Fatalf("%s: no row", q)
+	}
+	if err := rows.Scan(&n); err != nil {
 		r.t.Fatalf("%s: %v", q, err)
 	}
 	return n

@@ -26,8 +26,18 @@ type SQLConn struct {
 
 // Exec runs one statement, with ? placeholders.
 func (c *SQLConn) Exec(ctx context.Context, query string, args ...any) error {
-	_, err := c.db.ExecContext(ctx, c.q(query), args...)
+	_, err := c.ExecRows(ctx, query, args...)
 	return err
+}
+
+// ExecRows runs one statement, with ? placeholders, and reports the rows
+// it changed.
+func (c *SQLConn) ExecRows(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := c.db.ExecContext(ctx, c.q(query), args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // Query runs one query, with ? placeholders. It sees every write the store
