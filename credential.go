@@ -17,6 +17,10 @@ type Credential struct {
 	RevokedAt    *time.Time `json:"revoked_at,omitempty"`
 	RevokeReason string     `json:"revoke_reason,omitempty"`
 	LastUsedAt   *time.Time `json:"last_used_at,omitempty"`
+	// Stamp names the secret CredentialSecret returned (a digest of what it
+	// was derived from): a signed call carries it (Actor.CredentialStamp),
+	// and its write refuses it once the credential is rotated or revoked.
+	Stamp string `json:"-"`
 }
 
 // IssuedCredential is a credential with its secret, returned once when the
@@ -61,8 +65,15 @@ type CredentialService interface {
 	// another department's; EINVALID for a bad cursor.
 	FindCredentials(ctx context.Context, f CredentialFilter) (List[*Credential], error)
 	// CredentialSecret returns an active credential and its secret for
-	// verifying a signature; EUNAUTHORIZED when the key is unknown or revoked.
-	CredentialSecret(ctx context.Context, appKey string) (*Credential, []byte, error)
+	// verifying a signature; EUNAUTHORIZED when the key is unknown or
+	// revoked. The service may answer from memory (issue 13: a signed
+	// call then reads the database once less) unless fresh is set: a
+	// signature that does not verify against a remembered secret is checked
+	// again with fresh. A remembered credential may since have been rotated
+	// or revoked by another instance: the call's write refuses it then
+	// (EUNAUTHORIZED, the call recorded refused), so nothing of its answer
+	// leaves.
+	CredentialSecret(ctx context.Context, appKey string, fresh bool) (*Credential, []byte, error)
 	// UseNonce is the write of a verified signed call whose route writes
 	// nothing else (whoami): it spends the nonce the call's actor carries
 	// (Actor.Nonce; ORG-5: once within the replay window), records the

@@ -42,10 +42,14 @@ type Actor struct {
 	// spends it with the call's audit record — a data-service call's own
 	// record, any other signed call's through CredentialService.UseNonce
 	// (ORG-5: a replay is refused; SHR-4: one record per call).
-	Nonce      string
-	SessionID  int64 // the session the request authenticated with
-	ClientAddr string
-	RequestID  string // the HTTP request, for the audit record and logs
+	Nonce string
+	// CredentialStamp names the credential's secret that verified a
+	// signed call (Credential.Stamp): the call's write refuses the call if
+	// the credential has been rotated or revoked since (ORG-5).
+	CredentialStamp string
+	SessionID       int64 // the session the request authenticated with
+	ClientAddr      string
+	RequestID       string // the HTTP request, for the audit record and logs
 	// PasswordChangeRequired limits the session to changing the password (ORG-3).
 	PasswordChangeRequired bool
 	// System marks the platform acting by itself (first start, CLI commands run

@@ -10,6 +10,7 @@ import (
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/signing"
+	"github.com/govdata/govdata/sqlstore"
 	"github.com/govdata/govdata/sqlstore/storetest"
 )
 
@@ -241,6 +242,18 @@ func TestCredentials(t *testing.T) {
 		if got.LastUsedAt == nil || !got.LastUsedAt.Equal(now) {
 			t.Errorf("last_used_at = %v, want %v", got.LastUsedAt, now)
 		}
+
+		// Rotated by another instance, which this one does not hear of: the
+		// secret it remembers still verifies, and the call's write refuses
+		// it; the new secret works at once (a signature that does not verify
+		// against the remembered secret is checked against the stored one).
+		rot2, err := sqlstore.NewCredentialService(e.db).RotateCredential(storetest.System(), issued.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refused(sig(rot.Secret, signing.MethodSHA256, now, ""), govdata.MsgSignatureUnknown)
+		ok(sig(rot2.Secret, signing.MethodSHA256, now, ""))
+		rot = *rot2
 
 		// Revocation, here by the secadmin: nothing works any more.
 		mustError(t, e.do(t, req{method: "POST", path: "/api/v1/credentials/" + id + "/revoke", as: "secadmin", body: `{"reason":""}`}), 400, govdata.EINVALID)

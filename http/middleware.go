@@ -291,7 +291,7 @@ func (s *Server) authenticateSigned(r *http.Request) (*http.Request, error) {
 	if !signing.ValidNonce(nonce) {
 		return r, unauthorized(govdata.MsgSignatureNonce, signing.MaxNonceLength)
 	}
-	cred, secret, err := s.svc.Credentials.CredentialSecret(r.Context(), h.Get(signing.HeaderAppKey))
+	cred, secret, err := s.svc.Credentials.CredentialSecret(r.Context(), h.Get(signing.HeaderAppKey), false)
 	if err != nil {
 		return r, err
 	}
@@ -312,12 +312,21 @@ func (s *Server) authenticateSigned(r *http.Request) (*http.Request, error) {
 	}
 	sts := signing.StringToSign(r.Method, sentPath(r), query, signing.BodyHash(body), h.Get(signing.HeaderTimestamp), nonce)
 	if !signing.Verify(method, secret, sts, h.Get(signing.HeaderSignature)) {
-		return r, unauthorized(govdata.MsgSignatureBad)
+		// The secret may have been remembered from before a rotation
+		// elsewhere: the credential as it is now decides.
+		if cred, secret, err = s.svc.Credentials.CredentialSecret(r.Context(), h.Get(signing.HeaderAppKey), true); err != nil {
+			return r, err
+		}
+		if !signing.Verify(method, secret, sts, h.Get(signing.HeaderSignature)) {
+			return r, unauthorized(govdata.MsgSignatureBad)
+		}
 	}
-	// The nonce is not spent here: it travels on the actor to the route's
-	// one write, which spends it with the call's record (the replay rule
-	// and where it is applied: sqlstore's spendNonce, ORG-5).
-	base.Nonce = nonce
+	// Neither the nonce is spent nor the credential read again here: both
+	// travel on the actor to the route's one write, which refuses the call
+	// if the nonce was spent or the credential revoked or rotated since this
+	// secret verified it, and records it (the rules of signed calls and
+	// where they are applied: sqlstore's checkSigned, ORG-5).
+	base.CredentialStamp, base.Nonce = cred.Stamp, nonce
 	return r.WithContext(govdata.WithActor(r.Context(), base)), nil
 }
 

@@ -30,12 +30,12 @@ type job struct {
 	// long: the job may take minutes (a batch's apply); its commit may
 	// take that long.
 	long bool
-	// signed: the write of a signed call. The nonce its actor carries is
-	// spent before fn runs, with those of the batch's other signed calls
-	// in one statement (spendNonces); a replay does not run fn but
-	// replayed, when set, which records the call refused.
-	signed   bool
-	replayed func(tx *Tx) error
+	// signed: the write of a signed call. The rules of signed calls are
+	// applied to a batch's signed writes together before they run
+	// (checkSigned): a write refused by them does not run fn but refused,
+	// when set, which records the call refused with the error it answers.
+	signed  bool
+	refused func(tx *Tx, err error) error
 }
 
 // commitTimeout bounds a commit; longCommitTimeout one holding a long job.
@@ -69,11 +69,6 @@ func (db *DB) QueuedWrites() int { return len(db.commit.jobs) }
 // errClosed is returned for writes submitted after Close.
 var errClosed = errors.New("sqlstore: store is closed")
 
-// errReplay marks, inside the committer, a signed call whose nonce was
-// spent before (spendNonces); the call is answered with a fresh replayError.
-var errReplay = replayError()
-
-func replayError() error { return govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSignatureReplay) }
 
 // stop lets the committer finish the writes it has accepted, then returns.
 func (c *committer) stop() {
@@ -136,10 +131,11 @@ func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 // writeSigned is write for the one write of a signed call (ORG-5): fn
-// runs once the call's nonce is spent; on a replay, replayed (if not nil)
-// runs instead and the write answers EUNAUTHORIZED (MsgSignatureReplay).
-func (db *DB) writeSigned(ctx context.Context, fn, replayed func(tx *Tx) error) error {
-	return db.submit(ctx, &job{actor: govdata.ActorFrom(ctx), fn: fn, done: make(chan error, 1), signed: true, replayed: replayed})
+// runs once the rules of signed calls let it (checkSigned: its credential
+// still the one that verified it, its nonce unspent); when they refuse it,
+// refused (if not nil) runs instead and the write answers their error.
+func (db *DB) writeSigned(ctx context.Context, fn func(tx *Tx) error, refused func(tx *Tx, err error) error) error {
+	return db.submit(ctx, &job{actor: govdata.ActorFrom(ctx), fn: fn, done: make(chan error, 1), signed: true, refused: refused})
 }
 
 // writeLong is write for a job that may take minutes: applying a batch
@@ -218,7 +214,7 @@ func (c *committer) commitBatch(batch []*job) {
 	// before any job runs, and the usage its calls counted, written once
 	// per grant and day before a job that might read it, and at the end.
 	own := &Tx{ctx: ctx, tx: sqlTx, db: db, now: db.clock.Now().UTC().Truncate(time.Microsecond)}
-	replays, err := spendNonces(own, batch)
+	refusals, err := checkSigned(own, batch)
 	if err != nil {
 		sqlTx.Rollback()
 		fail(err)
@@ -241,16 +237,24 @@ func (c *committer) commitBatch(batch []*job) {
 		}
 		tx := &Tx{ctx: ctx, tx: sqlTx, db: db, actor: j.actor, now: db.clock.Now().UTC().Truncate(time.Microsecond),
 			head: head, isolate: isolate}
-		fn := j.fn
-		if replays[i] {
-			fn = j.replayed
-		}
-		err := errReplay
-		if fn != nil {
-			err = runJob(tx, fn)
-			if err == nil && replays[i] {
-				err = errReplay // refused, and its refusal recorded
+		var err error
+		if refusal := refusals[i]; refusal != nil {
+			if j.refused != nil {
+				err = runJob(tx, func(tx *Tx) error { return j.refused(tx, refusal) })
 			}
+			if err == nil && tx.err == nil && !tx.wrote {
+				// The refusal wrote nothing but its records: they commit,
+				// and the call is answered with the refusal.
+				results[i] = refusal
+				head = tx.head
+				records = append(records, tx.records...)
+				continue
+			}
+			if err == nil {
+				err = refusal // its recording wrote more than records: dropped
+			}
+		} else {
+			err = runJob(tx, j.fn)
 		}
 		if tx.err != nil { // a savepoint failed: the transaction is unusable
 			sqlTx.Rollback()
@@ -259,17 +263,6 @@ func (c *committer) commitBatch(batch []*job) {
 		}
 		if err != nil && govdata.ErrorCodeOf(err) == govdata.EINTERNAL {
 			err = db.internal("write", err)
-		}
-		if err == errReplay && tx.err == nil && !tx.wrote {
-			// A replay wrote nothing but the records of its refusal: they
-			// commit, and the call is answered with the replay's error.
-			results[i] = replayError()
-			head = tx.head
-			records = append(records, tx.records...)
-			continue
-		}
-		if err == errReplay {
-			err = replayError() // its refusal wrote more than records: dropped
 		}
 		if err != nil && !isolate {
 			sqlTx.Rollback()

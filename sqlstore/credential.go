@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -24,11 +26,22 @@ import (
 // of the database reveals no usable secret (ORG-5). Rotation draws a new salt.
 type CredentialService struct {
 	db *DB
-	// secrets keeps derived secrets by app key and salt: a signed call
-	// needs its credential's, and deriving it each time is wasted work
-	// (a rotation draws a new salt, so a stale one is never found).
-	secrets sync.Map
+	// known remembers active credentials and their secrets by app key for
+	// rememberFor, so that a signed call does not read its credential
+	// (issue 13): a rotation or revocation here forgets it at once, one
+	// elsewhere is caught by the call's write (checkSigned).
+	known sync.Map // app key → *knownCredential
 }
+
+// knownCredential is a remembered credential.
+type knownCredential struct {
+	cred   govdata.Credential
+	secret []byte
+	read   time.Time
+}
+
+// rememberFor bounds how long a credential is answered from memory.
+const rememberFor = time.Minute
 
 // NewCredentialService returns the credential service of db.
 func NewCredentialService(db *DB) *CredentialService { return &CredentialService{db: db} }
@@ -54,13 +67,14 @@ func scanCredential(row interface{ Scan(...any) error }, salt *[]byte) (*govdata
 
 // secretOf derives the secret of a credential.
 func (s *CredentialService) secretOf(appKey string, salt []byte) string {
-	key := appKey + "\x00" + string(salt)
-	if v, ok := s.secrets.Load(key); ok {
-		return v.(string)
-	}
-	secret := s.db.deriveSecret("credential", appKey, salt)
-	s.secrets.Store(key, secret)
-	return secret
+	return s.db.deriveSecret("credential", appKey, salt)
+}
+
+// stampOf names the secret derived from salt (Credential.Stamp) without
+// telling anything of it.
+func stampOf(salt []byte) string {
+	sum := sha256.Sum256(salt)
+	return hex.EncodeToString(sum[:8])
 }
 
 func (s *CredentialService) needKey() error { return s.db.needMasterKey() }
@@ -159,6 +173,9 @@ func (s *CredentialService) RotateCredential(ctx context.Context, id int64) (*go
 		out = &govdata.IssuedCredential{Credential: *c, Secret: s.secretOf(c.AppKey, salt)}
 		return tx.audit("credential.rotate", "credential", id, map[string]any{"app_key": c.AppKey})
 	})
+	if err == nil {
+		s.known.Delete(out.AppKey)
+	}
 	return out, err
 }
 
@@ -192,6 +209,9 @@ func (s *CredentialService) RevokeCredential(ctx context.Context, id int64, reas
 		out = c
 		return tx.audit("credential.revoke", "credential", id, map[string]any{"app_key": c.AppKey, "reason": reason})
 	})
+	if err == nil {
+		s.known.Delete(out.AppKey)
+	}
 	return out, err
 }
 
@@ -257,10 +277,18 @@ func (s *CredentialService) FindCredentials(ctx context.Context, f govdata.Crede
 }
 
 // CredentialSecret implements govdata.CredentialService.
-func (s *CredentialService) CredentialSecret(ctx context.Context, appKey string) (*govdata.Credential, []byte, error) {
+func (s *CredentialService) CredentialSecret(ctx context.Context, appKey string, fresh bool) (*govdata.Credential, []byte, error) {
 	if err := s.needKey(); err != nil {
 		return nil, nil, err
 	}
+	if v, ok := s.known.Load(appKey); ok && !fresh {
+		if k := v.(*knownCredential); time.Since(k.read) < rememberFor {
+			c := k.cred
+			return &c, k.secret, nil
+		}
+	}
+	s.known.Delete(appKey)
+	read := time.Now()
 	var salt []byte
 	c, err := scanCredential(s.db.queryRow(ctx, "SELECT "+credentialColumns+", salt FROM credentials WHERE app_key = ?", appKey), &salt)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && c.RevokedAt != nil) {
@@ -269,7 +297,10 @@ func (s *CredentialService) CredentialSecret(ctx context.Context, appKey string)
 	if err != nil {
 		return nil, nil, s.db.internal("find credential", err)
 	}
-	return c, []byte(s.secretOf(c.AppKey, salt)), nil
+	c.Stamp = stampOf(salt)
+	secret := []byte(s.secretOf(c.AppKey, salt))
+	s.known.Store(appKey, &knownCredential{cred: *c, secret: secret, read: read})
+	return c, secret, nil
 }
 
 // UseNonce implements govdata.CredentialService: the one write of a
@@ -282,6 +313,62 @@ func (s *CredentialService) UseNonce(ctx context.Context, call string) error {
 	return s.db.writeSigned(ctx, func(tx *Tx) error {
 		return tx.audit("credential.call", "credential", tx.actor.CredentialID, map[string]string{"call": call})
 	}, nil)
+}
+
+// checkSigned applies the rules of signed calls (ORG-5) to a batch's
+// signed writes before they run, in the batch's transaction, and reports
+// the refusal of each (nil: it runs). A credential revoked, or rotated
+// since its secret verified the call (Actor.CredentialStamp: the secret
+// may have been remembered, CredentialService.known), refuses the call as
+// an unknown key would have been; then a replayed nonce refuses it
+// (spendNonces). Checked here, the credential costs a batch one statement
+// instead of a read on every call.
+func checkSigned(tx *Tx, batch []*job) ([]error, error) {
+	refusals := make([]error, len(batch))
+	var ids []any
+	for _, j := range batch {
+		if j.signed && j.actor.CredentialID != 0 && !slices.Contains(ids, any(j.actor.CredentialID)) {
+			ids = append(ids, j.actor.CredentialID)
+		}
+	}
+	if len(ids) == 0 {
+		return refusals, nil
+	}
+	rows, err := tx.tx.QueryContext(tx.ctx, tx.db.dialect.q("SELECT id, salt FROM credentials WHERE id IN ("+placeholders(len(ids))+") AND revoked_at IS NULL"), ids...)
+	if err != nil {
+		return nil, fmt.Errorf("check credentials: %w", err)
+	}
+	active := map[int64]string{} // id → stamp
+	for rows.Next() {
+		var id int64
+		var salt []byte
+		if err := rows.Scan(&id, &salt); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("check credentials: %w", err)
+		}
+		active[id] = stampOf(salt)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("check credentials: %w", err)
+	}
+	for i, j := range batch {
+		if !j.signed || j.actor.CredentialID == 0 {
+			continue
+		}
+		if stamp, ok := active[j.actor.CredentialID]; !ok || (j.actor.CredentialStamp != "" && j.actor.CredentialStamp != stamp) {
+			refusals[i] = govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSignatureUnknown)
+		}
+	}
+	replays, err := spendNonces(tx, batch, refusals)
+	if err != nil {
+		return nil, err
+	}
+	for i, replay := range replays {
+		if replay {
+			refusals[i] = govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSignatureReplay)
+		}
+	}
+	return refusals, nil
 }
 
 // spendNonces is the replay rule of signed calls, in one place (ORG-5:
@@ -298,10 +385,11 @@ func (s *CredentialService) UseNonce(ctx context.Context, call string) error {
 // its record and its nonce commit together or not at all, and a batch of
 // calls costs one statement, not one each (issue 13). It reports which of
 // the batch's writes are replays: a nonce spent and not yet expired, or
-// one spent by an earlier write of the same batch. The credentials' last
-// use is recorded with them. A write whose actor carries no nonce (not a
-// signed call) has nothing to spend.
-func spendNonces(tx *Tx, batch []*job) ([]bool, error) {
+// one spent by an earlier write of the same batch. Writes already refused
+// (refusals) spend none. The credentials' last use is recorded with them.
+// A write whose actor carries no nonce (not a signed call) has nothing to
+// spend.
+func spendNonces(tx *Tx, batch []*job, refusals []error) ([]bool, error) {
 	type use struct {
 		credential int64
 		nonce      string
@@ -310,7 +398,7 @@ func spendNonces(tx *Tx, batch []*job) ([]bool, error) {
 	first := map[use]int{}
 	var uses []use
 	for i, j := range batch {
-		if !j.signed || j.actor.Nonce == "" {
+		if !j.signed || j.actor.Nonce == "" || refusals[i] != nil {
 			continue
 		}
 		u := use{j.actor.CredentialID, j.actor.Nonce}

@@ -157,11 +157,16 @@ func (s *DataService) finish(ctx context.Context, c *serviceCall, callErr error)
 			}
 		}
 		return tx.auditAs(tx.actor, result, action, objectType, objectID, detail)
-	}, func(tx *Tx) error {
-		// A replay: refused, and recorded as such (without its nonce).
-		replay := maps.Clone(detail)
-		replay["code"], replay["reason"] = string(govdata.EUNAUTHORIZED), govdata.MsgSignatureReplay.EN
-		return tx.auditAs(tx.actor, govdata.AuditRefused, action, objectType, objectID, replay)
+	}, func(tx *Tx, err error) error {
+		// Refused by the rules of signed calls (a replay, a credential
+		// revoked or rotated meanwhile), and recorded as such, without its
+		// usage.
+		refusal := maps.Clone(detail)
+		refusal["code"] = string(govdata.ErrorCodeOf(err))
+		if e := (*govdata.Error)(nil); errors.As(err, &e) {
+			refusal["reason"] = e.Message.Text("en")
+		}
+		return tx.auditAs(tx.actor, govdata.AuditRefused, action, objectType, objectID, refusal)
 	})
 	if err != nil {
 		return err

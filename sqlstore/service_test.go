@@ -284,6 +284,39 @@ func TestDataServiceRecords(t *testing.T) {
 	})
 }
 
+// TestDataServiceCredentialRevokedElsewhere: a credential revoked by
+// another instance (whose secret this one may still remember, issue 13)
+// is refused at the call's write: EUNAUTHORIZED, no rows, the call
+// recorded refused on its grant and not counted as used (ORG-5).
+func TestDataServiceCredentialRevokedElsewhere(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newServiceFixture(t, e, 30)
+		g := f.grantFor(t, f.application(govdata.MethodAPI, nil, "姓名", "补贴金额"))
+		if _, err := f.records(t, "limit=5"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sqlstore.NewCredentialService(f.db).RevokeCredential(f.consumer, f.cred.ID, "系统下线"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.records(t, "limit=5")
+		var ge *govdata.Error
+		if !errors.As(err, &ge) || ge.Code != govdata.EUNAUTHORIZED || ge.Message.Msg != govdata.MsgSignatureUnknown {
+			t.Errorf("records with a revoked credential: %v, want %s", err, govdata.MsgSignatureUnknown.EN)
+		}
+		if got != nil {
+			t.Errorf("rows answered for a revoked credential: %+v", got)
+		}
+		if u := must(f.grants.FindGrantByID(f.consumer, g.ID))(t).Usage; u.Calls != 1 || u.Refused != 0 {
+			t.Errorf("usage %+v, want the one call before the revocation", u)
+		}
+		recs := must(f.audit.FindAudit(storetest.System(), govdata.AuditFilter{Action: "service.records", Page: govdata.Page{Limit: 10}}))(t)
+		if len(recs.Items) != 2 || recs.Items[0].Result != govdata.AuditRefused || !strings.Contains(recs.Items[0].Detail, `"code":"unauthorized"`) ||
+			recs.Items[0].ObjectID != strconv.FormatInt(g.ID, 10) {
+			t.Errorf("records %+v, want the refusal on the grant newest", recs.Items)
+		}
+	})
+}
+
 // cursorOf is a cursor of the stored order.
 func cursorOf(t *testing.T, f *serviceFixture) string {
 	t.Helper()

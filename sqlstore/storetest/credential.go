@@ -35,7 +35,7 @@ func TestCredentials(t *testing.T, e Engine) {
 			t.Fatalf("audit record %s %s %s: want the app key and not the secret", r.ObjectType, r.ObjectID, r.Detail)
 		}
 		// The verifying side gets the same secret back from the key.
-		got, secret, err := f.creds.CredentialSecret(context.Background(), c.AppKey)
+		got, secret, err := f.creds.CredentialSecret(context.Background(), c.AppKey, false)
 		if err != nil || got.ID != c.ID || got.DepartmentID != o.dept1.ID || string(secret) != c.Secret {
 			t.Fatalf("CredentialSecret: %+v, %q, %v; want credential %d and its secret", got, secret, err, c.ID)
 		}
@@ -101,7 +101,7 @@ func TestCredentials(t *testing.T, e Engine) {
 			t.Fatalf("rotated %+v from %+v", r, c)
 		}
 		f.oneAudit(before, "credential.rotate", govdata.AuditOK, "officer1")
-		if _, secret, err := f.creds.CredentialSecret(context.Background(), c.AppKey); err != nil || string(secret) != r.Secret {
+		if _, secret, err := f.creds.CredentialSecret(context.Background(), c.AppKey, false); err != nil || string(secret) != r.Secret {
 			t.Fatalf("secret after rotation %q, %v; want the new one", secret, err)
 		}
 		if found, _ := f.creds.FindCredentialByID(o.asOff1, c.ID); found.RotatedAt == nil || !found.RotatedAt.Equal(f.clock.Now()) {
@@ -160,7 +160,7 @@ func TestCredentials(t *testing.T, e Engine) {
 		if !strings.Contains(r.Detail, "系统下线") {
 			t.Fatalf("audit detail %s, want the reason", r.Detail)
 		}
-		_, _, err = f.creds.CredentialSecret(context.Background(), c1.AppKey)
+		_, _, err = f.creds.CredentialSecret(context.Background(), c1.AppKey, false)
 		wantMsg(t, err, govdata.EUNAUTHORIZED, govdata.MsgSignatureUnknown)
 		if found, _ := f.creds.FindCredentialByID(o.asOff1, c1.ID); found.RevokedAt == nil || found.RevokeReason != "系统下线" {
 			t.Fatalf("found %+v", found)
@@ -177,9 +177,9 @@ func TestCredentials(t *testing.T, e Engine) {
 			t.Fatalf("secadmin revokes: %v", err)
 		}
 		f.oneAudit(before, "credential.revoke", govdata.AuditOK, "sec")
-		_, _, err = f.creds.CredentialSecret(context.Background(), c2.AppKey)
+		_, _, err = f.creds.CredentialSecret(context.Background(), c2.AppKey, false)
 		wantCode(t, err, govdata.EUNAUTHORIZED)
-		_, _, err = f.creds.CredentialSecret(context.Background(), "gd-unknown")
+		_, _, err = f.creds.CredentialSecret(context.Background(), "gd-unknown", false)
 		wantMsg(t, err, govdata.EUNAUTHORIZED, govdata.MsgSignatureUnknown)
 	})
 
@@ -302,6 +302,61 @@ func TestCredentials(t *testing.T, e Engine) {
 
 // TestNonces covers the replay guard of signed calls (ORG-5).
 func TestNonces(t *testing.T, e Engine) {
+	t.Run("a credential rotated or revoked by another instance", func(t *testing.T) {
+		// Each instance remembers credentials (issue 13); another's
+		// rotation or revocation reaches this one's calls at their write.
+		f := newFixture(t, e)
+		o := f.seed()
+		issued, err := f.creds.CreateCredential(o.asOff1, govdata.CredentialInput{Name: "甲"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		here, there := f.creds, sqlstore.NewCredentialService(f.db)
+		secretHere := func(fresh bool) (*govdata.Credential, string) {
+			t.Helper()
+			c, secret, err := here.CredentialSecret(context.Background(), issued.AppKey, fresh)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c, string(secret)
+		}
+		use := func(c *govdata.Credential, nonce string) error {
+			signed := As(govdata.Actor{Username: "app:" + c.AppKey, CredentialID: c.ID, DepartmentID: c.DepartmentID,
+				CredentialStamp: c.Stamp, Nonce: nonce})
+			return here.UseNonce(signed, "GET /api/v1/services/whoami")
+		}
+		old, oldSecret := secretHere(false)
+		if oldSecret != issued.Secret || old.Stamp == "" {
+			t.Fatalf("secret %q stamp %q, want the issued secret and a stamp", oldSecret, old.Stamp)
+		}
+		if err := use(old, "n-1"); err != nil {
+			t.Fatal(err)
+		}
+		rotated, err := there.RotateCredential(o.asOff1, issued.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, remembered := secretHere(false); remembered != issued.Secret {
+			t.Fatalf("remembered secret changed without a fresh read")
+		}
+		before := f.auditHead()
+		wantMsg(t, use(old, "n-2"), govdata.EUNAUTHORIZED, govdata.MsgSignatureUnknown)
+		f.noAudit(before) // whoami records nothing of its own: the HTTP layer records the refusal
+		now, nowSecret := secretHere(true)
+		if nowSecret != rotated.Secret || now.Stamp == old.Stamp {
+			t.Fatalf("a fresh read: secret %q stamp %q, want the rotated secret and a new stamp", nowSecret, now.Stamp)
+		}
+		if err := use(now, "n-2"); err != nil {
+			t.Fatalf("the rotated secret: %v", err)
+		}
+		if _, err := there.RevokeCredential(o.asOff1, issued.ID, "系统下线"); err != nil {
+			t.Fatal(err)
+		}
+		wantMsg(t, use(now, "n-3"), govdata.EUNAUTHORIZED, govdata.MsgSignatureUnknown)
+		_, _, err = here.CredentialSecret(context.Background(), issued.AppKey, true)
+		wantMsg(t, err, govdata.EUNAUTHORIZED, govdata.MsgSignatureUnknown)
+	})
+
 	t.Run("replay window", func(t *testing.T) {
 		f := newFixture(t, e)
 		o := f.seed()
