@@ -69,7 +69,6 @@ func (db *DB) QueuedWrites() int { return len(db.commit.jobs) }
 // errClosed is returned for writes submitted after Close.
 var errClosed = errors.New("sqlstore: store is closed")
 
-
 // stop lets the committer finish the writes it has accepted, then returns.
 func (c *committer) stop() {
 	c.once.Do(func() { close(c.quit) })
