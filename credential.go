@@ -79,8 +79,10 @@ type CredentialService interface {
 	// (Actor.Nonce; ORG-5: once within the replay window), records the
 	// credential's last use and an audit record naming call (method and
 	// path), in one transaction; EUNAUTHORIZED when the nonce was used
-	// within the window (replay). A data-service call spends its nonce with
-	// its own record instead (DataService).
+	// within the window (replay), or when the credential has been revoked
+	// or rotated since the call was verified (Actor.CredentialStamp). A
+	// data-service call spends its nonce with its own record instead
+	// (DataService).
 	UseNonce(ctx context.Context, call string) error
 }
 

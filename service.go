@@ -331,7 +331,8 @@ type ExportTrace struct {
 // grants and none named); ETOOMANY past the credential's verify allowance,
 // which verify calls and records or export calls with an equality filter
 // on an item masked for the grant spend alike; EUNAUTHORIZED for a
-// replayed nonce (spent with the call's record); ECONFLICT when sealed
+// replayed nonce (spent with the call's record) or a credential revoked
+// or rotated since the call was verified; ECONFLICT when sealed
 // items need data keys the platform lacks, or a live provider cannot
 // answer (AGG-5). The query string is parsed by the caller (http).
 type DataService interface {
