@@ -50,6 +50,9 @@ type DataService struct {
 	contents sync.Map // contentKey → govdata.EntryInput
 	columns  sync.Map // contentKey{entry, dataset version} → []dsColumn
 	grants   sync.Map // grant id → *govdata.Grant as made (grantMade)
+	// held remembers, by credential and resource code, the target the
+	// credential's last answered call found (heldTarget).
+	held sync.Map // targetKey → *heldTarget
 }
 
 type contentKey struct {
@@ -182,6 +185,7 @@ func (s *DataService) Refuse(ctx context.Context, op govdata.ServiceOp, code str
 // serviceTarget is the entry a resource code names, as published.
 type serviceTarget struct {
 	id        int64
+	published int // the entry's published version
 	items     []govdata.Item
 	dsVersion int       // the dataset's entry version; 0: no dataset yet
 	live      *entryRow // set when the entry is served live (AGG-5)
@@ -211,14 +215,13 @@ func (s *DataService) target(ctx context.Context, code string) (*serviceTarget, 
 		return nil, nil, s.db.internal("service target", err)
 	}
 	var t *serviceTarget
-	var published int
 	var status, source string
 	var states []grantState
 	for rows.Next() {
 		t = &serviceTarget{}
 		var id sql.NullInt64
 		var state sql.NullString
-		if err := rows.Scan(&t.id, &published, &status, &source, &t.dsVersion, &id, &state); err != nil {
+		if err := rows.Scan(&t.id, &t.published, &status, &source, &t.dsVersion, &id, &state); err != nil {
 			rows.Close()
 			return nil, nil, s.db.internal("service target", err)
 		}
@@ -230,14 +233,14 @@ func (s *DataService) target(ctx context.Context, code string) (*serviceTarget, 
 	if err := rows.Err(); err != nil {
 		return nil, nil, s.db.internal("service target", err)
 	}
-	if t == nil || published == 0 || status == string(govdata.EntryRevoked) {
+	if t == nil || t.published == 0 || status == string(govdata.EntryRevoked) {
 		return nil, nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgServiceUnknown)
 	}
 	// A published version never changes: its items are read once.
-	key := contentKey{t.id, published}
+	key := contentKey{t.id, t.published}
 	in, ok := s.contents.Load(key)
 	if !ok {
-		c, err := content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, t.id, published)
+		c, err := content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, t.id, t.published)
 		if err != nil {
 			return nil, nil, s.db.internal("service target", err)
 		}
@@ -344,11 +347,17 @@ func checkItems(c *serviceCall, g *govdata.Grant, items []string) error {
 // prepare finds a query's target and grant and checks its items against
 // the grant; a query without fields asks for every granted item.
 func (s *DataService) prepare(ctx context.Context, c *serviceCall, q govdata.ServiceQuery) (govdata.ServiceQuery, *serviceTarget, *govdata.Grant, error) {
-	q.Page = q.Page.Normalize()
 	t, states, err := s.target(ctx, c.code)
 	if err != nil {
 		return q, nil, nil, err
 	}
+	return s.prepareFor(ctx, c, q, t, states)
+}
+
+// prepareFor is prepare on a target found already (by target, or
+// remembered: heldTarget).
+func (s *DataService) prepareFor(ctx context.Context, c *serviceCall, q govdata.ServiceQuery, t *serviceTarget, states []grantState) (govdata.ServiceQuery, *serviceTarget, *govdata.Grant, error) {
+	q.Page = q.Page.Normalize()
 	g, err := s.grantFor(ctx, c, states, q.GrantID)
 	if err != nil {
 		return q, nil, nil, err
@@ -380,13 +389,64 @@ func (s *DataService) Records(ctx context.Context, code string, q govdata.Servic
 }
 
 func (s *DataService) records(ctx context.Context, c *serviceCall, q govdata.ServiceQuery) (*govdata.ServiceRecords, error) {
-	q, t, g, err := s.prepare(ctx, c, q)
+	key := targetKey{govdata.ActorFrom(ctx).CredentialID, c.code}
+	if h, ok := s.held.Load(key); ok {
+		if out, ok := s.recordsHeld(ctx, c, q, h.(*heldTarget)); ok {
+			return out, nil
+		}
+		*c = serviceCall{op: c.op, code: c.code, start: c.start, detail: map[string]any{}}
+	}
+	t, states, err := s.target(ctx, c.code)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.recordsOf(ctx, c, q, t, states, nil)
+	if err == nil && t.live == nil {
+		s.held.Store(key, &heldTarget{t, states})
+	}
+	return out, err
+}
+
+// recordsHeld answers a call from the target its credential's last call
+// found, in one read: the rows, under a guard that the database still
+// says what target said. ok is false when the answer must come the
+// usual way instead: the call is a verification (its allowance is spent
+// once), it fails before reading, or the read finds nothing and the
+// target is not as remembered (a guard that fails reads no row).
+func (s *DataService) recordsHeld(ctx context.Context, c *serviceCall, q govdata.ServiceQuery, h *heldTarget) (*govdata.ServiceRecords, bool) {
+	a := govdata.ActorFrom(ctx)
+	out, err := s.recordsOf(ctx, c, q, h.t, h.states, func(p *rowPlan) bool {
+		if len(p.maskedEq) > 0 {
+			return false
+		}
+		p.guard, p.guardArgs = h.guard(a.DepartmentID, a.CredentialID)
+		return true
+	})
+	if err != nil {
+		return nil, false
+	}
+	if len(out.Items) == 0 {
+		t, states, err := s.target(ctx, c.code)
+		if err != nil || !h.same(t, states) {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// recordsOf reads a call's rows from its target; held, when not nil,
+// sets the plan's guard, or refuses the plan (false: errHeldRefused).
+func (s *DataService) recordsOf(ctx context.Context, c *serviceCall, q govdata.ServiceQuery, t *serviceTarget, states []grantState, held func(*rowPlan) bool) (*govdata.ServiceRecords, error) {
+	q, t, g, err := s.prepareFor(ctx, c, q, t, states)
 	if err != nil {
 		return nil, err
 	}
 	p, err := s.plan(ctx, t, g, q)
 	if err != nil {
 		return nil, err
+	}
+	if held != nil && !held(p) {
+		return nil, errHeldRefused
 	}
 	if err := s.maskedEquality(ctx, c, p); err != nil {
 		return nil, err
@@ -403,6 +463,57 @@ func (s *DataService) records(ctx context.Context, c *serviceCall, q govdata.Ser
 	}
 	c.rows = int64(len(recs))
 	return &govdata.ServiceRecords{GrantID: g.ID, Items: recs, NextCursor: next}, nil
+}
+
+// errHeldRefused: a remembered target cannot answer this call.
+var errHeldRefused = errors.New("sqlstore: the call is answered the usual way")
+
+// targetKey is a calling credential and the resource code it calls.
+type targetKey struct {
+	credential int64
+	code       string
+}
+
+// heldTarget is what a credential's last answered call found of its
+// target (SHR-4: the entry as published, the grants the credential holds
+// on it and their states). The next call reads its rows under guard,
+// one condition true only while the database still says the same, so
+// that a grant suspended or revoked, an entry republished or revoked, or
+// a dataset replaced since is seen by the very call that follows it.
+type heldTarget struct {
+	t      *serviceTarget
+	states []grantState
+}
+
+// guard is the condition, for the first read of the rows: the entry at
+// the same published version, not revoked, with the same dataset
+// version and not served live; the credential holding the same grants in
+// the same states.
+func (h *heldTarget) guard(department, credential int64) (string, []any) {
+	const held = ` FROM grants g WHERE g.entry_id = e.id AND g.consumer_department_id = ?
+		AND EXISTS (SELECT 1 FROM grant_credentials gc WHERE gc.grant_id = g.id AND gc.credential_id = ?)`
+	args := []any{h.t.id, h.t.published, string(govdata.EntryRevoked), h.t.dsVersion, string(govdata.SourceLive),
+		department, credential, len(h.states), department, credential}
+	same := make([]string, len(h.states))
+	for i, st := range h.states {
+		same[i] = "(g.id = ? AND g.state = ?)"
+		args = append(args, st.id, string(st.state))
+	}
+	sameStates := "FALSE"
+	if len(same) > 0 {
+		sameStates = strings.Join(same, " OR ")
+	}
+	return `EXISTS (SELECT 1 FROM catalog_entries e WHERE e.id = ? AND e.published_version = ? AND e.status <> ?
+		AND COALESCE((SELECT entry_version FROM datasets d WHERE d.entry_id = e.id), 0) = ?
+		AND NOT EXISTS (SELECT 1 FROM data_sources src WHERE src.entry_id = e.id AND src.kind = ?)
+		AND (SELECT count(*)` + held + `) = ?
+		AND NOT EXISTS (SELECT 1` + held + ` AND NOT (` + sameStates + `)))`, args
+}
+
+// same tells whether target found what h remembers.
+func (h *heldTarget) same(t *serviceTarget, states []grantState) bool {
+	return t.id == h.t.id && t.published == h.t.published && t.dsVersion == h.t.dsVersion &&
+		t.live == nil && slices.Equal(states, h.states)
 }
 
 // Verify implements govdata.DataService: yes or no, within the grant's

@@ -51,6 +51,10 @@ type rowPlan struct {
 	// maskedEq are the items masked for the grant that the call tests for
 	// equality: it is a verification (service_verify.go).
 	maskedEq []string
+	// guard, when set, is a condition of the first read: a remembered
+	// target still holds (heldTarget.guard).
+	guard     string
+	guardArgs []any
 }
 
 var (
@@ -383,10 +387,13 @@ func (s *DataService) scanRows(ctx context.Context, qr querier, p *rowPlan, pos 
 		v := string(plain)
 		return &v, nil
 	}
-	for {
+	for first := true; ; first = false {
 		w := p.w
 		if cond, args := p.after(pos); cond != "" {
 			w = w.with(cond, args...)
+		}
+		if first && p.guard != "" {
+			w = w.with(p.guard, p.guardArgs...)
 		}
 		q := query
 		if len(w.conds) > 0 {

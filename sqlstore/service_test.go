@@ -432,6 +432,35 @@ func TestDataServiceGrantRules(t *testing.T) {
 	})
 }
 
+// SHR-4: a credential's calls after its first read their rows under a
+// guard that what the first found still holds; a page that finds nothing
+// is told apart from a grant that changed, and a binding undone since is
+// seen by the very next call.
+func TestDataServiceHeldTarget(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newServiceFixture(t, e, 8)
+		g := f.grantFor(t, f.application(govdata.MethodAPI, nil, "姓名", "补贴金额"))
+		for range 2 {
+			if p := must(f.records(t, "limit=3"))(t); len(p.Items) != 3 {
+				t.Fatalf("records: %d rows", len(p.Items))
+			}
+		}
+		if p := must(f.records(t, "补贴金额__gte=1000000"))(t); len(p.Items) != 0 || p.GrantID != g.ID {
+			t.Errorf("a filter matching nothing: %+v", p)
+		}
+		must(f.records(t, "limit=1"))(t)
+		if err := f.grants.UnbindCredential(f.consumer, g.ID, f.cred.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.records(t, "limit=1"); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("after the credential was unbound: %v", err)
+		}
+		if _, err := f.records(t, "补贴金额__gte=1000000"); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("after the credential was unbound, a filter matching nothing: %v", err)
+		}
+	})
+}
+
 // SEC-5: exports need the file method and, for items at levels 3–4, the
 // grant's permission; each file carries its trace mark, on the record.
 func TestDataServiceExport(t *testing.T) {
