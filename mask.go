@@ -175,37 +175,53 @@ type Masker struct {
 	Key []byte
 }
 
-// Apply masks one value. A null value (nil) stays null. Characters are
-// counted as characters, not bytes: a Chinese name masks as 张*.
+// Apply masks one value. A null value (nil) stays null; an unmasked one
+// is v itself (strings do not change). Characters are counted as
+// characters, not bytes: a Chinese name masks as 张*.
 func (k Masker) Apply(v *string, m Mask) *string {
-	if v == nil {
+	if v == nil || m.Kind == MaskNull {
 		return nil
 	}
-	out := k.apply(*v, m)
-	if m.Kind == MaskNull {
-		return nil
+	if m.Kind == MaskNone {
+		return v
 	}
+	out := k.Masked(*v, m)
 	return &out
 }
 
-func (k Masker) apply(v string, m Mask) string {
+// Masked is Apply for a value that is not null, under a mask other than
+// MaskNull (whose value is null).
+func (k Masker) Masked(v string, m Mask) string {
 	switch m.Kind {
 	case MaskNone:
 		return v
 	case MaskRedact:
 		return strings.Repeat("*", utf8.RuneCountInString(v))
 	case MaskKeep:
-		r := []rune(v)
+		n := utf8.RuneCountInString(v)
 		first, last := m.First, m.Last
 		// A value too short for its shown ends: the ends shrink, the last
 		// first, so that one character at least stays hidden (张三 → 张*).
-		for first+last >= len(r) && last > 0 {
+		for first+last >= n && last > 0 {
 			last--
 		}
-		for first+last >= len(r) && first > 0 {
+		for first+last >= n && first > 0 {
 			first--
 		}
-		return string(r[:first]) + strings.Repeat("*", len(r)-first-last) + string(r[len(r)-last:])
+		// Built in one allocation: the first runes, stars, the last runes.
+		var b strings.Builder
+		b.Grow(len(v))
+		i := 0
+		for _, r := range v {
+			switch {
+			case i < first || i >= n-last:
+				b.WriteRune(r)
+			default:
+				b.WriteByte('*')
+			}
+			i++
+		}
+		return b.String()
 	case MaskHash:
 		h := hmac.New(sm3.New, k.Key)
 		h.Write([]byte(v))

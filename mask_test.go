@@ -30,6 +30,7 @@ func TestMaskApply(t *testing.T) {
 		{"不是日期", govdata.Mask{Kind: govdata.MaskYear}, "****"},
 		{"原样", govdata.Mask{Kind: govdata.MaskNone}, "原样"},
 		{"", keep(1, 1), ""},
+		{"\xff\xfe张三", keep(1, 1), "\uFFFD**三"}, // bytes that are no UTF-8 count as one character each
 	} {
 		v := c.in
 		got := k.Apply(&v, c.mask)

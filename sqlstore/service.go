@@ -106,8 +106,8 @@ type serviceCall struct {
 	outside bool
 	detail  map[string]any
 	// verifies: the call is a verification (service_verify.go), its
-	// answer a hit (rows > 0) or a miss.
-	verifies bool
+	// answer a hit (rows > 0) or a miss; allowed: its allowance is spent.
+	verifies, allowed bool
 	// also writes with the record of an answered call (an export's trace).
 	also func(tx *Tx) error
 }
@@ -394,7 +394,7 @@ func (s *DataService) records(ctx context.Context, c *serviceCall, q govdata.Ser
 		if out, ok := s.recordsHeld(ctx, c, q, h.(*heldTarget)); ok {
 			return out, nil
 		}
-		*c = serviceCall{op: c.op, code: c.code, start: c.start, detail: map[string]any{}}
+		*c = serviceCall{op: c.op, code: c.code, start: c.start, detail: map[string]any{}, allowed: c.allowed}
 	}
 	t, states, err := s.target(ctx, c.code)
 	if err != nil {
@@ -409,18 +409,13 @@ func (s *DataService) records(ctx context.Context, c *serviceCall, q govdata.Ser
 
 // recordsHeld answers a call from the target its credential's last call
 // found, in one read: the rows, under a guard that the database still
-// says what target said. ok is false when the answer must come the
-// usual way instead: the call is a verification (its allowance is spent
-// once), it fails before reading, or the read finds nothing and the
-// target is not as remembered (a guard that fails reads no row).
+// says what target said. ok is false when the answer must come the usual
+// way instead: the call fails before reading, or the read finds nothing
+// and the target is not as remembered (a guard that fails reads no row).
 func (s *DataService) recordsHeld(ctx context.Context, c *serviceCall, q govdata.ServiceQuery, h *heldTarget) (*govdata.ServiceRecords, bool) {
 	a := govdata.ActorFrom(ctx)
-	out, err := s.recordsOf(ctx, c, q, h.t, h.states, func(p *rowPlan) bool {
-		if len(p.maskedEq) > 0 {
-			return false
-		}
+	out, err := s.recordsOf(ctx, c, q, h.t, h.states, func(p *rowPlan) {
 		p.guard, p.guardArgs = h.guard(a.DepartmentID, a.CredentialID)
-		return true
 	})
 	if err != nil {
 		return nil, false
@@ -434,9 +429,9 @@ func (s *DataService) recordsHeld(ctx context.Context, c *serviceCall, q govdata
 	return out, true
 }
 
-// recordsOf reads a call's rows from its target; held, when not nil,
-// sets the plan's guard, or refuses the plan (false: errHeldRefused).
-func (s *DataService) recordsOf(ctx context.Context, c *serviceCall, q govdata.ServiceQuery, t *serviceTarget, states []grantState, held func(*rowPlan) bool) (*govdata.ServiceRecords, error) {
+// recordsOf reads a call's rows from its target; guard, when not nil,
+// sets the plan's guard.
+func (s *DataService) recordsOf(ctx context.Context, c *serviceCall, q govdata.ServiceQuery, t *serviceTarget, states []grantState, guard func(*rowPlan)) (*govdata.ServiceRecords, error) {
 	q, t, g, err := s.prepareFor(ctx, c, q, t, states)
 	if err != nil {
 		return nil, err
@@ -445,8 +440,8 @@ func (s *DataService) recordsOf(ctx context.Context, c *serviceCall, q govdata.S
 	if err != nil {
 		return nil, err
 	}
-	if held != nil && !held(p) {
-		return nil, errHeldRefused
+	if guard != nil {
+		guard(p)
 	}
 	if err := s.maskedEquality(ctx, c, p); err != nil {
 		return nil, err
@@ -464,9 +459,6 @@ func (s *DataService) recordsOf(ctx context.Context, c *serviceCall, q govdata.S
 	c.rows = int64(len(recs))
 	return &govdata.ServiceRecords{GrantID: g.ID, Items: recs, NextCursor: next}, nil
 }
-
-// errHeldRefused: a remembered target cannot answer this call.
-var errHeldRefused = errors.New("sqlstore: the call is answered the usual way")
 
 // targetKey is a calling credential and the resource code it calls.
 type targetKey struct {

@@ -369,23 +369,21 @@ func (s *DataService) scanRows(ctx context.Context, qr querier, p *rowPlan, pos 
 	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + p.table
 	keys := s.db.DataKeys()
 	contexts := sealContexts{entry: p.entry}
-	open := func(c *dsColumn, raw []byte) (*string, error) {
-		if raw == nil {
-			return nil, nil
-		}
+	// open reads a stored value that is not null: sealed ones are opened
+	// into one buffer reused for the call.
+	var plain []byte
+	open := func(c *dsColumn, raw []byte) (string, error) {
 		if !c.encrypted {
-			v := string(raw)
-			return &v, nil
+			return string(raw), nil
 		}
 		if keys == nil {
-			return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgDataKeysNeeded)
+			return "", govdata.Errorf(govdata.ECONFLICT, govdata.MsgDataKeysNeeded)
 		}
-		plain, err := keys.Open(nil, raw, contexts.of(c))
-		if err != nil {
-			return nil, s.db.internal("open value", err)
+		var err error
+		if plain, err = keys.Open(plain[:0], raw, contexts.of(c)); err != nil {
+			return "", s.db.internal("open value", err)
 		}
-		v := string(plain)
-		return &v, nil
+		return string(plain), nil
 	}
 	for first := true; ; first = false {
 		w := p.w
@@ -435,12 +433,13 @@ func (s *DataService) scanRows(ctx context.Context, qr querier, p *rowPlan, pos 
 					dest[i] = &sortText
 				}
 			}
+			var at rowPos // the last row read: where a next chunk starts
 			for rows.Next() {
 				n++
 				if err := rows.Scan(dest...); err != nil {
 					return 0, false, s.db.internal("service rows", err)
 				}
-				at := rowPos{row: rowID}
+				at = rowPos{row: rowID}
 				switch {
 				case p.sortExpr == "":
 				case p.integer:
@@ -452,27 +451,38 @@ func (s *DataService) scanRows(ctx context.Context, qr querier, p *rowPlan, pos 
 				}
 				pos = &at
 				if p.region != nil {
-					code, err := open(p.region, raw[len(raw)-1])
-					if err != nil {
-						return 0, false, err
+					var code *string
+					if r := raw[len(raw)-1]; r != nil {
+						c, err := open(p.region, r)
+						if err != nil {
+							return 0, false, err
+						}
+						code = &c
 					}
 					if !inScope(p.scope, code) {
 						continue
 					}
 				}
-				rec := make(govdata.Record, len(p.out))
+				// The row's values in one block: a record points into it.
+				rec, vals := make(govdata.Record, len(p.out)), make([]string, len(p.out))
 				j := 0
-				for _, o := range p.out {
+				for i, o := range p.out {
 					if o.col == nil {
 						rec[o.item] = nil
 						continue
 					}
-					v, err := open(o.col, raw[j])
+					r := raw[j]
 					j++
+					if r == nil || o.mask.Kind == govdata.MaskNull {
+						rec[o.item] = nil
+						continue
+					}
+					v, err := open(o.col, r)
 					if err != nil {
 						return 0, false, err
 					}
-					rec[o.item] = s.masker.Apply(v, o.mask)
+					vals[i] = s.masker.Masked(v, o.mask)
+					rec[o.item] = &vals[i]
 				}
 				if !fn(rec, at) {
 					return n, false, nil

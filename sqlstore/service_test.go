@@ -434,8 +434,9 @@ func TestDataServiceGrantRules(t *testing.T) {
 
 // SHR-4: a credential's calls after its first read their rows under a
 // guard that what the first found still holds; a page that finds nothing
-// is told apart from a grant that changed, and a binding undone since is
-// seen by the very next call.
+// is told apart from a grant that changed, a binding made or undone since
+// is seen by the very next call, and a verification answered after the
+// guard failed spends its allowance once.
 func TestDataServiceHeldTarget(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		f := newServiceFixture(t, e, 8)
@@ -447,6 +448,18 @@ func TestDataServiceHeldTarget(t *testing.T) {
 		}
 		if p := must(f.records(t, "补贴金额__gte=1000000"))(t); len(p.Items) != 0 || p.GrantID != g.ID {
 			t.Errorf("a filter matching nothing: %+v", p)
+		}
+		// A verification whose remembered target no longer holds (another
+		// grant bound since) is answered the usual way, its allowance
+		// spent once.
+		f.data.VerifyRate, f.data.VerifyBurst, f.data.DepartmentShare = 0.001, 1, 0
+		f.grantFor(t, f.application(govdata.MethodFile, nil, "姓名"))
+		byName := "姓名=" + url.QueryEscape(f.rows[0].name)
+		if p, err := f.records(t, byName); err != nil || len(p.Items) == 0 {
+			t.Fatalf("a verification after the grants changed: %v", err)
+		}
+		if _, err := f.records(t, byName); govdata.ErrorCodeOf(err) != govdata.ETOOMANY {
+			t.Errorf("a second verification past an allowance of one: %v", err)
 		}
 		must(f.records(t, "limit=1"))(t)
 		if err := f.grants.UnbindCredential(f.consumer, g.ID, f.cred.ID); err != nil {

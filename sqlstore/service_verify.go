@@ -70,6 +70,9 @@ var (
 func (s *DataService) verification(ctx context.Context, c *serviceCall, items []string, msg govdata.Msg, args ...any) error {
 	c.verifies = true
 	c.detail["verification"] = items
+	if c.allowed {
+		return nil // spent already, by a first try of the call (recordsHeld)
+	}
 	a := govdata.ActorFrom(ctx)
 	if wait := s.allowVerify(a.CredentialID, a.DepartmentID); wait > 0 {
 		secs := int((wait + time.Second - 1) / time.Second)
@@ -78,6 +81,7 @@ func (s *DataService) verification(ctx context.Context, c *serviceCall, items []
 		c.verifies = false // refused: no answer to count
 		return e
 	}
+	c.allowed = true
 	return nil
 }
 
