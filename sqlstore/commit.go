@@ -213,22 +213,32 @@ func (c *committer) commitBatch(batch []*job) {
 	// before any job runs, and the usage its calls counted, written once
 	// per grant and day before a job that might read it, and at the end.
 	own := &Tx{ctx: ctx, tx: sqlTx, db: db, now: db.clock.Now().UTC().Truncate(time.Microsecond)}
+	var records []*govdata.AuditRecord
 	refusals, err := checkSigned(own, batch)
 	if err != nil {
 		sqlTx.Rollback()
 		fail(err)
 		return
 	}
-	usage := usageCounts{}
+	tallies := batchTallies{usage: usageCounts{}, verifies: verifyTallies{}}
+	// writeTallies writes what the batch's calls counted so far.
+	writeTallies := func() error {
+		w := &Tx{ctx: ctx, tx: sqlTx, db: db, actor: govdata.SystemActor, now: own.now, head: head}
+		if err := tallies.write(w); err != nil {
+			return err
+		}
+		head = w.head
+		records = append(records, w.records...)
+		return nil
+	}
 	// A savepoint isolates each write from the others of its batch; it is
 	// opened at the write's first statement, so a write that only appends
 	// audit records (a refusal, a data-service call) costs no round trip of
 	// its own, and a write alone in its batch needs none at all.
 	isolate := len(batch) > 1
-	var records []*govdata.AuditRecord
 	for i, j := range batch {
-		if !j.signed && len(usage) > 0 {
-			if err := usage.write(own); err != nil {
+		if !j.signed && !tallies.empty() {
+			if err := writeTallies(); err != nil {
 				sqlTx.Rollback()
 				fail(err)
 				return
@@ -281,7 +291,7 @@ func (c *committer) commitBatch(batch []*job) {
 		} else {
 			head = tx.head
 			records = append(records, tx.records...)
-			usage.merge(tx.usage)
+			tallies.merge(tx)
 		}
 		if tx.savepoint {
 			if _, err := sqlTx.ExecContext(ctx, "RELEASE SAVEPOINT job"); err != nil {
@@ -291,7 +301,7 @@ func (c *committer) commitBatch(batch []*job) {
 			}
 		}
 	}
-	if err := usage.write(own); err != nil {
+	if err := writeTallies(); err != nil {
 		sqlTx.Rollback()
 		fail(err)
 		return
@@ -376,9 +386,11 @@ type Tx struct {
 	// wrote: the write ran a statement.
 	wrote bool
 	err   error // a failed savepoint
-	// usage: the calls this write counted (countUsage), written with the
-	// batch's others once it succeeds.
-	usage usageCounts
+	// usage and verifies: what the calls of this write counted
+	// (countUsage, countVerification), written with the batch's others
+	// once it succeeds.
+	usage    usageCounts
+	verifies verifyTallies
 }
 
 // Now is the time of this write.

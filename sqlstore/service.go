@@ -150,9 +150,7 @@ func (s *DataService) finish(ctx context.Context, c *serviceCall, callErr error)
 			}
 		}
 		if callErr == nil && c.verifies && a.CredentialID != 0 {
-			if err := s.countVerification(tx, a.CredentialID, c.rows == 0); err != nil {
-				return err
-			}
+			tx.countVerification(s, a.CredentialID, c.rows == 0)
 		}
 		if callErr == nil && c.also != nil {
 			if err := c.also(tx); err != nil {

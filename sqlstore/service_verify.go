@@ -85,32 +85,96 @@ func (s *DataService) verification(ctx context.Context, c *serviceCall, items []
 	return nil
 }
 
-// countVerification counts, in the call's write, a verification's hit or
-// miss for the credential, and tells every secadmin when its misses reach
-// MissRun in a row or within MissWindow — at most once an hour, recorded
-// in the audit log. One statement in the existing write: the counter is
-// shared by every instance on the database.
-func (s *DataService) countVerification(tx *Tx, credential int64, miss bool) error {
-	now := tx.Now()
-	m := int64(0)
+// verifyTally is what the verifications of one credential in a commit
+// batch add to its misses (verify_misses), in the batch's order: the
+// counter is written once per credential and batch (issue 13), not by
+// every verification.
+type verifyTally struct {
+	svc   *DataService
+	actor govdata.Actor // the last verification's caller
+	hit   bool          // a hit among them: the run starts again after the last
+	run   int64         // misses after the last hit (all of them, without a hit)
+	miss  int64         // misses in all
+}
+
+// verifyTallies are a batch's verifications by credential.
+type verifyTallies map[int64]*verifyTally
+
+// countVerification counts a verification's hit or miss for the
+// credential in this write; the batch writes it once it succeeds
+// (verifyTallies.write).
+func (t *Tx) countVerification(s *DataService, credential int64, miss bool) {
+	if t.verifies == nil {
+		t.verifies = verifyTallies{}
+	}
+	d := &verifyTally{svc: s, actor: t.actor, hit: !miss}
 	if miss {
-		m = 1
+		d.run, d.miss = 1, 1
+	}
+	t.verifies.add(credential, d)
+}
+
+// add appends d, which came after what v holds.
+func (v verifyTallies) add(credential int64, d *verifyTally) {
+	sum := v[credential]
+	if sum == nil {
+		v[credential] = d
+		return
+	}
+	if d.hit {
+		sum.hit, sum.run = true, d.run
+	} else {
+		sum.run += d.run
+	}
+	sum.miss += d.miss
+	sum.actor = d.actor
+}
+
+// merge appends the tallies of a write that succeeded.
+func (v verifyTallies) merge(o verifyTallies) {
+	for c, d := range o {
+		v.add(c, d)
+	}
+}
+
+// write adds the tallies to the credentials' misses in tx, in credential
+// order, and forgets them.
+func (v verifyTallies) write(tx *Tx) error {
+	for _, c := range slices.Sorted(maps.Keys(v)) {
+		d := v[c]
+		if err := d.svc.writeMisses(tx, c, d); err != nil {
+			return err
+		}
+		delete(v, c)
+	}
+	return nil
+}
+
+// writeMisses counts a credential's verifications of a batch and tells
+// every secadmin when its misses reach MissRun in a row or within
+// MissWindow — at most once an hour, recorded in the audit log. The
+// counter is in the database: it is shared by every instance.
+func (s *DataService) writeMisses(tx *Tx, credential int64, d *verifyTally) error {
+	now := tx.Now()
+	hit := 0
+	if d.hit {
+		hit = 1
 	}
 	windowFrom := toDB(now.Add(-s.MissWindow))
 	var run, inWindow, notified int64
 	err := tx.queryRow(`INSERT INTO verify_misses (credential_id, run, window_start, window_misses, notified_at) VALUES (?, ?, ?, ?, 0)
-		ON CONFLICT (credential_id) DO UPDATE SET run = verify_misses.run * excluded.run + excluded.run,
+		ON CONFLICT (credential_id) DO UPDATE SET run = CASE WHEN ? = 1 THEN excluded.run ELSE verify_misses.run + excluded.run END,
 		window_misses = CASE WHEN verify_misses.window_start <= ? THEN excluded.window_misses ELSE verify_misses.window_misses + excluded.window_misses END,
 		window_start = CASE WHEN verify_misses.window_start <= ? THEN excluded.window_start ELSE verify_misses.window_start END
 		RETURNING run, window_misses, notified_at`,
-		credential, m, toDB(now), m, windowFrom, windowFrom).Scan(&run, &inWindow, &notified)
+		credential, d.run, toDB(now), d.miss, hit, windowFrom, windowFrom).Scan(&run, &inWindow, &notified)
 	if err != nil {
 		return fmt.Errorf("verify misses: %w", err)
 	}
-	if !miss {
+	if d.miss == 0 {
 		return nil
 	}
-	a := tx.actor
+	a := d.actor
 	window := s.MissWindow.String()
 	title := govdata.Text{
 		ZH: msgVerifyMisses.Text("zh", credential, a.Username, run, window, inWindow),

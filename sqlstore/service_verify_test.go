@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"strconv"
+	"sync"
 	"strings"
 	"testing"
 	"time"
@@ -343,6 +344,42 @@ func TestDataServiceVerifyMisses(t *testing.T) {
 		}
 		if notices() != 2 {
 			t.Fatalf("unmasked misses notified: %d", notices())
+		}
+	})
+}
+
+// SHR-4, issue 13: misses answered together share a commit batch, which
+// writes each credential's count once: the run is the sum of the misses
+// however they were grouped, and the secadmins are told once.
+func TestDataServiceVerifyMissesTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newVerifyFixture(t, e)
+		f.grantFor(t, f.application(govdata.MethodAPI, nil, "公民身份号码", "姓名", "行政区划代码"))
+		f.data.VerifyRate = rate.Inf
+		misses := 2 * sqlstore.DefaultMissRun
+		var wg sync.WaitGroup
+		for range misses {
+			wg.Go(func() {
+				if p, err := f.records(t, "公民身份号码="+withCheck(f.rows[0].id[:14]+"999")); err != nil || len(p.Items) != 0 {
+					t.Errorf("a miss: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		rows := must(storetest.SQL(t, f.db).Query(context.Background(), "SELECT run, window_misses FROM verify_misses WHERE credential_id = ?", f.cred.ID))(t)
+		defer rows.Close()
+		var run, inWindow int
+		if !rows.Next() {
+			t.Fatal("no count of misses")
+		}
+		if err := rows.Scan(&run, &inWindow); err != nil {
+			t.Fatal(err)
+		}
+		if run != misses || inWindow != misses {
+			t.Errorf("%d misses at once counted run %d, window %d", misses, run, inWindow)
+		}
+		if n := len(f.securityNotices(t, f.secadmins[1])); n != 1 || len(f.missRecords(t)) != 1 {
+			t.Errorf("%d misses at once: %d notices, %d records; want one of each", misses, n, len(f.missRecords(t)))
 		}
 	})
 }

@@ -120,3 +120,27 @@ func (u usageCounts) write(tx *Tx) error {
 	clear(u)
 	return nil
 }
+
+// batchTallies are what the calls of a commit batch counted in memory —
+// usage (SHR-6) and verification misses (SHR-4) — written once per key by
+// the batch, with the records of the calls that counted them.
+type batchTallies struct {
+	usage    usageCounts
+	verifies verifyTallies
+}
+
+// merge adds what a write that succeeded counted.
+func (b batchTallies) merge(t *Tx) {
+	b.usage.merge(t.usage)
+	b.verifies.merge(t.verifies)
+}
+
+func (b batchTallies) empty() bool { return len(b.usage) == 0 && len(b.verifies) == 0 }
+
+// write writes the tallies in tx and forgets them.
+func (b batchTallies) write(tx *Tx) error {
+	if err := b.usage.write(tx); err != nil {
+		return err
+	}
+	return b.verifies.write(tx)
+}
