@@ -7,8 +7,8 @@ import (
 	"io"
 	"net/url"
 	"strconv"
-	"sync"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
