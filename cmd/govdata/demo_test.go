@@ -301,6 +301,17 @@ func checkDemoWorld(t *testing.T, c *cli, db *sqlstore.DB, out string) {
 		t.Errorf("read %d population rows, want 300, with the ID sealed", seen)
 	}
 
+	// Nor is a company's: every credit code fails its GB 32100 check character.
+	firms := must(datasets.FindRows(as["market.officer"], byEntry["市场主体登记信息"].ID, nil, govdata.Page{Limit: govdata.MaxLimit}))(t)
+	for _, r := range firms.Items {
+		if code := *r.Values["统一社会信用代码"]; govdata.ValidateCreditCode(code) == nil {
+			t.Errorf("credit code %s passes GB 32100", code)
+		}
+	}
+	if len(firms.Items) == 0 {
+		t.Error("no market entities")
+	}
+
 	// One application granted with a credential, one in progress at the
 	// last step of the profile's chain, in its actor's inbox.
 	applications := sqlstore.NewApplicationService(base, workflows)
