@@ -12,12 +12,22 @@ export GOVDATA_TEST_MYSQL
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/govdata/govdata.Version=$(VERSION)
 
-.PHONY: run build test bench bench-service bench-service-postgres vet fmt
+.PHONY: run demo build test bench bench-service bench-service-postgres vet fmt
 
 # Build and start govdata on its embedded SQLite default in ./data; the first
 # start creates the sysadmin account "admin" and prints its password.
 run: build
 	./bin/govdata serve
+
+# A demo world (govdata demo: a city's departments, an account of every role
+# with one printed password, entries with rows, share applications) made in
+# a fresh ./data-demo, then the console on it. An existing ./data-demo is
+# served as it is, with what was done in it since: rm -rf data-demo starts
+# afresh. --db "" keeps a GOVDATA_DB of the shell from pointing it elsewhere.
+demo: build
+	@if [ -e data-demo ]; then echo "./data-demo exists: serving it as it is (rm -rf data-demo for a fresh demo)"; \
+	else ./bin/govdata demo --data ./data-demo --db ""; fi
+	./bin/govdata serve --data ./data-demo --db ""
 
 build:
 	go build -ldflags "$(LDFLAGS)" -o bin/govdata ./cmd/govdata

@@ -23,6 +23,7 @@ const usage = `govdata — 政务数据资源管理平台 / government data plat
 Usage:
   govdata serve [flags]                 serve the API (SQLite in ./data by default)
   govdata migrate [flags]               apply database migrations and exit
+  govdata demo [flags]                  fill a fresh store with a demo world and print its accounts
   govdata user create [flags] USERNAME  create a user (--name, --roles, --department, --password)
   govdata user reset-password USERNAME  issue a new password, to be changed at next login
   govdata user disable USERNAME         disable a user and end its sessions
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdServe(ctx, rest, stdout, stderr)
 	case "migrate":
 		err = cmdMigrate(ctx, rest, stdout, stderr)
+	case "demo":
+		err = cmdDemo(ctx, rest, stdout, stderr)
 	case "user":
 		err = cmdUser(ctx, rest, stdout, stderr)
 	case "audit":
