@@ -134,7 +134,7 @@ export default function Shell() {
 
   return (
     <InboxProvider>
-      <Layout style={{ minHeight: '100%' }}>
+      <Layout style={{ minHeight: '100vh' }}>
         <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={216} breakpoint="lg">
           <div
             className="govdata-sider-title"
