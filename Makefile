@@ -12,7 +12,7 @@ export GOVDATA_TEST_MYSQL
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/govdata/govdata.Version=$(VERSION)
 
-.PHONY: run demo build test bench bench-service bench-service-postgres vet fmt
+.PHONY: run demo build test test-go test-web web web-size bench bench-service bench-service-postgres vet fmt
 
 # Build and start govdata on its embedded SQLite default in ./data; the first
 # start creates the sysadmin account "admin" and prints its password.
@@ -32,9 +32,37 @@ demo: build
 build:
 	go build -ldflags "$(LDFLAGS)" -o bin/govdata ./cmd/govdata
 
-# Every test, on SQLite and on PostgreSQL.
-test:
+# Every test: Go's on SQLite and on PostgreSQL, then the console's in Chromium.
+test: test-go test-web
+
+test-go:
 	go test -count=1 -timeout 30m ./...
+
+# The web console (web/; Node 20 and npm). `make web` rebuilds web/dist,
+# which is committed and embedded in the binary: the OpenAPI document is
+# written from the route table by a test (no server needed) to
+# web/src/api/openapi.json, the API types are generated from it, the console
+# is type-checked and built, and dist/ is stamped with the hash of its
+# inputs, which `go test ./web` checks.
+web:
+	cd web && npm ci
+	GOVDATA_WRITE_OPENAPI=1 go test -count=1 -run '^TestOpenAPISnapshot$$' ./http
+	cd web && npm run gen:api && npm run typecheck && npm run build
+	go run ./web/stamp web
+
+# The sign-in page's first load, compressed (PRODUCT.md §5: ≤ 350 KB).
+web-size:
+	cd web && node scripts/size.mjs
+
+# The console's tests: locale files, then the browser tests (web/e2e) that
+# drive Debian's Chromium against the built binary. Without Chromium or
+# npm they say so and skip — except under CI=true, where that fails.
+test-web: build
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$CI" = true ]; then echo "test-web: npm is missing" >&2; exit 1; fi; \
+		echo "test-web: npm not found: skipping the console's tests"; exit 0; fi; \
+	cd web && { [ -d node_modules ] || npm ci; } && npm run --silent test:unit && \
+		GOVDATA_BIN=$(CURDIR)/bin/govdata npm run --silent test:e2e
 
 bench:
 	go test -run '^$$' -bench . -benchtime 2s ./...

@@ -266,6 +266,20 @@ func (c *Calendar) WorkingDaysBetween(from, to Date) int {
 	return n
 }
 
+// DueStanding says how a due date stands today, in working days, so that a
+// deadline is shown as the platform counts it ("还剩 N 个工作日" / "已逾期 N 个
+// 工作日", UI.md) and never counted by a client: left is the working days
+// after today up to and including due (0 when due is today, or when only
+// non-working days remain before it); once due has passed, late is the
+// working days after due up to and including today, and at least 1 — the
+// due day itself has ended (CAL-3: overdue once the due day has ended).
+func (c *Calendar) DueStanding(due, today Date) (left, late int, overdue bool) {
+	if due.Before(today) {
+		return 0, max(1, c.WorkingDaysBetween(due, today)), true
+	}
+	return c.WorkingDaysBetween(today, due), 0, false
+}
+
 // LastYear is the latest year the calendar knows, 0 when it knows none.
 func (c *Calendar) LastYear() int {
 	last := 0

@@ -752,3 +752,31 @@ func TestCalendarWarning(t *testing.T) {
 		}
 	}
 }
+
+// TestDueStanding: how a deadline stands today, counted on the calendar
+// with its holidays and make-up days (National Day 2026: 10-01 … 10-07 off,
+// Saturday 10-10 worked).
+func TestDueStanding(t *testing.T) {
+	cal := mustCalendar(t)
+	for _, c := range []struct {
+		due, today string
+		left, late int
+		overdue    bool
+		why        string
+	}{
+		{"2026-09-30", "2026-09-30", 0, 0, false, "due today"},
+		{"2026-10-09", "2026-09-30", 2, 0, false, "the holiday does not count: 10-08 and 10-09"},
+		{"2026-10-08", "2026-10-03", 1, 0, false, "from inside the holiday"},
+		{"2026-10-12", "2026-10-09", 2, 0, false, "the make-up Saturday counts"},
+		{"2026-09-30", "2026-10-01", 0, 1, true, "the due day has ended: late, though no working day has passed"},
+		{"2026-09-30", "2026-10-08", 0, 1, true, "the first working day after the holiday"},
+		{"2026-09-30", "2026-10-10", 0, 3, true, "10-08, 10-09 and the make-up Saturday"},
+		{"2026-10-09", "2026-10-12", 0, 2, true, "Saturday 10-10 worked, Sunday not"},
+	} {
+		left, late, overdue := cal.DueStanding(mustDate(t, c.due), mustDate(t, c.today))
+		if left != c.left || late != c.late || overdue != c.overdue {
+			t.Errorf("DueStanding(due %s, today %s) = %d left, %d late, overdue %v; want %d, %d, %v (%s)",
+				c.due, c.today, left, late, overdue, c.left, c.late, c.overdue, c.why)
+		}
+	}
+}

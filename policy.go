@@ -1,5 +1,7 @@
 package govdata
 
+import "slices"
+
 // Permission names one kind of action. Every HTTP route declares the
 // permission it needs; Authorize is the one place that decides (ORG-7).
 type Permission string
@@ -185,6 +187,30 @@ func AuthorizeIn(a Actor, p Permission, deptID int64) error {
 		return Errorf(EFORBIDDEN, MsgOutOfScope)
 	}
 	return Errorf(EFORBIDDEN, MsgForbidden)
+}
+
+// AllPermissions lists every permission of the table, sorted.
+func AllPermissions() []Permission {
+	ps := make([]Permission, 0, len(permissions))
+	for p := range permissions {
+		ps = append(ps, p)
+	}
+	slices.Sort(ps)
+	return ps
+}
+
+// HeldPermissions lists, sorted, the permissions Authorize grants the actor
+// — for a department-scoped role, within its department. The console builds
+// its menu from them, so that no item leads to a refusal, without deciding
+// roles a second time.
+func HeldPermissions(a Actor) []Permission {
+	held := []Permission{}
+	for _, p := range AllPermissions() {
+		if Authorize(a, p) == nil {
+			held = append(held, p)
+		}
+	}
+	return held
 }
 
 // AuthorizeUserRead lets a user read its own account; reading others needs PermUserRead.

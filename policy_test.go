@@ -165,3 +165,33 @@ func TestScopedTo(t *testing.T) {
 		}
 	}
 }
+
+// TestHeldPermissions: what the console is told a user holds is exactly
+// what Authorize lets it do — no more (a menu item that ends in a 403), no
+// fewer — and a session that must change its password holds nothing.
+func TestHeldPermissions(t *testing.T) {
+	for _, r := range govdata.Roles {
+		a := userWith(r)
+		held := map[govdata.Permission]bool{}
+		for _, p := range govdata.HeldPermissions(a) {
+			held[p] = true
+		}
+		for _, p := range govdata.AllPermissions() {
+			if got, want := held[p], govdata.Authorize(a, p) == nil; got != want {
+				t.Errorf("%s: holds %s = %v, Authorize says %v", r, p, got, want)
+			}
+		}
+		for p := range allowed {
+			if held[p] != holds(p, r) {
+				t.Errorf("%s: holds %s = %v, PRODUCT.md §1 says %v", r, p, held[p], holds(p, r))
+			}
+		}
+		a.PasswordChangeRequired = true
+		if got := govdata.HeldPermissions(a); len(got) != 0 {
+			t.Errorf("%s who must change the password holds %v, want nothing", r, got)
+		}
+	}
+	if got := govdata.HeldPermissions(govdata.Actor{}); len(got) != 0 {
+		t.Errorf("anonymous holds %v", got)
+	}
+}

@@ -217,6 +217,11 @@ type Task struct {
 	Step     Step              `json:"step"`
 	DueSoon  bool              `json:"due_soon"`
 	Overdue  bool              `json:"overdue"`
+	// WorkingDaysLeft (while due) or WorkingDaysLate (once overdue) say how
+	// the due date stands today on the platform's calendar
+	// (Calendar.DueStanding); neither for a step without a due date.
+	WorkingDaysLeft *int `json:"working_days_left,omitempty"`
+	WorkingDaysLate *int `json:"working_days_late,omitempty"`
 }
 
 // TaskFilter narrows an inbox.

@@ -97,3 +97,53 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, u)
 	return nil
 }
+
+// meView is what the console needs to know of the signed-in user to draw
+// itself: who it is, its department and region for the header, and the
+// permissions it holds, from the server's own table (policy.go), so that
+// the menu shows only what the user may open.
+type meView struct {
+	User       *govdata.User       `json:"user"`
+	Department *govdata.Department `json:"department,omitempty"`
+	Region     *govdata.Region     `json:"region,omitempty"`
+	// Permissions are those govdata.Authorize grants the user; none while
+	// the password must be changed first.
+	Permissions []govdata.Permission `json:"permissions"`
+	// PasswordChangeRequired: the session is good for nothing but
+	// POST /api/v1/auth/password until then (ORG-3).
+	PasswordChangeRequired bool `json:"password_change_required"`
+	// TimeZone is the deployment's, in which dates and times are shown
+	// (PRODUCT.md §4).
+	TimeZone string `json:"time_zone"`
+	// CSRFToken is the session's, as the login answered it: a console
+	// reloaded in the browser keeps its cookie but not the login's answer,
+	// and it keeps no token in storage. Only a page of our origin can read
+	// this answer (no CORS; the cookie is SameSite=Strict), so it tells a
+	// cross-site page nothing (ORG-4).
+	CSRFToken string `json:"csrf_token"`
+}
+
+func (s *Server) handleMeView(w http.ResponseWriter, r *http.Request) error {
+	a := govdata.ActorFrom(r.Context())
+	u, err := s.svc.Users.FindUserByID(r.Context(), a.UserID)
+	if err != nil {
+		return err
+	}
+	v := meView{User: u, Permissions: govdata.HeldPermissions(a), PasswordChangeRequired: a.PasswordChangeRequired,
+		TimeZone: s.cfg.Location.String()}
+	if token, _ := bearerToken(r); token != "" {
+		v.CSRFToken = govdata.CSRFToken(token)
+	}
+	// A session that must change its password may read nothing else
+	// (ORG-3); the console asks again after the change.
+	if !a.PasswordChangeRequired && u.DepartmentID != 0 {
+		if v.Department, err = s.svc.Departments.FindDepartmentByID(r.Context(), u.DepartmentID); err != nil {
+			return err
+		}
+		if v.Region, err = s.svc.Regions.FindRegionByCode(r.Context(), v.Department.RegionCode); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}

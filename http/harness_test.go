@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -85,6 +86,8 @@ type envOptions struct {
 	// trustProxy trusts the test client as a reverse proxy, so that a
 	// request's X-Forwarded-For names its client address.
 	trustProxy bool
+	// ui is the web console the server serves (Config.UI); nil, none.
+	ui fs.FS
 }
 
 // logBuffer keeps what the server and the store log, to show with a failure.
@@ -183,7 +186,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 	// The zero Config marks the session cookie Secure, as the binary does.
 	cfg := govhttp.Config{
 		Clock: clock, MaxBodyBytes: o.maxBodyBytes, Logger: logger, Metrics: metrics,
-		Profile: profile, Profiles: []*govdata.Profile{profile},
+		Profile: profile, Profiles: []*govdata.Profile{profile}, UI: o.ui,
 	}
 	if o.trustProxy {
 		cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"), netip.MustParsePrefix("192.0.2.10/32")}

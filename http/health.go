@@ -57,8 +57,9 @@ func (s *Server) calendarWarning(ctx context.Context, lang string) string {
 	return govdata.MsgCalendarMissing.Text(lang, missing, missing)
 }
 
-// handleHome is a plain landing page until the web UI arrives: it says what
-// is running and where to go next, in Chinese and English.
+// handleHome is the plain landing page of a binary built without the web
+// console (-tags no_ui): it says what is running and where to go next, in
+// Chinese and English.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write([]byte(`<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>govdata 政务数据平台</title>

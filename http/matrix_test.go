@@ -112,6 +112,8 @@ var matrix = []matrixCase{
 		e.login(t, caller)
 	}},
 	{route: "GET /api/v1/auth/me", auth: "user", allow: signedIn, build: get("/api/v1/auth/me")},
+	// What the console draws its menu from: the caller's own permissions.
+	{route: "GET /api/v1/me", auth: "user", allow: signedIn, build: get("/api/v1/me")},
 	// A user may read itself (the answer of /auth/me by ID).
 	{route: "GET /api/v1/users/{id}", variant: "self", auth: "user", allow: signedIn, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/users/" + itoa(userOf(e, caller).ID)}

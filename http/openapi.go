@@ -31,11 +31,28 @@ func (s *Server) OpenAPI() (*openapi3.T, error) {
 // is a "YYYY-MM-DD" string on the wire.
 var schemaOptions = []openapi3gen.Option{openapi3gen.SchemaCustomizer(
 	func(_ string, t reflect.Type, _ reflect.StructTag, schema *openapi3.Schema) error {
-		if t == reflect.TypeOf(govdata.Date{}) {
+		switch t {
+		case reflect.TypeOf(govdata.Date{}):
 			*schema = *openapi3.NewStringSchema().WithFormat("date")
+		// Roles and permissions are closed sets: as enums, a client's
+		// generated types name each one, and a renamed one breaks the
+		// console's type check rather than its menu.
+		case reflect.TypeOf(govdata.Role("")):
+			*schema = *openapi3.NewStringSchema().WithEnum(enumOf(govdata.Roles)...)
+		case reflect.TypeOf(govdata.Permission("")):
+			*schema = *openapi3.NewStringSchema().WithEnum(enumOf(govdata.AllPermissions())...)
 		}
 		return nil
 	})}
+
+// enumOf lists string-kinded values for an enum schema.
+func enumOf[T ~string](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
 

@@ -100,6 +100,9 @@ func (s *Server) routeTable() []route {
 			summary: "Change one's own password", request: passwordRequest{}, status: http.StatusNoContent, handle: s.handlePassword},
 		{method: "GET", path: "/api/v1/auth/me", reads: readPlain, perm: govdata.PermSignedIn, passwordChange: true, action: "auth.me", objectType: "user",
 			summary: "The signed-in user", response: govdata.User{}, handle: s.handleMe},
+		{method: "GET", path: "/api/v1/me", reads: readPlain, perm: govdata.PermSignedIn, passwordChange: true, action: "me.read", objectType: "user",
+			summary:  "The signed-in user with its department, region and the permissions it holds (none until a required password change): what the console draws its menu from",
+			response: meView{}, handle: s.handleMeView},
 		{method: "PATCH", path: "/api/v1/auth/me", perm: govdata.PermSignedIn, securityChange: true, action: "user.email", objectType: "user",
 			summary: "Set one's own e-mail address, where notices are mailed (\"\" removes it)", request: emailRequest{}, response: govdata.User{}, handle: s.handleSetEmail},
 
@@ -405,7 +408,8 @@ func (s *Server) routeTable() []route {
 }
 
 // buildMux registers the routes, a 405 with the envelope for a known path
-// with another method, and a 404 with the envelope for anything else.
+// with another method, the web console for other reads outside the API,
+// and a 404 with the envelope for anything else.
 func (s *Server) buildMux() http.Handler {
 	mux := http.NewServeMux()
 	methods := map[string][]string{}
@@ -436,9 +440,17 @@ func (s *Server) buildMux() http.Handler {
 		}
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/" && (r.Method == "GET" || r.Method == "HEAD") {
-			s.handleHome(w, r)
-			return
+		if (r.Method == "GET" || r.Method == "HEAD") && !reservedPath(r.URL.Path) {
+			// The console's files, and its page for the paths of its own
+			// routes (a bookmark, a reload); without it, the landing page.
+			if s.console != nil {
+				s.console.serve(s, w, r)
+				return
+			}
+			if r.URL.Path == "/" {
+				s.handleHome(w, r)
+				return
+			}
 		}
 		s.writeError(w, r, govdata.Errorf(govdata.ENOTFOUND, msgNotFound, r.URL.Path))
 	})

@@ -9,6 +9,7 @@ package http
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -79,6 +80,9 @@ type Config struct {
 	// believed for the client address of audit records (SEC-1); empty, the
 	// peer's address is the client's.
 	TrustedProxies []netip.Prefix
+	// UI is the built web console (web.Dist()), served at "/" and at every
+	// path outside the API; nil keeps the plain landing page at "/".
+	UI fs.FS
 }
 
 // DefaultMaxBodyBytes is the default bound of a JSON request body: 1 MiB.
@@ -91,6 +95,7 @@ type Server struct {
 	log     *slog.Logger
 	handler http.Handler
 	routes  []route
+	console *console
 }
 
 // NewServer builds the router over the services.
@@ -114,6 +119,15 @@ func NewServer(svc Services, cfg Config) *Server {
 		cfg.Metrics = NewMetrics()
 	}
 	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger}
+	if cfg.UI != nil {
+		c, err := newConsole(cfg.UI)
+		if err != nil {
+			// The console is built into the binary: a build without its
+			// page is a broken build, not a setting.
+			panic("http: the web console has no index.html: " + err.Error())
+		}
+		s.console = c
+	}
 	s.routes = s.routeTable()
 	s.handler = s.buildMux()
 	return s

@@ -455,8 +455,14 @@ func (s *WorkflowService) FindTasks(ctx context.Context, f govdata.TaskFilter) (
 		if inst.Due != nil {
 			// CAL-3: a step is overdue once its due day has ended; due soon
 			// when it falls due by the next working day.
-			t.Overdue = inst.Due.Before(today)
+			left, late, overdue := cal.DueStanding(*inst.Due, today)
+			t.Overdue = overdue
 			t.DueSoon = !t.Overdue && !soon.Before(*inst.Due)
+			if overdue {
+				t.WorkingDaysLate = &late
+			} else {
+				t.WorkingDaysLeft = &left
+			}
 		}
 		items = append(items, t)
 	}

@@ -534,6 +534,8 @@ func (r *profileRun) runLate(t *testing.T) {
 	}
 	if task := taskFor(r.inbox(t, actorOf(actor)), w.ID); task == nil || !task.Overdue || task.DueSoon {
 		t.Errorf("actor's inbox after the due date: %+v", task)
+	} else if task.WorkingDaysLate == nil || *task.WorkingDaysLate < 1 || task.WorkingDaysLeft != nil {
+		t.Errorf("actor's inbox after the due date: working days late %v, left %v; want late ≥ 1", task.WorkingDaysLate, task.WorkingDaysLeft)
 	}
 
 	// A restart: the marks persist, nothing is sent again.

@@ -109,6 +109,10 @@ func TestWorkflowShareConditional(t *testing.T) {
 		if got := inbox(reviewer); len(got) != 1 || got[0].Instance.ID != w.ID || !got[0].DueSoon || got[0].Overdue {
 			t.Fatalf("bureau inbox: %+v", got)
 		}
+		// The console shows "还剩 1 个工作日" as counted here (UI.md).
+		if got := inbox(reviewer)[0]; got.WorkingDaysLeft == nil || *got.WorkingDaysLeft != 1 || got.WorkingDaysLate != nil {
+			t.Fatalf("bureau inbox: working days left %v, late %v; want 1 left", got.WorkingDaysLeft, got.WorkingDaysLate)
+		}
 		if got := inbox(officer); len(got) != 0 {
 			t.Fatalf("provider inbox before forwarding: %+v", got)
 		}

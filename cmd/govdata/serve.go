@@ -28,6 +28,7 @@ import (
 	"github.com/govdata/govdata/profiles"
 	"github.com/govdata/govdata/source"
 	"github.com/govdata/govdata/sqlstore"
+	"github.com/govdata/govdata/web"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -110,7 +111,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Open:          catalog.OpenCatalog(),
 		Store:         db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
-		TrustedProxies: c.trustedProxies, PublicURL: c.publicAddress(), CalendarWarnFrom: c.calendarWarnFrom, Publisher: govdata.Text{ZH: c.publisher, EN: c.publisher}})
+		TrustedProxies: c.trustedProxies, PublicURL: c.publicAddress(), CalendarWarnFrom: c.calendarWarnFrom, Publisher: govdata.Text{ZH: c.publisher, EN: c.publisher},
+		UI: web.Dist()})
 	if _, err := srv.OpenAPI(); err != nil {
 		return err
 	}

@@ -1,0 +1,183 @@
+// The browser tests' harness: the real govdata binary on a fresh data
+// folder and a free port, and Debian's Chromium driven by playwright-core
+// (no browser download). Each test file starts what it needs.
+//
+//   GOVDATA_BIN       the binary (default: built here with go build)
+//   GOVDATA_CHROMIUM  the browser (default /usr/bin/chromium)
+//   GOVDATA_SHOTS     a folder to write screenshots into (optional)
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const chromiumPath = process.env.GOVDATA_CHROMIUM || '/usr/bin/chromium';
+
+/**
+ * browserMissing says why the browser tests cannot run here, or ''. Under
+ * CI=true a missing Chromium is a failure, never a skip.
+ */
+export function browserMissing() {
+  if (existsSync(chromiumPath)) return '';
+  const why = `${chromiumPath} not found (apt-get install chromium)`;
+  if (process.env.CI === 'true') throw new Error(`CI: ${why}: the browser tests must run`);
+  console.log(`# skipping the browser tests: ${why}`);
+  return why;
+}
+
+const repo = new URL('../../', import.meta.url).pathname;
+let built = '';
+
+/** binary returns the govdata binary: GOVDATA_BIN, or one built once here. */
+export function binary() {
+  if (process.env.GOVDATA_BIN) return process.env.GOVDATA_BIN;
+  if (!built) {
+    built = join(mkdtempSync(join(tmpdir(), 'govdata-bin-')), 'govdata');
+    execFileSync('go', ['build', '-o', built, './cmd/govdata'], { cwd: repo, stdio: 'inherit' });
+  }
+  return built;
+}
+
+/**
+ * startServer runs `govdata serve` on a fresh data folder and a free port
+ * and returns its URL and the admin password it printed. Extra flags go
+ * after the harness's own.
+ */
+export async function startServer(flags = []) {
+  const data = mkdtempSync(join(tmpdir(), 'govdata-e2e-'));
+  const env = { ...process.env };
+  delete env.GOVDATA_ADMIN_PASSWORD; // the first start must issue one
+  const args = ['serve', '--data', data, '--addr', '127.0.0.1:0', '--metrics-addr', 'off', '--log-level', 'warn', ...flags];
+  const proc = spawn(binary(), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stderr.on('data', (b) => (err += b));
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`govdata did not start in 30 s:\n${out}\n${err}`)), 30_000);
+    proc.stdout.on('data', (b) => {
+      out += b;
+      const listening = out.match(/listening on (http:\/\/[\d.]+:\d+)/);
+      const password = out.match(/password \/ 密码:\s+(\S+)/);
+      if (listening && password) {
+        clearTimeout(timer);
+        resolve({ url: listening[1], adminPassword: password[1] });
+      }
+    });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`govdata exited (${code}) before it listened:\n${out}\n${err}`));
+    });
+  });
+  const { url, adminPassword } = await ready;
+  const stop = async () => {
+    if (proc.exitCode === null) {
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(data, { recursive: true, force: true });
+  };
+  return { url, adminPassword, data, stop, logs: () => out + err };
+}
+
+/** cli runs another govdata command (give it --data server.data). */
+export function cli(server, args) {
+  return execFileSync(binary(), args, { encoding: 'utf8' });
+}
+
+/** api calls the server's API with a bearer token (test setup, not the console). */
+export async function api(server, method, path, { token, body } = {}) {
+  const res = await fetch(server.url + path, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : undefined;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return json;
+}
+
+/** signInAPI signs in through the API, changing an issued password first. */
+export async function signInAPI(server, username, password, newPassword) {
+  const s = await api(server, 'POST', '/api/v1/auth/login', { body: { username, password } });
+  if (s.password_change_required) {
+    await api(server, 'POST', '/api/v1/auth/password', {
+      token: s.token,
+      body: { old_password: password, new_password: newPassword },
+    });
+  }
+  return s.token;
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * newPage opens a page at 1366×768 (UI.md: common office screens) that
+ * records every Content-Security-Policy violation and script error, for
+ * checkClean.
+ */
+export async function newPage(browser, { locale = 'zh-CN' } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale });
+  await context.addInitScript(() => {
+    window.__govdataProblems = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.__govdataProblems.push(`CSP ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`),
+    );
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(`script error: ${e.message}`));
+  return page;
+}
+
+/** problems returns what went wrong on the page: CSP violations, script errors. */
+export async function problems(page) {
+  const inPage = await page.evaluate(() => window.__govdataProblems ?? []).catch(() => []);
+  return [...page.problems, ...inPage];
+}
+
+const axeSource = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+/**
+ * axeViolations runs axe-core in the page and returns the serious and
+ * critical violations. It is evaluated through the browser's debugging
+ * protocol, which the page's CSP does not govern: the page under test keeps
+ * its real policy.
+ */
+export async function axeViolations(page) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }),
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')}`);
+}
+
+/** shot writes a screenshot into GOVDATA_SHOTS, when set. */
+export async function shot(page, name) {
+  const dir = process.env.GOVDATA_SHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`) });
+}

@@ -1,0 +1,24 @@
+// A page's frame in the shell: its heading (the route's title from
+// routes.tsx unless given) over its content.
+import { createContext, useContext, type ReactNode } from 'react';
+import { Typography } from 'antd';
+import { useI18n, type MessageKey } from '../i18n';
+
+/** The title of the route being shown, set by the shell's guard. */
+export const RouteTitle = createContext<MessageKey>('app.name');
+
+export function Page({ title, extra, children }: { title?: string; extra?: ReactNode; children: ReactNode }) {
+  const { t } = useI18n();
+  const routeTitle = useContext(RouteTitle);
+  return (
+    <section className="govdata-page" aria-labelledby="govdata-page-title">
+      <div style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: 16, marginBottom: 16 }}>
+        <Typography.Title level={1} id="govdata-page-title" style={{ fontSize: 20, margin: 0 }}>
+          {title ?? t(routeTitle)}
+        </Typography.Title>
+        {extra}
+      </div>
+      {children}
+    </section>
+  );
+}

@@ -1,0 +1,111 @@
+// The console's one table of pages: its routes, the menu built from them,
+// and the permission each needs. A page of a later screen registers itself
+// here (see web/README.md); nothing else has to change.
+//
+// A menu item is shown only when the server says the user holds its
+// permission (GET /api/v1/me), so no item leads to a 403; a page opened
+// directly without it shows "no permission" without asking the server.
+//
+// Paths the server keeps for itself are never console routes: /api, /catalog
+// (and /catalog.*), /dataset, /healthz, /readyz, /metrics (http/console.go,
+// reservedPath).
+import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
+import {
+  AuditOutlined,
+  BellOutlined,
+  CheckSquareOutlined,
+  ClusterOutlined,
+  DatabaseOutlined,
+  FileSearchOutlined,
+  SafetyCertificateOutlined,
+  SettingOutlined,
+  ShareAltOutlined,
+} from '@ant-design/icons';
+import type { Permission } from './api/client';
+import type { MessageKey } from './i18n';
+
+export type MenuGroup = 'workbench' | 'catalog' | 'data' | 'sharing' | 'supervision' | 'admin' | 'security' | 'audit';
+
+export interface ConsoleRoute {
+  /** path under the console's root, as React Router matches it ("entries/:id"). */
+  path: string;
+  /** title is the page's heading and its menu label. */
+  title: MessageKey;
+  /** perm is the server's permission the page needs; none: every signed-in user. */
+  perm?: Permission;
+  page: LazyExoticComponent<ComponentType>;
+  /** menu places the page in the left menu; detail pages have none. */
+  menu?: MenuGroup;
+}
+
+// Each page is its own chunk, loaded when first opened: the sign-in page
+// loads none of them.
+const TasksPage = lazy(() => import('./pages/tasks/TasksPage'));
+const NotificationsPage = lazy(() => import('./pages/notifications/NotificationsPage'));
+// Pages other screens will build: until then, a page saying so.
+const Placeholder = lazy(() => import('./pages/placeholder/PlaceholderPage'));
+
+export const menuGroups: { key: MenuGroup; title: MessageKey; icon: ReactNode }[] = [
+  { key: 'workbench', title: 'menu.workbench', icon: <CheckSquareOutlined /> },
+  { key: 'catalog', title: 'menu.catalog', icon: <FileSearchOutlined /> },
+  { key: 'data', title: 'menu.data', icon: <DatabaseOutlined /> },
+  { key: 'sharing', title: 'menu.sharing', icon: <ShareAltOutlined /> },
+  { key: 'supervision', title: 'menu.supervision', icon: <BellOutlined /> },
+  { key: 'admin', title: 'menu.admin', icon: <SettingOutlined /> },
+  { key: 'security', title: 'menu.security', icon: <SafetyCertificateOutlined /> },
+  { key: 'audit', title: 'menu.audit', icon: <AuditOutlined /> },
+];
+
+export const routes: ConsoleRoute[] = [
+  { path: 'tasks', title: 'page.tasks', page: TasksPage, menu: 'workbench' },
+  { path: 'notifications', title: 'page.notifications', page: NotificationsPage, menu: 'workbench' },
+
+  { path: 'entries', title: 'page.entries', perm: 'catalog.read', page: Placeholder, menu: 'catalog' },
+  { path: 'entries/review', title: 'page.entryReview', perm: 'catalog.review', page: Placeholder, menu: 'catalog' },
+  { path: 'entries/:id', title: 'page.entry', perm: 'catalog.read', page: Placeholder },
+
+  { path: 'data', title: 'page.datasets', perm: 'data.read', page: Placeholder, menu: 'data' },
+  { path: 'data/maintenance/:id', title: 'page.maintenance', perm: 'data.read', page: Placeholder },
+
+  { path: 'sharing/applications', title: 'page.applications', perm: 'share.read', page: Placeholder, menu: 'sharing' },
+  { path: 'sharing/applications/:id', title: 'page.application', perm: 'share.read', page: Placeholder },
+  { path: 'grants', title: 'page.grants', perm: 'grant.read', page: Placeholder, menu: 'sharing' },
+
+  { path: 'supervision', title: 'page.supervision', perm: 'supervision.read', page: Placeholder, menu: 'supervision' },
+
+  { path: 'admin/users', title: 'page.users', perm: 'user.read', page: Placeholder, menu: 'admin' },
+  { path: 'admin/departments', title: 'page.departments', perm: 'department.write', page: Placeholder, menu: 'admin' },
+  { path: 'admin/regions', title: 'page.regions', perm: 'region.write', page: Placeholder, menu: 'admin' },
+  { path: 'admin/calendar', title: 'page.calendar', perm: 'calendar.write', page: Placeholder, menu: 'admin' },
+  { path: 'admin/webhooks', title: 'page.webhooks', perm: 'delivery.manage', page: Placeholder, menu: 'admin' },
+
+  { path: 'security/credentials', title: 'page.credentials', perm: 'credential.read', page: Placeholder, menu: 'security' },
+  { path: 'security/masking', title: 'page.masking', perm: 'mask.write', page: Placeholder, menu: 'security' },
+
+  { path: 'audit', title: 'page.audit', perm: 'audit.read', page: Placeholder, menu: 'audit' },
+];
+
+/** The page a signed-in user lands on. */
+export const homePath = '/tasks';
+
+/**
+ * subjectPath is the page of the object a task or notice is about
+ * (WorkflowInstance.subject_type and subject_id); undefined when the
+ * console has none.
+ */
+export function subjectPath(type: string | undefined, id: string | undefined): string | undefined {
+  if (!id) return undefined;
+  const enc = encodeURIComponent(id);
+  switch (type) {
+    case 'catalog_entry':
+      return `/entries/${enc}`;
+    case 'application':
+      return `/sharing/applications/${enc}`;
+    case 'maintenance':
+      return `/data/maintenance/${enc}`;
+  }
+  return undefined;
+}
+
+// Used by the cluster icon of the header's platform name.
+export const PlatformIcon = ClusterOutlined;
