@@ -15,11 +15,11 @@ import (
 	"github.com/govdata/govdata/signing"
 )
 
-// readmeSection returns the signing section of ../README.md, between the
-// markers that keep it apart from the rest of the README.
+// readmeSection returns the signing section of ../docs/api.md, between the
+// markers that keep it apart from the rest of the document.
 func readmeSection(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile("../README.md")
+	b, err := os.ReadFile("../docs/api.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func readmeSection(t *testing.T) string {
 	const begin, end = "<!-- signing:begin -->", "<!-- signing:end -->"
 	i, j := strings.Index(s, begin), strings.Index(s, end)
 	if i < 0 || j < i {
-		t.Fatalf("README.md lacks the %s … %s markers", begin, end)
+		t.Fatalf("docs/api.md lacks the %s … %s markers", begin, end)
 	}
 	return s[i+len(begin) : j]
 }
