@@ -84,6 +84,7 @@ export default function CatalogPage() {
   const [filters, setFilters] = useState<Filters>({ q: '' });
   const [text, setText] = useState('');
   const [list, setList] = useState<EntryList | undefined>();
+  const [facets, setFacets] = useState<NonNullable<EntryList['facets']>>({});
   const [items, setItems] = useState<Entry[]>([]);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<Error | null>(null);
@@ -103,11 +104,18 @@ export default function CatalogPage() {
       try {
         const res = await call(
           api.GET('/api/v1/catalog', {
-            params: { query: { ...query(f), facets: 'true', limit: String(pageSize), ...(after ? { cursor: after } : {}) } },
+            params: { query: { ...query(f), limit: String(pageSize), ...(after ? { cursor: after } : {}) } },
           }),
         );
         if (mine !== seq.current) return;
         setList(res);
+        // The facet counts come after the first rows: counting every value
+        // over a large catalog takes longer than finding a page of it.
+        if (!after) {
+          void call(api.GET('/api/v1/catalog', { params: { query: { ...query(f), facets: 'true', limit: '1' } } }))
+            .then((x) => mine === seq.current && setFacets(x.facets ?? {}))
+            .catch(() => undefined);
+        }
         const got = (res.items ?? []).filter((x): x is Entry => !!x);
         setItems((prev) => (after ? [...prev, ...got] : got));
         setElapsed(performance.now() - t0);
@@ -126,7 +134,6 @@ export default function CatalogPage() {
   }, [key, load]);
 
   const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
-  const facets = list?.facets ?? {};
   const count = (facet: string, value: string) => facets[facet]?.find((x: Facet) => x.value === value)?.count;
   const option = (facet: string, value: string, label: string) => {
     const n = count(facet, value);
