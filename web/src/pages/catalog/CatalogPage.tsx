@@ -340,7 +340,7 @@ export default function CatalogPage() {
         dataSource={items}
         loading={loading}
         pagination={false}
-        scroll={{ x: 1000 }}
+        scroll={{ x: 1240 }}
         locale={{
           emptyText: (
             <Typography.Text type="secondary">
@@ -360,14 +360,14 @@ export default function CatalogPage() {
           },
           { title: t('catalog.resourceCode'), key: 'code', width: 300, render: (_, r) => <Code value={r.resource_code} /> },
           { title: t('catalog.provider'), dataIndex: 'department_name', width: 170, ellipsis: true },
-          { title: t('catalog.shareType'), key: 'share', width: 120, render: (_, r) => <Tag>{l.share(r.share_type)}</Tag> },
-          { title: t('catalog.openType'), key: 'open', width: 120, render: (_, r) => l.open(r.open_type) },
+          { title: t('catalog.shareType'), key: 'share', width: 180, render: (_, r) => <Tag>{l.share(r.share_type)}</Tag> },
+          { title: t('catalog.openType'), key: 'open', width: 150, render: (_, r) => l.open(r.open_type) },
           { title: t('catalog.statusLabel'), key: 'status', width: 100, render: (_, r) => <StatusTag status={r.status} /> },
           {
             title: t('catalog.updated'),
             key: 'updated',
-            width: 110,
-            render: (_, r) => <span className="govdata-mono">{formatDateTime(r.updated_at).slice(0, 10)}</span>,
+            width: 120,
+            render: (_, r) => <span className="govdata-mono" style={{ whiteSpace: 'nowrap' }}>{formatDateTime(r.updated_at).slice(0, 10)}</span>,
           },
         ]}
       />
