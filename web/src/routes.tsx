@@ -44,6 +44,9 @@ const TasksPage = lazy(() => import('./pages/tasks/TasksPage'));
 const NotificationsPage = lazy(() => import('./pages/notifications/NotificationsPage'));
 // Pages other screens will build: until then, a page saying so.
 const Placeholder = lazy(() => import('./pages/placeholder/PlaceholderPage'));
+const CatalogPage = lazy(() => import('./pages/catalog/CatalogPage'));
+const EntryPage = lazy(() => import('./pages/catalog/EntryPage'));
+const EntryEditPage = lazy(() => import('./pages/catalog/EntryEditPage'));
 
 export const menuGroups: { key: MenuGroup; title: MessageKey; icon: ReactNode }[] = [
   { key: 'workbench', title: 'menu.workbench', icon: <CheckSquareOutlined /> },
@@ -60,9 +63,11 @@ export const routes: ConsoleRoute[] = [
   { path: 'tasks', title: 'page.tasks', page: TasksPage, menu: 'workbench' },
   { path: 'notifications', title: 'page.notifications', page: NotificationsPage, menu: 'workbench' },
 
-  { path: 'entries', title: 'page.entries', perm: 'catalog.read', page: Placeholder, menu: 'catalog' },
+  { path: 'entries', title: 'page.entries', perm: 'catalog.read', page: CatalogPage, menu: 'catalog' },
   { path: 'entries/review', title: 'page.entryReview', perm: 'catalog.review', page: Placeholder, menu: 'catalog' },
-  { path: 'entries/:id', title: 'page.entry', perm: 'catalog.read', page: Placeholder },
+  { path: 'entries/:id', title: 'page.entry', perm: 'catalog.read', page: EntryPage },
+  { path: 'entries/new', title: 'catalog.pageNew', perm: 'catalog.write', page: EntryEditPage },
+  { path: 'entries/:id/edit', title: 'catalog.pageEdit', perm: 'catalog.write', page: EntryEditPage },
 
   { path: 'data', title: 'page.datasets', perm: 'data.read', page: Placeholder, menu: 'data' },
   { path: 'data/maintenance/:id', title: 'page.maintenance', perm: 'data.read', page: Placeholder },

@@ -1,1 +1,0 @@
-import{_ as e,c as t,h as n,m as r}from"./index-_xtK5jlU.js";var i=n();function a(){let{t:n}=r();return(0,i.jsx)(t,{children:(0,i.jsx)(e,{status:`info`,title:n(`placeholder.title`),subTitle:n(`placeholder.body`)})})}export{a as default};
