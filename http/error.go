@@ -55,6 +55,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &se) {
 		status = se.status
 	}
+	if (!errors.As(err, &e) || e.Code == govdata.EINTERNAL) && r.Context().Err() != nil {
+		// The client went away first (the console stops the facet counts
+		// of a search it no longer shows), so the store stopped too: no
+		// failure of the server, and no one to answer.
+		s.log.Info("request abandoned by the client", "request_id", reqID, "method", r.Method, "path", r.URL.Path, "err", err)
+		return
+	}
 	if !errors.As(err, &e) || e.Code == govdata.EINTERNAL {
 		s.log.Error("request failed", "request_id", reqID, "method", r.Method, "path", r.URL.Path, "err", err)
 		e = govdata.Errorf(govdata.EINTERNAL, govdata.MsgInternal, reqID)

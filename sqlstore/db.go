@@ -433,7 +433,8 @@ func (db *DB) queryRowForValues(ctx context.Context, query string, args ...any) 
 
 // internal wraps a storage failure: it is logged by the caller and counted.
 func (db *DB) internal(op string, err error) error {
-	if db.opts.Hooks.StoreError != nil {
+	// A caller that stopped waiting is no failure of the store.
+	if db.opts.Hooks.StoreError != nil && !errors.Is(err, context.Canceled) {
 		db.opts.Hooks.StoreError()
 	}
 	return fmt.Errorf("sqlstore: %s: %w", op, err)

@@ -92,12 +92,20 @@ export default function CatalogPage() {
   const [importing, setImporting] = useState(false);
   const [outcome, setOutcome] = useState<ImportOutcome | undefined>();
   const seq = useRef(0);
+  // The facet counts of the last search; a new search stops them (the
+  // server stops counting when the request goes), so that over a large
+  // catalog they never hold up the rows of the next.
+  const counting = useRef<AbortController | null>(null);
 
   const effective: Filters = { ...filters, department_id: scope === 'own' && ownDept ? String(ownDept) : filters.department_id };
 
   const load = useCallback(
     async (f: Filters, after?: string) => {
       const mine = ++seq.current;
+      if (!after) {
+        counting.current?.abort();
+        counting.current = null;
+      }
       setLoading(true);
       setError(null);
       const t0 = performance.now();
@@ -112,7 +120,9 @@ export default function CatalogPage() {
         // The facet counts come after the first rows: counting every value
         // over a large catalog takes longer than finding a page of it.
         if (!after) {
-          void call(api.GET('/api/v1/catalog', { params: { query: { ...query(f), facets: 'true', limit: '1' } } }))
+          const stop = new AbortController();
+          counting.current = stop;
+          void call(api.GET('/api/v1/catalog', { params: { query: { ...query(f), facets: 'true', limit: '1' } }, signal: stop.signal }))
             .then((x) => mine === seq.current && setFacets(x.facets ?? {}))
             .catch(() => undefined);
         }
