@@ -14,6 +14,7 @@ import { DueTag } from '../tasks/TasksPage';
 import { Code, StatusTag, useCatalogLabels, type Entry, type EntryVersion } from '../catalog/common';
 import { diff, EntryView, type DiffRow } from '../catalog/EntryPage';
 import '../catalog/catalog.css';
+import './review.css';
 
 type Profile = NonNullable<Awaited<ReturnType<typeof loadProfile>>>;
 type Step = NonNullable<NonNullable<Profile['workflows']>[number]['steps']>[number];
@@ -107,7 +108,7 @@ export default function ReviewEntryPage() {
     <Page
       title={entry.name}
       extra={
-        <Space wrap>
+        <Space wrap className="govdata-strong-danger">
           {reviewStep && !revocation && actions.has('approve') && (
             <Button type="primary" onClick={() => setDeciding('approve')}>
               {t('review.approve')}
@@ -328,6 +329,7 @@ function DecisionDialog({
       cancelText={t('catalog.cancel')}
       okButtonProps={{ loading: busy, danger: decision !== 'approve' || revocation }}
       onOk={() => void send()}
+      wrapClassName="govdata-strong-danger"
       destroyOnHidden
     >
       {failure && <Alert style={{ marginBottom: 12 }} type="error" showIcon message={failure} />}
