@@ -308,12 +308,16 @@ describe('review, supervision, profile', { skip }, () => {
     await page.locator('section[aria-labelledby="workflow-catalog_change"]').getByText(/可延长一次：5 个工作日/).waitFor();
     await checked(page, 'profile');
     await shot(page, 'profile-zh');
+    await page.locator('section[aria-labelledby="workflow-catalog_change"]').scrollIntoViewIfNeeded();
+    await shot(page, 'profile-workflows-zh');
     await page.evaluate(() => localStorage.setItem('govdata.lang', 'en'));
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Regulation profile' }).waitFor();
     await page.getByRole('table', { name: 'Periods and deadlines' }).waitFor();
     await checked(page, 'profile (en)');
     await shot(page, 'profile-en');
+    await page.locator('section[aria-labelledby="workflow-share_conditional"]').scrollIntoViewIfNeeded();
+    await shot(page, 'profile-workflows-en');
     await page.goto(server.url + '/supervision');
     await page.getByRole('img', { name: /stale datasets by department/ }).locator('svg').waitFor();
     await shot(page, 'supervision-leader-en');

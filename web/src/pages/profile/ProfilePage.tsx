@@ -9,6 +9,7 @@ import { api, call } from '../../api/client';
 import { Page } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
 import { useI18n, type MessageKey } from '../../i18n';
+import { openTypes, shareTypes } from '../catalog/common';
 
 type Profile = Awaited<ReturnType<typeof load>>;
 type Workflow = NonNullable<Profile['workflows']>[number];
@@ -69,7 +70,9 @@ export default function ProfilePage() {
     {
       key: 'rectify',
       label: t('profile.rectify'),
-      value: t('profile.workingDays', { n: profile.grant_rectify_working_days?.value ?? 0 }),
+      value: t(profile.grant_rectify_working_days?.value === 1 ? 'profile.workingDay' : 'profile.workingDays', {
+        n: profile.grant_rectify_working_days?.value ?? 0,
+      }),
       cite: profile.grant_rectify_working_days?.cite ?? '',
     },
     {
@@ -103,8 +106,9 @@ export default function ProfilePage() {
       cite: profile.scenario_direct_grant?.cite ?? '',
     },
   ];
-  const labels = (m?: Record<string, string>) =>
-    Object.values(m ?? {}).map((v) => (
+  // In the order of the national types, not the map's.
+  const labels = (m: Record<string, string> | undefined, order: readonly string[]) =>
+    order.map((k) => m?.[k]).filter(Boolean).map((v) => (
       <Tag key={v} style={{ marginBottom: 4 }}>
         {v}
       </Tag>
@@ -121,8 +125,8 @@ export default function ProfilePage() {
         items={[
           { key: 'title', label: t('profile.name'), children: `${text(profile.title)} (${profile.name})` },
           { key: 'reg', label: t('profile.regulation'), children: profile.regulation },
-          { key: 'share', label: t('catalog.shareType'), children: labels(profile.labels?.share) },
-          { key: 'open', label: t('catalog.openType'), children: labels(profile.labels?.open) },
+          { key: 'share', label: t('catalog.shareType'), children: labels(profile.labels?.share, shareTypes) },
+          { key: 'open', label: t('catalog.openType'), children: labels(profile.labels?.open, openTypes) },
         ]}
       />
 
@@ -159,7 +163,7 @@ function WorkflowCard({ workflow: w }: { workflow: Workflow }) {
   const stepTitle = (name?: string) => text(steps.find((s) => s.name === name)?.title) || name || '';
   const deadline = (s: Step) =>
     s.working_days != null
-      ? t('profile.workingDays', { n: s.working_days })
+      ? t(s.working_days === 1 ? 'profile.workingDay' : 'profile.workingDays', { n: s.working_days })
       : s.within
         ? t('profile.within', { step: stepTitle(s.within) })
         : t('profile.noDeadline');
@@ -202,7 +206,7 @@ function WorkflowCard({ workflow: w }: { workflow: Workflow }) {
           current={-1}
           direction={steps.length > 3 ? 'vertical' : 'horizontal'}
           items={steps.map((s, i) => ({
-            title: `${i + 1}. ${text(s.title)}`,
+            title: text(s.title),
             description: describe(s),
             status: 'process' as const,
           }))}
