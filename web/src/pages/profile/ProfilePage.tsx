@@ -205,7 +205,7 @@ function WorkflowCard({ workflow: w }: { workflow: Workflow }) {
           size="small"
           current={-1}
           direction={steps.length > 3 ? 'vertical' : 'horizontal'}
-          items={steps.map((s, i) => ({
+          items={steps.map((s) => ({
             title: text(s.title),
             description: describe(s),
             status: 'process' as const,
