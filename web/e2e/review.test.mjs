@@ -291,7 +291,7 @@ describe('review, supervision, profile', { skip }, () => {
     await menu.getByRole('link', { name: '督办', exact: true }).click();
     await page.getByRole('heading', { level: 2, name: '本部门数据更新不及时' }).waitFor();
     await page.getByRole('table', { name: '数据更新不及时' }).getByRole('row').filter({ hasText: '食品经营许可信息' }).waitFor();
-    await page.getByRole('img', { name: /更新不及时的数据集按部门的条形图/ }).locator('svg').waitFor();
+    await page.getByRole('img', { name: /更新不及时的数据集按更新周期的条形图/ }).locator('svg').waitFor();
     assert.equal(await page.getByRole('table', { name: '逾期事项' }).count(), 0, 'the leader holds no supervision.read');
     await checked(page, 'supervision (leader)');
     await shot(page, 'supervision-leader-zh');
@@ -319,7 +319,7 @@ describe('review, supervision, profile', { skip }, () => {
     await page.locator('section[aria-labelledby="workflow-share_conditional"]').scrollIntoViewIfNeeded();
     await shot(page, 'profile-workflows-en');
     await page.goto(server.url + '/supervision');
-    await page.getByRole('img', { name: /stale datasets by department/ }).locator('svg').waitFor();
+    await page.getByRole('img', { name: /stale datasets by update cycle/ }).locator('svg').waitFor();
     await shot(page, 'supervision-leader-en');
     await page.evaluate(() => localStorage.removeItem('govdata.lang'));
     await page.context().close();

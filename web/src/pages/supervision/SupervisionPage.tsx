@@ -291,11 +291,16 @@ function StaleDatasets({ reviewer }: { reviewer: boolean }) {
     [],
   );
   const { items, cursor, loading, error, load } = usePaged<Stale>(fetch, true);
+  // Across departments for the reviewer; within the one department, by
+  // update cycle.
   const byDept = useMemo(() => {
     const m = new Map<string, number>();
-    for (const i of items) m.set(i.department_name ?? '', (m.get(i.department_name ?? '') ?? 0) + 1);
+    for (const i of items) {
+      const k = reviewer ? (i.department_name ?? '') : t(`catalog.cycle.${i.update_cycle}` as MessageKey);
+      m.set(k, (m.get(k) ?? 0) + 1);
+    }
     return [...m.entries()].sort((a, b) => b[1] - a[1]);
-  }, [items]);
+  }, [items, reviewer, t]);
   const option = useMemo(
     () => barOption(byDept.map(([d]) => d), byDept.map(([, n]) => n), { name: t('supervision.staleCount') }),
     [byDept, t],
@@ -314,9 +319,13 @@ function StaleDatasets({ reviewer }: { reviewer: boolean }) {
       {items.length > 0 && (
         <>
           <Typography.Paragraph type="secondary" style={{ marginBottom: 4 }}>
-            {t('supervision.staleChart', { n: formatNumber(items.length) })}
+            {t(reviewer ? 'supervision.staleChart' : 'supervision.staleChartCycle', { n: formatNumber(items.length) })}
           </Typography.Paragraph>
-          <Chart option={option} height={chartHeight(byDept.length)} label={t('supervision.staleChartLabel')} />
+          <Chart
+            option={option}
+            height={chartHeight(byDept.length)}
+            label={t(reviewer ? 'supervision.staleChartLabel' : 'supervision.staleChartCycleLabel')}
+          />
         </>
       )}
       <Table<Stale>
@@ -334,8 +343,8 @@ function StaleDatasets({ reviewer }: { reviewer: boolean }) {
           {
             title: t('supervision.refreshedAt'),
             key: 'ref',
-            width: 150,
-            render: (_, r) => <span className="govdata-mono">{r.refreshed_at ? formatDateTime(r.refreshed_at) : t('supervision.never')}</span>,
+            width: 180,
+            render: (_, r) => <span className="govdata-mono" style={{ whiteSpace: 'nowrap' }}>{r.refreshed_at ? formatDateTime(r.refreshed_at) : t('supervision.never')}</span>,
           },
           {
             title: t('supervision.dueAt'),
