@@ -5,7 +5,7 @@
 // deadline extended once on the department's policy basis (HLJ-15).
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { Alert, Button, Form, Input, Modal, Select, Space, Table, Tabs, Typography } from 'antd';
+import { Alert, Button, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { api, call, ApiError, type Task } from '../../api/client';
 import { Page } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
@@ -155,7 +155,11 @@ export default function ReviewEntryPage() {
                 <Space wrap size={8} data-testid="review-due">
                   <span>{t('review.dueBy')}</span>
                   <span className="govdata-mono">{wf.due}</span>
-                  {task && <DueTag task={task} />}
+                  {task ? (
+                    <DueTag task={task} />
+                  ) : (
+                    wf.overdue_since && <Tag color="error">{t('notice.overdue')}</Tag>
+                  )}
                 </Space>
               )}
               {revocation && <span>{t('review.revocationNote')}</span>}
@@ -174,7 +178,7 @@ export default function ReviewEntryPage() {
                 {
                   key: 'diff',
                   label: t('review.tabDiff'),
-                  children: <DiffTable rows={rows} left={published.version ?? 0} right={working.version ?? 0} />,
+                  children: <DiffTable rows={rows} left={published.version ?? 0} right={working.version ?? 0} submitted={entry.status === 'in_review'} />,
                 },
               ]
             : []),
@@ -222,7 +226,7 @@ export default function ReviewEntryPage() {
   );
 }
 
-function DiffTable({ rows, left, right }: { rows: DiffRow[]; left: number; right: number }) {
+function DiffTable({ rows, left, right, submitted }: { rows: DiffRow[]; left: number; right: number; submitted: boolean }) {
   const { t } = useI18n();
   const [onlyChanged, setOnlyChanged] = useState(true);
   const shown = onlyChanged ? rows.filter((r) => r.changed) : rows;
@@ -252,7 +256,7 @@ function DiffTable({ rows, left, right }: { rows: DiffRow[]; left: number; right
         columns={[
           { title: t('catalog.field'), dataIndex: 'label', width: 180 },
           { title: t('review.published', { v: left }), dataIndex: 'a', render: (v: string) => v || '—' },
-          { title: t('review.submitted', { v: right }), dataIndex: 'b', render: (v: string, r) => (r.changed ? <mark>{v || '—'}</mark> : v || '—') },
+          { title: t(submitted ? 'review.submitted' : 'review.working', { v: right }), dataIndex: 'b', render: (v: string, r) => (r.changed ? <mark>{v || '—'}</mark> : v || '—') },
         ]}
       />
     </>
