@@ -158,7 +158,9 @@ export default function ReviewEntryPage() {
                   {task ? (
                     <DueTag task={task} />
                   ) : (
-                    wf.overdue_since && <Tag color="error">{t('notice.overdue')}</Tag>
+                    wf.overdue_since && (
+                      <Tag style={{ color: '#820014', background: '#fff1f0', borderColor: '#ffa39e' }}>{t('notice.overdue')}</Tag>
+                    )
                   )}
                 </Space>
               )}
