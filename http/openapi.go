@@ -68,7 +68,7 @@ func buildOpenAPI(routes []route) (*openapi3.T, error) {
 			SecuritySchemes: openapi3.SecuritySchemes{
 				"bearer": &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().WithType("http").WithScheme("bearer")},
 				"signed": &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().WithType("apiKey").WithIn("header").WithName("X-App-Key").
-					WithDescription("Signed system-credential call: X-App-Key, X-Timestamp, X-Nonce, X-Signature (see README).")},
+					WithDescription("Signed system-credential call: X-App-Key, X-Timestamp, X-Nonce, X-Signature (see docs/api.md).")},
 			},
 		},
 	}

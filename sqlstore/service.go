@@ -187,6 +187,10 @@ type serviceTarget struct {
 	items     []govdata.Item
 	dsVersion int       // the dataset's entry version; 0: no dataset yet
 	live      *entryRow // set when the entry is served live (AGG-5)
+	// gen is the entry's serve_gen: the database counts it up on every
+	// change of its dataset's version, its source's kind, its grants'
+	// states and holders (migration 0025).
+	gen int64
 }
 
 // grantState is one of the caller's grants on the target and its state.
@@ -202,7 +206,7 @@ func (s *DataService) target(ctx context.Context, code string) (*serviceTarget, 
 	a := govdata.ActorFrom(ctx)
 	// Only a grant's state changes after it is made: it is read on every
 	// call, the rest once (grantMade).
-	rows, err := s.db.query(ctx, `SELECT e.id, e.published_version, e.status,
+	rows, err := s.db.query(ctx, `SELECT e.id, e.published_version, e.status, e.serve_gen,
 		COALESCE((SELECT kind FROM data_sources src WHERE src.entry_id = e.id), ''),
 		COALESCE((SELECT entry_version FROM datasets d WHERE d.entry_id = e.id), 0), g.id, g.state
 		FROM catalog_entries e
@@ -219,7 +223,7 @@ func (s *DataService) target(ctx context.Context, code string) (*serviceTarget, 
 		t = &serviceTarget{}
 		var id sql.NullInt64
 		var state sql.NullString
-		if err := rows.Scan(&t.id, &t.published, &status, &source, &t.dsVersion, &id, &state); err != nil {
+		if err := rows.Scan(&t.id, &t.published, &status, &t.gen, &source, &t.dsVersion, &id, &state); err != nil {
 			rows.Close()
 			return nil, nil, s.db.internal("service target", err)
 		}
@@ -411,9 +415,8 @@ func (s *DataService) records(ctx context.Context, c *serviceCall, q govdata.Ser
 // way instead: the call fails before reading, or the read finds nothing
 // and the target is not as remembered (a guard that fails reads no row).
 func (s *DataService) recordsHeld(ctx context.Context, c *serviceCall, q govdata.ServiceQuery, h *heldTarget) (*govdata.ServiceRecords, bool) {
-	a := govdata.ActorFrom(ctx)
 	out, err := s.recordsOf(ctx, c, q, h.t, h.states, func(p *rowPlan) {
-		p.guard, p.guardArgs = h.guard(a.DepartmentID, a.CredentialID)
+		p.guard, p.guardArgs = h.guard()
 	})
 	if err != nil {
 		return nil, false
@@ -476,33 +479,17 @@ type heldTarget struct {
 }
 
 // guard is the condition, for the first read of the rows: the entry at
-// the same published version, not revoked, with the same dataset
-// version and not served live; the credential holding the same grants in
-// the same states.
-func (h *heldTarget) guard(department, credential int64) (string, []any) {
-	const held = ` FROM grants g WHERE g.entry_id = e.id AND g.consumer_department_id = ?
-		AND EXISTS (SELECT 1 FROM grant_credentials gc WHERE gc.grant_id = g.id AND gc.credential_id = ?)`
-	args := []any{h.t.id, h.t.published, string(govdata.EntryRevoked), h.t.dsVersion, string(govdata.SourceLive),
-		department, credential, len(h.states), department, credential}
-	same := make([]string, len(h.states))
-	for i, st := range h.states {
-		same[i] = "(g.id = ? AND g.state = ?)"
-		args = append(args, st.id, string(st.state))
-	}
-	sameStates := "FALSE"
-	if len(same) > 0 {
-		sameStates = strings.Join(same, " OR ")
-	}
-	return `EXISTS (SELECT 1 FROM catalog_entries e WHERE e.id = ? AND e.published_version = ? AND e.status <> ?
-		AND COALESCE((SELECT entry_version FROM datasets d WHERE d.entry_id = e.id), 0) = ?
-		AND NOT EXISTS (SELECT 1 FROM data_sources src WHERE src.entry_id = e.id AND src.kind = ?)
-		AND (SELECT count(*)` + held + `) = ?
-		AND NOT EXISTS (SELECT 1` + held + ` AND NOT (` + sameStates + `)))`, args
+// the same published version, not revoked, its serve_gen unchanged — so
+// the same dataset version, not served live, and its grants with the
+// same holders in the same states. One lookup by primary key.
+func (h *heldTarget) guard() (string, []any) {
+	return `EXISTS (SELECT 1 FROM catalog_entries e WHERE e.id = ? AND e.published_version = ? AND e.status <> ? AND e.serve_gen = ?)`,
+		[]any{h.t.id, h.t.published, string(govdata.EntryRevoked), h.t.gen}
 }
 
 // same tells whether target found what h remembers.
 func (h *heldTarget) same(t *serviceTarget, states []grantState) bool {
-	return t.id == h.t.id && t.published == h.t.published && t.dsVersion == h.t.dsVersion &&
+	return t.id == h.t.id && t.published == h.t.published && t.gen == h.t.gen && t.dsVersion == h.t.dsVersion &&
 		t.live == nil && slices.Equal(states, h.states)
 }
 

@@ -461,7 +461,18 @@ func TestDataServiceHeldTarget(t *testing.T) {
 		if _, err := f.records(t, byName); govdata.ErrorCodeOf(err) != govdata.ETOOMANY {
 			t.Errorf("a second verification past an allowance of one: %v", err)
 		}
+		// A grant suspended and resumed between two calls: the call after
+		// each change sees it (migration 0025 counts serve_gen up).
 		must(f.records(t, "limit=1"))(t)
+		for _, step := range []struct {
+			action govdata.GrantAction
+			want   govdata.ErrorCode
+		}{{govdata.GrantSuspend, govdata.EFORBIDDEN}, {govdata.GrantResume, ""}} {
+			must(f.grants.ChangeGrant(f.provider, g.ID, step.action, "核查使用情况"))(t)
+			if _, err := f.records(t, "limit=1&grant_id="+strconv.FormatInt(g.ID, 10)); govdata.ErrorCodeOf(err) != step.want {
+				t.Errorf("the call after %s: %v, want %q", step.action, err, step.want)
+			}
+		}
 		if err := f.grants.UnbindCredential(f.consumer, g.ID, f.cred.ID); err != nil {
 			t.Fatal(err)
 		}

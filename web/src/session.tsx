@@ -52,9 +52,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [reload]);
 
   const signedIn = useCallback((s: Session) => setCsrfToken(s.csrf_token), []);
+  // Only a session that was there can expire: the first GET /me of a
+  // visitor who never signed in answers 401 too, and that is no expiry.
   const signedOut = useCallback((reason: 'expired' | 'signed-out') => {
     setCsrfToken('');
-    setState({ status: 'signed-out', reason });
+    setState((was) => {
+      if (reason !== 'expired' || was.status === 'signed-in') return { status: 'signed-out', reason };
+      return was.status === 'signed-out' ? was : { status: 'signed-out' };
+    });
   }, []);
 
   const value = useMemo<SessionValue>(() => {

@@ -340,7 +340,9 @@ export default function CatalogPage() {
         dataSource={items}
         loading={loading}
         pagination={false}
-        scroll={{ x: 1240 }}
+        // An empty table scrolls nothing: a scroll region with nothing to
+        // focus in it cannot be reached by keyboard (axe, WCAG 2.1.1).
+        scroll={items.length ? { x: 1240 } : undefined}
         locale={{
           emptyText: (
             <Typography.Text type="secondary">

@@ -87,7 +87,7 @@ export default function TasksPage() {
         loading={loading}
         pagination={false}
         locale={{ emptyText: <Typography.Text type="secondary">{t('tasks.empty')}</Typography.Text> }}
-        scroll={{ x: 860 }}
+        scroll={items.length ? { x: 860 } : undefined}
         columns={[
           {
             title: t('tasks.subject'),
