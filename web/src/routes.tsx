@@ -47,6 +47,10 @@ const Placeholder = lazy(() => import('./pages/placeholder/PlaceholderPage'));
 const CatalogPage = lazy(() => import('./pages/catalog/CatalogPage'));
 const EntryPage = lazy(() => import('./pages/catalog/EntryPage'));
 const EntryEditPage = lazy(() => import('./pages/catalog/EntryEditPage'));
+const ReviewQueuePage = lazy(() => import('./pages/review/ReviewQueuePage'));
+const ReviewEntryPage = lazy(() => import('./pages/review/ReviewEntryPage'));
+const SupervisionPage = lazy(() => import('./pages/supervision/SupervisionPage'));
+const ProfilePage = lazy(() => import('./pages/profile/ProfilePage'));
 
 export const menuGroups: { key: MenuGroup; title: MessageKey; icon: ReactNode }[] = [
   { key: 'workbench', title: 'menu.workbench', icon: <CheckSquareOutlined /> },
@@ -62,9 +66,12 @@ export const menuGroups: { key: MenuGroup; title: MessageKey; icon: ReactNode }[
 export const routes: ConsoleRoute[] = [
   { path: 'tasks', title: 'page.tasks', page: TasksPage, menu: 'workbench' },
   { path: 'notifications', title: 'page.notifications', page: NotificationsPage, menu: 'workbench' },
+  // The regulation behind every deadline the user sees: for everyone.
+  { path: 'profile', title: 'page.profile', page: ProfilePage, menu: 'workbench' },
 
   { path: 'entries', title: 'page.entries', perm: 'catalog.read', page: CatalogPage, menu: 'catalog' },
-  { path: 'entries/review', title: 'page.entryReview', perm: 'catalog.review', page: Placeholder, menu: 'catalog' },
+  { path: 'entries/review', title: 'page.entryReview', perm: 'catalog.review', page: ReviewQueuePage, menu: 'catalog' },
+  { path: 'entries/review/:id', title: 'page.entryReviewOne', perm: 'catalog.review', page: ReviewEntryPage },
   { path: 'entries/:id', title: 'page.entry', perm: 'catalog.read', page: EntryPage },
   { path: 'entries/new', title: 'catalog.pageNew', perm: 'catalog.write', page: EntryEditPage },
   { path: 'entries/:id/edit', title: 'catalog.pageEdit', perm: 'catalog.write', page: EntryEditPage },
@@ -76,7 +83,10 @@ export const routes: ConsoleRoute[] = [
   { path: 'sharing/applications/:id', title: 'page.application', perm: 'share.read', page: Placeholder },
   { path: 'grants', title: 'page.grants', perm: 'grant.read', page: Placeholder, menu: 'sharing' },
 
-  { path: 'supervision', title: 'page.supervision', perm: 'supervision.read', page: Placeholder, menu: 'supervision' },
+  // 督办 opens to whoever reads datasets: the reviewer (who also holds
+  // supervision.read) sees overdue steps, on-time rates and every stale
+  // dataset; a leader or an officer the department's stale datasets.
+  { path: 'supervision', title: 'page.supervision', perm: 'data.read', page: SupervisionPage, menu: 'supervision' },
 
   { path: 'admin/users', title: 'page.users', perm: 'user.read', page: Placeholder, menu: 'admin' },
   { path: 'admin/departments', title: 'page.departments', perm: 'department.write', page: Placeholder, menu: 'admin' },

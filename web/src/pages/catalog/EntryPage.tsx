@@ -111,7 +111,13 @@ export default function EntryPage() {
     <Page
       title={entry.name}
       extra={
-        mine && (
+        <Space wrap>
+          {wf && can('catalog.review') && !mine && (
+            <Button type="primary" onClick={() => navigate(`/entries/review/${id}`)}>
+              {t('review.open')}
+            </Button>
+          )}
+          {mine && (
           <Space wrap>
             {(status === 'draft' || status === 'returned') && (
               <>
@@ -132,7 +138,8 @@ export default function EntryPage() {
               </>
             )}
           </Space>
-        )
+          )}
+        </Space>
       }
     >
       {holder}
@@ -208,7 +215,7 @@ function Deadline({ due, task }: { due: string; task?: Task }) {
   );
 }
 
-function EntryView({ entry, labels: l }: { entry: EntryInput & Partial<Entry>; labels: CatalogLabels }) {
+export function EntryView({ entry, labels: l }: { entry: EntryInput & Partial<Entry>; labels: CatalogLabels }) {
   const { t } = useI18n();
   const c = entry.classification;
   return (
@@ -316,7 +323,7 @@ function ItemsTable({ items, labels: l }: { items: Item[]; labels: CatalogLabels
 }
 
 /** A row of the comparison: one field of two versions. */
-interface DiffRow {
+export interface DiffRow {
   key: string;
   label: string;
   a: string;
@@ -362,7 +369,7 @@ function itemText(it: Item | undefined, l: CatalogLabels, t: (k: MessageKey, v?:
 }
 
 /** diff lists the fields and items of two versions, the changed ones marked. */
-function diff(a: EntryInput, b: EntryInput, l: CatalogLabels, t: (k: MessageKey, v?: Record<string, string | number>) => string): DiffRow[] {
+export function diff(a: EntryInput, b: EntryInput, l: CatalogLabels, t: (k: MessageKey, v?: Record<string, string | number>) => string): DiffRow[] {
   const fa = entryFields(a, l, t);
   const fb = entryFields(b, l, t);
   const rows: DiffRow[] = fa.map(([key, label, va], i) => ({ key, label, a: va, b: fb[i]?.[2] ?? '', changed: va !== (fb[i]?.[2] ?? '') }));
