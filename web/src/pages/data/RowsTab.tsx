@@ -173,7 +173,7 @@ export default function RowsTab({ id, dataset, version, officer }: { id: string;
         width={Math.min(1200, Math.max(720, columns.length * 150 + 360))}
         title={t('data.historyTitle', { where: history?.where.join('，') ?? '' })}
         onCancel={() => setHistory(undefined)}
-        footer={<Button onClick={() => setHistory(undefined)}>{t('data.close')}</Button>}
+        footer={null}
         destroyOnHidden
       >
         {history?.error && <LoadError error={history.error} />}

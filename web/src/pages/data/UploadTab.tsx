@@ -23,6 +23,7 @@ export default function UploadTab({ id, dataset, officer, onDone }: { id: string
   const [error, setError] = useState<Error | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const alive = useRef(true);
+  const upload = useRef<AbortController | undefined>(undefined);
   useEffect(() => {
     alive.current = true;
     return () => {
@@ -39,10 +40,12 @@ export default function UploadTab({ id, dataset, officer, onDone }: { id: string
     try {
       const form = new FormData();
       form.append('file', file);
+      const abort = new AbortController();
+      upload.current = abort;
       const out = await followBatch(
         id,
         (b) => b.source === 'upload' && b.file_name === file.name,
-        () => call(api.POST('/api/v1/catalog/{id}/data', { params: { path: { id }, query: { mode, file_name: file.name } }, body: form as never })),
+        () => call(api.POST('/api/v1/catalog/{id}/data', { params: { path: { id }, query: { mode, file_name: file.name } }, body: form as never, signal: abort.signal })),
         (b) => alive.current && setLive(b),
         () => alive.current,
       );
@@ -69,6 +72,8 @@ export default function UploadTab({ id, dataset, officer, onDone }: { id: string
     setCancelling(true);
     try {
       await call(api.POST('/api/v1/batches/{id}/cancel', { params: { path: { id: String(live.id) } } }));
+      // Nothing of the batch is applied now: the rest of the file need not be sent.
+      upload.current?.abort();
     } catch (e) {
       setError(e as Error);
       setCancelling(false);

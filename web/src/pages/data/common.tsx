@@ -135,7 +135,7 @@ export function BatchOutcome({ batch }: { batch: Batch }) {
     case 'refused':
       return <Alert type="warning" showIcon message={t('data.outcomeRefused', { n: formatNumber(r?.rows_rejected ?? 0) })} description={why || t('data.outcomeRefusedHint')} />;
     case 'cancelled':
-      return <Alert type="info" showIcon message={t('data.outcomeCancelled')} description={why || undefined} />;
+      return <Alert type="info" showIcon message={t('data.outcomeCancelled')} description={why && why !== t('data.outcomeCancelled') ? why : undefined} />;
     case 'failed':
       return <Alert type="error" showIcon message={t('data.outcomeFailed')} description={why || undefined} />;
   }
@@ -269,8 +269,14 @@ export async function followBatch(
   })();
   const out = await pending;
   if (out.batch || batchID === undefined) return out;
-  const kept = await call(api.GET('/api/v1/batches/{id}', { params: { path: { id: String(batchID) } } })).catch(() => undefined);
-  return kept && kept.state !== 'running' ? { batch: kept } : out;
+  // The request was cut off (a cancel stops sending the file): the batch
+  // ends as the server sees the upload stop.
+  for (let i = 0; i < 50 && alive(); i++) {
+    const kept = await call(api.GET('/api/v1/batches/{id}', { params: { path: { id: String(batchID) } } })).catch(() => undefined);
+    if (kept && kept.state !== 'running') return { batch: kept };
+    await sleep(pollMs);
+  }
+  return out;
 }
 
 const pollMs = 400;
