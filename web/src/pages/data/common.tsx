@@ -108,7 +108,7 @@ export function BatchProgress({
           {total ? t('data.bytesOf', { n: formatBytes(bytes), total: formatBytes(total) }) : t('data.bytesRead', { n: formatBytes(bytes) })}
         </span>
         {onCancel && (
-          <Button danger icon={<StopOutlined />} loading={cancelling} disabled={!batch?.id} onClick={onCancel}>
+          <Button danger className="govdata-danger" icon={<StopOutlined />} loading={cancelling} disabled={!batch?.id} onClick={onCancel}>
             {t('data.cancelBatch')}
           </Button>
         )}
@@ -133,7 +133,7 @@ export function BatchOutcome({ batch }: { batch: Batch }) {
         />
       );
     case 'refused':
-      return <Alert type="warning" showIcon message={t('data.outcomeRefused', { n: formatNumber(r?.rows_rejected ?? 0) })} description={why || t('data.outcomeRefusedHint')} />;
+      return <Alert type="warning" showIcon message={t('data.outcomeRefused', { n: formatNumber(r?.rows_rejected ?? 0) })} description={t('data.outcomeRefusedHint')} />;
     case 'cancelled':
       return <Alert type="info" showIcon message={t('data.outcomeCancelled')} description={why && why !== t('data.outcomeCancelled') ? why : undefined} />;
     case 'failed':
