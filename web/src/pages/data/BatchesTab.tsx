@@ -77,17 +77,16 @@ export default function BatchesTab({ id, version }: { id: string; version: numbe
         dataSource={items}
         loading={loading}
         pagination={false}
-        scroll={{ x: 1240 }}
+        scroll={{ x: 1050 }}
         locale={{ emptyText: <Typography.Text type="secondary">{t('data.noBatches')}</Typography.Text> }}
         columns={[
-          { title: t('data.batch'), key: 'id', width: 110, render: (_, r) => <BatchLink id={r.id} /> },
+          { title: t('data.batch'), key: 'id', width: 90, render: (_, r) => <BatchLink id={r.id} /> },
           { title: t('data.source'), key: 'source', width: 100, render: (_, r) => l.source(r.source) },
-          { title: t('data.modeLabel'), key: 'mode', width: 100, render: (_, r) => l.mode(r.mode) },
           { title: t('data.fileName'), key: 'file', ellipsis: true, render: (_, r) => r.file_name || '—' },
           {
             title: 'SHA-256',
             key: 'sha',
-            width: 170,
+            width: 140,
             render: (_, r) =>
               r.sha256 ? (
                 <Typography.Text className="govdata-mono" copyable={{ text: r.sha256 }}>
@@ -99,12 +98,12 @@ export default function BatchesTab({ id, version }: { id: string; version: numbe
                 '—'
               ),
           },
-          { title: t('data.operator'), dataIndex: 'operator', width: 110, ellipsis: true },
-          { title: t('data.rowsRead'), key: 'read', width: 90, align: 'right', render: (_, r) => num(r.report?.rows_read) },
-          { title: t('data.rowsRejected'), key: 'rej', width: 90, align: 'right', render: (_, r) => num(r.report?.rows_rejected) },
-          { title: t('data.rowsApplied'), key: 'app', width: 90, align: 'right', render: (_, r) => num(r.report?.rows_applied) },
+          { title: t('data.operator'), dataIndex: 'operator', width: 100, ellipsis: true },
+          { title: t('data.rowsRead'), key: 'read', width: 80, align: 'right', render: (_, r) => num(r.report?.rows_read) },
+          { title: t('data.rowsRejected'), key: 'rej', width: 80, align: 'right', render: (_, r) => num(r.report?.rows_rejected) },
+          { title: t('data.rowsApplied'), key: 'app', width: 80, align: 'right', render: (_, r) => num(r.report?.rows_applied) },
           { title: t('data.state'), key: 'state', width: 100, render: (_, r) => <BatchStateTag state={r.state} /> },
-          { title: t('data.startedAt'), key: 'at', width: 150, render: (_, r) => <BatchTime batch={r} /> },
+          { title: t('data.startedAt'), key: 'at', width: 140, render: (_, r) => <BatchTime batch={r} /> },
         ]}
       />
       {cursor && (

@@ -129,7 +129,7 @@ export default function DatasetsPage() {
         dataSource={lines}
         loading={loading}
         pagination={false}
-        scroll={{ x: 1180 }}
+        scroll={{ x: 1040 }}
         locale={{ emptyText: <Typography.Text type="secondary">{q ? t('catalog.noMatch') : t('data.emptyList')}</Typography.Text> }}
         columns={[
           {
@@ -137,19 +137,19 @@ export default function DatasetsPage() {
             key: 'name',
             render: (_, r) => <Link to={`/data/${r.entry.id}`}>{r.entry.name}</Link>,
           },
-          { title: t('catalog.resourceCode'), key: 'code', width: 290, render: (_, r) => <Code value={r.entry.resource_code} /> },
-          { title: t('catalog.updateCycle'), key: 'cycle', width: 110, render: (_, r) => l.cycle(r.entry.update_cycle) },
+          { title: t('catalog.resourceCode'), key: 'code', width: 260, render: (_, r) => <Code value={r.entry.resource_code} /> },
+          { title: t('catalog.updateCycle'), key: 'cycle', width: 90, render: (_, r) => l.cycle(r.entry.update_cycle) },
           {
             title: t('data.rows'),
             key: 'rows',
-            width: 110,
+            width: 90,
             align: 'right',
             render: (_, r) => (r.dataset ? formatNumber(r.dataset.rows ?? 0) : '—'),
           },
           {
             title: t('data.lastBatch'),
             key: 'last',
-            width: 200,
+            width: 150,
             render: (_, r) =>
               r.last ? (
                 <Space size={6} wrap>
@@ -163,14 +163,14 @@ export default function DatasetsPage() {
           {
             title: t('data.refreshedAt'),
             key: 'refreshed',
-            width: 150,
+            width: 140,
             render: (_, r) =>
               r.dataset?.refreshed_at ? <span className="govdata-mono">{formatDateTime(r.dataset.refreshed_at)}</span> : '—',
           },
           {
             title: t('data.freshness'),
             key: 'stale',
-            width: 170,
+            width: 150,
             render: (_, r) =>
               r.stale ? (
                 <Tag className="govdata-batch govdata-batch-stale">{t('data.staleSince', { date: formatDateTime(r.stale.due_at).slice(0, 10) })}</Tag>
