@@ -86,7 +86,7 @@ export default function BatchesTab({ id, version }: { id: string; version: numbe
           {
             title: 'SHA-256',
             key: 'sha',
-            width: 140,
+            width: 130,
             render: (_, r) =>
               r.sha256 ? (
                 <Typography.Text className="govdata-mono" copyable={{ text: r.sha256 }}>
@@ -98,12 +98,12 @@ export default function BatchesTab({ id, version }: { id: string; version: numbe
                 '—'
               ),
           },
-          { title: t('data.operator'), dataIndex: 'operator', width: 100, ellipsis: true },
+          { title: t('data.operator'), dataIndex: 'operator', width: 90, ellipsis: true },
           { title: t('data.rowsRead'), key: 'read', width: 80, align: 'right', render: (_, r) => num(r.report?.rows_read) },
           { title: t('data.rowsRejected'), key: 'rej', width: 80, align: 'right', render: (_, r) => num(r.report?.rows_rejected) },
           { title: t('data.rowsApplied'), key: 'app', width: 80, align: 'right', render: (_, r) => num(r.report?.rows_applied) },
           { title: t('data.state'), key: 'state', width: 100, render: (_, r) => <BatchStateTag state={r.state} /> },
-          { title: t('data.startedAt'), key: 'at', width: 140, render: (_, r) => <BatchTime batch={r} /> },
+          { title: t('data.startedAt'), key: 'at', width: 160, render: (_, r) => <BatchTime batch={r} /> },
         ]}
       />
       {cursor && (
