@@ -25,9 +25,10 @@ interface Line {
 
 export default function DatasetsPage() {
   const { t } = useI18n();
-  const { me } = useSession();
+  const { me, can } = useSession();
   const l = useCatalogLabels();
-  const dept = me?.department?.id;
+  // An officer or leader sees the department's datasets; a reviewer, every one.
+  const dept = can('data.write') || !can('catalog.review') ? me?.department?.id : undefined;
   const [lines, setLines] = useState<Line[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
   const [total, setTotal] = useState<number | undefined>();
