@@ -246,7 +246,7 @@ export default function MaintenancePage() {
               { title: t('data.actedBy'), dataIndex: 'acted_by', width: 120 },
               { title: t('data.actionLabel'), key: 'action', width: 120, render: (_, h) => t(`data.action.${h.action}` as MessageKey) },
               { title: t('data.comment'), key: 'reason', render: (_, h) => h.reason || '—' },
-              { title: t('data.actedAt'), key: 'at', width: 150, render: (_, h) => <span className="govdata-mono">{formatDateTime(h.acted_at)}</span> },
+              { title: t('data.actedAt'), key: 'at', width: 170, render: (_, h) => <span className="govdata-mono">{formatDateTime(h.acted_at)}</span> },
             ]}
           />
         </>

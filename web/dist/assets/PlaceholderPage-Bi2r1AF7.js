@@ -1,0 +1,1 @@
+import{_ as e,b as t,l as n,v as r}from"./index-TLbE_Ty-.js";var i=r();function a(){let{t:r}=e();return(0,i.jsx)(n,{children:(0,i.jsx)(t,{status:`info`,title:r(`placeholder.title`),subTitle:r(`placeholder.body`)})})}export{a as default};
