@@ -51,6 +51,10 @@ const ReviewQueuePage = lazy(() => import('./pages/review/ReviewQueuePage'));
 const ReviewEntryPage = lazy(() => import('./pages/review/ReviewEntryPage'));
 const SupervisionPage = lazy(() => import('./pages/supervision/SupervisionPage'));
 const ProfilePage = lazy(() => import('./pages/profile/ProfilePage'));
+const DatasetsPage = lazy(() => import('./pages/data/DatasetsPage'));
+const DatasetPage = lazy(() => import('./pages/data/DatasetPage'));
+const BatchPage = lazy(() => import('./pages/data/BatchPage'));
+const MaintenancePage = lazy(() => import('./pages/data/MaintenancePage'));
 
 export const menuGroups: { key: MenuGroup; title: MessageKey; icon: ReactNode }[] = [
   { key: 'workbench', title: 'menu.workbench', icon: <CheckSquareOutlined /> },
@@ -76,8 +80,10 @@ export const routes: ConsoleRoute[] = [
   { path: 'entries/new', title: 'catalog.pageNew', perm: 'catalog.write', page: EntryEditPage },
   { path: 'entries/:id/edit', title: 'catalog.pageEdit', perm: 'catalog.write', page: EntryEditPage },
 
-  { path: 'data', title: 'page.datasets', perm: 'data.read', page: Placeholder, menu: 'data' },
-  { path: 'data/maintenance/:id', title: 'page.maintenance', perm: 'data.read', page: Placeholder },
+  { path: 'data', title: 'page.datasets', perm: 'data.read', page: DatasetsPage, menu: 'data' },
+  { path: 'data/:id', title: 'page.dataset', perm: 'data.read', page: DatasetPage },
+  { path: 'data/batches/:id', title: 'page.batch', perm: 'data.read', page: BatchPage },
+  { path: 'data/maintenance/:id', title: 'page.maintenance', perm: 'data.read', page: MaintenancePage },
 
   { path: 'sharing/applications', title: 'page.applications', perm: 'share.read', page: Placeholder, menu: 'sharing' },
   { path: 'sharing/applications/:id', title: 'page.application', perm: 'share.read', page: Placeholder },

@@ -5,7 +5,7 @@
 // for a change, ask for revocation with a reason); and every version, any
 // two side by side with what changed.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import {
   Alert,
   Button,
@@ -149,6 +149,9 @@ export default function EntryPage() {
         <Typography.Text type="secondary">
           {t('catalog.versionOf', { v: entry.version ?? 0, p: entry.published_version ?? 0 })}
         </Typography.Text>
+        {(entry.published_version ?? 0) > 0 && status !== 'revoked' && can('data.read') && (
+          <Link to={`/data/${id}`}>{t('page.datasets')}</Link>
+        )}
       </Space>
 
       {status === 'returned' && (
