@@ -115,7 +115,9 @@ var permissions = map[Permission][]Role{
 	// CAL-1: a sysadmin or secadmin can load or correct a year.
 	PermCalendarRead:  anyUser,
 	PermCalendarWrite: {RoleSysadmin, RoleSecadmin},
-	PermSupervision:   {RoleReviewer},
+	// CAL-3, HLJ-42: the bureau's reviewer supervises what the bureau
+	// oversees; a department's leader (分管领导) what the department owes.
+	PermSupervision: {RoleReviewer, RoleLeader},
 
 	PermDeliveryManage: {RoleSysadmin},
 

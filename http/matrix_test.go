@@ -212,8 +212,8 @@ var matrix = []matrixCase{
 	// Everyone has an inbox of pending steps (CAL-3).
 	{route: "GET /api/v1/tasks", auth: "user", allow: signedIn, build: get("/api/v1/tasks")},
 	// CAL-3: the bureau's reviewers supervise overdue steps and timeliness.
-	{route: "GET /api/v1/supervision/overdue", auth: "user", allow: []string{"reviewer"}, build: get("/api/v1/supervision/overdue")},
-	{route: "GET /api/v1/supervision/timeliness", auth: "user", allow: []string{"reviewer"}, build: get("/api/v1/supervision/timeliness")},
+	{route: "GET /api/v1/supervision/overdue", auth: "user", allow: []string{"reviewer", "leader"}, build: get("/api/v1/supervision/overdue")},
+	{route: "GET /api/v1/supervision/timeliness", auth: "user", allow: []string{"reviewer", "leader"}, build: get("/api/v1/supervision/timeliness")},
 	{route: "GET /api/v1/notifications", auth: "user", allow: signedIn, build: get("/api/v1/notifications")},
 	{route: "POST /api/v1/notifications/{id}/read", auth: "user", allow: signedIn, status: 204, build: func(t testing.TB, e *env, caller string) req {
 		id := mustGet(e.svc.Notifications.Notify(storetest.System(), userOf(e, caller).ID, "notice", govdata.Text{ZH: "测试通知", EN: "test notice"}))(t)

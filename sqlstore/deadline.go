@@ -267,6 +267,21 @@ func (n *notifier) holders(role string, dept *int64) ([]int64, error) {
 	return users, rows.Err()
 }
 
+// supervised is the condition on workflow_instances (columns prefixed
+// with p) of the items a supervisor sees (CAL-3, HLJ-42): the bureau's
+// reviewer, what the bureau oversees; a department's leader, the items
+// the department provides or applies for; the system, all.
+func supervised(a govdata.Actor, p string) (string, []any) {
+	switch {
+	case a.IsSystem():
+		return "1 = 1", nil
+	case a.Has(govdata.RoleReviewer):
+		return p + "bureau_id = ?", []any{a.DepartmentID}
+	default:
+		return "(" + p + "provider_id = ? OR " + p + "applicant_id = ?)", []any{a.DepartmentID, a.DepartmentID}
+	}
+}
+
 // FindOverdue implements govdata.WorkflowService.
 func (s *WorkflowService) FindOverdue(ctx context.Context, p govdata.Page) (govdata.List[*govdata.WorkflowInstance], error) {
 	var none govdata.List[*govdata.WorkflowInstance]
@@ -281,9 +296,8 @@ func (s *WorkflowService) FindOverdue(ctx context.Context, p govdata.Page) (govd
 	}
 	var w where
 	w.add("state = 'open' AND overdue_seq = step_seq")
-	if !a.IsSystem() {
-		w.add("bureau_id = ?", a.DepartmentID)
-	}
+	scope, args := supervised(a, "")
+	w.add(scope, args...)
 	if after != "" {
 		since, id, ok := strings.Cut(after, "|")
 		n, err := strconv.ParseInt(id, 10, 64)
@@ -321,15 +335,11 @@ func (s *WorkflowService) Timeliness(ctx context.Context, since time.Time) ([]go
 	if err := govdata.Authorize(a, govdata.PermSupervision); err != nil {
 		return nil, err
 	}
-	bureau := ""
-	args := []any{toDB(since)}
-	if !a.IsSystem() {
-		bureau = " AND i.bureau_id = ?"
-		args = append(args, a.DepartmentID)
-	}
+	scope, args := supervised(a, "i.")
+	own := !a.IsSystem() && !a.Has(govdata.RoleReviewer) // a leader
 	rows, err := s.db.query(ctx, `SELECT i.kind, i.provider_id, i.applicant_id, i.bureau_id, st.step, st.due_date, st.acted_at
 		FROM workflow_steps st JOIN workflow_instances i ON i.id = st.instance_id
-		WHERE st.due_date <> '' AND st.started_at >= ?`+bureau, args...)
+		WHERE st.due_date <> '' AND st.started_at >= ? AND `+scope, append([]any{toDB(since)}, args...)...)
 	if err != nil {
 		return nil, s.db.internal("timeliness", err)
 	}
@@ -353,6 +363,9 @@ func (s *WorkflowService) Timeliness(ctx context.Context, since time.Time) ([]go
 		dept := map[govdata.Party]*int64{govdata.PartyProvider: prov, govdata.PartyApplicant: appl, govdata.PartyBureau: bur}[st.Actor.Party]
 		if dept == nil {
 			continue
+		}
+		if own && *dept != a.DepartmentID {
+			continue // a leader's figures are the department's own
 		}
 		t := by[*dept]
 		if t == nil {

@@ -298,6 +298,22 @@ func TestWorkflowDeadlineSweep(t *testing.T) {
 		if err != nil || len(tl) != 1 || tl[0].DepartmentID != f.provider || tl[0].OpenOverdue != 1 || tl[0].Completed != 0 {
 			t.Fatalf("timeliness while overdue: %+v, %v", tl, err)
 		}
+		// HLJ-42: the provider's leader supervises what the provider owes,
+		// its own figures only; another department's leader sees none of it.
+		for _, c := range []struct {
+			dept        int64
+			items, rows int
+		}{{f.provider, 1, 1}, {f.bureau, 0, 0}} {
+			lead := storetest.As(govdata.Actor{UserID: 1 << 40, Username: "leader", Roles: []govdata.Role{govdata.RoleLeader}, DepartmentID: c.dept})
+			over, err := f.flows.FindOverdue(lead, govdata.Page{})
+			if err != nil || len(over.Items) != c.items {
+				t.Errorf("department %d's leader: supervision list %+v, %v", c.dept, over.Items, err)
+			}
+			tl, err := f.flows.Timeliness(lead, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+			if err != nil || len(tl) != c.rows || (c.rows > 0 && tl[0].DepartmentID != c.dept) {
+				t.Errorf("department %d's leader: timeliness %+v, %v", c.dept, tl, err)
+			}
+		}
 		// Acting late closes it: off the supervision list, counted late.
 		if _, err := f.flows.Decide(offCtx, w.ID, govdata.Decision{StepSeq: 1, Action: govdata.ActionApprove}); err != nil {
 			t.Fatal(err)

@@ -1641,7 +1641,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Overdue steps of the items the reviewer's bureau oversees (CAL-3)
+         * Overdue steps of the items the reviewer's bureau oversees, or for a leader those its department provides or applies for (CAL-3)
          * @description Permission: supervision.read
          */
         get: operations["GET /api/v1/supervision/overdue"];
@@ -1681,7 +1681,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Per-department on-time figures of timed steps begun since ?since= (default 90 days) (HLJ-42)
+         * Per-department on-time figures of timed steps begun since ?since= (default 90 days): a reviewer's for what its bureau oversees, a leader's for its own department (HLJ-42)
          * @description Permission: supervision.read
          */
         get: operations["GET /api/v1/supervision/timeliness"];

@@ -122,7 +122,8 @@ export default function SupervisionPage() {
     <Page>
       {supervises && <Overdue departments={departments} />}
       {supervises && <OnTime departments={departments} />}
-      {readsData && <StaleDatasets reviewer={supervises} />}
+      {/* Every stale dataset for the bureau's reviewer; the department's own for a leader or an officer. */}
+      {readsData && <StaleDatasets reviewer={can('catalog.review')} />}
     </Page>
   );
 }
