@@ -198,7 +198,15 @@ func (c *committer) commitBatch(batch []*job) {
 			}
 		}
 	}
-	sqlTx, err := db.writer.BeginTx(ctx, nil)
+	// One connection for the batch: its transaction, and the pipeline
+	// that sends its closing statements (laterStmts) inside it.
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		fail(err)
+		return
+	}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		fail(err)
 		return
@@ -212,7 +220,8 @@ func (c *committer) commitBatch(batch []*job) {
 	// The batch's own statements: its signed calls' nonces, spent together
 	// before any job runs, and the usage its calls counted, written once
 	// per grant and day before a job that might read it, and at the end.
-	own := &Tx{ctx: ctx, tx: sqlTx, db: db, now: db.clock.Now().UTC().Truncate(time.Microsecond)}
+	later := &laterStmts{}
+	own := &Tx{ctx: ctx, tx: sqlTx, db: db, now: db.clock.Now().UTC().Truncate(time.Microsecond), later: later}
 	var records []*govdata.AuditRecord
 	refusals, err := checkSigned(own, batch)
 	if err != nil {
@@ -221,9 +230,14 @@ func (c *committer) commitBatch(batch []*job) {
 		return
 	}
 	tallies := batchTallies{usage: usageCounts{}, verifies: verifyTallies{}}
-	// writeTallies writes what the batch's calls counted so far.
-	writeTallies := func() error {
+	// writeTallies writes what the batch's calls counted so far: at once
+	// before a write that might read it, with the closing statements at
+	// the end (last).
+	writeTallies := func(last bool) error {
 		w := &Tx{ctx: ctx, tx: sqlTx, db: db, actor: govdata.SystemActor, now: own.now, head: head}
+		if last {
+			w.later = later
+		}
 		if err := tallies.write(w); err != nil {
 			return err
 		}
@@ -238,7 +252,7 @@ func (c *committer) commitBatch(batch []*job) {
 	isolate := len(batch) > 1
 	for i, j := range batch {
 		if !j.signed && !tallies.empty() {
-			if err := writeTallies(); err != nil {
+			if err := writeTallies(false); err != nil {
 				sqlTx.Rollback()
 				fail(err)
 				return
@@ -301,22 +315,25 @@ func (c *committer) commitBatch(batch []*job) {
 			}
 		}
 	}
-	if err := writeTallies(); err != nil {
+	if err := writeTallies(true); err != nil {
 		sqlTx.Rollback()
 		fail(err)
 		return
 	}
 	if len(records) > 0 {
-		if err := db.insertAudit(ctx, sqlTx, records); err != nil {
-			sqlTx.Rollback()
-			fail(err)
-			return
+		db.insertAudit(later, records)
+		later.add(db.dialect, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", head.seq, head.hash)
+	}
+	if err := later.run(ctx, db.dialect, conn, sqlTx); err != nil {
+		sqlTx.Rollback()
+		if isUniqueViolation(err) {
+			// Only a record written behind the store's back can hold one of
+			// the batch's seqs: refuse every write until an operator has
+			// looked (fail closed).
+			err = fmt.Errorf("audit append: the batch's records collide with records beyond the chain head; the audit log was altered outside govdata, run govdata audit verify: %w", err)
 		}
-		if _, err := sqlTx.ExecContext(ctx, db.dialect.q("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"), head.seq, head.hash); err != nil {
-			sqlTx.Rollback()
-			fail(err)
-			return
-		}
+		fail(err)
+		return
 	}
 	if err := sqlTx.Commit(); err != nil {
 		fail(err)
@@ -353,13 +370,8 @@ type chainHead struct {
 
 // chainHead locks and reads the head of the audit chain inside tx.
 func (db *DB) chainHead(ctx context.Context, tx *sql.Tx) (chainHead, error) {
-	if db.dialect.lockAudit != "" {
-		if _, err := tx.ExecContext(ctx, db.dialect.lockAudit); err != nil {
-			return chainHead{}, err
-		}
-	}
 	var h chainHead
-	err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&h.seq, &h.hash)
+	err := tx.QueryRowContext(ctx, db.dialect.headQuery).Scan(&h.seq, &h.hash)
 	return h, err
 }
 
@@ -391,6 +403,9 @@ type Tx struct {
 	// once it succeeds.
 	usage    usageCounts
 	verifies verifyTallies
+	// later, when set, keeps the statements of execLater for the end of
+	// the batch (laterStmts).
+	later *laterStmts
 }
 
 // Now is the time of this write.
@@ -414,6 +429,18 @@ func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
 		return t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
 	}
 	return t.tx.ExecContext(t.ctx, t.db.dialect.q(query), args...)
+}
+
+// execLater runs a statement whose result no one reads: kept for the end
+// of the batch when t keeps such (later), else at once.
+func (t *Tx) execLater(query string, args ...any) error {
+	if t.later != nil {
+		t.later.add(t.db.dialect, query, args...)
+		return nil
+	}
+	t.begin()
+	_, err := t.tx.ExecContext(t.ctx, t.db.dialect.q(query), args...)
+	return err
 }
 
 func (t *Tx) queryRow(query string, args ...any) *sql.Row {
@@ -494,8 +521,9 @@ func (t *Tx) auditAs(a govdata.Actor, result govdata.AuditResult, action, object
 // well under SQLite's 32,766 and PostgreSQL's 65,535.
 const auditInsertRows = 200
 
-// insertAudit writes the batch's records with few round trips.
-func (db *DB) insertAudit(ctx context.Context, tx *sql.Tx, records []*govdata.AuditRecord) error {
+// insertAudit keeps the statements that append the batch's records, in
+// chunks of auditInsertRows, for the end of the batch.
+func (db *DB) insertAudit(later *laterStmts, records []*govdata.AuditRecord) {
 	for len(records) > 0 {
 		n := min(len(records), auditInsertRows)
 		var q strings.Builder
@@ -510,20 +538,9 @@ func (db *DB) insertAudit(ctx context.Context, tx *sql.Tx, records []*govdata.Au
 			args = append(args, r.Seq, toDB(r.Time), r.ActorID, r.ActorName, r.ActorRoles, r.DepartmentID, r.CredentialID,
 				r.Action, r.ObjectType, r.ObjectID, string(r.Result), r.ClientAddr, r.RequestID, r.Detail, r.PrevHash, r.Hash)
 		}
-		_, err := tx.ExecContext(ctx, db.dialect.q(q.String()), args...)
-		if isUniqueViolation(err) {
-			// Only a record written behind the store's back can hold one of
-			// these seqs: refuse every write until an operator has looked
-			// (fail closed).
-			return fmt.Errorf("audit append: records %d…%d collide with records beyond the chain head; the audit log was altered outside govdata, run govdata audit verify: %w",
-				records[0].Seq, records[n-1].Seq, err)
-		}
-		if err != nil {
-			return fmt.Errorf("audit append: %w", err)
-		}
+		later.add(db.dialect, q.String(), args...)
 		records = records[n:]
 	}
-	return nil
 }
 
 // boundText cuts s to 128 characters, marking the cut with the SHA-256 of

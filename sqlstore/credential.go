@@ -460,8 +460,8 @@ func spendNonces(tx *Tx, batch []*job, refusals []error) ([]bool, error) {
 	if len(credentials) > 0 {
 		// The last use, to the minute: a busy system's every call need
 		// not rewrite its credential.
-		_, err := tx.tx.ExecContext(tx.ctx, tx.db.dialect.q("UPDATE credentials SET last_used_at = ? WHERE id IN ("+placeholders(len(credentials))+
-			") AND (last_used_at IS NULL OR last_used_at < ?)"), append(append([]any{now}, credentials...), toDB(tx.Now().Add(-time.Minute)))...)
+		err := tx.execLater("UPDATE credentials SET last_used_at = ? WHERE id IN ("+placeholders(len(credentials))+
+			") AND (last_used_at IS NULL OR last_used_at < ?)", append(append([]any{now}, credentials...), toDB(tx.Now().Add(-time.Minute)))...)
 		if err != nil {
 			return nil, fmt.Errorf("record use: %w", err)
 		}

@@ -22,9 +22,15 @@ import (
 // that a third engine is one more dialect value.
 type dialect struct {
 	name string // "sqlite" or "postgres", as Engine reports it
-	// lockAudit serialises audit appends across processes; SQLite needs none
+	// headQuery locks and reads the audit chain's head, serialising audit
+	// appends across processes (PostgreSQL: FOR UPDATE, which also reads
+	// the head as the writer before committed it); SQLite needs no lock
 	// because its write transactions (BEGIN IMMEDIATE) are already exclusive.
-	lockAudit string
+	headQuery string
+	// pipeline sends statements whose results no one reads in one round
+	// trip, inside the transaction open on conn; nil: one by one (SQLite
+	// runs in-process, where a statement costs no round trip).
+	pipeline func(ctx context.Context, conn *sql.Conn, stmts []laterStmt) error
 	// like is the case-insensitive LIKE operator.
 	like string
 	// notDistinct compares two values, NULL equal to NULL.
@@ -83,6 +89,7 @@ type dialect struct {
 
 var (
 	sqliteDialect = dialect{
+		headQuery:        "SELECT seq, hash FROM audit_head WHERE id = 1",
 		name:             "sqlite",
 		like:             "LIKE",
 		notDistinct:      "IS",
@@ -96,7 +103,8 @@ var (
 	}
 	postgresDialect = dialect{
 		name:             "postgres",
-		lockAudit:        "SELECT pg_advisory_xact_lock(7242001)",
+		headQuery:        "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+		pipeline:         pgxPipeline,
 		like:             "ILIKE",
 		notDistinct:      "IS NOT DISTINCT FROM",
 		snapshot:         sql.LevelRepeatableRead,

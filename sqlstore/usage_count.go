@@ -94,7 +94,7 @@ func (u usageCounts) write(tx *Tx) error {
 		if sum.lastUsed > 0 {
 			last = sum.lastUsed
 		}
-		if _, err := tx.exec(`UPDATE grants SET calls = calls + ?, rows_served = rows_served + ?, refused_calls = refused_calls + ?,
+		if err := tx.execLater(`UPDATE grants SET calls = calls + ?, rows_served = rows_served + ?, refused_calls = refused_calls + ?,
 			last_used_at = COALESCE(?, last_used_at) WHERE id = ?`, sum.calls, sum.rows, sum.refused, last, grant); err != nil {
 			return fmt.Errorf("grant usage: %w", err)
 		}
@@ -113,7 +113,7 @@ func (u usageCounts) write(tx *Tx) error {
 		}
 		q.WriteString(` ON CONFLICT (grant_id, credential_id, day) DO UPDATE SET calls = grant_usage_daily.calls + excluded.calls,
 			rows_served = grant_usage_daily.rows_served + excluded.rows_served, refused = grant_usage_daily.refused + excluded.refused`)
-		if _, err := tx.tx.ExecContext(tx.ctx, tx.db.dialect.q(q.String()), args...); err != nil {
+		if err := tx.execLater(q.String(), args...); err != nil {
 			return fmt.Errorf("daily usage: %w", err)
 		}
 	}

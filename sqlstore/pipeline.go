@@ -1,0 +1,69 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// A batch's closing writes — the usage it counted, its audit records, the
+// chain's new head, the credentials' last use — are statements whose
+// results no one reads: they are kept (Tx.later) and sent together at the
+// end, on PostgreSQL in one round trip (issue 13: a call's share of one
+// group commit, not a statement of its own each).
+
+// laterStmt is one statement kept for the end of the batch, its SQL in the
+// engine's placeholders.
+type laterStmt struct {
+	query string
+	args  []any
+}
+
+// laterStmts collects a batch's closing statements.
+type laterStmts struct{ stmts []laterStmt }
+
+func (l *laterStmts) add(d dialect, query string, args ...any) {
+	l.stmts = append(l.stmts, laterStmt{d.q(query), args})
+}
+
+// run sends the statements inside tx (open on conn), in order.
+func (l *laterStmts) run(ctx context.Context, d dialect, conn *sql.Conn, tx *sql.Tx) error {
+	if len(l.stmts) == 0 {
+		return nil
+	}
+	if d.pipeline != nil && len(l.stmts) > 1 {
+		return d.pipeline(ctx, conn, l.stmts)
+	}
+	for _, s := range l.stmts {
+		if _, err := tx.ExecContext(ctx, s.query, s.args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pgxPipeline sends the statements as one pgx batch on the connection's
+// open transaction: one round trip, their errors in order.
+func pgxPipeline(ctx context.Context, conn *sql.Conn, stmts []laterStmt) error {
+	return conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(interface{ Conn() *pgx.Conn })
+		if !ok {
+			return errors.New("sqlstore: pipeline: not a pgx connection")
+		}
+		b := &pgx.Batch{}
+		for _, s := range stmts {
+			b.Queue(s.query, s.args...)
+		}
+		res := c.Conn().SendBatch(ctx, b)
+		for i := range stmts {
+			if _, err := res.Exec(); err != nil {
+				res.Close()
+				return fmt.Errorf("statement %d of %d: %w", i+1, len(stmts), err)
+			}
+		}
+		return res.Close()
+	})
+}
