@@ -66,7 +66,7 @@ type CredentialService interface {
 	FindCredentials(ctx context.Context, f CredentialFilter) (List[*Credential], error)
 	// CredentialSecret returns an active credential and its secret for
 	// verifying a signature; EUNAUTHORIZED when the key is unknown or
-	// revoked. The service may answer from memory (issue 13: a signed
+	// revoked. The service may answer from memory (PRODUCT.md §5: a signed
 	// call then reads the database once less) unless fresh is set: a
 	// signature that does not verify against a remembered secret is checked
 	// again with fresh. A remembered credential may since have been rotated

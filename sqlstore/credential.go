@@ -28,7 +28,7 @@ type CredentialService struct {
 	db *DB
 	// known remembers active credentials and their secrets by app key for
 	// rememberFor, so that a signed call does not read its credential
-	// (issue 13): a rotation or revocation here forgets it at once, one
+	// (PRODUCT.md §5): a rotation or revocation here forgets it at once, one
 	// elsewhere is caught by the call's write (checkSigned).
 	known sync.Map // app key → *knownCredential
 }
@@ -383,7 +383,7 @@ func checkSigned(tx *Tx, batch []*job) ([]error, error) {
 // the data service's calls, every other signed route through UseNonce)
 // together, in the batch's transaction, before the writes run: the call,
 // its record and its nonce commit together or not at all, and a batch of
-// calls costs one statement, not one each (issue 13). It reports which of
+// calls costs one statement, not one each (PRODUCT.md §5). It reports which of
 // the batch's writes are replays: a nonce spent and not yet expired, or
 // one spent by an earlier write of the same batch. Writes already refused
 // (refusals) spend none. The credentials' last use is recorded with them.

@@ -500,7 +500,7 @@ type Stats struct {
 }
 
 // Stats reports the statements and commits since Open; the difference of
-// two reports around some requests is what they cost (issue 13).
+// two reports around some requests is what they cost (PRODUCT.md §5).
 func (db *DB) Stats() Stats { return Stats{Statements: db.sent.Load(), Commits: db.commits.Load()} }
 
 // sentCounter counts the statements pgx sends (its query tracer).

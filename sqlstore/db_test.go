@@ -51,7 +51,7 @@ func TestDataFolderWithURICharacters(t *testing.T) {
 // words each time it runs (a prepared search keeps one plan for rare and
 // common words alike, CAT-5), while every other read is prepared once per
 // connection so that PostgreSQL may keep its generic plan (a data-service
-// call, issue 13). The store leaves plan_cache_mode as the server or the
+// call, PRODUCT.md §5). The store leaves plan_cache_mode as the server or the
 // --db URL sets it.
 func TestPostgresPlansForValues(t *testing.T) {
 	if storetest.PostgresDSN() == "" {

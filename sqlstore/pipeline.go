@@ -12,7 +12,7 @@ import (
 // A batch's closing writes — the usage it counted, its audit records, the
 // chain's new head, the credentials' last use — are statements whose
 // results no one reads: they are kept (Tx.later) and sent together at the
-// end, on PostgreSQL in one round trip (issue 13: a call's share of one
+// end, on PostgreSQL in one round trip (PRODUCT.md §5: a call's share of one
 // group commit, not a statement of its own each).
 
 // laterStmt is one statement kept for the end of the batch, its SQL in the

@@ -11,7 +11,7 @@ import (
 )
 
 // TestPostgresRoundTrips counts what requests cost PostgreSQL, where each
-// statement is a round trip to another process (issue 13). A data-service
+// statement is a round trip to another process (PRODUCT.md §5). A data-service
 // call reads once (its rows, under the guard that the target its
 // credential's last call found still holds; the first call of a
 // credential reads its target first) and writes nothing of its own: its nonce, usage and record go with its

@@ -285,7 +285,7 @@ func TestDataServiceRecords(t *testing.T) {
 }
 
 // TestDataServiceCredentialRevokedElsewhere: a credential revoked by
-// another instance (whose secret this one may still remember, issue 13)
+// another instance (whose secret this one may still remember, PRODUCT.md §5)
 // is refused at the call's write: EUNAUTHORIZED, no rows, the call
 // recorded refused on its grant and not counted as used (ORG-5).
 func TestDataServiceCredentialRevokedElsewhere(t *testing.T) {

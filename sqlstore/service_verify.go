@@ -87,7 +87,7 @@ func (s *DataService) verification(ctx context.Context, c *serviceCall, items []
 
 // verifyTally is what the verifications of one credential in a commit
 // batch add to its misses (verify_misses), in the batch's order: the
-// counter is written once per credential and batch (issue 13), not by
+// counter is written once per credential and batch (PRODUCT.md §5), not by
 // every verification.
 type verifyTally struct {
 	svc   *DataService

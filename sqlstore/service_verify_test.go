@@ -348,7 +348,7 @@ func TestDataServiceVerifyMisses(t *testing.T) {
 	})
 }
 
-// SHR-4, issue 13: misses answered together share a commit batch, which
+// SHR-4, PRODUCT.md §5: misses answered together share a commit batch, which
 // writes each credential's count once: the run is the sum of the misses
 // however they were grouped, and the secadmins are told once.
 func TestDataServiceVerifyMissesTogether(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 // the recorded calls. A call does not write them itself: it counts in
 // memory (Tx.countUsage) and the committer writes its batch's counts once
 // per grant and per day (usageCounts.write), so that no row is updated by
-// every call (issue 13: one hot row per grant, rewritten by each call of
+// every call (PRODUCT.md §5: one hot row per grant, rewritten by each call of
 // each consumer, was what held PostgreSQL back).
 
 // usageKey is a grant's day for one credential (grant_usage_daily).

@@ -303,7 +303,7 @@ func TestCredentials(t *testing.T, e Engine) {
 // TestNonces covers the replay guard of signed calls (ORG-5).
 func TestNonces(t *testing.T, e Engine) {
 	t.Run("a credential rotated or revoked by another instance", func(t *testing.T) {
-		// Each instance remembers credentials (issue 13); another's
+		// Each instance remembers credentials (PRODUCT.md §5); another's
 		// rotation or revocation reaches this one's calls at their write.
 		f := newFixture(t, e)
 		o := f.seed()
