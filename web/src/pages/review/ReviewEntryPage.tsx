@@ -14,7 +14,6 @@ import { DueTag } from '../tasks/TasksPage';
 import { Code, StatusTag, useCatalogLabels, type Entry, type EntryVersion } from '../catalog/common';
 import { diff, EntryView, type DiffRow } from '../catalog/EntryPage';
 import '../catalog/catalog.css';
-import './review.css';
 
 type Profile = NonNullable<Awaited<ReturnType<typeof loadProfile>>>;
 type Step = NonNullable<NonNullable<Profile['workflows']>[number]['steps']>[number];
@@ -108,7 +107,7 @@ export default function ReviewEntryPage() {
     <Page
       title={entry.name}
       extra={
-        <Space wrap className="govdata-strong-danger">
+        <Space wrap>
           {reviewStep && !revocation && actions.has('approve') && (
             <Button type="primary" onClick={() => setDeciding('approve')}>
               {t('review.approve')}
@@ -335,7 +334,6 @@ function DecisionDialog({
       cancelText={t('catalog.cancel')}
       okButtonProps={{ loading: busy, danger: decision !== 'approve' || revocation }}
       onOk={() => void send()}
-      wrapClassName="govdata-strong-danger"
       destroyOnHidden
     >
       {failure && <Alert style={{ marginBottom: 12 }} type="error" showIcon message={failure} />}
