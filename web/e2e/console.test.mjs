@@ -81,8 +81,8 @@ describe('console', { skip }, () => {
     await page.waitForURL(/\/tasks$/);
     await page.getByRole('heading', { name: '我的待办' }).waitFor();
     const menu = page.getByRole('navigation', { name: '主菜单' });
-    await menu.getByText('系统管理').click();
-    await menu.getByRole('link', { name: '用户', exact: true }).waitFor();
+    await menu.getByText('数据资源目录').click();
+    await menu.getByRole('link', { name: '目录项', exact: true }).waitFor();
     // The sysadmin reads no audit log: no such item.
     assert.equal(await menu.getByText('安全审计').count(), 0);
     assert.equal(await page.getByTestId('where').innerText(), '平台管理');
@@ -133,7 +133,7 @@ describe('console', { skip }, () => {
     await page.waitForURL(/\/tasks$/);
     await page.getByText('English', { exact: true }).click();
     await page.getByRole('heading', { name: 'My to-dos' }).waitFor();
-    await page.getByRole('navigation', { name: 'Main menu' }).getByText('Administration').waitFor();
+    await page.getByRole('navigation', { name: 'Main menu' }).getByText('Data catalog').waitFor();
     await page.reload();
     await page.getByRole('heading', { name: 'My to-dos' }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');

@@ -3,7 +3,6 @@
 // data was last refreshed and whether that is within the entry's update
 // cycle (the server's list of stale datasets, never counted here).
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Link } from 'react-router';
 import { Alert, Button, Input, Space, Table, Tag, Typography } from 'antd';
 import { api, call } from '../../api/client';
 import { Page } from '../../components/Page';
@@ -11,7 +10,7 @@ import { LoadError } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { formatDateTime, formatNumber } from '../../format';
-import { Code, useCatalogLabels, type Entry } from '../catalog/common';
+import { EntryName, useCatalogLabels, type Entry } from '../catalog/common';
 import { BatchLink, BatchStateTag, type Batch, type Dataset, type Stale } from './common';
 
 const pageSize = 20;
@@ -136,10 +135,9 @@ export default function DatasetsPage() {
           {
             title: t('catalog.name'),
             key: 'name',
-            render: (_, r) => <Link to={`/data/${r.entry.id}`}>{r.entry.name}</Link>,
+            render: (_, r) => <EntryName to={`/data/${r.entry.id}`} name={r.entry.name} code={r.entry.resource_code} />,
           },
-          { title: t('catalog.resourceCode'), key: 'code', width: 260, render: (_, r) => <Code value={r.entry.resource_code} /> },
-          { title: t('catalog.updateCycle'), key: 'cycle', width: 90, render: (_, r) => l.cycle(r.entry.update_cycle) },
+          { title: t('catalog.updateCycle'), key: 'cycle', width: 120, render: (_, r) => l.cycle(r.entry.update_cycle) },
           {
             title: t('data.rows'),
             key: 'rows',
@@ -150,7 +148,7 @@ export default function DatasetsPage() {
           {
             title: t('data.lastBatch'),
             key: 'last',
-            width: 150,
+            width: 180,
             render: (_, r) =>
               r.last ? (
                 <Space size={6} wrap>
@@ -164,9 +162,9 @@ export default function DatasetsPage() {
           {
             title: t('data.refreshedAt'),
             key: 'refreshed',
-            width: 140,
+            width: 170,
             render: (_, r) =>
-              r.dataset?.refreshed_at ? <span className="govdata-mono">{formatDateTime(r.dataset.refreshed_at)}</span> : '—',
+              r.dataset?.refreshed_at ? <span className="govdata-mono" style={{ whiteSpace: 'nowrap' }}>{formatDateTime(r.dataset.refreshed_at)}</span> : '—',
           },
           {
             title: t('data.freshness'),
