@@ -13,11 +13,19 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, axeViolations, binary, browserMissing, launch, newPage, problems, shot } from './harness.mjs';
+import { api, axeViolations, binary, browserMissing, launch, newPage, problems, settled, shot } from './harness.mjs';
 
 const skip = process.env.GOVDATA_SHOTS ? browserMissing() || false : 'GOVDATA_SHOTS is not set: no tour';
 const password = 'Govdata@Demo2026';
 const messages = JSON.parse(readFileSync(new URL('../src/locales/zh.json', import.meta.url), 'utf8'));
+
+/** uscc completes a unified social credit code with its check character (GB 32100-2015). */
+function uscc(first17) {
+  const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const sum = [...first17].reduce((n, c, i) => n + chars.indexOf(c) * weights[i], 0);
+  return first17 + chars[(31 - (sum % 31)) % 31];
+}
 
 /** demoServer writes the demo world into a fresh folder and serves it. */
 async function demoServer() {
@@ -87,7 +95,7 @@ describe('tour of the demo world', { skip }, () => {
     const row = (code, capital) => [code, '福州示例商贸有限公司', '有限责任公司', '陈示例', capital, '2020-05-01', '存续', '福州市鼓楼区示例路1号', '350102'].join(',');
     const dir = mkdtempSync(join(tmpdir(), 'govdata-tour-csv-'));
     const file = join(dir, '市场主体登记信息-补录.csv');
-    writeFileSync(file, `${head}\n${row('91350102MA2TOUR01X', '100')}\n${row('91350102MA2TOUR02X', '很多')}\n`);
+    writeFileSync(file, `${head}\n${row(uscc('91350102MA2TUR015'), '100')}\n${row(uscc('91350102MA2TUR026'), '很多')}\n`);
     ids.file = file;
   });
   after(async () => {
@@ -232,6 +240,72 @@ describe('tour of the demo world', { skip }, () => {
     await arrowTo('挂接数据');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/data$/);
+    await page.context().close();
+  });
+
+  // The README's pictures (docs/screenshots), in Chinese: the catalog, a
+  // change under review with its comparison, an upload's quality report,
+  // 督办 with its chart, the profile's workflows.
+  test('README screenshots', async () => {
+    const officer = await token(server, 'market.officer');
+    await api(server, 'PATCH', `/api/v1/catalog/${ids.published}`, {
+      token: officer,
+      body: { summary: '福州市登记的企业等市场主体的名称、类型、法定代表人、注册资本、成立日期、登记状态、住所和经营范围，依法向社会公示。', update_cycle: 'weekly' },
+    });
+    await api(server, 'POST', `/api/v1/catalog/${ids.published}/submit`, { token: officer }).catch(() => undefined);
+    const as = async (username) => {
+      const page = await newPage(browser);
+      await page.setViewportSize({ width: 1366, height: 960 });
+      await page.goto(server.url + '/signin');
+      await page.getByLabel('用户名').fill(username);
+      await page.getByLabel('密码', { exact: true }).fill(password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.waitForURL(/\/tasks$/);
+      return page;
+    };
+    const top = async (page, locator) => {
+      await locator.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 72));
+      await page.mouse.move(1360, 760);
+      await settled(page);
+    };
+
+    const reviewer = await as('reviewer');
+    await reviewer.goto(server.url + '/entries?scope=all');
+    await settle(reviewer);
+    const all = reviewer.getByText('全部可见目录');
+    if (await all.count()) {
+      await all.click();
+      await settle(reviewer);
+    }
+    await settled(reviewer);
+    await shot(reviewer, 'readme-catalog-zh');
+
+    await reviewer.goto(server.url + `/entries/review/${ids.published}`);
+    await settle(reviewer);
+    await top(reviewer, reviewer.getByRole('tablist'));
+    await shot(reviewer, 'readme-review-diff-zh');
+
+    await reviewer.goto(server.url + '/supervision');
+    await settle(reviewer);
+    await reviewer.getByRole('img', { name: /按时办结率/ }).locator('svg, canvas').first().waitFor();
+    await settled(reviewer);
+    await shot(reviewer, 'readme-supervision-zh');
+
+    await reviewer.goto(server.url + '/profile');
+    await settle(reviewer);
+    await top(reviewer, reviewer.getByRole('heading', { level: 2, name: /流程|审批/ }).first());
+    await shot(reviewer, 'readme-profile-zh');
+    await reviewer.context().close();
+
+    const page = await as('market.officer');
+    await page.goto(server.url + `/data/${ids.published}?tab=upload`);
+    await settle(page);
+    await page.locator('input[type=file]').setInputFiles(ids.file);
+    await page.getByRole('button', { name: '开始上传' }).click();
+    const report = page.getByTestId('upload-result');
+    await report.getByRole('table').waitFor();
+    await top(page, report);
+    await shot(page, 'readme-upload-report-zh');
     await page.context().close();
   });
 

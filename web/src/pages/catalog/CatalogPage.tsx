@@ -295,7 +295,7 @@ export default function CatalogPage() {
           aria-label={t('catalog.search')}
           placeholder={t('catalog.searchHint')}
           allowClear
-          style={{ width: 300 }}
+          style={{ width: 340 }}
           value={text}
           onChange={(e) => {
             setText(e.target.value);

@@ -9,6 +9,7 @@ import { Page } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
+import { Link } from 'react-router';
 import { formatDateTime, formatNumber } from '../../format';
 import { EntryName, useCatalogLabels, type Entry } from '../catalog/common';
 import { BatchLink, BatchStateTag, type Batch, type Dataset, type Stale } from './common';
@@ -130,7 +131,16 @@ export default function DatasetsPage() {
         loading={loading}
         pagination={false}
         scroll={{ x: 1040 }}
-        locale={{ emptyText: <Typography.Text type="secondary">{q ? t('catalog.noMatch') : t('data.emptyList')}</Typography.Text> }}
+        locale={{
+          emptyText: q ? (
+            <Typography.Text type="secondary">{t('catalog.noMatch')}</Typography.Text>
+          ) : (
+            <Space orientation="vertical" size={4}>
+              <Typography.Text type="secondary">{t('data.emptyList')}</Typography.Text>
+              {can('catalog.write') && <Link to="/entries">{t('polish.toCatalog')}</Link>}
+            </Space>
+          ),
+        }}
         columns={[
           {
             title: t('catalog.name'),

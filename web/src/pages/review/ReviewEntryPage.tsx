@@ -149,7 +149,7 @@ export default function ReviewEntryPage() {
           showIcon
           message={`${t(`workflow.${wf.kind}` as MessageKey)} · ${stepTitle ?? ''}`}
           description={
-            <Space direction="vertical" size={4}>
+            <Space orientation="vertical" size={4}>
               {wf.due && (
                 <Space wrap size={8} data-testid="review-due">
                   <span>{t('review.dueBy')}</span>
