@@ -138,7 +138,9 @@ export default function ReviewEntryPage() {
         <Code value={entry.resource_code} />
         <Typography.Text type="secondary">{entry.department_name}</Typography.Text>
         <Typography.Text type="secondary">
-          {t('catalog.versionOf', { v: entry.version ?? 0, p: entry.published_version ?? 0 })}
+          {entry.published_version
+            ? t('catalog.versionOf', { v: entry.version ?? 0, p: entry.published_version })
+            : t('polish.versionUnpublished', { v: entry.version ?? 0 })}
         </Typography.Text>
       </Space>
 
