@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { App as AntApp, Button, ConfigProvider, Result, Spin } from 'antd';
+import { LoadingOutlined } from '@ant-design/icons';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
 import dayjs from 'dayjs';
@@ -33,14 +34,18 @@ applyLang(initialLang());
 keepFocusInDialogs();
 
 function Themed({ children }: { children: ReactNode }) {
-  const { lang } = useI18n();
+  const { lang, t } = useI18n();
   return (
     <ConfigProvider
       locale={lang === 'zh' ? zhCN : enUS}
       csp={{ nonce }}
       // "登录", not "登 录": the spaced two-character button is a print
       // habit that screen readers and search read as two words.
-      button={{ autoInsertSpace: false }}
+      // A button's spinner, named in the user's language while its request
+      // runs. Ant Design's own spinner, after a quick request, can stay
+      // behind invisible (its fold-away transition never ends), and the
+      // button's name then reads "loading 登录" for good.
+      button={{ autoInsertSpace: false, loadingIcon: <LoadingOutlined aria-label={t('state.loading')} /> }}
       theme={{
         token: {
           colorPrimary: '#1d4ed8',
