@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { api, axeViolations, browserMissing, cli, launch, newPage, problems, shot, signInAPI, startServer } from './harness.mjs';
 
-const skip = browserMissing();
+const skip = browserMissing() || false;
 const entries = Number(process.env.GOVDATA_SCALE_ENTRIES || 100_000);
 const password = 'Staff#2026-pass';
 const repo = new URL('../../', import.meta.url).pathname;

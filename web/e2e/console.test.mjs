@@ -81,8 +81,8 @@ describe('console', { skip }, () => {
     await page.waitForURL(/\/tasks$/);
     await page.getByRole('heading', { name: '我的待办' }).waitFor();
     const menu = page.getByRole('navigation', { name: '主菜单' });
-    await menu.getByText('系统管理').click();
-    await menu.getByRole('link', { name: '用户', exact: true }).waitFor();
+    await menu.getByText('数据资源目录').click();
+    await menu.getByRole('link', { name: '目录项', exact: true }).waitFor();
     // The sysadmin reads no audit log: no such item.
     assert.equal(await menu.getByText('安全审计').count(), 0);
     assert.equal(await page.getByTestId('where').innerText(), '平台管理');
@@ -133,7 +133,7 @@ describe('console', { skip }, () => {
     await page.waitForURL(/\/tasks$/);
     await page.getByText('English', { exact: true }).click();
     await page.getByRole('heading', { name: 'My to-dos' }).waitFor();
-    await page.getByRole('navigation', { name: 'Main menu' }).getByText('Administration').waitFor();
+    await page.getByRole('navigation', { name: 'Main menu' }).getByText('Data catalog').waitFor();
     await page.reload();
     await page.getByRole('heading', { name: 'My to-dos' }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
@@ -323,17 +323,22 @@ describe('lockout', { skip }, () => {
   test('a locked account is told when the lock lifts', async () => {
     const page = await newPage(browser);
     await page.goto(server.url + '/signin');
-    for (let i = 1; i <= 2; i++) {
-      await signIn(page, 'admin', `Wrong#password-${i}`);
-      await page.getByRole('alert').filter({ hasText: '用户名或密码错误' }).waitFor();
-    }
-    await signIn(page, 'admin', 'Wrong#password-3');
-    const alert = page.getByRole('alert').filter({ hasText: '账号已锁定' });
-    await alert.waitFor();
+    // The previous attempt's message stays until the next one is answered:
+    // wait for the server's answer, then for the message it brings.
+    const attempt = async (password, message) => {
+      const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/auth/login');
+      await signIn(page, 'admin', password);
+      await answered;
+      const alert = page.getByRole('alert').filter({ hasText: message });
+      await alert.waitFor();
+      await page.getByRole('button', { name: /^(登录|Sign in)$/ }).waitFor();
+      return alert;
+    };
+    for (let i = 1; i <= 2; i++) await attempt(`Wrong#password-${i}`, '用户名或密码错误');
+    const alert = await attempt('Wrong#password-3', '账号已锁定');
     assert.match(await alert.innerText(), /将于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 解锁/);
     // Even the right password is refused until then.
-    await signIn(page, 'admin', server.adminPassword);
-    await page.getByRole('alert').filter({ hasText: '账号已锁定' }).waitFor();
+    await attempt(server.adminPassword, '账号已锁定');
     await shot(page, 'signin-zh-locked');
     await accessible(page, 'sign-in with an error');
     await clean(page);

@@ -159,12 +159,25 @@ export async function problems(page) {
 const axeSource = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 
 /**
- * axeViolations runs axe-core in the page and returns the serious and
- * critical violations. It is evaluated through the browser's debugging
+ * settled waits until the page is at rest: no animation or transition that
+ * ends is running (a menu group opening, a dialog fading in, a hover colour
+ * fading out), only endless ones such as a spinner or a status dot. A colour
+ * caught half-way is no colour a person reads, and axe-core would measure it.
+ */
+export async function settled(page) {
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+  );
+}
+
+/**
+ * axeViolations runs axe-core in the page, once it has settled, and returns
+ * the serious and critical violations. It is evaluated through the browser's debugging
  * protocol, which the page's CSP does not govern: the page under test keeps
  * its real policy.
  */
 export async function axeViolations(page) {
+  await settled(page);
   await page.evaluate(axeSource);
   const result = await page.evaluate(() =>
     window.axe.run(document, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }),

@@ -29,7 +29,6 @@ async function signIn(page, username) {
 
 async function checked(page, what) {
   await page.mouse.move(1300, 700);
-  await page.waitForTimeout(300); // hover colours fade: check the page at rest
   assert.deepEqual(await problems(page), [], `${what}: CSP violation or script error`);
   assert.deepEqual(await axeViolations(page), [], `${what}: axe-core finds serious or critical violations`);
 }

@@ -106,6 +106,15 @@ export const routes: ConsoleRoute[] = [
   { path: 'audit', title: 'page.audit', perm: 'audit.read', page: Placeholder, menu: 'audit' },
 ];
 
+/**
+ * menuRoutes are the pages of a menu group the user may open: those a
+ * screen has been built for (a page still a placeholder is left out, so no
+ * menu item leads to a dead end) and whose permission the user holds.
+ */
+export function menuRoutes(group: MenuGroup, can: (perm: Permission | undefined) => boolean): ConsoleRoute[] {
+  return routes.filter((r) => r.menu === group && r.page !== Placeholder && can(r.perm));
+}
+
 /** The page a signed-in user lands on. */
 export const homePath = '/tasks';
 

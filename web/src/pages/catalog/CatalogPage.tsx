@@ -4,7 +4,7 @@
 // carry the server's facet counts; a new entry; the Excel template, an
 // import whose refusal lists the cells to fix, and the export.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { useNavigate } from 'react-router';
 import {
   Alert,
   Button,
@@ -27,7 +27,7 @@ import { useSession } from '../../session';
 import { formatDateTime, formatNumber } from '../../format';
 import {
   categories,
-  Code,
+  EntryName,
   grades,
   openTypes,
   shareTypes,
@@ -295,7 +295,7 @@ export default function CatalogPage() {
           aria-label={t('catalog.search')}
           placeholder={t('catalog.searchHint')}
           allowClear
-          style={{ width: 300 }}
+          style={{ width: 340 }}
           value={text}
           onChange={(e) => {
             setText(e.target.value);
@@ -352,7 +352,7 @@ export default function CatalogPage() {
         pagination={false}
         // An empty table scrolls nothing: a scroll region with nothing to
         // focus in it cannot be reached by keyboard (axe, WCAG 2.1.1).
-        scroll={items.length ? { x: 1240 } : undefined}
+        scroll={items.length ? { x: 1040 } : undefined}
         locale={{
           emptyText: (
             <Typography.Text type="secondary">
@@ -368,13 +368,12 @@ export default function CatalogPage() {
           {
             title: t('catalog.name'),
             key: 'name',
-            render: (_, r) => <Link to={`/entries/${r.id}`}>{r.name}</Link>,
+            render: (_, r) => <EntryName to={`/entries/${r.id}`} name={r.name} code={r.resource_code} />,
           },
-          { title: t('catalog.resourceCode'), key: 'code', width: 300, render: (_, r) => <Code value={r.resource_code} /> },
-          { title: t('catalog.provider'), dataIndex: 'department_name', width: 170, ellipsis: true },
+          { title: t('catalog.provider'), dataIndex: 'department_name', width: 200, ellipsis: true },
           { title: t('catalog.shareType'), key: 'share', width: 180, render: (_, r) => <Tag>{l.share(r.share_type)}</Tag> },
           { title: t('catalog.openType'), key: 'open', width: 150, render: (_, r) => l.open(r.open_type) },
-          { title: t('catalog.statusLabel'), key: 'status', width: 100, render: (_, r) => <StatusTag status={r.status} /> },
+          { title: t('catalog.statusLabel'), key: 'status', width: 110, render: (_, r) => <StatusTag status={r.status} /> },
           {
             title: t('catalog.updated'),
             key: 'updated',

@@ -147,7 +147,9 @@ export default function EntryPage() {
         <StatusTag status={status} />
         <Code value={entry.resource_code} />
         <Typography.Text type="secondary">
-          {t('catalog.versionOf', { v: entry.version ?? 0, p: entry.published_version ?? 0 })}
+          {entry.published_version
+            ? t('catalog.versionOf', { v: entry.version ?? 0, p: entry.published_version })
+            : t('polish.versionUnpublished', { v: entry.version ?? 0 })}
         </Typography.Text>
         {(entry.published_version ?? 0) > 0 && status !== 'revoked' && can('data.read') && (
           <Link to={`/data/${id}`}>{t('page.datasets')}</Link>
@@ -410,8 +412,28 @@ function Versions({ versions, labels: l }: { versions: EntryVersion[]; labels: C
           { title: t('catalog.version'), key: 'v', width: 80, align: 'right', render: (_, r) => r.version },
           { title: t('catalog.statusLabel'), key: 's', width: 110, render: (_, r) => <StatusTag status={r.status} /> },
           { title: t('catalog.createdBy'), dataIndex: 'created_by', width: 120 },
-          { title: t('catalog.createdAt'), key: 'c', width: 150, render: (_, r) => <span className="govdata-mono">{formatDateTime(r.created_at)}</span> },
-          { title: t('catalog.approvedBy'), key: 'a', width: 160, render: (_, r) => (r.approved_by ? `${r.approved_by} ${formatDateTime(r.approved_at)}` : '—') },
+          {
+            title: t('catalog.createdAt'),
+            key: 'c',
+            width: 170,
+            render: (_, r) => <span className="govdata-mono" style={{ whiteSpace: 'nowrap' }}>{formatDateTime(r.created_at)}</span>,
+          },
+          {
+            title: t('catalog.approvedBy'),
+            key: 'a',
+            width: 200,
+            render: (_, r) =>
+              r.approved_by ? (
+                <span>
+                  {r.approved_by}{' '}
+                  <span className="govdata-mono" style={{ whiteSpace: 'nowrap' }}>
+                    {formatDateTime(r.approved_at)}
+                  </span>
+                </span>
+              ) : (
+                '—'
+              ),
+          },
           { title: t('catalog.comment'), dataIndex: 'comment', render: (v?: string) => v || '—' },
         ]}
       />

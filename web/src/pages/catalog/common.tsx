@@ -3,6 +3,7 @@
 // first, UI.md), and the path of a server field error in a form.
 import { useEffect, useState } from 'react';
 import { Tag, Typography } from 'antd';
+import { Link } from 'react-router';
 import { api, call, type paths } from '../../api/client';
 import './catalog.css';
 import { useI18n, type MessageKey } from '../../i18n';
@@ -91,6 +92,23 @@ export function Code({ value }: { value?: string }) {
     <Typography.Text className="govdata-mono" copyable={{ text: value }}>
       {value}
     </Typography.Text>
+  );
+}
+
+/**
+ * EntryName is a list's first cell: the entry's name as a link, its resource
+ * code under it, copyable (one column for both keeps a list within 1366 px).
+ */
+export function EntryName({ to, name, code }: { to: string; name?: string; code?: string }) {
+  return (
+    <div className="govdata-entry-name">
+      <Link to={to}>{name}</Link>
+      {code && (
+        <Typography.Text className="govdata-mono govdata-entry-code" copyable={{ text: code }}>
+          {code}
+        </Typography.Text>
+      )}
+    </div>
   );
 }
 

@@ -3,15 +3,15 @@
 // data was last refreshed and whether that is within the entry's update
 // cycle (the server's list of stale datasets, never counted here).
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Link } from 'react-router';
 import { Alert, Button, Input, Space, Table, Tag, Typography } from 'antd';
 import { api, call } from '../../api/client';
 import { Page } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
+import { Link } from 'react-router';
 import { formatDateTime, formatNumber } from '../../format';
-import { Code, useCatalogLabels, type Entry } from '../catalog/common';
+import { EntryName, useCatalogLabels, type Entry } from '../catalog/common';
 import { BatchLink, BatchStateTag, type Batch, type Dataset, type Stale } from './common';
 
 const pageSize = 20;
@@ -131,15 +131,23 @@ export default function DatasetsPage() {
         loading={loading}
         pagination={false}
         scroll={{ x: 1040 }}
-        locale={{ emptyText: <Typography.Text type="secondary">{q ? t('catalog.noMatch') : t('data.emptyList')}</Typography.Text> }}
+        locale={{
+          emptyText: q ? (
+            <Typography.Text type="secondary">{t('catalog.noMatch')}</Typography.Text>
+          ) : (
+            <Space orientation="vertical" size={4}>
+              <Typography.Text type="secondary">{t('data.emptyList')}</Typography.Text>
+              {can('catalog.write') && <Link to="/entries">{t('polish.toCatalog')}</Link>}
+            </Space>
+          ),
+        }}
         columns={[
           {
             title: t('catalog.name'),
             key: 'name',
-            render: (_, r) => <Link to={`/data/${r.entry.id}`}>{r.entry.name}</Link>,
+            render: (_, r) => <EntryName to={`/data/${r.entry.id}`} name={r.entry.name} code={r.entry.resource_code} />,
           },
-          { title: t('catalog.resourceCode'), key: 'code', width: 260, render: (_, r) => <Code value={r.entry.resource_code} /> },
-          { title: t('catalog.updateCycle'), key: 'cycle', width: 90, render: (_, r) => l.cycle(r.entry.update_cycle) },
+          { title: t('catalog.updateCycle'), key: 'cycle', width: 120, render: (_, r) => l.cycle(r.entry.update_cycle) },
           {
             title: t('data.rows'),
             key: 'rows',
@@ -150,7 +158,7 @@ export default function DatasetsPage() {
           {
             title: t('data.lastBatch'),
             key: 'last',
-            width: 150,
+            width: 180,
             render: (_, r) =>
               r.last ? (
                 <Space size={6} wrap>
@@ -164,9 +172,9 @@ export default function DatasetsPage() {
           {
             title: t('data.refreshedAt'),
             key: 'refreshed',
-            width: 140,
+            width: 170,
             render: (_, r) =>
-              r.dataset?.refreshed_at ? <span className="govdata-mono">{formatDateTime(r.dataset.refreshed_at)}</span> : '—',
+              r.dataset?.refreshed_at ? <span className="govdata-mono" style={{ whiteSpace: 'nowrap' }}>{formatDateTime(r.dataset.refreshed_at)}</span> : '—',
           },
           {
             title: t('data.freshness'),

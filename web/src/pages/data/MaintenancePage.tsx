@@ -176,7 +176,6 @@ export default function MaintenancePage() {
                     key={a}
                     type={a === 'approve' ? 'primary' : 'default'}
                     danger={a === 'reject' || a === 'withdraw'}
-                    className={a === 'reject' || a === 'withdraw' ? 'govdata-danger' : undefined}
                     loading={busy === a}
                     disabled={!!busy && busy !== a}
                     onClick={() => void decide(a)}

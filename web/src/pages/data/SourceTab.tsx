@@ -237,10 +237,10 @@ export default function SourceTab({ id, dataset, officer, onDone }: { id: string
             description={t('data.removeSourceNote')}
             okText={t('data.removeSource')}
             cancelText={t('catalog.cancel')}
-            okButtonProps={{ danger: true, className: 'govdata-danger', loading: busy === 'delete' }}
+            okButtonProps={{ danger: true, loading: busy === 'delete' }}
             onConfirm={() => remove()}
           >
-            <Button danger className="govdata-danger" disabled={!!busy}>
+            <Button danger disabled={!!busy}>
               {t('data.removeSource')}
             </Button>
           </Popconfirm>

@@ -108,7 +108,7 @@ export function BatchProgress({
           {total ? t('data.bytesOf', { n: formatBytes(bytes), total: formatBytes(total) }) : t('data.bytesRead', { n: formatBytes(bytes) })}
         </span>
         {onCancel && (
-          <Button danger className="govdata-danger" icon={<StopOutlined />} loading={cancelling} disabled={!batch?.id} onClick={onCancel}>
+          <Button danger icon={<StopOutlined />} loading={cancelling} disabled={!batch?.id} onClick={onCancel}>
             {t('data.cancelBatch')}
           </Button>
         )}

@@ -168,7 +168,7 @@ function WorkflowCard({ workflow: w }: { workflow: Workflow }) {
         ? t('profile.within', { step: stepTitle(s.within) })
         : t('profile.noDeadline');
   const describe = (s: Step) => (
-    <Space direction="vertical" size={0} style={{ fontSize: 13 }}>
+    <Space orientation="vertical" size={0} style={{ fontSize: 13 }}>
       <span>
         {t('profile.actor')}
         {t(`role.${s.actor?.role}` as MessageKey)} · {t(`profile.party.${s.actor?.party}` as MessageKey)}

@@ -14,7 +14,6 @@ import { DueTag } from '../tasks/TasksPage';
 import { Code, StatusTag, useCatalogLabels, type Entry, type EntryVersion } from '../catalog/common';
 import { diff, EntryView, type DiffRow } from '../catalog/EntryPage';
 import '../catalog/catalog.css';
-import './review.css';
 
 type Profile = NonNullable<Awaited<ReturnType<typeof loadProfile>>>;
 type Step = NonNullable<NonNullable<Profile['workflows']>[number]['steps']>[number];
@@ -108,7 +107,7 @@ export default function ReviewEntryPage() {
     <Page
       title={entry.name}
       extra={
-        <Space wrap className="govdata-strong-danger">
+        <Space wrap>
           {reviewStep && !revocation && actions.has('approve') && (
             <Button type="primary" onClick={() => setDeciding('approve')}>
               {t('review.approve')}
@@ -139,7 +138,9 @@ export default function ReviewEntryPage() {
         <Code value={entry.resource_code} />
         <Typography.Text type="secondary">{entry.department_name}</Typography.Text>
         <Typography.Text type="secondary">
-          {t('catalog.versionOf', { v: entry.version ?? 0, p: entry.published_version ?? 0 })}
+          {entry.published_version
+            ? t('catalog.versionOf', { v: entry.version ?? 0, p: entry.published_version })
+            : t('polish.versionUnpublished', { v: entry.version ?? 0 })}
         </Typography.Text>
       </Space>
 
@@ -150,7 +151,7 @@ export default function ReviewEntryPage() {
           showIcon
           message={`${t(`workflow.${wf.kind}` as MessageKey)} · ${stepTitle ?? ''}`}
           description={
-            <Space direction="vertical" size={4}>
+            <Space orientation="vertical" size={4}>
               {wf.due && (
                 <Space wrap size={8} data-testid="review-due">
                   <span>{t('review.dueBy')}</span>
@@ -335,7 +336,6 @@ function DecisionDialog({
       cancelText={t('catalog.cancel')}
       okButtonProps={{ loading: busy, danger: decision !== 'approve' || revocation }}
       onOk={() => void send()}
-      wrapClassName="govdata-strong-danger"
       destroyOnHidden
     >
       {failure && <Alert style={{ marginBottom: 12 }} type="error" showIcon message={failure} />}

@@ -10,7 +10,7 @@ import { BellOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { api, call } from '../../api/client';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
-import { menuGroups, routes, PlatformIcon } from '../../routes';
+import { menuGroups, menuRoutes, routes, PlatformIcon } from '../../routes';
 import { LanguageSwitch } from '../signin/SignInPage';
 import { InboxProvider, useInbox } from './inbox';
 
@@ -103,7 +103,7 @@ export default function Shell() {
   const items = useMemo<MenuProps['items']>(() => {
     const out: NonNullable<MenuProps['items']> = [];
     for (const g of menuGroups) {
-      const pages = routes.filter((r) => r.menu === g.key && can(r.perm));
+      const pages = menuRoutes(g.key, can);
       if (pages.length === 0) continue;
       out.push({
         key: `group:${g.key}`,

@@ -23,7 +23,7 @@ type Timeliness = NonNullable<paths['/api/v1/supervision/timeliness']['get']['re
 type Stale = NonNullable<paths['/api/v1/supervision/stale-datasets']['get']['responses'][200]['content']['application/json']['items']>[number];
 
 const pageSize = 50;
-const chartColor = '#1677ff';
+const chartColor = '#1d4ed8'; // the theme's primary blue (App.tsx)
 
 /** useDepartments names departments by id (GET /api/v1/departments). */
 function useDepartments() {

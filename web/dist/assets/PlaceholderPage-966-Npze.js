@@ -1,1 +1,0 @@
-import{u as e,v as t,x as n,y as r}from"./index-Bvdam3e4.js";var i=r();function a(){let{t:r}=t();return(0,i.jsx)(e,{children:(0,i.jsx)(n,{status:`info`,title:r(`placeholder.title`),subTitle:r(`placeholder.body`)})})}export{a as default};
