@@ -11,24 +11,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, axeViolations, browserMissing, cli, launch, newPage, problems, shot, signInAPI, startServer } from './harness.mjs';
+import { api, browserMissing, checked, fuzhou, launch, newPage, shot, signIn, startServer } from './harness.mjs';
 import { fillSheet, headers, unzip, zip } from './xlsx.mjs';
 
 const skip = browserMissing() || false;
 const password = 'Staff#2026-pass';
-
-async function signIn(page, username, pw) {
-  await page.getByLabel('用户名').or(page.getByLabel('Username')).fill(username);
-  await page.getByLabel('密码', { exact: true }).or(page.getByLabel('Password', { exact: true })).fill(pw);
-  await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click();
-}
-
-async function checked(page, what) {
-  // A button under the pointer shows its hover colours: move away (axeViolations waits for them to fade).
-  await page.mouse.move(1300, 700);
-  assert.deepEqual(await problems(page), [], `${what}: CSP violation or script error`);
-  assert.deepEqual(await axeViolations(page), [], `${what}: axe-core finds serious or critical violations`);
-}
 
 /** rowsFor orders a sheet's values by its header keys ("资源名称 (name)"). */
 function rowsFor(head, objects) {
@@ -45,21 +32,7 @@ describe('catalog (officer)', { skip }, () => {
   before(async () => {
     server = await startServer();
     browser = await launch();
-    const admin = await signInAPI(server, 'admin', server.adminPassword, 'Govdata#2026-Root');
-    await api(server, 'POST', '/api/v1/regions', { token: admin, body: { code: '350000', name: '福建省' } });
-    await api(server, 'POST', '/api/v1/regions', { token: admin, body: { code: '350100', name: '福州市' } });
-    const bureau = await api(server, 'POST', '/api/v1/departments', {
-      token: admin,
-      body: { name: '福州市大数据管理局', credit_code: '11350100MB00000012', region_code: '350100', level: 'city', bureau: true },
-    });
-    const police = await api(server, 'POST', '/api/v1/departments', {
-      token: admin,
-      body: { name: '福州市公安局', credit_code: '11350100MB00000100', region_code: '350100', level: 'city' },
-    });
-    cli(server, ['user', 'create', '--name', '王审核', '--roles', 'reviewer', '--department', String(bureau.id), '--password', 'Issued#2026-pw', '--data', server.data, 'shenhe']);
-    cli(server, ['user', 'create', '--name', '李专员', '--roles', 'officer', '--department', String(police.id), '--password', 'Issued#2026-pw', '--data', server.data, 'bianmu']);
-    officer = await signInAPI(server, 'bianmu', 'Issued#2026-pw', password);
-    reviewer = await signInAPI(server, 'shenhe', 'Issued#2026-pw', password);
+    ({ officer, reviewer } = await fuzhou(server, password));
   });
   after(async () => {
     await browser?.close();

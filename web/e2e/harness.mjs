@@ -5,6 +5,7 @@
 //   GOVDATA_BIN       the binary (default: built here with go build)
 //   GOVDATA_CHROMIUM  the browser (default /usr/bin/chromium)
 //   GOVDATA_SHOTS     a folder to write screenshots into (optional)
+import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -193,4 +194,49 @@ export async function shot(page, name) {
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`) });
+}
+
+/** signIn fills the sign-in page, in either language, and submits it. */
+export async function signIn(page, username, password) {
+  await page.getByLabel('用户名').or(page.getByLabel('Username')).fill(username);
+  await page.getByLabel('密码', { exact: true }).or(page.getByLabel('Password', { exact: true })).fill(password);
+  await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click();
+}
+
+/** checked asserts a page has no CSP violation, no script error and no serious or critical axe finding. */
+export async function checked(page, what) {
+  // A button under the pointer shows its hover colours: move away (axeViolations waits for them to fade).
+  await page.mouse.move(1300, 700);
+  assert.deepEqual(await problems(page), [], `${what}: CSP violation or script error`);
+  assert.deepEqual(await axeViolations(page), [], `${what}: axe-core finds serious or critical violations`);
+}
+
+/**
+ * fuzhou sets up a small world through the API and the CLI: the regions of
+ * 福州市, its data bureau with a reviewer (shenhe, 王审核) and its police with
+ * an officer (李专员, named officer); each signs in once, changing the issued
+ * password to password. Returns the departments and the tokens.
+ */
+export async function fuzhou(server, password, { officer = 'bianmu' } = {}) {
+  const admin = await signInAPI(server, 'admin', server.adminPassword, 'Govdata#2026-Root');
+  await api(server, 'POST', '/api/v1/regions', { token: admin, body: { code: '350000', name: '福建省' } });
+  await api(server, 'POST', '/api/v1/regions', { token: admin, body: { code: '350100', name: '福州市' } });
+  const bureau = await api(server, 'POST', '/api/v1/departments', {
+    token: admin,
+    body: { name: '福州市大数据管理局', credit_code: '11350100MB00000012', region_code: '350100', level: 'city', bureau: true },
+  });
+  const police = await api(server, 'POST', '/api/v1/departments', {
+    token: admin,
+    body: { name: '福州市公安局', credit_code: '11350100MB00000100', region_code: '350100', level: 'city' },
+  });
+  const issued = 'Issued#2026-pw';
+  cli(server, ['user', 'create', '--name', '王审核', '--roles', 'reviewer', '--department', String(bureau.id), '--password', issued, '--data', server.data, 'shenhe']);
+  cli(server, ['user', 'create', '--name', '李专员', '--roles', 'officer', '--department', String(police.id), '--password', issued, '--data', server.data, officer]);
+  return {
+    admin,
+    bureau,
+    police,
+    officer: await signInAPI(server, officer, issued, password),
+    reviewer: await signInAPI(server, 'shenhe', issued, password),
+  };
 }

@@ -15,22 +15,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { api, axeViolations, browserMissing, cli, launch, newPage, problems, shot, signInAPI, startServer } from './harness.mjs';
+import { api, browserMissing, checked, cli, launch, newPage, shot, signIn as signInAs, signInAPI, startServer } from './harness.mjs';
 
 const skip = browserMissing() || false;
 const password = 'Staff#2026-pass';
 
 async function signIn(page, username) {
-  await page.getByLabel('用户名').or(page.getByLabel('Username')).fill(username);
-  await page.getByLabel('密码', { exact: true }).or(page.getByLabel('Password', { exact: true })).fill(password);
-  await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click();
+  await signInAs(page, username, password);
   await page.waitForURL(/\/tasks$/);
-}
-
-async function checked(page, what) {
-  await page.mouse.move(1300, 700);
-  assert.deepEqual(await problems(page), [], `${what}: CSP violation or script error`);
-  assert.deepEqual(await axeViolations(page), [], `${what}: axe-core finds serious or critical violations`);
 }
 
 /** pressTabTo presses Tab until the focused element's text is name. */

@@ -399,7 +399,6 @@ function Versions({ versions, labels: l }: { versions: EntryVersion[]; labels: C
   const va = versions.find((v) => v.version === left);
   const vb = versions.find((v) => v.version === right);
   const rows = useMemo(() => (va?.entry && vb?.entry ? diff(va.entry, vb.entry, l, t) : []), [va, vb, l, t]);
-  const shown = onlyChanged ? rows.filter((r) => r.changed) : rows;
   const options = versions.map((v) => ({ value: v.version!, label: t('catalog.versionN', { v: v.version ?? 0 }) + ' · ' + l.status(v.status) }));
   return (
     <>
@@ -446,30 +445,14 @@ function Versions({ versions, labels: l }: { versions: EntryVersion[]; labels: C
             <Select aria-label={t('catalog.compareLeft')} style={{ width: 200 }} value={left} onChange={setLeft} options={options} />
             <span>→</span>
             <Select aria-label={t('catalog.compareRight')} style={{ width: 200 }} value={right} onChange={setRight} options={options} />
-            <Select
-              aria-label={t('catalog.compareShow')}
-              style={{ width: 160 }}
-              value={onlyChanged ? 'changed' : 'all'}
-              onChange={(v) => setOnlyChanged(v === 'changed')}
-              options={[
-                { value: 'changed', label: t('catalog.onlyChanged') },
-                { value: 'all', label: t('catalog.allFields') },
-              ]}
-            />
+            <ShowChanged value={onlyChanged} onChange={setOnlyChanged} />
           </Space>
-          <Table<DiffRow>
-            size="small"
-            aria-label={t('catalog.compare')}
-            rowKey="key"
-            dataSource={shown}
-            pagination={false}
-            rowClassName={(r) => (r.changed ? 'govdata-changed' : '')}
-            locale={{ emptyText: t('catalog.noChanges') }}
-            columns={[
-              { title: t('catalog.field'), dataIndex: 'label', width: 180 },
-              { title: t('catalog.versionN', { v: left ?? 0 }), dataIndex: 'a', render: (v: string) => v || '—' },
-              { title: t('catalog.versionN', { v: right ?? 0 }), dataIndex: 'b', render: (v: string, r) => (r.changed ? <mark>{v || '—'}</mark> : v || '—') },
-            ]}
+          <ChangesTable
+            rows={rows}
+            onlyChanged={onlyChanged}
+            label={t('catalog.compare')}
+            leftTitle={t('catalog.versionN', { v: left ?? 0 })}
+            rightTitle={t('catalog.versionN', { v: right ?? 0 })}
           />
         </div>
       )}
@@ -519,5 +502,49 @@ function RevokeDialog({ open, id, onClose, onDone }: { open: boolean; id: string
         </Form.Item>
       </Form>
     </Modal>
+  );
+}
+
+/** ShowChanged chooses between the changed fields only and all of them. */
+export function ShowChanged({ value, onChange }: { value: boolean; onChange: (onlyChanged: boolean) => void }) {
+  const { t } = useI18n();
+  return (
+    <Select
+      aria-label={t('catalog.compareShow')}
+      style={{ width: 160 }}
+      value={value ? 'changed' : 'all'}
+      onChange={(v) => onChange(v === 'changed')}
+      options={[
+        { value: 'changed', label: t('catalog.onlyChanged') },
+        { value: 'all', label: t('catalog.allFields') },
+      ]}
+    />
+  );
+}
+
+/** ChangesTable sets two versions of an entry side by side, field by field, the changed ones marked. */
+export function ChangesTable({ rows, onlyChanged, label, leftTitle, rightTitle }: {
+  rows: DiffRow[];
+  onlyChanged: boolean;
+  label: string;
+  leftTitle: string;
+  rightTitle: string;
+}) {
+  const { t } = useI18n();
+  return (
+    <Table<DiffRow>
+      size="small"
+      aria-label={label}
+      rowKey="key"
+      dataSource={onlyChanged ? rows.filter((r) => r.changed) : rows}
+      pagination={false}
+      rowClassName={(r) => (r.changed ? 'govdata-changed' : '')}
+      locale={{ emptyText: t('catalog.noChanges') }}
+      columns={[
+        { title: t('catalog.field'), dataIndex: 'label', width: 180 },
+        { title: leftTitle, dataIndex: 'a', render: (v: string) => v || '—' },
+        { title: rightTitle, dataIndex: 'b', render: (v: string, r) => (r.changed ? <mark>{v || '—'}</mark> : v || '—') },
+      ]}
+    />
   );
 }

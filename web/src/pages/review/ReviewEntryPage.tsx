@@ -5,14 +5,14 @@
 // deadline extended once on the department's policy basis (HLJ-15).
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { Alert, Button, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Form, Input, Modal, Space, Tabs, Tag, Typography } from 'antd';
 import { api, call, ApiError, type Task } from '../../api/client';
 import { Page } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
 import { useI18n, type MessageKey } from '../../i18n';
 import { DueTag } from '../tasks/TasksPage';
 import { Code, StatusTag, useCatalogLabels, type Entry, type EntryVersion } from '../catalog/common';
-import { diff, EntryView, type DiffRow } from '../catalog/EntryPage';
+import { ChangesTable, diff, EntryView, ShowChanged, type DiffRow } from '../catalog/EntryPage';
 import '../catalog/catalog.css';
 
 type Profile = NonNullable<Awaited<ReturnType<typeof loadProfile>>>;
@@ -232,35 +232,18 @@ export default function ReviewEntryPage() {
 function DiffTable({ rows, left, right, submitted }: { rows: DiffRow[]; left: number; right: number; submitted: boolean }) {
   const { t } = useI18n();
   const [onlyChanged, setOnlyChanged] = useState(true);
-  const shown = onlyChanged ? rows.filter((r) => r.changed) : rows;
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
         <Typography.Text>{t('review.diffNote', { a: left, b: right, n: rows.filter((r) => r.changed).length })}</Typography.Text>
-        <Select
-          aria-label={t('catalog.compareShow')}
-          style={{ width: 160 }}
-          value={onlyChanged ? 'changed' : 'all'}
-          onChange={(v) => setOnlyChanged(v === 'changed')}
-          options={[
-            { value: 'changed', label: t('catalog.onlyChanged') },
-            { value: 'all', label: t('catalog.allFields') },
-          ]}
-        />
+        <ShowChanged value={onlyChanged} onChange={setOnlyChanged} />
       </Space>
-      <Table<DiffRow>
-        size="small"
-        aria-label={t('review.tabDiff')}
-        rowKey="key"
-        dataSource={shown}
-        pagination={false}
-        rowClassName={(r) => (r.changed ? 'govdata-changed' : '')}
-        locale={{ emptyText: t('catalog.noChanges') }}
-        columns={[
-          { title: t('catalog.field'), dataIndex: 'label', width: 180 },
-          { title: t('review.published', { v: left }), dataIndex: 'a', render: (v: string) => v || '—' },
-          { title: t(submitted ? 'review.submitted' : 'review.working', { v: right }), dataIndex: 'b', render: (v: string, r) => (r.changed ? <mark>{v || '—'}</mark> : v || '—') },
-        ]}
+      <ChangesTable
+        rows={rows}
+        onlyChanged={onlyChanged}
+        label={t('review.tabDiff')}
+        leftTitle={t('review.published', { v: left })}
+        rightTitle={t(submitted ? 'review.submitted' : 'review.working', { v: right })}
       />
     </>
   );
