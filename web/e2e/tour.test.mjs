@@ -228,15 +228,19 @@ describe('tour of the demo world', { skip }, () => {
     await tabTo('我的待办');
     const arrowTo = async (name) => {
       for (let i = 0; i < 12; i++) {
+        // The menu moves the focus a frame later: wait for it to move.
+        await page.evaluate(() => (window.__was = document.activeElement));
         await page.keyboard.press('ArrowDown');
+        await page.waitForFunction(() => document.activeElement !== window.__was);
         if ((await focused()) === name) return;
       }
-      throw new Error(`the arrows never reached ${name}`);
+      throw new Error(`the arrows never reached ${name} (at ${await focused()})`);
     };
     await arrowTo('数据归集');
     assert.notEqual(await ring(), 'none', 'no focus ring in the menu');
     await page.keyboard.press('Enter');
     await page.getByRole('navigation').getByRole('link', { name: '挂接数据' }).waitFor();
+    await settled(page); // the group has finished opening
     await arrowTo('挂接数据');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/data$/);
