@@ -3,6 +3,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { Typography } from 'antd';
 import { useI18n, type MessageKey } from '../i18n';
+import { LoadError } from './LoadError';
 
 /** The title of the route being shown, set by the shell's guard. */
 export const RouteTitle = createContext<MessageKey>('app.name');
@@ -20,5 +21,15 @@ export function Page({ title, extra, children }: { title?: string; extra?: React
       </div>
       {children}
     </section>
+  );
+}
+
+/** PageWaiting is a page whose object has not come: why not and a retry, or that it is on its way. */
+export function PageWaiting({ error, onRetry }: { error: Error | null | undefined; onRetry: () => void }) {
+  const { t } = useI18n();
+  return (
+    <Page>
+      {error ? <LoadError error={error} onRetry={onRetry} /> : <Typography.Text type="secondary">{t('state.loading')}</Typography.Text>}
+    </Page>
   );
 }

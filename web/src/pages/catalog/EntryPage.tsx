@@ -22,8 +22,7 @@ import {
   message,
 } from 'antd';
 import { api, call, ApiError, type Task } from '../../api/client';
-import { Page } from '../../components/Page';
-import { LoadError } from '../../components/LoadError';
+import { Page, PageWaiting } from '../../components/Page';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
 import { formatDateTime } from '../../format';
@@ -88,20 +87,7 @@ export default function EntryPage() {
     }
   }
 
-  if (error) {
-    return (
-      <Page>
-        <LoadError error={error} onRetry={() => void load()} />
-      </Page>
-    );
-  }
-  if (!entry) {
-    return (
-      <Page>
-        <Typography.Text type="secondary">{t('state.loading')}</Typography.Text>
-      </Page>
-    );
-  }
+  if (error || !entry) return <PageWaiting error={error} onRetry={() => void load()} />;
 
   const status = entry.status;
   const comment = versions.find((v) => v.comment)?.comment;

@@ -6,8 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Descriptions, Space, Typography, message } from 'antd';
 import { api, call } from '../../api/client';
-import { Page } from '../../components/Page';
-import { LoadError } from '../../components/LoadError';
+import { Page, PageWaiting } from '../../components/Page';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { formatDateTime } from '../../format';
@@ -69,20 +68,7 @@ export default function BatchPage() {
     }
   }
 
-  if (error) {
-    return (
-      <Page>
-        <LoadError error={error} onRetry={() => void load()} />
-      </Page>
-    );
-  }
-  if (!batch) {
-    return (
-      <Page>
-        <Typography.Text type="secondary">{t('state.loading')}</Typography.Text>
-      </Page>
-    );
-  }
+  if (error || !batch) return <PageWaiting error={error} onRetry={() => void load()} />;
   const officer = can('data.write') && me?.department?.id === batch.department_id;
   return (
     <Page title={t('data.batchN', { id: batch.id ?? 0 })} extra={<Link to={`/data/${batch.entry_id}?tab=batches`}>{t('data.backToDataset')}</Link>}>

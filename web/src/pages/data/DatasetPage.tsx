@@ -4,10 +4,9 @@
 // maintenance requests that change stored rows.
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { Alert, Space, Tabs, Tag, Typography } from 'antd';
+import { Alert, Space, Tabs, Tag } from 'antd';
 import { api, call } from '../../api/client';
-import { Page } from '../../components/Page';
-import { LoadError } from '../../components/LoadError';
+import { Page, PageWaiting } from '../../components/Page';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { formatDateTime, formatNumber } from '../../format';
@@ -62,20 +61,7 @@ export default function DatasetPage() {
     void load();
   };
 
-  if (error) {
-    return (
-      <Page>
-        <LoadError error={error} onRetry={() => void load()} />
-      </Page>
-    );
-  }
-  if (!entry || !dataset) {
-    return (
-      <Page>
-        <Typography.Text type="secondary">{t('state.loading')}</Typography.Text>
-      </Page>
-    );
-  }
+  if (error || !entry || !dataset) return <PageWaiting error={error} onRetry={() => void load()} />;
   const officer = can('data.write') && me?.department?.id === entry.department_id;
 
   return (

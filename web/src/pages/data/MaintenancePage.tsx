@@ -7,8 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert, Button, Descriptions, Form, Input, Space, Steps, Table, Typography, message } from 'antd';
 import { api, call, ApiError, type Task } from '../../api/client';
-import { Page } from '../../components/Page';
-import { LoadError } from '../../components/LoadError';
+import { Page, PageWaiting } from '../../components/Page';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../format';
 import { DueTag } from '../tasks/TasksPage';
@@ -97,20 +96,7 @@ export default function MaintenancePage() {
     }
   }
 
-  if (error) {
-    return (
-      <Page>
-        <LoadError error={error} onRetry={() => void load()} />
-      </Page>
-    );
-  }
-  if (!m) {
-    return (
-      <Page>
-        <Typography.Text type="secondary">{t('state.loading')}</Typography.Text>
-      </Page>
-    );
-  }
+  if (error || !m) return <PageWaiting error={error} onRetry={() => void load()} />;
 
   const wf = m.workflow;
   const stepTitle = (name: string | undefined) => {

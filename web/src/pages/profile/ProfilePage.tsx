@@ -6,8 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Card, Descriptions, Space, Steps, Table, Tag, Typography } from 'antd';
 import { api, call } from '../../api/client';
-import { Page } from '../../components/Page';
-import { LoadError } from '../../components/LoadError';
+import { Page, PageWaiting } from '../../components/Page';
 import { useI18n, type MessageKey } from '../../i18n';
 import { openTypes, shareTypes } from '../catalog/common';
 
@@ -43,20 +42,7 @@ export default function ProfilePage() {
     void fetch();
   }, [fetch]);
 
-  if (error) {
-    return (
-      <Page>
-        <LoadError error={error} onRetry={() => void fetch()} />
-      </Page>
-    );
-  }
-  if (!profile) {
-    return (
-      <Page>
-        <Typography.Text type="secondary">{t('state.loading')}</Typography.Text>
-      </Page>
-    );
-  }
+  if (error || !profile) return <PageWaiting error={error} onRetry={() => void fetch()} />;
 
   const text = (x?: { zh?: string; en?: string }) => (lang === 'en' ? x?.en || x?.zh : x?.zh || x?.en) ?? '';
   const yesNo = (v?: boolean) => (v ? t('catalog.yes') : t('catalog.no'));

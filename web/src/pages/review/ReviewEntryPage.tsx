@@ -7,8 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { Alert, Button, Form, Input, Modal, Space, Tabs, Tag, Typography } from 'antd';
 import { api, call, ApiError, type Task } from '../../api/client';
-import { Page } from '../../components/Page';
-import { LoadError } from '../../components/LoadError';
+import { Page, PageWaiting } from '../../components/Page';
 import { useI18n, type MessageKey } from '../../i18n';
 import { DueTag } from '../tasks/TasksPage';
 import { Code, StatusTag, useCatalogLabels, type Entry, type EntryVersion } from '../catalog/common';
@@ -79,20 +78,7 @@ export default function ReviewEntryPage() {
     [working, published, l, t],
   );
 
-  if (error) {
-    return (
-      <Page>
-        <LoadError error={error} onRetry={() => void load()} />
-      </Page>
-    );
-  }
-  if (!entry) {
-    return (
-      <Page>
-        <Typography.Text type="secondary">{t('state.loading')}</Typography.Text>
-      </Page>
-    );
-  }
+  if (error || !entry) return <PageWaiting error={error} onRetry={() => void load()} />;
 
   const reviewStep = !!wf && step?.actor?.role === 'reviewer' && step.actor.party === 'bureau';
   const revocation = wf?.kind === 'catalog_revocation';

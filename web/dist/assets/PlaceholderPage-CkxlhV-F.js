@@ -1,1 +1,0 @@
-import{C as e,X as t,_ as n,l as r,r as i,v as a,yi as o}from"./index-BHLqdstf.js";var s=a();function c(){let{t:a}=n(),c=o();return(0,s.jsx)(r,{children:(0,s.jsx)(e,{status:`info`,title:a(`placeholder.title`),subTitle:a(`placeholder.body`),extra:(0,s.jsx)(t,{type:`primary`,onClick:()=>c(i),children:a(`action.home`)})})})}export{c as default};
