@@ -1,10 +1,11 @@
 // 批次: the entry's batches, newest first, with their provenance (AGG-3):
 // source, file name, SHA-256 of the bytes received, operator, counts and
 // state; each opens its quality report.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { Button, Select, Space, Table, Typography } from 'antd';
 import { api, call } from '../../api/client';
 import { LoadError } from '../../components/LoadError';
+import { usePaged } from '../../components/usePaged';
 import { useI18n } from '../../i18n';
 import { formatNumber } from '../../format';
 import { BatchLink, BatchStateTag, BatchTime, batchStates, useDataLabels, type Batch } from './common';
@@ -15,38 +16,17 @@ export default function BatchesTab({ id, version }: { id: string; version: numbe
   const { t } = useI18n();
   const l = useDataLabels();
   const [state, setState] = useState<string | undefined>();
-  const [items, setItems] = useState<Batch[]>([]);
-  const [cursor, setCursor] = useState<string | undefined>();
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<Error | null>(null);
-  const seq = useRef(0);
-
-  const load = useCallback(
-    async (after?: string) => {
-      const mine = ++seq.current;
-      setLoading(true);
-      setError(null);
-      try {
-        const list = await call(
-          api.GET('/api/v1/catalog/{id}/batches', {
-            params: { path: { id }, query: { limit: String(pageSize), ...(state ? { state } : {}), ...(after ? { cursor: after } : {}) } },
-          }),
-        );
-        if (mine !== seq.current) return;
-        setItems((prev) => (after ? [...prev, ...(list.items ?? [])] : (list.items ?? [])));
-        setCursor(list.next_cursor || undefined);
-      } catch (e) {
-        if (mine === seq.current) setError(e as Error);
-      } finally {
-        if (mine === seq.current) setLoading(false);
-      }
-    },
-    [id, state],
+  // version: the dataset changed (an upload ended), so read again.
+  const fetch = useCallback(
+    (after?: string) =>
+      call(
+        api.GET('/api/v1/catalog/{id}/batches', {
+          params: { path: { id }, query: { limit: String(pageSize), ...(state ? { state } : {}), ...(after ? { cursor: after } : {}) } },
+        }),
+      ),
+    [id, state, version],
   );
-
-  useEffect(() => {
-    void load();
-  }, [load, version]);
+  const { items, cursor, loading, error, load } = usePaged<Batch>(fetch);
 
   const num = (v: number | undefined) => formatNumber(v ?? 0);
   return (

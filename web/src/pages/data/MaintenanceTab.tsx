@@ -1,12 +1,13 @@
 // 数据维护: the entry's maintenance requests (AGG-6; SX-31, SX-32) and a new
 // one — changes or deletions of stored rows, each selecting one row by
 // exact values (its key), with the reason; the profile's workflow runs it.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Button, Card, Form, Input, Modal, Radio, Select, Space, Table, Tag, Typography, message } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { api, call, ApiError } from '../../api/client';
 import { LoadError } from '../../components/LoadError';
+import { usePaged } from '../../components/usePaged';
 import { useI18n } from '../../i18n';
 import { formatDateTime } from '../../format';
 import { useDataLabels, type Dataset, type Maintenance, type RowChange } from './common';
@@ -37,39 +38,14 @@ export function useChangeText() {
 export default function MaintenanceTab({ id, dataset, officer }: { id: string; dataset: Dataset; officer: boolean }) {
   const { t } = useI18n();
   const text = useChangeText();
-  const [items, setItems] = useState<Maintenance[]>([]);
-  const [cursor, setCursor] = useState<string | undefined>();
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<Error | null>(null);
   const [filing, setFiling] = useState(false);
   const [msg, holder] = message.useMessage();
-  const seq = useRef(0);
-
-  const load = useCallback(
-    async (after?: string) => {
-      const mine = ++seq.current;
-      setLoading(true);
-      setError(null);
-      try {
-        const list = await call(
-          api.GET('/api/v1/catalog/{id}/maintenance', { params: { path: { id }, query: { limit: String(pageSize), ...(after ? { cursor: after } : {}) } } }),
-        );
-        if (mine !== seq.current) return;
-        const got = (list.items ?? []).filter((x): x is Maintenance => !!x);
-        setItems((prev) => (after ? [...prev, ...got] : got));
-        setCursor(list.next_cursor || undefined);
-      } catch (e) {
-        if (mine === seq.current) setError(e as Error);
-      } finally {
-        if (mine === seq.current) setLoading(false);
-      }
-    },
+  const fetch = useCallback(
+    (after?: string) =>
+      call(api.GET('/api/v1/catalog/{id}/maintenance', { params: { path: { id }, query: { limit: String(pageSize), ...(after ? { cursor: after } : {}) } } })),
     [id],
   );
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { items, cursor, loading, error, load } = usePaged<Maintenance>(fetch);
 
   return (
     <div>

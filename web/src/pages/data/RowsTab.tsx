@@ -2,11 +2,12 @@
 // audited by the server, SEC-1), an item's exact value to find rows, the
 // batch that last wrote each, and a row's earlier versions (AGG-3).
 // Sealed items (sensitivity 3–4) stay masked until the officer shows them.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Alert, Button, Input, Modal, Select, Space, Switch, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { api, call } from '../../api/client';
 import { LoadError } from '../../components/LoadError';
+import { usePaged } from '../../components/usePaged';
 import { useI18n } from '../../i18n';
 import { BatchLink, useDataLabels, type Column, type Dataset, type Row } from './common';
 
@@ -25,41 +26,19 @@ export default function RowsTab({ id, dataset, version, officer }: { id: string;
   const [item, setItem] = useState<string | undefined>(columns[0]?.item);
   const [value, setValue] = useState('');
   const [where, setWhere] = useState<string | undefined>();
-  const [items, setItems] = useState<Row[]>([]);
-  const [cursor, setCursor] = useState<string | undefined>();
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
   const [reveal, setReveal] = useState(false);
   const [history, setHistory] = useState<{ where: string[]; rows?: Row[]; error?: Error } | undefined>();
-  const seq = useRef(0);
-
-  const load = useCallback(
-    async (after?: string) => {
-      if (!officer) return;
-      const mine = ++seq.current;
-      setLoading(true);
-      setError(null);
-      try {
-        const list = await call(
-          api.GET('/api/v1/catalog/{id}/rows', {
-            params: { path: { id }, query: { limit: String(pageSize), ...(where ? { where } : {}), ...(after ? { cursor: after } : {}) } },
-          }),
-        );
-        if (mine !== seq.current) return;
-        setItems((prev) => (after ? [...prev, ...(list.items ?? [])] : (list.items ?? [])));
-        setCursor(list.next_cursor || undefined);
-      } catch (e) {
-        if (mine === seq.current) setError(e as Error);
-      } finally {
-        if (mine === seq.current) setLoading(false);
-      }
-    },
-    [id, where, officer],
+  // Rows are read by the officer only (data.rows); version: the dataset changed, so read again.
+  const fetch = useCallback(
+    (after?: string) =>
+      call(
+        api.GET('/api/v1/catalog/{id}/rows', {
+          params: { path: { id }, query: { limit: String(pageSize), ...(where ? { where } : {}), ...(after ? { cursor: after } : {}) } },
+        }),
+      ),
+    [id, where, version],
   );
-
-  useEffect(() => {
-    void load();
-  }, [load, version]);
+  const { items, cursor, loading, error, load } = usePaged<Row>(fetch, officer);
 
   async function openHistory(row: Row) {
     // A row is named by its key; without one, by every value it holds.

@@ -11,6 +11,7 @@ import { Button, Card, Empty, Select, Table, Typography } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { api, call, type paths } from '../../api/client';
 import { Page } from '../../components/Page';
+import { usePaged } from '../../components/usePaged';
 import { Chart } from '../../components/Chart';
 import { LoadError } from '../../components/LoadError';
 import { useI18n, type MessageKey } from '../../i18n';
@@ -41,33 +42,6 @@ function useDepartments() {
 }
 
 /** A cursor-paged list: its rows, more, loading, failure. */
-function usePaged<T>(fetch: (cursor?: string) => Promise<{ items?: T[]; next_cursor?: string }>, enabled: boolean) {
-  const [items, setItems] = useState<T[]>([]);
-  const [cursor, setCursor] = useState<string | undefined>();
-  const [loading, setLoading] = useState(enabled);
-  const [error, setError] = useState<Error | null>(null);
-  const load = useCallback(
-    async (after?: string) => {
-      setLoading(true);
-      setError(null);
-      try {
-        const l = await fetch(after);
-        setItems((prev) => (after ? [...prev, ...(l.items ?? [])] : (l.items ?? [])));
-        setCursor(l.next_cursor || undefined);
-      } catch (e) {
-        setError(e as Error);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [fetch],
-  );
-  useEffect(() => {
-    if (enabled) void load();
-  }, [enabled, load]);
-  return { items, cursor, loading, error, load };
-}
-
 function barOption(names: string[], values: number[], opts: { percent?: boolean; name: string }): EChartsOption {
   return {
     animation: false,
