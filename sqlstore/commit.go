@@ -211,19 +211,23 @@ func (c *committer) commitBatch(batch []*job) {
 		fail(err)
 		return
 	}
-	head, err := db.chainHead(ctx, sqlTx)
-	if err != nil {
-		sqlTx.Rollback()
-		fail(err)
-		return
-	}
+
 	// The batch's own statements: its signed calls' nonces, spent together
 	// before any job runs, and the usage its calls counted, written once
 	// per grant and day before a job that might read it, and at the end.
 	later := &laterStmts{}
-	own := &Tx{ctx: ctx, tx: sqlTx, db: db, now: db.clock.Now().UTC().Truncate(time.Microsecond), later: later}
+	own := &Tx{ctx: ctx, tx: sqlTx, conn: conn, db: db, now: db.clock.Now().UTC().Truncate(time.Microsecond), later: later}
 	var records []*govdata.AuditRecord
-	refusals, err := checkSigned(own, batch)
+	// The chain's head, locked and read with the credentials and nonces.
+	var head chainHead
+	headRead := false
+	refusals, err := checkSigned(own, batch, []laterStmt{{query: db.dialect.headQuery, scan: func(r rowScanner) error {
+		headRead = true
+		return r.Scan(&head.seq, &head.hash)
+	}}})
+	if err == nil && !headRead {
+		err = errors.New("the audit chain's head is missing")
+	}
 	if err != nil {
 		sqlTx.Rollback()
 		fail(err)
@@ -368,13 +372,6 @@ type chainHead struct {
 	hash []byte
 }
 
-// chainHead locks and reads the head of the audit chain inside tx.
-func (db *DB) chainHead(ctx context.Context, tx *sql.Tx) (chainHead, error) {
-	var h chainHead
-	err := tx.QueryRowContext(ctx, db.dialect.headQuery).Scan(&h.seq, &h.hash)
-	return h, err
-}
-
 // newHash returns a hash of the chain's algorithm.
 func (db *DB) newHash() hash.Hash {
 	if db.opts.AuditHash == govdata.HashSHA256 {
@@ -387,6 +384,7 @@ func (db *DB) newHash() hash.Hash {
 type Tx struct {
 	ctx     context.Context
 	tx      *sql.Tx
+	conn    *sql.Conn // the connection tx is open on (the batch's pipelines)
 	db      *DB
 	actor   govdata.Actor
 	now     time.Time

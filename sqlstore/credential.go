@@ -321,9 +321,10 @@ func (s *CredentialService) UseNonce(ctx context.Context, call string) error {
 // since its secret verified the call (Actor.CredentialStamp: the secret
 // may have been remembered, CredentialService.known), refuses the call as
 // an unknown key would have been; then a replayed nonce refuses it
-// (spendNonces). Checked here, the credential costs a batch one statement
-// instead of a read on every call.
-func checkSigned(tx *Tx, batch []*job) ([]error, error) {
+// (spendNonces). Checked here, the credentials cost a batch one statement
+// instead of a read on every call; with the nonces and the chain's head
+// (opening) they are read in one round trip on PostgreSQL.
+func checkSigned(tx *Tx, batch []*job, opening []laterStmt) ([]error, error) {
 	refusals := make([]error, len(batch))
 	var ids []any
 	for _, j := range batch {
@@ -331,41 +332,61 @@ func checkSigned(tx *Tx, batch []*job) ([]error, error) {
 			ids = append(ids, j.actor.CredentialID)
 		}
 	}
-	if len(ids) == 0 {
-		return refusals, nil
-	}
-	rows, err := tx.tx.QueryContext(tx.ctx, tx.db.dialect.q("SELECT id, salt FROM credentials WHERE id IN ("+placeholders(len(ids))+") AND revoked_at IS NULL"), ids...)
-	if err != nil {
-		return nil, fmt.Errorf("check credentials: %w", err)
-	}
 	active := map[int64]string{} // id → stamp
-	for rows.Next() {
-		var id int64
-		var salt []byte
-		if err := rows.Scan(&id, &salt); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("check credentials: %w", err)
-		}
-		active[id] = stampOf(salt)
+	if len(ids) > 0 {
+		opening = append(opening, laterStmt{
+			query: tx.db.dialect.q("SELECT id, salt FROM credentials WHERE id IN (" + placeholders(len(ids)) + ") AND revoked_at IS NULL"),
+			args:  ids,
+			scan: func(r rowScanner) error {
+				var id int64
+				var salt []byte
+				if err := r.Scan(&id, &salt); err != nil {
+					return fmt.Errorf("check credentials: %w", err)
+				}
+				active[id] = stampOf(salt)
+				return nil
+			},
+		})
 	}
-	if err := rows.Close(); err != nil {
-		return nil, fmt.Errorf("check credentials: %w", err)
+	spent, err := spendNonces(tx, batch, opening)
+	if err != nil {
+		return nil, err
 	}
+	var used []any
 	for i, j := range batch {
 		if !j.signed || j.actor.CredentialID == 0 {
 			continue
 		}
 		if stamp, ok := active[j.actor.CredentialID]; !ok || (j.actor.CredentialStamp != "" && j.actor.CredentialStamp != stamp) {
 			refusals[i] = govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSignatureUnknown)
+			if spent[i] {
+				// Refused before it counted: its nonce stays unspent, so
+				// the caller may send the call again signed with the
+				// current secret.
+				if err := tx.execLater("DELETE FROM credential_nonces WHERE credential_id = ? AND nonce = ?", j.actor.CredentialID, j.actor.Nonce); err != nil {
+					return nil, fmt.Errorf("unspend nonce: %w", err)
+				}
+			}
+			continue
+		}
+		if j.actor.Nonce == "" {
+			continue
+		}
+		if !spent[i] {
+			refusals[i] = govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSignatureReplay)
+			continue
+		}
+		if !slices.Contains(used, any(j.actor.CredentialID)) {
+			used = append(used, j.actor.CredentialID)
 		}
 	}
-	replays, err := spendNonces(tx, batch, refusals)
-	if err != nil {
-		return nil, err
-	}
-	for i, replay := range replays {
-		if replay {
-			refusals[i] = govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgSignatureReplay)
+	if len(used) > 0 {
+		// The last use, to the minute: a busy system's every call need
+		// not rewrite its credential.
+		now := toDB(tx.Now())
+		if err := tx.execLater("UPDATE credentials SET last_used_at = ? WHERE id IN ("+placeholders(len(used))+
+			") AND (last_used_at IS NULL OR last_used_at < ?)", append(append([]any{now}, used...), toDB(tx.Now().Add(-time.Minute)))...); err != nil {
+			return nil, fmt.Errorf("record use: %w", err)
 		}
 	}
 	return refusals, nil
@@ -383,34 +404,30 @@ func checkSigned(tx *Tx, batch []*job) ([]error, error) {
 // the data service's calls, every other signed route through UseNonce)
 // together, in the batch's transaction, before the writes run: the call,
 // its record and its nonce commit together or not at all, and a batch of
-// calls costs one statement, not one each (PRODUCT.md §5). It reports which of
-// the batch's writes are replays: a nonce spent and not yet expired, or
-// one spent by an earlier write of the same batch. Writes already refused
-// (refusals) spend none. The credentials' last use is recorded with them.
-// A write whose actor carries no nonce (not a signed call) has nothing to
-// spend.
-func spendNonces(tx *Tx, batch []*job, refusals []error) ([]bool, error) {
+// calls costs one statement, not one each (PRODUCT.md §5), sent with the
+// batch's opening reads. It reports which of the batch's writes spent
+// their nonce now (false: a replay — a nonce spent and not yet expired,
+// or one spent by an earlier write of the same batch). A nonce is spent
+// before its credential is known to be current; checkSigned gives back
+// the nonce of a call it refuses for its credential. A write whose actor
+// carries no nonce (not a signed call) has nothing to spend.
+func spendNonces(tx *Tx, batch []*job, opening []laterStmt) (map[int]bool, error) {
 	type use struct {
 		credential int64
 		nonce      string
 	}
-	replays := make([]bool, len(batch))
 	first := map[use]int{}
 	var uses []use
 	for i, j := range batch {
-		if !j.signed || j.actor.Nonce == "" || refusals[i] != nil {
+		if !j.signed || j.actor.Nonce == "" || j.actor.CredentialID == 0 {
 			continue
 		}
 		u := use{j.actor.CredentialID, j.actor.Nonce}
 		if _, seen := first[u]; seen {
-			replays[i] = true
-			continue
+			continue // a replay within the batch
 		}
 		first[u] = i
 		uses = append(uses, u)
-	}
-	if len(uses) == 0 {
-		return replays, nil
 	}
 	// In key order: two instances on one database lock the same rows in
 	// the same order.
@@ -418,8 +435,7 @@ func spendNonces(tx *Tx, batch []*job, refusals []error) ([]bool, error) {
 		return cmp.Or(cmp.Compare(a.credential, b.credential), cmp.Compare(a.nonce, b.nonce))
 	})
 	now, expires := toDB(tx.Now()), toDB(tx.Now().Add(2*signing.Window))
-	spent := map[use]bool{}
-	var credentials []any
+	spent := map[int]bool{}
 	for chunk := range slices.Chunk(uses, nonceInsertRows) {
 		// A nonce seen before counts again only once its earlier use has
 		// expired (the housekeeper removes expired ones).
@@ -435,38 +451,21 @@ func spendNonces(tx *Tx, batch []*job, refusals []error) ([]bool, error) {
 		}
 		q.WriteString(` ON CONFLICT (credential_id, nonce) DO UPDATE SET expires_at = excluded.expires_at
 			WHERE credential_nonces.expires_at < ? RETURNING credential_id, nonce`)
-		rows, err := tx.tx.QueryContext(tx.ctx, tx.db.dialect.q(q.String()), append(args, now)...)
-		if err != nil {
-			return nil, fmt.Errorf("record nonces: %w", err)
-		}
-		for rows.Next() {
+		opening = append(opening, laterStmt{query: tx.db.dialect.q(q.String()), args: append(args, now), scan: func(r rowScanner) error {
 			var u use
-			if err := rows.Scan(&u.credential, &u.nonce); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("record nonces: %w", err)
+			if err := r.Scan(&u.credential, &u.nonce); err != nil {
+				return fmt.Errorf("record nonces: %w", err)
 			}
-			if !spent[u] && !slices.Contains(credentials, any(u.credential)) {
-				credentials = append(credentials, u.credential)
+			if i, ok := first[u]; ok {
+				spent[i] = true
 			}
-			spent[u] = true
-		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("record nonces: %w", err)
-		}
+			return nil
+		}})
 	}
-	for u, i := range first {
-		replays[i] = !spent[u]
+	if err := tx.db.runOpening(tx, opening); err != nil {
+		return nil, err
 	}
-	if len(credentials) > 0 {
-		// The last use, to the minute: a busy system's every call need
-		// not rewrite its credential.
-		err := tx.execLater("UPDATE credentials SET last_used_at = ? WHERE id IN ("+placeholders(len(credentials))+
-			") AND (last_used_at IS NULL OR last_used_at < ?)", append(append([]any{now}, credentials...), toDB(tx.Now().Add(-time.Minute)))...)
-		if err != nil {
-			return nil, fmt.Errorf("record use: %w", err)
-		}
-	}
-	return replays, nil
+	return spent, nil
 }
 
 // nonceInsertRows bounds the rows of one nonce statement (3 parameters

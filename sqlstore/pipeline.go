@@ -15,18 +15,30 @@ import (
 // end, on PostgreSQL in one round trip (PRODUCT.md §5: a call's share of one
 // group commit, not a statement of its own each).
 
-// laterStmt is one statement kept for the end of the batch, its SQL in the
-// engine's placeholders.
+// laterStmt is one statement of a pipeline, its SQL in the engine's
+// placeholders: kept for the end of the batch, or one of the reads that
+// open it (scan, when set, takes each row it returns).
 type laterStmt struct {
 	query string
 	args  []any
+	scan  func(rowScanner) error
+}
+
+// rowScanner is a row of database/sql or of pgx.
+type rowScanner interface{ Scan(dest ...any) error }
+
+// runOpening sends the batch's opening statements — the chain's head, the
+// credentials, the nonces — in one round trip on PostgreSQL.
+func (db *DB) runOpening(tx *Tx, opening []laterStmt) error {
+	l := laterStmts{stmts: opening}
+	return l.run(tx.ctx, db.dialect, tx.conn, tx.tx)
 }
 
 // laterStmts collects a batch's closing statements.
 type laterStmts struct{ stmts []laterStmt }
 
 func (l *laterStmts) add(d dialect, query string, args ...any) {
-	l.stmts = append(l.stmts, laterStmt{d.q(query), args})
+	l.stmts = append(l.stmts, laterStmt{query: d.q(query), args: args})
 }
 
 // run sends the statements inside tx (open on conn), in order.
@@ -34,11 +46,30 @@ func (l *laterStmts) run(ctx context.Context, d dialect, conn *sql.Conn, tx *sql
 	if len(l.stmts) == 0 {
 		return nil
 	}
-	if d.pipeline != nil && len(l.stmts) > 1 {
+	if d.pipeline != nil && len(l.stmts) > 1 && conn != nil {
 		return d.pipeline(ctx, conn, l.stmts)
 	}
 	for _, s := range l.stmts {
-		if _, err := tx.ExecContext(ctx, s.query, s.args...); err != nil {
+		if s.scan == nil {
+			if _, err := tx.ExecContext(ctx, s.query, s.args...); err != nil {
+				return err
+			}
+			continue
+		}
+		rows, err := tx.QueryContext(ctx, s.query, s.args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := s.scan(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
 			return err
 		}
 	}
@@ -58,12 +89,31 @@ func pgxPipeline(ctx context.Context, conn *sql.Conn, stmts []laterStmt) error {
 			b.Queue(s.query, s.args...)
 		}
 		res := c.Conn().SendBatch(ctx, b)
-		for i := range stmts {
-			if _, err := res.Exec(); err != nil {
+		for i, s := range stmts {
+			if err := pipelined(res, s); err != nil {
 				res.Close()
 				return fmt.Errorf("statement %d of %d: %w", i+1, len(stmts), err)
 			}
 		}
 		return res.Close()
 	})
+}
+
+// pipelined takes one statement's result from a pgx batch.
+func pipelined(res pgx.BatchResults, s laterStmt) error {
+	if s.scan == nil {
+		_, err := res.Exec()
+		return err
+	}
+	rows, err := res.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := s.scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

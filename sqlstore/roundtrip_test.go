@@ -43,7 +43,7 @@ func TestPostgresRoundTrips(t *testing.T) {
 		call() // the published content and the columns are read once; statements are prepared once per connection
 	}
 
-	const reads, batchWrites = 1, 6 // BEGIN, the chain head, the credentials, the nonces, one pipeline, COMMIT
+	const reads, batchWrites = 1, 4 // BEGIN, the opening pipeline (chain head, credentials, nonces), the closing pipeline, COMMIT
 	one := cost(call)
 	t.Logf("a records call alone: %d statements, %d commit", one.Statements, one.Commits)
 	if one.Commits != 1 || one.Statements > reads+batchWrites {
