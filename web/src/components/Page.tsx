@@ -1,7 +1,7 @@
 // A page's frame in the shell: its heading (the route's title from
 // routes.tsx unless given) over its content.
 import { createContext, useContext, type ReactNode } from 'react';
-import { Typography } from 'antd';
+import { Button, Typography } from 'antd';
 import { useI18n, type MessageKey } from '../i18n';
 import { LoadError } from './LoadError';
 
@@ -31,5 +31,18 @@ export function PageWaiting({ error, onRetry }: { error: Error | null | undefine
     <Page>
       {error ? <LoadError error={error} onRetry={onRetry} /> : <Typography.Text type="secondary">{t('state.loading')}</Typography.Text>}
     </Page>
+  );
+}
+
+/** LoadMore appends the next page of a list while there is one. */
+export function LoadMore({ more, loading, onMore }: { more: unknown; loading: boolean; onMore: () => void }) {
+  const { t } = useI18n();
+  if (!more) return null;
+  return (
+    <div style={{ textAlign: 'center', marginTop: 16 }}>
+      <Button onClick={onMore} loading={loading}>
+        {t('action.more')}
+      </Button>
+    </div>
   );
 }

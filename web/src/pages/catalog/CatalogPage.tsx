@@ -20,7 +20,7 @@ import {
 } from 'antd';
 import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { api, call, ApiError } from '../../api/client';
-import { Page } from '../../components/Page';
+import { Page, LoadMore } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
@@ -382,13 +382,7 @@ export default function CatalogPage() {
           },
         ]}
       />
-      {list?.next_cursor && (
-        <div style={{ textAlign: 'center', marginTop: 16 }}>
-          <Button onClick={() => void load(effective, list.next_cursor)} loading={loading}>
-            {t('action.more')}
-          </Button>
-        </div>
-      )}
+      <LoadMore more={list?.next_cursor} loading={loading} onMore={() => void load(effective, list?.next_cursor)} />
     </Page>
   );
 }

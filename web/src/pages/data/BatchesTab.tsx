@@ -7,6 +7,7 @@ import { api, call } from '../../api/client';
 import { LoadError } from '../../components/LoadError';
 import { usePaged } from '../../components/usePaged';
 import { useI18n } from '../../i18n';
+import { LoadMore } from '../../components/Page';
 import { formatNumber } from '../../format';
 import { BatchLink, BatchStateTag, BatchTime, batchStates, useDataLabels, type Batch } from './common';
 
@@ -86,13 +87,7 @@ export default function BatchesTab({ id, version }: { id: string; version: numbe
           { title: t('data.startedAt'), key: 'at', width: 160, render: (_, r) => <BatchTime batch={r} /> },
         ]}
       />
-      {cursor && (
-        <div style={{ textAlign: 'center', marginTop: 16 }}>
-          <Button onClick={() => void load(cursor)} loading={loading}>
-            {t('action.more')}
-          </Button>
-        </div>
-      )}
+      <LoadMore more={cursor} loading={loading} onMore={() => void load(cursor)} />
     </div>
   );
 }

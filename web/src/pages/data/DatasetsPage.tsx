@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Button, Input, Space, Table, Tag, Typography } from 'antd';
 import { api, call } from '../../api/client';
-import { Page } from '../../components/Page';
+import { Page, LoadMore } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
@@ -191,13 +191,7 @@ export default function DatasetsPage() {
           },
         ]}
       />
-      {cursor && (
-        <div style={{ textAlign: 'center', marginTop: 16 }}>
-          <Button onClick={() => void load(q, cursor)} loading={loading}>
-            {t('action.more')}
-          </Button>
-        </div>
-      )}
+      <LoadMore more={cursor} loading={loading} onMore={() => void load(q, cursor)} />
     </Page>
   );
 }

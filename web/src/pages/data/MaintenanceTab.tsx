@@ -9,6 +9,7 @@ import { api, call, ApiError } from '../../api/client';
 import { LoadError } from '../../components/LoadError';
 import { usePaged } from '../../components/usePaged';
 import { useI18n } from '../../i18n';
+import { LoadMore } from '../../components/Page';
 import { formatDateTime } from '../../format';
 import { useDataLabels, type Dataset, type Maintenance, type RowChange } from './common';
 
@@ -94,13 +95,7 @@ export default function MaintenanceTab({ id, dataset, officer }: { id: string; d
           },
         ]}
       />
-      {cursor && (
-        <div style={{ textAlign: 'center', marginTop: 16 }}>
-          <Button onClick={() => void load(cursor)} loading={loading}>
-            {t('action.more')}
-          </Button>
-        </div>
-      )}
+      <LoadMore more={cursor} loading={loading} onMore={() => void load(cursor)} />
       <FileDialog
         open={filing}
         id={id}

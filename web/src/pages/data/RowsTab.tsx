@@ -9,6 +9,7 @@ import { api, call } from '../../api/client';
 import { LoadError } from '../../components/LoadError';
 import { usePaged } from '../../components/usePaged';
 import { useI18n } from '../../i18n';
+import { LoadMore } from '../../components/Page';
 import { BatchLink, useDataLabels, type Column, type Dataset, type Row } from './common';
 
 const pageSize = 50;
@@ -140,13 +141,7 @@ export default function RowsTab({ id, dataset, version, officer }: { id: string;
           },
         ]}
       />
-      {cursor && (
-        <div style={{ textAlign: 'center', marginTop: 16 }}>
-          <Button onClick={() => void load(cursor)} loading={loading}>
-            {t('action.more')}
-          </Button>
-        </div>
-      )}
+      <LoadMore more={cursor} loading={loading} onMore={() => void load(cursor)} />
       <Modal
         open={!!history}
         width={Math.min(1200, Math.max(720, columns.length * 150 + 360))}

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Button, List, Segmented, Space, Tag, Typography } from 'antd';
 import { api, call, type Notification } from '../../api/client';
-import { Page } from '../../components/Page';
+import { Page, LoadMore } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
 import { formatDateTime } from '../../format';
 import { useI18n, type MessageKey } from '../../i18n';
@@ -132,13 +132,7 @@ export default function NotificationsPage() {
           </List.Item>
         )}
       />
-      {cursor && (
-        <div style={{ textAlign: 'center', marginTop: 16 }}>
-          <Button onClick={() => void load(cursor)} loading={loading}>
-            {t('action.more')}
-          </Button>
-        </div>
-      )}
+      <LoadMore more={cursor} loading={loading} onMore={() => void load(cursor)} />
     </Page>
   );
 }

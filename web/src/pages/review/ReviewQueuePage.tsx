@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { Alert, Button, Segmented, Space, Table, Typography } from 'antd';
 import { api, call, type Task } from '../../api/client';
-import { Page } from '../../components/Page';
+import { Page, LoadMore } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
 import { useI18n, type MessageKey } from '../../i18n';
 import { DueTag } from '../tasks/TasksPage';
@@ -126,13 +126,7 @@ export default function ReviewQueuePage() {
           },
         ]}
       />
-      {cursor && (
-        <div style={{ textAlign: 'center', marginTop: 16 }}>
-          <Button onClick={() => void load(kind, cursor)} loading={loading}>
-            {t('action.more')}
-          </Button>
-        </div>
-      )}
+      <LoadMore more={cursor} loading={loading} onMore={() => void load(kind, cursor)} />
     </Page>
   );
 }

@@ -10,7 +10,7 @@ import { Link } from 'react-router';
 import { Button, Card, Empty, Select, Table, Typography } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { api, call, type paths } from '../../api/client';
-import { Page } from '../../components/Page';
+import { Page, LoadMore } from '../../components/Page';
 import { usePaged } from '../../components/usePaged';
 import { Chart } from '../../components/Chart';
 import { LoadError } from '../../components/LoadError';
@@ -173,13 +173,7 @@ function Overdue({ departments }: { departments: Map<number, string> }) {
           },
         ]}
       />
-      {cursor && (
-        <div style={{ textAlign: 'center', marginTop: 12 }}>
-          <Button onClick={() => void load(cursor)} loading={loading}>
-            {t('action.more')}
-          </Button>
-        </div>
-      )}
+      <LoadMore more={cursor} loading={loading} onMore={() => void load(cursor)} />
     </Section>
   );
 }
@@ -329,13 +323,7 @@ function StaleDatasets({ reviewer }: { reviewer: boolean }) {
           },
         ]}
       />
-      {cursor && (
-        <div style={{ textAlign: 'center', marginTop: 12 }}>
-          <Button onClick={() => void load(cursor)} loading={loading}>
-            {t('action.more')}
-          </Button>
-        </div>
-      )}
+      <LoadMore more={cursor} loading={loading} onMore={() => void load(cursor)} />
     </Section>
   );
 }

@@ -1,1 +1,0 @@
-import{Z as e,bi as t,l as n,r,v as i,w as a,y as o}from"./index-OcqbdhZ2.js";var s=o();function c(){let{t:o}=i(),c=t();return(0,s.jsx)(n,{children:(0,s.jsx)(a,{status:`info`,title:o(`placeholder.title`),subTitle:o(`placeholder.body`),extra:(0,s.jsx)(e,{type:`primary`,onClick:()=>c(r),children:o(`action.home`)})})})}export{c as default};
