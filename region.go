@@ -50,6 +50,7 @@ type RegionInput struct {
 // RegionFilter narrows a region list.
 type RegionFilter struct {
 	ParentCode string      // children of this region
+	Roots      bool        // only regions without a parent: the top of the tree
 	Level      RegionLevel // only this level
 	Query      string      // name contains
 	Page

@@ -15,9 +15,13 @@ func (s *Server) handleRegions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	roots, err := queryBool(r, "roots")
+	if err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	list, err := s.svc.Regions.FindRegions(r.Context(), govdata.RegionFilter{
-		ParentCode: q.Get("parent_code"), Level: govdata.RegionLevel(level), Query: q.Get("q"), Page: p})
+		ParentCode: q.Get("parent_code"), Roots: roots, Level: govdata.RegionLevel(level), Query: q.Get("q"), Page: p})
 	if err != nil {
 		return err
 	}

@@ -109,7 +109,7 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/regions", perm: govdata.PermRegionWrite, action: "region.create", objectType: "region",
 			summary: "Create a region (GB/T 2260 code)", request: govdata.RegionInput{}, response: govdata.Region{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Regions.CreateRegion)},
 		{method: "GET", path: "/api/v1/regions", reads: readPlain, perm: govdata.PermRegionRead, action: "region.list", objectType: "region",
-			summary: "List regions", query: append([]string{"parent_code", "level", "q"}, pageQuery...), response: govdata.List[govdata.Region]{}, handle: s.handleRegions},
+			summary: "List regions: roots=true the top of the tree (no parent), parent_code a region's children", query: append([]string{"parent_code", "roots", "level", "q"}, pageQuery...), response: govdata.List[govdata.Region]{}, handle: s.handleRegions},
 		{method: "GET", path: "/api/v1/regions/{code}", reads: readPlain, perm: govdata.PermRegionRead, action: "region.read", objectType: "region",
 			summary: "One region", response: govdata.Region{}, handle: s.handleRegion},
 

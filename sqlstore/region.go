@@ -136,6 +136,9 @@ func (s *RegionService) FindRegions(ctx context.Context, f govdata.RegionFilter)
 	if f.ParentCode != "" {
 		w.add("parent_code = ?", f.ParentCode)
 	}
+	if f.Roots {
+		w.add("parent_code IS NULL")
+	}
 	if f.Level != "" {
 		w.add("level = ?", string(f.Level))
 	}

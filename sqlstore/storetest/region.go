@@ -195,6 +195,7 @@ func TestRegions(t *testing.T, e Engine) {
 				"350203", "350205", "350206", "360000", "360100", "360102"}},
 			{"children", govdata.RegionFilter{ParentCode: "350100"}, []string{"350102", "350103", "350104"}},
 			{"provinces", govdata.RegionFilter{Level: govdata.RegionProvince}, []string{"350000", "360000"}},
+			{"roots", govdata.RegionFilter{Roots: true}, []string{"350000", "360000"}},
 			{"cities", govdata.RegionFilter{Level: govdata.RegionCity}, []string{"350100", "350200", "360100"}},
 			{"cities of 福建", govdata.RegionFilter{ParentCode: "350000", Level: govdata.RegionCity}, []string{"350100", "350200"}},
 			{"name contains", govdata.RegionFilter{Query: "湖"}, []string{"350206", "360102"}},

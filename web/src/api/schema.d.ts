@@ -1448,7 +1448,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List regions
+         * List regions: roots=true the top of the tree (no parent), parent_code a region's children
          * @description Permission: region.read
          */
         get: operations["GET /api/v1/regions"];
@@ -9348,6 +9348,7 @@ export interface operations {
         parameters: {
             query?: {
                 parent_code?: string;
+                roots?: string;
                 level?: string;
                 q?: string;
                 limit?: string;
