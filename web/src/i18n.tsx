@@ -29,9 +29,15 @@ export function format(message: string, vars?: Record<string, string | number>):
   return message.replace(/\{(\w+)\}/g, (all, name: string) => (name in vars ? String(vars[name]) : all));
 }
 
-/** translate looks a key up outside React (the API client's messages). */
+/**
+ * translate looks a key up outside React (the API client's messages). A
+ * count of one takes the key's ".one" form where the language has one
+ * ("1 row", not "1 rows"); Chinese needs none.
+ */
 export function translate(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
-  return format(catalogs[lang][key] ?? key, vars);
+  const messages = catalogs[lang];
+  const one = vars?.n === 1 ? messages[`${key}.one`] : undefined;
+  return format(one ?? messages[key] ?? key, vars);
 }
 
 interface I18n {

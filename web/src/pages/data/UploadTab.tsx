@@ -111,7 +111,7 @@ export default function UploadTab({ id, dataset, officer, onDone }: { id: string
       <fieldset style={{ border: 0, padding: 0, margin: '16px 0' }}>
         <legend style={{ fontSize: 14, marginBottom: 8, fontWeight: 500 }}>{t('data.modeLabel')}</legend>
         <Radio.Group value={mode} onChange={(e) => setMode(e.target.value as 'upsert' | 'replace')} disabled={running}>
-          <Space direction="vertical">
+          <Space vertical>
             <Radio value="upsert" disabled={!hasKey}>
               <strong>{t('data.mode.upsert')}</strong> — {hasKey ? t('data.modeUpsertHelp') : t('data.modeUpsertNoKey')}
             </Radio>

@@ -56,7 +56,7 @@ export default function ProfilePage() {
     {
       key: 'rectify',
       label: t('profile.rectify'),
-      value: t(profile.grant_rectify_working_days?.value === 1 ? 'profile.workingDay' : 'profile.workingDays', {
+      value: t('profile.workingDays', {
         n: profile.grant_rectify_working_days?.value ?? 0,
       }),
       cite: profile.grant_rectify_working_days?.cite ?? '',
@@ -149,7 +149,7 @@ function WorkflowCard({ workflow: w }: { workflow: Workflow }) {
   const stepTitle = (name?: string) => text(steps.find((s) => s.name === name)?.title) || name || '';
   const deadline = (s: Step) =>
     s.working_days != null
-      ? t(s.working_days === 1 ? 'profile.workingDay' : 'profile.workingDays', { n: s.working_days })
+      ? t('profile.workingDays', { n: s.working_days })
       : s.within
         ? t('profile.within', { step: stepTitle(s.within) })
         : t('profile.noDeadline');
@@ -190,7 +190,7 @@ function WorkflowCard({ workflow: w }: { workflow: Workflow }) {
         <Steps
           size="small"
           current={-1}
-          direction={steps.length > 3 ? 'vertical' : 'horizontal'}
+          orientation={steps.length > 3 ? 'vertical' : 'horizontal'}
           items={steps.map((s) => ({
             title: text(s.title),
             description: describe(s),
