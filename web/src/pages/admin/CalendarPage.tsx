@@ -7,6 +7,7 @@ import { Alert, Button, Card, Input, InputNumber, Space, Table, Tag, Typography 
 import { api, call, type paths } from '../../api/client';
 import { Page } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
+import './admin.css';
 import { useI18n } from '../../i18n';
 import { formatDateTime } from '../../format';
 
@@ -160,7 +161,7 @@ export default function CalendarPage() {
         <Card size="small" title={t('admin.calDays')} style={{ marginTop: 16 }}>
           <Space size={[4, 4]} wrap>
             {(view.days ?? []).map((d) => (
-              <Tag key={d.date} color={d.kind === 'holiday' ? 'red' : 'blue'}>
+              <Tag key={d.date} className={d.kind === 'holiday' ? 'govdata-tag-bad' : 'govdata-tag-info'}>
                 {d.date} {d.name}
               </Tag>
             ))}

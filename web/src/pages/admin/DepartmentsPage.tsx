@@ -9,6 +9,7 @@ import { Page, LoadMore } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
 import { usePaged } from '../../components/usePaged';
 import { useRegionTree } from '../../components/RegionTree';
+import './admin.css';
 import { useI18n } from '../../i18n';
 import { Code } from '../catalog/common';
 import { applyFieldErrors } from './common';
@@ -74,7 +75,7 @@ export default function DepartmentsPage() {
                 render: (_, d) => (
                   <Space size={4} wrap>
                     {d.name}
-                    {d.bureau && <Tag color="blue">{t('admin.bureau')}</Tag>}
+                    {d.bureau && <Tag className="govdata-tag-info">{t('admin.bureau')}</Tag>}
                   </Space>
                 ),
               },
@@ -182,7 +183,6 @@ function DepartmentForm({
             treeData={regionTree.treeData}
             loadData={(n) => regionTree.loadChildren(String(n.key))}
             treeNodeLabelProp="title"
-            placeholder={t('admin.pickRegion')}
           />
         </Form.Item>
         <Form.Item name="level" label={t('admin.deptLevel')} rules={[{ required: true, message: t('admin.required') }]}>

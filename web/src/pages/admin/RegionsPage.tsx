@@ -11,6 +11,7 @@ import { api, ApiError, call, upload, type paths } from '../../api/client';
 import { Page } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
 import { useRegionTree } from '../../components/RegionTree';
+import './admin.css';
 import { useI18n } from '../../i18n';
 import { formatNumber } from '../../format';
 import { applyFieldErrors } from './common';

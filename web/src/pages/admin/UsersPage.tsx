@@ -26,6 +26,7 @@ import { api, ApiError, call, type paths } from '../../api/client';
 import { Page, LoadMore } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
 import { usePaged } from '../../components/usePaged';
+import './admin.css';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
 import { formatDateTime } from '../../format';
@@ -80,12 +81,12 @@ function RoleTags({ u }: { u: User }) {
   return (
     <Space size={[4, 4]} wrap>
       {(u.roles ?? []).map((r) => (
-        <Tag key={r} color={adminRoles.includes(r) ? 'purple' : 'blue'}>
+        <Tag key={r} className={adminRoles.includes(r) ? 'govdata-tag-admin' : 'govdata-tag-info'}>
           {t(`role.${r}` as MessageKey)}
         </Tag>
       ))}
       {(u.pending_roles ?? []).map((p) => (
-        <Tag key={`p-${p.role}`} color="orange">
+        <Tag key={`p-${p.role}`} className="govdata-tag-warn">
           {t('admin.pendingRole', { role: t(`role.${p.role}` as MessageKey) })}
         </Tag>
       ))}
@@ -178,8 +179,8 @@ export default function UsersPage() {
             width: 130,
             render: (_, u) => (
               <Space size={[4, 4]} wrap>
-                {u.disabled ? <Tag>{t('admin.disabled')}</Tag> : <Tag color="green">{t('admin.active')}</Tag>}
-                {isLocked(u) && <Tag color="red">{t('admin.locked')}</Tag>}
+                {u.disabled ? <Tag>{t('admin.disabled')}</Tag> : <Tag className="govdata-tag-ok">{t('admin.active')}</Tag>}
+                {isLocked(u) && <Tag className="govdata-tag-bad">{t('admin.locked')}</Tag>}
               </Space>
             ),
           },
@@ -257,13 +258,11 @@ function RolesField({ name = 'roles' }: { name?: string }) {
 }
 
 function DeptSelect({ depts }: { depts: Department[] }) {
-  const { t } = useI18n();
   return (
     <Select
       allowClear
       showSearch
       optionFilterProp="label"
-      placeholder={t('admin.noDepartment')}
       options={depts.map((d) => ({ value: d.id, label: d.name }))}
     />
   );
@@ -400,9 +399,9 @@ function UserDrawer({
         <Descriptions.Item label={t('admin.department')}>{deptName(user.department_id) || t('admin.noDepartment')}</Descriptions.Item>
         <Descriptions.Item label={t('admin.state')}>
           <Space wrap>
-            {user.disabled ? <Tag>{t('admin.disabled')}</Tag> : <Tag color="green">{t('admin.active')}</Tag>}
-            {isLocked(user) && <Tag color="red">{t('admin.lockedUntil', { at: formatDateTime(user.locked_until) })}</Tag>}
-            {user.must_change_password && <Tag color="gold">{t('admin.mustChange')}</Tag>}
+            {user.disabled ? <Tag>{t('admin.disabled')}</Tag> : <Tag className="govdata-tag-ok">{t('admin.active')}</Tag>}
+            {isLocked(user) && <Tag className="govdata-tag-bad">{t('admin.lockedUntil', { at: formatDateTime(user.locked_until) })}</Tag>}
+            {user.must_change_password && <Tag className="govdata-tag-warn">{t('admin.mustChange')}</Tag>}
           </Space>
         </Descriptions.Item>
         <Descriptions.Item label={t('admin.roles')}>

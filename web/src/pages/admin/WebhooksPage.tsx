@@ -7,6 +7,7 @@ import { api, call, type paths } from '../../api/client';
 import { Page, LoadMore } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
 import { usePaged } from '../../components/usePaged';
+import './admin.css';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../format';
 import { applyFieldErrors } from './common';
@@ -16,7 +17,7 @@ type Issued = paths['/api/v1/webhooks']['post']['responses'][201]['content']['ap
 type Delivery = NonNullable<NonNullable<paths['/api/v1/deliveries']['get']['responses'][200]['content']['application/json']['items']>[number]>;
 type State = 'pending' | 'sent' | 'failed';
 
-const stateColor: Record<string, string> = { pending: 'gold', sent: 'green', failed: 'red' };
+const stateClass: Record<string, string> = { pending: 'govdata-tag-warn', sent: 'govdata-tag-ok', failed: 'govdata-tag-bad' };
 
 export default function WebhooksPage() {
   const { t } = useI18n();
@@ -89,7 +90,7 @@ export default function WebhooksPage() {
               title: t('admin.state'),
               key: 'active',
               width: 90,
-              render: (_, w) => (w.active ? <Tag color="green">{t('admin.hookActive')}</Tag> : <Tag>{t('admin.hookStopped')}</Tag>),
+              render: (_, w) => (w.active ? <Tag className="govdata-tag-ok">{t('admin.hookActive')}</Tag> : <Tag>{t('admin.hookStopped')}</Tag>),
             },
             {
               title: t('admin.actions'),
@@ -112,14 +113,15 @@ export default function WebhooksPage() {
         style={{ marginTop: 16 }}
         extra={
           <Space>
-            <Select<State | undefined>
+            <Select<State | 'all'>
               aria-label={t('admin.deliveryState')}
               style={{ width: 140 }}
-              allowClear
-              placeholder={t('admin.deliveryAll')}
-              value={state}
-              onChange={(v) => setState(v)}
-              options={(['pending', 'sent', 'failed'] as State[]).map((s) => ({ value: s, label: t(`admin.delivery.${s}` as MessageKey) }))}
+              value={state ?? 'all'}
+              onChange={(v) => setState(v === 'all' ? undefined : v)}
+              options={[
+                { value: 'all', label: t('admin.deliveryAll') },
+                ...(['pending', 'sent', 'failed'] as State[]).map((s) => ({ value: s, label: t(`admin.delivery.${s}` as MessageKey) })),
+              ]}
             />
             <Button onClick={() => void deliveries.load()} loading={deliveries.loading}>
               {t('action.refresh')}
@@ -146,7 +148,7 @@ export default function WebhooksPage() {
               title: t('admin.state'),
               key: 'state',
               width: 90,
-              render: (_, d) => <Tag color={stateColor[d.state ?? '']}>{t(`admin.delivery.${d.state ?? 'pending'}` as MessageKey)}</Tag>,
+              render: (_, d) => <Tag className={stateClass[d.state ?? ''] ?? ''}>{t(`admin.delivery.${d.state ?? 'pending'}` as MessageKey)}</Tag>,
             },
             { title: t('admin.deliveryAttempts'), key: 'attempts', width: 80, align: 'right', render: (_, d) => d.attempts },
             { title: t('admin.deliveryError'), key: 'error', render: (_, d) => <Typography.Text type="secondary">{d.last_error}</Typography.Text> },
