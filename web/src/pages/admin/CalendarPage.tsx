@@ -103,7 +103,7 @@ export default function CalendarPage() {
           pagination={false}
           rowKey="i"
           dataSource={holidays.map((h, i) => ({ ...h, i }))}
-          locale={{ emptyText: t('admin.calNoHolidays') }}
+          locale={{ emptyText: <Typography.Text type="secondary">{t('admin.calNoHolidays')}</Typography.Text> }}
           columns={[
             { title: t('admin.calName'), key: 'name', render: (_, h) => <Input aria-label={t('admin.calName')} value={h.name} onChange={(e) => setH(h.i, { name: e.target.value })} /> },
             { title: t('admin.calFrom'), key: 'from', width: 170, render: (_, h) => <Input type="date" aria-label={t('admin.calFrom')} value={h.from} onChange={(e) => setH(h.i, { from: e.target.value })} /> },
@@ -133,7 +133,7 @@ export default function CalendarPage() {
           pagination={false}
           rowKey="i"
           dataSource={workdays.map((w, i) => ({ ...w, i }))}
-          locale={{ emptyText: t('admin.calNoWorkdays') }}
+          locale={{ emptyText: <Typography.Text type="secondary">{t('admin.calNoWorkdays')}</Typography.Text> }}
           columns={[
             { title: t('admin.calName'), key: 'name', render: (_, w) => <Input aria-label={t('admin.calName')} value={w.name} onChange={(e) => setW(w.i, { name: e.target.value })} /> },
             { title: t('admin.calDate'), key: 'date', width: 170, render: (_, w) => <Input type="date" aria-label={t('admin.calDate')} value={w.date} onChange={(e) => setW(w.i, { date: e.target.value })} /> },

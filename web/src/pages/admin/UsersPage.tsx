@@ -257,9 +257,11 @@ function RolesField({ name = 'roles' }: { name?: string }) {
   );
 }
 
-function DeptSelect({ depts }: { depts: Department[] }) {
+// Form.Item gives its child id, value and onChange: passed on to the Select.
+function DeptSelect({ depts, ...field }: { depts: Department[]; id?: string; value?: number; onChange?: (v: number | undefined) => void }) {
   return (
-    <Select
+    <Select<number | undefined>
+      {...field}
       allowClear
       showSearch
       optionFilterProp="label"
@@ -508,7 +510,7 @@ function UserDrawer({
             rowKey={(h) => `${h.role}-${h.granted_at}`}
             dataSource={history ?? []}
             loading={!history && !historyError}
-            locale={{ emptyText: t('admin.historyEmpty') }}
+            locale={{ emptyText: <Typography.Text type="secondary">{t('admin.historyEmpty')}</Typography.Text> }}
             columns={[
               { title: t('admin.role'), key: 'role', render: (_, h) => t(`role.${h.role}` as MessageKey) },
               { title: t('admin.granted'), key: 'granted', render: (_, h) => `${formatDateTime(h.granted_at)} ${h.granted_by ?? ''}` },
