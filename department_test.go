@@ -122,7 +122,7 @@ func TestValidateDepartmentInput(t *testing.T) {
 			map[string]govdata.Msg{"level": govdata.MsgDepartmentLevel}},
 		{"all", func(in *govdata.DepartmentInput) { *in = govdata.DepartmentInput{} }, map[string]govdata.Msg{
 			"name": govdata.MsgRequired, "credit_code": govdata.MsgCreditCodeFormat,
-			"region_code": govdata.MsgRegionCode, "level": govdata.MsgDepartmentLevel}},
+			"region_code": govdata.MsgRegionCodeEmpty, "level": govdata.MsgDepartmentLevel}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package govdata
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -82,6 +83,21 @@ type RegionService interface {
 	// writer; if the database fails part-way, the chunks written stay and
 	// running the import again completes it.
 	ImportRegions(ctx context.Context, rows []RegionInput) (RegionImportResult, error)
+	// ImportRegionsWith is ImportRegions with a chunk size and a progress
+	// callback (the console's import shows how far a national list got).
+	ImportRegionsWith(ctx context.Context, rows []RegionInput, o RegionImportOptions) (RegionImportResult, error)
+}
+
+// RegionImportChunk is how many rows of an import one write carries.
+const RegionImportChunk = 1000
+
+// RegionImportOptions tune ImportRegionsWith.
+type RegionImportOptions struct {
+	// ChunkSize is the number of rows per write; 0 means RegionImportChunk.
+	ChunkSize int
+	// Progress, when set, is called after each chunk has committed with the
+	// rows done so far and the total.
+	Progress func(done, total int)
 }
 
 // List is one page of a list and the cursor of the next (empty at the end).
@@ -99,6 +115,14 @@ var (
 	MsgRegionNotFound      = Msg{"行政区划不存在：%s", "region not found: %s"}
 	MsgRegionExists        = Msg{"行政区划代码已存在：%s", "region code already exists: %s"}
 	MsgRegionImportRow     = Msg{"第 %d 行：%s", "row %d: %s"}
+
+	// What exactly is wrong with a region code (RegionLevelOf).
+	MsgRegionCodeEmpty               = Msg{"行政区划代码为空", "the region code is empty"}
+	MsgRegionCodeDigits              = Msg{"行政区划代码“%s”含有非数字字符“%s”；代码只能由数字 0–9 组成（全角数字、空格、字母都不行）", "region code %q contains %q; a region code has only the digits 0–9 (no full-width digits, spaces or letters)"}
+	MsgRegionCodeLength              = Msg{"行政区划代码 %s 有 %d 位；应为 6 位（省、市、县）、9 位（乡镇）或 12 位（村）", "region code %s has %d digits; it needs 6 (province, city, county), 9 (township) or 12 (village)"}
+	MsgRegionTownUnderProvince       = Msg{"乡级代码 %s 的前 6 位 %s 是省级代码；乡镇只设在县级或不设区的市之下", "township code %s: its first 6 digits %s are a province, and a township sits under a county or a city without counties"}
+	MsgRegionVillageZero             = Msg{"村级代码 %s 的末 3 位是 000，但乡级 %s 不是占位码；000 只用于无乡镇的县（如金门县 350527000000）", "village code %s ends in 000 under the real township %s; 000 is only the placeholder of a county without townships (such as 金门县 350527000000)"}
+	MsgRegionVillageUnderPlaceholder = Msg{"村级代码 %s 在占位乡级代码 %s 之下；无乡镇的县只有占位村级代码 %s000", "village code %s sits under the placeholder township %s, which has only the placeholder village %[2]s000"}
 )
 
 // provinceCodes are the first two digits of GB/T 2260 province-level codes.
@@ -121,12 +145,33 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-// RegionLevelOf validates a GB/T 2260 code and returns its level: XX0000 a
-// province, XXYY00 a city (prefecture), XXYYZZ a county; 9 digits a
-// township and 12 a village, extending the county code (GB/T 10114 practice).
+// RegionLevelOf validates a region code and returns its level. The codes
+// are those of 统计用区划代码 (the National Bureau of Statistics' division
+// codes for statistics), which extend GB/T 2260: 12 digits, 2 for the
+// province, 2 the city, 2 the county, 3 the township, 3 the village, kept
+// here without their trailing zeros — XX0000 a province, XXYY00 a city
+// (prefecture), XXYYZZ a county, 9 digits a township, 12 a village.
+//
+// The published list carries a county without townships of its own at the
+// lower levels too, with zeros: 金门县 350527 (administered from Taiwan) is
+// also the township 350527000 and the village 350527000000, each named
+// 金门县. Those placeholder rows are valid codes, so that the list imports
+// as published; a village 000 under a real township, or a real village
+// under a placeholder township, is not.
+//
+// Each refusal names what is wrong with the code, not only what a right
+// one looks like.
 func RegionLevelOf(code string) (RegionLevel, *Error) {
-	if !allDigits(code) || (len(code) != 6 && len(code) != 9 && len(code) != 12) {
-		return "", Errorf(EINVALID, MsgRegionCode)
+	if code == "" {
+		return "", Errorf(EINVALID, MsgRegionCodeEmpty)
+	}
+	for _, r := range code {
+		if r < '0' || r > '9' {
+			return "", Errorf(EINVALID, MsgRegionCodeDigits, code, string(r))
+		}
+	}
+	if len(code) != 6 && len(code) != 9 && len(code) != 12 {
+		return "", Errorf(EINVALID, MsgRegionCodeLength, code, len(code))
 	}
 	if !provinceCodes[code[:2]] {
 		return "", Errorf(EINVALID, MsgRegionProvince, code)
@@ -134,15 +179,24 @@ func RegionLevelOf(code string) (RegionLevel, *Error) {
 	switch {
 	case len(code) == 12:
 		// A village extends a valid township code.
-		if _, err := RegionLevelOf(code[:9]); err != nil || code[9:] == "000" {
-			return "", Errorf(EINVALID, MsgRegionCode)
+		town := code[:9]
+		if _, err := RegionLevelOf(town); err != nil {
+			return "", err
+		}
+		placeholderTown := town[6:] == "000"
+		switch {
+		case code[9:] == "000" && !placeholderTown:
+			return "", Errorf(EINVALID, MsgRegionVillageZero, code, town)
+		case code[9:] != "000" && placeholderTown:
+			return "", Errorf(EINVALID, MsgRegionVillageUnderPlaceholder, code, town)
 		}
 		return RegionVillage, nil
 	case len(code) == 9:
 		// A township sits under a county, or directly under a city that has
-		// no counties (东莞 441900, 中山 442000, 儋州 460400); never under a province.
-		if code[6:] == "000" || code[2:6] == "0000" {
-			return "", Errorf(EINVALID, MsgRegionCode)
+		// no counties (东莞 441900, 中山 442000, 儋州 460400); never under a
+		// province. 000 is the placeholder of a county without townships.
+		if code[2:6] == "0000" {
+			return "", Errorf(EINVALID, MsgRegionTownUnderProvince, code, code[:6])
 		}
 		return RegionTownship, nil
 	case code[2:] == "0000":
@@ -254,4 +308,32 @@ func blank(s string) bool {
 		}
 	}
 	return true
+}
+
+// Messages of a region list's lines.
+var (
+	MsgRegionLineFields = Msg{"应为“代码,名称”或“代码,名称,上级代码”，这一行只有 %d 列", "want code,name or code,name,parent_code; this line has %d field(s)"}
+	MsgRegionImportBusy = Msg{"另一个行政区划导入正在进行，请等它结束后再导入", "another region import is running; import again when it has ended"}
+)
+
+// RegionLineError is the refusal of one line of a region list: the message
+// "第 N 行：…" names the line and what is wrong with it, and the details
+// carry the line number ("row", as the store's import errors) and the line
+// as the file holds it ("line"), for the console to show. err is the
+// row's validation error: of its fields the code's message is the one
+// shown, then the name's, then the parent's.
+func RegionLineError(line int, text string, err error) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	msg := e.Message
+	for _, f := range []string{"code", "name", "parent_code"} {
+		if m, ok := e.Fields[f]; ok {
+			msg = m
+			break
+		}
+	}
+	return &Error{Code: e.Code, Message: Message{Msg: MsgRegionImportRow, Args: []any{line, msg}},
+		Details: map[string]any{"row": line, "line": text}}
 }

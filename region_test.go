@@ -38,25 +38,29 @@ func TestRegionLevelOf(t *testing.T) {
 		{"442000001", govdata.RegionTownship, govdata.Msg{}}, // 中山市石岐街道
 		{"350102001001", govdata.RegionVillage, govdata.Msg{}},
 		{"441900003001", govdata.RegionVillage, govdata.Msg{}},
-		// Malformed.
-		{"", "", govdata.MsgRegionCode},
-		{"35", "", govdata.MsgRegionCode},
-		{"35000", "", govdata.MsgRegionCode},
-		{"3500000", "", govdata.MsgRegionCode},
-		{"35010200", "", govdata.MsgRegionCode},
-		{"3501020010", "", govdata.MsgRegionCode},
-		{"35010200100", "", govdata.MsgRegionCode},
-		{"3501020010010", "", govdata.MsgRegionCode},
-		{"35010A", "", govdata.MsgRegionCode},
-		{"35O100", "", govdata.MsgRegionCode},
-		{" 35010", "", govdata.MsgRegionCode},
-		{"-35010", "", govdata.MsgRegionCode},
-		{"３５００００", "", govdata.MsgRegionCode},       // full-width digits
-		{"350102000", "", govdata.MsgRegionCode},    // township 000
-		{"350000001", "", govdata.MsgRegionCode},    // township under a province
-		{"350102001000", "", govdata.MsgRegionCode}, // village 000
-		{"350102000001", "", govdata.MsgRegionCode}, // village under no township
-		{"350000000001", "", govdata.MsgRegionCode},
+		// 统计用区划代码's placeholders of a county without townships:
+		// 金门县 350527 is also township 350527000 and village 350527000000.
+		{"350527000", govdata.RegionTownship, govdata.Msg{}},
+		{"350527000000", govdata.RegionVillage, govdata.Msg{}},
+		// Malformed: each message names the problem.
+		{"", "", govdata.MsgRegionCodeEmpty},
+		{"35", "", govdata.MsgRegionCodeLength},
+		{"35000", "", govdata.MsgRegionCodeLength},
+		{"3500000", "", govdata.MsgRegionCodeLength},
+		{"35010200", "", govdata.MsgRegionCodeLength},
+		{"3501020010", "", govdata.MsgRegionCodeLength},
+		{"35010200100", "", govdata.MsgRegionCodeLength},
+		{"3501020010010", "", govdata.MsgRegionCodeLength},
+		{"35010A", "", govdata.MsgRegionCodeDigits},
+		{"35O100", "", govdata.MsgRegionCodeDigits},
+		{" 35010", "", govdata.MsgRegionCodeDigits},
+		{"-35010", "", govdata.MsgRegionCodeDigits},
+		{"３５００００", "", govdata.MsgRegionCodeDigits},                    // full-width digits
+		{"350000001", "", govdata.MsgRegionTownUnderProvince},          // township under a province
+		{"350000000", "", govdata.MsgRegionTownUnderProvince},          // placeholder under a province
+		{"350102001000", "", govdata.MsgRegionVillageZero},             // village 000 under a real township
+		{"350102000001", "", govdata.MsgRegionVillageUnderPlaceholder}, // real village under a placeholder
+		{"350000000001", "", govdata.MsgRegionTownUnderProvince},       // its township is wrong
 		// Unknown province prefixes.
 		{"990000", "", govdata.MsgRegionProvince},
 		{"990101", "", govdata.MsgRegionProvince},
@@ -168,7 +172,7 @@ func TestValidateRegionInput(t *testing.T) {
 		{"province with parent", govdata.RegionInput{Code: "350000", Name: "福建省", ParentCode: "350000"},
 			map[string]govdata.Msg{"parent_code": govdata.MsgRegionParentBad}},
 		{"bad code", govdata.RegionInput{Code: "3501", Name: "x", ParentCode: "360000"},
-			map[string]govdata.Msg{"code": govdata.MsgRegionCode}},
+			map[string]govdata.Msg{"code": govdata.MsgRegionCodeLength}},
 		{"unknown province", govdata.RegionInput{Code: "990000", Name: "x"},
 			map[string]govdata.Msg{"code": govdata.MsgRegionProvince}},
 		{"blank name", govdata.RegionInput{Code: "350000", Name: " \t　"},
@@ -177,7 +181,7 @@ func TestValidateRegionInput(t *testing.T) {
 			map[string]govdata.Msg{"name": govdata.MsgTooLong}},
 		{"longest name", govdata.RegionInput{Code: "350000", Name: strings.Repeat("省", 100)}, nil},
 		{"everything wrong", govdata.RegionInput{Code: "x"},
-			map[string]govdata.Msg{"code": govdata.MsgRegionCode, "name": govdata.MsgRequired}},
+			map[string]govdata.Msg{"code": govdata.MsgRegionCodeDigits, "name": govdata.MsgRequired}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -425,7 +425,7 @@ func TestAcceptLanguage(t *testing.T) {
 		}
 		// Field messages follow the language too.
 		bad := govdata.RegionInput{Code: "35", Name: "x"}
-		for lang, want := range map[string]string{"en": govdata.MsgRegionCode.EN, "zh": govdata.MsgRegionCode.ZH} {
+		for lang, want := range map[string]string{"en": govdata.MsgRegionCodeLength.Text("en", "35", 2), "zh": govdata.MsgRegionCodeLength.Text("zh", "35", 2)} {
 			env := mustError(t, e.do(t, req{method: "POST", path: "/api/v1/regions", as: "sysadmin", body: bad,
 				header: map[string]string{"Accept-Language": lang}}), 400, govdata.EINVALID)
 			if env.Error.Fields["code"] != want {

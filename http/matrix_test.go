@@ -127,6 +127,17 @@ var matrix = []matrixCase{
 	{route: "POST /api/v1/regions", auth: "user", allow: []string{"sysadmin"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "POST", path: "/api/v1/regions", body: govdata.RegionInput{Code: e.countyCode(), Name: "矩阵区"}}
 	}},
+	{route: "POST /api/v1/regions/import", auth: "user", allow: []string{"sysadmin"}, status: 202, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/regions/import", body: e.countyCode() + ",矩阵导入区\n"}
+	}, after: func(t testing.TB, e *env, caller string, r *resp) {
+		// One import runs at a time: let this one end before the next case.
+		waitImport(t, e, decode[importJob](t, r).ID, "zh")
+	}},
+	{route: "GET /api/v1/regions/imports/{id}", auth: "user", allow: []string{"sysadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		j := startImport(t, e, e.countyCode()+",矩阵导入区\n")
+		waitImport(t, e, j.ID, "zh")
+		return req{method: "GET", path: "/api/v1/regions/imports/" + j.ID}
+	}},
 	{route: "GET /api/v1/departments", auth: "user", allow: signedIn, build: get("/api/v1/departments")},
 	{route: "GET /api/v1/departments/{id}", auth: "user", allow: signedIn, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/departments/" + itoa(e.deptA.ID)}

@@ -110,6 +110,11 @@ func (s *Server) routeTable() []route {
 			summary: "Create a region (GB/T 2260 code)", request: govdata.RegionInput{}, response: govdata.Region{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Regions.CreateRegion)},
 		{method: "GET", path: "/api/v1/regions", reads: readPlain, perm: govdata.PermRegionRead, action: "region.list", objectType: "region",
 			summary: "List regions: roots=true the top of the tree (no parent), parent_code a region's children", query: append([]string{"parent_code", "roots", "level", "q"}, pageQuery...), response: govdata.List[govdata.Region]{}, handle: s.handleRegions},
+		{method: "POST", path: "/api/v1/regions/import", perm: govdata.PermRegionWrite, action: "region.import", objectType: "region",
+			summary:  "Import a region list (the body: CSV lines code,name[,parent_code], UTF-8 or GBK, such as the national 统计用区划代码 list down to villages). Every line is checked as it streams in: a bad one is refused with its line number, text and what is wrong (details.row, details.line), and nothing is written. Otherwise answers 202 with the import job, which writes the list in chunks of 1,000 rows, each one transaction; read its progress at /api/v1/regions/imports/{id}",
+			response: regionImportView{}, status: http.StatusAccepted, maxBody: MaxRegionListBytes, handle: s.handleRegionImport},
+		{method: "GET", path: "/api/v1/regions/imports/{id}", reads: readPlain, perm: govdata.PermRegionWrite, action: "region.import_status", objectType: "region",
+			summary: "An import job: state (running, done, failed), rows done of the total, what it did; a failed one says why and names the refused line", response: regionImportView{}, handle: s.handleRegionImportStatus},
 		{method: "GET", path: "/api/v1/regions/{code}", reads: readPlain, perm: govdata.PermRegionRead, action: "region.read", objectType: "region",
 			summary: "One region", response: govdata.Region{}, handle: s.handleRegion},
 

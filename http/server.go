@@ -96,6 +96,8 @@ type Server struct {
 	handler http.Handler
 	routes  []route
 	console *console
+	// regionImports are the region imports of this process (region_import.go).
+	regionImports regionImports
 }
 
 // NewServer builds the router over the services.

@@ -165,16 +165,10 @@ func (s *RegionService) FindRegions(ctx context.Context, f govdata.RegionFilter)
 }
 
 // RegionImportChunk is how many rows of an import one write carries.
-const RegionImportChunk = 1000
+const RegionImportChunk = govdata.RegionImportChunk
 
 // RegionImportOptions tune ImportRegionsWith.
-type RegionImportOptions struct {
-	// ChunkSize is the number of rows per write; 0 means RegionImportChunk.
-	ChunkSize int
-	// Progress, when set, is called after each chunk has committed with the
-	// rows done so far and the total.
-	Progress func(done, total int)
-}
+type RegionImportOptions = govdata.RegionImportOptions
 
 // ImportRegions implements govdata.RegionService with the default options
 // (see ImportRegionsWith).

@@ -253,7 +253,7 @@ func TestImportRegionsRefusedUpFront(t *testing.T) {
 //	GOVDATA_TEST_POSTGRES=… go test -run '^$' -bench ImportRegions -benchtime=1x ./sqlstore/
 func BenchmarkImportRegions(b *testing.B) {
 	for _, e := range storetest.Engines(b) {
-		for _, n := range []int{20000, 200000} {
+		for _, n := range []int{20000, 200000, 665000} { // 665,000: the national list down to villages
 			b.Run(fmt.Sprintf("%s/%d", e, n), func(b *testing.B) {
 				rows := genRegionTree(n)
 				slices.Reverse(rows)

@@ -438,13 +438,13 @@ func TestRegionsImportRefused(t *testing.T) {
 		}{
 			// The bad code is on line 3 of the file, the second region.
 			{"bad code", "bad.csv", "code,name,parent_code\n230000,黑龙江省,\n23010X,坏区,230000\n230100,哈尔滨市,230000\n",
-				[]string{"第 3 行", "row 3", "6, 9 or 12 digits"}},
+				[]string{"第 3 行", "row 3", `"23010X" contains "X"`}},
 			{"bad code without header", "bad.csv", "230000,黑龙江省\n2301,坏区\n",
-				[]string{"row 2", "6, 9 or 12 digits"}},
+				[]string{"row 2", "region code 2301 has 4 digits"}},
 			{"missing parent", "orphan.csv", "code,name,parent_code\n230000,黑龙江省,\n230100,哈尔滨市,230000\n110101,东城区,\n",
 				[]string{"row 4", "parent region does not exist"}},
 			{"bad JSON element", "bad.json", `[{"code": "230000", "name": "黑龙江省"}, {"code": "2300001", "name": "坏"}]`,
-				[]string{"row 2", "6, 9 or 12 digits"}},
+				[]string{"row 2", "region code 2300001 has 7 digits"}},
 			{"short CSV row", "short.csv", "230000,黑龙江省\n230100\n", []string{"line 2"}},
 			{"unknown JSON field", "field.json", `[{"code": "230000", "name": "黑龙江省", "parent": "x"}]`, []string{`"parent"`}},
 		} {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -311,6 +312,35 @@ func TestRegions(t *testing.T, e Engine) {
 		}
 		if got, _ := f.regions.FindRegionByCode(System(), "419001"); got == nil || got.Name != "济源市（省直辖）" || got.ParentCode != "410000" {
 			t.Fatalf("renamed region: %+v", got)
+		}
+	})
+
+	t.Run("import the published list's placeholders", func(t *testing.T) {
+		// 统计用区划代码 lists a county without townships (金门县, 350527) at
+		// the township and village levels too, with zeros: the list imports
+		// as published, each placeholder under the one above it.
+		f := newFixture(t, e)
+		mustRegion(t, f, "350000", "福建省")
+		rows := []govdata.RegionInput{
+			{Code: "350527000000", Name: "金门县"},
+			{Code: "350527000", Name: "金门县"},
+			{Code: "350527", Name: "金门县"},
+			{Code: "350500", Name: "泉州市"},
+		}
+		if res, err := f.regions.ImportRegions(System(), rows); err != nil || res != (govdata.RegionImportResult{Created: 4}) {
+			t.Fatalf("import: %+v, %v; want 4 created", res, err)
+		}
+		for code, want := range map[string][2]string{"350527000": {"350527", "township"}, "350527000000": {"350527000", "village"}} {
+			got, err := f.regions.FindRegionByCode(System(), code)
+			if err != nil || got.ParentCode != want[0] || string(got.Level) != want[1] {
+				t.Fatalf("%s: %+v, %v; want parent %s, level %s", code, got, err, want[0], want[1])
+			}
+		}
+		// A real village under the placeholder is still refused, by name.
+		_, err := f.regions.ImportRegions(System(), []govdata.RegionInput{{Code: "350527000001", Name: "某村"}})
+		e := wantMsg(t, err, govdata.EINVALID, govdata.MsgRegionImportRow)
+		if got := e.Message.Text("en"); !strings.Contains(got, "sits under the placeholder township 350527000") {
+			t.Fatalf("message %q", got)
 		}
 	})
 

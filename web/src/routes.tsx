@@ -55,6 +55,11 @@ const DatasetsPage = lazy(() => import('./pages/data/DatasetsPage'));
 const DatasetPage = lazy(() => import('./pages/data/DatasetPage'));
 const BatchPage = lazy(() => import('./pages/data/BatchPage'));
 const MaintenancePage = lazy(() => import('./pages/data/MaintenancePage'));
+const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
+const DepartmentsPage = lazy(() => import('./pages/admin/DepartmentsPage'));
+const RegionsPage = lazy(() => import('./pages/admin/RegionsPage'));
+const CalendarPage = lazy(() => import('./pages/admin/CalendarPage'));
+const WebhooksPage = lazy(() => import('./pages/admin/WebhooksPage'));
 
 export const menuGroups: { key: MenuGroup; title: MessageKey; icon: ReactNode }[] = [
   { key: 'workbench', title: 'menu.workbench', icon: <CheckSquareOutlined /> },
@@ -94,11 +99,11 @@ export const routes: ConsoleRoute[] = [
   // dataset; a leader or an officer the department's stale datasets.
   { path: 'supervision', title: 'page.supervision', perm: 'data.read', page: SupervisionPage, menu: 'supervision' },
 
-  { path: 'admin/users', title: 'page.users', perm: 'user.read', page: Placeholder, menu: 'admin' },
-  { path: 'admin/departments', title: 'page.departments', perm: 'department.write', page: Placeholder, menu: 'admin' },
-  { path: 'admin/regions', title: 'page.regions', perm: 'region.write', page: Placeholder, menu: 'admin' },
-  { path: 'admin/calendar', title: 'page.calendar', perm: 'calendar.write', page: Placeholder, menu: 'admin' },
-  { path: 'admin/webhooks', title: 'page.webhooks', perm: 'delivery.manage', page: Placeholder, menu: 'admin' },
+  { path: 'admin/users', title: 'page.users', perm: 'user.read', page: UsersPage, menu: 'admin' },
+  { path: 'admin/departments', title: 'page.departments', perm: 'department.write', page: DepartmentsPage, menu: 'admin' },
+  { path: 'admin/regions', title: 'page.regions', perm: 'region.write', page: RegionsPage, menu: 'admin' },
+  { path: 'admin/calendar', title: 'page.calendar', perm: 'calendar.write', page: CalendarPage, menu: 'admin' },
+  { path: 'admin/webhooks', title: 'page.webhooks', perm: 'delivery.manage', page: WebhooksPage, menu: 'admin' },
 
   { path: 'security/credentials', title: 'page.credentials', perm: 'credential.read', page: Placeholder, menu: 'security' },
   { path: 'security/masking', title: 'page.masking', perm: 'mask.write', page: Placeholder, menu: 'security' },

@@ -1464,6 +1464,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a region list (the body: CSV lines code,name[,parent_code], UTF-8 or GBK, such as the national 统计用区划代码 list down to villages). Every line is checked as it streams in: a bad one is refused with its line number, text and what is wrong (details.row, details.line), and nothing is written. Otherwise answers 202 with the import job, which writes the list in chunks of 1,000 rows, each one transaction; read its progress at /api/v1/regions/imports/{id}
+         * @description Permission: region.write
+         */
+        post: operations["POST /api/v1/regions/import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An import job: state (running, done, failed), rows done of the total, what it did; a failed one says why and names the refused line
+         * @description Permission: region.write
+         */
+        get: operations["GET /api/v1/regions/imports/{id}"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions/{code}": {
         parameters: {
             query?: never;
@@ -9432,6 +9472,124 @@ export interface operations {
                         level?: string;
                         name?: string;
                         parent_code?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/regions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        done?: number;
+                        error?: string;
+                        /** Format: date-time */
+                        finished_at?: string | null;
+                        id?: string;
+                        line?: number;
+                        result?: {
+                            created?: number;
+                            renamed?: number;
+                            unchanged?: number;
+                        };
+                        /** Format: date-time */
+                        started_at?: string;
+                        state?: string;
+                        text?: string;
+                        total?: number;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/regions/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        done?: number;
+                        error?: string;
+                        /** Format: date-time */
+                        finished_at?: string | null;
+                        id?: string;
+                        line?: number;
+                        result?: {
+                            created?: number;
+                            renamed?: number;
+                            unchanged?: number;
+                        };
+                        /** Format: date-time */
+                        started_at?: string;
+                        state?: string;
+                        text?: string;
+                        total?: number;
                     };
                 };
             };
