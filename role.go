@@ -22,6 +22,27 @@ const (
 // Roles lists every role in a stable order.
 var Roles = []Role{RoleSysadmin, RoleSecadmin, RoleAuditor, RoleReviewer, RoleOfficer, RoleLeader, RoleSupervisor}
 
+// roleNames are the roles' names as PRODUCT.md §1 and the console give
+// them, for messages a person reads.
+var roleNames = map[Role]Msg{
+	RoleSysadmin:   {"系统管理员", "sysadmin"},
+	RoleSecadmin:   {"安全管理员", "secadmin"},
+	RoleAuditor:    {"安全审计员", "auditor"},
+	RoleReviewer:   {"主管部门审核员", "reviewer"},
+	RoleOfficer:    {"数据专员", "officer"},
+	RoleLeader:     {"分管领导", "leader"},
+	RoleSupervisor: {"销毁监督员", "supervisor"},
+}
+
+// Name is the role's name in a message: 安全审计员 in Chinese, the code
+// (auditor) in English; an unknown role is shown as given.
+func (r Role) Name() Message {
+	if m, ok := roleNames[r]; ok {
+		return Message{Msg: m}
+	}
+	return Message{Msg: Msg{"%s", "%s"}, Args: []any{string(r)}}
+}
+
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
@@ -49,12 +70,12 @@ func (r Role) IsBusiness() bool { return r.NeedsDepartment() }
 var (
 	MsgRoleUnknown    = Msg{"未知角色：%s", "unknown role: %s"}
 	MsgRoleDuplicate  = Msg{"角色重复：%s", "role given twice: %s"}
-	MsgRolesExclusive = Msg{"三员分立：%s 不能与其他角色由同一账号兼任", "separation of duties: %s cannot be held together with any other role on one account"}
-	MsgRoleNeedsDept  = Msg{"角色 %s 必须属于某个部门", "role %s requires a department"}
+	MsgRolesExclusive = Msg{"三员分立：%s 不能与其他角色由同一账号兼任", "separation of duties: the %s role cannot be held together with any other role on one account"}
+	MsgRoleNeedsDept  = Msg{"%s须属于某个部门", "the %s role requires a department"}
 	MsgRolesEmpty     = Msg{"至少指定一个角色", "give at least one role"}
 	MsgRoleSelfChange = Msg{"不能修改自己的角色", "you cannot change your own roles"}
-	MsgLastAdmin      = Msg{"这是最后一个可用的 %s 账号，不能停用或移除其角色", "this is the last active %s account; it cannot be disabled or lose that role"}
-	MsgRoleNotYours   = Msg{"三员分立：%s 角色只能由%s授予、撤销或管理其持有人", "separation of duties: the %s role is granted, revoked and its holders managed only by the %s"}
+	MsgLastAdmin      = Msg{"这是最后一个可用的%s账号，不能停用或移除其角色", "this is the last active %s account; it cannot be disabled or lose that role"}
+	MsgRoleNotYours   = Msg{"三员分立：%s角色只能由%s授予、撤销或管理其持有人", "separation of duties: the %s role is granted, revoked and its holders managed only by the %s"}
 	MsgSelfDisable    = Msg{"不能停用自己的账号", "you cannot disable your own account"}
 	MsgPasswordChange = Msg{"请先修改密码", "change your password first"}
 	MsgRoleNotPending = Msg{"角色 %s 不在待确认之列", "role %s is not awaiting confirmation"}
@@ -79,18 +100,18 @@ func CheckRoles(roles []Role, departmentID int64, fe *FieldErrors) {
 			fe.Add("roles", MsgRoleUnknown, string(r))
 			return
 		case seen[r]:
-			fe.Add("roles", MsgRoleDuplicate, string(r))
+			fe.Add("roles", MsgRoleDuplicate, r.Name())
 			return
 		}
 		seen[r] = true
 	}
 	for _, r := range roles {
 		if r.IsAdministrative() && len(roles) > 1 {
-			fe.Add("roles", MsgRolesExclusive, string(r))
+			fe.Add("roles", MsgRolesExclusive, r.Name())
 			return
 		}
 		if r.NeedsDepartment() && departmentID == 0 {
-			fe.Add("department_id", MsgRoleNeedsDept, string(r))
+			fe.Add("department_id", MsgRoleNeedsDept, r.Name())
 		}
 	}
 }
@@ -173,7 +194,7 @@ func CheckManageRoles(a Actor, current, next []Role) error {
 	for _, roles := range [][]Role{current, next} {
 		for _, r := range roles {
 			if m := RoleManager(r); !a.Has(m) {
-				return Errorf(EFORBIDDEN, MsgRoleNotYours, string(r), string(m))
+				return Errorf(EFORBIDDEN, MsgRoleNotYours, r.Name(), m.Name())
 			}
 		}
 	}

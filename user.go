@@ -25,30 +25,37 @@ type User struct {
 	LockedUntil        *time.Time    `json:"locked_until,omitempty"`
 	CreatedAt          time.Time     `json:"created_at"`
 	UpdatedAt          time.Time     `json:"updated_at"`
+	// IssuedPassword is the password the platform made for the account,
+	// in the one answer that issued it (UserInput without a password,
+	// UserPatch.IssuePassword); it is never stored or shown again.
+	IssuedPassword string `json:"issued_password,omitempty"`
 }
 
 // UserInput creates a user. A password given by an administrator must be
 // changed at first login (ORG-3) unless the platform sets it itself with
-// MustChange false (the operator's own GOVDATA_ADMIN_PASSWORD).
+// MustChange false (the operator's own GOVDATA_ADMIN_PASSWORD). Without a
+// password the platform issues one (User.IssuedPassword).
 type UserInput struct {
 	Username     string `json:"username"`
-	Password     string `json:"password"`
+	Password     string `json:"password,omitempty"`
 	Name         string `json:"name"`
 	DepartmentID int64  `json:"department_id,omitempty"`
 	Email        string `json:"email,omitempty"`
 	Roles        []Role `json:"roles"`
 }
 
-// UserPatch changes the fields that are set. Setting Password issues a new
-// password that must be changed at next login. Disabled true off-boards the
+// UserPatch changes the fields that are set. Setting Password, or
+// IssuePassword to have the platform make one (User.IssuedPassword),
+// issues a new password that must be changed at next login. Disabled true off-boards the
 // user: its sessions end at once (ORG-6).
 type UserPatch struct {
-	Name         *string `json:"name,omitempty"`
-	DepartmentID *int64  `json:"department_id,omitempty"`
-	Email        *string `json:"email,omitempty"` // "" removes it
-	Roles        *[]Role `json:"roles,omitempty"`
-	Disabled     *bool   `json:"disabled,omitempty"`
-	Password     *string `json:"password,omitempty"`
+	Name          *string `json:"name,omitempty"`
+	DepartmentID  *int64  `json:"department_id,omitempty"`
+	Email         *string `json:"email,omitempty"` // "" removes it
+	Roles         *[]Role `json:"roles,omitempty"`
+	Disabled      *bool   `json:"disabled,omitempty"`
+	Password      *string `json:"password,omitempty"`
+	IssuePassword bool    `json:"issue_password,omitempty"`
 }
 
 // RoleRequest is a business role asked for an account and waiting for a
@@ -145,14 +152,15 @@ type UserService interface {
 
 // Messages of users and passwords.
 var (
-	MsgUsernameFormat   = Msg{"用户名为 3–64 位小写字母、数字、点、下划线或连字符，以字母或数字开头", "a username has 3–64 lower-case letters, digits, dots, underscores or hyphens, starting with a letter or digit"}
-	MsgUsernameTaken    = Msg{"用户名已被使用：%s", "username already taken: %s"}
-	MsgUserNotFound     = Msg{"用户不存在", "user not found"}
-	MsgPasswordShort    = Msg{"密码至少 %d 位", "a password has at least %d characters"}
-	MsgPasswordLong     = Msg{"密码不能超过 %d 位", "a password has at most %d characters"}
-	MsgPasswordClasses  = Msg{"密码须包含大写字母、小写字母、数字、符号中的至少 %d 类", "a password needs at least %d of: upper-case letters, lower-case letters, digits, symbols"}
-	MsgPasswordUsername = Msg{"密码不能包含用户名", "a password must not contain the username"}
-	MsgPasswordSame     = Msg{"新密码不能与旧密码相同", "the new password must differ from the old one"}
+	MsgUsernameFormat         = Msg{"用户名为 3–64 位小写字母、数字、点、下划线或连字符，以字母或数字开头", "a username has 3–64 lower-case letters, digits, dots, underscores or hyphens, starting with a letter or digit"}
+	MsgUsernameTaken          = Msg{"用户名已被使用：%s", "username already taken: %s"}
+	MsgUserNotFound           = Msg{"用户不存在", "user not found"}
+	MsgPasswordShort          = Msg{"密码至少 %d 位", "a password has at least %d characters"}
+	MsgPasswordLong           = Msg{"密码不能超过 %d 位", "a password has at most %d characters"}
+	MsgPasswordClasses        = Msg{"密码须包含大写字母、小写字母、数字、符号中的至少 %d 类", "a password needs at least %d of: upper-case letters, lower-case letters, digits, symbols"}
+	MsgPasswordUsername       = Msg{"密码不能包含用户名", "a password must not contain the username"}
+	MsgPasswordGivenAndIssued = Msg{"请只选一种：给出密码，或由平台生成", "give a password or have one issued, not both"}
+	MsgPasswordSame           = Msg{"新密码不能与旧密码相同", "the new password must differ from the old one"}
 	// Security notices (等保 三员分立): the account, by whom, when, from where.
 	MsgPasswordResetNotice = Msg{"安全事件：账号 %s 的密码已被 %s 于 %s 重置（来源地址 %s）；如非本人知悉，请立即联系安全管理员",
 		"Security event: the password of account %s was reset by %s at %s (from address %s); if you did not expect this, tell the security administrator at once"}
@@ -378,7 +386,7 @@ func CheckRoleDecision(a Actor, u User, d RoleDecision, confirm bool) error {
 		case !r.Valid():
 			fe.Add("roles", MsgRoleUnknown, string(r))
 		case seen[r]:
-			fe.Add("roles", MsgRoleDuplicate, string(r))
+			fe.Add("roles", MsgRoleDuplicate, r.Name())
 		}
 		seen[r] = true
 	}
@@ -387,13 +395,13 @@ func CheckRoleDecision(a Actor, u User, d RoleDecision, confirm bool) error {
 	}
 	for _, r := range d.Roles {
 		if RoleEffectOf(a, r) != RoleGranted {
-			return Errorf(EFORBIDDEN, MsgRoleNotYours, string(r), string(RoleSecadmin))
+			return Errorf(EFORBIDDEN, MsgRoleNotYours, r.Name(), RoleSecadmin.Name())
 		}
 	}
 	pending := u.PendingRoleNames()
 	for _, r := range d.Roles {
 		if !slices.Contains(pending, r) {
-			return Errorf(ECONFLICT, MsgRoleNotPending, string(r))
+			return Errorf(ECONFLICT, MsgRoleNotPending, r.Name())
 		}
 	}
 	if !confirm {

@@ -204,6 +204,7 @@ func hiddenCases(t testing.TB, e, lishui *env, o hiddenObjects) []hiddenCase {
 		// Objects every caller of the route sees: only a refusal of the
 		// route as such, the same for both.
 		{route: "GET /api/v1/regions/{code}", e: e, seen: "/api/v1/regions/" + regionXiamen, missing: "/api/v1/regions/359999", sees: everyoneIn},
+		{route: "GET /api/v1/regions/imports/{id}", e: e, seen: "/api/v1/regions/imports/" + startImport(t, e, "code,name\n350000,福建省\n").ID, missing: "/api/v1/regions/imports/" + none, sees: []string{"sysadmin"}},
 		{route: "GET /api/v1/departments/{id}", e: e, seen: "/api/v1/departments/" + id(e.deptB.ID), missing: "/api/v1/departments/" + none, sees: everyoneIn},
 		{route: "PATCH /api/v1/departments/{id}", e: e, seen: "/api/v1/departments/" + id(e.deptB.ID), missing: "/api/v1/departments/" + none, body: map[string]string{"name": "厦门市数据局"}, sees: []string{"sysadmin"}},
 		{route: "GET /api/v1/users/{id}", e: e, seen: "/api/v1/users/" + id(userOf(e, "target").ID), missing: "/api/v1/users/" + none, sees: append([]string{"target"}, adminSees...)},

@@ -175,7 +175,7 @@ func TestBadInput(t *testing.T) {
 			{"region: letters", "POST", "/api/v1/regions", "sysadmin", `{"code":"35O300","name":"x"}`, 400, govdata.EINVALID, "code", ""},
 			{"region: full-width digits", "POST", "/api/v1/regions", "sysadmin", `{"code":"３５０３００","name":"x"}`, 400, govdata.EINVALID, "code", ""},
 			{"region: no such province", "POST", "/api/v1/regions", "sysadmin", `{"code":"990000","name":"x"}`, 400, govdata.EINVALID, "code", "990000"},
-			{"region: township code ending 000", "POST", "/api/v1/regions", "sysadmin", `{"code":"350102000","name":"x"}`, 400, govdata.EINVALID, "code", ""},
+			{"region: village code ending 000 under a real town", "POST", "/api/v1/regions", "sysadmin", `{"code":"350102001000","name":"x"}`, 400, govdata.EINVALID, "code", ""},
 			{"region: empty code", "POST", "/api/v1/regions", "sysadmin", `{"code":"","name":"x"}`, 400, govdata.EINVALID, "code", ""},
 			{"region: parent that does not fit", "POST", "/api/v1/regions", "sysadmin", `{"code":"350300","name":"x","parent_code":"360000"}`, 400, govdata.EINVALID, "parent_code", ""},
 			{"region: missing parent", "POST", "/api/v1/regions", "sysadmin", `{"code":"360100","name":"南昌市"}`, 400, govdata.EINVALID, "parent_code", "360000"},

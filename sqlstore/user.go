@@ -56,6 +56,11 @@ func (s *UserService) create(ctx context.Context, in govdata.UserInput, mustChan
 		return nil, err
 	}
 	in.Username = govdata.NormalizeUsername(in.Username)
+	issued := ""
+	if in.Password == "" {
+		issued = s.db.opts.Auth.Password.Issue(in.Username)
+		in.Password = issued
+	}
 	if err := govdata.ValidateUserInput(actor, in, s.db.opts.Auth.Password); err != nil {
 		return nil, err
 	}
@@ -102,6 +107,9 @@ func (s *UserService) create(ctx context.Context, in govdata.UserInput, mustChan
 		}
 		return tx.audit("user.create", "user", id, detail)
 	})
+	if err == nil {
+		out.IssuedPassword = issued
+	}
 	return out, err
 }
 
@@ -200,6 +208,21 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, p govdata.UserPa
 	actor := govdata.ActorFrom(ctx)
 	if err := govdata.Authorize(actor, govdata.PermUserWrite); err != nil {
 		return nil, err
+	}
+	issued := ""
+	if p.IssuePassword {
+		if p.Password != nil {
+			var fe govdata.FieldErrors
+			fe.Add("issue_password", govdata.MsgPasswordGivenAndIssued)
+			return nil, fe.Err()
+		}
+		// The issued password must not hold the username (the policy):
+		// read it first; an ID that names no one is answered by the write.
+		var username string
+		if err := s.db.queryRow(ctx, "SELECT username FROM users WHERE id = ?", id).Scan(&username); err == nil {
+			issued = s.db.opts.Auth.Password.Issue(username)
+			p.Password = &issued
+		}
 	}
 	var hash string
 	if p.Password != nil {
@@ -321,6 +344,9 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, p govdata.UserPa
 		}
 		return tx.audit("user.update", "user", id, change)
 	})
+	if err == nil {
+		out.IssuedPassword = issued
+	}
 	return out, err
 }
 
@@ -341,7 +367,7 @@ func keepLastAdmins(tx *Tx, u *govdata.User, c govdata.UserChange) error {
 			return fmt.Errorf("count %s holders: %w", r, err)
 		}
 		if others == 0 {
-			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgLastAdmin, string(r))
+			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgLastAdmin, r.Name())
 		}
 	}
 	return nil

@@ -2,18 +2,15 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"math/big"
 	"net"
 	"net/http"
 	"net/netip"
 	"os"
 	"os/signal"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -281,7 +278,7 @@ func ensureAdmin(ctx context.Context, db *sqlstore.DB, policy govdata.PasswordPo
 	pw := os.Getenv("GOVDATA_ADMIN_PASSWORD")
 	chosen := pw != ""
 	if !chosen {
-		pw = generatePassword(policy, "admin")
+		pw = policy.Issue("admin")
 	}
 	_, err = users.CreateUserWithPassword(ctx, govdata.UserInput{
 		Username: "admin", Password: pw, Name: "系统管理员", Roles: []govdata.Role{govdata.RoleSysadmin}}, !chosen)
@@ -301,51 +298,6 @@ func ensureAdmin(ctx context.Context, db *sqlstore.DB, policy govdata.PasswordPo
 	fmt.Fprintf(stdout, "\n  created sysadmin account / 已创建系统管理员账号\n    username / 用户名: admin\n    password / 密码:   %s\n"+
 		"  It is shown only this once and must be changed at first login. / 仅显示一次，首次登录须修改。\n\n", pw)
 	return nil
-}
-
-// Alphabets of generated passwords, without the characters people confuse
-// when they read a password off a terminal (0/O/o, 1/l/I) and without
-// quotes, backslashes, $ and spaces, which shells and forms mangle.
-const (
-	pwUpper  = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-	pwLower  = "abcdefghijkmnpqrstuvwxyz"
-	pwDigit  = "23456789"
-	pwSymbol = "!#%+-=@_"
-)
-
-// generatePassword makes a password that the policy accepts for username:
-// max(20, policy.MinLength) characters from crypto/rand with at least one
-// upper-case letter, lower-case letter, digit and symbol (so any class
-// requirement is met), never containing the username.
-func generatePassword(policy govdata.PasswordPolicy, username string) string {
-	n := max(20, policy.MinLength)
-	all := pwUpper + pwLower + pwDigit + pwSymbol
-	for {
-		pw := make([]byte, 0, n)
-		for _, class := range []string{pwUpper, pwLower, pwDigit, pwSymbol} {
-			pw = append(pw, class[randIntn(len(class))])
-		}
-		for len(pw) < n {
-			pw = append(pw, all[randIntn(len(all))])
-		}
-		// Shuffle so that the four guaranteed characters sit anywhere.
-		for i := len(pw) - 1; i > 0; i-- {
-			j := randIntn(i + 1)
-			pw[i], pw[j] = pw[j], pw[i]
-		}
-		if username == "" || !strings.Contains(strings.ToLower(string(pw)), strings.ToLower(username)) {
-			return string(pw)
-		}
-	}
-}
-
-// randIntn is a uniform random integer in [0, n) from crypto/rand.
-func randIntn(n int) int {
-	v, err := rand.Int(rand.Reader, big.NewInt(int64(n)))
-	if err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
-	}
-	return int(v.Int64())
 }
 
 // webhooks posts to webhooks. SSRF: their URLs, which the sysadmin sets,

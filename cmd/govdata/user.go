@@ -81,10 +81,6 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 func userCommand(ctx context.Context, c *config, db *sqlstore.DB, users *sqlstore.UserService, sub, username, name, roles, pw string, dept int64, stdout io.Writer) error {
 	switch sub {
 	case "create":
-		generated := pw == ""
-		if generated {
-			pw = generatePassword(c.passwordPolicy(), username)
-		}
 		var rs []govdata.Role
 		for _, r := range strings.Split(roles, ",") {
 			if r = strings.TrimSpace(r); r != "" {
@@ -96,19 +92,19 @@ func userCommand(ctx context.Context, c *config, db *sqlstore.DB, users *sqlstor
 			return err
 		}
 		fmt.Fprintf(stdout, "created user %s (id %d, roles %s)\n", u.Username, u.ID, govdata.JoinRoles(u.Roles))
-		if generated {
-			fmt.Fprintf(stdout, "issued password: %s (to be changed at first login)\n", pw)
+		if u.IssuedPassword != "" {
+			fmt.Fprintf(stdout, "issued password: %s (to be changed at first login)\n", u.IssuedPassword)
 		}
 	case "reset-password":
 		u, err := users.FindUserByUsername(ctx, username)
 		if err != nil {
 			return err
 		}
-		pw := generatePassword(c.passwordPolicy(), u.Username)
-		if _, err := users.UpdateUser(ctx, u.ID, govdata.UserPatch{Password: &pw}); err != nil {
+		u, err = users.UpdateUser(ctx, u.ID, govdata.UserPatch{IssuePassword: true})
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "issued password for %s: %s (to be changed at next login; the user's sessions have ended)\n", u.Username, pw)
+		fmt.Fprintf(stdout, "issued password for %s: %s (to be changed at next login; the user's sessions have ended)\n", u.Username, u.IssuedPassword)
 	case "disable":
 		u, err := users.FindUserByUsername(ctx, username)
 		if err != nil {

@@ -135,6 +135,39 @@ func TestUsers(t *testing.T, e Engine) {
 		}
 	})
 
+	// ORG-3: the platform issues a password an administrator hands over,
+	// answered once; it works until changed, which the holder must do.
+	t.Run("issued passwords", func(t *testing.T) {
+		f := newFixture(t, e)
+		o := f.seed()
+		u, err := f.users.CreateUser(o.asAdmin, govdata.UserInput{Username: "issued.one", Name: "发放", DepartmentID: o.dept1.ID,
+			Roles: roles(govdata.RoleOfficer)})
+		if err != nil || u.IssuedPassword == "" || !u.MustChangePassword {
+			t.Fatalf("create without a password: %+v, %v", u, err)
+		}
+		if s, _ := mustLogin(t, f, "issued.one", u.IssuedPassword); !s.PasswordChangeRequired {
+			t.Fatal("an issued password needs no change")
+		}
+		if again, _ := f.users.FindUserByID(o.asAdmin, u.ID); again.IssuedPassword != "" {
+			t.Fatal("the issued password is shown again")
+		}
+		r, err := f.users.UpdateUser(o.asAdmin, u.ID, govdata.UserPatch{IssuePassword: true})
+		if err != nil || r.IssuedPassword == "" || r.IssuedPassword == u.IssuedPassword {
+			t.Fatalf("reset: %+v, %v", r, err)
+		}
+		if _, err := f.auth.Login(context.Background(), "issued.one", u.IssuedPassword); err == nil {
+			t.Fatal("the first issued password still works")
+		}
+		mustLogin(t, f, "issued.one", r.IssuedPassword)
+		before := f.auditHead()
+		pw := testPassword
+		_, err = f.users.UpdateUser(o.asAdmin, u.ID, govdata.UserPatch{IssuePassword: true, Password: &pw})
+		wantField(t, err, govdata.EINVALID, "issue_password")
+		_, err = f.users.UpdateUser(o.asAdmin, 9999, govdata.UserPatch{IssuePassword: true})
+		wantCode(t, err, govdata.ENOTFOUND)
+		f.noAudit(before)
+	})
+
 	t.Run("update", func(t *testing.T) {
 		f := newFixture(t, e)
 		o := f.seed()

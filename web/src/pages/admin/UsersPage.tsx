@@ -30,7 +30,7 @@ import './admin.css';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
 import { formatDateTime } from '../../format';
-import { applyFieldErrors, issuePassword } from './common';
+import { applyFieldErrors } from './common';
 
 type User = NonNullable<NonNullable<paths['/api/v1/users']['get']['responses'][200]['content']['application/json']['items']>[number]>;
 type Role = NonNullable<User['roles']>[number];
@@ -280,14 +280,14 @@ function CreateUser({ depts, onClose, onCreated }: { depts: Department[]; onClos
     setSaving(true);
     setError(null);
     setRefused(false);
-    const password = issuePassword();
     try {
+      // No password: the server issues one and answers it this once.
       const u = await call(
         api.POST('/api/v1/users', {
-          body: { username: v.username.trim(), name: v.name.trim(), department_id: v.department_id, email: v.email?.trim() || undefined, roles: v.roles ?? [], password },
+          body: { username: v.username.trim(), name: v.name.trim(), department_id: v.department_id, email: v.email?.trim() || undefined, roles: v.roles ?? [] },
         }),
       );
-      onCreated(u, password);
+      onCreated(u, u.issued_password ?? '');
     } catch (e) {
       setRefused(rolesRefused(e));
       if (!applyFieldErrors(form, e, ['username', 'name', 'department_id', 'email', 'roles'])) setError(e as Error);
@@ -539,10 +539,11 @@ function UserDrawer({
         cancelText={t('admin.cancel')}
         onCancel={() => setConfirm(undefined)}
         onOk={() => {
-          const password = issuePassword();
           void act('reset', async () => {
-            const u = await call(api.PATCH('/api/v1/users/{id}', { params: { path: { id } }, body: { password } }));
-            setIssued(password);
+            const u = await call(api.PATCH('/api/v1/users/{id}', { params: { path: { id } }, body: { issue_password: true } }));
+            setIssued(u.issued_password ?? '');
+            // Shown once: the account kept on the page holds no copy.
+            u.issued_password = undefined;
             return u;
           });
         }}
