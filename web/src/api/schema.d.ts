@@ -1065,7 +1065,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One grant: items, region scope, purpose, method, validity, state and usage
+         * One grant: items, region scope, purpose, method, validity, state and usage, and what the caller may do with it (allowed)
          * @description Permission: grant.read
          */
         get: operations["GET /api/v1/grants/{id}"];
@@ -7406,6 +7406,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         items?: ({
+                            allowed?: {
+                                bind_credential?: boolean;
+                                record_usage?: boolean;
+                                resolve_idle?: boolean;
+                                resolve_volume?: boolean;
+                                resume?: boolean;
+                                revoke?: boolean;
+                                suspend?: boolean;
+                                unbind_credential?: boolean;
+                            } | null;
                             /** Format: int64 */
                             application_id?: number;
                             /** Format: int64 */
@@ -7489,6 +7499,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        allowed?: {
+                            bind_credential?: boolean;
+                            record_usage?: boolean;
+                            resolve_idle?: boolean;
+                            resolve_volume?: boolean;
+                            resume?: boolean;
+                            revoke?: boolean;
+                            suspend?: boolean;
+                            unbind_credential?: boolean;
+                        } | null;
                         /** Format: int64 */
                         application_id?: number;
                         /** Format: int64 */
@@ -7823,6 +7843,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        allowed?: {
+                            bind_credential?: boolean;
+                            record_usage?: boolean;
+                            resolve_idle?: boolean;
+                            resolve_volume?: boolean;
+                            resume?: boolean;
+                            revoke?: boolean;
+                            suspend?: boolean;
+                            unbind_credential?: boolean;
+                        } | null;
                         /** Format: int64 */
                         application_id?: number;
                         /** Format: int64 */
@@ -7910,6 +7940,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        allowed?: {
+                            bind_credential?: boolean;
+                            record_usage?: boolean;
+                            resolve_idle?: boolean;
+                            resolve_volume?: boolean;
+                            resume?: boolean;
+                            revoke?: boolean;
+                            suspend?: boolean;
+                            unbind_credential?: boolean;
+                        } | null;
                         /** Format: int64 */
                         application_id?: number;
                         /** Format: int64 */
@@ -7997,6 +8037,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        allowed?: {
+                            bind_credential?: boolean;
+                            record_usage?: boolean;
+                            resolve_idle?: boolean;
+                            resolve_volume?: boolean;
+                            resume?: boolean;
+                            revoke?: boolean;
+                            suspend?: boolean;
+                            unbind_credential?: boolean;
+                        } | null;
                         /** Format: int64 */
                         application_id?: number;
                         /** Format: int64 */
