@@ -93,14 +93,12 @@ export default function CredentialsPage() {
         {showDept && (
           <Select
             aria-label={t('credentials.department')}
-            placeholder={t('credentials.allDepartments')}
-            allowClear
             showSearch
             optionFilterProp="label"
             style={{ width: 260 }}
-            value={dept}
-            onChange={(v) => setDept(v)}
-            options={[...departments].map(([id, name]) => ({ value: id, label: name }))}
+            value={dept ?? 0}
+            onChange={(v) => setDept(v || undefined)}
+            options={[{ value: 0, label: t('credentials.allDepartments') }, ...[...departments].map(([id, name]) => ({ value: id, label: name }))]}
           />
         )}
         <Space size={6}>
@@ -173,13 +171,13 @@ export default function CredentialsPage() {
             render: (_, c) =>
               c.revoked_at ? (
                 <div>
-                  <Tag color="red">{t('credentials.revoked')}</Tag>
+                  <Tag className="govdata-tag govdata-tag-bad">{t('credentials.revoked')}</Tag>
                   <Typography.Text type="secondary" style={{ display: 'block' }}>
                     {formatDateTime(c.revoked_at)} {c.revoke_reason}
                   </Typography.Text>
                 </div>
               ) : (
-                <Tag color="green">{t('credentials.active')}</Tag>
+                <Tag className="govdata-tag govdata-tag-ok">{t('credentials.active')}</Tag>
               ),
           },
           ...(manage || revoke

@@ -103,7 +103,7 @@ export function GrantCredentials({ grant }: { grant: Grant }) {
             width: 150,
             render: (_, c) =>
               c.credential?.revoked_at ? (
-                <Tag color="red">{t('credentials.revoked')}</Tag>
+                <Tag className="govdata-tag govdata-tag-bad">{t('credentials.revoked')}</Tag>
               ) : c.credential?.last_used_at ? (
                 <span className="govdata-mono">{formatDateTime(c.credential.last_used_at)}</span>
               ) : (

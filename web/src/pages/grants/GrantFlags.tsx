@@ -45,7 +45,7 @@ export function GrantFlags({ grant, onResolved }: { grant: Grant; onResolved: ()
         pagination={false}
         locale={{ emptyText: <Typography.Text type="secondary">{t('grants.noFlags')}</Typography.Text> }}
         columns={[
-          { title: t('grants.flagKindLabel'), key: 'kind', width: 110, render: (_, f) => <Tag color={f.kind === 'idle' ? 'gold' : 'volcano'}>{l.flagKind(f.kind)}</Tag> },
+          { title: t('grants.flagKindLabel'), key: 'kind', width: 110, render: (_, f) => <Tag className={`govdata-tag govdata-tag-${f.kind === 'idle' ? 'warn' : 'bad'}`}>{l.flagKind(f.kind)}</Tag> },
           { title: t('grants.flagDetail'), key: 'detail', render: (_, f) => pick(f.detail, lang) },
           { title: t('grants.raisedAt'), key: 'raised', width: 150, render: (_, f) => <span className="govdata-mono">{formatDateTime(f.raised_at)}</span> },
           {
@@ -65,11 +65,11 @@ export function GrantFlags({ grant, onResolved }: { grant: Grant; onResolved: ()
                     {f.kind === 'idle' ? t('grants.rectify') : t('grants.review')}
                   </Button>
                 ) : (
-                  <Tag color="orange">{l.flagState(f.state)}</Tag>
+                  <Tag className="govdata-tag govdata-tag-warn">{l.flagState(f.state)}</Tag>
                 )
               ) : (
                 <div>
-                  <Tag>{l.flagState(f.state)}</Tag>
+                  <Tag className="govdata-tag">{l.flagState(f.state)}</Tag>
                   {f.resolution && (
                     <Typography.Text type="secondary" style={{ display: 'block' }}>
                       {f.resolved_by}：{f.resolution}

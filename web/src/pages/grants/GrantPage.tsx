@@ -117,7 +117,7 @@ export default function GrantPage() {
       {holder}
       <Space wrap style={{ marginBottom: 16 }}>
         <GrantStateTag state={grant.state} />
-        {side && <Tag color="blue">{side}</Tag>}
+        {side && <Tag className="govdata-tag govdata-tag-info">{side}</Tag>}
         {changes.map((c) => (
           <Button key={c} danger={c !== 'resume'} type={c === 'resume' ? 'primary' : 'default'} onClick={() => setChanging(c)}>
             {changeText[c].button}
@@ -160,7 +160,7 @@ export default function GrantPage() {
             children: (
               <Space wrap size={4}>
                 {(grant.items ?? []).map((i) => (
-                  <Tag key={i}>
+                  <Tag className="govdata-tag" key={i}>
                     {i}
                     {(grant.unmasked_items ?? []).includes(i) ? `（${t('grants.unmasked')}）` : ''}
                   </Tag>
@@ -178,7 +178,7 @@ export default function GrantPage() {
               ) : (
                 <Space wrap size={4}>
                   {(grant.region_scope ?? []).map((c) => (
-                    <Tag key={c}>
+                    <Tag className="govdata-tag" key={c}>
                       {regions.get(c) || ''} <span className="govdata-mono">{c}</span>
                     </Tag>
                   ))}
@@ -225,7 +225,7 @@ export default function GrantPage() {
           },
         ]}
       />
-      <GrantUsageChart grantID={id} zone={me?.time_zone} reloadKey={usageKey} />
+      <GrantUsageChart grantID={id} reloadKey={usageKey} />
       <GrantFlags grant={grant} onResolved={() => void load()} />
       <GrantCredentials grant={grant} />
       {can('usage.read') && <UsageRecords grant={grant} />}

@@ -9,7 +9,7 @@ import { api, call } from '../../api/client';
 import { Chart } from '../../components/Chart';
 import { LoadError } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
-import { formatNumber } from '../../format';
+import { formatNumber, today } from '../../format';
 import type { DailyUsage } from './common';
 
 interface Day {
@@ -22,24 +22,19 @@ interface Day {
 const ranges = [30, 90, 365] as const;
 type Range = (typeof ranges)[number];
 
-/** isoDay is the calendar day n days before today (UTC date arithmetic on a YYYY-MM-DD). */
+/** daysBefore is the calendar day n days before today (UTC date arithmetic on a YYYY-MM-DD). */
 function daysBefore(today: string, n: number): string {
   const d = new Date(`${today}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() - n);
   return d.toISOString().slice(0, 10);
 }
 
-/** todayIn is today's date in the deployment's zone, YYYY-MM-DD. */
-function todayIn(zone: string | undefined): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone || 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-
-export function GrantUsageChart({ grantID, zone, reloadKey }: { grantID: string; zone?: string; reloadKey: number }) {
+export function GrantUsageChart({ grantID, reloadKey }: { grantID: string; reloadKey: number }) {
   const { t } = useI18n();
   const [range, setRange] = useState<Range>(30);
   const [days, setDays] = useState<Day[] | undefined>();
   const [error, setError] = useState<Error | null>(null);
-  const to = todayIn(zone);
+  const to = today();
   const from = daysBefore(to, range - 1);
 
   const load = useCallback(async () => {

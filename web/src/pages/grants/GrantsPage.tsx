@@ -99,7 +99,7 @@ export default function GrantsPage() {
           />
         )}
         {entryID && (
-          <Tag closable closeIcon={<span aria-label={t('grants.clearEntry')}>×</span>} onClose={() => set('entry_id', '')}>
+          <Tag className="govdata-tag" closable closeIcon={<span aria-label={t('grants.clearEntry')}>×</span>} onClose={() => set('entry_id', '')}>
             {t('grants.ofEntry', { name: entryNames.get(Number(entryID)) || `#${entryID}` })}
           </Tag>
         )}

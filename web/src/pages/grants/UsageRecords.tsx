@@ -12,7 +12,7 @@ import { LoadMore } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
 import { usePaged } from '../../components/usePaged';
 import { useI18n, type MessageKey } from '../../i18n';
-import { formatDateTime, formatNumber } from '../../format';
+import { formatDateTime, formatNumber, today } from '../../format';
 import { fieldPath } from '../catalog/common';
 import { useGrantLabels, usageKinds, type Grant, type UsageInput, type UsageRecord } from './common';
 
@@ -69,7 +69,7 @@ export function UsageRecords({ grant }: { grant: Grant }) {
             {t('grants.recordUsage')}
           </Button>
         ) : (
-          <Tag>{t('grants.readOnly')}</Tag>
+          <Tag className="govdata-tag">{t('grants.readOnly')}</Tag>
         )
       }
       style={{ marginBottom: 16 }}
@@ -116,7 +116,7 @@ export function UsageRecords({ grant }: { grant: Grant }) {
                   </div>
                 ))}
                 {r.corrects ? (
-                  <Typography.Text type="warning" style={{ display: 'block' }}>
+                  <Typography.Text className="govdata-correction" style={{ display: 'block' }}>
                     {t('grants.correctsN', { id: r.corrects, reason: r.correction_reason ?? '' })}
                   </Typography.Text>
                 ) : null}
@@ -142,7 +142,7 @@ export function UsageRecords({ grant }: { grant: Grant }) {
             width: 130,
             render: (_, r) =>
               r.corrected_by ? (
-                <Tag>{t('grants.correctedBy', { id: r.corrected_by })}</Tag>
+                <Tag className="govdata-tag">{t('grants.correctedBy', { id: r.corrected_by })}</Tag>
               ) : mayWrite ? (
                 <Button size="small" onClick={() => setEditing({ kind: (r.kind ?? 'use') as Kind, corrects: r })} aria-label={t('grants.correctN', { id: r.id ?? 0 })}>
                   {t('grants.correct')}
@@ -269,7 +269,9 @@ function UsageDialog({
           <Form.Item name={day} label={t(`grants.field.${day}`)} rules={[{ required: true, message: t('form.required') }]}>
             <DatePicker
               format="YYYY-MM-DD"
-              disabledDate={(d) => d.isAfter(dayjs(), 'day') || (!!grant.valid_from && d.isBefore(dayjs(grant.valid_from), 'day'))}
+              // What is recorded has happened, on or after the grant's first day
+              // (ValidateUsage); today is the deployment's, not the browser's.
+              disabledDate={(d) => d.isAfter(dayjs(today()), 'day') || (!!grant.valid_from && d.isBefore(dayjs(grant.valid_from), 'day'))}
             />
           </Form.Item>
           <Form.Item name="rows" label={t('grants.field.rows')}>

@@ -42,8 +42,8 @@ export function useGrantLabels() {
 
 export function GrantStateTag({ state }: { state?: string }) {
   const l = useGrantLabels();
-  const color = state === 'active' ? 'green' : state === 'suspended' ? 'orange' : state === 'revoked' ? 'red' : 'default';
-  return <Tag color={color}>{l.state(state)}</Tag>;
+  const tone = state === 'active' ? 'ok' : state === 'suspended' ? 'warn' : state === 'revoked' ? 'bad' : 'muted';
+  return <Tag className={`govdata-tag govdata-tag-${tone}`}>{l.state(state)}</Tag>;
 }
 
 /**
