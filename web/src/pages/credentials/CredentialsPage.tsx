@@ -117,7 +117,7 @@ export default function CredentialsPage() {
         dataSource={items}
         loading={loading}
         pagination={false}
-        scroll={{ x: 1000 }}
+        scroll={{ x: 1280 }}
         locale={{
           emptyText: (
             <Space orientation="vertical" size={4}>
@@ -127,11 +127,11 @@ export default function CredentialsPage() {
           ),
         }}
         columns={[
-          { title: t('credentials.name'), dataIndex: 'name', key: 'name' },
+          { title: t('credentials.name'), dataIndex: 'name', key: 'name', width: 200 },
           {
             title: t('credentials.appKey'),
             key: 'key',
-            width: 220,
+            width: 270,
             render: (_, c) => (
               <Typography.Text className="govdata-mono" copyable={{ text: c.app_key ?? '' }}>
                 {c.app_key}
@@ -144,22 +144,22 @@ export default function CredentialsPage() {
           {
             title: t('credentials.createdAt'),
             key: 'created',
-            width: 150,
-            render: (_, c) => <span className="govdata-mono">{formatDateTime(c.created_at)}</span>,
+            width: 160,
+            render: (_, c) => <span className="govdata-mono" style={{ whiteSpace: 'nowrap' }}>{formatDateTime(c.created_at)}</span>,
           },
           {
             title: t('credentials.rotatedAt'),
             key: 'rotated',
-            width: 150,
-            render: (_, c) => (c.rotated_at ? <span className="govdata-mono">{formatDateTime(c.rotated_at)}</span> : '—'),
+            width: 160,
+            render: (_, c) => (c.rotated_at ? <span className="govdata-mono" style={{ whiteSpace: 'nowrap' }}>{formatDateTime(c.rotated_at)}</span> : '—'),
           },
           {
             title: t('credentials.lastUsed'),
             key: 'used',
-            width: 150,
+            width: 160,
             render: (_, c) =>
               c.last_used_at ? (
-                <span className="govdata-mono">{formatDateTime(c.last_used_at)}</span>
+                <span className="govdata-mono" style={{ whiteSpace: 'nowrap' }}>{formatDateTime(c.last_used_at)}</span>
               ) : (
                 <Typography.Text type="secondary">{t('credentials.neverUsed')}</Typography.Text>
               ),

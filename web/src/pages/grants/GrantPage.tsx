@@ -137,7 +137,7 @@ export default function GrantPage() {
         bordered
         size="small"
         column={{ xs: 1, md: 2 }}
-        styles={{ label: { width: 130 } }}
+        styles={{ label: { width: 160 } }}
         style={{ marginBottom: 16 }}
         items={[
           {

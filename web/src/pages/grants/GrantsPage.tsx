@@ -115,7 +115,7 @@ export default function GrantsPage() {
         dataSource={items}
         loading={loading}
         pagination={false}
-        scroll={{ x: 1100 }}
+        scroll={{ x: 1200 }}
         locale={{
           emptyText: (
             <Space orientation="vertical" size={4}>
@@ -130,8 +130,8 @@ export default function GrantsPage() {
           {
             title: t('grants.grant'),
             key: 'id',
-            width: 90,
-            render: (_, g) => <Link to={`/grants/${g.id}`}>{t('grants.grantN', { id: g.id ?? 0 })}</Link>,
+            width: 100,
+            render: (_, g) => <Link style={{ whiteSpace: 'nowrap' }} to={`/grants/${g.id}`}>{t('grants.grantN', { id: g.id ?? 0 })}</Link>,
           },
           {
             title: t('grants.entry'),
@@ -140,18 +140,18 @@ export default function GrantsPage() {
           },
           { title: t('grants.consumer'), key: 'consumer', width: 170, render: (_, g) => dept(g.consumer_department_id) },
           { title: t('grants.provider'), key: 'provider', width: 170, render: (_, g) => dept(g.provider_department_id) },
-          { title: t('grants.methodLabel'), key: 'method', width: 100, render: (_, g) => l.method(g.method) },
+          { title: t('grants.methodLabel'), key: 'method', width: 110, render: (_, g) => l.method(g.method) },
           {
             title: t('grants.validUntil'),
             key: 'until',
-            width: 110,
-            render: (_, g) => <span className="govdata-mono">{g.valid_until}</span>,
+            width: 120,
+            render: (_, g) => <span className="govdata-mono" style={{ whiteSpace: 'nowrap' }}>{g.valid_until}</span>,
           },
           { title: t('grants.stateLabel'), key: 'state', width: 90, render: (_, g) => <GrantStateTag state={g.state} /> },
           {
             title: t('grants.calls'),
             key: 'calls',
-            width: 100,
+            width: 110,
             align: 'right',
             render: (_, g) => <span className="govdata-num">{formatNumber(g.usage?.calls ?? 0)}</span>,
           },
