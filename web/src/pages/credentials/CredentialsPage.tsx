@@ -117,7 +117,7 @@ export default function CredentialsPage() {
         dataSource={items}
         loading={loading}
         pagination={false}
-        scroll={{ x: 1280 }}
+        scroll={{ x: 1040 }}
         locale={{
           emptyText: (
             <Space orientation="vertical" size={4}>
@@ -127,11 +127,11 @@ export default function CredentialsPage() {
           ),
         }}
         columns={[
-          { title: t('credentials.name'), dataIndex: 'name', key: 'name', width: 200 },
+          { title: t('credentials.name'), dataIndex: 'name', key: 'name' },
           {
             title: t('credentials.appKey'),
             key: 'key',
-            width: 270,
+            width: 210,
             render: (_, c) => (
               <Typography.Text className="govdata-mono" copyable={{ text: c.app_key ?? '' }}>
                 {c.app_key}
@@ -139,19 +139,23 @@ export default function CredentialsPage() {
             ),
           },
           ...(showDept
-            ? [{ title: t('credentials.department'), key: 'dept', width: 180, render: (_: unknown, c: Credential) => departments.get(c.department_id ?? 0) || `#${c.department_id}` }]
+            ? [{ title: t('credentials.department'), key: 'dept', width: 150, render: (_: unknown, c: Credential) => departments.get(c.department_id ?? 0) || `#${c.department_id}` }]
             : []),
           {
+            // Issued, and rotated when it was: one column keeps the list within 1366 px.
             title: t('credentials.createdAt'),
             key: 'created',
-            width: 160,
-            render: (_, c) => <span className="govdata-mono" style={{ whiteSpace: 'nowrap' }}>{formatDateTime(c.created_at)}</span>,
-          },
-          {
-            title: t('credentials.rotatedAt'),
-            key: 'rotated',
-            width: 160,
-            render: (_, c) => (c.rotated_at ? <span className="govdata-mono" style={{ whiteSpace: 'nowrap' }}>{formatDateTime(c.rotated_at)}</span> : '—'),
+            width: 170,
+            render: (_, c) => (
+              <div>
+                <span className="govdata-mono" style={{ whiteSpace: 'nowrap' }}>{formatDateTime(c.created_at)}</span>
+                {c.rotated_at && (
+                  <Typography.Text type="secondary" style={{ display: 'block', whiteSpace: 'nowrap' }}>
+                    {t('credentials.rotatedOn', { at: formatDateTime(c.rotated_at) })}
+                  </Typography.Text>
+                )}
+              </div>
+            ),
           },
           {
             title: t('credentials.lastUsed'),
@@ -167,7 +171,7 @@ export default function CredentialsPage() {
           {
             title: t('credentials.state'),
             key: 'state',
-            width: 200,
+            width: 150,
             render: (_, c) =>
               c.revoked_at ? (
                 <div>
@@ -185,7 +189,7 @@ export default function CredentialsPage() {
                 {
                   title: t('credentials.actions'),
                   key: 'actions',
-                  width: 170,
+                  width: manage ? 180 : 110,
                   render: (_: unknown, c: Credential) =>
                     c.revoked_at ? (
                       '—'

@@ -1,0 +1,1 @@
+import{E as e,Oi as t,b as n,et as r,r as i,u as a,x as o}from"./index-dSAwAmnL.js";var s=o();function c(){let{t:o}=n(),c=t();return(0,s.jsx)(a,{children:(0,s.jsx)(e,{status:`info`,title:o(`placeholder.title`),subTitle:o(`placeholder.body`),extra:(0,s.jsx)(r,{type:`primary`,onClick:()=>c(i),children:o(`action.home`)})})})}export{c as default};
