@@ -45,6 +45,84 @@ type Grant struct {
 	Usage           Usage     `json:"usage"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
+	// Allowed is what the caller may do with the grant now (AllowedOnGrant),
+	// set when one grant is read or changed: the console shows only these
+	// actions instead of deciding roles itself.
+	Allowed *GrantAllowed `json:"allowed,omitempty"`
+}
+
+// GrantAllowed says which actions on a grant its services would take
+// from an actor, by the same rules (MayManageGrant, MayBindCredentials,
+// MayRecordUsage, MayResolveFlag) and the grant's state.
+type GrantAllowed struct {
+	Suspend bool `json:"suspend"`
+	Resume  bool `json:"resume"`
+	Revoke  bool `json:"revoke"`
+	// BindCredential: bind an existing credential or issue a new one
+	// (an active grant only); UnbindCredential in any state.
+	BindCredential   bool `json:"bind_credential"`
+	UnbindCredential bool `json:"unbind_credential"`
+	RecordUsage      bool `json:"record_usage"`
+	ResolveIdle      bool `json:"resolve_idle"`
+	ResolveVolume    bool `json:"resolve_volume"`
+}
+
+// MayManageGrant: SHR-3 — the provider's officer or leader, a reviewer
+// (the bureau) or the secadmin suspends, resumes and revokes a grant.
+func MayManageGrant(a Actor, provider int64) bool {
+	return a.IsSystem() || a.Has(RoleSecadmin) || a.Has(RoleReviewer) ||
+		(a.DepartmentID != 0 && a.DepartmentID == provider && (a.Has(RoleOfficer) || a.Has(RoleLeader)))
+}
+
+// MayBindCredentials: the consumer's officer keeps its systems'
+// credentials (ORG-5), so it binds and unbinds them.
+func MayBindCredentials(a Actor, consumer int64) bool {
+	return AuthorizeIn(a, PermGrantCredential, consumer) == nil
+}
+
+// MayRecordUsage: HLJ-28 — the department using the data records its use,
+// storage and destruction (its officer or leader).
+func MayRecordUsage(a Actor, consumer int64) bool {
+	return Authorize(a, PermUsageWrite) == nil && a.DepartmentID != 0 && a.DepartmentID == consumer
+}
+
+// MayResolveFlag: HLJ-27 — the consumer's officer or leader rectifies an
+// idle flag; SHR-6 — the provider's officer or leader, a reviewer or the
+// secadmin reviews unusual volume.
+func MayResolveFlag(a Actor, kind GrantFlagKind, consumer, provider int64) bool {
+	dept := func(d int64) bool {
+		return a.DepartmentID != 0 && a.DepartmentID == d && (a.Has(RoleOfficer) || a.Has(RoleLeader))
+	}
+	switch kind {
+	case FlagIdle:
+		return dept(consumer)
+	case FlagVolume:
+		return dept(provider) || a.Has(RoleReviewer) || a.Has(RoleSecadmin)
+	}
+	return false
+}
+
+// AllowedOnGrant is what a may do with g in its (effective) state.
+func AllowedOnGrant(a Actor, g *Grant) GrantAllowed {
+	if a.PasswordChangeRequired {
+		return GrantAllowed{}
+	}
+	manage := MayManageGrant(a, g.ProviderDepartment)
+	can := func(action GrantAction) bool {
+		_, err := NextGrantState(g.State, action)
+		return manage && err == nil
+	}
+	creds := MayBindCredentials(a, g.ConsumerDepartment)
+	return GrantAllowed{
+		Suspend:          can(GrantSuspend),
+		Resume:           can(GrantResume),
+		Revoke:           can(GrantRevoke),
+		BindCredential:   creds && g.State == GrantActive,
+		UnbindCredential: creds,
+		RecordUsage:      MayRecordUsage(a, g.ConsumerDepartment),
+		ResolveIdle:      MayResolveFlag(a, FlagIdle, g.ConsumerDepartment, g.ProviderDepartment),
+		ResolveVolume:    MayResolveFlag(a, FlagVolume, g.ConsumerDepartment, g.ProviderDepartment),
+	}
 }
 
 // Usage counts a grant's data-service calls (SHR-6).

@@ -32,8 +32,26 @@ func (s *Server) handleGrants(w http.ResponseWriter, r *http.Request) error {
 // changeGrant handles suspend, resume and revoke, each with its reason.
 func (s *Server) changeGrant(action govdata.GrantAction) func(w http.ResponseWriter, r *http.Request) error {
 	return updateByID(s, func(ctx context.Context, id int64, in reasonRequest) (*govdata.Grant, error) {
-		return s.svc.Grants.ChangeGrant(ctx, id, action, in.Reason)
+		return withAllowed(ctx)(s.svc.Grants.ChangeGrant(ctx, id, action, in.Reason))
 	})
+}
+
+// findGrant is one grant with what the caller may do with it, so that the
+// console shows only the actions the server would take (issue 15).
+func (s *Server) findGrant(ctx context.Context, id int64) (*govdata.Grant, error) {
+	return withAllowed(ctx)(s.svc.Grants.FindGrantByID(ctx, id))
+}
+
+// withAllowed sets g.Allowed for the context's actor.
+func withAllowed(ctx context.Context) func(*govdata.Grant, error) (*govdata.Grant, error) {
+	return func(g *govdata.Grant, err error) (*govdata.Grant, error) {
+		if err != nil {
+			return nil, err
+		}
+		allowed := govdata.AllowedOnGrant(govdata.ActorFrom(ctx), g)
+		g.Allowed = &allowed
+		return g, nil
+	}
 }
 
 func (s *Server) handleGrantCredentials(w http.ResponseWriter, r *http.Request) error {

@@ -300,7 +300,7 @@ func (s *Server) routeTable() []route {
 			summary: "Grants, newest first: side=consumer (held by the department), side=provider (on its data); reviewers, the secadmin and the auditor see all",
 			query:   append([]string{"side", "entry_id"}, pageQuery...), response: govdata.GrantList{}, handle: s.handleGrants},
 		{method: "GET", path: "/api/v1/grants/{id}", reads: readPlain, perm: govdata.PermGrantRead, action: "grant.read", objectType: "grant",
-			summary: "One grant: items, region scope, purpose, method, validity, state and usage", response: govdata.Grant{}, handle: byID(s.svc.Grants.FindGrantByID)},
+			summary: "One grant: items, region scope, purpose, method, validity, state and usage, and what the caller may do with it (allowed)", response: govdata.Grant{}, handle: byID(s.findGrant)},
 		{method: "POST", path: "/api/v1/grants/{id}/suspend", perm: govdata.PermGrantManage, decision: true, action: "grant.suspend", objectType: "grant",
 			summary: "Suspend an active grant, with a reason: the provider, the bureau or the secadmin", request: reasonRequest{}, response: govdata.Grant{}, handle: s.changeGrant(govdata.GrantSuspend)},
 		{method: "POST", path: "/api/v1/grants/{id}/resume", perm: govdata.PermGrantManage, decision: true, action: "grant.resume", objectType: "grant",

@@ -339,6 +339,14 @@ func runShareFlow(t *testing.T, f *shareFlow) {
 		t.Fatalf("grant %+v", g)
 	}
 	mustError(t, e.do(t, req{method: "GET", path: grantPath, as: "officerb"}), 404, govdata.ENOTFOUND) // another department
+	// Issue 15: each side is told what it may do, as the services decide it.
+	if g.Allowed == nil || *g.Allowed != (govdata.GrantAllowed{BindCredential: true, UnbindCredential: true, RecordUsage: true, ResolveIdle: true}) {
+		t.Errorf("the consumer's officer may %+v", g.Allowed)
+	}
+	if pg := mustOK[govdata.Grant](t, e.do(t, req{method: "GET", path: grantPath, as: "police.officer"}), 200); pg.Allowed == nil ||
+		*pg.Allowed != (govdata.GrantAllowed{Suspend: true, Revoke: true, ResolveVolume: true}) {
+		t.Errorf("the provider's officer may %+v", pg.Allowed)
+	}
 
 	// SHR-3: the consumer's officer issues its system a credential for the grant.
 	gc := mustOK[govdata.GrantCredential](t, e.do(t, req{method: "POST", path: grantPath + "/credentials", as: "hr.officer",

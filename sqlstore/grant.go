@@ -191,8 +191,7 @@ func (s *GrantService) ChangeGrant(ctx context.Context, id int64, action govdata
 		return nil, err
 	}
 	// SHR-3: the provider, the bureau or the secadmin.
-	provider := a.DepartmentID == g.ProviderDepartment && (a.Has(govdata.RoleOfficer) || a.Has(govdata.RoleLeader))
-	if !a.IsSystem() && !a.Has(govdata.RoleSecadmin) && !a.Has(govdata.RoleReviewer) && !provider {
+	if !govdata.MayManageGrant(a, g.ProviderDepartment) {
 		return nil, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgGrantManager)
 	}
 	if strings.TrimSpace(reason) == "" {

@@ -105,17 +105,14 @@ func (s *GrantService) ResolveGrantFlag(ctx context.Context, id int64, reason st
 	if !seesGrant(a, &govdata.Grant{ConsumerDepartment: fl.ConsumerDepartment, ProviderDepartment: fl.ProviderDepartment}) {
 		return nil, govdata.Hidden(govdata.MsgFlagNotFound)
 	}
-	dept := func(d int64) bool {
-		return a.DepartmentID == d && (a.Has(govdata.RoleOfficer) || a.Has(govdata.RoleLeader))
+	// HLJ-27: the consumer rectifies an idle grant; SHR-6: unusual volume
+	// is reviewed.
+	if !govdata.MayResolveFlag(a, fl.Kind, fl.ConsumerDepartment, fl.ProviderDepartment) {
+		return nil, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgFlagResolver)
 	}
 	next := govdata.FlagRectified
-	switch {
-	case fl.Kind == govdata.FlagIdle && dept(fl.ConsumerDepartment):
-		// HLJ-27: the consumer rectifies.
-	case fl.Kind == govdata.FlagVolume && (dept(fl.ProviderDepartment) || a.Has(govdata.RoleReviewer) || a.Has(govdata.RoleSecadmin)):
+	if fl.Kind == govdata.FlagVolume {
 		next = govdata.FlagReviewed
-	default:
-		return nil, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgFlagResolver)
 	}
 	if strings.TrimSpace(reason) == "" {
 		var fe govdata.FieldErrors

@@ -73,7 +73,7 @@ func (s *UsageService) RecordUsage(ctx context.Context, grantID int64, in govdat
 	}
 	// HLJ-28: the department using the data records it, whatever the
 	// grant's state (destruction follows the end).
-	if a.DepartmentID == 0 || a.DepartmentID != g.consumer {
+	if !govdata.MayRecordUsage(a, g.consumer) {
 		return nil, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgUsageRecorder)
 	}
 	today := s.today()

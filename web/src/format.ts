@@ -37,3 +37,9 @@ export function formatDateTime(iso: string | undefined | null): string {
 export function formatNumber(n: number): string {
   return new Intl.NumberFormat('en-US').format(n);
 }
+
+/** today is the date of now in the deployment's time zone, YYYY-MM-DD (a date the server will take as today). */
+export function today(): string {
+  const p = parts(new Date().toISOString());
+  return p ? `${p.year}-${p.month}-${p.day}` : new Date().toISOString().slice(0, 10);
+}

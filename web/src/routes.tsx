@@ -60,6 +60,9 @@ const DepartmentsPage = lazy(() => import('./pages/admin/DepartmentsPage'));
 const RegionsPage = lazy(() => import('./pages/admin/RegionsPage'));
 const CalendarPage = lazy(() => import('./pages/admin/CalendarPage'));
 const WebhooksPage = lazy(() => import('./pages/admin/WebhooksPage'));
+const GrantsPage = lazy(() => import('./pages/grants/GrantsPage'));
+const GrantPage = lazy(() => import('./pages/grants/GrantPage'));
+const CredentialsPage = lazy(() => import('./pages/credentials/CredentialsPage'));
 
 export const menuGroups: { key: MenuGroup; title: MessageKey; icon: ReactNode }[] = [
   { key: 'workbench', title: 'menu.workbench', icon: <CheckSquareOutlined /> },
@@ -92,7 +95,8 @@ export const routes: ConsoleRoute[] = [
 
   { path: 'sharing/applications', title: 'page.applications', perm: 'share.read', page: Placeholder, menu: 'sharing' },
   { path: 'sharing/applications/:id', title: 'page.application', perm: 'share.read', page: Placeholder },
-  { path: 'grants', title: 'page.grants', perm: 'grant.read', page: Placeholder, menu: 'sharing' },
+  { path: 'grants', title: 'page.grants', perm: 'grant.read', page: GrantsPage, menu: 'sharing' },
+  { path: 'grants/:id', title: 'page.grant', perm: 'grant.read', page: GrantPage },
 
   // 督办 opens to whoever reads datasets: the reviewer (who also holds
   // supervision.read) sees overdue steps, on-time rates and every stale
@@ -105,7 +109,7 @@ export const routes: ConsoleRoute[] = [
   { path: 'admin/calendar', title: 'page.calendar', perm: 'calendar.write', page: CalendarPage, menu: 'admin' },
   { path: 'admin/webhooks', title: 'page.webhooks', perm: 'delivery.manage', page: WebhooksPage, menu: 'admin' },
 
-  { path: 'security/credentials', title: 'page.credentials', perm: 'credential.read', page: Placeholder, menu: 'security' },
+  { path: 'security/credentials', title: 'page.credentials', perm: 'credential.read', page: CredentialsPage, menu: 'security' },
   { path: 'security/masking', title: 'page.masking', perm: 'mask.write', page: Placeholder, menu: 'security' },
 
   { path: 'audit', title: 'page.audit', perm: 'audit.read', page: Placeholder, menu: 'audit' },

@@ -1065,7 +1065,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One grant: items, region scope, purpose, method, validity, state and usage
+         * One grant: items, region scope, purpose, method, validity, state and usage, and what the caller may do with it (allowed)
          * @description Permission: grant.read
          */
         get: operations["GET /api/v1/grants/{id}"];
@@ -7446,6 +7446,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         items?: ({
+                            allowed?: {
+                                bind_credential?: boolean;
+                                record_usage?: boolean;
+                                resolve_idle?: boolean;
+                                resolve_volume?: boolean;
+                                resume?: boolean;
+                                revoke?: boolean;
+                                suspend?: boolean;
+                                unbind_credential?: boolean;
+                            } | null;
                             /** Format: int64 */
                             application_id?: number;
                             /** Format: int64 */
@@ -7529,6 +7539,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        allowed?: {
+                            bind_credential?: boolean;
+                            record_usage?: boolean;
+                            resolve_idle?: boolean;
+                            resolve_volume?: boolean;
+                            resume?: boolean;
+                            revoke?: boolean;
+                            suspend?: boolean;
+                            unbind_credential?: boolean;
+                        } | null;
                         /** Format: int64 */
                         application_id?: number;
                         /** Format: int64 */
@@ -7863,6 +7883,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        allowed?: {
+                            bind_credential?: boolean;
+                            record_usage?: boolean;
+                            resolve_idle?: boolean;
+                            resolve_volume?: boolean;
+                            resume?: boolean;
+                            revoke?: boolean;
+                            suspend?: boolean;
+                            unbind_credential?: boolean;
+                        } | null;
                         /** Format: int64 */
                         application_id?: number;
                         /** Format: int64 */
@@ -7950,6 +7980,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        allowed?: {
+                            bind_credential?: boolean;
+                            record_usage?: boolean;
+                            resolve_idle?: boolean;
+                            resolve_volume?: boolean;
+                            resume?: boolean;
+                            revoke?: boolean;
+                            suspend?: boolean;
+                            unbind_credential?: boolean;
+                        } | null;
                         /** Format: int64 */
                         application_id?: number;
                         /** Format: int64 */
@@ -8037,6 +8077,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        allowed?: {
+                            bind_credential?: boolean;
+                            record_usage?: boolean;
+                            resolve_idle?: boolean;
+                            resolve_volume?: boolean;
+                            resume?: boolean;
+                            revoke?: boolean;
+                            suspend?: boolean;
+                            unbind_credential?: boolean;
+                        } | null;
                         /** Format: int64 */
                         application_id?: number;
                         /** Format: int64 */

@@ -13,6 +13,7 @@ import { api, call, type paths } from '../../api/client';
 import { Page, LoadMore } from '../../components/Page';
 import { usePaged } from '../../components/usePaged';
 import { Chart } from '../../components/Chart';
+import { useDepartments } from '../../components/useDepartments';
 import { LoadError } from '../../components/LoadError';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
@@ -25,21 +26,6 @@ type Stale = NonNullable<paths['/api/v1/supervision/stale-datasets']['get']['res
 
 const pageSize = 50;
 const chartColor = '#1d4ed8'; // the theme's primary blue (App.tsx)
-
-/** useDepartments names departments by id (GET /api/v1/departments). */
-function useDepartments() {
-  const [names, setNames] = useState<Map<number, string>>(new Map());
-  useEffect(() => {
-    let live = true;
-    void call(api.GET('/api/v1/departments', { params: { query: { limit: '500' } } }))
-      .then((l) => live && setNames(new Map((l.items ?? []).map((d) => [d.id ?? 0, d.name ?? '']))))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
-  return names;
-}
 
 /** A cursor-paged list: its rows, more, loading, failure. */
 function barOption(names: string[], values: number[], opts: { percent?: boolean; name: string }): EChartsOption {
