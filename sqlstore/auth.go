@@ -577,13 +577,19 @@ func (s *AuthService) EndSession(ctx context.Context, id int64) error {
 	return s.db.write(ctx, func(tx *Tx) error {
 		var created int64
 		var addr string
-		err := tx.queryRow("SELECT created_at, client_addr FROM sessions WHERE id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?",
-			id, a.UserID, toDB(tx.Now())).Scan(&created, &addr)
+		var owner int64
+		err := tx.queryRow("SELECT user_id, created_at, client_addr FROM sessions WHERE id = ? AND revoked_at IS NULL AND expires_at > ?",
+			id, toDB(tx.Now())).Scan(&owner, &created, &addr)
 		if errors.Is(err, sql.ErrNoRows) {
 			return govdata.Errorf(govdata.ENOTFOUND, govdata.MsgSessionNotFound)
 		}
 		if err != nil {
 			return fmt.Errorf("find session: %w", err)
+		}
+		if owner != a.UserID {
+			// Issue 11: another's session answers as a missing one, and is
+			// a refusal on the record all the same.
+			return govdata.Hidden(govdata.MsgSessionNotFound)
 		}
 		if _, err := tx.exec("UPDATE sessions SET revoked_at = ? WHERE id = ?", toDB(tx.Now()), id); err != nil {
 			return fmt.Errorf("end session: %w", err)
