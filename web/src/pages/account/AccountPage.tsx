@@ -23,7 +23,7 @@ export default function AccountPage() {
   return (
     <Page>
       <Card size="small" title={t('account.profile')} style={{ marginBottom: 16 }}>
-        <Descriptions column={2} size="small">
+        <Descriptions column={2} size="small" bordered styles={{ label: { width: 120 } }}>
           <Descriptions.Item label={t('account.name')}>{user?.name}</Descriptions.Item>
           <Descriptions.Item label={t('account.username')}>
             <span className="govdata-mono">{user?.username}</span>

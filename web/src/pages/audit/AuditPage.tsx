@@ -14,6 +14,7 @@ import { usePaged } from '../../components/usePaged';
 import { formatDateTime, formatNumber } from '../../format';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
+import './audit.css';
 
 type AuditList = paths['/api/v1/audit']['get']['responses'][200]['content']['application/json'];
 type Record_ = NonNullable<AuditList['items']>[number];
@@ -60,8 +61,8 @@ function startOfDay(date: string, zone: string): string {
 
 function ResultTag({ result }: { result?: string }) {
   const { t } = useI18n();
-  const color = result === 'ok' ? 'green' : result === 'refused' ? 'orange' : 'red';
-  return <Tag color={color}>{t(`audit.result.${result ?? 'ok'}` as MessageKey)}</Tag>;
+  const r = result ?? 'ok';
+  return <Tag className={`govdata-audit-result govdata-audit-${r}`}>{t(`audit.result.${r}` as MessageKey)}</Tag>;
 }
 
 export default function AuditPage() {
@@ -187,7 +188,7 @@ function RecordDrawer({ record, onClose }: { record?: Record_; onClose: () => vo
   return (
     <Drawer open={!!record} onClose={onClose} width={640} title={record ? t('audit.recordTitle', { seq: record.seq ?? 0 }) : ''} destroyOnHidden>
       {record && (
-        <Descriptions column={1} bordered size="small" labelStyle={{ width: 140 }}>
+        <Descriptions column={1} bordered size="small" styles={{ label: { width: 140 } }}>
           <Descriptions.Item label={t('audit.seq')}>
             <span className="govdata-mono">{record.seq}</span>
           </Descriptions.Item>
@@ -379,7 +380,7 @@ function ChainTools() {
               role="status"
               message={t('audit.checkpointDone', { file: checkpoint.file, seq: formatNumber(checkpoint.cp.seq ?? 0) })}
             />
-            <Descriptions column={1} size="small" style={{ marginTop: 16 }}>
+            <Descriptions column={1} size="small" bordered style={{ marginTop: 16 }} styles={{ label: { width: 100 } }}>
               <Descriptions.Item label={t('audit.seq')}>{formatNumber(checkpoint.cp.seq ?? 0)}</Descriptions.Item>
               <Descriptions.Item label={t('audit.time')}>{formatDateTime(checkpoint.cp.time)}</Descriptions.Item>
               <Descriptions.Item label={t('audit.hash')}>

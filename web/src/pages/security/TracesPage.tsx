@@ -80,7 +80,7 @@ export default function TracesPage() {
       </Space>
       {error && <Alert style={{ marginBottom: 16 }} type="error" showIcon message={error.message} />}
       {tr && (
-        <Descriptions bordered column={1} size="middle" labelStyle={{ width: 180 }} aria-label={t('security.traceResult')}>
+        <Descriptions bordered column={1} size="middle" styles={{ label: { width: 180 } }} aria-label={t('security.traceResult')}>
           <Descriptions.Item label={t('security.traceMark')}>
             <Code value={tr.trace} />
           </Descriptions.Item>
