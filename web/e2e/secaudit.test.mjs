@@ -129,8 +129,8 @@ describe('security, audit, account', { skip }, () => {
     // Level 3 keeps the first and last character by default: 张三丰 → 张*丰, as the server masks it.
     const preview3 = page.getByTestId('preview-level:3');
     await preview3.getByText('张*丰').waitFor();
-    await shot(page, 'secaudit-masking-zh');
     await checked(page, 'masking');
+    await shot(page, 'secaudit-masking-zh');
 
     // Redact level 3: the preview changes before anything is saved.
     await page.getByRole('combobox', { name: '3 级（敏感）的脱敏方式' }).click();
@@ -151,6 +151,7 @@ describe('security, audit, account', { skip }, () => {
     await page.getByRole('button', { name: '保存脱敏策略' }).click();
     await page.locator('.ant-alert-error').filter({ hasText: /[\u4e00-\u9fa5]/ }).first().waitFor();
     await page.locator('.ant-form-item-explain-error').filter({ hasText: /[\u4e00-\u9fa5]/ }).first().waitFor();
+    await checked(page, 'masking refused');
     await shot(page, 'secaudit-masking-refused-zh');
     await page.getByRole('button', { name: '移除信息项 99999/姓名 的单独设置' }).click();
 
@@ -174,8 +175,8 @@ describe('security, audit, account', { skip }, () => {
     await result.getByText(`授权 #${grant.grant}`).waitFor();
     await result.getByText(`社会保险经办系统 (#${grant.credential})`).waitFor();
     await result.getByText('1,234').waitFor();
-    await shot(page, 'secaudit-trace-zh');
     await checked(page, 'trace');
+    await shot(page, 'secaudit-trace-zh');
 
     // The data keys: algorithm, versions, sealed values; no key material.
     await page.getByRole('link', { name: '密钥状态' }).click();
@@ -186,8 +187,8 @@ describe('security, audit, account', { skip }, () => {
     const status = await api(server, 'GET', '/api/v1/keys', { token: await login(server, 'security') });
     assert.ok(status.sealed_values > 0, 'the demo seals its sensitive items');
     await page.getByLabel('数据密钥概况').getByText(new Intl.NumberFormat('en-US').format(status.sealed_values)).first().waitFor();
-    await shot(page, 'secaudit-keys-zh');
     await checked(page, 'keys');
+    await shot(page, 'secaudit-keys-zh');
     await page.context().close();
   });
 
@@ -211,16 +212,16 @@ describe('security, audit, account', { skip }, () => {
     assert.ok(actions.length > 0 && actions.every((a) => a === 'auth.login'), `actions ${actions}`);
     const results = await table.locator('tbody tr.ant-table-row td:nth-child(6)').allTextContents();
     assert.ok(results.every((r) => r === '失败'), `results ${results}`);
-    await shot(page, 'secaudit-audit-zh');
     await checked(page, 'audit log filtered');
+    await shot(page, 'secaudit-audit-zh');
 
     // One record in the drawer.
     await table.getByRole('button', { name: /^查看第 \d+ 条记录$/ }).first().click();
     const drawer = page.getByRole('dialog');
     await drawer.getByText(/^审计记录 #\d+$/).waitFor();
     await drawer.getByText('wrong password').waitFor();
-    await shot(page, 'secaudit-audit-record-zh');
     await checked(page, 'audit record');
+    await shot(page, 'secaudit-audit-record-zh');
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'hidden' });
 
@@ -228,8 +229,8 @@ describe('security, audit, account', { skip }, () => {
     await page.getByRole('button', { name: '链校验' }).click();
     await page.getByRole('dialog').getByText('审计链完整').waitFor();
     await page.getByRole('dialog').getByText(/共校验 [\d,]+ 条记录，算法 sm3/).waitFor();
-    await shot(page, 'secaudit-audit-verify-zh');
     await checked(page, 'chain verified');
+    await shot(page, 'secaudit-audit-verify-zh');
     await page.locator('.ant-modal-footer').getByRole('button', { name: '关闭' }).click();
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
 
@@ -241,8 +242,8 @@ describe('security, audit, account', { skip }, () => {
     const cp = JSON.parse(readFileSync(await file.path(), 'utf8'));
     assert.ok(cp.seq > 0 && cp.signature && cp.public_key && cp.hash, `checkpoint ${JSON.stringify(cp)}`);
     await page.getByRole('dialog').getByText(`govdata audit verify --checkpoint ${file.suggestedFilename()}`).waitFor();
-    await shot(page, 'secaudit-audit-checkpoint-zh');
     await checked(page, 'checkpoint');
+    await shot(page, 'secaudit-audit-checkpoint-zh');
     await page.context().close();
   });
 
@@ -268,8 +269,8 @@ describe('security, audit, account', { skip }, () => {
     await page.getByLabel('确认新密码').fill('short');
     await page.getByRole('button', { name: '修改密码' }).click();
     await page.locator('.ant-form-item-explain-error').filter({ hasText: /^密码至少 \d+ 位$/ }).waitFor();
-    await shot(page, 'secaudit-account-weak-zh');
     await checked(page, 'weak password refused');
+    await shot(page, 'secaudit-account-weak-zh');
     const changed = 'Hrss#Officer-2026';
     await page.getByLabel('新密码', { exact: true }).fill(changed);
     await page.getByLabel('确认新密码').fill(changed);
@@ -282,11 +283,10 @@ describe('security, audit, account', { skip }, () => {
     await page.getByRole('button', { name: '刷新' }).focus();
     await page.keyboard.press('Enter');
     const sessions = page.getByRole('table', { name: '登录会话' });
-    await shot(page, 'secaudit-account-sessions-zh');
     await sessions.getByRole('button', { name: /^结束会话：.* 登录$/ }).first().waitFor();
     assert.equal(await sessions.getByText('当前会话').count(), 1);
-    await shot(page, 'secaudit-account-zh');
     await checked(page, 'account');
+    await shot(page, 'secaudit-account-zh');
     await tabTo(page, /^结束会话：.* 登录\|/);
     await page.keyboard.press('Enter');
     await page.getByRole('dialog').getByText('结束会话', { exact: true }).waitFor();
@@ -317,8 +317,8 @@ describe('security, audit, account', { skip }, () => {
         await page.keyboard.press('Enter');
         await page.getByLabel('Trace result').getByText(`Grant #${grant.grant}`).waitFor();
       }
-      await shot(page, `secaudit-${name}-en`);
       await checked(page, `${name} in English`);
+      await shot(page, `secaudit-${name}-en`);
     }
     await page.context().close();
     const auditor = await newPage(browser);
@@ -326,8 +326,9 @@ describe('security, audit, account', { skip }, () => {
     await auditor.evaluate(() => localStorage.setItem('govdata.lang', 'en'));
     await open(auditor, server, '/audit', 'Audit log');
     await auditor.getByRole('table', { name: 'Audit log' }).locator('tbody tr.ant-table-row').first().waitFor();
-    await shot(auditor, 'secaudit-audit-en');
+    await auditor.locator('.ant-spin-spinning').first().waitFor({ state: 'detached' });
     await checked(auditor, 'audit in English');
+    await shot(auditor, 'secaudit-audit-en');
     await auditor.context().close();
   });
 });
