@@ -154,6 +154,16 @@ type AuthService interface {
 	// Logout ends the session of the token; EUNAUTHORIZED when it is
 	// unknown or already ended.
 	Logout(ctx context.Context, token string) error
+	// FindSessions lists the acting user's own sessions still in force
+	// (neither ended nor expired), newest first, the calling one marked;
+	// never a token. EUNAUTHORIZED when not signed in.
+	FindSessions(ctx context.Context) ([]SessionInfo, error)
+	// EndSession ends one of the acting user's own sessions (ORG-4: a
+	// session left open on another computer is closed from this one);
+	// audited. ENOTFOUND for a session that is not the user's, or is
+	// already ended or expired: another's sessions are not told apart
+	// from missing ones.
+	EndSession(ctx context.Context, id int64) error
 	// UnlockUser lifts the login lock of a user's account before it
 	// expires; audited. Who may: for an ordinary account the manager of
 	// its roles (the sysadmin); for a sysadmin, secadmin or auditor any
@@ -168,6 +178,20 @@ type AuthService interface {
 	ChangePassword(ctx context.Context, oldPassword, newPassword string) error
 }
 
+// SessionInfo is one session as its holder sees it: when and from where
+// it began and when it ends. The token is never shown again after login
+// (the store keeps only its hash).
+type SessionInfo struct {
+	ID         int64     `json:"id"`
+	CreatedAt  time.Time `json:"created_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	ClientAddr string    `json:"client_addr"`
+	// Current: the session of the request that asked.
+	Current bool `json:"current"`
+	// PasswordChangeOnly: a session that may only change the password (ORG-3).
+	PasswordChangeOnly bool `json:"password_change_only"`
+}
+
 // Messages of sign-in and sessions.
 var (
 	MsgLoginFailed         = Msg{"用户名或密码错误", "wrong username or password"}
@@ -178,5 +202,6 @@ var (
 	MsgAccountDisabled     = Msg{"账号已停用", "this account is disabled"}
 	MsgSessionInvalid      = Msg{"登录已失效，请重新登录", "your session has ended; sign in again"}
 	MsgOldPassword         = Msg{"原密码错误", "the current password is wrong"}
+	MsgSessionNotFound     = Msg{"会话不存在或已结束", "no such session, or it has ended"}
 	MsgCSRF                = Msg{"缺少或错误的 CSRF 令牌（X-CSRF-Token）", "missing or wrong CSRF token (X-CSRF-Token)"}
 )

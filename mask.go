@@ -243,3 +243,63 @@ func isDigits(s string) bool {
 	}
 	return s != ""
 }
+
+// MaskSample is one value to mask under one mask, in a preview.
+type MaskSample struct {
+	Mask  Mask   `json:"mask"`
+	Value string `json:"value"`
+}
+
+// MaskPreviewInput asks how sample values would look under masks not yet
+// saved: the console shows the secadmin each mask at work before the
+// policy is set (SHR-5), and never masks a value itself.
+type MaskPreviewInput struct {
+	Samples []MaskSample `json:"samples"`
+}
+
+// MaskPreview answers a preview: Masked[i] is Samples[i] masked, null
+// under MaskNull.
+type MaskPreview struct {
+	Masked []*string `json:"masked"`
+}
+
+// maxPreviewSamples and maxPreviewValue bound a preview's work.
+const (
+	maxPreviewSamples = 100
+	maxPreviewValue   = 200
+)
+
+// Messages of mask previews.
+var (
+	MsgPreviewSamples = Msg{"示例值应为 1 到 %d 个", "give 1 to %d sample values"}
+)
+
+// PreviewMasks masks each sample with the rules of Masker.Apply. A hash is
+// made under key, which the caller draws afresh for each preview: the
+// preview shows what a hash looks like, and is no oracle of the
+// platform's own hash key (with which anyone could hash candidate ID
+// numbers and match them against what a consumer received).
+func PreviewMasks(in MaskPreviewInput, key []byte) (*MaskPreview, error) {
+	var fe FieldErrors
+	if len(in.Samples) == 0 || len(in.Samples) > maxPreviewSamples {
+		fe.Add("samples", MsgPreviewSamples, maxPreviewSamples)
+		return nil, fe.Err()
+	}
+	for i, s := range in.Samples {
+		field := "samples." + strconv.Itoa(i)
+		s.Mask.check(&fe, field+".mask")
+		if utf8.RuneCountInString(s.Value) > maxPreviewValue {
+			fe.Add(field+".value", MsgTooLong, maxPreviewValue)
+		}
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	k := Masker{Key: key}
+	out := &MaskPreview{Masked: make([]*string, len(in.Samples))}
+	for i, s := range in.Samples {
+		v := s.Value
+		out.Masked[i] = k.Apply(&v, s.Mask)
+	}
+	return out, nil
+}

@@ -80,6 +80,9 @@ const (
 	PermMaskWrite Permission = "mask.write"
 	// PermTraceRead tells whom an exported file was for (SEC-5).
 	PermTraceRead Permission = "trace.read"
+	// PermKeyRead reads the status of the data keys — versions and the
+	// progress of a rotation, never the keys (SEC-2): the secadmin.
+	PermKeyRead Permission = "key.read"
 	// PermScenarioRegister registers and retires application scenarios
 	// (LS-19(三)); the store checks the provider and the bureau.
 	PermScenarioRegister Permission = "scenario.register"
@@ -140,6 +143,7 @@ var permissions = map[Permission][]Role{
 	PermGrantCredential: {RoleOfficer},
 	PermMaskWrite:       {RoleSecadmin},
 	PermTraceRead:       {RoleSecadmin, RoleAuditor},
+	PermKeyRead:         {RoleSecadmin},
 	// LS-19(三): a scenario stands in for the provider's leader's sign-off
 	// and the bureau's check, so it is theirs to agree.
 	PermScenarioRegister: {RoleLeader, RoleReviewer},

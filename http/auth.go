@@ -147,3 +147,26 @@ func (s *Server) handleMeView(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
+
+// handleSessions answers the caller's own sessions in force (ORG-4).
+func (s *Server) handleSessions(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.svc.Auth.FindSessions(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, govdata.List[govdata.SessionInfo]{Items: list})
+	return nil
+}
+
+// handleEndSession ends one of the caller's own sessions; another's is 404.
+func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Auth.EndSession(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -175,6 +175,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Monitor:       grants,
 		Data:          sqlstore.NewDataService(base, masks, sources),
 		Masks:         masks,
+		Keys:          sqlstore.NewDataKeyService(db),
 		Scenarios:     sqlstore.NewScenarioService(base),
 		Usage:         sqlstore.NewUsageService(base),
 		Open:          catalog.OpenCatalog(),

@@ -139,6 +139,9 @@ func hiddenCases(t testing.TB, e, lishui *env, o hiddenObjects) []hiddenCase {
 	}
 	rows := map[string]any{"rows": []map[string]string{{"统计年度": "2025", "人口数": "1000"}}}
 	cases := []hiddenCase{
+		// ORG-4: another user's session is answered as a missing one.
+		{route: "DELETE /api/v1/auth/sessions/{id}", e: e, seen: "/api/v1/auth/sessions/" + id(freshSessionID(t, e, "target")),
+			missing: "/api/v1/auth/sessions/" + none, sees: []string{"target"}},
 		entry("GET", "", nil),
 		entry("PATCH", "", map[string]string{"summary": "改过的摘要"}),
 		entry("GET", "/versions", nil),

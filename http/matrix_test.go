@@ -112,6 +112,15 @@ var matrix = []matrixCase{
 		e.login(t, caller)
 	}},
 	{route: "GET /api/v1/auth/me", auth: "user", allow: signedIn, build: get("/api/v1/auth/me")},
+	// ORG-4: each user lists and ends its own sessions, and only its own.
+	{route: "GET /api/v1/auth/sessions", auth: "user", allow: signedIn, build: get("/api/v1/auth/sessions")},
+	{route: "DELETE /api/v1/auth/sessions/{id}", auth: "user", allow: signedIn, status: 204, build: func(t testing.TB, e *env, caller string) req {
+		owner := caller
+		if _, ok := e.accounts[caller]; !ok {
+			owner = "target"
+		}
+		return req{method: "DELETE", path: "/api/v1/auth/sessions/" + itoa(freshSessionID(t, e, owner))}
+	}},
 	// What the console draws its menu from: the caller's own permissions.
 	{route: "GET /api/v1/me", auth: "user", allow: signedIn, build: get("/api/v1/me")},
 	// A user may read itself (the answer of /auth/me by ID).
@@ -482,6 +491,26 @@ var matrix = []matrixCase{
 	{route: "PUT /api/v1/masking", auth: "user", allow: []string{"secadmin"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "PUT", path: "/api/v1/masking", body: govdata.MaskPolicy{Levels: map[int]govdata.Mask{3: {Kind: govdata.MaskKeep, First: 3, Last: 4}}}}
 	}},
+	{route: "POST /api/v1/masking/preview", auth: "user", allow: []string{"secadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/masking/preview", body: govdata.MaskPreviewInput{Samples: []govdata.MaskSample{{Mask: govdata.Mask{Kind: govdata.MaskKeep, First: 1, Last: 1}, Value: "张三丰"}}}}
+	}},
+	// SEC-2: the secadmin follows the data keys' rotation.
+	{route: "GET /api/v1/keys", auth: "user", allow: []string{"secadmin"}, build: get("/api/v1/keys")},
+}
+
+// freshSessionID signs username in once more and returns that session's
+// ID, as its own list of sessions shows it.
+func freshSessionID(t testing.TB, e *env, username string) int64 {
+	t.Helper()
+	tok := e.freshToken(t, username)
+	list := mustOK[govdata.List[govdata.SessionInfo]](t, e.do(t, req{method: "GET", path: "/api/v1/auth/sessions", token: tok}), http.StatusOK)
+	for _, si := range list.Items {
+		if si.Current {
+			return si.ID
+		}
+	}
+	t.Fatalf("no current session among %+v", list.Items)
+	return 0
 }
 
 // servedForA is an entry of department B with rows loaded, and department

@@ -69,7 +69,8 @@ func (rt route) pattern() string { return rt.method + " " + rt.path }
 // deliveries with their addresses, export traces, the audit log itself).
 // It is readPlain when it answers
 //   - the platform's own state and documents: health, metrics, the
-//     OpenAPI document, profiles, the masking policy, the calendar, the
+//     OpenAPI document, profiles, the masking policy, the data keys'
+//     status (versions and counts, never a key), the calendar, the
 //     catalog template;
 //   - reference data and metadata: regions, departments, catalog entries
 //     and their versions, descriptions of datasets, batches and sources
@@ -78,8 +79,8 @@ func (rt route) pattern() string { return rt.method + " " + rt.path }
 //     work from (applications, grants, their flags, credentials and
 //     scenarios), supervision figures, and the audit chain's verification
 //     (whether it holds, no record's content);
-//   - the caller's own things: itself (auth/me, whoami), its tasks and
-//     notifications;
+//   - the caller's own things: itself (auth/me, whoami), its sessions,
+//     its tasks and notifications;
 //   - the open catalog, public (OPN-1).
 //
 // readSelf: the data service's calls and live queries, which their
@@ -103,6 +104,12 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/me", reads: readPlain, perm: govdata.PermSignedIn, passwordChange: true, action: "me.read", objectType: "user",
 			summary:  "The signed-in user with its department, region and the permissions it holds (none until a required password change): what the console draws its menu from",
 			response: meView{}, handle: s.handleMeView},
+		// ORG-4: a user sees where it is signed in and ends a session left
+		// open elsewhere; another's session is answered 404 (and recorded).
+		{method: "GET", path: "/api/v1/auth/sessions", reads: readPlain, perm: govdata.PermSignedIn, action: "auth.sessions", objectType: "session",
+			summary: "One's own sessions in force, newest first: created, expires, client address, the calling one marked (current); never a token", response: govdata.List[govdata.SessionInfo]{}, handle: s.handleSessions},
+		{method: "DELETE", path: "/api/v1/auth/sessions/{id}", perm: govdata.PermSignedIn, securityChange: true, action: "auth.session_end", objectType: "session",
+			summary: "End one of one's own sessions (another user's: 404)", status: http.StatusNoContent, handle: s.handleEndSession},
 		{method: "PATCH", path: "/api/v1/auth/me", perm: govdata.PermSignedIn, securityChange: true, action: "user.email", objectType: "user",
 			summary: "Set one's own e-mail address, where notices are mailed (\"\" removes it)", request: emailRequest{}, response: govdata.User{}, handle: s.handleSetEmail},
 
@@ -409,6 +416,13 @@ func (s *Server) routeTable() []route {
 			summary: "The masking policy: the mask of each sensitivity level and of single items (SHR-5)", response: govdata.MaskPolicy{}, handle: s.handleMaskPolicy},
 		{method: "PUT", path: "/api/v1/masking", perm: govdata.PermMaskWrite, securityChange: true, action: "mask.policy", objectType: "mask_policy",
 			summary: "Replace the masking policy (the secadmin)", request: govdata.MaskPolicy{}, response: govdata.MaskPolicy{}, handle: create(s, http.StatusOK, s.svc.Masks.SetMaskPolicy)},
+		{method: "POST", path: "/api/v1/masking/preview", perm: govdata.PermMaskWrite, action: "masking.preview", objectType: "mask_policy",
+			summary: "Mask sample values with masks not yet saved, by the platform's rules (a hash under a key drawn for this preview only); nothing is stored",
+			request: govdata.MaskPreviewInput{}, response: govdata.MaskPreview{}, handle: s.handleMaskPreview},
+		// SEC-2: the secadmin follows a key rotation.
+		{method: "GET", path: "/api/v1/keys", reads: readPlain, perm: govdata.PermKeyRead, action: "key.status", objectType: "key",
+			summary:  "The data keys' status: the algorithm, every version with its creation date and whether current, and the stored sealed values per version (those under older versions still to be resealed); never key material",
+			response: govdata.DataKeyStatus{}, handle: s.handleDataKeys},
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 // status (issue 11 item 8; SJZ-S-22, HLJ-38). The calendar and the
 // departments are not in the class: they set deadlines and organisation,
 // not who may do what; their 401 and 403 are audited as everywhere.
-var securityActions = []string{"user.", "credential.", "grant.credential_", "mask.", "webhook.", "auth.password"}
+var securityActions = []string{"user.", "credential.", "grant.credential_", "mask.", "webhook.", "auth.password", "auth.session_end"}
 
 func isSecurityAction(action string) bool {
 	for _, p := range securityActions {

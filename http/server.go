@@ -39,7 +39,9 @@ type Services struct {
 	Monitor       govdata.GrantMonitor
 	Data          govdata.DataService
 	Masks         govdata.MaskService
-	Scenarios     govdata.ScenarioService
+	// Keys tells the data keys' status (SEC-2).
+	Keys      govdata.DataKeyService
+	Scenarios govdata.ScenarioService
 	// Usage keeps consumers' usage records of grants (SHR-7).
 	Usage govdata.UsageService
 	// Open is the open catalog the public reads (OPN-1, CAT-7).

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"crypto/rand"
 	"net/http"
 	"strings"
 
@@ -93,6 +94,34 @@ func (s *Server) handleExportTrace(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) handleMaskPolicy(w http.ResponseWriter, r *http.Request) error {
 	out, err := s.svc.Masks.FindMaskPolicy(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// handleMaskPreview masks sample values with masks not yet saved (SHR-5),
+// so that the console shows each mask at work and never re-implements
+// one. Nothing is stored. The hash key is drawn afresh for each preview
+// (see govdata.PreviewMasks): the platform's own key is never used here.
+func (s *Server) handleMaskPreview(w http.ResponseWriter, r *http.Request) error {
+	in, err := body[govdata.MaskPreviewInput](s, r)
+	if err != nil {
+		return err
+	}
+	out, err := govdata.PreviewMasks(in, []byte(rand.Text()))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// handleDataKeys answers the data keys' status: versions and the rotation's
+// progress, never key material (SEC-2).
+func (s *Server) handleDataKeys(w http.ResponseWriter, r *http.Request) error {
+	out, err := s.svc.Keys.DataKeyStatus(r.Context())
 	if err != nil {
 		return err
 	}

@@ -537,3 +537,64 @@ func (s *AuthService) UnlockUser(ctx context.Context, id int64) (*govdata.User, 
 	}
 	return NewUserService(s.db).find(ctx, "id = ?", id)
 }
+
+// FindSessions implements govdata.AuthService.
+func (s *AuthService) FindSessions(ctx context.Context) ([]govdata.SessionInfo, error) {
+	a := govdata.ActorFrom(ctx)
+	if a.UserID == 0 {
+		return nil, govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgUnauthorized)
+	}
+	rows, err := s.db.query(ctx, `SELECT id, created_at, expires_at, client_addr, password_change_only FROM sessions
+		WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY id DESC`, a.UserID, toDB(s.db.clock.Now()))
+	if err != nil {
+		return nil, s.db.internal("find sessions", err)
+	}
+	defer rows.Close()
+	out := []govdata.SessionInfo{}
+	for rows.Next() {
+		var si govdata.SessionInfo
+		var created, expires int64
+		if err := rows.Scan(&si.ID, &created, &expires, &si.ClientAddr, &si.PasswordChangeOnly); err != nil {
+			return nil, s.db.internal("find sessions", err)
+		}
+		si.CreatedAt, si.ExpiresAt, si.Current = fromDB(created), fromDB(expires), si.ID == a.SessionID
+		out = append(out, si)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.db.internal("find sessions", err)
+	}
+	return out, nil
+}
+
+// EndSession implements govdata.AuthService. Another user's session
+// answers as a missing one, and that refusal is recorded by the caller's
+// route (a security change, SJZ-S-22).
+func (s *AuthService) EndSession(ctx context.Context, id int64) error {
+	a := govdata.ActorFrom(ctx)
+	if a.UserID == 0 {
+		return govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgUnauthorized)
+	}
+	return s.db.write(ctx, func(tx *Tx) error {
+		var created int64
+		var addr string
+		var owner int64
+		err := tx.queryRow("SELECT user_id, created_at, client_addr FROM sessions WHERE id = ? AND revoked_at IS NULL AND expires_at > ?",
+			id, toDB(tx.Now())).Scan(&owner, &created, &addr)
+		if errors.Is(err, sql.ErrNoRows) {
+			return govdata.Errorf(govdata.ENOTFOUND, govdata.MsgSessionNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("find session: %w", err)
+		}
+		if owner != a.UserID {
+			// Issue 11: another's session answers as a missing one, and is
+			// a refusal on the record all the same.
+			return govdata.Hidden(govdata.MsgSessionNotFound)
+		}
+		if _, err := tx.exec("UPDATE sessions SET revoked_at = ? WHERE id = ?", toDB(tx.Now()), id); err != nil {
+			return fmt.Errorf("end session: %w", err)
+		}
+		return tx.audit("auth.session_end", "session", id, map[string]any{
+			"created_at": fromDB(created), "client_addr": addr, "own": id == a.SessionID})
+	})
+}

@@ -466,6 +466,19 @@ func TestDatasetKeyRotation(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.db.SetDataKeys(must(datakey.Open(rotated))(t))
+		// The secadmin sees the rotation's progress: every value under
+		// version 1, none yet under 2 (SEC-2).
+		keys := sqlstore.NewDataKeyService(f.db)
+		secadmin := f.as(govdata.RoleSecadmin, 0)
+		status := must(keys.DataKeyStatus(secadmin))(t)
+		if !status.Configured || status.Current != 2 || status.Algorithm != datakey.AESGCM || len(status.Versions) != 2 ||
+			status.SealedValues != 9 || status.Pending != 9 || status.UnknownVersion != 0 ||
+			status.Versions[0].SealedValues != 9 || status.Versions[0].Current || !status.Versions[1].Current || status.Versions[1].SealedValues != 0 {
+			t.Errorf("status after rotation %+v", status)
+		}
+		if _, err := keys.DataKeyStatus(f.officer); govdata.ErrorCodeOf(err) != govdata.EFORBIDDEN {
+			t.Errorf("an officer reads the key status: %v", err)
+		}
 		before := f.rowsByID(t)
 		if !sameMap(before, map[string]string{idA: "张叁", idB: "李四"}) {
 			t.Fatalf("rows after rotation %v", before)
@@ -485,6 +498,10 @@ func TestDatasetKeyRotation(t *testing.T) {
 		}
 		if total != 9 {
 			t.Errorf("resealed %d values, want 9", total)
+		}
+		status = must(keys.DataKeyStatus(secadmin))(t)
+		if status.SealedValues != 9 || status.Pending != 0 || status.Versions[0].SealedValues != 0 || status.Versions[1].SealedValues != 9 {
+			t.Errorf("status after resealing %+v", status)
 		}
 		for _, q := range []string{
 			fmt.Sprintf("SELECT c1 FROM ds_%d UNION ALL SELECT c2 FROM ds_%d UNION ALL SELECT c1 FROM ds_%d_history UNION ALL SELECT c2 FROM ds_%d_history", f.entry.ID, f.entry.ID, f.entry.ID, f.entry.ID),

@@ -103,6 +103,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Monitor:       grants,
 		Data:          data,
 		Masks:         masks,
+		Keys:          sqlstore.NewDataKeyService(db),
 		Scenarios:     sqlstore.NewScenarioService(base),
 		Usage:         sqlstore.NewUsageService(base),
 		Open:          catalog.OpenCatalog(),

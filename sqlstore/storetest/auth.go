@@ -345,6 +345,79 @@ func TestAuth(t *testing.T, e Engine) {
 		}
 	})
 
+	// ORG-4: a user sees its own sessions in force and ends one of them
+	// (left open elsewhere); another's session is answered as missing.
+	t.Run("own sessions", func(t *testing.T) {
+		f := newFixture(t, e)
+		f.seed()
+		ctx1 := As(govdata.Actor{ClientAddr: "203.0.113.7"})
+		s1, err := f.auth.Login(ctx1, "officer1", testPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a1, err := f.auth.Authenticate(context.Background(), s1.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(time.Minute)
+		s2, a2 := mustLogin(t, f, "officer1", testPassword)
+		ended, _ := mustLogin(t, f, "officer1", testPassword)
+		if err := f.auth.Logout(context.Background(), ended.Token); err != nil {
+			t.Fatal(err)
+		}
+		_, other := mustLogin(t, f, "officer2", testPassword)
+
+		list, err := f.auth.FindSessions(As(a1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 2 || list[0].ID != a2.SessionID || list[1].ID != a1.SessionID {
+			t.Fatalf("sessions %+v, want %d then %d (newest first, the ended one left out)", list, a2.SessionID, a1.SessionID)
+		}
+		if !list[1].Current || list[0].Current || list[1].ClientAddr != "203.0.113.7" ||
+			!list[1].CreatedAt.Before(list[0].CreatedAt) ||
+			!list[1].ExpiresAt.Equal(s1.ExpiresAt) {
+			t.Fatalf("sessions %+v", list)
+		}
+		_, err = f.auth.FindSessions(context.Background())
+		wantCode(t, err, govdata.EUNAUTHORIZED)
+
+		// Another user's session: not found, nothing ended, no record
+		// here (the route records the refusal).
+		before := f.auditHead()
+		wantHidden(t, f.auth.EndSession(As(a1), other.SessionID), govdata.MsgSessionNotFound)
+		wantMsg(t, f.auth.EndSession(As(a1), 999999), govdata.ENOTFOUND, govdata.MsgSessionNotFound)
+		f.noAudit(before)
+		if l, _ := f.auth.FindSessions(As(other)); len(l) != 1 {
+			t.Fatalf("the other user's sessions %+v", l)
+		}
+
+		// The user ends its second session from the first.
+		if err := f.auth.EndSession(As(a1), a2.SessionID); err != nil {
+			t.Fatal(err)
+		}
+		r := f.oneAudit(before, "auth.session_end", govdata.AuditOK, "officer1")
+		if r.ObjectType != "session" || r.ObjectID != itoa(a2.SessionID) {
+			t.Fatalf("audit object %s %s, want session %d", r.ObjectType, r.ObjectID, a2.SessionID)
+		}
+		_, err = f.auth.Authenticate(context.Background(), s2.Token)
+		wantCode(t, err, govdata.EUNAUTHORIZED)
+		if _, err := f.auth.Authenticate(context.Background(), s1.Token); err != nil {
+			t.Fatalf("the session that ended the other: %v", err)
+		}
+		// Ended once; not again.
+		wantCode(t, f.auth.EndSession(As(a1), a2.SessionID), govdata.ENOTFOUND)
+		if l, _ := f.auth.FindSessions(As(a1)); len(l) != 1 || l[0].ID != a1.SessionID {
+			t.Fatalf("sessions after ending one %+v", l)
+		}
+		// An expired session is no longer listed nor ended.
+		f.clock.Advance(govdata.DefaultAuthConfig.SessionTTL)
+		if l, _ := f.auth.FindSessions(As(a1)); len(l) != 0 {
+			t.Fatalf("expired sessions listed %+v", l)
+		}
+		wantCode(t, f.auth.EndSession(As(a1), a1.SessionID), govdata.ENOTFOUND)
+	})
+
 	t.Run("session expiry", func(t *testing.T) {
 		f := newFixture(t, e)
 		f.seed()

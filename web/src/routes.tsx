@@ -63,6 +63,11 @@ const WebhooksPage = lazy(() => import('./pages/admin/WebhooksPage'));
 const GrantsPage = lazy(() => import('./pages/grants/GrantsPage'));
 const GrantPage = lazy(() => import('./pages/grants/GrantPage'));
 const CredentialsPage = lazy(() => import('./pages/credentials/CredentialsPage'));
+const MaskingPage = lazy(() => import('./pages/security/MaskingPage'));
+const TracesPage = lazy(() => import('./pages/security/TracesPage'));
+const KeysPage = lazy(() => import('./pages/security/KeysPage'));
+const AuditPage = lazy(() => import('./pages/audit/AuditPage'));
+const AccountPage = lazy(() => import('./pages/account/AccountPage'));
 
 export const menuGroups: { key: MenuGroup; title: MessageKey; icon: ReactNode }[] = [
   { key: 'workbench', title: 'menu.workbench', icon: <CheckSquareOutlined /> },
@@ -110,9 +115,14 @@ export const routes: ConsoleRoute[] = [
   { path: 'admin/webhooks', title: 'page.webhooks', perm: 'delivery.manage', page: WebhooksPage, menu: 'admin' },
 
   { path: 'security/credentials', title: 'page.credentials', perm: 'credential.read', page: CredentialsPage, menu: 'security' },
-  { path: 'security/masking', title: 'page.masking', perm: 'mask.write', page: Placeholder, menu: 'security' },
+  { path: 'security/masking', title: 'page.masking', perm: 'mask.write', page: MaskingPage, menu: 'security' },
+  { path: 'security/traces', title: 'page.traces', perm: 'trace.read', page: TracesPage, menu: 'security' },
+  { path: 'security/keys', title: 'page.keys', perm: 'key.read', page: KeysPage, menu: 'security' },
 
-  { path: 'audit', title: 'page.audit', perm: 'audit.read', page: Placeholder, menu: 'audit' },
+  { path: 'audit', title: 'page.audit', perm: 'audit.read', page: AuditPage, menu: 'audit' },
+
+  // Every signed-in user's own account, opened from the header's user menu.
+  { path: 'account', title: 'page.account', page: AccountPage },
 ];
 
 /**

@@ -245,6 +245,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One's own sessions in force, newest first: created, expires, client address, the calling one marked (current); never a token
+         * @description Permission: signed_in
+         */
+        get: operations["GET /api/v1/auth/sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End one of one's own sessions (another user's: 404)
+         * @description Permission: signed_in
+         */
+        delete: operations["DELETE /api/v1/auth/sessions/{id}"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/batches/{id}": {
         parameters: {
             query?: never;
@@ -1225,6 +1265,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The data keys' status: the algorithm, every version with its creation date and whether current, and the stored sealed values per version (those under older versions still to be resealed); never key material
+         * @description Permission: key.read
+         */
+        get: operations["GET /api/v1/keys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/maintenance/{id}": {
         parameters: {
             query?: never;
@@ -1283,6 +1343,26 @@ export interface paths {
          */
         put: operations["PUT /api/v1/masking"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/masking/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mask sample values with masks not yet saved, by the platform's rules (a hash under a key drawn for this preview only); nothing is stored
+         * @description Permission: mask.write
+         */
+        post: operations["POST /api/v1/masking/preview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3210,6 +3290,101 @@ export interface operations {
                 };
             };
         };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            client_addr?: string;
+                            /** Format: date-time */
+                            created_at?: string;
+                            current?: boolean;
+                            /** Format: date-time */
+                            expires_at?: string;
+                            /** Format: int64 */
+                            id?: number;
+                            password_change_only?: boolean;
+                        }[];
+                        next_cursor?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "DELETE /api/v1/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description No Content */
             204: {
@@ -8335,6 +8510,68 @@ export interface operations {
             };
         };
     };
+    "GET /api/v1/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        algorithm?: string;
+                        configured?: boolean;
+                        /** Format: date-time */
+                        counted_at?: string;
+                        current?: number;
+                        /** Format: int64 */
+                        pending?: number;
+                        /** Format: int64 */
+                        sealed_values?: number;
+                        /** Format: int64 */
+                        unknown_version?: number;
+                        versions?: {
+                            algorithm?: string;
+                            /** Format: date-time */
+                            created_at?: string;
+                            current?: boolean;
+                            /** Format: int64 */
+                            sealed_values?: number;
+                            version?: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     "GET /api/v1/maintenance/{id}": {
         parameters: {
             query?: never;
@@ -8696,6 +8933,62 @@ export interface operations {
             };
         };
     };
+    "POST /api/v1/masking/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    samples?: {
+                        mask?: {
+                            first?: number;
+                            kind?: string;
+                            last?: number;
+                        };
+                        value?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        masked?: (string | null)[];
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     "GET /api/v1/me": {
         parameters: {
             query?: never;
@@ -8729,7 +9022,7 @@ export interface operations {
                             updated_at?: string;
                         } | null;
                         password_change_required?: boolean;
-                        permissions?: ("audit.read" | "calendar.read" | "calendar.write" | "catalog.read" | "catalog.review" | "catalog.write" | "credential.manage" | "credential.read" | "credential.revoke" | "data.maintain" | "data.read" | "data.rows" | "data.write" | "delivery.manage" | "department.read" | "department.write" | "grant.credential" | "grant.manage" | "grant.read" | "mask.write" | "region.read" | "region.write" | "scenario.register" | "share.apply" | "share.decide" | "share.read" | "signed_in" | "supervision.read" | "trace.read" | "usage.read" | "usage.write" | "user.read" | "user.role_confirm" | "user.role_history" | "user.unlock" | "user.write")[];
+                        permissions?: ("audit.read" | "calendar.read" | "calendar.write" | "catalog.read" | "catalog.review" | "catalog.write" | "credential.manage" | "credential.read" | "credential.revoke" | "data.maintain" | "data.read" | "data.rows" | "data.write" | "delivery.manage" | "department.read" | "department.write" | "grant.credential" | "grant.manage" | "grant.read" | "key.read" | "mask.write" | "region.read" | "region.write" | "scenario.register" | "share.apply" | "share.decide" | "share.read" | "signed_in" | "supervision.read" | "trace.read" | "usage.read" | "usage.write" | "user.read" | "user.role_confirm" | "user.role_history" | "user.unlock" | "user.write")[];
                         region?: {
                             code?: string;
                             /** Format: date-time */

@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { App as AntApp, Avatar, Badge, Button, Dropdown, Layout, Menu, Space, Tooltip, Typography } from 'antd';
 import type { MenuProps } from 'antd';
-import { BellOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { BellOutlined, IdcardOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { api, call } from '../../api/client';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
@@ -53,6 +53,7 @@ function UserMenu() {
   const items: MenuProps['items'] = [
     { key: 'who', disabled: true, label: <span>{roles || t('role.none')}</span> },
     { type: 'divider' },
+    { key: 'account', icon: <IdcardOutlined />, label: <Link to="/account">{t('page.account')}</Link> },
     { key: 'signout', icon: <LogoutOutlined />, label: t('action.signOut'), onClick: () => void signOut() },
   ];
   return (
