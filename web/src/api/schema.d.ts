@@ -64,6 +64,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the caller's department may ask of a published entry (entry_id): the items offered (not_shared ones are not), their share type and sensitivity, the workflow it runs, whether masks may be lifted, rows scoped by region, sensitive items exported, the period's bounds, and why an option — or the whole application — is closed
+         * @description Permission: share.apply
+         */
+        get: operations["GET /api/v1/applications/terms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{id}": {
         parameters: {
             query?: never;
@@ -72,7 +92,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One application with its steps, actors, decisions and due dates
+         * One application with its steps, actors, decisions and due dates, the current step's standing in working days, and the actions the caller may take at it
          * @description Permission: share.read
          */
         get: operations["GET /api/v1/applications/{id}"];
@@ -2237,13 +2257,17 @@ export interface operations {
                 content: {
                     "application/json": {
                         items?: ({
+                            actions?: string[];
                             /** Format: int64 */
                             applicant_department_id?: number;
+                            applicant_department_name?: string;
                             /** Format: int64 */
                             catalog_id?: number;
                             /** Format: date-time */
                             created_at?: string;
                             created_by?: string;
+                            /** Format: date */
+                            due?: string;
                             entry_name?: string;
                             entry_version?: number;
                             export_sensitive?: boolean;
@@ -2256,6 +2280,7 @@ export interface operations {
                             method?: string;
                             /** Format: int64 */
                             provider_department_id?: number;
+                            provider_department_name?: string;
                             purpose?: string;
                             refusal_category?: string;
                             refusal_reason?: string;
@@ -2266,6 +2291,7 @@ export interface operations {
                             scenario_id?: number;
                             share_type?: string;
                             state?: string;
+                            step?: string;
                             unmasked_items?: string[];
                             /** Format: date */
                             valid_until?: string;
@@ -2310,6 +2336,8 @@ export interface operations {
                                 subject_type?: string;
                                 title?: string;
                             } | null;
+                            working_days_late?: number | null;
+                            working_days_left?: number | null;
                         } | null)[];
                         next_cursor?: string;
                     };
@@ -2371,13 +2399,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        actions?: string[];
                         /** Format: int64 */
                         applicant_department_id?: number;
+                        applicant_department_name?: string;
                         /** Format: int64 */
                         catalog_id?: number;
                         /** Format: date-time */
                         created_at?: string;
                         created_by?: string;
+                        /** Format: date */
+                        due?: string;
                         entry_name?: string;
                         entry_version?: number;
                         export_sensitive?: boolean;
@@ -2390,6 +2422,7 @@ export interface operations {
                         method?: string;
                         /** Format: int64 */
                         provider_department_id?: number;
+                        provider_department_name?: string;
                         purpose?: string;
                         refusal_category?: string;
                         refusal_reason?: string;
@@ -2400,6 +2433,7 @@ export interface operations {
                         scenario_id?: number;
                         share_type?: string;
                         state?: string;
+                        step?: string;
                         unmasked_items?: string[];
                         /** Format: date */
                         valid_until?: string;
@@ -2443,6 +2477,142 @@ export interface operations {
                             subject_id?: string;
                             subject_type?: string;
                             title?: string;
+                        } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/applications/terms": {
+        parameters: {
+            query?: {
+                entry_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        entry_id?: number;
+                        entry_name?: string;
+                        entry_version?: number;
+                        export_sensitive_method?: string;
+                        export_sensitive_note?: {
+                            en?: string;
+                            zh?: string;
+                        };
+                        items?: {
+                            description?: string;
+                            name?: string;
+                            offered?: boolean;
+                            region?: boolean;
+                            sensitivity?: number;
+                            share_type?: string;
+                        }[];
+                        lifts_masks?: boolean;
+                        methods?: string[];
+                        /** Format: int64 */
+                        provider_department_id?: number;
+                        refusal?: {
+                            en?: string;
+                            zh?: string;
+                        } | null;
+                        region_refusal?: {
+                            en?: string;
+                            zh?: string;
+                        } | null;
+                        region_scope?: boolean;
+                        resource_code?: string;
+                        scenario_direct_grant?: boolean;
+                        share_conditions?: string;
+                        share_type?: string;
+                        unmask_refusal?: {
+                            en?: string;
+                            zh?: string;
+                        } | null;
+                        /** Format: date */
+                        valid_from?: string;
+                        /** Format: date */
+                        valid_to?: string;
+                        workflow?: {
+                            cite?: string;
+                            kind?: string;
+                            return?: {
+                                actions?: string[];
+                                actor?: {
+                                    party?: string;
+                                    /** @enum {string} */
+                                    role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                                };
+                                cite?: string;
+                                extension?: {
+                                    cite?: string;
+                                    working_days?: number;
+                                } | null;
+                                name?: string;
+                                title?: {
+                                    en?: string;
+                                    zh?: string;
+                                };
+                                within?: string;
+                                working_days?: number | null;
+                            } | null;
+                            steps?: {
+                                actions?: string[];
+                                actor?: {
+                                    party?: string;
+                                    /** @enum {string} */
+                                    role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                                };
+                                cite?: string;
+                                extension?: {
+                                    cite?: string;
+                                    working_days?: number;
+                                } | null;
+                                name?: string;
+                                title?: {
+                                    en?: string;
+                                    zh?: string;
+                                };
+                                within?: string;
+                                working_days?: number | null;
+                            }[];
+                            title?: {
+                                en?: string;
+                                zh?: string;
+                            };
                         } | null;
                     };
                 };
@@ -2488,13 +2658,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        actions?: string[];
                         /** Format: int64 */
                         applicant_department_id?: number;
+                        applicant_department_name?: string;
                         /** Format: int64 */
                         catalog_id?: number;
                         /** Format: date-time */
                         created_at?: string;
                         created_by?: string;
+                        /** Format: date */
+                        due?: string;
                         entry_name?: string;
                         entry_version?: number;
                         export_sensitive?: boolean;
@@ -2507,6 +2681,7 @@ export interface operations {
                         method?: string;
                         /** Format: int64 */
                         provider_department_id?: number;
+                        provider_department_name?: string;
                         purpose?: string;
                         refusal_category?: string;
                         refusal_reason?: string;
@@ -2517,6 +2692,7 @@ export interface operations {
                         scenario_id?: number;
                         share_type?: string;
                         state?: string;
+                        step?: string;
                         unmasked_items?: string[];
                         /** Format: date */
                         valid_until?: string;
@@ -2561,6 +2737,8 @@ export interface operations {
                             subject_type?: string;
                             title?: string;
                         } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
                     };
                 };
             };
@@ -2613,13 +2791,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        actions?: string[];
                         /** Format: int64 */
                         applicant_department_id?: number;
+                        applicant_department_name?: string;
                         /** Format: int64 */
                         catalog_id?: number;
                         /** Format: date-time */
                         created_at?: string;
                         created_by?: string;
+                        /** Format: date */
+                        due?: string;
                         entry_name?: string;
                         entry_version?: number;
                         export_sensitive?: boolean;
@@ -2632,6 +2814,7 @@ export interface operations {
                         method?: string;
                         /** Format: int64 */
                         provider_department_id?: number;
+                        provider_department_name?: string;
                         purpose?: string;
                         refusal_category?: string;
                         refusal_reason?: string;
@@ -2642,6 +2825,7 @@ export interface operations {
                         scenario_id?: number;
                         share_type?: string;
                         state?: string;
+                        step?: string;
                         unmasked_items?: string[];
                         /** Format: date */
                         valid_until?: string;
@@ -2686,6 +2870,8 @@ export interface operations {
                             subject_type?: string;
                             title?: string;
                         } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
                     };
                 };
             };
