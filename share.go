@@ -313,11 +313,12 @@ type ApplicationService interface {
 // more, and says in the user's words why an option is closed, so that
 // the console never re-decides a rule (SHR-1, SHR-2, SHR-5, SEC-5).
 type ApplicationTerms struct {
-	EntryID            int64  `json:"entry_id"`
-	EntryName          string `json:"entry_name"`
-	EntryVersion       int    `json:"entry_version"`
-	ResourceCode       string `json:"resource_code"`
-	ProviderDepartment int64  `json:"provider_department_id"`
+	EntryID                int64  `json:"entry_id"`
+	EntryName              string `json:"entry_name"`
+	EntryVersion           int    `json:"entry_version"`
+	ResourceCode           string `json:"resource_code"`
+	ProviderDepartment     int64  `json:"provider_department_id"`
+	ProviderDepartmentName string `json:"provider_department_name"`
 	// ShareType is the entry's share type as the profile counts it
 	// (HLJ-21: a conditional entry without conditions may count as
 	// unconditional); it chooses the workflow.
@@ -379,7 +380,7 @@ func TextOf(m Msg, args ...any) Text {
 func TermsOf(entry *Entry, p *Profile, applicant int64, today Date) *ApplicationTerms {
 	t := &ApplicationTerms{
 		EntryID: entry.ID, EntryName: entry.Name, EntryVersion: entry.PublishedVersion, ResourceCode: entry.ResourceCode,
-		ProviderDepartment: entry.DepartmentID, ShareType: entry.ShareType, ShareConditions: entry.ShareConditions,
+		ProviderDepartment: entry.DepartmentID, ProviderDepartmentName: entry.DepartmentName, ShareType: entry.ShareType, ShareConditions: entry.ShareConditions,
 		Items: []ItemTerms{}, Methods: ShareMethods,
 		ExportSensitiveMethod: MethodFile, ExportSensitiveNote: TextOf(MsgExportNotFile),
 		ValidFrom: today.AddDays(1), ValidTo: today.AddDays(MaxGrantDays),

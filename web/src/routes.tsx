@@ -55,6 +55,10 @@ const DatasetsPage = lazy(() => import('./pages/data/DatasetsPage'));
 const DatasetPage = lazy(() => import('./pages/data/DatasetPage'));
 const BatchPage = lazy(() => import('./pages/data/BatchPage'));
 const MaintenancePage = lazy(() => import('./pages/data/MaintenancePage'));
+const ApplicationsPage = lazy(() => import('./pages/sharing/ApplicationsPage'));
+const ApplicationPage = lazy(() => import('./pages/sharing/ApplicationPage'));
+const ApplyPage = lazy(() => import('./pages/sharing/ApplyPage'));
+const ScenariosPage = lazy(() => import('./pages/sharing/ScenariosPage'));
 
 export const menuGroups: { key: MenuGroup; title: MessageKey; icon: ReactNode }[] = [
   { key: 'workbench', title: 'menu.workbench', icon: <CheckSquareOutlined /> },
@@ -85,8 +89,11 @@ export const routes: ConsoleRoute[] = [
   { path: 'data/batches/:id', title: 'page.batch', perm: 'data.read', page: BatchPage },
   { path: 'data/maintenance/:id', title: 'page.maintenance', perm: 'data.read', page: MaintenancePage },
 
-  { path: 'sharing/applications', title: 'page.applications', perm: 'share.read', page: Placeholder, menu: 'sharing' },
-  { path: 'sharing/applications/:id', title: 'page.application', perm: 'share.read', page: Placeholder },
+  { path: 'sharing/applications', title: 'page.applications', perm: 'share.read', page: ApplicationsPage, menu: 'sharing' },
+  { path: 'sharing/applications/:id', title: 'page.application', perm: 'share.read', page: ApplicationPage },
+  { path: 'sharing/apply/:entryId', title: 'page.apply', perm: 'share.apply', page: ApplyPage },
+  // LS-19(三): registered scenarios, read by whoever reads applications.
+  { path: 'sharing/scenarios', title: 'page.scenarios', perm: 'share.read', page: ScenariosPage, menu: 'sharing' },
   { path: 'grants', title: 'page.grants', perm: 'grant.read', page: Placeholder, menu: 'sharing' },
 
   // 督办 opens to whoever reads datasets: the reviewer (who also holds

@@ -2545,6 +2545,7 @@ export interface operations {
                         methods?: string[];
                         /** Format: int64 */
                         provider_department_id?: number;
+                        provider_department_name?: string;
                         refusal?: {
                             en?: string;
                             zh?: string;

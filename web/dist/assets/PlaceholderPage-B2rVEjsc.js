@@ -1,1 +1,0 @@
-import{Q as e,T as t,b as n,r,u as i,xi as a,y as o}from"./index-CdixIMaw.js";var s=n();function c(){let{t:n}=o(),c=a();return(0,s.jsx)(i,{children:(0,s.jsx)(t,{status:`info`,title:n(`placeholder.title`),subTitle:n(`placeholder.body`),extra:(0,s.jsx)(e,{type:`primary`,onClick:()=>c(r),children:n(`action.home`)})})})}export{c as default};
