@@ -23,6 +23,7 @@ import {
   refusalCategories,
   Standing,
   StateTag,
+  tagStyles,
   type Application,
   type Workflow,
 } from './common';
@@ -274,7 +275,7 @@ export default function ApplicationPage() {
             key: 'mask',
             width: 160,
             render: (_, r) =>
-              r.unmasked ? <Tag color="warning">{t('sharing.unmasked')}</Tag> : (r.sensitivity ?? 0) >= 3 ? t('sharing.masked') : '—',
+              r.unmasked ? <Tag style={tagStyles.warning}>{t('sharing.unmasked')}</Tag> : (r.sensitivity ?? 0) >= 3 ? t('sharing.masked') : '—',
           },
         ]}
       />
@@ -290,7 +291,6 @@ export default function ApplicationPage() {
             rowKey={(h) => String(h.seq)}
             dataSource={history.filter((h) => h.acted_at)}
             pagination={false}
-            scroll={{ x: 900 }}
             columns={[
               { title: t('sharing.step'), key: 'step', width: 180, render: (_, h) => stepTitle(h.step) },
               { title: t('sharing.actedBy'), dataIndex: 'acted_by', width: 120 },

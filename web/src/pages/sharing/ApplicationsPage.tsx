@@ -87,19 +87,20 @@ export default function ApplicationsPage() {
         activeKey={side}
         onChange={(k) => set('side', k === 'all' ? '' : k)}
         items={sides.map((s) => ({ key: s, label: t(`sharing.side.${s}` as MessageKey) }))}
-        tabBarExtraContent={
-          <Select
-            aria-label={t('sharing.stateFilter')}
-            style={{ width: 160 }}
-            value={state}
-            onChange={(v) => set('state', v)}
-            options={[
-              { value: '', label: t('sharing.stateAll') },
-              ...applicationStates.map((s) => ({ value: s, label: t(`sharing.state.${s}` as MessageKey) })),
-            ]}
-          />
-        }
       />
+      {/* Beside the tabs, not in their bar: a tab list holds tabs only. */}
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Select
+          aria-label={t('sharing.stateFilter')}
+          style={{ width: 160 }}
+          value={state}
+          onChange={(v) => set('state', v)}
+          options={[
+            { value: '', label: t('sharing.stateAll') },
+            ...applicationStates.map((s) => ({ value: s, label: t(`sharing.state.${s}` as MessageKey) })),
+          ]}
+        />
+      </Space>
       {error && (
         <div style={{ marginBottom: 16 }}>
           <LoadError error={error} onRetry={() => void load()} />
@@ -111,7 +112,7 @@ export default function ApplicationsPage() {
         dataSource={items}
         loading={loading && items.length === 0}
         pagination={false}
-        scroll={{ x: 1000 }}
+        scroll={items.length ? { x: 1000 } : undefined}
         locale={{
           emptyText: (
             <Typography.Text type="secondary">

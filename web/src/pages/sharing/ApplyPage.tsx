@@ -16,7 +16,7 @@ import { Page, PageWaiting } from '../../components/Page';
 import { RegionScopeSelect } from '../../components/RegionTree';
 import { useI18n, type MessageKey } from '../../i18n';
 import { Code, fieldPath, useCatalogLabels } from '../catalog/common';
-import { actorText, pick, type ApplicationInput, type Terms } from './common';
+import { actorText, atLeastOne, pick, type ApplicationInput, type Terms } from './common';
 
 interface Values {
   items: string[];
@@ -163,6 +163,7 @@ export default function ApplyPage() {
             form={form}
             layout="vertical"
             style={{ maxWidth: 760 }}
+            className="govdata-sharing-form"
             initialValues={{ items: [], method: 'api', region_scope: [], unmasked_items: [], export_sensitive: false }}
             onFinish={(v) => void submit(v)}
             scrollToFirstError
@@ -171,9 +172,9 @@ export default function ApplyPage() {
               name="items"
               label={t('sharing.itemsToApply')}
               extra={t('sharing.itemsNote')}
-              rules={[{ required: true, type: 'array', min: 1, message: t('sharing.itemsRequired') }]}
+              rules={[atLeastOne(t('sharing.itemsRequired'))]}
             >
-              <Checkbox.Group style={{ display: 'flex', flexDirection: 'column', gap: 6 }}>
+              <Checkbox.Group role="group" aria-label={t('sharing.itemsToApply')} style={{ display: 'flex', flexDirection: 'column', gap: 6 }}>
                 {offered.map((it) => (
                   <Checkbox key={it.name} value={it.name}>
                     <span>{it.name}</span>
@@ -251,6 +252,7 @@ export default function ApplyPage() {
             >
               <Select
                 mode="multiple"
+                aria-label={t('sharing.unmaskedItems')}
                 allowClear
                 disabled={!terms.lifts_masks || sensitiveChosen.length === 0}
                 options={sensitiveChosen.map((it) => ({ value: it.name, label: `${it.name}（${t('catalog.level', { n: it.sensitivity ?? 1 })}）` }))}

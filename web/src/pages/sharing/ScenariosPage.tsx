@@ -16,7 +16,7 @@ import { useI18n, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
 import { formatDateTime } from '../../format';
 import { Code, fieldPath, useCatalogLabels, type Entry } from '../catalog/common';
-import { loadProfile, methods, pick, type Scenario } from './common';
+import { atLeastOne, loadProfile, methods, pick, tagStyles, type Scenario } from './common';
 
 const pageSize = 20;
 
@@ -88,7 +88,7 @@ export default function ScenariosPage() {
         dataSource={items}
         loading={loading && items.length === 0}
         pagination={false}
-        scroll={{ x: 1100 }}
+        scroll={items.length ? { x: 1100 } : undefined}
         locale={{
           emptyText: (
             <Typography.Text type="secondary">
@@ -128,7 +128,7 @@ export default function ScenariosPage() {
                   {s.retire_reason && <Typography.Text type="secondary">{s.retire_reason}</Typography.Text>}
                 </Space>
               ) : (
-                <Tag color="success">{t('sharing.scenario.active')}</Tag>
+                <Tag style={tagStyles.success}>{t('sharing.scenario.active')}</Tag>
               ),
           },
           {
@@ -295,7 +295,7 @@ function RegisterDialog({ depts, onClose, onDone }: { depts: Department[]; onClo
       destroyOnHidden
     >
       {failure && <Alert style={{ marginBottom: 12 }} type="error" showIcon message={failure} />}
-      <Form<RegisterValues> form={form} layout="vertical" initialValues={{ items: [], methods: ['api'], region_scope: [], max_days: 365 }}>
+      <Form<RegisterValues> form={form} layout="vertical" className="govdata-sharing-form" initialValues={{ items: [], methods: ['api'], region_scope: [], max_days: 365 }}>
         <Form.Item name="catalog_id" label={t('sharing.entry')} rules={[{ required: true, message: t('form.required') }]}>
           <Select
             showSearch={{ filterOption: false, onSearch: setQ }}
@@ -317,9 +317,9 @@ function RegisterDialog({ depts, onClose, onDone }: { depts: Department[]; onClo
           name="items"
           label={t('sharing.scenarioItems')}
           extra={entry ? undefined : t('sharing.pickEntryFirst')}
-          rules={[{ required: true, type: 'array', min: 1, message: t('sharing.itemsRequired') }]}
+          rules={[atLeastOne(t('sharing.itemsRequired'))]}
         >
-          <Checkbox.Group>
+          <Checkbox.Group role="group" aria-label={t('sharing.scenarioItems')}>
             <Space wrap>
               {shared.map((it) => (
                 <Checkbox key={it.name} value={it.name}>
@@ -338,8 +338,8 @@ function RegisterDialog({ depts, onClose, onDone }: { depts: Department[]; onClo
         <Form.Item name="legal_basis" label={t('sharing.legalBasis')} rules={[{ required: true, whitespace: true, message: t('form.required') }]}>
           <Input.TextArea rows={2} maxLength={2000} />
         </Form.Item>
-        <Form.Item name="methods" label={t('sharing.methods')} rules={[{ required: true, type: 'array', min: 1, message: t('form.required') }]}>
-          <Checkbox.Group options={methods.map((m) => ({ value: m, label: t(`sharing.method.${m}` as MessageKey) }))} />
+        <Form.Item name="methods" label={t('sharing.methods')} rules={[atLeastOne(t('form.required'))]}>
+          <Checkbox.Group role="group" aria-label={t('sharing.methods')} options={methods.map((m) => ({ value: m, label: t(`sharing.method.${m}` as MessageKey) }))} />
         </Form.Item>
         <Form.Item name="region_scope" label={t('sharing.regionScope')} extra={t('sharing.scenarioScopeHint')}>
           <RegionScopeSelect />

@@ -6,6 +6,7 @@ import { Space, Tag, Tooltip, Typography } from 'antd';
 import { WarningOutlined } from '@ant-design/icons';
 import { api, call, type paths } from '../../api/client';
 import { useI18n, type MessageKey } from '../../i18n';
+import './sharing.css';
 
 export type Application = paths['/api/v1/applications/{id}']['get']['responses'][200]['content']['application/json'];
 export type ApplicationInput = paths['/api/v1/applications']['post']['requestBody']['content']['application/json'];
@@ -58,12 +59,21 @@ export function actorText(step: Step | undefined, t: (k: MessageKey) => string):
   return `${t(`sharing.party.${step.actor.party}` as MessageKey)} · ${t(`role.${step.actor.role}` as MessageKey)}`;
 }
 
-const stateColors: Record<string, string> = { open: 'processing', approved: 'success', rejected: 'error', withdrawn: 'default' };
+// Tag colours dark enough on their tints for WCAG AA (4.5:1): Ant Design's
+// preset success and warning text reach about 2:1 only.
+export const tagStyles = {
+  success: { color: '#135200', background: '#f6ffed', borderColor: '#b7eb8f' },
+  processing: { color: '#1d4ed8', background: '#eff6ff', borderColor: '#bfdbfe' },
+  error: { color: '#820014', background: '#fff1f0', borderColor: '#ffa39e' },
+  warning: { color: '#873800', background: '#fff7e6', borderColor: '#ffd591' },
+  default: undefined,
+};
+const stateStyles: Record<string, keyof typeof tagStyles> = { open: 'processing', approved: 'success', rejected: 'error', withdrawn: 'default' };
 
 export function StateTag({ state }: { state?: string }) {
   const { t } = useI18n();
   if (!state) return null;
-  return <Tag color={stateColors[state]}>{t(`sharing.state.${state}` as MessageKey)}</Tag>;
+  return <Tag style={tagStyles[stateStyles[state] ?? 'default']}>{t(`sharing.state.${state}` as MessageKey)}</Tag>;
 }
 
 /**
@@ -75,11 +85,11 @@ export function Standing({ app, withDate = true }: { app: Pick<Application, 'due
   if (!app.due) return <Typography.Text type="secondary">{t('tasks.noDue')}</Typography.Text>;
   let tag;
   if (app.working_days_late != null) {
-    tag = <Tag color="error">{t('tasks.late', { n: app.working_days_late })}</Tag>;
+    tag = <Tag style={tagStyles.error}>{t('tasks.late', { n: app.working_days_late })}</Tag>;
   } else if ((app.working_days_left ?? 0) === 0) {
-    tag = <Tag color="warning">{t('tasks.dueToday')}</Tag>;
+    tag = <Tag style={tagStyles.warning}>{t('tasks.dueToday')}</Tag>;
   } else {
-    tag = <Tag color={(app.working_days_left ?? 0) <= 1 ? 'warning' : 'default'}>{t('tasks.left', { n: app.working_days_left ?? 0 })}</Tag>;
+    tag = <Tag style={(app.working_days_left ?? 0) <= 1 ? tagStyles.warning : undefined}>{t('tasks.left', { n: app.working_days_left ?? 0 })}</Tag>;
   }
   return (
     <Space size={4} wrap>
@@ -97,4 +107,13 @@ export function Standing({ app, withDate = true }: { app: Pick<Application, 'due
 /** The words of an action at a step, as a button says it. */
 export function actionLabel(action: string | undefined, t: (k: MessageKey) => string): string {
   return action ? t(`sharing.action.${action}` as MessageKey) : '';
+}
+
+/**
+ * atLeastOne is a checkbox group's "required" rule as a validator: a
+ * required rule would put aria-required on the group's element, which its
+ * role does not take (axe: aria-allowed-attr).
+ */
+export function atLeastOne(message: string) {
+  return { validator: (_: unknown, v: unknown[] | undefined) => (v?.length ? Promise.resolve() : Promise.reject(new Error(message))) };
 }
