@@ -318,21 +318,17 @@ export default function ApplicationPage() {
   );
 }
 
-/** Acted: who decided a step, how, when, and why. */
+/** Acted: who decided a step, how, when, and why — a line each. */
 function Acted({ h }: { h: History }) {
   const { t } = useI18n();
   return (
-    <>
-      <span>
+    <div>
+      <div>
         {h.acted_by} · {t(`sharing.done.${h.action}` as MessageKey)} · <span className="govdata-mono">{formatDateTime(h.acted_at)}</span>
-      </span>
-      {h.reason && <span>{t('sharing.reasonIs', { reason: h.reason })}</span>}
-      {h.due && (
-        <Typography.Text type="secondary">
-          {t('sharing.wasDue', { due: h.due })}
-        </Typography.Text>
-      )}
-    </>
+      </div>
+      {h.reason && <div>{t('sharing.reasonIs', { reason: h.reason })}</div>}
+      {h.due && <Typography.Text type="secondary">{t('sharing.wasDue', { due: h.due })}</Typography.Text>}
+    </div>
   );
 }
 

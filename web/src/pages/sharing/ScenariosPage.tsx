@@ -88,7 +88,7 @@ export default function ScenariosPage() {
         dataSource={items}
         loading={loading && items.length === 0}
         pagination={false}
-        scroll={items.length ? { x: 1100 } : undefined}
+        scroll={items.length ? { x: 1000 } : undefined}
         locale={{
           emptyText: (
             <Typography.Text type="secondary">
@@ -101,44 +101,33 @@ export default function ScenariosPage() {
             title: t('sharing.scenarioName'),
             key: 'name',
             render: (_, s) => (
-              <Space orientation="vertical" size={0}>
+              <div className="govdata-entry-name">
                 <span>{s.name}</span>
                 <Code value={s.resource_code} />
-              </Space>
+                <Typography.Text type="secondary">{deptName(s.provider_department_id)}</Typography.Text>
+              </div>
             ),
           },
-          { title: t('sharing.provider'), key: 'provider', width: 140, render: (_, s) => deptName(s.provider_department_id) },
-          { title: t('sharing.consumer'), key: 'consumer', width: 140, render: (_, s) => deptName(s.consumer_department_id) },
-          { title: t('sharing.items'), key: 'items', width: 180, render: (_, s) => (s.items ?? []).join('、') },
+          { title: t('sharing.consumer'), key: 'consumer', width: 150, render: (_, s) => deptName(s.consumer_department_id) },
+          { title: t('sharing.items'), key: 'items', width: 130, render: (_, s) => (s.items ?? []).join('、') },
           {
             title: t('sharing.methods'),
             key: 'methods',
-            width: 150,
+            width: 110,
             render: (_, s) => (s.methods ?? []).map((m) => t(`sharing.method.${m}` as MessageKey)).join('、'),
           },
-          { title: t('sharing.maxDays'), key: 'days', width: 100, align: 'right', render: (_, s) => t('sharing.days', { n: s.max_days ?? 0 }) },
+          { title: t('sharing.maxDays'), key: 'days', width: 90, align: 'right', render: (_, s) => t('sharing.days', { n: s.max_days ?? 0 }) },
           {
             title: t('sharing.scenarioState'),
             key: 'state',
-            width: 170,
-            render: (_, s) =>
-              s.state === 'retired' ? (
-                <Space orientation="vertical" size={0}>
-                  <Tag>{t('sharing.scenario.retired')}</Tag>
-                  {s.retire_reason && <Typography.Text type="secondary">{s.retire_reason}</Typography.Text>}
-                </Space>
-              ) : (
-                <Tag style={tagStyles.success}>{t('sharing.scenario.active')}</Tag>
-              ),
-          },
-          {
-            title: t('sharing.registered'),
-            key: 'by',
-            width: 160,
+            width: 150,
             render: (_, s) => (
-              <Space orientation="vertical" size={0}>
-                <span>{s.registered_by}</span>
-                <span className="govdata-mono">{formatDateTime(s.registered_at)}</span>
+              <Space orientation="vertical" size={2}>
+                {s.state === 'retired' ? <Tag>{t('sharing.scenario.retired')}</Tag> : <Tag style={tagStyles.success}>{t('sharing.scenario.active')}</Tag>}
+                {s.retire_reason && <Typography.Text type="secondary">{s.retire_reason}</Typography.Text>}
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {t('sharing.registeredBy', { by: s.registered_by ?? '', at: formatDateTime(s.registered_at) })}
+                </Typography.Text>
               </Space>
             ),
           },
@@ -147,7 +136,7 @@ export default function ScenariosPage() {
                 {
                   title: t('tasks.open'),
                   key: 'act',
-                  width: 110,
+                  width: 90,
                   render: (_: unknown, s: Scenario) =>
                     s.state === 'active' && (
                       <Button size="small" danger onClick={() => setRetiring(s)} aria-label={t('sharing.retireOf', { name: s.name ?? '' })}>

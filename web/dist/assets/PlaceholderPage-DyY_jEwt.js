@@ -1,0 +1,1 @@
+import{$ as e,Di as t,T as n,b as r,r as i,u as a,y as o}from"./index-6oQstgGT.js";var s=r();function c(){let{t:r}=o(),c=t();return(0,s.jsx)(a,{children:(0,s.jsx)(n,{status:`info`,title:r(`placeholder.title`),subTitle:r(`placeholder.body`),extra:(0,s.jsx)(e,{type:`primary`,onClick:()=>c(i),children:r(`action.home`)})})})}export{c as default};
