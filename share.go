@@ -2,6 +2,7 @@ package govdata
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"time"
@@ -222,6 +223,21 @@ type Application struct {
 	ScenarioID int64     `json:"scenario_id,omitempty"`
 	CreatedBy  string    `json:"created_by"`
 	CreatedAt  time.Time `json:"created_at"`
+	// The departments' names, for lists and the decision page.
+	ApplicantDepartmentName string `json:"applicant_department_name,omitempty"`
+	ProviderDepartmentName  string `json:"provider_department_name,omitempty"`
+	// Step and Due are where an open application stands (also in lists);
+	// WorkingDaysLeft (while due) or WorkingDaysLate (once overdue) count
+	// the due date on the platform's calendar today (CAL-3), so that the
+	// applicant, who holds no task for it, sees the deadline too.
+	Step            string `json:"step,omitempty"`
+	Due             *Date  `json:"due,omitempty"`
+	WorkingDaysLeft *int   `json:"working_days_left,omitempty"`
+	WorkingDaysLate *int   `json:"working_days_late,omitempty"`
+	// Actions are those the caller may take at the current step now, as
+	// the step's actor (CheckStepActor); empty for anyone else. Filled
+	// when one application is read.
+	Actions []Action `json:"actions,omitempty"`
 }
 
 // ApplicationDecision acts on an application's current step.
@@ -285,4 +301,120 @@ type ApplicationService interface {
 	// FindApplications lists the applications the caller sees, newest
 	// first; EINVALID for a bad side or cursor.
 	FindApplications(ctx context.Context, f ApplicationFilter) (ApplicationList, error)
+	// ApplicationTerms says what the caller's department may ask of an
+	// entry (TermsOf), for the application form: ENOTFOUND for no such
+	// entry or one not visible; ECONFLICT for one never published. An
+	// entry the caller may not apply for is answered with its Refusal.
+	ApplicationTerms(ctx context.Context, entryID int64) (*ApplicationTerms, error)
+}
+
+// ApplicationTerms is what an application for one entry may ask, as the
+// platform decides it: the application form offers these options and no
+// more, and says in the user's words why an option is closed, so that
+// the console never re-decides a rule (SHR-1, SHR-2, SHR-5, SEC-5).
+type ApplicationTerms struct {
+	EntryID                int64  `json:"entry_id"`
+	EntryName              string `json:"entry_name"`
+	EntryVersion           int    `json:"entry_version"`
+	ResourceCode           string `json:"resource_code"`
+	ProviderDepartment     int64  `json:"provider_department_id"`
+	ProviderDepartmentName string `json:"provider_department_name"`
+	// ShareType is the entry's share type as the profile counts it
+	// (HLJ-21: a conditional entry without conditions may count as
+	// unconditional); it chooses the workflow.
+	ShareType       ShareType `json:"share_type"`
+	ShareConditions string    `json:"share_conditions,omitempty"`
+	// Workflow is the chain the application runs, each step with its actor
+	// and deadline.
+	Workflow *Workflow `json:"workflow,omitempty"`
+	// Refusal says why the caller cannot apply for this entry at all (its
+	// own department's data, an entry not shared or not open to
+	// applications); absent when it can.
+	Refusal *Text `json:"refusal,omitempty"`
+	// Items are the entry's items; only those Offered may be asked for.
+	Items []ItemTerms `json:"items"`
+	// LiftsMasks: unmasked items may be asked for (SHR-5: only a chain
+	// that includes the provider's leader lifts masks); UnmaskRefusal says
+	// why not.
+	LiftsMasks    bool  `json:"lifts_masks"`
+	UnmaskRefusal *Text `json:"unmask_refusal,omitempty"`
+	// RegionScope: rows may be scoped by region (SHR-4: the entry has a
+	// region item); RegionRefusal says why not.
+	RegionScope   bool          `json:"region_scope"`
+	RegionRefusal *Text         `json:"region_refusal,omitempty"`
+	Methods       []ShareMethod `json:"methods"`
+	// ExportSensitiveMethod is the only method with which sensitive items
+	// may be exported (SEC-5); ExportSensitiveNote says so.
+	ExportSensitiveMethod ShareMethod `json:"export_sensitive_method"`
+	ExportSensitiveNote   Text        `json:"export_sensitive_note"`
+	// ValidFrom and ValidTo bound valid_until: after today, within
+	// MaxGrantDays (HLJ-22).
+	ValidFrom Date `json:"valid_from"`
+	ValidTo   Date `json:"valid_to"`
+	// ScenarioDirectGrant: an application within a registered scenario is
+	// granted at once, without the chain (LS-19(三)).
+	ScenarioDirectGrant bool `json:"scenario_direct_grant"`
+}
+
+// ItemTerms is one item of an entry as an application may ask for it.
+type ItemTerms struct {
+	Name        string    `json:"name"`
+	Description string    `json:"description,omitempty"`
+	ShareType   ShareType `json:"share_type"` // the item's own, else the entry's
+	Sensitivity int       `json:"sensitivity"`
+	Region      bool      `json:"region,omitempty"`
+	// Offered: the item may be asked for (SHR-2: a not_shared item never is).
+	Offered bool `json:"offered"`
+}
+
+// TextOf renders a message in both languages, for a value (not an error)
+// that carries the platform's explanation.
+func TextOf(m Msg, args ...any) Text {
+	return Text{ZH: m.Text("zh", args...), EN: m.Text("en", args...)}
+}
+
+// TermsOf decides what an application of department applicant may ask for
+// entry (its published version, as the profile counts it, see
+// EntryInput.Effective) on day today under profile p: the same rules
+// ValidateApplication and Apply enforce.
+func TermsOf(entry *Entry, p *Profile, applicant int64, today Date) *ApplicationTerms {
+	t := &ApplicationTerms{
+		EntryID: entry.ID, EntryName: entry.Name, EntryVersion: entry.PublishedVersion, ResourceCode: entry.ResourceCode,
+		ProviderDepartment: entry.DepartmentID, ProviderDepartmentName: entry.DepartmentName, ShareType: entry.ShareType, ShareConditions: entry.ShareConditions,
+		Items: []ItemTerms{}, Methods: ShareMethods,
+		ExportSensitiveMethod: MethodFile, ExportSensitiveNote: TextOf(MsgExportNotFile),
+		ValidFrom: today.AddDays(1), ValidTo: today.AddDays(MaxGrantDays),
+		ScenarioDirectGrant: p.ScenarioDirectGrant.Value,
+	}
+	if w, ok := p.Workflow(ShareWorkflow(entry.ShareType)); ok {
+		t.Workflow = w
+		t.LiftsMasks = LiftsMasks(w)
+	}
+	if !t.LiftsMasks {
+		r := TextOf(MsgUnmaskNoLeader)
+		t.UnmaskRefusal = &r
+	}
+	for _, it := range entry.Items {
+		share := it.ShareType
+		if share == "" {
+			share = entry.ShareType
+		}
+		t.Items = append(t.Items, ItemTerms{Name: it.Name, Description: it.Description, ShareType: share, Sensitivity: it.Sensitivity,
+			Region: it.Region, Offered: entry.ShareType != ShareNone && share != ShareNone})
+		t.RegionScope = t.RegionScope || it.Region
+	}
+	if !t.RegionScope {
+		r := TextOf(MsgNoRegionItem)
+		t.RegionRefusal = &r
+	}
+	err := checkEntryShared(entry)
+	if err == nil && entry.DepartmentID == applicant {
+		err = Errorf(EINVALID, MsgOwnData)
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		r := TextOf(e.Message.Msg, e.Message.Args...)
+		t.Refusal = &r
+	}
+	return t
 }

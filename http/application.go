@@ -32,3 +32,23 @@ func (s *Server) handleApplications(w http.ResponseWriter, r *http.Request) erro
 	writeJSON(w, http.StatusOK, list)
 	return nil
 }
+
+var msgEntryIDRequired = govdata.Msg{ZH: "请指定目录项（entry_id）", EN: "entry_id is required"}
+
+func (s *Server) handleApplicationTerms(w http.ResponseWriter, r *http.Request) error {
+	id, err := queryInt(r, "entry_id")
+	if err != nil {
+		return err
+	}
+	if id == 0 {
+		e := govdata.Errorf(govdata.EINVALID, msgEntryIDRequired)
+		e.Fields = map[string]govdata.Message{"entry_id": {Msg: govdata.MsgRequired}}
+		return e
+	}
+	terms, err := s.svc.Applications.ApplicationTerms(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, terms)
+	return nil
+}

@@ -352,6 +352,9 @@ var matrix = []matrixCase{
 		return req{method: "POST", path: "/api/v1/applications", body: applicationInput(entryOfB(t, e))}
 	}},
 	{route: "GET /api/v1/applications", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: get("/api/v1/applications?side=provider")},
+	{route: "GET /api/v1/applications/terms", auth: "user", allow: []string{"officer"}, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/applications/terms?entry_id=" + itoa(entryOfB(t, e))}
+	}},
 	{route: "GET /api/v1/applications/{id}", auth: "user", allow: []string{"officer", "reviewer", "leader"}, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/applications/" + itoa(applicationForA(t, e).ID)}
 	}},

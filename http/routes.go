@@ -296,8 +296,13 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/applications", reads: readPlain, perm: govdata.PermShareRead, action: "application.list", objectType: "application",
 			summary: "Applications, newest first: side=applicant (the department's own), side=provider (for its data); reviewers see all",
 			query:   append([]string{"side", "state"}, pageQuery...), response: govdata.ApplicationList{}, handle: s.handleApplications},
+		// SHR-1, SHR-5, SEC-5: the application form offers what the server
+		// allows and says why an option is closed, never re-deciding it.
+		{method: "GET", path: "/api/v1/applications/terms", reads: readPlain, perm: govdata.PermShareApply, action: "application.terms", objectType: "catalog_entry",
+			summary: "What the caller's department may ask of a published entry (entry_id): the items offered (not_shared ones are not), their share type and sensitivity, the workflow it runs, whether masks may be lifted, rows scoped by region, sensitive items exported, the period's bounds, and why an option — or the whole application — is closed",
+			query:   []string{"entry_id"}, response: govdata.ApplicationTerms{}, handle: s.handleApplicationTerms},
 		{method: "GET", path: "/api/v1/applications/{id}", reads: readPlain, perm: govdata.PermShareRead, action: "application.read", objectType: "application",
-			summary: "One application with its steps, actors, decisions and due dates", response: govdata.Application{}, handle: byID(s.svc.Applications.FindApplicationByID)},
+			summary: "One application with its steps, actors, decisions and due dates, the current step's standing in working days, and the actions the caller may take at it", response: govdata.Application{}, handle: byID(s.svc.Applications.FindApplicationByID)},
 		{method: "POST", path: "/api/v1/applications/{id}/decision", perm: govdata.PermShareDecide, decision: true, action: "application.decide", objectType: "application",
 			summary: "Act on the current step as its actor: approve, forward, sign, reject (reason and reason_category law|policy|sensitive|other), return (reason), withdraw",
 			request: govdata.ApplicationDecision{}, response: govdata.Application{}, handle: updateByID(s, s.svc.Applications.Decide)},

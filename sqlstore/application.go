@@ -40,28 +40,18 @@ func (s *ApplicationService) Apply(ctx context.Context, in govdata.ApplicationIn
 	if !a.Has(govdata.RoleOfficer) || a.DepartmentID == 0 {
 		return nil, govdata.Errorf(govdata.EFORBIDDEN, msgApplyOfficer)
 	}
-	r, err := s.entryRow(ctx, in.CatalogID)
+	r, entry, err := s.publishedEntry(ctx, in.CatalogID)
 	if err != nil {
 		return nil, err
 	}
-	if r.published == 0 {
-		return nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgEntryNotOpenFor, r.status)
-	}
-	published, err := content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, r.id, r.published)
-	if err != nil {
-		return nil, s.db.internal("apply", err)
-	}
-	// The profile may count a conditional entry without conditions as
-	// unconditional (ZJ); the application follows the entry as it counts.
-	published = published.Effective(s.profile)
-	entry := r.entry(published, r.published, govdata.EntryStatus(r.status))
+	published := entry.EntryInput
 	today := s.today()
 	if err := govdata.ValidateApplication(in, entry, a.DepartmentID, today); err != nil {
 		return nil, err
 	}
 	kind := govdata.ShareWorkflow(published.ShareType)
 	// SHR-5: masks are lifted only where the provider's leader approves.
-	if w, ok := s.profile.Workflow(kind); len(in.UnmaskedItems) > 0 && (!ok || !govdata.LiftsMasks(w)) {
+	if terms := govdata.TermsOf(entry, s.profile, a.DepartmentID, today); len(in.UnmaskedItems) > 0 && !terms.LiftsMasks {
 		var fe govdata.FieldErrors
 		fe.Add("unmasked_items", govdata.MsgUnmaskNoLeader)
 		return nil, fe.Err()
@@ -123,6 +113,43 @@ func (s *ApplicationService) Apply(ctx context.Context, in govdata.ApplicationIn
 	return s.FindApplicationByID(ctx, id)
 }
 
+// publishedEntry reads the published version of an entry the caller sees,
+// as the profile counts it: the profile may count a conditional entry
+// without conditions as unconditional (ZJ); an application follows the
+// entry as it counts. ECONFLICT for an entry never published.
+func (s *ApplicationService) publishedEntry(ctx context.Context, id int64) (*entryRow, *govdata.Entry, error) {
+	r, err := s.entryRow(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.published == 0 {
+		return nil, nil, govdata.Errorf(govdata.ECONFLICT, govdata.MsgEntryNotOpenFor, r.status)
+	}
+	published, err := content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, r.id, r.published)
+	if err != nil {
+		return nil, nil, s.db.internal("published entry", err)
+	}
+	return r, r.entry(published.Effective(s.profile), r.published, govdata.EntryStatus(r.status)), nil
+}
+
+// ApplicationTerms implements govdata.ApplicationService.
+func (s *ApplicationService) ApplicationTerms(ctx context.Context, entryID int64) (*govdata.ApplicationTerms, error) {
+	a := govdata.ActorFrom(ctx)
+	if err := govdata.Authorize(a, govdata.PermSignedIn); err != nil {
+		return nil, err
+	}
+	_, entry, err := s.publishedEntry(ctx, entryID)
+	if err != nil {
+		return nil, err
+	}
+	terms := govdata.TermsOf(entry, s.profile, a.DepartmentID, s.today())
+	if terms.Refusal == nil && (!a.Has(govdata.RoleOfficer) || a.DepartmentID == 0) {
+		r := govdata.TextOf(msgApplyOfficer)
+		terms.Refusal = &r
+	}
+	return terms, nil
+}
+
 // Decide implements govdata.ApplicationService.
 func (s *ApplicationService) Decide(ctx context.Context, id int64, d govdata.ApplicationDecision) (*govdata.Application, error) {
 	if err := govdata.ValidateDecision(d); err != nil {
@@ -170,19 +197,37 @@ func (s *ApplicationService) Decide(ctx context.Context, id int64, d govdata.App
 	return s.FindApplicationByID(ctx, id)
 }
 
+// applicationSelect reads an application with what a list shows of it:
+// the departments' names, the entry's name (the workflow's title, which is
+// the name applied for; else the catalog's) and where its workflow stands.
 const applicationSelect = `SELECT a.id, a.entry_id, a.entry_version, a.applicant_department_id, a.provider_department_id, a.share_type, a.items, a.scenario,
 	a.purpose, a.legal_basis, a.region_scope, a.method, a.valid_until, a.state, a.refusal_category, a.refusal_reason, a.workflow_id,
-	a.grant_id, a.scenario_id, a.created_by, a.created_at, e.resource_code, a.unmasked_items, a.export_sensitive FROM applications a JOIN catalog_entries e ON e.id = a.entry_id`
+	a.grant_id, a.scenario_id, a.created_by, a.created_at, e.resource_code, a.unmasked_items, a.export_sensitive,
+	ad.name, pd.name, COALESCE(w.title, cs.name, ''), COALESCE(w.state, ''), COALESCE(w.step, ''), COALESCE(w.due_date, '')
+	FROM applications a JOIN catalog_entries e ON e.id = a.entry_id
+	JOIN departments ad ON ad.id = a.applicant_department_id JOIN departments pd ON pd.id = a.provider_department_id
+	LEFT JOIN workflow_instances w ON w.id = a.workflow_id LEFT JOIN catalog_search cs ON cs.entry_id = a.entry_id`
 
 func scanApplication(row interface{ Scan(...any) error }) (*govdata.Application, int64, error) {
 	var a govdata.Application
-	var items, regions, until, unmasked string
+	var items, regions, until, unmasked, wstate, due string
 	var created int64
 	var workflow, grant, scenario sql.NullInt64
 	if err := row.Scan(&a.ID, &a.CatalogID, &a.EntryVersion, &a.ApplicantDepartment, &a.ProviderDepartment, &a.ShareType, &items, &a.Scenario, &a.Purpose,
 		&a.LegalBasis, &regions, &a.Method, &until, &a.State, &a.RefusalCategory, &a.RefusalReason, &workflow, &grant, &scenario, &a.CreatedBy,
-		&created, &a.ResourceCode, &unmasked, &a.ExportSensitive); err != nil {
+		&created, &a.ResourceCode, &unmasked, &a.ExportSensitive,
+		&a.ApplicantDepartmentName, &a.ProviderDepartmentName, &a.EntryName, &wstate, &a.Step, &due); err != nil {
 		return nil, 0, err
+	}
+	if wstate != string(govdata.InstanceOpen) {
+		a.Step, due = "", ""
+	}
+	if due != "" {
+		d, err := govdata.ParseDate(due)
+		if err != nil {
+			return nil, 0, err
+		}
+		a.Due = &d
 	}
 	if err := json.Unmarshal([]byte(unmasked), &a.UnmaskedItems); err != nil {
 		return nil, 0, err
@@ -237,6 +282,10 @@ func (s *ApplicationService) FindApplicationByID(ctx context.Context, id int64) 
 		if app.Workflow, err = s.flows.FindInstanceByID(ctx, workflow); err != nil {
 			return nil, err
 		}
+		app.Actions = s.actionsFor(govdata.ActorFrom(ctx), app.Workflow)
+	}
+	if err := s.standing(ctx, []*govdata.Application{app}); err != nil {
+		return nil, err
 	}
 	var in govdata.EntryInput
 	if in, err = content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, app.CatalogID, app.EntryVersion); err == nil {
@@ -293,9 +342,58 @@ func (s *ApplicationService) FindApplications(ctx context.Context, f govdata.App
 		}
 		out.Items = append(out.Items, app)
 	}
+	if err := rows.Err(); err != nil {
+		return govdata.ApplicationList{}, s.db.internal("find applications", err)
+	}
 	if len(out.Items) > limit {
 		out.Items = out.Items[:limit]
 		out.NextCursor = encodeCursor(fmt.Sprint(out.Items[limit-1].ID))
 	}
-	return out, rows.Err()
+	if err := s.standing(ctx, out.Items); err != nil {
+		return govdata.ApplicationList{}, err
+	}
+	return out, nil
+}
+
+// standing counts each open application's due date on the platform's
+// calendar today (CAL-3: overdue once the due day has ended), for the
+// applicant as much as for the step's actor.
+func (s *ApplicationService) standing(ctx context.Context, apps []*govdata.Application) error {
+	var cal *govdata.Calendar
+	today := s.today()
+	for _, app := range apps {
+		if app.Due == nil {
+			continue
+		}
+		if cal == nil {
+			var err error
+			if cal, err = s.db.calendar(ctx); err != nil {
+				return err
+			}
+		}
+		left, late, overdue := cal.DueStanding(*app.Due, today)
+		if overdue {
+			app.WorkingDaysLate = &late
+		} else {
+			app.WorkingDaysLeft = &left
+		}
+	}
+	return nil
+}
+
+// actionsFor is what actor may do at w's current step: the step's actions
+// when it is the step's actor (the same check Decide makes), else none.
+func (s *ApplicationService) actionsFor(a govdata.Actor, w *govdata.WorkflowInstance) []govdata.Action {
+	if w.State != govdata.InstanceOpen || a.IsSystem() {
+		return nil
+	}
+	flow, ok := s.profile.Workflow(w.Kind)
+	if !ok {
+		return nil
+	}
+	step, ok := flow.Step(w.Step)
+	if !ok || govdata.CheckStepActor(a, step, w.Parties) != nil {
+		return nil
+	}
+	return step.Actions
 }

@@ -329,3 +329,93 @@ func hasField(err error, field string) bool {
 	_, ok := e.Fields[field]
 	return ok
 }
+
+// TestApplicationTerms: the form's options are the rules Apply enforces —
+// a not_shared item is not offered, masks lift only on a chain with the
+// provider's leader (SHR-5), a scope needs a region item (SHR-4) — and
+// an entry the caller may not apply for says why (SHR-2).
+func TestApplicationTerms(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newCatalogFixture(t, e, "default")
+		provider, consumer := f.as(govdata.RoleOfficer, f.cityPolice), f.as(govdata.RoleOfficer, f.cityHR)
+		in := entryInput("人口基础信息")
+		in.Items = append(in.Items, govdata.Item{Name: "宗教信仰", Type: govdata.ItemChar, Length: 20, Sensitivity: 4, ShareType: govdata.ShareNone})
+		entry := f.publish(t, provider, f.cityBureau, in)
+		apps := sqlstore.NewApplicationService(f.base, f.flows)
+
+		terms := must(apps.ApplicationTerms(consumer, entry.ID))(t)
+		if terms.Refusal != nil || terms.ShareType != govdata.ShareConditional || terms.Workflow == nil ||
+			terms.Workflow.Kind != govdata.WorkflowShareConditional || !terms.LiftsMasks || terms.UnmaskRefusal != nil || !terms.RegionScope {
+			t.Fatalf("terms %+v", terms)
+		}
+		offered := map[string]bool{}
+		for _, it := range terms.Items {
+			offered[it.Name] = it.Offered
+		}
+		if !offered["姓名"] || offered["宗教信仰"] || len(terms.Items) != 4 {
+			t.Errorf("offered %v", offered)
+		}
+		if want := (govdata.Date{Year: 2026, Month: 3, Day: 3}); terms.ValidFrom != want { // the fixture's today is 2026-03-02
+			t.Errorf("valid from %v", terms.ValidFrom)
+		}
+		// The applicant's own data, and a non-officer, are refused with a reason.
+		if r := must(apps.ApplicationTerms(provider, entry.ID))(t).Refusal; r == nil || r.ZH != govdata.MsgOwnData.ZH {
+			t.Errorf("own data: %+v", r)
+		}
+		if r := must(apps.ApplicationTerms(f.as(govdata.RoleLeader, f.cityHR), entry.ID))(t).Refusal; r == nil {
+			t.Errorf("a leader's terms carry no refusal")
+		}
+		// The light path has no leader: masks stay.
+		light := entryInput("企业登记信息")
+		light.ShareType, light.ShareConditions = govdata.ShareUnconditional, ""
+		light.Items = light.Items[:2]
+		le := f.publish(t, provider, f.cityBureau, light)
+		lt := must(apps.ApplicationTerms(consumer, le.ID))(t)
+		if lt.LiftsMasks || lt.UnmaskRefusal == nil || lt.UnmaskRefusal.ZH != govdata.MsgUnmaskNoLeader.ZH || lt.RegionScope || lt.RegionRefusal == nil {
+			t.Errorf("light terms %+v", lt)
+		}
+		draft := must(f.cat.CreateEntry(provider, entryInput("未发布资源")))(t)
+		if _, err := apps.ApplicationTerms(consumer, draft.ID); govdata.ErrorCodeOf(err) != govdata.ENOTFOUND {
+			t.Errorf("another department's draft: %v", err)
+		}
+	})
+}
+
+// TestApplicationStanding: an open application carries its current step,
+// due date and working days left for the applicant too (CAL-3), the
+// departments' and the entry's names in lists, and the actions only the
+// step's actor may take.
+func TestApplicationStanding(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
+		f := newCatalogFixture(t, e, "default")
+		provider, consumer := f.as(govdata.RoleOfficer, f.cityPolice), f.as(govdata.RoleOfficer, f.cityHR)
+		bureau := f.as(govdata.RoleReviewer, f.cityBureau)
+		entry := f.publish(t, provider, f.cityBureau, entryInput("人口基础信息"))
+		apps := sqlstore.NewApplicationService(f.base, f.flows)
+		app := must(apps.Apply(consumer, goodApplication(entry.ID)))(t)
+		if app.Step != "forward" || app.Due == nil || app.WorkingDaysLeft == nil || app.WorkingDaysLate != nil || len(app.Actions) != 0 {
+			t.Fatalf("the applicant's view %+v", app)
+		}
+		seen := must(apps.FindApplicationByID(bureau, app.ID))(t)
+		if len(seen.Actions) != 3 || seen.Actions[0] != govdata.ActionForward {
+			t.Errorf("the bureau's actions %v", seen.Actions)
+		}
+		list := must(apps.FindApplications(provider, govdata.ApplicationFilter{Side: "provider"}))(t)
+		if len(list.Items) != 1 || list.Items[0].EntryName != "人口基础信息" || list.Items[0].Step != "forward" || list.Items[0].WorkingDaysLeft == nil ||
+			list.Items[0].ApplicantDepartmentName == "" || list.Items[0].ProviderDepartmentName == "" {
+			t.Fatalf("list %+v", list.Items)
+		}
+		// Overdue once the due day has ended.
+		f.clock.Advance(30 * 24 * time.Hour)
+		late := must(apps.FindApplicationByID(consumer, app.ID))(t)
+		if late.WorkingDaysLate == nil || *late.WorkingDaysLate < 1 || late.WorkingDaysLeft != nil {
+			t.Errorf("overdue %+v", late)
+		}
+		// Closed: no step, no standing.
+		must(apps.Decide(bureau, app.ID, govdata.ApplicationDecision{Decision: govdata.ActionReject, Reason: "超出履职范围", ReasonCategory: govdata.RefusalLaw}))(t)
+		closed := must(apps.FindApplications(consumer, govdata.ApplicationFilter{Side: "applicant"}))(t).Items[0]
+		if closed.Step != "" || closed.Due != nil || closed.WorkingDaysLeft != nil {
+			t.Errorf("closed %+v", closed)
+		}
+	})
+}

@@ -42,8 +42,6 @@ export interface ConsoleRoute {
 // loads none of them.
 const TasksPage = lazy(() => import('./pages/tasks/TasksPage'));
 const NotificationsPage = lazy(() => import('./pages/notifications/NotificationsPage'));
-// Pages other screens will build: until then, a page saying so.
-const Placeholder = lazy(() => import('./pages/placeholder/PlaceholderPage'));
 const CatalogPage = lazy(() => import('./pages/catalog/CatalogPage'));
 const EntryPage = lazy(() => import('./pages/catalog/EntryPage'));
 const EntryEditPage = lazy(() => import('./pages/catalog/EntryEditPage'));
@@ -68,6 +66,10 @@ const TracesPage = lazy(() => import('./pages/security/TracesPage'));
 const KeysPage = lazy(() => import('./pages/security/KeysPage'));
 const AuditPage = lazy(() => import('./pages/audit/AuditPage'));
 const AccountPage = lazy(() => import('./pages/account/AccountPage'));
+const ApplicationsPage = lazy(() => import('./pages/sharing/ApplicationsPage'));
+const ApplicationPage = lazy(() => import('./pages/sharing/ApplicationPage'));
+const ApplyPage = lazy(() => import('./pages/sharing/ApplyPage'));
+const ScenariosPage = lazy(() => import('./pages/sharing/ScenariosPage'));
 
 export const menuGroups: { key: MenuGroup; title: MessageKey; icon: ReactNode }[] = [
   { key: 'workbench', title: 'menu.workbench', icon: <CheckSquareOutlined /> },
@@ -98,8 +100,11 @@ export const routes: ConsoleRoute[] = [
   { path: 'data/batches/:id', title: 'page.batch', perm: 'data.read', page: BatchPage },
   { path: 'data/maintenance/:id', title: 'page.maintenance', perm: 'data.read', page: MaintenancePage },
 
-  { path: 'sharing/applications', title: 'page.applications', perm: 'share.read', page: Placeholder, menu: 'sharing' },
-  { path: 'sharing/applications/:id', title: 'page.application', perm: 'share.read', page: Placeholder },
+  { path: 'sharing/applications', title: 'page.applications', perm: 'share.read', page: ApplicationsPage, menu: 'sharing' },
+  { path: 'sharing/applications/:id', title: 'page.application', perm: 'share.read', page: ApplicationPage },
+  { path: 'sharing/apply/:entryId', title: 'page.apply', perm: 'share.apply', page: ApplyPage },
+  // LS-19(三): registered scenarios, read by whoever reads applications.
+  { path: 'sharing/scenarios', title: 'page.scenarios', perm: 'share.read', page: ScenariosPage, menu: 'sharing' },
   { path: 'grants', title: 'page.grants', perm: 'grant.read', page: GrantsPage, menu: 'sharing' },
   { path: 'grants/:id', title: 'page.grant', perm: 'grant.read', page: GrantPage },
 
@@ -126,12 +131,11 @@ export const routes: ConsoleRoute[] = [
 ];
 
 /**
- * menuRoutes are the pages of a menu group the user may open: those a
- * screen has been built for (a page still a placeholder is left out, so no
- * menu item leads to a dead end) and whose permission the user holds.
+ * menuRoutes are the pages of a menu group the user may open: those whose
+ * permission the user holds, so no menu item leads to a 403.
  */
 export function menuRoutes(group: MenuGroup, can: (perm: Permission | undefined) => boolean): ConsoleRoute[] {
-  return routes.filter((r) => r.menu === group && r.page !== Placeholder && can(r.perm));
+  return routes.filter((r) => r.menu === group && can(r.perm));
 }
 
 /** The page a signed-in user lands on. */

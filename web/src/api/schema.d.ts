@@ -64,6 +64,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the caller's department may ask of a published entry (entry_id): the items offered (not_shared ones are not), their share type and sensitivity, the workflow it runs, whether masks may be lifted, rows scoped by region, sensitive items exported, the period's bounds, and why an option — or the whole application — is closed
+         * @description Permission: share.apply
+         */
+        get: operations["GET /api/v1/applications/terms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{id}": {
         parameters: {
             query?: never;
@@ -72,7 +92,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One application with its steps, actors, decisions and due dates
+         * One application with its steps, actors, decisions and due dates, the current step's standing in working days, and the actions the caller may take at it
          * @description Permission: share.read
          */
         get: operations["GET /api/v1/applications/{id}"];
@@ -2357,13 +2377,17 @@ export interface operations {
                 content: {
                     "application/json": {
                         items?: ({
+                            actions?: string[];
                             /** Format: int64 */
                             applicant_department_id?: number;
+                            applicant_department_name?: string;
                             /** Format: int64 */
                             catalog_id?: number;
                             /** Format: date-time */
                             created_at?: string;
                             created_by?: string;
+                            /** Format: date */
+                            due?: string;
                             entry_name?: string;
                             entry_version?: number;
                             export_sensitive?: boolean;
@@ -2376,6 +2400,7 @@ export interface operations {
                             method?: string;
                             /** Format: int64 */
                             provider_department_id?: number;
+                            provider_department_name?: string;
                             purpose?: string;
                             refusal_category?: string;
                             refusal_reason?: string;
@@ -2386,6 +2411,7 @@ export interface operations {
                             scenario_id?: number;
                             share_type?: string;
                             state?: string;
+                            step?: string;
                             unmasked_items?: string[];
                             /** Format: date */
                             valid_until?: string;
@@ -2430,6 +2456,8 @@ export interface operations {
                                 subject_type?: string;
                                 title?: string;
                             } | null;
+                            working_days_late?: number | null;
+                            working_days_left?: number | null;
                         } | null)[];
                         next_cursor?: string;
                     };
@@ -2491,13 +2519,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        actions?: string[];
                         /** Format: int64 */
                         applicant_department_id?: number;
+                        applicant_department_name?: string;
                         /** Format: int64 */
                         catalog_id?: number;
                         /** Format: date-time */
                         created_at?: string;
                         created_by?: string;
+                        /** Format: date */
+                        due?: string;
                         entry_name?: string;
                         entry_version?: number;
                         export_sensitive?: boolean;
@@ -2510,6 +2542,7 @@ export interface operations {
                         method?: string;
                         /** Format: int64 */
                         provider_department_id?: number;
+                        provider_department_name?: string;
                         purpose?: string;
                         refusal_category?: string;
                         refusal_reason?: string;
@@ -2520,6 +2553,7 @@ export interface operations {
                         scenario_id?: number;
                         share_type?: string;
                         state?: string;
+                        step?: string;
                         unmasked_items?: string[];
                         /** Format: date */
                         valid_until?: string;
@@ -2563,6 +2597,143 @@ export interface operations {
                             subject_id?: string;
                             subject_type?: string;
                             title?: string;
+                        } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/applications/terms": {
+        parameters: {
+            query?: {
+                entry_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        entry_id?: number;
+                        entry_name?: string;
+                        entry_version?: number;
+                        export_sensitive_method?: string;
+                        export_sensitive_note?: {
+                            en?: string;
+                            zh?: string;
+                        };
+                        items?: {
+                            description?: string;
+                            name?: string;
+                            offered?: boolean;
+                            region?: boolean;
+                            sensitivity?: number;
+                            share_type?: string;
+                        }[];
+                        lifts_masks?: boolean;
+                        methods?: string[];
+                        /** Format: int64 */
+                        provider_department_id?: number;
+                        provider_department_name?: string;
+                        refusal?: {
+                            en?: string;
+                            zh?: string;
+                        } | null;
+                        region_refusal?: {
+                            en?: string;
+                            zh?: string;
+                        } | null;
+                        region_scope?: boolean;
+                        resource_code?: string;
+                        scenario_direct_grant?: boolean;
+                        share_conditions?: string;
+                        share_type?: string;
+                        unmask_refusal?: {
+                            en?: string;
+                            zh?: string;
+                        } | null;
+                        /** Format: date */
+                        valid_from?: string;
+                        /** Format: date */
+                        valid_to?: string;
+                        workflow?: {
+                            cite?: string;
+                            kind?: string;
+                            return?: {
+                                actions?: string[];
+                                actor?: {
+                                    party?: string;
+                                    /** @enum {string} */
+                                    role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                                };
+                                cite?: string;
+                                extension?: {
+                                    cite?: string;
+                                    working_days?: number;
+                                } | null;
+                                name?: string;
+                                title?: {
+                                    en?: string;
+                                    zh?: string;
+                                };
+                                within?: string;
+                                working_days?: number | null;
+                            } | null;
+                            steps?: {
+                                actions?: string[];
+                                actor?: {
+                                    party?: string;
+                                    /** @enum {string} */
+                                    role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                                };
+                                cite?: string;
+                                extension?: {
+                                    cite?: string;
+                                    working_days?: number;
+                                } | null;
+                                name?: string;
+                                title?: {
+                                    en?: string;
+                                    zh?: string;
+                                };
+                                within?: string;
+                                working_days?: number | null;
+                            }[];
+                            title?: {
+                                en?: string;
+                                zh?: string;
+                            };
                         } | null;
                     };
                 };
@@ -2608,13 +2779,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        actions?: string[];
                         /** Format: int64 */
                         applicant_department_id?: number;
+                        applicant_department_name?: string;
                         /** Format: int64 */
                         catalog_id?: number;
                         /** Format: date-time */
                         created_at?: string;
                         created_by?: string;
+                        /** Format: date */
+                        due?: string;
                         entry_name?: string;
                         entry_version?: number;
                         export_sensitive?: boolean;
@@ -2627,6 +2802,7 @@ export interface operations {
                         method?: string;
                         /** Format: int64 */
                         provider_department_id?: number;
+                        provider_department_name?: string;
                         purpose?: string;
                         refusal_category?: string;
                         refusal_reason?: string;
@@ -2637,6 +2813,7 @@ export interface operations {
                         scenario_id?: number;
                         share_type?: string;
                         state?: string;
+                        step?: string;
                         unmasked_items?: string[];
                         /** Format: date */
                         valid_until?: string;
@@ -2681,6 +2858,8 @@ export interface operations {
                             subject_type?: string;
                             title?: string;
                         } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
                     };
                 };
             };
@@ -2733,13 +2912,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        actions?: string[];
                         /** Format: int64 */
                         applicant_department_id?: number;
+                        applicant_department_name?: string;
                         /** Format: int64 */
                         catalog_id?: number;
                         /** Format: date-time */
                         created_at?: string;
                         created_by?: string;
+                        /** Format: date */
+                        due?: string;
                         entry_name?: string;
                         entry_version?: number;
                         export_sensitive?: boolean;
@@ -2752,6 +2935,7 @@ export interface operations {
                         method?: string;
                         /** Format: int64 */
                         provider_department_id?: number;
+                        provider_department_name?: string;
                         purpose?: string;
                         refusal_category?: string;
                         refusal_reason?: string;
@@ -2762,6 +2946,7 @@ export interface operations {
                         scenario_id?: number;
                         share_type?: string;
                         state?: string;
+                        step?: string;
                         unmasked_items?: string[];
                         /** Format: date */
                         valid_until?: string;
@@ -2806,6 +2991,8 @@ export interface operations {
                             subject_type?: string;
                             title?: string;
                         } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
                     };
                 };
             };
@@ -3046,6 +3233,7 @@ export interface operations {
                             email?: string;
                             /** Format: int64 */
                             id?: number;
+                            issued_password?: string;
                             /** Format: date-time */
                             locked_until?: string | null;
                             must_change_password?: boolean;
@@ -3155,6 +3343,7 @@ export interface operations {
                         email?: string;
                         /** Format: int64 */
                         id?: number;
+                        issued_password?: string;
                         /** Format: date-time */
                         locked_until?: string | null;
                         must_change_password?: boolean;
@@ -3230,6 +3419,7 @@ export interface operations {
                         email?: string;
                         /** Format: int64 */
                         id?: number;
+                        issued_password?: string;
                         /** Format: date-time */
                         locked_until?: string | null;
                         must_change_password?: boolean;
@@ -9041,6 +9231,7 @@ export interface operations {
                             email?: string;
                             /** Format: int64 */
                             id?: number;
+                            issued_password?: string;
                             /** Format: date-time */
                             locked_until?: string | null;
                             must_change_password?: boolean;
@@ -10921,6 +11112,7 @@ export interface operations {
                             email?: string;
                             /** Format: int64 */
                             id?: number;
+                            issued_password?: string;
                             /** Format: date-time */
                             locked_until?: string | null;
                             must_change_password?: boolean;
@@ -11004,6 +11196,7 @@ export interface operations {
                         email?: string;
                         /** Format: int64 */
                         id?: number;
+                        issued_password?: string;
                         /** Format: date-time */
                         locked_until?: string | null;
                         must_change_password?: boolean;
@@ -11075,6 +11268,7 @@ export interface operations {
                         email?: string;
                         /** Format: int64 */
                         id?: number;
+                        issued_password?: string;
                         /** Format: date-time */
                         locked_until?: string | null;
                         must_change_password?: boolean;
@@ -11136,6 +11330,7 @@ export interface operations {
                     department_id?: number | null;
                     disabled?: boolean | null;
                     email?: string | null;
+                    issue_password?: boolean;
                     name?: string | null;
                     password?: string | null;
                     roles?: ("sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor")[] | null;
@@ -11158,6 +11353,7 @@ export interface operations {
                         email?: string;
                         /** Format: int64 */
                         id?: number;
+                        issued_password?: string;
                         /** Format: date-time */
                         locked_until?: string | null;
                         must_change_password?: boolean;
@@ -11289,6 +11485,7 @@ export interface operations {
                         email?: string;
                         /** Format: int64 */
                         id?: number;
+                        issued_password?: string;
                         /** Format: date-time */
                         locked_until?: string | null;
                         must_change_password?: boolean;
@@ -11368,6 +11565,7 @@ export interface operations {
                         email?: string;
                         /** Format: int64 */
                         id?: number;
+                        issued_password?: string;
                         /** Format: date-time */
                         locked_until?: string | null;
                         must_change_password?: boolean;
@@ -11439,6 +11637,7 @@ export interface operations {
                         email?: string;
                         /** Format: int64 */
                         id?: number;
+                        issued_password?: string;
                         /** Format: date-time */
                         locked_until?: string | null;
                         must_change_password?: boolean;

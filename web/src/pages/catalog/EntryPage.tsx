@@ -98,6 +98,19 @@ export default function EntryPage() {
       title={entry.name}
       extra={
         <Space wrap>
+          {/* SHR-1: another department's published entry that shares
+              something; the form asks the server what may be applied for. */}
+          {can('share.apply') &&
+            !!me?.department?.id &&
+            me.department.id !== entry.department_id &&
+            (entry.published_version ?? 0) > 0 &&
+            status !== 'revoking' &&
+            status !== 'revoked' &&
+            entry.share_type !== 'not_shared' && (
+              <Button type="primary" onClick={() => navigate(`/sharing/apply/${id}`)}>
+                {t('sharing.apply')}
+              </Button>
+            )}
           {wf && can('catalog.review') && !mine && (
             <Button type="primary" onClick={() => navigate(`/entries/review/${id}`)}>
               {t('review.open')}

@@ -1,1 +1,0 @@
-import{$ as e,E as t,Oi as n,b as r,r as i,u as a,x as o}from"./index-Dg8M2Vu0.js";var s=o();function c(){let{t:o}=r(),c=n();return(0,s.jsx)(a,{children:(0,s.jsx)(t,{status:`info`,title:o(`placeholder.title`),subTitle:o(`placeholder.body`),extra:(0,s.jsx)(e,{type:`primary`,onClick:()=>c(i),children:o(`action.home`)})})})}export{c as default};
