@@ -649,10 +649,11 @@ func TestDataServiceScopeStrict(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, e storetest.Engine) {
 		f := newServiceFixture(t, e, 6)
 		rows := slices.Clone(f.rows)
-		for i, code := range []string{"230102", "2301O2", "23010", "230102000", "230102001", "230199"} {
+		for i, code := range []string{"230102", "2301O2", "23010", "230102001000", "230102001", "230199"} {
 			rows[i].region = code
 		}
-		// A region item of free text up to 12 characters.
+		// A region item of free text up to 12 characters; 2301O2, 23010 and
+		// a village ending 000 under a real town are no region codes.
 		in := serviceEntry()
 		in.Name = "补贴发放信息（自由文本区划）"
 		in.Items[2].Length = 12

@@ -255,7 +255,7 @@ func TestUserCreateRefused(t *testing.T) {
 				[]string{"三员分立", "separation of duties", "sysadmin", "roles:"}},
 			{"no role", []string{"--name", "钱七", "qianqi"}, []string{"give at least one role"}},
 			{"unknown role", []string{"--name", "钱七", "--roles", "emperor", "qianqi"}, []string{"unknown role: emperor"}},
-			{"officer without department", []string{"--name", "钱七", "--roles", "officer", "qianqi"}, []string{"role officer requires a department"}},
+			{"officer without department", []string{"--name", "钱七", "--roles", "officer", "qianqi"}, []string{"the officer role requires a department"}},
 		} {
 			stdout, stderr, code := c.run("user create", tt.args...)
 			if code != 1 {

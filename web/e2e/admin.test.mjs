@@ -14,22 +14,11 @@
 // first attempt really failed (a closed local port).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { api, browserMissing, checked, cli, launch, newPage, shot, signIn, signInAPI, startServer } from './harness.mjs';
+import { api, browserMissing, checked, cli, launch, newPage, shot, signIn, signInAPI, sql, startServer, until } from './harness.mjs';
 
 const skip = browserMissing() || false;
 const rootPassword = 'Govdata#2026-Root';
 const staffPassword = 'Staff#2026-pass';
-
-async function until(fn, what) {
-  for (let i = 0; i < 150; i++) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('administration', { skip }, () => {
   let server, browser;
@@ -195,9 +184,8 @@ describe('administration', { skip }, () => {
 
     // The reset and the disabling told the holder and the secadmins; the
     // webhook's first attempt failed. Mark it failed for good, then retry.
-    const db = join(server.data, 'govdata.db');
-    await until(() => execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, "SELECT count(*) FROM deliveries WHERE channel = 'webhook' AND attempts > 0"]).toString().trim() !== '0', 'a failed attempt');
-    execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, "UPDATE deliveries SET state = 'failed', attempts = 14 WHERE channel = 'webhook'"]);
+    await until(() => sql(server, "SELECT count(*) FROM deliveries WHERE channel = 'webhook' AND attempts > 0") !== '0', 'a failed attempt');
+    sql(server, "UPDATE deliveries SET state = 'failed', attempts = 14 WHERE channel = 'webhook'");
     await page.goto(server.url + '/admin/webhooks');
     await page.getByLabel('推送状态').click();
     await page.locator('.ant-select-item-option').filter({ hasText: '失败' }).click();

@@ -14,26 +14,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { api, browserMissing, checked, cli, launch, newPage, shot, signIn as signInAs, signInAPI, startServer } from './harness.mjs';
+import { api, browserMissing, checked, cli, launch, newPage, pressTabTo, shot, signInAPI, signInTo, startServer } from './harness.mjs';
+
+const signIn = (page, username) => signInTo(page, username, password);
 
 const skip = browserMissing() || false;
 const password = 'Staff#2026-pass';
 const issued = 'Issued#2026-pw';
-
-async function signIn(page, username) {
-  await signInAs(page, username, password);
-  await page.waitForURL(/\/tasks$/);
-}
-
-/** pressTabTo presses Tab until the focused element's text is name. */
-async function pressTabTo(page, name) {
-  for (let i = 0; i < 15; i++) {
-    const text = await page.evaluate(() => document.activeElement?.textContent?.replace(/\s+/g, '') ?? '');
-    if (text === name.replace(/\s+/g, '')) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${name}`);
-}
 
 /** rfc3986 percent-encodes as docs/api.md's canonical query does. */
 function rfc3986(s) {

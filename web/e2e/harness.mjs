@@ -240,3 +240,79 @@ export async function fuzhou(server, password, { officer = 'bianmu' } = {}) {
     reviewer: await signInAPI(server, 'shenhe', issued, password),
   };
 }
+
+/** demoPassword is the password every account of the demo world shares (govdata demo). */
+export const demoPassword = 'Govdata@Demo2026';
+
+/** demoServer writes the demo world into a fresh folder and serves it. */
+export async function demoServer() {
+  const data = mkdtempSync(join(tmpdir(), 'govdata-tour-'));
+  execFileSync(binary(), ['demo', '--data', data], { encoding: 'utf8' });
+  const proc = spawn(binary(), ['serve', '--data', data, '--addr', '127.0.0.1:0', '--metrics-addr', 'off', '--log-level', 'error'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`govdata did not start in 30 s:\n${out}`)), 30_000);
+    proc.stdout.on('data', (b) => {
+      out += b;
+      const m = out.match(/listening on (http:\/\/[\d.]+:\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`govdata exited (${code}):\n${out}`)));
+  });
+  const stop = async () => {
+    if (proc.exitCode === null) {
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(data, { recursive: true, force: true });
+  };
+  return { url, data, stop };
+}
+
+/** signInTo signs in and waits for the workbench, where every sign-in lands. */
+export async function signInTo(page, username, password) {
+  await signIn(page, username, password);
+  await page.waitForURL(/\/tasks$/);
+}
+
+/**
+ * pressTabTo presses Tab until the focused element's text (spaces aside)
+ * is name, or its "aria-label|text" matches name when name is a RegExp: the
+ * keyboard-only paths of the tests.
+ */
+export async function pressTabTo(page, name, { max = 60 } = {}) {
+  for (let i = 0; i < max; i++) {
+    const here = await page.evaluate(() => {
+      const el = document.activeElement;
+      return { label: el?.getAttribute('aria-label') ?? '', text: el?.textContent?.replace(/\s+/g, '') ?? '' };
+    });
+    if (name instanceof RegExp ? name.test(`${here.label}|${here.text}`) : here.text === name.replace(/\s+/g, '')) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${name}`);
+}
+
+/** until polls fn until it returns something truthy (the server's own workers: sweeper, import jobs). */
+export async function until(fn, what) {
+  for (let i = 0; i < 150; i++) {
+    const v = await fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * sql runs a statement on the server's SQLite store (sqlite3): for what
+ * only a clock or a long wait would bring (a due date passed, a delivery
+ * failed for good). Returns what it prints.
+ */
+export function sql(server, statement) {
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', join(server.data, 'govdata.db'), statement], { encoding: 'utf8' }).trim();
+}

@@ -13,37 +13,12 @@
 // and stale as it would after those days.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { api, browserMissing, checked, cli, launch, newPage, shot, signIn as signInAs, signInAPI, startServer } from './harness.mjs';
+import { api, browserMissing, checked, cli, launch, newPage, pressTabTo, shot, signInAPI, signInTo, sql, startServer, until } from './harness.mjs';
+
+const signIn = (page, username) => signInTo(page, username, password);
 
 const skip = browserMissing() || false;
 const password = 'Staff#2026-pass';
-
-async function signIn(page, username) {
-  await signInAs(page, username, password);
-  await page.waitForURL(/\/tasks$/);
-}
-
-/** pressTabTo presses Tab until the focused element's text is name. */
-async function pressTabTo(page, name) {
-  for (let i = 0; i < 12; i++) {
-    const text = await page.evaluate(() => document.activeElement?.textContent?.replace(/\s+/g, '') ?? '');
-    if (text === name.replace(/\s+/g, '')) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${name}`);
-}
-
-/** until polls fn until it returns something truthy (the server's sweeper). */
-async function until(fn, what) {
-  for (let i = 0; i < 150; i++) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function entryBody(name, group) {
   return {
@@ -60,10 +35,6 @@ function entryBody(name, group) {
       { name: '登记机关', type: 'C', length: 60, sensitivity: 1 },
     ],
   };
-}
-
-function sql(server, statement) {
-  execFileSync('sqlite3', ['-cmd', '.timeout 10000', join(server.data, 'govdata.db'), statement]);
 }
 
 describe('review, supervision, profile', { skip }, () => {

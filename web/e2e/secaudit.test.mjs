@@ -17,50 +17,11 @@
 // not by file, and the trace page reads the stored row whoever made it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { api, binary, browserMissing, checked, launch, newPage, shot, signIn as signInAs } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { api, browserMissing, checked, demoPassword, demoServer, launch, newPage, pressTabTo, shot, signInTo, sql } from './harness.mjs';
 
 const skip = browserMissing() || false;
-const demoPassword = 'Govdata@Demo2026';
 const trace = 'GD-E2ETRACE7Q3K';
-
-/** demoServer writes the demo world into a fresh folder and serves it. */
-async function demoServer() {
-  const data = mkdtempSync(join(tmpdir(), 'govdata-secaudit-'));
-  execFileSync(binary(), ['demo', '--data', data], { encoding: 'utf8' });
-  const proc = spawn(binary(), ['serve', '--data', data, '--addr', '127.0.0.1:0', '--metrics-addr', 'off', '--log-level', 'error'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`govdata did not start in 30 s:\n${out}`)), 30_000);
-    proc.stdout.on('data', (b) => {
-      out += b;
-      const m = out.match(/listening on (http:\/\/[\d.]+:\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    proc.on('exit', (code) => reject(new Error(`govdata exited (${code}):\n${out}`)));
-  });
-  const stop = async () => {
-    if (proc.exitCode === null) {
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(data, { recursive: true, force: true });
-  };
-  return { url, data, stop };
-}
-
-function sql(server, statement) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', join(server.data, 'govdata.db'), statement], { encoding: 'utf8' }).trim();
-}
 
 async function login(server, username, password = demoPassword) {
   const s = await api(server, 'POST', '/api/v1/auth/login', { body: { username, password } });
@@ -69,27 +30,13 @@ async function login(server, username, password = demoPassword) {
 
 async function signIn(page, server, username, password = demoPassword) {
   await page.goto(server.url + '/');
-  await signInAs(page, username, password);
-  await page.waitForURL(/\/tasks$/);
+  await signInTo(page, username, password);
 }
 
 /** open goes to a console page and waits for its heading. */
 async function open(page, server, path, heading) {
   await page.goto(server.url + path);
   await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-}
-
-/** tabTo presses Tab until the focused element's accessible label or text matches. */
-async function tabTo(page, pattern) {
-  for (let i = 0; i < 60; i++) {
-    const here = await page.evaluate(() => {
-      const el = document.activeElement;
-      return `${el?.getAttribute('aria-label') ?? ''}|${el?.textContent?.replace(/\s+/g, '') ?? ''}`;
-    });
-    if (pattern.test(here)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${pattern}`);
 }
 
 describe('security, audit, account', { skip }, () => {
@@ -287,10 +234,10 @@ describe('security, audit, account', { skip }, () => {
     assert.equal(await sessions.getByText('当前会话').count(), 1);
     await checked(page, 'account');
     await shot(page, 'secaudit-account-zh');
-    await tabTo(page, /^结束会话：.* 登录\|/);
+    await pressTabTo(page, /^结束会话：.* 登录\|/);
     await page.keyboard.press('Enter');
     await page.getByRole('dialog').getByText('结束会话', { exact: true }).waitFor();
-    await tabTo(page, /\|结束该会话$/);
+    await pressTabTo(page, /\|结束该会话$/);
     await page.keyboard.press('Enter');
     await page.getByText('会话已结束').waitFor();
     await sessions.getByRole('button', { name: /^结束会话：.* 登录$/ }).waitFor({ state: 'detached' });

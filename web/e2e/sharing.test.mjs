@@ -10,26 +10,13 @@
 // In Chinese; the form and the application also in English.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, browserMissing, checked, cli, fuzhou, launch, newPage, shot, signIn as signInAs, signInAPI, startServer } from './harness.mjs';
+import { api, browserMissing, checked, cli, fuzhou, launch, newPage, pressTabTo, shot, signInAPI, signInTo, startServer } from './harness.mjs';
+
+const signIn = (page, username) => signInTo(page, username, password);
 
 const skip = browserMissing() || false;
 const password = 'Staff#2026-pass';
 const issued = 'Issued#2026-pw';
-
-async function signIn(page, username) {
-  await signInAs(page, username, password);
-  await page.waitForURL(/\/tasks$/);
-}
-
-/** pressTabTo presses Tab until the focused element's text is name. */
-async function pressTabTo(page, name) {
-  for (let i = 0; i < 40; i++) {
-    const text = await page.evaluate(() => document.activeElement?.textContent?.replace(/\s+/g, '') ?? '');
-    if (text === name.replace(/\s+/g, '')) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${name}`);
-}
 
 function entryBody(name, group) {
   return {

@@ -1,6 +1,7 @@
 // A tour of the whole console in the demo world (govdata demo): a
-// department's officer, the bureau's reviewer, a department's leader and the
-// sysadmin each open every page of their menu and the main detail pages, in
+// department's officer, the bureau's reviewer, a department's leader, the
+// sysadmin, the secadmin and the auditor each open every page of their menu
+// and the main detail pages (an entry, a dataset, an application, a grant), in
 // Chinese and in English, at 1366×768. Each page is checked as the other
 // browser tests check theirs (no CSP violation or script error, no serious
 // axe-core finding, no raw message key) and photographed into GOVDATA_SHOTS.
@@ -9,14 +10,13 @@
 //   GOVDATA_SHOTS=/work/shots/tour node --test e2e/tour.test.mjs
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, axeViolations, binary, browserMissing, launch, newPage, problems, settled, shot } from './harness.mjs';
+import { api, axeViolations, browserMissing, demoPassword, demoServer, launch, newPage, problems, settled, shot } from './harness.mjs';
 
 const skip = process.env.GOVDATA_SHOTS ? browserMissing() || false : 'GOVDATA_SHOTS is not set: no tour';
-const password = 'Govdata@Demo2026';
+const password = demoPassword;
 const messages = JSON.parse(readFileSync(new URL('../src/locales/zh.json', import.meta.url), 'utf8'));
 
 /** uscc completes a unified social credit code with its check character (GB 32100-2015). */
@@ -25,37 +25,6 @@ function uscc(first17) {
   const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
   const sum = [...first17].reduce((n, c, i) => n + chars.indexOf(c) * weights[i], 0);
   return first17 + chars[(31 - (sum % 31)) % 31];
-}
-
-/** demoServer writes the demo world into a fresh folder and serves it. */
-async function demoServer() {
-  const data = mkdtempSync(join(tmpdir(), 'govdata-tour-'));
-  execFileSync(binary(), ['demo', '--data', data], { encoding: 'utf8' });
-  const proc = spawn(binary(), ['serve', '--data', data, '--addr', '127.0.0.1:0', '--metrics-addr', 'off', '--log-level', 'error'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`govdata did not start in 30 s:\n${out}`)), 30_000);
-    proc.stdout.on('data', (b) => {
-      out += b;
-      const m = out.match(/listening on (http:\/\/[\d.]+:\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    proc.on('exit', (code) => reject(new Error(`govdata exited (${code}):\n${out}`)));
-  });
-  const stop = async () => {
-    if (proc.exitCode === null) {
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(data, { recursive: true, force: true });
-  };
-  return { url, data, stop };
 }
 
 async function token(server, username) {
@@ -89,6 +58,13 @@ describe('tour of the demo world', { skip }, () => {
       returned: pick(mine, (e) => e.status === 'returned'),
       inReview: pick(await list(reviewer), (e) => e.status === 'in_review'),
     };
+    // The demo's share applications and grant, and an entry of another
+    // department the market's officer may apply for.
+    const apps = (await api(server, 'GET', '/api/v1/applications', { token: reviewer })).items;
+    ids.granted = pick(apps, (a) => a.state === 'approved');
+    ids.waiting = pick(apps, (a) => a.state === 'open');
+    ids.grant = (await api(server, 'GET', '/api/v1/grants', { token: reviewer })).items[0]?.id;
+    ids.foreign = pick(await list(officer, '?status=published'), (e) => e.department_id !== 3 && e.share_type !== 'not_shared');
     // A report with a rejected row, as an officer's first try often has.
     const entry = await api(server, 'GET', `/api/v1/catalog/${ids.published}`, { token: officer });
     const head = entry.items.map((i) => i.name).join(',');
@@ -162,6 +138,10 @@ describe('tour of the demo world', { skip }, () => {
         ['dataset-source', `/data/${ids.published}?tab=source`],
         ['dataset-maintenance', `/data/${ids.published}?tab=maintenance`],
         ['batch', '/data/batches/2'],
+        ['apply', `/sharing/apply/${ids.foreign}`],
+        ['application', `/sharing/applications/${ids.granted}`],
+        ['grant', `/grants/${ids.grant}`],
+        ['account', '/account'],
       ]);
     });
     test(`reviewer (${lang})`, async () => {
@@ -169,6 +149,8 @@ describe('tour of the demo world', { skip }, () => {
         ['review-entry', `/entries/review/${ids.inReview}`],
         ['entry', `/entries/${ids.inReview}`],
         ['dataset', `/data/${ids.published}?tab=rows`],
+        ['application-waiting', `/sharing/applications/${ids.waiting}`],
+        ['grant', `/grants/${ids.grant}`],
       ]);
     });
     test(`leader (${lang})`, async () => {
@@ -176,6 +158,12 @@ describe('tour of the demo world', { skip }, () => {
     });
     test(`admin (${lang})`, async () => {
       await tour('admin', 'admin', lang, []);
+    });
+    test(`secadmin (${lang})`, async () => {
+      await tour('secadmin', 'security', lang, [['grant', `/grants/${ids.grant}`]]);
+    });
+    test(`auditor (${lang})`, async () => {
+      await tour('auditor', 'auditor', lang, [['grant', `/grants/${ids.grant}`]]);
     });
   }
 
