@@ -239,7 +239,7 @@ describe('security, audit, account', { skip }, () => {
     await page.getByRole('dialog').getByText('结束会话', { exact: true }).waitFor();
     await pressTabTo(page, /\|结束该会话$/);
     await page.keyboard.press('Enter');
-    await page.getByText('会话已结束').waitFor();
+    await page.getByText('会话已结束', { exact: true }).waitFor();
     await sessions.getByRole('button', { name: /^结束会话：.* 登录$/ }).waitFor({ state: 'detached' });
     const res = await fetch(server.url + '/api/v1/auth/me', { headers: { Authorization: `Bearer ${elsewhere}` } });
     assert.equal(res.status, 401, 'the ended session is refused');

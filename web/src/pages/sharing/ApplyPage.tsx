@@ -163,7 +163,6 @@ export default function ApplyPage() {
             form={form}
             layout="vertical"
             style={{ maxWidth: 760 }}
-            className="govdata-sharing-form"
             initialValues={{ items: [], method: 'api', region_scope: [], unmasked_items: [], export_sensitive: false }}
             onFinish={(v) => void submit(v)}
             scrollToFirstError

@@ -284,7 +284,7 @@ function RegisterDialog({ depts, onClose, onDone }: { depts: Department[]; onClo
       destroyOnHidden
     >
       {failure && <Alert style={{ marginBottom: 12 }} type="error" showIcon message={failure} />}
-      <Form<RegisterValues> form={form} layout="vertical" className="govdata-sharing-form" initialValues={{ items: [], methods: ['api'], region_scope: [], max_days: 365 }}>
+      <Form<RegisterValues> form={form} layout="vertical" initialValues={{ items: [], methods: ['api'], region_scope: [], max_days: 365 }}>
         <Form.Item name="catalog_id" label={t('sharing.entry')} rules={[{ required: true, message: t('form.required') }]}>
           <Select
             showSearch={{ filterOption: false, onSearch: setQ }}

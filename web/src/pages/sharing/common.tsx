@@ -6,7 +6,6 @@ import { Space, Tag, Tooltip, Typography } from 'antd';
 import { WarningOutlined } from '@ant-design/icons';
 import { api, call, type paths } from '../../api/client';
 import { useI18n, type MessageKey } from '../../i18n';
-import './sharing.css';
 
 export type Application = paths['/api/v1/applications/{id}']['get']['responses'][200]['content']['application/json'];
 export type ApplicationInput = paths['/api/v1/applications']['post']['requestBody']['content']['application/json'];
