@@ -70,7 +70,7 @@ func (r Role) IsBusiness() bool { return r.NeedsDepartment() }
 var (
 	MsgRoleUnknown    = Msg{"未知角色：%s", "unknown role: %s"}
 	MsgRoleDuplicate  = Msg{"角色重复：%s", "role given twice: %s"}
-	MsgRolesExclusive = Msg{"三员分立：%s 不能与其他角色由同一账号兼任", "separation of duties: the %s role cannot be held together with any other role on one account"}
+	MsgRolesExclusive = Msg{"三员分立：%s不能与其他角色由同一账号兼任", "separation of duties: the %s role cannot be held together with any other role on one account"}
 	MsgRoleNeedsDept  = Msg{"%s须属于某个部门", "the %s role requires a department"}
 	MsgRolesEmpty     = Msg{"至少指定一个角色", "give at least one role"}
 	MsgRoleSelfChange = Msg{"不能修改自己的角色", "you cannot change your own roles"}

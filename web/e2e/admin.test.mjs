@@ -127,7 +127,7 @@ describe('administration', { skip }, () => {
 
     // 三员分立: a sysadmin who is also an officer is refused, with the rule explained.
     const refused = await createUser('jianren', '兼任者', ['系统管理员', '数据专员']);
-    await refused.getByText('三员分立：sysadmin 不能与其他角色由同一账号兼任').waitFor();
+    await refused.getByText('三员分立：系统管理员不能与其他角色由同一账号兼任').waitFor();
     await refused.getByText('三员分立规则').waitFor();
     await shot(page, 'admin-users-sanyuan-zh');
     await checked(page, 'users, a refused combination');
