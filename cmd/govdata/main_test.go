@@ -445,7 +445,7 @@ func TestRegionsImportRefused(t *testing.T) {
 				[]string{"row 4", "parent region does not exist"}},
 			{"bad JSON element", "bad.json", `[{"code": "230000", "name": "黑龙江省"}, {"code": "2300001", "name": "坏"}]`,
 				[]string{"row 2", "region code 2300001 has 7 digits"}},
-			{"short CSV row", "short.csv", "230000,黑龙江省\n230100\n", []string{"line 2"}},
+			{"short CSV row", "short.csv", "230000,黑龙江省\n230100\n", []string{"第 2 行", "row 2", "this line has 1 field"}},
 			{"unknown JSON field", "field.json", `[{"code": "230000", "name": "黑龙江省", "parent": "x"}]`, []string{`"parent"`}},
 		} {
 			stdout, stderr, code := c.run("regions import", writeFile(t, tt.file, tt.content))

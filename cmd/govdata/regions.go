@@ -1,17 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/govdata/govdata"
+	"github.com/govdata/govdata/ingest"
 	"github.com/govdata/govdata/sqlstore"
 )
 
@@ -29,11 +29,12 @@ func cmdRegions(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if c.fs.NArg() != 1 {
 		return errors.New("regions import: name one file")
 	}
-	raw, err := os.ReadFile(c.fs.Arg(0))
+	f, err := os.Open(c.fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	rows, lines, err := parseRegions(raw)
+	rows, lines, err := readRegions(f)
+	f.Close()
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.fs.Arg(0), err)
 	}
@@ -92,46 +93,36 @@ func fileRow(err error, lines []int) error {
 	return &renumbered
 }
 
-// parseRegions reads a JSON array or CSV rows of code, name[, parent_code];
-// for CSV it also returns the file line of each region.
-func parseRegions(raw []byte) ([]govdata.RegionInput, []int, error) {
-	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")) // a UTF-8 BOM from Excel
-	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '[' {
+// readRegions reads a JSON array, or a CSV of code, name[, parent_code]
+// the way the console's import reads it (ingest.RegionCSV: UTF-8 or GBK, an
+// optional header, streamed); for CSV it also returns the file line of each
+// region.
+func readRegions(src io.Reader) ([]govdata.RegionInput, []int, error) {
+	br := bufio.NewReader(src)
+	if head, _ := br.Peek(3); bytes.Equal(head, []byte("\xef\xbb\xbf")) {
+		br.Discard(3) // a UTF-8 BOM from Excel
+	}
+	if head, _ := br.Peek(512); bytes.HasPrefix(bytes.TrimSpace(head), []byte("[")) {
 		var rows []govdata.RegionInput
-		dec := json.NewDecoder(bytes.NewReader(t))
+		dec := json.NewDecoder(br)
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&rows); err != nil {
 			return nil, nil, fmt.Errorf("JSON: %w", err)
 		}
 		return rows, nil, nil
 	}
-	r := csv.NewReader(bytes.NewReader(raw))
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
+	rd := ingest.NewRegionCSV(br)
 	var rows []govdata.RegionInput
 	var lines []int
-	for first := true; ; first = false {
-		rec, err := r.Read()
+	for {
+		l, err := rd.Next()
 		if err == io.EOF {
-			break
+			return rows, lines, nil
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("CSV: %w", err)
+			return nil, nil, err
 		}
-		line, _ := r.FieldPos(0)
-		if len(rec) < 2 {
-			return nil, nil, fmt.Errorf("CSV line %d: want code,name[,parent_code]", line)
-		}
-		code := strings.TrimSpace(rec[0])
-		if first && (strings.EqualFold(code, "code") || strings.Contains(code, "代码")) {
-			continue // header
-		}
-		in := govdata.RegionInput{Code: code, Name: strings.TrimSpace(rec[1])}
-		if len(rec) > 2 {
-			in.ParentCode = strings.TrimSpace(rec[2])
-		}
-		rows = append(rows, in)
-		lines = append(lines, line)
+		rows = append(rows, l.Region)
+		lines = append(lines, l.Line)
 	}
-	return rows, lines, nil
 }
