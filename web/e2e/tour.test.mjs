@@ -64,6 +64,11 @@ describe('tour of the demo world', { skip }, () => {
     ids.granted = pick(apps, (a) => a.state === 'approved');
     ids.waiting = pick(apps, (a) => a.state === 'open');
     ids.grant = (await api(server, 'GET', '/api/v1/grants', { token: reviewer })).items[0]?.id;
+    // The consumer's own: another department's application or grant is a 404 to it.
+    const consumer = await token(server, 'hrss.officer');
+    ids.consumerApp = (await api(server, 'GET', '/api/v1/applications?side=applicant', { token: consumer })).items[0]?.id;
+    ids.consumerGrant = (await api(server, 'GET', '/api/v1/grants?side=consumer', { token: consumer })).items[0]?.id;
+    assert.ok(ids.consumerApp && ids.consumerGrant, 'the demo gives the HRSS officer an application and a grant');
     ids.foreign = pick(await list(officer, '?status=published'), (e) => e.department_id !== 3 && e.share_type !== 'not_shared');
     // A report with a rejected row, as an officer's first try often has.
     const entry = await api(server, 'GET', `/api/v1/catalog/${ids.published}`, { token: officer });
@@ -139,9 +144,13 @@ describe('tour of the demo world', { skip }, () => {
         ['dataset-maintenance', `/data/${ids.published}?tab=maintenance`],
         ['batch', '/data/batches/2'],
         ['apply', `/sharing/apply/${ids.foreign}`],
-        ['application', `/sharing/applications/${ids.granted}`],
-        ['grant', `/grants/${ids.grant}`],
         ['account', '/account'],
+      ]);
+    });
+    test(`consumer officer (${lang})`, async () => {
+      await tour('consumer', 'hrss.officer', lang, [
+        ['application', `/sharing/applications/${ids.consumerApp}`],
+        ['grant', `/grants/${ids.consumerGrant}`],
       ]);
     });
     test(`reviewer (${lang})`, async () => {
@@ -299,6 +308,18 @@ describe('tour of the demo world', { skip }, () => {
     await top(page, report);
     await shot(page, 'readme-upload-report-zh');
     await page.context().close();
+
+    // The consumer's side of sharing: an application's chain, and the grant
+    // with its daily usage and credentials.
+    const consumer = await as('hrss.officer');
+    await consumer.goto(server.url + `/sharing/applications/${ids.waiting}`);
+    await settle(consumer);
+    await shot(consumer, 'readme-application-zh');
+    await consumer.goto(server.url + `/grants/${ids.consumerGrant}`);
+    await settle(consumer);
+    await settled(consumer);
+    await shot(consumer, 'readme-grant-zh');
+    await consumer.context().close();
   });
 
   test('nothing found', () => {
