@@ -12,7 +12,7 @@ import { useRegionTree } from '../../components/RegionTree';
 import './admin.css';
 import { useI18n } from '../../i18n';
 import { Code } from '../catalog/common';
-import { applyFieldErrors } from './common';
+import { applyFieldErrors } from '../../components/fieldErrors';
 
 type Department = NonNullable<NonNullable<paths['/api/v1/departments']['get']['responses'][200]['content']['application/json']['items']>[number]>;
 type Level = NonNullable<Department['level']>;

@@ -14,7 +14,7 @@ import { useRegionTree } from '../../components/RegionTree';
 import './admin.css';
 import { useI18n } from '../../i18n';
 import { formatNumber } from '../../format';
-import { applyFieldErrors } from './common';
+import { applyFieldErrors } from '../../components/fieldErrors';
 
 type ImportJob = paths['/api/v1/regions/imports/{id}']['get']['responses'][200]['content']['application/json'];
 

@@ -30,7 +30,7 @@ import './admin.css';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
 import { formatDateTime } from '../../format';
-import { applyFieldErrors } from './common';
+import { applyFieldErrors } from '../../components/fieldErrors';
 
 type User = NonNullable<NonNullable<paths['/api/v1/users']['get']['responses'][200]['content']['application/json']['items']>[number]>;
 type Role = NonNullable<User['roles']>[number];

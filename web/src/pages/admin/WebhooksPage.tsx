@@ -10,7 +10,7 @@ import { usePaged } from '../../components/usePaged';
 import './admin.css';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../format';
-import { applyFieldErrors } from './common';
+import { applyFieldErrors } from '../../components/fieldErrors';
 
 type Webhook = NonNullable<NonNullable<paths['/api/v1/webhooks']['get']['responses'][200]['content']['application/json']['items']>[number]>;
 type Issued = paths['/api/v1/webhooks']['post']['responses'][201]['content']['application/json'];

@@ -7,7 +7,8 @@
 import { useCallback, useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Select, Space, Switch, Table, Tag, Typography, message } from 'antd';
 import { Link } from 'react-router';
-import { api, call, ApiError } from '../../api/client';
+import { api, call } from '../../api/client';
+import { applyFieldErrors } from '../../components/fieldErrors';
 import { Page, LoadMore } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
 import { usePaged } from '../../components/usePaged';
@@ -275,8 +276,7 @@ function IssueDialog({ open, department, onClose, onIssued }: { open: boolean; d
       form.resetFields();
       onIssued(c);
     } catch (e) {
-      if (e instanceof ApiError && e.fields.name) form.setFields([{ name: 'name', errors: [e.fields.name] }]);
-      else setRefused((e as Error).message);
+      if (!applyFieldErrors(form, e, ['name'])) setRefused((e as Error).message);
     } finally {
       setBusy(false);
     }

@@ -5,7 +5,8 @@
 // example of docs/api.md filled for one credential and grant.
 import { useState, type ReactNode } from 'react';
 import { Alert, Form, Input, Modal, Tag, Typography } from 'antd';
-import { ApiError, type paths } from '../../api/client';
+import type { paths } from '../../api/client';
+import { applyFieldErrors } from '../../components/fieldErrors';
 import { useI18n, type MessageKey } from '../../i18n';
 // The very script of docs/api.md "Example with curl and openssl"
 // (test/signed-call.test.mjs keeps the two equal).
@@ -88,8 +89,7 @@ export function ReasonDialog({
       await onSend(reason);
       form.resetFields();
     } catch (e) {
-      if (e instanceof ApiError && e.fields.reason) form.setFields([{ name: 'reason', errors: [e.fields.reason] }]);
-      else setRefused((e as Error).message);
+      if (!applyFieldErrors(form, e, ['reason'])) setRefused((e as Error).message);
     } finally {
       setBusy(false);
     }

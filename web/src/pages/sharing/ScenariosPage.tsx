@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Checkbox, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography, message } from 'antd';
 import { api, call, ApiError } from '../../api/client';
+import { applyFieldErrors } from '../../components/fieldErrors';
 import { Page, LoadMore } from '../../components/Page';
 import { LoadError } from '../../components/LoadError';
 import { RegionScopeSelect } from '../../components/RegionTree';
@@ -364,8 +365,7 @@ function RetireDialog({ scenario, onClose, onDone }: { scenario: Scenario | unde
       form.resetFields();
       onDone(s);
     } catch (e) {
-      if (e instanceof ApiError && e.fields.reason) form.setFields([{ name: 'reason', errors: [e.fields.reason] }]);
-      else setFailure((e as Error).message);
+      if (!applyFieldErrors(form, e, ['reason'])) setFailure((e as Error).message);
     } finally {
       setBusy(false);
     }
