@@ -308,18 +308,6 @@ describe('tour of the demo world', { skip }, () => {
     await top(page, report);
     await shot(page, 'readme-upload-report-zh');
     await page.context().close();
-
-    // The consumer's side of sharing: an application's chain, and the grant
-    // with its daily usage and credentials.
-    const consumer = await as('hrss.officer');
-    await consumer.goto(server.url + `/sharing/applications/${ids.waiting}`);
-    await settle(consumer);
-    await shot(consumer, 'readme-application-zh');
-    await consumer.goto(server.url + `/grants/${ids.consumerGrant}`);
-    await settle(consumer);
-    await settled(consumer);
-    await shot(consumer, 'readme-grant-zh');
-    await consumer.context().close();
   });
 
   test('nothing found', () => {
