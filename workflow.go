@@ -174,8 +174,11 @@ type StepRecord struct {
 	CalendarKnown bool       `json:"calendar_known"`
 	ActedAt       *time.Time `json:"acted_at,omitempty"`
 	ActedBy       string     `json:"acted_by,omitempty"`
-	Action        Action     `json:"action,omitempty"`
-	Reason        string     `json:"reason,omitempty"`
+	// ActedByName is the account's name (王审核) for people to read; the
+	// username stays the record.
+	ActedByName string `json:"acted_by_name,omitempty"`
+	Action      Action `json:"action,omitempty"`
+	Reason      string `json:"reason,omitempty"`
 	// ExtendedAt is when the bureau extended this step's deadline (HLJ-15).
 	ExtendedAt      *time.Time `json:"extended_at,omitempty"`
 	ExtendedBy      string     `json:"extended_by,omitempty"`

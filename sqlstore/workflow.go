@@ -360,8 +360,10 @@ func (s *WorkflowService) FindInstanceByID(ctx context.Context, id int64) (*govd
 	if err != nil {
 		return nil, s.db.internal("find workflow instance", err)
 	}
-	rows, err := s.db.query(ctx, `SELECT seq, step, started_at, due_date, calendar_known, acted_at, acted_by, action, reason,
-		extended_at, extended_by, extension_reason FROM workflow_steps WHERE instance_id = ? ORDER BY seq`, id)
+	rows, err := s.db.query(ctx, `SELECT s.seq, s.step, s.started_at, s.due_date, s.calendar_known, s.acted_at, s.acted_by,
+		COALESCE(u.name, ''), s.action, s.reason, s.extended_at, s.extended_by, s.extension_reason
+		FROM workflow_steps s LEFT JOIN users u ON u.username = s.acted_by
+		WHERE s.instance_id = ? ORDER BY s.seq`, id)
 	if err != nil {
 		return nil, s.db.internal("workflow history", err)
 	}
@@ -371,7 +373,7 @@ func (s *WorkflowService) FindInstanceByID(ctx context.Context, id int64) (*govd
 		var started int64
 		var acted, extended sql.NullInt64
 		var due string
-		if err := rows.Scan(&r.Seq, &r.Step, &started, &due, &r.CalendarKnown, &acted, &r.ActedBy, &r.Action, &r.Reason,
+		if err := rows.Scan(&r.Seq, &r.Step, &started, &due, &r.CalendarKnown, &acted, &r.ActedBy, &r.ActedByName, &r.Action, &r.Reason,
 			&extended, &r.ExtendedBy, &r.ExtensionReason); err != nil {
 			return nil, s.db.internal("workflow history", err)
 		}

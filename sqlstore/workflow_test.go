@@ -365,6 +365,16 @@ func TestWorkflowSharedDeadline(t *testing.T) {
 		if err != nil || len(got.History) != 3 || got.History[2].Due.String() != "2026-02-24" {
 			t.Fatalf("history: %+v, %v", got, err)
 		}
+		// A step acted on names the account as people read it, beside its
+		// username; one with no account of that name gives the username only.
+		if _, err := sqlstore.NewUserService(f.db).CreateUser(storetest.System(), govdata.UserInput{Username: "reviewer", Name: "王审核",
+			DepartmentID: 0, Roles: []govdata.Role{govdata.RoleSecadmin}}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = flows.FindInstanceByID(storetest.System(), w.ID)
+		if h := got.History; h[0].ActedBy != "reviewer" || h[0].ActedByName != "王审核" || h[1].ActedBy != "officer" || h[1].ActedByName != "" {
+			t.Fatalf("actors: %+v", h[:2])
+		}
 	})
 }
 

@@ -12,40 +12,14 @@
 // secadmin revokes it with a reason. Screens in zh and en.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { api, browserMissing, checked, cli, launch, newPage, pressTabTo, shot, signInAPI, signInTo, startServer } from './harness.mjs';
+import { api, browserMissing, checked, cli, launch, newPage, pressTabTo, rfc3986, shot, signedGet, signInAPI, signInTo, startServer } from './harness.mjs';
 
 const signIn = (page, username) => signInTo(page, username, password);
 
 const skip = browserMissing() || false;
 const password = 'Staff#2026-pass';
 const issued = 'Issued#2026-pw';
-
-/** rfc3986 percent-encodes as docs/api.md's canonical query does. */
-function rfc3986(s) {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
-}
-
-/**
- * signedGet sends GET path?query as a system credential, signed with
- * HMAC-SHA256 over docs/api.md's string to sign: method, path as sent,
- * canonical query, SHA-256 of the body, timestamp, nonce.
- */
-async function signedGet(server, { appKey, secret }, path, params = []) {
-  const pairs = params.map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`);
-  const canonical = [...pairs].sort().join('&');
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const nonce = randomBytes(16).toString('hex');
-  const body = createHash('sha256').update('').digest('hex');
-  const toSign = ['GET', path, canonical, body, timestamp, nonce].join('\n');
-  const signature = createHmac('sha256', secret).update(toSign).digest('hex');
-  const res = await fetch(server.url + path + (pairs.length ? `?${pairs.join('&')}` : ''), {
-    headers: { 'X-App-Key': appKey, 'X-Timestamp': timestamp, 'X-Nonce': nonce, 'X-Sign-Method': 'HMAC-SHA256', 'X-Signature': signature },
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
 
 function hasTools(...names) {
   return names.every((n) => {

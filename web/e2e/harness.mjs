@@ -7,6 +7,7 @@
 //   GOVDATA_SHOTS     a folder to write screenshots into (optional)
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -315,4 +316,29 @@ export async function until(fn, what) {
  */
 export function sql(server, statement) {
   return execFileSync('sqlite3', ['-cmd', '.timeout 10000', join(server.data, 'govdata.db'), statement], { encoding: 'utf8' }).trim();
+}
+
+/** rfc3986 percent-encodes as docs/api.md's canonical query does. */
+export function rfc3986(s) {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+/**
+ * signedGet sends GET path?query as a system credential, signed with
+ * HMAC-SHA256 over docs/api.md's string to sign: method, path as sent,
+ * canonical query, SHA-256 of the body, timestamp, nonce.
+ */
+export async function signedGet(server, { appKey, secret }, path, params = []) {
+  const pairs = params.map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`);
+  const canonical = [...pairs].sort().join('&');
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = randomBytes(16).toString('hex');
+  const body = createHash('sha256').update('').digest('hex');
+  const toSign = ['GET', path, canonical, body, timestamp, nonce].join('\n');
+  const signature = createHmac('sha256', secret).update(toSign).digest('hex');
+  const res = await fetch(server.url + path + (pairs.length ? `?${pairs.join('&')}` : ''), {
+    headers: { 'X-App-Key': appKey, 'X-Timestamp': timestamp, 'X-Nonce': nonce, 'X-Sign-Method': 'HMAC-SHA256', 'X-Signature': signature },
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }

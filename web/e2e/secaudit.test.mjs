@@ -90,17 +90,27 @@ describe('security, audit, account', { skip }, () => {
     await page.getByRole('textbox', { name: '3 级（敏感）的示例值' }).fill('福州');
     await preview3.getByText('**', { exact: true }).waitFor();
 
-    // An item no entry has: refused with the server's message, in Chinese.
-    await page.getByLabel('目录项 ID').fill('99999');
-    await page.getByLabel('信息项名称').fill('姓名');
+    // An item's own mask: its entry found by name, the item picked from
+    // the entry's items; a mask the rules refuse (keep nothing at either
+    // end) is refused with the server's message, in Chinese.
+    const entryBox = page.getByRole('combobox', { name: '目录项' });
+    await entryBox.fill('常住人口');
+    await page.getByRole('option', { name: /常住人口基本信息/ }).click();
+    await page.getByRole('combobox', { name: '信息项名称' }).click();
+    await page.getByRole('option', { name: /^姓名（\d 级）$/ }).click();
     await page.getByRole('button', { name: '添加信息项' }).click();
-    await page.getByText('99999/姓名').waitFor();
+    const itemRow = page.getByRole('row', { name: /\d+\/姓名/ });
+    await itemRow.waitFor();
+    await itemRow.getByRole('combobox', { name: /\/姓名的脱敏方式$/ }).click();
+    await page.getByRole('option', { name: '保留首尾' }).click();
+    await itemRow.getByLabel('保留前几位').fill('0');
+    await itemRow.getByLabel('保留后几位').fill('0');
     await page.getByRole('button', { name: '保存脱敏策略' }).click();
     await page.locator('.ant-alert-error').filter({ hasText: /[\u4e00-\u9fa5]/ }).first().waitFor();
-    await page.locator('.ant-form-item-explain-error').filter({ hasText: /[\u4e00-\u9fa5]/ }).first().waitFor();
+    await page.locator('.ant-form-item-explain-error').filter({ hasText: /至少保留一端/ }).first().waitFor();
     await checked(page, 'masking refused');
     await shot(page, 'secaudit-masking-refused-zh');
-    await page.getByRole('button', { name: '移除信息项 99999/姓名 的单独设置' }).click();
+    await itemRow.getByRole('button', { name: /^移除信息项 \d+\/姓名 的单独设置$/ }).click();
 
     await page.getByRole('button', { name: '保存脱敏策略' }).click();
     await page.getByText('脱敏策略已保存').waitFor();

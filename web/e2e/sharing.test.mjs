@@ -3,14 +3,17 @@
 // published entry in the catalog, applies with a county picked in the
 // region tree (the not-shared item is not offered); under the default
 // profile's conditional chain the bureau forwards (by the keyboard alone),
-// the provider's officer approves and its leader signs — a grant exists;
+// the provider's officer approves and its leader signs — a grant exists,
+// whose credential the consumer issues (secret once), whose signed call
+// shows in its daily usage, and which the provider suspends so that the
+// next call is refused;
 // a second application is rejected by the provider's officer with a reason
 // and category, which the applicant then reads on its application. Under
 // the Lishui profile a leader registers a scenario and retires another.
 // In Chinese; the form and the application also in English.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, browserMissing, checked, cli, fuzhou, launch, newPage, pressTabTo, shot, signInAPI, signInTo, startServer } from './harness.mjs';
+import { api, browserMissing, checked, cli, fuzhou, launch, newPage, pressTabTo, rfc3986, shot, signedGet, signInAPI, signInTo, startServer } from './harness.mjs';
 
 const signIn = (page, username) => signInTo(page, username, password);
 
@@ -55,6 +58,13 @@ async function world(server) {
   await api(server, 'POST', `/api/v1/catalog/${entry.id}/submit`, { token: w.officer });
   await api(server, 'POST', `/api/v1/catalog/${entry.id}/review`, { token: w.reviewer, body: { decision: 'approve' } });
   return { ...w, hr, leader, consumer, entry };
+}
+
+/** citizenID completes an ID number with its GB 11643 check character. */
+function citizenID(first17) {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((n, c, i) => n + Number(c) * weights[i], 0);
+  return first17 + '10X98765432'[sum % 11];
 }
 
 function validUntil() {
@@ -255,7 +265,54 @@ describe('sharing (default profile)', { skip }, () => {
     await page.getByTestId('grant').waitFor();
     await checked(page, 'approved (applicant)');
     await shot(page, 'sharing-approved-applicant-zh');
-    for (const p of [list, bureau, leader]) await p.close();
+
+    // On to the grant (SHR-3, SHR-6): the police's rows loaded, the consumer
+    // issues a credential and sees its secret once, a signed call made here
+    // shows in the grant's daily usage; the provider suspends the grant and
+    // the next call is refused.
+    await api(server, 'POST', `/api/v1/catalog/${w.entry.id}/data`, {
+      token: w.officer,
+      body: {
+        rows: [
+          { 公民身份号码: citizenID('35010219800101001'), 姓名: '林一', 行政区划代码: '350102', 宗教信仰: '无' },
+          { 公民身份号码: citizenID('35010219800101002'), 姓名: '林二', 行政区划代码: '350102', 宗教信仰: '无' },
+          { 公民身份号码: citizenID('35010319800101003'), 姓名: '林三', 行政区划代码: '350103', 宗教信仰: '无' },
+        ],
+      },
+    });
+    await page.getByTestId('grant').getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: new RegExp(`^授权 #${done.grant_id} · 人口基础信息$`) }).waitFor();
+    await page.getByRole('button', { name: '绑定应用凭证' }).click();
+    const bind = page.getByRole('dialog', { name: '为授权绑定应用凭证' });
+    await bind.getByLabel('业务系统名称').fill('就业补贴发放系统');
+    await bind.getByRole('button', { name: '签发凭证' }).click();
+    await page.getByText('密钥只显示这一次', { exact: false }).waitFor();
+    const secret = (await page.getByTestId('secret').innerText()).trim();
+    const appKey = (await api(server, 'GET', `/api/v1/grants/${done.grant_id}/credentials`, { token: w.consumer })).items[0].credential.app_key;
+    const cred = { appKey, secret };
+    const path = `/api/v1/services/${rfc3986(w.entry.resource_code)}/records`;
+    const got = await signedGet(server, cred, path, [['limit', '10']]);
+    assert.equal(got.status, 200, JSON.stringify(got.json));
+    assert.deepEqual(got.json.items.map((r) => r['姓名']).sort(), ['林一', '林二'], 'the rows of 鼓楼区 only, 姓名 unmasked');
+    await page.getByRole('button', { name: '刷新' }).click();
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const day = page.getByRole('table', { name: '每日调用明细' }).getByRole('row').filter({ hasText: today });
+    assert.deepEqual((await day.getByRole('cell').allInnerTexts()).map((c) => c.trim()), [today, '1', '2', '0'], "today's calls, rows, refusals");
+    await checked(page, 'grant with a call (consumer)');
+
+    const provider = await newPage(browser);
+    await provider.goto(server.url + '/');
+    await signIn(provider, 'bianmu');
+    await provider.goto(`${server.url}/grants/${done.grant_id}`);
+    await provider.getByRole('button', { name: '暂停授权' }).click();
+    const suspend = provider.getByRole('dialog', { name: '暂停授权' });
+    await suspend.getByLabel('暂停原因').fill('核查调用用途');
+    await suspend.getByRole('button', { name: '暂停授权' }).click();
+    await provider.getByText('授权已暂停', { exact: true }).waitFor();
+    await checked(provider, 'grant suspended (provider)');
+    const refusedCall = await signedGet(server, cred, path, [['limit', '10']]);
+    assert.ok([403, 409].includes(refusedCall.status), `a call on a suspended grant: ${refusedCall.status}`);
+    for (const p of [list, bureau, leader, provider]) await p.close();
   });
 
   test('the profile grants nothing by scenario: the page says so; the form and application in English', async () => {

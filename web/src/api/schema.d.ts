@@ -2426,6 +2426,7 @@ export interface operations {
                                     /** Format: date-time */
                                     acted_at?: string | null;
                                     acted_by?: string;
+                                    acted_by_name?: string;
                                     action?: string;
                                     calendar_known?: boolean;
                                     /** Format: date */
@@ -2568,6 +2569,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -2828,6 +2830,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -2961,6 +2964,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -4149,6 +4153,7 @@ export interface operations {
                                     /** Format: date-time */
                                     acted_at?: string | null;
                                     acted_by?: string;
+                                    acted_by_name?: string;
                                     action?: string;
                                     calendar_known?: boolean;
                                     /** Format: date */
@@ -4342,6 +4347,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -4496,6 +4502,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -4641,6 +4648,7 @@ export interface operations {
                                     /** Format: date-time */
                                     acted_at?: string | null;
                                     acted_by?: string;
+                                    acted_by_name?: string;
                                     action?: string;
                                     calendar_known?: boolean;
                                     /** Format: date */
@@ -4826,6 +4834,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -5017,6 +5026,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -5426,6 +5436,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -5596,6 +5607,7 @@ export interface operations {
                                     /** Format: date-time */
                                     acted_at?: string | null;
                                     acted_by?: string;
+                                    acted_by_name?: string;
                                     action?: string;
                                     calendar_known?: boolean;
                                     /** Format: date */
@@ -5720,6 +5732,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -5872,6 +5885,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -6023,6 +6037,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -6628,6 +6643,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -8813,6 +8829,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -8936,6 +8953,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -9490,6 +9508,7 @@ export interface operations {
                                     /** Format: date-time */
                                     acted_at?: string | null;
                                     acted_by?: string;
+                                    acted_by_name?: string;
                                     action?: string;
                                     calendar_known?: boolean;
                                     /** Format: date */
@@ -9639,6 +9658,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -10794,6 +10814,7 @@ export interface operations {
                                 /** Format: date-time */
                                 acted_at?: string | null;
                                 acted_by?: string;
+                                acted_by_name?: string;
                                 action?: string;
                                 calendar_known?: boolean;
                                 /** Format: date */
@@ -10999,6 +11020,7 @@ export interface operations {
                                     /** Format: date-time */
                                     acted_at?: string | null;
                                     acted_by?: string;
+                                    acted_by_name?: string;
                                     action?: string;
                                     calendar_known?: boolean;
                                     /** Format: date */

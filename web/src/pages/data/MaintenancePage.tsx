@@ -114,7 +114,7 @@ export default function MaintenancePage() {
       const done = [...(wf?.history ?? [])].reverse().find((h) => h.step === s.name && h.acted_at);
       return {
         title: wf?.step === flow?.return?.name && i === current ? stepTitle(flow?.return?.name) : pick(s.title, lang),
-        description: done ? `${done.acted_by ?? ''} ${t(`data.action.${done.action}` as MessageKey)} ${formatDateTime(done.acted_at)}` : undefined,
+        description: done ? `${done.acted_by_name || done.acted_by || ''} ${t(`data.action.${done.action}` as MessageKey)} ${formatDateTime(done.acted_at)}` : undefined,
       };
     }),
   ];
@@ -228,7 +228,7 @@ export default function MaintenancePage() {
             pagination={false}
             columns={[
               { title: t('data.step'), key: 'step', render: (_, h) => stepTitle(h.step) },
-              { title: t('data.actedBy'), dataIndex: 'acted_by', width: 120 },
+              { title: t('data.actedBy'), dataIndex: 'acted_by', width: 120, render: (by: string, h) => h.acted_by_name || by },
               { title: t('data.actionLabel'), key: 'action', width: 120, render: (_, h) => t(`data.action.${h.action}` as MessageKey) },
               { title: t('data.comment'), key: 'reason', render: (_, h) => h.reason || '—' },
               { title: t('data.actedAt'), key: 'at', width: 170, render: (_, h) => <span className="govdata-mono">{formatDateTime(h.acted_at)}</span> },

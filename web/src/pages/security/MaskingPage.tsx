@@ -281,10 +281,44 @@ export default function MaskingPage() {
   );
 }
 
-/** AddItem adds the mask of one item of an entry ("entry id/item name"); the server checks it exists when saving. */
+type Entry = paths['/api/v1/catalog/{id}']['get']['responses'][200]['content']['application/json'];
+
+/**
+ * AddItem adds the mask of one item of an entry ("entry id/item name"):
+ * the secadmin finds the entry by name or resource code and picks one of
+ * its items, each shown with its sensitivity; the server checks the item
+ * again when the policy is saved.
+ */
 function AddItem({ taken, onAdd }: { taken: string[]; onAdd: (item: string) => void }) {
   const { t } = useI18n();
   const [form] = Form.useForm<{ entry?: number; name?: string }>();
+  const [found, setFound] = useState<{ value: number; label: string }[]>([]);
+  const [searching, setSearching] = useState(false);
+  const [entry, setEntry] = useState<Entry | undefined>();
+  const seq = useRef(0);
+  const search = async (q: string) => {
+    const mine = ++seq.current;
+    setSearching(true);
+    try {
+      const l = await call(api.GET('/api/v1/catalog', { params: { query: { q: q.trim() || undefined, limit: '20' } } }));
+      if (mine === seq.current) {
+        setFound((l.items ?? []).filter((e) => e != null).map((e) => ({ value: e.id ?? 0, label: `${e.name ?? ''} · ${e.resource_code ?? ''}` })));
+      }
+    } catch {
+      if (mine === seq.current) setFound([]);
+    } finally {
+      if (mine === seq.current) setSearching(false);
+    }
+  };
+  useEffect(() => {
+    void search('');
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const pick = async (id: number | undefined) => {
+    form.setFieldValue('name', undefined);
+    setEntry(undefined);
+    if (id) setEntry(await call(api.GET('/api/v1/catalog/{id}', { params: { path: { id: String(id) } } })).catch(() => undefined));
+  };
   const add = (v: { entry?: number; name?: string }) => {
     const key = `${v.entry}/${(v.name ?? '').trim()}`;
     if (taken.includes(key)) {
@@ -293,16 +327,31 @@ function AddItem({ taken, onAdd }: { taken: string[]; onAdd: (item: string) => v
     }
     onAdd(key);
     form.resetFields();
+    setEntry(undefined);
   };
   return (
     <Card size="small" title={t('security.maskItemAdd')} style={{ marginTop: 16 }}>
       <Typography.Paragraph type="secondary">{t('security.maskItemHint')}</Typography.Paragraph>
       <Form form={form} layout="inline" onFinish={add}>
         <Form.Item name="entry" label={t('security.maskItemEntry')} rules={[{ required: true, message: t('form.required') }]}>
-          <InputNumber min={1} precision={0} style={{ width: 120 }} />
+          <Select
+            showSearch
+            filterOption={false}
+            onSearch={(q) => void search(q)}
+            onChange={(id: number | undefined) => void pick(id)}
+            options={found}
+            loading={searching}
+            allowClear
+            placeholder={t('security.maskItemEntryPlaceholder')}
+            style={{ width: 360 }}
+          />
         </Form.Item>
-        <Form.Item name="name" label={t('security.maskItemName')} rules={[{ required: true, whitespace: true, message: t('form.required') }]}>
-          <Input style={{ width: 200 }} maxLength={100} />
+        <Form.Item name="name" label={t('security.maskItemName')} rules={[{ required: true, message: t('form.required') }]}>
+          <Select
+            disabled={!entry}
+            options={(entry?.items ?? []).map((i) => ({ value: i.name, label: t('security.maskItemOption', { name: i.name ?? '', level: i.sensitivity ?? 1 }) }))}
+            style={{ width: 240 }}
+          />
         </Form.Item>
         <Form.Item>
           <Button htmlType="submit">{t('security.maskItemAddButton')}</Button>

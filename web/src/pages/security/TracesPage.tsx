@@ -89,7 +89,11 @@ export default function TracesPage() {
             {found?.department ?? `#${tr.consumer_department_id}`}
           </Descriptions.Item>
           <Descriptions.Item label={t('security.traceGrant')}>
-            {t('security.traceGrantNo', { id: tr.grant_id ?? 0 })}
+            {can('grant.read') ? (
+              <Link to={`/grants/${tr.grant_id}`}>{t('security.traceGrantNo', { id: tr.grant_id ?? 0 })}</Link>
+            ) : (
+              t('security.traceGrantNo', { id: tr.grant_id ?? 0 })
+            )}
           </Descriptions.Item>
           <Descriptions.Item label={t('security.traceCredential')}>
             {found?.credential ? `${found.credential} (#${tr.credential_id})` : `#${tr.credential_id}`}

@@ -13,6 +13,7 @@ import { api, call, ApiError } from '../../api/client';
 import { Page, PageWaiting } from '../../components/Page';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../format';
+import { useSession } from '../../session';
 import { Code, useCatalogLabels, type Entry } from '../catalog/common';
 import {
   actionLabel,
@@ -33,6 +34,7 @@ type History = NonNullable<NonNullable<Application['workflow']>['history']>[numb
 export default function ApplicationPage() {
   const { id = '' } = useParams();
   const { t, lang } = useI18n();
+  const { can } = useSession();
   const l = useCatalogLabels();
   const navigate = useNavigate();
   const [app, setApp] = useState<Application | undefined>();
@@ -161,7 +163,13 @@ export default function ApplicationPage() {
           type="success"
           showIcon
           message={app.scenario_id ? t('sharing.grantedByScenario', { id: app.scenario_id }) : t('sharing.approvedTitle')}
-          description={app.grant_id ? <span data-testid="grant">{t('sharing.grantIs', { id: app.grant_id })}</span> : undefined}
+          description={
+            app.grant_id ? (
+              <span data-testid="grant">
+                {can('grant.read') ? <Link to={`/grants/${app.grant_id}`}>{t('sharing.grantIs', { id: app.grant_id })}</Link> : t('sharing.grantIs', { id: app.grant_id })}
+              </span>
+            ) : undefined
+          }
         />
       )}
       {app.state === 'withdrawn' && <Alert style={{ marginBottom: 16 }} type="info" showIcon message={t('sharing.withdrawnTitle')} />}
@@ -293,7 +301,7 @@ export default function ApplicationPage() {
             pagination={false}
             columns={[
               { title: t('sharing.step'), key: 'step', width: 180, render: (_, h) => stepTitle(h.step) },
-              { title: t('sharing.actedBy'), dataIndex: 'acted_by', width: 120 },
+              { title: t('sharing.actedBy'), dataIndex: 'acted_by', width: 120, render: (by: string, h) => h.acted_by_name || by },
               { title: t('sharing.decision'), key: 'action', width: 110, render: (_, h) => t(`sharing.done.${h.action}` as MessageKey) },
               { title: t('sharing.reason'), key: 'reason', render: (_, h) => h.reason || '—' },
               { title: t('sharing.stepDue'), key: 'due', width: 110, render: (_, h) => <span className="govdata-mono">{h.due ?? '—'}</span> },
@@ -324,7 +332,7 @@ function Acted({ h }: { h: History }) {
   return (
     <div>
       <div>
-        {h.acted_by} · {t(`sharing.done.${h.action}` as MessageKey)} · <span className="govdata-mono">{formatDateTime(h.acted_at)}</span>
+        {h.acted_by_name || h.acted_by} · {t(`sharing.done.${h.action}` as MessageKey)} · <span className="govdata-mono">{formatDateTime(h.acted_at)}</span>
       </div>
       {h.reason && <div>{t('sharing.reasonIs', { reason: h.reason })}</div>}
       {h.due && <Typography.Text type="secondary">{t('sharing.wasDue', { due: h.due })}</Typography.Text>}
