@@ -70,7 +70,7 @@ export default function MaskingPage() {
   const [saveError, setSaveError] = useState<ApiError | Error | null>(null);
   const [saving, setSaving] = useState(false);
   const [preview, setPreview] = useState<(string | null)[]>([]);
-  const [previewError, setPreviewError] = useState<string>('');
+  const [previewError, setPreviewError] = useState<Error | null>(null);
   const [previewing, setPreviewing] = useState(false);
   const seq = useRef(0);
 
@@ -100,12 +100,13 @@ export default function MaskingPage() {
         .then((out) => {
           if (mine !== seq.current) return;
           setPreview(out.masked ?? []);
-          setPreviewError('');
+          setPreviewError(null);
         })
         .catch((e: Error) => {
           if (mine !== seq.current) return;
-          setPreview([]);
-          setPreviewError(e.message);
+          // The rows the server names keep their message; the others
+          // keep the preview they had, which their masks still give.
+          setPreviewError(e);
         })
         .finally(() => {
           if (mine === seq.current) setPreviewing(false);
@@ -146,7 +147,10 @@ export default function MaskingPage() {
   };
 
   const previewOf = (i: number) => {
-    if (previewError) return <Typography.Text type="danger">{previewError}</Typography.Text>;
+    const fields = previewError instanceof ApiError && Object.keys(previewError.fields).length > 0 ? previewError.fields : undefined;
+    const refused = fields?.[`samples.${i}.mask`] ?? fields?.[`samples.${i}.value`];
+    if (refused) return <Typography.Text type="danger">{refused}</Typography.Text>;
+    if (previewError && !fields) return <Typography.Text type="danger">{previewError.message}</Typography.Text>;
     if (preview.length !== rows.length) return <Typography.Text type="secondary">…</Typography.Text>;
     const v = preview[i];
     if (v === null || v === undefined) return <Typography.Text type="secondary">{t('security.maskNullValue')}</Typography.Text>;
