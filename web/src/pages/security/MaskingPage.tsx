@@ -69,7 +69,9 @@ export default function MaskingPage() {
   const [error, setError] = useState<Error | null>(null);
   const [saveError, setSaveError] = useState<ApiError | Error | null>(null);
   const [saving, setSaving] = useState(false);
-  const [preview, setPreview] = useState<(string | null)[]>([]);
+  // The last preview of each row, with the sample and mask it was made
+  // from: a row shows it while it still has them.
+  const [preview, setPreview] = useState<Record<string, { of: string; value: string | null }>>({});
   const [previewError, setPreviewError] = useState<Error | null>(null);
   const [previewing, setPreviewing] = useState(false);
   const seq = useRef(0);
@@ -91,6 +93,7 @@ export default function MaskingPage() {
   // The preview follows every change, a moment after the last keystroke;
   // the newest request wins.
   const samples = useMemo(() => rows.map((r) => ({ mask: normal(r.mask), value: r.sample })), [rows]);
+  const rowKeys = useMemo(() => rows.map((r) => r.key), [rows]);
   useEffect(() => {
     if (samples.length === 0) return;
     const mine = ++seq.current;
@@ -99,7 +102,8 @@ export default function MaskingPage() {
       call(api.POST('/api/v1/masking/preview', { body: { samples } }))
         .then((out) => {
           if (mine !== seq.current) return;
-          setPreview(out.masked ?? []);
+          const masked = out.masked ?? [];
+          setPreview(Object.fromEntries(rowKeys.map((k, i) => [k, { of: JSON.stringify(samples[i]), value: masked[i] ?? null }])));
           setPreviewError(null);
         })
         .catch((e: Error) => {
@@ -113,7 +117,7 @@ export default function MaskingPage() {
         });
     }, 250);
     return () => clearTimeout(timer);
-  }, [samples]);
+  }, [samples, rowKeys]);
 
   const change = (key: string, f: (r: Row) => Row) => setRows((rs) => rs.map((r) => (r.key === key ? f(r) : r)));
   const dirty = saved !== undefined && JSON.stringify(policyOf(rows)) !== JSON.stringify(policyOf(rowsOf(saved)));
@@ -151,8 +155,9 @@ export default function MaskingPage() {
     const refused = fields?.[`samples.${i}.mask`] ?? fields?.[`samples.${i}.value`];
     if (refused) return <Typography.Text type="danger">{refused}</Typography.Text>;
     if (previewError && !fields) return <Typography.Text type="danger">{previewError.message}</Typography.Text>;
-    if (preview.length !== rows.length) return <Typography.Text type="secondary">…</Typography.Text>;
-    const v = preview[i];
+    const last = rows[i] ? preview[rows[i].key] : undefined;
+    if (!last || last.of !== JSON.stringify(samples[i])) return <Typography.Text type="secondary">…</Typography.Text>;
+    const v = last.value;
     if (v === null || v === undefined) return <Typography.Text type="secondary">{t('security.maskNullValue')}</Typography.Text>;
     return <span className="govdata-mono">{v}</span>;
   };

@@ -1,1 +1,0 @@
-import{F as e,P as t}from"./index-C0mw8J1B.js";var n=e,r=t;export{n,r as t};
