@@ -13,7 +13,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { api, browserMissing, checked, cli, launch, newPage, pressTabTo, rfc3986, shot, signedGet, signInAPI, signInTo, startServer } from './harness.mjs';
+import { api, browserMissing, checked, cli, launch, newPage, pressTabTo, rfc3986, shot, signedGet, signInAPI, signInTo, sql, startServer, until } from './harness.mjs';
 
 const signIn = (page, username) => signInTo(page, username, password);
 
@@ -228,11 +228,31 @@ describe('grants and credentials', { skip }, () => {
     await daily.waitFor();
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
     const day = daily.getByRole('row').filter({ hasText: today });
-    const cells = (await day.getByRole('cell').allInnerTexts()).map((s) => s.trim());
-    assert.deepEqual(cells, [today, String(calls), String(calls * 2), '1'], 'calls, rows and refusals of today');
+    // The table is drawn again when the refreshed figures come.
+    const want = [today, String(calls), String(calls * 2), '1'].join('|');
+    await until(async () => (await day.getByRole('cell').allInnerTexts()).map((c) => c.trim()).join('|') === want, `calls, rows and refusals of today ${want}`);
     await page.getByRole('img', { name: /每日调用次数/ }).waitFor();
     await checked(page, 'grant with calls');
     await shot(page, 'grant-usage-zh');
+
+    // An idle flag (HLJ-27) — raised by the sweep after months without a
+    // call, put here by hand — rectified by the consumer with its reason.
+    sql(
+      server,
+      `INSERT INTO grant_flags (grant_id, kind, detail_zh, detail_en, raised_at, rectify_by, state, dedupe)
+       VALUES (${ids.grant}, 'idle', '授权已三个月未调用', 'no call for three months', ${Date.now() * 1000}, '2099-01-01', 'open', 'e2e-idle')`,
+    );
+    await page.getByRole('button', { name: '刷新' }).click();
+    const flags = page.getByRole('table', { name: '监测标记' });
+    await flags.getByText('授权已三个月未调用').waitFor();
+    await flags.getByRole('button', { name: '提交整改说明' }).click();
+    const rectify = page.getByRole('dialog', { name: '闲置授权整改说明' });
+    await rectify.getByLabel('整改说明（仍需使用的理由或整改措施）').fill('案件办理周期长，仍需按季度核验');
+    await rectify.getByRole('button', { name: '提交整改说明' }).click();
+    await page.getByText('标记已处理').waitFor();
+    await flags.getByText('已整改说明').waitFor();
+    await flags.getByText(/案件办理周期长，仍需按季度核验/).waitFor();
+    await checked(page, 'flag rectified');
 
     // A usage record, then its correction.
     await page.getByRole('button', { name: '登记使用记录' }).click();

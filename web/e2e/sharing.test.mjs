@@ -13,7 +13,7 @@
 // In Chinese; the form and the application also in English.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, browserMissing, checked, cli, fuzhou, launch, newPage, pressTabTo, rfc3986, shot, signedGet, signInAPI, signInTo, startServer } from './harness.mjs';
+import { api, browserMissing, checked, cli, fuzhou, launch, newPage, pressTabTo, rfc3986, shot, signedGet, signInAPI, signInTo, startServer, until } from './harness.mjs';
 
 const signIn = (page, username) => signInTo(page, username, password);
 
@@ -297,7 +297,9 @@ describe('sharing (default profile)', { skip }, () => {
     await page.getByRole('button', { name: '刷新' }).click();
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
     const day = page.getByRole('table', { name: '每日调用明细' }).getByRole('row').filter({ hasText: today });
-    assert.deepEqual((await day.getByRole('cell').allInnerTexts()).map((c) => c.trim()), [today, '1', '2', '0'], "today's calls, rows, refusals");
+    // The table is drawn again when the refreshed figures come.
+    const want = [today, '1', '2', '0'].join('|');
+    await until(async () => (await day.getByRole('cell').allInnerTexts()).map((c) => c.trim()).join('|') === want, `today's calls, rows, refusals ${want}`);
     await checked(page, 'grant with a call (consumer)');
 
     const provider = await newPage(browser);

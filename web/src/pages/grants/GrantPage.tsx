@@ -55,7 +55,7 @@ export default function GrantPage() {
   const [entryName, setEntryName] = useState('');
   const [error, setError] = useState<Error | null>(null);
   const [changing, setChanging] = useState<Change | undefined>();
-  const [usageKey, setUsageKey] = useState(0);
+  const [refreshKey, setRefreshKey] = useState(0);
   const [msg, holder] = message.useMessage();
   const regions = useRegionNames(grant?.region_scope ?? []);
 
@@ -105,7 +105,7 @@ export default function GrantPage() {
           <Button
             onClick={() => {
               void load();
-              setUsageKey((k) => k + 1);
+              setRefreshKey((k) => k + 1);
             }}
           >
             {t('action.refresh')}
@@ -225,8 +225,9 @@ export default function GrantPage() {
           },
         ]}
       />
-      <GrantUsageChart grantID={id} reloadKey={usageKey} />
-      <GrantFlags grant={grant} onResolved={() => void load()} />
+      <GrantUsageChart grantID={id} reloadKey={refreshKey} />
+      {/* 刷新 reads the flags again too: the component is made anew. */}
+      <GrantFlags key={refreshKey} grant={grant} onResolved={() => void load()} />
       <GrantCredentials grant={grant} />
       {can('usage.read') && <UsageRecords grant={grant} />}
       <ReasonDialog
