@@ -52,6 +52,12 @@ type Actor struct {
 	RequestID       string // the HTTP request, for the audit record and logs
 	// PasswordChangeRequired limits the session to changing the password (ORG-3).
 	PasswordChangeRequired bool
+	// PublicAccountID is set for a public account (OPN-2): signed in to the
+	// portal, or calling the open-data API with one of its keys (APIKeyID).
+	// Such an actor holds no role, belongs to no department and reaches no
+	// staff endpoint.
+	PublicAccountID int64
+	APIKeyID        int64
 	// System marks the platform acting by itself (first start, CLI commands run
 	// by the operator on the server); it passes every permission check.
 	System bool

@@ -215,6 +215,8 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, rt route) 
 		return r, nil
 	case authSigned:
 		return s.authenticateSigned(r)
+	case authPublic, authOpen:
+		return s.authenticatePublic(r, rt.auth == authPublic)
 	}
 	token, fromCookie := bearerToken(r)
 	if token == "" {
@@ -239,6 +241,61 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, rt route) 
 		return r, nil
 	}
 	return r, govdata.Authorize(a, rt.perm)
+}
+
+// publicCookie is the name of a public account's portal session cookie
+// (OPN-2): apart from the staff one, so that neither is taken for the other.
+const publicCookie = "govdata_public"
+
+// authenticatePublic names the public caller of a portal or open-data
+// route: an open-data API key (X-API-Key, or a bearer token with
+// APIKeyPrefix), or a public session (bearer token or cookie). required:
+// the route answers only a signed-in public account.
+func (s *Server) authenticatePublic(r *http.Request, required bool) (*http.Request, error) {
+	base := govdata.ActorFrom(r.Context())
+	key := r.Header.Get("X-API-Key")
+	token, fromCookie := "", false
+	if h := r.Header.Get("Authorization"); h != "" {
+		t, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return r, govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgUnauthorized)
+		}
+		if t = strings.TrimSpace(t); strings.HasPrefix(t, govdata.APIKeyPrefix) {
+			key = t
+		} else {
+			token = t
+		}
+	} else if c, err := r.Cookie(publicCookie); err == nil && c.Value != "" {
+		token, fromCookie = c.Value, true
+	}
+	var a govdata.Actor
+	var err error
+	switch {
+	case s.svc.Public == nil:
+		if required {
+			return r, govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgUnauthorized)
+		}
+		return r, nil
+	case key != "" && !required:
+		a, err = s.svc.Public.AuthenticateAPIKey(r.Context(), key)
+	case token != "":
+		a, err = s.svc.Public.AuthenticatePublic(r.Context(), token)
+	case required:
+		return r, govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgUnauthorized)
+	default:
+		return r, nil // anonymous
+	}
+	if err != nil {
+		return r, err
+	}
+	a.ClientAddr, a.RequestID = base.ClientAddr, base.RequestID
+	r = r.WithContext(govdata.WithActor(r.Context(), a))
+	if fromCookie && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(govdata.CSRFToken(token))) != 1 {
+			return r, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgCSRF)
+		}
+	}
+	return r, nil
 }
 
 // bearerToken finds the session token: the Authorization header first, then

@@ -17,6 +17,11 @@ const (
 	authUser   authKind = iota // a session token (bearer or cookie)
 	authNone                   // public
 	authSigned                 // a signed system-credential call (ORG-5)
+	// authPublic: a public account's session (OPN-2), never a staff one.
+	authPublic
+	// authOpen: anyone (OPN-1); a public session or an open-data API key,
+	// when sent, names the caller, and a bad one is refused.
+	authOpen
 )
 
 // route is one endpoint: its method and path, who may call it, how it is

@@ -46,6 +46,8 @@ type Services struct {
 	Usage govdata.UsageService
 	// Open is the open catalog the public reads (OPN-1, CAT-7).
 	Open govdata.OpenCatalog
+	// Public authenticates public accounts' sessions and API keys (OPN-2).
+	Public govdata.PublicAuthService
 	// Store answers readiness checks.
 	Store interface {
 		Ping(ctx context.Context) error
