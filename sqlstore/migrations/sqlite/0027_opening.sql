@@ -156,7 +156,27 @@ CREATE TABLE open_usage_daily (
     PRIMARY KEY (entry_id, day)
 );
 
+-- What the platform tells a public account (OPN-2, HLJ-43): decisions on
+-- its applications, suspensions, withdrawals of data it holds. Shown on
+-- its account page, and mailed when SMTP is configured (mailed_at).
+CREATE TABLE public_messages (
+    id         INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES public_accounts (id),
+    kind       TEXT NOT NULL,
+    subject_zh TEXT NOT NULL,
+    subject_en TEXT NOT NULL,
+    body_zh    TEXT NOT NULL,
+    body_en    TEXT NOT NULL,
+    link       TEXT NOT NULL DEFAULT '',   -- a portal path, e.g. /portal/account/applications/12
+    created_at INTEGER NOT NULL,
+    read_at    INTEGER,
+    mailed_at  INTEGER
+);
+CREATE INDEX public_messages_account ON public_messages (account_id, id);
+CREATE INDEX public_messages_unmailed ON public_messages (mailed_at) WHERE mailed_at IS NULL;
+
 -- +goose Down
+DROP TABLE public_messages;
 DROP TABLE open_usage_daily;
 DROP TABLE open_usage;
 ALTER TABLE catalog_entries DROP COLUMN open_withdrawn_at;
