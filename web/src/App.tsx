@@ -14,6 +14,7 @@ import { LoadError } from './components/LoadError';
 import { RouteTitle } from './components/Page';
 import { keepFocusInDialogs } from './components/dialogFocus';
 import { homePath, routes, type ConsoleRoute } from './routes';
+import { portalRoutes } from './portalRoutes';
 import SignInPage from './pages/signin/SignInPage';
 
 // Ant Design writes its styles into <style> elements at run time; the
@@ -22,6 +23,10 @@ import SignInPage from './pages/signin/SignInPage';
 // The shell (layout, menu, header) is loaded after sign-in: the sign-in
 // page's first load carries none of it.
 const Shell = lazy(() => import('./pages/shell/Shell'));
+// The public portal (OPN-1): its own layout, no staff session needed.
+const PortalLayout = lazy(() => import('./pages/portal/PortalLayout'));
+const PortalNotFound = lazy(() => import('./pages/portal/PortalLayout').then((m) => ({ default: m.PortalNotFound })));
+const PortalPage = lazy(() => import('./pages/portal/PortalLayout').then((m) => ({ default: m.PortalPage })));
 
 const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce || undefined;
 
@@ -194,6 +199,29 @@ export default function App() {
               <RoutedErrorBoundary>
                 <Routes>
                   <Route path="/signin" element={<SignInPage />} />
+                  {/* The public portal: outside the staff shell, never asks for a staff sign-in. */}
+                  <Route
+                    path="/portal"
+                    element={
+                      <Suspense fallback={<FullPageSpin />}>
+                        <PortalLayout />
+                      </Suspense>
+                    }
+                  >
+                    {portalRoutes.map((r) => (
+                      <Route
+                        key={r.path}
+                        index={r.path === ''}
+                        path={r.path === '' ? undefined : r.path}
+                        element={
+                          <PortalPage title={r.title}>
+                            <r.page />
+                          </PortalPage>
+                        }
+                      />
+                    ))}
+                    <Route path="*" element={<PortalNotFound />} />
+                  </Route>
                   <Route
                     path="/"
                     element={
