@@ -102,6 +102,8 @@ type Server struct {
 	console *console
 	// regionImports are the region imports of this process (region_import.go).
 	regionImports regionImports
+	// sitemapMax: the URLs of one sitemap; 0 is sitemapLimit (portal.go).
+	sitemapMax int
 }
 
 // NewServer builds the router over the services.
