@@ -222,7 +222,7 @@ export default function DatasetPage() {
                 {
                   key: 'refreshed',
                   label: t('portal.dataset.refreshed'),
-                  children: ds?.refreshed_at ? day(ds.refreshed_at) : t('portal.dataset.noData'),
+                  children: !ds ? '—' : ds.refreshed_at ? day(ds.refreshed_at) : t('portal.dataset.noData'),
                 },
                 { key: 'rows', label: t('portal.dataset.rows'), children: ds?.rows !== undefined ? formatNumber(ds.rows) : '—' },
               ]}
