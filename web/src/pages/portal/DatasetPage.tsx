@@ -176,9 +176,10 @@ export default function DatasetPage() {
 
   const { entry, ds, related } = view;
   const items: OpenItem[] = ds?.items ?? (entry.items ?? []).map((i) => ({ name: i.name, type: i.type, description: i.description }));
-  const preview = ds ? previewTable(ds.preview) : null;
+  const preview = ds ? previewTable(ds.preview, items.map((i) => i.name)) : null;
   const urls = ds?.download_urls ?? {};
-  const downloadable = !!ds && ds.downloadable !== false && entry.open_type === 'unconditional';
+  // Downloadable: unconditionally open, holding data, not withdrawn (the server decides).
+  const downloadable = !!ds?.downloadable;
   const recordsURL = ds?.records_url || `${window.location.origin}/api/v1/open/datasets/${encodeURIComponent(code)}/records`;
   const formats: { key: 'csv' | 'xlsx' | 'json'; label: string }[] = [
     { key: 'csv', label: 'CSV' },
@@ -241,7 +242,7 @@ export default function DatasetPage() {
                   dataIndex: 'name',
                   render: (v: string, i) => (
                     <>
-                      {v} {i.mode === 'deidentified' ? <Tag color="blue">{t('portal.dataset.deidentified')}</Tag> : null}
+                      {v} {i.open === 'deidentified' ? <Tag color="blue">{t('portal.dataset.deidentified')}</Tag> : null}
                     </>
                   ),
                 },

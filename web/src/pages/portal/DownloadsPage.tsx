@@ -2,7 +2,7 @@
 // downloaded, newest first, as GET /api/v1/public/downloads lists it.
 import { useCallback } from 'react';
 import { Link } from 'react-router';
-import { Empty, Table } from 'antd';
+import { Empty, Table, Tag } from 'antd';
 import { ApiError } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { formatDateTime, formatNumber } from '../../format';
@@ -21,6 +21,8 @@ interface Download {
   kind?: string;
   format?: string;
   rows?: number;
+  /** refused: the error code of a refused use (a rate limit, no grant). */
+  refused?: string;
 }
 
 export default function DownloadsPage() {
@@ -59,7 +61,16 @@ export default function DownloadsPage() {
                 render: (_, d) =>
                   d.resource_code ? <Link to={datasetPath(d.resource_code)}>{d.name || d.entry_name || d.resource_code}</Link> : d.name || d.entry_name,
               },
-              { title: t('portal.downloads.format'), key: 'format', render: (_, d) => (d.format || d.kind || '').toUpperCase() },
+              {
+                title: t('portal.downloads.format'),
+                key: 'format',
+                render: (_, d) => (d.kind === 'call' ? t('portal.downloads.call') : (d.format || d.kind || '').toUpperCase()),
+              },
+              {
+                title: t('portal.downloads.result'),
+                key: 'result',
+                render: (_, d) => (d.refused ? <Tag>{t('portal.downloads.refused')}</Tag> : t('portal.downloads.done')),
+              },
               { title: t('portal.dataset.rows'), dataIndex: 'rows', align: 'right', render: (v?: number) => (v === undefined ? '' : formatNumber(v)) },
             ]}
           />

@@ -8,7 +8,7 @@ import { Button, Dropdown, Result, Spin, Typography } from 'antd';
 import { DownOutlined, UserOutlined } from '@ant-design/icons';
 import { useI18n, type MessageKey } from '../../i18n';
 import { LanguageSwitch } from '../signin/SignInPage';
-import { publicMe, type PublicMe } from './portalApi';
+import { publicMe, publicSignOut, type PublicMe } from './portalApi';
 import './portal.css';
 
 type Account = { status: 'loading' } | { status: 'visitor' } | { status: 'signed-in'; me: PublicMe };
@@ -27,7 +27,7 @@ const sections: { to: string; label: MessageKey; end?: boolean }[] = [
   { to: '/portal/terms', label: 'portal.nav.terms' },
 ];
 
-function AccountArea({ account }: { account: Account }) {
+function AccountArea({ account, onSignOut }: { account: Account; onSignOut: () => void }) {
   const { t } = useI18n();
   if (account.status === 'loading') return <span className="portal-account-slot" />;
   if (account.status === 'visitor') {
@@ -42,8 +42,8 @@ function AccountArea({ account }: { account: Account }) {
       </span>
     );
   }
-  const me = account.me;
-  const name = me.display_name || me.name || me.email || t('portal.account.mine');
+  const me = account.me.account;
+  const name = me?.name || me?.email || t('portal.account.mine');
   const items: { key: string; to: string; label: MessageKey }[] = [
     { key: 'account', to: '/portal/account', label: 'portal.account.overview' },
     { key: 'keys', to: '/portal/account/keys', label: 'portal.account.keys' },
@@ -53,7 +53,16 @@ function AccountArea({ account }: { account: Account }) {
   ];
   return (
     <span className="portal-account-slot">
-      <Dropdown menu={{ items: items.map((i) => ({ key: i.key, label: <Link to={i.to}>{t(i.label)}</Link> })) }} trigger={['click']}>
+      <Dropdown
+        menu={{
+          items: [
+            ...items.map((i) => ({ key: i.key, label: <Link to={i.to}>{t(i.label)}</Link> })),
+            { type: 'divider' as const },
+            { key: 'signout', label: t('action.signOut'), onClick: onSignOut },
+          ],
+        }}
+        trigger={['click']}
+      >
         <Button type="text" icon={<UserOutlined />} className="portal-account-button">
           {name} <DownOutlined />
         </Button>
@@ -108,9 +117,12 @@ export function PortalPage({ title, children }: { title: MessageKey; children: R
   );
 }
 
-export default function PortalLayout() {
+/** PortalLayout frames the portal's pages: its routes' (an <Outlet />), or
+ * children when a router of its own renders it. */
+export default function PortalLayout({ children }: { children?: ReactNode }) {
   const { t } = useI18n();
   const location = useLocation();
+  const navigate = useNavigate();
   const [account, setAccount] = useState<Account>({ status: 'loading' });
   const [seq, setSeq] = useState(0);
 
@@ -152,13 +164,22 @@ export default function PortalLayout() {
             </nav>
             <div className="portal-header-tools">
               <LanguageSwitch />
-              <AccountArea account={account} />
+              <AccountArea
+                account={account}
+                onSignOut={() => {
+                  const csrf = account.status === 'signed-in' ? (account.me.csrf_token ?? '') : '';
+                  void publicSignOut(csrf).then(() => {
+                    setSeq((n) => n + 1);
+                    navigate('/portal');
+                  });
+                }}
+              />
             </div>
           </div>
         </header>
         <main id="portal-main" className="portal-main" tabIndex={-1}>
           <Suspense fallback={<Spin className="portal-spin" />}>
-            <Outlet />
+            {children ?? <Outlet />}
           </Suspense>
         </main>
         <footer className="portal-footer">

@@ -92,24 +92,30 @@ export function datasetPath(code: string): string {
   return `/portal/datasets/${code.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-/** The public account as GET /api/v1/public/me tells it (public). */
+/** The public account as GET /api/v1/public/me tells it (public):
+ * {csrf_token, account: {name, email, …}}. */
 export interface PublicMe {
-  id?: number;
-  name?: string;
-  display_name?: string;
-  email?: string;
-  kind?: string;
+  csrf_token?: string;
+  account?: { id?: number; name?: string; email?: string; kind?: string } | null;
 }
 
-/** publicMe is the public session's account, or null for a visitor
- * (401; 404 while the public accounts are not served). */
+/** publicMe is the public session, or null for a visitor (401, 403; 404
+ * while the public accounts are not served). */
 export async function publicMe(signal?: AbortSignal): Promise<PublicMe | null> {
   try {
-    return await getJSON<PublicMe>('/api/v1/public/me', signal);
+    const me = await getJSON<PublicMe>('/api/v1/public/me', signal);
+    return me?.account ? me : null;
   } catch (e) {
-    if (e instanceof ApiError && (e.status === 401 || e.status === 404)) return null;
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403 || e.status === 404)) return null;
     throw e;
   }
+}
+
+/** publicSignOut ends the public session (POST /api/v1/public/auth/logout,
+ * with the session's CSRF token as every unsafe request of a cookie
+ * session sends it). */
+export async function publicSignOut(csrf: string): Promise<void> {
+  await fetch('/api/v1/public/auth/logout', { method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf } }).catch(() => undefined);
 }
 
 /** The open-data dataset as GET /api/v1/open/datasets/{code} answers it
@@ -133,16 +139,18 @@ export interface OpenItem {
   name: string;
   type?: string;
   description?: string;
-  mode?: string;
+  /** open: "" as stored, "deidentified" when served masked (ZJ-21). */
+  open?: string;
 }
 
 /** previewTable reads the preview in either shape the server may give:
- * records ([{item: value}]) or {columns, rows}. */
-export function previewTable(p: unknown): { columns: string[]; rows: unknown[][] } | null {
+ * records ([{item: value}], columns in the items' order) or {columns, rows}. */
+export function previewTable(p: unknown, order: string[] = []): { columns: string[]; rows: unknown[][] } | null {
   if (Array.isArray(p)) {
     if (p.length === 0) return { columns: [], rows: [] };
     if (Array.isArray(p[0])) return null;
-    const columns = Object.keys(p[0] as object);
+    const keys = Object.keys(p[0] as object);
+    const columns = [...order.filter((c) => keys.includes(c)), ...keys.filter((k) => !order.includes(k))];
     return { columns, rows: p.map((r) => columns.map((c) => (r as Record<string, unknown>)[c])) };
   }
   if (p && typeof p === 'object') {
