@@ -58,9 +58,10 @@ describe('portal (visitor)', { skip }, () => {
     await page.keyboard.type(query);
     await page.keyboard.press('Enter');
     await page.waitForURL((u) => u.pathname === '/portal/catalog' && u.searchParams.get('q') === query);
-    const result = page.getByRole('link', { name: datasetName });
-    await result.waitFor();
+    // The home page stays until the catalog's chunk is there (a transition).
+    await page.getByRole('heading', { level: 1, name: '数据目录' }).waitFor();
     await page.getByText(/共 \d+ 个数据集/).waitFor();
+    await page.locator('article').getByRole('link', { name: datasetName }).waitFor();
     await clean(page, 'catalog');
     await shot(page, 'portal-catalog-zh');
 
@@ -98,7 +99,9 @@ describe('portal (visitor)', { skip }, () => {
     const preview = page.locator('section[aria-labelledby="ds-preview"] table');
     await preview.waitFor();
     assert.ok((await preview.locator('tbody tr').count()) > 0, 'the preview shows rows');
+    const answered = page.waitForResponse((r) => r.url().includes('/download?format=csv'));
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载 CSV 文件' }).click()]);
+    assert.equal((await answered).status(), 200);
     const body = readFileSync(await download.path());
     assert.deepEqual([...body.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the CSV starts with a UTF-8 BOM');
     const header = body.subarray(3).toString('utf8').split(/\r?\n/)[0];

@@ -101,6 +101,16 @@ async function load(code: string, signal: AbortSignal): Promise<View> {
   return { status: 'shown', entry, ds, related };
 }
 
+/** samePath is a URL's path and query, for a link to this same server. */
+function samePath(u: string): string {
+  try {
+    const url = new URL(u, window.location.origin);
+    return url.pathname + url.search;
+  } catch {
+    return u;
+  }
+}
+
 function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
   return (
     <section className="portal-card" aria-labelledby={id}>
@@ -180,7 +190,9 @@ export default function DatasetPage() {
   const urls = ds?.download_urls ?? {};
   // Downloadable: unconditionally open, holding data, not withdrawn (the server decides).
   const downloadable = !!ds?.downloadable;
-  const recordsURL = ds?.records_url || `${window.location.origin}/api/v1/open/datasets/${encodeURIComponent(code)}/records`;
+  // The server's URLs name its configured public address; the browser is
+  // at the address it reached, so links keep only their path here.
+  const recordsURL = window.location.origin + samePath(ds?.records_url || `/api/v1/open/datasets/${encodeURIComponent(code)}/records`);
   const formats: { key: 'csv' | 'xlsx' | 'json'; label: string }[] = [
     { key: 'csv', label: 'CSV' },
     { key: 'xlsx', label: 'Excel' },
@@ -303,7 +315,7 @@ export default function DatasetPage() {
                   <Button
                     key={f.key}
                     icon={<DownloadOutlined />}
-                    href={urls[f.key] || `/api/v1/open/datasets/${encodeURIComponent(code)}/download?format=${f.key}`}
+                    href={samePath(urls[f.key] || `/api/v1/open/datasets/${encodeURIComponent(code)}/download?format=${f.key}`)}
                     aria-label={t('portal.dataset.downloadAs', { format: f.label })}
                   >
                     {f.label}
