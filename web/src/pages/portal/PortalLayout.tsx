@@ -91,16 +91,22 @@ export function PortalNotFound() {
   );
 }
 
-const OwnTitle = createContext<(title: string | null) => void>(() => {});
+const OwnTitle = createContext<((title: string | null) => void) | null>(null);
 
 /** usePortalTitle gives the page a title of its own (a dataset's name)
- * in place of its route's; null goes back to the route's. */
+ * in place of its route's; null goes back to the route's. Outside a
+ * PortalPage it sets the document's title itself. */
 export function usePortalTitle(title: string | null | undefined) {
   const set = useContext(OwnTitle);
+  const { t } = useI18n();
   useEffect(() => {
+    if (!set) {
+      if (title) document.title = `${title} - ${t('portal.name')}`;
+      return;
+    }
     set(title || null);
     return () => set(null);
-  }, [title, set]);
+  }, [title, set, t]);
 }
 
 /** PortalPage sets the document's title and shows a lazy page. */
