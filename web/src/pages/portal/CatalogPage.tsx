@@ -9,7 +9,7 @@ import { useI18n, type MessageKey } from '../../i18n';
 import { formatNumber } from '../../format';
 import { LoadError } from '../../components/LoadError';
 import { datasetPath, getJSON, query, type EntryList, type Facet, type OpenEntry } from './portalApi';
-import { lastUpdate, OpenTypeTag, useLabels } from './shared';
+import { count, lastUpdate, OpenTypeTag, useLabels } from './shared';
 
 // The filters the open catalog takes (http/catalog.go catalogFilter) and
 // the facet that counts each.
@@ -121,7 +121,7 @@ export default function CatalogPage() {
           <div className="portal-toolbar">
             <Typography.Text id="portal-results" role="status">
               {list && !loading
-                ? t(list.total_capped ? 'portal.catalog.totalCapped' : 'portal.catalog.total', { n: formatNumber(list.total ?? items.length) })
+                ? t(list.total_capped ? 'portal.catalog.totalCapped' : 'portal.catalog.total', { n: count(list.total ?? items.length) })
                 : t('state.loading')}
             </Typography.Text>
             <span className="portal-meta">

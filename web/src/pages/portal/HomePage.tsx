@@ -5,6 +5,7 @@ import { Link, useNavigate } from 'react-router';
 import { Card, Input, Skeleton, Statistic, Typography } from 'antd';
 import { useI18n } from '../../i18n';
 import { formatNumber } from '../../format';
+import { count } from './shared';
 import { LoadError } from '../../components/LoadError';
 import { getJSON, getOptional, query, type EntryList } from './portalApi';
 import { DatasetLine, lastUpdate, useLabels } from './shared';
@@ -122,7 +123,7 @@ export default function HomePage() {
                   {home.themes.map((th) => (
                     <Link key={th.value} to={'/portal/catalog' + query({ classification: th.value })} className="portal-theme">
                       <strong>{labels.category(th.value)}</strong>
-                      <span>{t('portal.home.themeCount', { n: formatNumber(th.count) })}</span>
+                      <span>{t('portal.home.themeCount', { n: count(th.count) })}</span>
                     </Link>
                   ))}
                   {home.themes.length === 0 ? <Typography.Text type="secondary">{t('portal.catalog.empty')}</Typography.Text> : null}
@@ -156,7 +157,7 @@ export default function HomePage() {
                           key={d.resource_code}
                           code={d.resource_code}
                           name={d.name}
-                          note={t('portal.dataset.downloadsN', { n: formatNumber(d.downloads ?? 0) })}
+                          note={t('portal.dataset.downloadsN', { n: count(d.downloads ?? 0) })}
                         />
                       ))}
                     </ul>

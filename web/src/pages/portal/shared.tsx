@@ -3,7 +3,7 @@
 import { Tag } from 'antd';
 import { Link } from 'react-router';
 import { useI18n, type MessageKey } from '../../i18n';
-import { formatDateTime } from '../../format';
+import { formatDateTime, formatNumber } from '../../format';
 import { datasetPath } from './portalApi';
 
 export function OpenTypeTag({ type }: { type?: string }) {
@@ -43,4 +43,10 @@ export function DatasetLine({ code, name, note }: { code: string; name: string; 
 /** lastUpdate is when the entry was last published or changed. */
 export function lastUpdate(e: { updated_at?: string | null; published_at?: string | null }): string {
   return day(e.updated_at || e.published_at);
+}
+
+/** count is a number for a message: 1 as a number, so that the message
+ * takes its ".one" form; others with thousands separators. */
+export function count(n: number): string | number {
+  return n === 1 ? 1 : formatNumber(n);
 }
