@@ -84,7 +84,7 @@ export default function RegisterPage() {
           </Form.Item>
           <Form.Item name="accept_terms" valuePropName="checked" rules={[{ validator: (_, v) => (v ? Promise.resolve() : Promise.reject(new Error(t('portal.termsRequired')))) }]}>
             <Checkbox>
-              {t('portal.acceptTerms')} <Link to="/portal/terms">{t('portal.terms')}</Link>
+              {t('portal.acceptTerms')} <Link to="/portal/terms" style={{ textDecoration: 'underline' }}>{t('portal.terms')}</Link>
             </Checkbox>
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={busy} block>
