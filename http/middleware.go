@@ -301,6 +301,11 @@ func (s *Server) authenticatePublic(r *http.Request, required bool) (*http.Reque
 		}
 	}
 	if err != nil {
+		if a.PublicAccountID != 0 {
+			// A suspended account's key (HLJ-43): the refusal names it.
+			a.ClientAddr, a.RequestID = base.ClientAddr, base.RequestID
+			r = r.WithContext(govdata.WithActor(r.Context(), a))
+		}
 		return r, err
 	}
 	a.ClientAddr, a.RequestID = base.ClientAddr, base.RequestID

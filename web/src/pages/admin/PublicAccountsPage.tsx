@@ -93,11 +93,11 @@ export default function PublicAccountsPage() {
           loading={list.loading}
           pagination={false}
           size="small"
-          scroll={{ x: 900 }}
+          scroll={{ x: 1240 }}
           locale={{ emptyText: <Typography.Text type="secondary">{t('publicAccounts.empty')}</Typography.Text> }}
           columns={[
-            { title: t('publicAccounts.email'), key: 'email', render: (_, a) => <span className="govdata-mono">{a.email}</span> },
-            { title: t('publicAccounts.name'), key: 'name', dataIndex: 'name' },
+            { title: t('publicAccounts.email'), key: 'email', width: 240, render: (_, a) => <span className="govdata-mono">{a.email}</span> },
+            { title: t('publicAccounts.name'), key: 'name', width: 220, dataIndex: 'name' },
             { title: t('publicAccounts.kind'), key: 'kind', width: 130, render: (_, a) => (a.kind === 'organization' ? t('portal.kindOrganization') : t('portal.kindPerson')) },
             {
               title: t('publicAccounts.confirmed'),
