@@ -1,5 +1,6 @@
 // The account's downloads (OPN-1): what the signed-in public account
-// downloaded, newest first, as GET /api/v1/public/downloads lists it.
+// downloaded and called, newest first, as GET /api/v1/public/downloads
+// lists it — the 下载记录 tab of 我的账号 (account/AccountPage.tsx).
 import { useCallback } from 'react';
 import { Link } from 'react-router';
 import { Empty, Table, Tag } from 'antd';
@@ -10,7 +11,7 @@ import { LoadError } from '../../components/LoadError';
 import { LoadMore } from '../../components/Page';
 import { usePaged } from '../../components/usePaged';
 import { datasetPath, getJSON, query } from './portalApi';
-import { usePublicAccount } from './PortalLayout';
+import { usePublicSession } from './account/publicSession';
 
 interface Download {
   id: number;
@@ -25,19 +26,18 @@ interface Download {
   refused?: string;
 }
 
-export default function DownloadsPage() {
+export default function DownloadsList() {
   const { t } = useI18n();
-  const { account } = usePublicAccount();
+  const { state } = usePublicSession();
   const fetch = useCallback(
     (cursor?: string) => getJSON<{ items?: Download[]; next_cursor?: string }>('/api/v1/public/downloads' + query({ limit: 50, cursor })),
     [],
   );
-  const signedIn = account.status === 'signed-in';
+  const signedIn = state.status === 'signed-in';
   const { items, cursor, loading, error, load } = usePaged<Download>(fetch, signedIn);
   return (
-    <div className="portal-wrap portal-page">
-      <h1>{t('portal.page.downloads')}</h1>
-      {account.status === 'visitor' || (error instanceof ApiError && error.status === 401) ? (
+    <>
+      {state.status === 'signed-out' || (error instanceof ApiError && error.status === 401) ? (
         <div className="portal-card">
           <Empty description={t('portal.downloads.signIn')}>
             <Link to={'/portal/signin?next=' + encodeURIComponent('/portal/account/downloads')}>{t('portal.nav.signIn')}</Link>
@@ -77,6 +77,6 @@ export default function DownloadsPage() {
           <LoadMore more={cursor} loading={loading} onMore={() => void load(cursor)} />
         </>
       )}
-    </div>
+    </>
   );
 }

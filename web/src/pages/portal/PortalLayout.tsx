@@ -8,17 +8,8 @@ import { Button, Dropdown, Result, Spin, Typography } from 'antd';
 import { DownOutlined, UserOutlined } from '@ant-design/icons';
 import { useI18n, type MessageKey } from '../../i18n';
 import { LanguageSwitch } from '../signin/SignInPage';
-import { publicMe, publicSignOut, type PublicMe } from './portalApi';
+import { usePublicSession } from './account/publicSession';
 import './portal.css';
-
-type Account = { status: 'loading' } | { status: 'visitor' } | { status: 'signed-in'; me: PublicMe };
-
-const AccountContext = createContext<{ account: Account; reload: () => void }>({ account: { status: 'loading' }, reload: () => {} });
-
-/** usePublicAccount is the public session's account (OPN-2), if any. */
-export function usePublicAccount() {
-  return useContext(AccountContext);
-}
 
 const sections: { to: string; label: MessageKey; end?: boolean }[] = [
   { to: '/portal', label: 'portal.nav.home', end: true },
@@ -27,10 +18,12 @@ const sections: { to: string; label: MessageKey; end?: boolean }[] = [
   { to: '/portal/terms', label: 'portal.nav.terms' },
 ];
 
-function AccountArea({ account, onSignOut }: { account: Account; onSignOut: () => void }) {
+function AccountArea() {
   const { t } = useI18n();
-  if (account.status === 'loading') return <span className="portal-account-slot" />;
-  if (account.status === 'visitor') {
+  const { state, signOut } = usePublicSession();
+  const navigate = useNavigate();
+  if (state.status === 'loading') return <span className="portal-account-slot" />;
+  if (state.status !== 'signed-in') {
     return (
       <span className="portal-account-slot">
         <Link to="/portal/signin" className="portal-header-link">
@@ -42,12 +35,10 @@ function AccountArea({ account, onSignOut }: { account: Account; onSignOut: () =
       </span>
     );
   }
-  const me = account.me.account;
-  const name = me?.name || me?.email || t('portal.account.mine');
+  const name = state.account.name || state.account.email || t('portal.account.mine');
   const items: { key: string; to: string; label: MessageKey }[] = [
     { key: 'account', to: '/portal/account', label: 'portal.account.overview' },
     { key: 'keys', to: '/portal/account/keys', label: 'portal.account.keys' },
-    { key: 'applications', to: '/portal/account/applications', label: 'portal.account.applications' },
     { key: 'downloads', to: '/portal/account/downloads', label: 'portal.account.downloads' },
     { key: 'messages', to: '/portal/account/messages', label: 'portal.account.messages' },
   ];
@@ -58,7 +49,7 @@ function AccountArea({ account, onSignOut }: { account: Account; onSignOut: () =
           items: [
             ...items.map((i) => ({ key: i.key, label: <Link to={i.to}>{t(i.label)}</Link> })),
             { type: 'divider' as const },
-            { key: 'signout', label: t('action.signOut'), onClick: onSignOut },
+            { key: 'signout', label: t('action.signOut'), onClick: () => void signOut().then(() => navigate('/portal')) },
           ],
         }}
         trigger={['click']}
@@ -128,27 +119,13 @@ export function PortalPage({ title, children }: { title: MessageKey; children: R
 export default function PortalLayout({ children }: { children?: ReactNode }) {
   const { t } = useI18n();
   const location = useLocation();
-  const navigate = useNavigate();
-  const [account, setAccount] = useState<Account>({ status: 'loading' });
-  const [seq, setSeq] = useState(0);
-
-  useEffect(() => {
-    const stop = new AbortController();
-    publicMe(stop.signal)
-      .then((me) => setAccount(me ? { status: 'signed-in', me } : { status: 'visitor' }))
-      .catch((e) => {
-        if (!(e instanceof DOMException && e.name === 'AbortError')) setAccount({ status: 'visitor' });
-      });
-    return () => stop.abort();
-  }, [seq]);
-
   // A new page starts at its top, as a link to another site's page would.
   useEffect(() => {
     window.scrollTo(0, 0);
   }, [location.pathname]);
 
   return (
-    <AccountContext.Provider value={{ account, reload: () => setSeq((n) => n + 1) }}>
+    <>
       <div className="portal">
         <a href="#portal-main" className="portal-skip">
           {t('portal.skip')}
@@ -170,16 +147,7 @@ export default function PortalLayout({ children }: { children?: ReactNode }) {
             </nav>
             <div className="portal-header-tools">
               <LanguageSwitch />
-              <AccountArea
-                account={account}
-                onSignOut={() => {
-                  const csrf = account.status === 'signed-in' ? (account.me.csrf_token ?? '') : '';
-                  void publicSignOut(csrf).then(() => {
-                    setSeq((n) => n + 1);
-                    navigate('/portal');
-                  });
-                }}
-              />
+              <AccountArea />
             </div>
           </div>
         </header>
@@ -207,6 +175,6 @@ export default function PortalLayout({ children }: { children?: ReactNode }) {
           </div>
         </footer>
       </div>
-    </AccountContext.Provider>
+    </>
   );
 }

@@ -1,7 +1,6 @@
 // The portal's reads, with fetch and the portal's own types: the open
-// catalog's, the open-data endpoints (opendata) and the public account's
-// (public). Not through the console's client, so that a
-// 401 from the public session never reaches the staff console's
+// catalog's and the open-data endpoints (opendata). Not through the
+// console's client, so that a 401 never reaches the staff console's
 // "session expired" handler, and a page degrades while an endpoint is not
 // there yet (a 404 is an empty answer for the caller to handle).
 import { ApiError, NetworkError } from '../../api/client';
@@ -90,32 +89,6 @@ export function query(values: Record<string, string | number | boolean | undefin
 /** datasetPath is a dataset's page; the resource code keeps its slash. */
 export function datasetPath(code: string): string {
   return `/portal/datasets/${code.split('/').map(encodeURIComponent).join('/')}`;
-}
-
-/** The public account as GET /api/v1/public/me tells it (public):
- * {csrf_token, account: {name, email, …}}. */
-export interface PublicMe {
-  csrf_token?: string;
-  account?: { id?: number; name?: string; email?: string; kind?: string } | null;
-}
-
-/** publicMe is the public session, or null for a visitor (401, 403; 404
- * while the public accounts are not served). */
-export async function publicMe(signal?: AbortSignal): Promise<PublicMe | null> {
-  try {
-    const me = await getJSON<PublicMe>('/api/v1/public/me', signal);
-    return me?.account ? me : null;
-  } catch (e) {
-    if (e instanceof ApiError && (e.status === 401 || e.status === 403 || e.status === 404)) return null;
-    throw e;
-  }
-}
-
-/** publicSignOut ends the public session (POST /api/v1/public/auth/logout,
- * with the session's CSRF token as every unsafe request of a cookie
- * session sends it). */
-export async function publicSignOut(csrf: string): Promise<void> {
-  await fetch('/api/v1/public/auth/logout', { method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf } }).catch(() => undefined);
 }
 
 /** The open-data dataset as GET /api/v1/open/datasets/{code} answers it
