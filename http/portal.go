@@ -57,11 +57,12 @@ func (s *Server) siteURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-// handleRobots lets crawlers read the portal and the open catalog's feeds,
-// not the staff console or the API, and names the sitemap.
+// handleRobots lets crawlers read the portal, the built files its pages
+// run on (a crawler that renders pages needs them) and the open catalog's
+// feeds, not the staff console or the API, and names the sitemap.
 func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintf(w, "User-agent: *\nAllow: /portal\nAllow: /catalog\nAllow: /dataset/\nAllow: /sitemap.xml\nDisallow: /\n\nSitemap: %s/sitemap.xml\n", s.siteURL(r))
+	fmt.Fprintf(w, "User-agent: *\nAllow: /portal\nAllow: /assets/\nAllow: /favicon.svg\nAllow: /catalog\nAllow: /dataset/\nAllow: /sitemap.xml\nDisallow: /\n\nSitemap: %s/sitemap.xml\n", s.siteURL(r))
 	return nil
 }
 

@@ -55,7 +55,8 @@ func TestPortalSitemap(t *testing.T) {
 
 		r := e.do(t, req{method: "GET", path: "/robots.txt"})
 		mustStatus(t, r, 200)
-		if !strings.Contains(string(r.body), "Sitemap: http") || !strings.Contains(string(r.body), "/sitemap.xml\n") || !strings.Contains(string(r.body), "Allow: /portal\n") {
+		if !strings.Contains(string(r.body), "Sitemap: http") || !strings.Contains(string(r.body), "/sitemap.xml\n") || !strings.Contains(string(r.body), "Allow: /portal\n") ||
+			!strings.Contains(string(r.body), "Allow: /assets/\n") || !strings.Contains(string(r.body), "Disallow: /\n") {
 			t.Errorf("robots.txt: %s", r.body)
 		}
 
