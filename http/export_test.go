@@ -9,7 +9,7 @@ import "github.com/govdata/govdata"
 // RouteInfo describes one route of the table.
 type RouteInfo struct {
 	Method, Path string
-	// Auth is "public", "user" or "signed".
+	// Auth is "public", "user", "signed", "account" (a public account) or "open".
 	Auth           string
 	Perm           govdata.Permission
 	PasswordChange bool
@@ -34,6 +34,10 @@ func (s *Server) RoutesForTest() []RouteInfo {
 			auth = "public"
 		case authSigned:
 			auth = "signed"
+		case authPublic: // a public account's session (OPN-2)
+			auth = "account"
+		case authOpen:
+			auth = "open"
 		}
 		out[i] = RouteInfo{Method: rt.method, Path: rt.path, Auth: auth, Perm: rt.perm, PasswordChange: rt.passwordChange, Action: rt.action,
 			ObjectType: rt.objectType, Reads: rt.reads.String(), SecurityChange: rt.securityChange}

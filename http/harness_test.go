@@ -179,7 +179,13 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Scenarios:     sqlstore.NewScenarioService(base),
 		Usage:         sqlstore.NewUsageService(base),
 		Open:          catalog.OpenCatalog(),
-		Store:         db,
+		// openflow (OPN-2, OPN-3)
+		OpenApplications: sqlstore.NewOpenApplicationService(base, flows),
+		OpenWithdrawals:  sqlstore.NewOpenWithdrawalService(base, flows, catalog),
+		Store:            db,
+	}
+	if svc.Public == nil { // until the public branch's service is wired here
+		svc.Public = testPublicAuth{storetest.SQL(t, db), clock}
 	}
 	if o.audit != nil {
 		svc.Audit = o.audit(svc.Audit)

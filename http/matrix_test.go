@@ -34,7 +34,8 @@ import (
 var roles = []string{"sysadmin", "secadmin", "auditor", "reviewer", "officer", "leader", "supervisor"}
 
 // callers are every kind of caller.
-var callers = append(slices.Clone(roles), "anonymous", "credential")
+// account is a confirmed public account signed in to the portal (OPN-2).
+var callers = append(slices.Clone(roles), "anonymous", "credential", "account")
 
 var (
 	everyone = callers
@@ -815,6 +816,8 @@ func TestRoleMatrix(t *testing.T) {
 						switch {
 						case caller == "credential":
 							r.sign = signedBy(e.cred)
+						case caller == "account":
+							r.token = publicToken(t, e)
 						case caller != "anonymous":
 							r.as = caller
 						}
@@ -839,7 +842,7 @@ func TestRoleMatrix(t *testing.T) {
 					// Not authenticated the way the route needs: 401; authenticated
 					// but not allowed: 403. Either way audited, nothing changed.
 					want := http.StatusForbidden
-					if caller == "anonymous" || (c.auth == "signed") != (caller == "credential") {
+					if caller == "anonymous" || (c.auth == "signed") != (caller == "credential") || (c.auth == "account") != (caller == "account") {
 						want = http.StatusUnauthorized
 					}
 					e.mustRefused(t, res, want)

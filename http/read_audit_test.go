@@ -81,6 +81,8 @@ func TestReadsAudited(t *testing.T) {
 				caller = c.allow[i]
 			case slices.Contains(c.allow, "credential"):
 				caller = "credential"
+			case slices.Contains(c.allow, "account"):
+				caller = "account"
 			}
 			e := envs[c.profile]
 			if e == nil {
@@ -93,6 +95,8 @@ func TestReadsAudited(t *testing.T) {
 				case r.token != "":
 				case caller == "credential":
 					r.sign = signedBy(e.cred)
+				case caller == "account":
+					r.token = publicToken(t, e)
 				case caller != "anonymous":
 					r.as = caller
 				}

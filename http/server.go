@@ -48,6 +48,10 @@ type Services struct {
 	Open govdata.OpenCatalog
 	// Public authenticates public accounts' sessions and API keys (OPN-2).
 	Public govdata.PublicAuthService
+	// OpenApplications and OpenWithdrawals run conditional opening and the
+	// withdrawal of open data (OPN-2, OPN-3).
+	OpenApplications govdata.OpenApplicationService
+	OpenWithdrawals  govdata.OpenWithdrawalService
 	// Store answers readiness checks.
 	Store interface {
 		Ping(ctx context.Context) error

@@ -248,7 +248,11 @@ func seesOpen(a govdata.Actor, account, provider, bureau int64) bool {
 		return true
 	case a.PublicAccountID != 0:
 		return a.PublicAccountID == account
-	case a.UserID == 0 || a.DepartmentID == 0:
+	case a.UserID == 0:
+		return false
+	case a.Has(govdata.RoleSecadmin) || a.Has(govdata.RoleAuditor):
+		return true // the platform's security officer and auditor oversee every grant
+	case a.DepartmentID == 0:
 		return false
 	}
 	return a.DepartmentID == provider || (bureau != 0 && a.DepartmentID == bureau)
@@ -338,6 +342,8 @@ func visibleWhere(a govdata.Actor, w *where, account, provider, bureau string) e
 	case a.IsSystem():
 	case a.PublicAccountID != 0:
 		w.add(account+" = ?", a.PublicAccountID)
+	case a.Has(govdata.RoleSecadmin) || a.Has(govdata.RoleAuditor):
+		return govdata.Authorize(a, govdata.PermSignedIn)
 	default:
 		if err := govdata.Authorize(a, govdata.PermSignedIn); err != nil {
 			return err
@@ -570,7 +576,8 @@ func (s *OpenApplicationService) scanOpenGrant(a govdata.Actor, row interface{ S
 
 // managesOpenGrant: HLJ-43 — the government departments and the data
 // bureau close a misuser's access: here the provider's officers and
-// leaders, and the reviewers of the bureau of the entry's region.
+// leaders, the reviewers of the bureau of the entry's region, and the
+// platform's security officer (as for share grants).
 func managesOpenGrant(a govdata.Actor, provider, bureau int64) error {
 	if a.IsSystem() {
 		return nil
@@ -578,7 +585,7 @@ func managesOpenGrant(a govdata.Actor, provider, bureau int64) error {
 	if a.UserID == 0 || a.PublicAccountID != 0 {
 		return govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgOpenGrantManager)
 	}
-	if (a.DepartmentID == provider && (a.Has(govdata.RoleOfficer) || a.Has(govdata.RoleLeader))) ||
+	if a.Has(govdata.RoleSecadmin) || (a.DepartmentID == provider && (a.Has(govdata.RoleOfficer) || a.Has(govdata.RoleLeader))) ||
 		(bureau != 0 && a.DepartmentID == bureau && a.Has(govdata.RoleReviewer)) {
 		return nil
 	}
