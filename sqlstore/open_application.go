@@ -732,4 +732,3 @@ func openGrantsOf(tx *Tx, entry int64) ([][2]int64, error) {
 	}
 	return scanAll(rows, func(row interface{ Scan(...any) error }) (g [2]int64, err error) { return g, row.Scan(&g[0], &g[1]) })
 }
-
