@@ -11,12 +11,14 @@ import (
 // entry leaves the open catalog, every open grant on it ends (its holders
 // are told) and the withdrawal is announced on the portal.
 //
-// Reopening: an approved withdrawal stands. HLJ-35 makes taking open data
-// down a decision of the bureau, filed with the province and announced;
-// putting it back is publishing open data again, which is the catalog's
-// review (HLJ-33): an approved catalog change of the entry (the bureau's
-// review) clears the withdrawal, and the notice stays as the record of
-// what was withdrawn and when.
+// Reopening: an approved withdrawal is final for the entry. HLJ-35 makes
+// taking open data down the bureau's decision, filed with the province and
+// announced to the public by resource code; reopening the same code would
+// make that notice untrue and revive grants that were ended. A provider
+// that wants to open the data again catalogues it anew (a new entry and
+// code), which goes through the catalog's review (HLJ-33) like any open
+// data; a catalog change of the withdrawn entry does not clear
+// open_withdrawn_at (the indexer keeps it out of the open catalog).
 
 // OpenWithdrawalState is where a withdrawal request stands.
 type OpenWithdrawalState string
