@@ -401,6 +401,14 @@ func TestOpenWithdrawal(t *testing.T) {
 		if _, err := apps.ApplyOpen(holders[0], goodOpenApplication(entry.ID)); govdata.ErrorCodeOf(err) != govdata.ENOTFOUND {
 			t.Errorf("applying for withdrawn data: %v", err)
 		}
+		// Final for the entry: an approved catalog change does not reopen it.
+		summary := "变更后的摘要，仍为有条件开放。"
+		must(f.cat.UpdateEntry(provider, entry.ID, govdata.EntryPatch{Summary: &summary}))(t)
+		must(f.cat.Submit(provider, entry.ID))(t)
+		must(f.cat.Review(bureau, entry.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)
+		if inOpen() {
+			t.Error("a catalog change reopened withdrawn data")
+		}
 		// The bureau's list; another bureau sees none.
 		if l := must(wds.FindWithdrawals(bureau, govdata.OpenWithdrawalFilter{}))(t); len(l.Items) != 3 {
 			t.Errorf("the bureau's list: %d", len(l.Items))
