@@ -80,9 +80,13 @@ type OpenApplication struct {
 	RefusalReason          string               `json:"refusal_reason,omitempty"`
 	GrantID                int64                `json:"grant_id,omitempty"`
 	// Step and Due: the current step while pending.
-	Step     string            `json:"step,omitempty"`
-	Due      *Date             `json:"due,omitempty"`
-	Workflow *WorkflowInstance `json:"workflow,omitempty"`
+	Step string `json:"step,omitempty"`
+	Due  *Date  `json:"due,omitempty"`
+	// WorkingDaysLeft (while due) or WorkingDaysLate (once overdue): how the
+	// due date stands today on the platform's calendar (CAL-3).
+	WorkingDaysLeft *int              `json:"working_days_left,omitempty"`
+	WorkingDaysLate *int              `json:"working_days_late,omitempty"`
+	Workflow        *WorkflowInstance `json:"workflow,omitempty"`
 	// Actions the caller may take now: the step's actions for its actor;
 	// withdraw for the applicant while pending.
 	Actions   []Action  `json:"actions"`

@@ -62,6 +62,8 @@ type OpenWithdrawal struct {
 	DecidedAt              *time.Time          `json:"decided_at,omitempty"`
 	Step                   string              `json:"step,omitempty"`
 	Due                    *Date               `json:"due,omitempty"`
+	WorkingDaysLeft        *int                `json:"working_days_left,omitempty"`
+	WorkingDaysLate        *int                `json:"working_days_late,omitempty"`
 	Workflow               *WorkflowInstance   `json:"workflow,omitempty"`
 	Actions                []Action            `json:"actions"`
 }

@@ -305,6 +305,9 @@ func (s *OpenApplicationService) FindOpenApplicationByID(ctx context.Context, id
 	}
 	app.Actions = s.actionsFor(a, app)
 	shownToPublic(a, app)
+	if app.WorkingDaysLeft, app.WorkingDaysLate, err = s.dueStanding(ctx, app.Due); err != nil {
+		return nil, err
+	}
 	return app, nil
 }
 
@@ -391,6 +394,11 @@ func (s *OpenApplicationService) FindOpenApplications(ctx context.Context, f gov
 	}
 	if list == nil {
 		list = []*govdata.OpenApplication{}
+	}
+	for _, app := range list {
+		if app.WorkingDaysLeft, app.WorkingDaysLate, err = s.dueStanding(ctx, app.Due); err != nil {
+			return none, err
+		}
 	}
 	return page(list, f.Limit, func(app *govdata.OpenApplication) string { return strconv.FormatInt(app.ID, 10) }), nil
 }
@@ -731,4 +739,21 @@ func openGrantsOf(tx *Tx, entry int64) ([][2]int64, error) {
 		return nil, err
 	}
 	return scanAll(rows, func(row interface{ Scan(...any) error }) (g [2]int64, err error) { return g, row.Scan(&g[0], &g[1]) })
+}
+
+// dueStanding counts a due date on the platform's calendar today (CAL-3:
+// overdue once the due day has ended): working days left, or late.
+func (b Base) dueStanding(ctx context.Context, due *govdata.Date) (left, late *int, err error) {
+	if due == nil {
+		return nil, nil, nil
+	}
+	cal, err := b.db.calendar(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, d, overdue := cal.DueStanding(*due, b.today())
+	if overdue {
+		return nil, &d, nil
+	}
+	return &l, nil, nil
 }

@@ -152,6 +152,9 @@ func (s *OpenWithdrawalService) FindWithdrawalByID(ctx context.Context, id int64
 		}
 		o.Actions = s.actionsFor(govdata.ActorFrom(ctx), o)
 	}
+	if o.WorkingDaysLeft, o.WorkingDaysLate, err = s.dueStanding(ctx, o.Due); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 
