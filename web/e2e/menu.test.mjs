@@ -20,18 +20,18 @@ const menus = {
   sysadmin: ['admin', [...everyone, '/admin/users', '/admin/departments', '/admin/regions', '/admin/calendar', '/admin/webhooks']],
   secadmin: [
     'security',
-    [...everyone, '/grants', '/admin/users', '/admin/calendar', '/security/credentials', '/security/masking', '/security/traces', '/security/keys'],
+    [...everyone, '/grants', '/opening/grants', '/admin/users', '/admin/calendar', '/security/credentials', '/security/masking', '/security/traces', '/security/keys'],
   ],
-  auditor: ['auditor', [...everyone, '/grants', '/security/traces', '/audit']],
+  auditor: ['auditor', [...everyone, '/grants', '/opening/grants', '/security/traces', '/audit']],
   reviewer: [
     'reviewer',
-    [...everyone, '/entries/review', '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/supervision'],
+    [...everyone, '/entries/review', '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/opening/applications', '/opening/grants', '/opening/withdrawals', '/supervision'],
   ],
   officer: [
     'police.officer',
-    [...everyone, '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/supervision', '/security/credentials'],
+    [...everyone, '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/opening/applications', '/opening/grants', '/opening/withdrawals', '/supervision', '/security/credentials'],
   ],
-  leader: ['police.leader', [...everyone, '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/supervision']],
+  leader: ['police.leader', [...everyone, '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/opening/applications', '/opening/grants', '/opening/withdrawals', '/supervision']],
   supervisor: ['police.supervisor', everyone],
 };
 

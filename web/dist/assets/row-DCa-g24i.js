@@ -1,0 +1,1 @@
+import{F as e,P as t}from"./index-Dt5Enlwd.js";var n=e,r=t;export{n,r as t};
