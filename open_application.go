@@ -87,6 +87,9 @@ type OpenApplication struct {
 	WorkingDaysLeft *int              `json:"working_days_left,omitempty"`
 	WorkingDaysLate *int              `json:"working_days_late,omitempty"`
 	Workflow        *WorkflowInstance `json:"workflow,omitempty"`
+	// Steps are the profile's chain the application runs through, for the
+	// applicant, who cannot read the profile, as much as for staff.
+	Steps []Step `json:"steps,omitempty"`
 	// Actions the caller may take now: the step's actions for its actor;
 	// withdraw for the applicant while pending.
 	Actions   []Action  `json:"actions"`

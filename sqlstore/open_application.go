@@ -303,6 +303,9 @@ func (s *OpenApplicationService) FindOpenApplicationByID(ctx context.Context, id
 			return nil, err
 		}
 	}
+	if flow, ok := s.profile.Workflow(govdata.WorkflowOpenConditional); ok {
+		app.Steps = flow.Steps
+	}
 	app.Actions = s.actionsFor(a, app)
 	shownToPublic(a, app)
 	if app.WorkingDaysLeft, app.WorkingDaysLate, err = s.dueStanding(ctx, app.Due); err != nil {

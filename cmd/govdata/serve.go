@@ -107,7 +107,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Scenarios:     sqlstore.NewScenarioService(base),
 		Usage:         sqlstore.NewUsageService(base),
 		Open:          catalog.OpenCatalog(),
-		// openflow (OPN-2, OPN-3)
+		// openflow (OPN-2, OPN-3); the stub of public sessions until the
+		// public branch's service is merged (it replaces this line).
+		Public:           sqlstore.NewPublicSessionsStub(db),
 		OpenApplications: sqlstore.NewOpenApplicationService(base, workflows),
 		OpenWithdrawals:  sqlstore.NewOpenWithdrawalService(base, workflows, catalog),
 		Store:            db,

@@ -14,6 +14,7 @@ import { LoadError } from './components/LoadError';
 import { RouteTitle } from './components/Page';
 import { keepFocusInDialogs } from './components/dialogFocus';
 import { homePath, routes, type ConsoleRoute } from './routes';
+import { portalRoutes } from './portalRoutes';
 import SignInPage from './pages/signin/SignInPage';
 
 // Ant Design writes its styles into <style> elements at run time; the
@@ -22,6 +23,9 @@ import SignInPage from './pages/signin/SignInPage';
 // The shell (layout, menu, header) is loaded after sign-in: the sign-in
 // page's first load carries none of it.
 const Shell = lazy(() => import('./pages/shell/Shell'));
+// The public portal's pages (portalRoutes.tsx), outside the staff shell:
+// openflow's plain frame until the portal's own layout mounts them.
+const PortalFrame = lazy(() => import('./pages/portal/apply/Frame'));
 
 const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce || undefined;
 
@@ -194,6 +198,18 @@ export default function App() {
               <RoutedErrorBoundary>
                 <Routes>
                   <Route path="/signin" element={<SignInPage />} />
+                  <Route
+                    path="/portal"
+                    element={
+                      <Suspense fallback={<FullPageSpin />}>
+                        <PortalFrame />
+                      </Suspense>
+                    }
+                  >
+                    {portalRoutes.map((r) => (
+                      <Route key={r.path} path={r.path} element={<r.page />} />
+                    ))}
+                  </Route>
                   <Route
                     path="/"
                     element={

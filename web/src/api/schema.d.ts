@@ -9719,6 +9719,26 @@ export interface operations {
                             scenario?: string;
                             state?: string;
                             step?: string;
+                            steps?: {
+                                actions?: string[];
+                                actor?: {
+                                    party?: string;
+                                    /** @enum {string} */
+                                    role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                                };
+                                cite?: string;
+                                extension?: {
+                                    cite?: string;
+                                    working_days?: number;
+                                } | null;
+                                name?: string;
+                                title?: {
+                                    en?: string;
+                                    zh?: string;
+                                };
+                                within?: string;
+                                working_days?: number | null;
+                            }[];
                             /** Format: date-time */
                             updated_at?: string;
                             /** Format: date */
@@ -9843,6 +9863,26 @@ export interface operations {
                         scenario?: string;
                         state?: string;
                         step?: string;
+                        steps?: {
+                            actions?: string[];
+                            actor?: {
+                                party?: string;
+                                /** @enum {string} */
+                                role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                            };
+                            cite?: string;
+                            extension?: {
+                                cite?: string;
+                                working_days?: number;
+                            } | null;
+                            name?: string;
+                            title?: {
+                                en?: string;
+                                zh?: string;
+                            };
+                            within?: string;
+                            working_days?: number | null;
+                        }[];
                         /** Format: date-time */
                         updated_at?: string;
                         /** Format: date */
@@ -9974,6 +10014,26 @@ export interface operations {
                         scenario?: string;
                         state?: string;
                         step?: string;
+                        steps?: {
+                            actions?: string[];
+                            actor?: {
+                                party?: string;
+                                /** @enum {string} */
+                                role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                            };
+                            cite?: string;
+                            extension?: {
+                                cite?: string;
+                                working_days?: number;
+                            } | null;
+                            name?: string;
+                            title?: {
+                                en?: string;
+                                zh?: string;
+                            };
+                            within?: string;
+                            working_days?: number | null;
+                        }[];
                         /** Format: date-time */
                         updated_at?: string;
                         /** Format: date */
@@ -11382,6 +11442,26 @@ export interface operations {
                             scenario?: string;
                             state?: string;
                             step?: string;
+                            steps?: {
+                                actions?: string[];
+                                actor?: {
+                                    party?: string;
+                                    /** @enum {string} */
+                                    role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                                };
+                                cite?: string;
+                                extension?: {
+                                    cite?: string;
+                                    working_days?: number;
+                                } | null;
+                                name?: string;
+                                title?: {
+                                    en?: string;
+                                    zh?: string;
+                                };
+                                within?: string;
+                                working_days?: number | null;
+                            }[];
                             /** Format: date-time */
                             updated_at?: string;
                             /** Format: date */
@@ -11521,6 +11601,26 @@ export interface operations {
                         scenario?: string;
                         state?: string;
                         step?: string;
+                        steps?: {
+                            actions?: string[];
+                            actor?: {
+                                party?: string;
+                                /** @enum {string} */
+                                role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                            };
+                            cite?: string;
+                            extension?: {
+                                cite?: string;
+                                working_days?: number;
+                            } | null;
+                            name?: string;
+                            title?: {
+                                en?: string;
+                                zh?: string;
+                            };
+                            within?: string;
+                            working_days?: number | null;
+                        }[];
                         /** Format: date-time */
                         updated_at?: string;
                         /** Format: date */
@@ -11643,6 +11743,26 @@ export interface operations {
                         scenario?: string;
                         state?: string;
                         step?: string;
+                        steps?: {
+                            actions?: string[];
+                            actor?: {
+                                party?: string;
+                                /** @enum {string} */
+                                role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                            };
+                            cite?: string;
+                            extension?: {
+                                cite?: string;
+                                working_days?: number;
+                            } | null;
+                            name?: string;
+                            title?: {
+                                en?: string;
+                                zh?: string;
+                            };
+                            within?: string;
+                            working_days?: number | null;
+                        }[];
                         /** Format: date-time */
                         updated_at?: string;
                         /** Format: date */
@@ -11765,6 +11885,26 @@ export interface operations {
                         scenario?: string;
                         state?: string;
                         step?: string;
+                        steps?: {
+                            actions?: string[];
+                            actor?: {
+                                party?: string;
+                                /** @enum {string} */
+                                role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                            };
+                            cite?: string;
+                            extension?: {
+                                cite?: string;
+                                working_days?: number;
+                            } | null;
+                            name?: string;
+                            title?: {
+                                en?: string;
+                                zh?: string;
+                            };
+                            within?: string;
+                            working_days?: number | null;
+                        }[];
                         /** Format: date-time */
                         updated_at?: string;
                         /** Format: date */
