@@ -14,11 +14,17 @@ import { openApi } from './publicApi';
 type Entry = NonNullable<Awaited<ReturnType<typeof findEntry>>>;
 const agreementVersion = '2026-1'; // govdata.OpenAgreementVersion
 
+// The open entry of a resource code: the codes of its classification,
+// searched for the one. (The open-data part's dataset-by-code endpoint can
+// answer this directly once merged.)
 async function findEntry(code: string) {
-  const list = await call(api.GET('/api/v1/open/catalog', { params: { query: { q: code, limit: '50' } } }));
+  const classification = code.split('/')[0];
+  const list = await call(api.GET('/api/v1/open/catalog', { params: { query: { classification, open_type: 'conditional', limit: '500' } } }));
   return list.items?.find((e) => e?.resource_code === code);
 }
 
+// The period starts tomorrow by default: the platform counts days in its
+// own time zone, which may be a day ahead of the browser's.
 function today(offset = 0): string {
   const d = new Date(Date.now() + offset * 86400_000);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -93,7 +99,7 @@ export default function ApplyOpenPage() {
             form={form}
             layout="vertical"
             onFinish={(v) => void submit(v)}
-            initialValues={{ items: [], valid_from: today(), valid_until: today(180), agreement: false }}
+            initialValues={{ items: [], valid_from: today(1), valid_until: today(181), agreement: false }}
           >
             <Form.Item
               name="items"

@@ -1,0 +1,1 @@
+import{F as e,I as t}from"./index-DEiKf29g.js";var n=t,r=e;export{n,r as t};
