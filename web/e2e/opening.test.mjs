@@ -141,6 +141,7 @@ describe('opening', { skip }, () => {
     const review = reviewer.getByRole('dialog');
     await review.getByLabel('报省级主管部门备案情况').fill('2026年报省政务数据局备案');
     await review.getByRole('button', { name: '同意' }).click();
+    await review.waitFor({ state: 'hidden' });
     await reviewer.getByText('已撤回开放').waitFor();
     await shot(reviewer, 'opening-withdrawn');
     await checked(reviewer, 'the approved withdrawal');
