@@ -17,6 +17,7 @@ import { api, browserMissing, checked, fuzhou, launch, newPage, shot, signInTo, 
 const skip = browserMissing() || false;
 const password = 'Open#2026-flow';
 const token = 'e2e-public-session-token-0123456789';
+const langKey = 'govdata.lang'; // src/i18n.tsx
 
 describe('opening', { skip }, () => {
   let server;
@@ -154,5 +155,17 @@ describe('opening', { skip }, () => {
 
     await person.goto(server.url + '/portal/account/applications');
     await person.getByRole('table', { name: '我的开放授权' }).getByText('已随数据撤回终止').waitFor();
+
+    // In English too (UI.md): the staff's list and the person's application.
+    for (const page of [officer, person]) await page.evaluate((k) => localStorage.setItem(k, 'en'), langKey);
+    await officer.goto(server.url + '/opening/applications');
+    await officer.getByRole('link', { name: '公共交通客流统计' }).first().waitFor();
+    await officer.getByText('Refused').first().waitFor();
+    await shot(officer, 'opening-en-list');
+    await checked(officer, 'the open applications in English');
+    await person.goto(`${server.url}/portal/account/applications/${first}`);
+    await person.getByText('The application was refused').waitFor();
+    await shot(person, 'opening-en-refused');
+    await checked(person, 'the refusal in English');
   });
 });
