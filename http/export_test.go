@@ -9,7 +9,9 @@ import "github.com/govdata/govdata"
 // RouteInfo describes one route of the table.
 type RouteInfo struct {
 	Method, Path string
-	// Auth is "public", "user", "signed", "account" (a public account) or "open".
+	// Auth is "public", "user", "signed", "account" (a public account's
+	// session, OPN-2) or "open" (anyone; a public session or key names the
+	// caller).
 	Auth           string
 	Perm           govdata.Permission
 	PasswordChange bool
@@ -34,7 +36,7 @@ func (s *Server) RoutesForTest() []RouteInfo {
 			auth = "public"
 		case authSigned:
 			auth = "signed"
-		case authPublic: // a public account's session (OPN-2)
+		case authPublic:
 			auth = "account"
 		case authOpen:
 			auth = "open"

@@ -67,6 +67,10 @@ type env struct {
 	accounts            map[string]*account       // by username
 	cred, credB         *govdata.IssuedCredential // a credential of department A, and one of B
 
+	// public is the fixture's public account (public_account_test.go).
+	public     *publicCaller
+	publicOnce sync.Once
+
 	seq     atomic.Int64 // request IDs and unique names
 	regions atomic.Int64 // county codes
 }
@@ -88,6 +92,9 @@ type envOptions struct {
 	trustProxy bool
 	// ui is the web console the server serves (Config.UI); nil, none.
 	ui fs.FS
+	// publicRate is Config.PublicRateLimit; 0 is high enough for the
+	// matrix, which registers and signs in from one address.
+	publicRate int
 }
 
 // logBuffer keeps what the server and the store log, to show with a failure.
@@ -184,8 +191,11 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		OpenWithdrawals:  sqlstore.NewOpenWithdrawalService(base, flows, catalog),
 		Store:            db,
 	}
-	if svc.Public == nil { // until the public branch's service is wired here
-		svc.Public = testPublicAuth{storetest.SQL(t, db), clock}
+	// OPN-2: public accounts, one service for both sides.
+	publicAccounts := sqlstore.NewPublicAccountService(db, "http://portal.test")
+	svc.Public, svc.PublicAccounts = publicAccounts, publicAccounts
+	if o.publicRate == 0 {
+		o.publicRate = 100_000
 	}
 	if o.audit != nil {
 		svc.Audit = o.audit(svc.Audit)
@@ -193,7 +203,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 	// The zero Config marks the session cookie Secure, as the binary does.
 	cfg := govhttp.Config{
 		Clock: clock, MaxBodyBytes: o.maxBodyBytes, Logger: logger, Metrics: metrics,
-		Profile: profile, Profiles: []*govdata.Profile{profile}, UI: o.ui,
+		Profile: profile, Profiles: []*govdata.Profile{profile}, UI: o.ui, PublicRateLimit: o.publicRate,
 	}
 	if o.trustProxy {
 		cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"), netip.MustParsePrefix("192.0.2.10/32")}

@@ -141,8 +141,8 @@ func TestOpenAPI(t *testing.T) {
 				switch caller {
 				case "credential":
 					q.sign = signedBy(e.cred)
-				case "account":
-					q.token = publicToken(t, e)
+				case "public":
+					q.token = publicFixture(t, e).token
 				case "anonymous":
 				default:
 					q.as = caller

@@ -2,98 +2,30 @@ package http_test
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/govdata/govdata"
 	"github.com/govdata/govdata/sqlstore/storetest"
 )
-
-// testPublicAuth authenticates public sessions for the tests until the
-// public branch's service is wired in the harness: a session row whose
-// token hash (SHA-256, as staff sessions) matches, live, of an active account.
-type testPublicAuth struct {
-	c     *storetest.SQLConn
-	clock *storetest.Clock
-}
-
-func (p testPublicAuth) AuthenticatePublic(ctx context.Context, token string) (govdata.Actor, error) {
-	h := sha256.Sum256([]byte(token))
-	rows, err := p.c.Query(ctx, `SELECT a.id FROM public_sessions s JOIN public_accounts a ON a.id = s.account_id
-		WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND a.state = 'active'`, h[:], p.clock.Now().UnixMicro())
-	if err != nil {
-		return govdata.Actor{}, err
-	}
-	defer rows.Close()
-	var id int64
-	for rows.Next() {
-		if err := rows.Scan(&id); err != nil {
-			return govdata.Actor{}, err
-		}
-	}
-	if id == 0 {
-		return govdata.Actor{}, govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgUnauthorized)
-	}
-	return govdata.Actor{PublicAccountID: id}, rows.Err()
-}
-
-func (p testPublicAuth) AuthenticateAPIKey(ctx context.Context, key string) (govdata.Actor, error) {
-	return govdata.Actor{}, govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgUnauthorized)
-}
 
 type publicAcct struct {
 	id    int64
 	token string
 }
 
-// publicAccountOf is a confirmed, active public account of e with a live
-// portal session, made on first use: the rows the public branch's
-// registration and sign-in leave. Its token is derived from the address,
-// so that a later call finds the same account and session.
-func publicAccountOf(t testing.TB, e *env, email string) publicAcct {
+// newPublicAccount registers and confirms a fresh public account and
+// signs it in to the portal.
+func newPublicAccount(t testing.TB, e *env) publicAcct {
 	t.Helper()
-	c, ctx := storetest.SQL(t, e.db), context.Background()
-	find := func() int64 {
-		rows, err := c.Query(ctx, "SELECT id FROM public_accounts WHERE email = ?", email)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var id int64
-		for rows.Next() {
-			if err := rows.Scan(&id); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return id
-	}
-	token := "public-session-" + email
-	if id := find(); id != 0 {
-		return publicAcct{id: id, token: token}
-	}
-	if err := c.Exec(ctx, `INSERT INTO public_accounts (kind, name, email, password_hash, password_changed_at, terms_version, terms_accepted_at,
-		confirmed_at, created_at, updated_at) VALUES ('person', ?, ?, 'x', 1, 'v1', 1, 1, 1, 1)`, "公众"+email, email); err != nil {
-		t.Fatal(err)
-	}
-	id := find()
-	h := sha256.Sum256([]byte(token))
-	if err := c.Exec(ctx, "INSERT INTO public_sessions (account_id, token_hash, created_at, expires_at) VALUES (?, ?, 1, ?)",
-		id, h[:], e.clock.Now().Add(24*time.Hour*3650).UnixMicro()); err != nil {
-		t.Fatal(err)
-	}
-	return publicAcct{id: id, token: token}
+	id, email := publicAccount(t, e, true)
+	return publicAcct{id: id, token: publicLogin(t, e, email)}
 }
 
-// publicToken is the session token of e's fixture public account.
-func publicToken(t testing.TB, e *env) string {
-	return publicAccountOf(t, e, "fixture@example.cn").token
-}
-
-func publicActor(t testing.TB, e *env, email string) context.Context {
-	return storetest.As(govdata.Actor{PublicAccountID: publicAccountOf(t, e, email).id})
+// fixtureActor is e's fixture public account acting on the services.
+func fixtureActor(t testing.TB, e *env) context.Context {
+	return storetest.As(govdata.Actor{PublicAccountID: publicFixture(t, e).id})
 }
 
 // conditionalEntry publishes a conditionally open entry of officer's
@@ -120,7 +52,7 @@ func openApplicationInput(e *env, entry int64) govdata.OpenApplicationInput {
 func openApplicationOfA(t testing.TB, e *env) *govdata.OpenApplication {
 	t.Helper()
 	entry := conditionalEntry(t, e, e.actor("officer"), e.actor("reviewer"))
-	return mustGet(e.svc.OpenApplications.ApplyOpen(publicActor(t, e, "fixture@example.cn"), openApplicationInput(e, entry)))(t)
+	return mustGet(e.svc.OpenApplications.ApplyOpen(fixtureActor(t, e), openApplicationInput(e, entry)))(t)
 }
 
 // openGrantOnA is the fixture public account's grant on A's data.
@@ -140,7 +72,7 @@ func withdrawalOfA(t testing.TB, e *env) *govdata.OpenWithdrawal {
 }
 
 var (
-	publicOnly   = []string{"account"}
+	publicOnly   = []string{"public"}
 	shareReaders = []string{"officer", "leader", "reviewer"}
 )
 
@@ -205,7 +137,7 @@ func openflowHidden(t testing.TB, e *env) []hiddenCase {
 	const none = "987654321"
 	officerB := e.actor("officerb")
 	entry := conditionalEntry(t, e, officerB, e.provinceReviewer())
-	someone := publicActor(t, e, "someone@example.cn")
+	someone := storetest.As(govdata.Actor{PublicAccountID: newPublicAccount(t, e).id})
 	app := mustGet(e.svc.OpenApplications.ApplyOpen(someone, openApplicationInput(e, entry)))(t)
 	granted := mustGet(e.svc.OpenApplications.ApplyOpen(someone, openApplicationInput(e, entry)))(t)
 	granted = mustGet(e.svc.OpenApplications.DecideOpenApplication(storetest.As(officerB), granted.ID, govdata.OpenDecision{StepSeq: 1, Decision: govdata.ActionApprove}))(t)
@@ -237,7 +169,7 @@ func TestOpenFlowHTTP(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, engine storetest.Engine) {
 		t.Parallel()
 		e := newEnv(t, engine, envOptions{})
-		person := publicAccountOf(t, e, "person@example.cn")
+		person := newPublicAccount(t, e)
 		entry := conditionalEntry(t, e, e.actor("officer"), e.actor("reviewer"))
 		in := openApplicationInput(e, entry)
 
@@ -245,14 +177,14 @@ func TestOpenFlowHTTP(t *testing.T) {
 		bad.AgreementAccepted = false
 		mustError(t, e.do(t, req{method: "POST", path: "/api/v1/public/open-applications", token: person.token, body: bad}), http.StatusBadRequest, govdata.EINVALID)
 		// A staff session is no public account.
-		mustError(t, e.do(t, req{method: "POST", path: "/api/v1/public/open-applications", as: "officer", body: in}), http.StatusUnauthorized, govdata.EUNAUTHORIZED)
+		mustError(t, e.do(t, req{method: "POST", path: "/api/v1/public/open-applications", as: "officer", body: in}), http.StatusForbidden, govdata.EFORBIDDEN)
 
 		app := mustOK[govdata.OpenApplication](t, e.do(t, req{method: "POST", path: "/api/v1/public/open-applications", token: person.token, body: in}), http.StatusCreated)
 		if app.State != govdata.OpenApplicationPending || app.Due == nil {
 			t.Fatalf("filed %+v", app)
 		}
 		list := mustOK[govdata.List[govdata.OpenApplication]](t, e.do(t, req{method: "GET", path: "/api/v1/open-applications?state=pending", as: "officer"}), http.StatusOK)
-		if len(list.Items) != 1 || list.Items[0].AccountName != "公众person@example.cn" {
+		if len(list.Items) != 1 || list.Items[0].AccountName != "测试用户" {
 			t.Fatalf("the provider's list %+v", list.Items)
 		}
 		path := "/api/v1/open-applications/" + itoa(app.ID)
@@ -269,7 +201,7 @@ func TestOpenFlowHTTP(t *testing.T) {
 			t.Fatalf("the person sees %+v", mine)
 		}
 		// Another account is told nothing of it.
-		other := publicAccountOf(t, e, "other@example.cn")
+		other := newPublicAccount(t, e)
 		mustError(t, e.do(t, req{method: "GET", path: "/api/v1/public/open-applications/" + itoa(app.ID), token: other.token}), http.StatusNotFound, govdata.ENOTFOUND)
 
 		again := mustOK[govdata.OpenApplication](t, e.do(t, req{method: "POST", path: "/api/v1/public/open-applications", token: person.token, body: in}), http.StatusCreated)

@@ -48,6 +48,8 @@ type Services struct {
 	Open govdata.OpenCatalog
 	// Public authenticates public accounts' sessions and API keys (OPN-2).
 	Public govdata.PublicAuthService
+	// PublicAccounts are the portal's accounts and their oversight (OPN-2, HLJ-43).
+	PublicAccounts govdata.PublicAccountService
 	// OpenApplications and OpenWithdrawals run conditional opening and the
 	// withdrawal of open data (OPN-2, OPN-3).
 	OpenApplications govdata.OpenApplicationService
@@ -91,6 +93,10 @@ type Config struct {
 	// UI is the built web console (web.Dist()), served at "/" and at every
 	// path outside the API; nil keeps the plain landing page at "/".
 	UI fs.FS
+	// PublicRateLimit, when set, is how many registrations, resends and
+	// logins of public accounts an address may make each in 10 minutes;
+	// 0 keeps the defaults (5, 5 and 20).
+	PublicRateLimit int
 }
 
 // DefaultMaxBodyBytes is the default bound of a JSON request body: 1 MiB.
@@ -106,6 +112,8 @@ type Server struct {
 	console *console
 	// regionImports are the region imports of this process (region_import.go).
 	regionImports regionImports
+	// publicLimits bound registrations, resends and logins per address (public_account.go).
+	publicLimits publicLimiter
 }
 
 // NewServer builds the router over the services.

@@ -1,22 +1,18 @@
 // Conditional opening and withdrawal (OPN-2, OPN-3) under the Heilongjiang
-// profile, in the browser: a person applies for conditionally open data on
-// the portal, the provider's officer refuses with a reason, the person reads
-// it and applies again, the officer approves and the person sees the grant;
-// the officer asks to withdraw the data from its page, the bureau approves
-// with the provincial filing (HLJ-35), the notice is listed and the grant
-// has ended.
-//
-// The person's account and portal session are put in the store directly;
-// the portal's requests carry its session as a bearer token (the public
-// part's sign-in and its CSRF token stand behind the cookie otherwise).
+// profile, in the browser: a person signs in on the portal and applies for
+// conditionally open data, the provider's officer refuses with a reason, the
+// person reads it and applies again, the officer approves and the person
+// sees the grant; the officer asks to withdraw the data from its page, the
+// bureau approves with the provincial filing (HLJ-35), the notice is listed
+// and the grant has ended. The person's account is registered through the
+// API and confirmed by the operator's CLI (no SMTP here).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { api, browserMissing, checked, fuzhou, launch, newPage, shot, signInTo, sql, startServer } from './harness.mjs';
+import { api, browserMissing, checked, cli, fuzhou, launch, newPage, shot, signInTo, startServer } from './harness.mjs';
 
 const skip = browserMissing() || false;
 const password = 'Open#2026-flow';
-const token = 'e2e-public-session-token-0123456789';
+const portalPassword = 'Portal#2026-person';
 const langKey = 'govdata.lang'; // src/i18n.tsx
 
 describe('opening', { skip }, () => {
@@ -49,15 +45,13 @@ describe('opening', { skip }, () => {
     });
     await api(server, 'POST', `/api/v1/catalog/${entry.id}/submit`, { token: w.officer });
     await api(server, 'POST', `/api/v1/catalog/${entry.id}/review`, { token: w.reviewer, body: { decision: 'approve' } });
-    const hash = createHash('sha256').update(token).digest('hex');
-    const now = Date.now() * 1000;
-    sql(
-      server,
-      `INSERT INTO public_accounts (kind, name, email, password_hash, password_changed_at, terms_version, terms_accepted_at, confirmed_at, created_at, updated_at)
-       VALUES ('person', '张研究', 'zhang@example.cn', 'x', ${now}, 'v1', ${now}, ${now}, ${now}, ${now});
-       INSERT INTO public_sessions (account_id, token_hash, created_at, expires_at)
-       VALUES ((SELECT id FROM public_accounts WHERE email = 'zhang@example.cn'), X'${hash}', ${now}, ${now + 86400e6});`,
-    );
+    const reg = await fetch(server.url + '/api/v1/public/auth/register', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ kind: 'person', name: '张研究', email: 'zhang@example.cn', password: portalPassword, accept_terms: true, terms_version: '2026-1' }),
+    });
+    assert.equal(reg.status, 202, await reg.text());
+    cli(server, ['public-accounts', 'confirm', '--data', server.data, 'zhang@example.cn']);
   });
   after(async () => {
     await browser?.close();
@@ -66,7 +60,11 @@ describe('opening', { skip }, () => {
 
   async function personPage() {
     const page = await newPage(browser);
-    await page.route('**/api/v1/public/**', (route) => route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${token}` } }));
+    await page.goto(server.url + '/portal/signin');
+    await page.getByLabel('电子邮箱').fill('zhang@example.cn');
+    await page.getByLabel('密码').fill(portalPassword);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(/\/portal\/account$/);
     return page;
   }
 

@@ -14,7 +14,6 @@ import { LoadError } from './components/LoadError';
 import { RouteTitle } from './components/Page';
 import { keepFocusInDialogs } from './components/dialogFocus';
 import { homePath, routes, type ConsoleRoute } from './routes';
-import { portalRoutes } from './portalRoutes';
 import SignInPage from './pages/signin/SignInPage';
 
 // Ant Design writes its styles into <style> elements at run time; the
@@ -23,9 +22,9 @@ import SignInPage from './pages/signin/SignInPage';
 // The shell (layout, menu, header) is loaded after sign-in: the sign-in
 // page's first load carries none of it.
 const Shell = lazy(() => import('./pages/shell/Shell'));
-// The public portal's pages (portalRoutes.tsx), outside the staff shell:
-// openflow's plain frame until the portal's own layout mounts them.
-const PortalFrame = lazy(() => import('./pages/portal/apply/Frame'));
+// The public portal (/portal/*, OPN-1, OPN-2): its own session, outside the
+// staff shell and the staff session, so that it never asks for a staff sign-in.
+const PortalApp = lazy(() => import('./pages/portal/PortalApp'));
 
 const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce || undefined;
 
@@ -187,49 +186,54 @@ function RoutedErrorBoundary({ children }: { children: ReactNode }) {
   return <ErrorBoundary resetKey={location.pathname}>{children}</ErrorBoundary>;
 }
 
+/** The staff console: its session (GET /api/v1/me) and shell. */
+function StaffApp() {
+  return (
+    <SessionProvider>
+      <SessionWatch />
+      <Routes>
+        <Route path="/signin" element={<SignInPage />} />
+        <Route
+          path="/"
+          element={
+            <RequireSession>
+              <Suspense fallback={<FullPageSpin />}>
+                <Shell />
+              </Suspense>
+            </RequireSession>
+          }
+        >
+          <Route index element={<Navigate to={homePath} replace />} />
+          {routes.map((r) => (
+            <Route key={r.path} path={r.path} element={<Guard route={r} />} />
+          ))}
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </SessionProvider>
+  );
+}
+
 export default function App() {
   return (
     <I18nProvider onChange={applyLang}>
       <Themed>
         <ErrorBoundary>
-          <SessionProvider>
-            <BrowserRouter>
-              <SessionWatch />
-              <RoutedErrorBoundary>
-                <Routes>
-                  <Route path="/signin" element={<SignInPage />} />
-                  <Route
-                    path="/portal"
-                    element={
-                      <Suspense fallback={<FullPageSpin />}>
-                        <PortalFrame />
-                      </Suspense>
-                    }
-                  >
-                    {portalRoutes.map((r) => (
-                      <Route key={r.path} path={r.path} element={<r.page />} />
-                    ))}
-                  </Route>
-                  <Route
-                    path="/"
-                    element={
-                      <RequireSession>
-                        <Suspense fallback={<FullPageSpin />}>
-                          <Shell />
-                        </Suspense>
-                      </RequireSession>
-                    }
-                  >
-                    <Route index element={<Navigate to={homePath} replace />} />
-                    {routes.map((r) => (
-                      <Route key={r.path} path={r.path} element={<Guard route={r} />} />
-                    ))}
-                    <Route path="*" element={<NotFound />} />
-                  </Route>
-                </Routes>
-              </RoutedErrorBoundary>
-            </BrowserRouter>
-          </SessionProvider>
+          <BrowserRouter>
+            <RoutedErrorBoundary>
+              <Routes>
+                <Route
+                  path="/portal/*"
+                  element={
+                    <Suspense fallback={<FullPageSpin />}>
+                      <PortalApp />
+                    </Suspense>
+                  }
+                />
+                <Route path="*" element={<StaffApp />} />
+              </Routes>
+            </RoutedErrorBoundary>
+          </BrowserRouter>
         </ErrorBoundary>
       </Themed>
     </I18nProvider>

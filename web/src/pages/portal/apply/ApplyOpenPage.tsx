@@ -9,6 +9,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { Alert, Button, Checkbox, Form, Input, Spin, Typography } from 'antd';
 import { api, call, ApiError } from '../../../api/client';
 import { useI18n } from '../../../i18n';
+import { RequireAccount } from './RequireAccount';
 import { openApi } from './publicApi';
 
 type Entry = NonNullable<Awaited<ReturnType<typeof findEntry>>>;
@@ -33,6 +34,14 @@ function today(offset = 0): string {
 type Values = { items: string[]; purpose: string; scenario: string; measures: string; valid_from: string; valid_until: string; agreement: boolean };
 
 export default function ApplyOpenPage() {
+  return (
+    <RequireAccount>
+      <ApplyOpenPageInner />
+    </RequireAccount>
+  );
+}
+
+function ApplyOpenPageInner() {
   const code = useParams()['*'] ?? '';
   const { t } = useI18n();
   const navigate = useNavigate();

@@ -9,9 +9,18 @@ import { useI18n } from '../../../i18n';
 import { Chain } from '../../opening/Chain';
 import { OpenStateTag } from '../../opening/common';
 import type { Workflow } from '../../sharing/common';
+import { RequireAccount } from './RequireAccount';
 import { openApi, type MyApplication } from './publicApi';
 
 export default function MyApplicationPage() {
+  return (
+    <RequireAccount>
+      <MyApplicationPageInner />
+    </RequireAccount>
+  );
+}
+
+function MyApplicationPageInner() {
   const { id = '' } = useParams();
   const { t } = useI18n();
   const [app, setApp] = useState<MyApplication | undefined>();

@@ -7,9 +7,18 @@ import { call } from '../../../api/client';
 import { useI18n } from '../../../i18n';
 import { formatDateTime } from '../../../format';
 import { OpenStateTag } from '../../opening/common';
+import { RequireAccount } from './RequireAccount';
 import { openApi, type MyApplication, type MyGrant } from './publicApi';
 
 export default function MyApplicationsPage() {
+  return (
+    <RequireAccount>
+      <MyApplicationsPageInner />
+    </RequireAccount>
+  );
+}
+
+function MyApplicationsPageInner() {
   const { t } = useI18n();
   const [apps, setApps] = useState<MyApplication[]>([]);
   const [grants, setGrants] = useState<MyGrant[]>([]);

@@ -1,1 +1,0 @@
-import{F as e,I as t}from"./index-DEiKf29g.js";var n=t,r=e;export{n,r as t};
