@@ -22,6 +22,8 @@ import (
 // outbox of 0028.
 type PublicAccountService struct {
 	db *DB
+	// auth counts failed logins under the staff's policy and rows (ORG-3).
+	auth loginCounter
 	// PublicURL is the portal's address, from which the confirmation link
 	// is made (PUBLIC_URL/portal/confirm?token=…).
 	PublicURL string
@@ -30,11 +32,17 @@ type PublicAccountService struct {
 	keyUsed sync.Map // key id → time.Time
 }
 
+// loginCounter is what a public login needs of the staff's: the address
+// throttle and the rows of names that are no account (ORG-3).
+type loginCounter interface {
+	countAddressFailure(tx *Tx, addr string) (time.Time, error)
+	countUsernameFailure(tx *Tx, nameKey string) (time.Time, error)
+}
+
 // NewPublicAccountService returns the public accounts of db; publicURL is
 // the deployment's address as the public reaches it.
 func NewPublicAccountService(db *DB, publicURL string) *PublicAccountService {
-	dummyHash(db.opts.Password)
-	return &PublicAccountService{db: db, PublicURL: strings.TrimRight(publicURL, "/")}
+	return &PublicAccountService{db: db, auth: NewAuthService(db), PublicURL: strings.TrimRight(publicURL, "/")}
 }
 
 var (
@@ -233,7 +241,7 @@ func (s *PublicAccountService) Login(ctx context.Context, email, pw string) (*go
 	email = govdata.NormalizeEmail(email)
 	actor := govdata.ActorFrom(ctx)
 	actor.Username = emailActor(email)
-	auth := &AuthService{db: s.db}
+	auth := s.auth
 	failed := func(a govdata.Actor, object any, detail map[string]any, err error) (*govdata.PublicSession, error) {
 		werr := s.db.write(ctx, func(tx *Tx) error {
 			return tx.auditAs(a, govdata.AuditFailed, "public.login", "public_account", object, detail)
@@ -327,7 +335,7 @@ func (s *PublicAccountService) Login(ctx context.Context, email, pw string) (*go
 // wrongPassword counts a failed login as AuthService.wrongPassword does,
 // against the address and the account (id) or the unknown address's own
 // row (nameKey).
-func (s *PublicAccountService) wrongPassword(ctx context.Context, auth *AuthService, actor govdata.Actor, object any, addr string, id int64, nameKey, reason string) (*govdata.PublicSession, error) {
+func (s *PublicAccountService) wrongPassword(ctx context.Context, auth loginCounter, actor govdata.Actor, object any, addr string, id int64, nameKey, reason string) (*govdata.PublicSession, error) {
 	var lockedUntil, waitUntil time.Time
 	err := s.db.write(ctx, func(tx *Tx) error {
 		var err error

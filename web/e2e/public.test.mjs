@@ -214,6 +214,19 @@ describe('public accounts', { skip }, () => {
     await user.getByText('账号已恢复使用', { exact: true }).waitFor();
     await checked(user, 'the messages');
     await shot(user, 'portal-messages-zh');
+    // The same in English: the messages in the account's language too.
+    await user.getByRole('radiogroup', { name: '语言' }).getByText('English').click();
+    await user.getByText('Your account is suspended', { exact: true }).waitFor();
+    await checked(user, 'the messages in English');
+    await shot(user, 'portal-messages-en');
+    await user.getByRole('tab', { name: 'Overview' }).click();
+    await user.getByText('Confirmed', { exact: true }).waitFor();
+    await checked(user, 'the account in English');
+    await shot(user, 'portal-account-en');
+    await reviewer.getByRole('radiogroup', { name: '语言' }).getByText('English').click();
+    await reviewer.getByRole('heading', { level: 1, name: 'Public accounts' }).waitFor();
+    await checked(reviewer, 'the public accounts in English');
+    await shot(reviewer, 'admin-public-accounts-en');
     await reviewer.context().close();
     await user.context().close();
   });
