@@ -30,11 +30,12 @@ var _ govdata.OpenApplicationService = (*OpenApplicationService)(nil)
 
 // publicCtx names a public account in the records its writes leave (the
 // audit log, the workflow's created_by): public:<id>, apart from every
-// staff username, when its actor carries no name of its own.
+// staff username (govdata.PublicActorName), when its actor carries no name
+// of its own.
 func publicCtx(ctx context.Context) context.Context {
 	a := govdata.ActorFrom(ctx)
 	if a.PublicAccountID != 0 && a.Username == "" {
-		a.Username = "public:" + strconv.FormatInt(a.PublicAccountID, 10)
+		a.Username = govdata.PublicActorName(a.PublicAccountID)
 		ctx = govdata.WithActor(ctx, a)
 	}
 	return ctx
