@@ -186,7 +186,10 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Scenarios:     sqlstore.NewScenarioService(base),
 		Usage:         sqlstore.NewUsageService(base),
 		Open:          catalog.OpenCatalog(),
-		Store:         db,
+		// openflow (OPN-2, OPN-3)
+		OpenApplications: sqlstore.NewOpenApplicationService(base, flows),
+		OpenWithdrawals:  sqlstore.NewOpenWithdrawalService(base, flows, catalog),
+		Store:            db,
 	}
 	// OPN-2: public accounts, one service for both sides.
 	publicAccounts := sqlstore.NewPublicAccountService(db, "http://portal.test")

@@ -50,6 +50,10 @@ type Services struct {
 	Public govdata.PublicAuthService
 	// PublicAccounts are the portal's accounts and their oversight (OPN-2, HLJ-43).
 	PublicAccounts govdata.PublicAccountService
+	// OpenApplications and OpenWithdrawals run conditional opening and the
+	// withdrawal of open data (OPN-2, OPN-3).
+	OpenApplications govdata.OpenApplicationService
+	OpenWithdrawals  govdata.OpenWithdrawalService
 	// Store answers readiness checks.
 	Store interface {
 		Ping(ctx context.Context) error

@@ -39,7 +39,13 @@ func (s *CatalogService) index(tx *Tx, id int64) error {
 		names[i] = it.Name
 	}
 	items := strings.Join(names, "\n")
-	open := published && in.OpenType != govdata.OpenNone
+	// The one place the open catalog's membership is computed (OPN-1): a
+	// published entry with an open type, not withdrawn (HLJ-35).
+	var withdrawn sql.NullInt64
+	if err := tx.queryRow("SELECT open_withdrawn_at FROM catalog_entries WHERE id = ?", id).Scan(&withdrawn); err != nil {
+		return fmt.Errorf("index entry: %w", err)
+	}
+	open := published && in.OpenType != govdata.OpenNone && !withdrawn.Valid
 	cols := []string{"department_id", "region_code", "published", "open", "status", "name", "class_code", "share_type", "open_type",
 		"grade", "format", "update_cycle", "updated_at"}
 	args := []any{r.department, r.region, published, open, string(status), in.Name, in.Classification.Code(), string(in.ShareType),

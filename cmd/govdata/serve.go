@@ -111,7 +111,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Open:           catalog.OpenCatalog(),
 		Public:         publicAccounts,
 		PublicAccounts: publicAccounts,
-		Store:          db,
+		// openflow (OPN-2, OPN-3)
+		OpenApplications: sqlstore.NewOpenApplicationService(base, workflows),
+		OpenWithdrawals:  sqlstore.NewOpenWithdrawalService(base, workflows, catalog),
+		Store:            db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
 		TrustedProxies: c.trustedProxies, PublicURL: c.publicAddress(), CalendarWarnFrom: c.calendarWarnFrom, Publisher: govdata.Text{ZH: c.publisher, EN: c.publisher},
 		UI: web.Dist()})

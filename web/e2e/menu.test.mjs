@@ -26,6 +26,7 @@ const menus = {
     [
       ...everyone,
       '/grants',
+      '/opening/grants',
       '/admin/users',
       '/admin/calendar',
       '/admin/public-accounts',
@@ -35,16 +36,16 @@ const menus = {
       '/security/keys',
     ],
   ],
-  auditor: ['auditor', [...everyone, '/grants', '/security/traces', '/audit']],
+  auditor: ['auditor', [...everyone, '/grants', '/opening/grants', '/security/traces', '/audit']],
   reviewer: [
     'reviewer',
-    [...everyone, '/entries/review', '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/supervision', '/admin/public-accounts'],
+    [...everyone, '/entries/review', '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/opening/applications', '/opening/grants', '/opening/withdrawals', '/supervision', '/admin/public-accounts'],
   ],
   officer: [
     'police.officer',
-    [...everyone, '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/supervision', '/security/credentials'],
+    [...everyone, '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/opening/applications', '/opening/grants', '/opening/withdrawals', '/supervision', '/security/credentials'],
   ],
-  leader: ['police.leader', [...everyone, '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/supervision']],
+  leader: ['police.leader', [...everyone, '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/opening/applications', '/opening/grants', '/opening/withdrawals', '/supervision']],
   supervisor: ['police.supervisor', everyone],
 };
 

@@ -33,4 +33,8 @@ export const portalRoutes: PortalRoute[] = [
   { path: 'account/keys', title: 'portal.keys', page: AccountPage },
   { path: 'account/messages', title: 'portal.messages', page: AccountPage },
   { path: 'account/downloads', title: 'portal.page.downloads', page: AccountPage },
+  // openflow — OPN-2: apply for conditionally open data (a resource code holds a slash: the rest of the path is the code).
+  { path: 'apply/*', title: 'openApply.title', page: lazy(() => import('./pages/portal/apply/ApplyOpenPage')) },
+  { path: 'account/applications', title: 'openApply.mine', page: lazy(() => import('./pages/portal/apply/MyApplicationsPage')) },
+  { path: 'account/applications/:id', title: 'openApply.one', page: lazy(() => import('./pages/portal/apply/MyApplicationPage')) },
 ];

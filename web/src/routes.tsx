@@ -15,6 +15,7 @@ import {
   BellOutlined,
   CheckSquareOutlined,
   ClusterOutlined,
+  CloudUploadOutlined,
   DatabaseOutlined,
   FileSearchOutlined,
   SafetyCertificateOutlined,
@@ -24,7 +25,7 @@ import {
 import type { Permission } from './api/client';
 import type { MessageKey } from './i18n';
 
-export type MenuGroup = 'workbench' | 'catalog' | 'data' | 'sharing' | 'supervision' | 'admin' | 'security' | 'audit';
+export type MenuGroup = 'workbench' | 'catalog' | 'data' | 'sharing' | 'opening' | 'supervision' | 'admin' | 'security' | 'audit';
 
 export interface ConsoleRoute {
   /** path under the console's root, as React Router matches it ("entries/:id"). */
@@ -71,12 +72,19 @@ const ApplicationsPage = lazy(() => import('./pages/sharing/ApplicationsPage'));
 const ApplicationPage = lazy(() => import('./pages/sharing/ApplicationPage'));
 const ApplyPage = lazy(() => import('./pages/sharing/ApplyPage'));
 const ScenariosPage = lazy(() => import('./pages/sharing/ScenariosPage'));
+// openflow — OPN-2, OPN-3: conditional-open applications, open grants, withdrawals.
+const OpenApplicationsPage = lazy(() => import('./pages/opening/OpenApplicationsPage'));
+const OpenApplicationPage = lazy(() => import('./pages/opening/OpenApplicationPage'));
+const OpenGrantsPage = lazy(() => import('./pages/opening/OpenGrantsPage'));
+const WithdrawalsPage = lazy(() => import('./pages/opening/WithdrawalsPage'));
+const WithdrawalPage = lazy(() => import('./pages/opening/WithdrawalPage'));
 
 export const menuGroups: { key: MenuGroup; title: MessageKey; icon: ReactNode }[] = [
   { key: 'workbench', title: 'menu.workbench', icon: <CheckSquareOutlined /> },
   { key: 'catalog', title: 'menu.catalog', icon: <FileSearchOutlined /> },
   { key: 'data', title: 'menu.data', icon: <DatabaseOutlined /> },
   { key: 'sharing', title: 'menu.sharing', icon: <ShareAltOutlined /> },
+  { key: 'opening', title: 'menu.opening', icon: <CloudUploadOutlined /> },
   { key: 'supervision', title: 'menu.supervision', icon: <BellOutlined /> },
   { key: 'admin', title: 'menu.admin', icon: <SettingOutlined /> },
   { key: 'security', title: 'menu.security', icon: <SafetyCertificateOutlined /> },
@@ -108,6 +116,13 @@ export const routes: ConsoleRoute[] = [
   { path: 'sharing/scenarios', title: 'page.scenarios', perm: 'share.read', page: ScenariosPage, menu: 'sharing' },
   { path: 'grants', title: 'page.grants', perm: 'grant.read', page: GrantsPage, menu: 'sharing' },
   { path: 'grants/:id', title: 'page.grant', perm: 'grant.read', page: GrantPage },
+
+  // openflow — OPN-2, OPN-3 (HLJ-34, HLJ-35, HLJ-43, ZJ-23).
+  { path: 'opening/applications', title: 'page.openApplications', perm: 'share.read', page: OpenApplicationsPage, menu: 'opening' },
+  { path: 'opening/applications/:id', title: 'page.openApplication', perm: 'share.read', page: OpenApplicationPage },
+  { path: 'opening/grants', title: 'page.openGrants', perm: 'grant.read', page: OpenGrantsPage, menu: 'opening' },
+  { path: 'opening/withdrawals', title: 'page.openWithdrawals', perm: 'share.read', page: WithdrawalsPage, menu: 'opening' },
+  { path: 'opening/withdrawals/:id', title: 'page.openWithdrawal', perm: 'share.read', page: WithdrawalPage },
 
   // 督办 opens to whoever reads datasets: the reviewer (who also holds
   // supervision.read) sees overdue steps, on-time rates and every stale
@@ -159,6 +174,10 @@ export function subjectPath(type: string | undefined, id: string | undefined): s
       return `/sharing/applications/${enc}`;
     case 'maintenance':
       return `/data/maintenance/${enc}`;
+    case 'open_application':
+      return `/opening/applications/${enc}`;
+    case 'open_withdrawal':
+      return `/opening/withdrawals/${enc}`;
   }
   return undefined;
 }

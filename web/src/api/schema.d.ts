@@ -1449,6 +1449,190 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/open-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open applications for the department's data, and for the data of the bureau's region, newest first
+         * @description Permission: share.read
+         */
+        get: operations["GET /api/v1/open-applications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open-applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One open application with the applicant, its steps, due dates and the actions the caller may take
+         * @description Permission: share.read
+         */
+        get: operations["GET /api/v1/open-applications/{id}"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open-applications/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act on the current step as its actor: approve, sign, reject (with the reason the applicant is shown)
+         * @description Permission: share.decide
+         */
+        post: operations["POST /api/v1/open-applications/{id}/decision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open-grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open grants on the department's data and the bureau's region's, with what the caller may do (allowed)
+         * @description Permission: grant.read
+         */
+        get: operations["GET /api/v1/open-grants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open-grants/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a suspended open grant with a reason; the holder is told
+         * @description Permission: grant.manage
+         */
+        post: operations["POST /api/v1/open-grants/{id}/resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open-grants/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend an open grant with a reason (HLJ-43): the provider or the bureau; access stops at once and the holder is told
+         * @description Permission: grant.manage
+         */
+        post: operations["POST /api/v1/open-grants/{id}/suspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open-withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Withdrawal requests of the department's data and the bureau's region's, newest first
+         * @description Permission: share.read
+         */
+        get: operations["GET /api/v1/open-withdrawals"];
+        put?: never;
+        /**
+         * Ask to withdraw a published open entry of the department, with a reason; the bureau reviews it (HLJ-35)
+         * @description Permission: catalog.write
+         */
+        post: operations["POST /api/v1/open-withdrawals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open-withdrawals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One withdrawal request with its steps and the actions the caller may take
+         * @description Permission: share.read
+         */
+        get: operations["GET /api/v1/open-withdrawals/{id}"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open-withdrawals/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The bureau approves (with provincial_filing, HLJ-35) or rejects (with a reason); the requesting officer may withdraw it
+         * @description Permission: share.decide
+         */
+        post: operations["POST /api/v1/open-withdrawals/{id}/decision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/open/catalog": {
         parameters: {
             query?: never;
@@ -1475,6 +1659,23 @@ export interface paths {
         };
         /** One open entry */
         get: operations["GET /api/v1/open/catalog/{id}"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open/withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notices of withdrawn open data (HLJ-35): entry, resource code, department, reason, date; newest first */
+        get: operations["GET /api/v1/open/withdrawals"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1802,6 +2003,75 @@ export interface paths {
         put?: never;
         /** Mark one of the account's messages read (another's: 404) */
         post: operations["POST /api/v1/public/messages/{id}/read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/open-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's own open applications, newest first */
+        get: operations["GET /api/v1/public/open-applications"];
+        put?: never;
+        /** Apply, as a confirmed public account, for items of conditionally open data: purpose, scenario, period (at most a year), the security measures committed to, the open-data use agreement accepted; the profile's open_conditional workflow decides */
+        post: operations["POST /api/v1/public/open-applications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/open-applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the account's open applications: its steps and due dates, a refusal's reason, its grant */
+        get: operations["GET /api/v1/public/open-applications/{id}"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/open-applications/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw one's pending open application */
+        post: operations["POST /api/v1/public/open-applications/{id}/withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/open-grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's open grants: items, period, state (active, suspended, withdrawn, expired) and its reason */
+        get: operations["GET /api/v1/public/open-grants"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -9702,6 +9972,1133 @@ export interface operations {
             };
         };
     };
+    "GET /api/v1/open-applications": {
+        parameters: {
+            query?: {
+                state?: string;
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            /** Format: int64 */
+                            account_id?: number;
+                            account_name?: string;
+                            actions?: string[];
+                            agreement_version?: string;
+                            /** Format: date-time */
+                            created_at?: string;
+                            /** Format: date */
+                            due?: string;
+                            /** Format: int64 */
+                            entry_id?: number;
+                            entry_name?: string;
+                            entry_version?: number;
+                            /** Format: int64 */
+                            grant_id?: number;
+                            /** Format: int64 */
+                            id?: number;
+                            items?: string[];
+                            measures?: string;
+                            /** Format: int64 */
+                            provider_department_id?: number;
+                            provider_department_name?: string;
+                            purpose?: string;
+                            refusal_reason?: string;
+                            resource_code?: string;
+                            scenario?: string;
+                            state?: string;
+                            step?: string;
+                            steps?: {
+                                actions?: string[];
+                                actor?: {
+                                    party?: string;
+                                    /** @enum {string} */
+                                    role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                                };
+                                cite?: string;
+                                extension?: {
+                                    cite?: string;
+                                    working_days?: number;
+                                } | null;
+                                name?: string;
+                                title?: {
+                                    en?: string;
+                                    zh?: string;
+                                };
+                                within?: string;
+                                working_days?: number | null;
+                            }[];
+                            /** Format: date-time */
+                            updated_at?: string;
+                            /** Format: date */
+                            valid_from?: string;
+                            /** Format: date */
+                            valid_until?: string;
+                            workflow?: {
+                                calendar_known?: boolean;
+                                /** Format: date-time */
+                                created_at?: string;
+                                created_by?: string;
+                                /** Format: date */
+                                due?: string;
+                                history?: {
+                                    /** Format: date-time */
+                                    acted_at?: string | null;
+                                    acted_by?: string;
+                                    acted_by_name?: string;
+                                    action?: string;
+                                    calendar_known?: boolean;
+                                    /** Format: date */
+                                    due?: string;
+                                    /** Format: date-time */
+                                    extended_at?: string | null;
+                                    extended_by?: string;
+                                    extension_reason?: string;
+                                    reason?: string;
+                                    seq?: number;
+                                    /** Format: date-time */
+                                    started_at?: string;
+                                    step?: string;
+                                }[];
+                                /** Format: int64 */
+                                id?: number;
+                                kind?: string;
+                                /** Format: date */
+                                overdue_since?: string;
+                                parties?: {
+                                    [key: string]: number;
+                                };
+                                return_to?: string;
+                                state?: string;
+                                step?: string;
+                                step_seq?: number;
+                                subject_id?: string;
+                                subject_type?: string;
+                                title?: string;
+                            } | null;
+                            working_days_late?: number | null;
+                            working_days_left?: number | null;
+                        }[];
+                        next_cursor?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/open-applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        account_id?: number;
+                        account_name?: string;
+                        actions?: string[];
+                        agreement_version?: string;
+                        /** Format: date-time */
+                        created_at?: string;
+                        /** Format: date */
+                        due?: string;
+                        /** Format: int64 */
+                        entry_id?: number;
+                        entry_name?: string;
+                        entry_version?: number;
+                        /** Format: int64 */
+                        grant_id?: number;
+                        /** Format: int64 */
+                        id?: number;
+                        items?: string[];
+                        measures?: string;
+                        /** Format: int64 */
+                        provider_department_id?: number;
+                        provider_department_name?: string;
+                        purpose?: string;
+                        refusal_reason?: string;
+                        resource_code?: string;
+                        scenario?: string;
+                        state?: string;
+                        step?: string;
+                        steps?: {
+                            actions?: string[];
+                            actor?: {
+                                party?: string;
+                                /** @enum {string} */
+                                role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                            };
+                            cite?: string;
+                            extension?: {
+                                cite?: string;
+                                working_days?: number;
+                            } | null;
+                            name?: string;
+                            title?: {
+                                en?: string;
+                                zh?: string;
+                            };
+                            within?: string;
+                            working_days?: number | null;
+                        }[];
+                        /** Format: date-time */
+                        updated_at?: string;
+                        /** Format: date */
+                        valid_from?: string;
+                        /** Format: date */
+                        valid_until?: string;
+                        workflow?: {
+                            calendar_known?: boolean;
+                            /** Format: date-time */
+                            created_at?: string;
+                            created_by?: string;
+                            /** Format: date */
+                            due?: string;
+                            history?: {
+                                /** Format: date-time */
+                                acted_at?: string | null;
+                                acted_by?: string;
+                                acted_by_name?: string;
+                                action?: string;
+                                calendar_known?: boolean;
+                                /** Format: date */
+                                due?: string;
+                                /** Format: date-time */
+                                extended_at?: string | null;
+                                extended_by?: string;
+                                extension_reason?: string;
+                                reason?: string;
+                                seq?: number;
+                                /** Format: date-time */
+                                started_at?: string;
+                                step?: string;
+                            }[];
+                            /** Format: int64 */
+                            id?: number;
+                            kind?: string;
+                            /** Format: date */
+                            overdue_since?: string;
+                            parties?: {
+                                [key: string]: number;
+                            };
+                            return_to?: string;
+                            state?: string;
+                            step?: string;
+                            step_seq?: number;
+                            subject_id?: string;
+                            subject_type?: string;
+                            title?: string;
+                        } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/open-applications/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    decision?: string;
+                    provincial_filing?: string;
+                    reason?: string;
+                    step_seq?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        account_id?: number;
+                        account_name?: string;
+                        actions?: string[];
+                        agreement_version?: string;
+                        /** Format: date-time */
+                        created_at?: string;
+                        /** Format: date */
+                        due?: string;
+                        /** Format: int64 */
+                        entry_id?: number;
+                        entry_name?: string;
+                        entry_version?: number;
+                        /** Format: int64 */
+                        grant_id?: number;
+                        /** Format: int64 */
+                        id?: number;
+                        items?: string[];
+                        measures?: string;
+                        /** Format: int64 */
+                        provider_department_id?: number;
+                        provider_department_name?: string;
+                        purpose?: string;
+                        refusal_reason?: string;
+                        resource_code?: string;
+                        scenario?: string;
+                        state?: string;
+                        step?: string;
+                        steps?: {
+                            actions?: string[];
+                            actor?: {
+                                party?: string;
+                                /** @enum {string} */
+                                role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                            };
+                            cite?: string;
+                            extension?: {
+                                cite?: string;
+                                working_days?: number;
+                            } | null;
+                            name?: string;
+                            title?: {
+                                en?: string;
+                                zh?: string;
+                            };
+                            within?: string;
+                            working_days?: number | null;
+                        }[];
+                        /** Format: date-time */
+                        updated_at?: string;
+                        /** Format: date */
+                        valid_from?: string;
+                        /** Format: date */
+                        valid_until?: string;
+                        workflow?: {
+                            calendar_known?: boolean;
+                            /** Format: date-time */
+                            created_at?: string;
+                            created_by?: string;
+                            /** Format: date */
+                            due?: string;
+                            history?: {
+                                /** Format: date-time */
+                                acted_at?: string | null;
+                                acted_by?: string;
+                                acted_by_name?: string;
+                                action?: string;
+                                calendar_known?: boolean;
+                                /** Format: date */
+                                due?: string;
+                                /** Format: date-time */
+                                extended_at?: string | null;
+                                extended_by?: string;
+                                extension_reason?: string;
+                                reason?: string;
+                                seq?: number;
+                                /** Format: date-time */
+                                started_at?: string;
+                                step?: string;
+                            }[];
+                            /** Format: int64 */
+                            id?: number;
+                            kind?: string;
+                            /** Format: date */
+                            overdue_since?: string;
+                            parties?: {
+                                [key: string]: number;
+                            };
+                            return_to?: string;
+                            state?: string;
+                            step?: string;
+                            step_seq?: number;
+                            subject_id?: string;
+                            subject_type?: string;
+                            title?: string;
+                        } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/open-grants": {
+        parameters: {
+            query?: {
+                state?: string;
+                entry_id?: string;
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            /** Format: int64 */
+                            account_id?: number;
+                            account_name?: string;
+                            allowed?: string[];
+                            /** Format: int64 */
+                            application_id?: number;
+                            /** Format: date-time */
+                            created_at?: string;
+                            /** Format: int64 */
+                            entry_id?: number;
+                            entry_name?: string;
+                            /** Format: int64 */
+                            id?: number;
+                            items?: string[];
+                            /** Format: int64 */
+                            provider_department_id?: number;
+                            provider_department_name?: string;
+                            resource_code?: string;
+                            state?: string;
+                            state_changed_by?: string;
+                            state_reason?: string;
+                            /** Format: date-time */
+                            updated_at?: string;
+                            /** Format: date */
+                            valid_from?: string;
+                            /** Format: date */
+                            valid_until?: string;
+                        }[];
+                        next_cursor?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/open-grants/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        account_id?: number;
+                        account_name?: string;
+                        allowed?: string[];
+                        /** Format: int64 */
+                        application_id?: number;
+                        /** Format: date-time */
+                        created_at?: string;
+                        /** Format: int64 */
+                        entry_id?: number;
+                        entry_name?: string;
+                        /** Format: int64 */
+                        id?: number;
+                        items?: string[];
+                        /** Format: int64 */
+                        provider_department_id?: number;
+                        provider_department_name?: string;
+                        resource_code?: string;
+                        state?: string;
+                        state_changed_by?: string;
+                        state_reason?: string;
+                        /** Format: date-time */
+                        updated_at?: string;
+                        /** Format: date */
+                        valid_from?: string;
+                        /** Format: date */
+                        valid_until?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/open-grants/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        account_id?: number;
+                        account_name?: string;
+                        allowed?: string[];
+                        /** Format: int64 */
+                        application_id?: number;
+                        /** Format: date-time */
+                        created_at?: string;
+                        /** Format: int64 */
+                        entry_id?: number;
+                        entry_name?: string;
+                        /** Format: int64 */
+                        id?: number;
+                        items?: string[];
+                        /** Format: int64 */
+                        provider_department_id?: number;
+                        provider_department_name?: string;
+                        resource_code?: string;
+                        state?: string;
+                        state_changed_by?: string;
+                        state_reason?: string;
+                        /** Format: date-time */
+                        updated_at?: string;
+                        /** Format: date */
+                        valid_from?: string;
+                        /** Format: date */
+                        valid_until?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/open-withdrawals": {
+        parameters: {
+            query?: {
+                state?: string;
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            actions?: string[];
+                            /** Format: date-time */
+                            decided_at?: string | null;
+                            /** Format: date */
+                            due?: string;
+                            /** Format: int64 */
+                            entry_id?: number;
+                            entry_name?: string;
+                            /** Format: int64 */
+                            id?: number;
+                            /** Format: int64 */
+                            provider_department_id?: number;
+                            provider_department_name?: string;
+                            provincial_filing?: string;
+                            reason?: string;
+                            /** Format: date-time */
+                            requested_at?: string;
+                            requested_by?: string;
+                            resource_code?: string;
+                            state?: string;
+                            step?: string;
+                            workflow?: {
+                                calendar_known?: boolean;
+                                /** Format: date-time */
+                                created_at?: string;
+                                created_by?: string;
+                                /** Format: date */
+                                due?: string;
+                                history?: {
+                                    /** Format: date-time */
+                                    acted_at?: string | null;
+                                    acted_by?: string;
+                                    acted_by_name?: string;
+                                    action?: string;
+                                    calendar_known?: boolean;
+                                    /** Format: date */
+                                    due?: string;
+                                    /** Format: date-time */
+                                    extended_at?: string | null;
+                                    extended_by?: string;
+                                    extension_reason?: string;
+                                    reason?: string;
+                                    seq?: number;
+                                    /** Format: date-time */
+                                    started_at?: string;
+                                    step?: string;
+                                }[];
+                                /** Format: int64 */
+                                id?: number;
+                                kind?: string;
+                                /** Format: date */
+                                overdue_since?: string;
+                                parties?: {
+                                    [key: string]: number;
+                                };
+                                return_to?: string;
+                                state?: string;
+                                step?: string;
+                                step_seq?: number;
+                                subject_id?: string;
+                                subject_type?: string;
+                                title?: string;
+                            } | null;
+                            working_days_late?: number | null;
+                            working_days_left?: number | null;
+                        }[];
+                        next_cursor?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/open-withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    entry_id?: number;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        actions?: string[];
+                        /** Format: date-time */
+                        decided_at?: string | null;
+                        /** Format: date */
+                        due?: string;
+                        /** Format: int64 */
+                        entry_id?: number;
+                        entry_name?: string;
+                        /** Format: int64 */
+                        id?: number;
+                        /** Format: int64 */
+                        provider_department_id?: number;
+                        provider_department_name?: string;
+                        provincial_filing?: string;
+                        reason?: string;
+                        /** Format: date-time */
+                        requested_at?: string;
+                        requested_by?: string;
+                        resource_code?: string;
+                        state?: string;
+                        step?: string;
+                        workflow?: {
+                            calendar_known?: boolean;
+                            /** Format: date-time */
+                            created_at?: string;
+                            created_by?: string;
+                            /** Format: date */
+                            due?: string;
+                            history?: {
+                                /** Format: date-time */
+                                acted_at?: string | null;
+                                acted_by?: string;
+                                acted_by_name?: string;
+                                action?: string;
+                                calendar_known?: boolean;
+                                /** Format: date */
+                                due?: string;
+                                /** Format: date-time */
+                                extended_at?: string | null;
+                                extended_by?: string;
+                                extension_reason?: string;
+                                reason?: string;
+                                seq?: number;
+                                /** Format: date-time */
+                                started_at?: string;
+                                step?: string;
+                            }[];
+                            /** Format: int64 */
+                            id?: number;
+                            kind?: string;
+                            /** Format: date */
+                            overdue_since?: string;
+                            parties?: {
+                                [key: string]: number;
+                            };
+                            return_to?: string;
+                            state?: string;
+                            step?: string;
+                            step_seq?: number;
+                            subject_id?: string;
+                            subject_type?: string;
+                            title?: string;
+                        } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/open-withdrawals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        actions?: string[];
+                        /** Format: date-time */
+                        decided_at?: string | null;
+                        /** Format: date */
+                        due?: string;
+                        /** Format: int64 */
+                        entry_id?: number;
+                        entry_name?: string;
+                        /** Format: int64 */
+                        id?: number;
+                        /** Format: int64 */
+                        provider_department_id?: number;
+                        provider_department_name?: string;
+                        provincial_filing?: string;
+                        reason?: string;
+                        /** Format: date-time */
+                        requested_at?: string;
+                        requested_by?: string;
+                        resource_code?: string;
+                        state?: string;
+                        step?: string;
+                        workflow?: {
+                            calendar_known?: boolean;
+                            /** Format: date-time */
+                            created_at?: string;
+                            created_by?: string;
+                            /** Format: date */
+                            due?: string;
+                            history?: {
+                                /** Format: date-time */
+                                acted_at?: string | null;
+                                acted_by?: string;
+                                acted_by_name?: string;
+                                action?: string;
+                                calendar_known?: boolean;
+                                /** Format: date */
+                                due?: string;
+                                /** Format: date-time */
+                                extended_at?: string | null;
+                                extended_by?: string;
+                                extension_reason?: string;
+                                reason?: string;
+                                seq?: number;
+                                /** Format: date-time */
+                                started_at?: string;
+                                step?: string;
+                            }[];
+                            /** Format: int64 */
+                            id?: number;
+                            kind?: string;
+                            /** Format: date */
+                            overdue_since?: string;
+                            parties?: {
+                                [key: string]: number;
+                            };
+                            return_to?: string;
+                            state?: string;
+                            step?: string;
+                            step_seq?: number;
+                            subject_id?: string;
+                            subject_type?: string;
+                            title?: string;
+                        } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/open-withdrawals/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    decision?: string;
+                    provincial_filing?: string;
+                    reason?: string;
+                    step_seq?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        actions?: string[];
+                        /** Format: date-time */
+                        decided_at?: string | null;
+                        /** Format: date */
+                        due?: string;
+                        /** Format: int64 */
+                        entry_id?: number;
+                        entry_name?: string;
+                        /** Format: int64 */
+                        id?: number;
+                        /** Format: int64 */
+                        provider_department_id?: number;
+                        provider_department_name?: string;
+                        provincial_filing?: string;
+                        reason?: string;
+                        /** Format: date-time */
+                        requested_at?: string;
+                        requested_by?: string;
+                        resource_code?: string;
+                        state?: string;
+                        step?: string;
+                        workflow?: {
+                            calendar_known?: boolean;
+                            /** Format: date-time */
+                            created_at?: string;
+                            created_by?: string;
+                            /** Format: date */
+                            due?: string;
+                            history?: {
+                                /** Format: date-time */
+                                acted_at?: string | null;
+                                acted_by?: string;
+                                acted_by_name?: string;
+                                action?: string;
+                                calendar_known?: boolean;
+                                /** Format: date */
+                                due?: string;
+                                /** Format: date-time */
+                                extended_at?: string | null;
+                                extended_by?: string;
+                                extension_reason?: string;
+                                reason?: string;
+                                seq?: number;
+                                /** Format: date-time */
+                                started_at?: string;
+                                step?: string;
+                            }[];
+                            /** Format: int64 */
+                            id?: number;
+                            kind?: string;
+                            /** Format: date */
+                            overdue_since?: string;
+                            parties?: {
+                                [key: string]: number;
+                            };
+                            return_to?: string;
+                            state?: string;
+                            step?: string;
+                            step_seq?: number;
+                            subject_id?: string;
+                            subject_type?: string;
+                            title?: string;
+                        } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     "GET /api/v1/open/catalog": {
         parameters: {
             query?: {
@@ -9991,6 +11388,64 @@ export interface operations {
                             subject_type?: string;
                             title?: string;
                         } | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/open/withdrawals": {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            department_name?: string;
+                            /** Format: int64 */
+                            entry_id?: number;
+                            entry_name?: string;
+                            /** Format: int64 */
+                            id?: number;
+                            reason?: string;
+                            resource_code?: string;
+                            /** Format: date-time */
+                            withdrawn_at?: string;
+                        }[];
+                        next_cursor?: string;
                     };
                 };
             };
@@ -11126,6 +12581,671 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/public/open-applications": {
+        parameters: {
+            query?: {
+                state?: string;
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            /** Format: int64 */
+                            account_id?: number;
+                            account_name?: string;
+                            actions?: string[];
+                            agreement_version?: string;
+                            /** Format: date-time */
+                            created_at?: string;
+                            /** Format: date */
+                            due?: string;
+                            /** Format: int64 */
+                            entry_id?: number;
+                            entry_name?: string;
+                            entry_version?: number;
+                            /** Format: int64 */
+                            grant_id?: number;
+                            /** Format: int64 */
+                            id?: number;
+                            items?: string[];
+                            measures?: string;
+                            /** Format: int64 */
+                            provider_department_id?: number;
+                            provider_department_name?: string;
+                            purpose?: string;
+                            refusal_reason?: string;
+                            resource_code?: string;
+                            scenario?: string;
+                            state?: string;
+                            step?: string;
+                            steps?: {
+                                actions?: string[];
+                                actor?: {
+                                    party?: string;
+                                    /** @enum {string} */
+                                    role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                                };
+                                cite?: string;
+                                extension?: {
+                                    cite?: string;
+                                    working_days?: number;
+                                } | null;
+                                name?: string;
+                                title?: {
+                                    en?: string;
+                                    zh?: string;
+                                };
+                                within?: string;
+                                working_days?: number | null;
+                            }[];
+                            /** Format: date-time */
+                            updated_at?: string;
+                            /** Format: date */
+                            valid_from?: string;
+                            /** Format: date */
+                            valid_until?: string;
+                            workflow?: {
+                                calendar_known?: boolean;
+                                /** Format: date-time */
+                                created_at?: string;
+                                created_by?: string;
+                                /** Format: date */
+                                due?: string;
+                                history?: {
+                                    /** Format: date-time */
+                                    acted_at?: string | null;
+                                    acted_by?: string;
+                                    acted_by_name?: string;
+                                    action?: string;
+                                    calendar_known?: boolean;
+                                    /** Format: date */
+                                    due?: string;
+                                    /** Format: date-time */
+                                    extended_at?: string | null;
+                                    extended_by?: string;
+                                    extension_reason?: string;
+                                    reason?: string;
+                                    seq?: number;
+                                    /** Format: date-time */
+                                    started_at?: string;
+                                    step?: string;
+                                }[];
+                                /** Format: int64 */
+                                id?: number;
+                                kind?: string;
+                                /** Format: date */
+                                overdue_since?: string;
+                                parties?: {
+                                    [key: string]: number;
+                                };
+                                return_to?: string;
+                                state?: string;
+                                step?: string;
+                                step_seq?: number;
+                                subject_id?: string;
+                                subject_type?: string;
+                                title?: string;
+                            } | null;
+                            working_days_late?: number | null;
+                            working_days_left?: number | null;
+                        }[];
+                        next_cursor?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/public/open-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    agreement_accepted?: boolean;
+                    agreement_version?: string;
+                    /** Format: int64 */
+                    entry_id?: number;
+                    items?: string[];
+                    measures?: string;
+                    purpose?: string;
+                    scenario?: string;
+                    /** Format: date */
+                    valid_from?: string;
+                    /** Format: date */
+                    valid_until?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        account_id?: number;
+                        account_name?: string;
+                        actions?: string[];
+                        agreement_version?: string;
+                        /** Format: date-time */
+                        created_at?: string;
+                        /** Format: date */
+                        due?: string;
+                        /** Format: int64 */
+                        entry_id?: number;
+                        entry_name?: string;
+                        entry_version?: number;
+                        /** Format: int64 */
+                        grant_id?: number;
+                        /** Format: int64 */
+                        id?: number;
+                        items?: string[];
+                        measures?: string;
+                        /** Format: int64 */
+                        provider_department_id?: number;
+                        provider_department_name?: string;
+                        purpose?: string;
+                        refusal_reason?: string;
+                        resource_code?: string;
+                        scenario?: string;
+                        state?: string;
+                        step?: string;
+                        steps?: {
+                            actions?: string[];
+                            actor?: {
+                                party?: string;
+                                /** @enum {string} */
+                                role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                            };
+                            cite?: string;
+                            extension?: {
+                                cite?: string;
+                                working_days?: number;
+                            } | null;
+                            name?: string;
+                            title?: {
+                                en?: string;
+                                zh?: string;
+                            };
+                            within?: string;
+                            working_days?: number | null;
+                        }[];
+                        /** Format: date-time */
+                        updated_at?: string;
+                        /** Format: date */
+                        valid_from?: string;
+                        /** Format: date */
+                        valid_until?: string;
+                        workflow?: {
+                            calendar_known?: boolean;
+                            /** Format: date-time */
+                            created_at?: string;
+                            created_by?: string;
+                            /** Format: date */
+                            due?: string;
+                            history?: {
+                                /** Format: date-time */
+                                acted_at?: string | null;
+                                acted_by?: string;
+                                acted_by_name?: string;
+                                action?: string;
+                                calendar_known?: boolean;
+                                /** Format: date */
+                                due?: string;
+                                /** Format: date-time */
+                                extended_at?: string | null;
+                                extended_by?: string;
+                                extension_reason?: string;
+                                reason?: string;
+                                seq?: number;
+                                /** Format: date-time */
+                                started_at?: string;
+                                step?: string;
+                            }[];
+                            /** Format: int64 */
+                            id?: number;
+                            kind?: string;
+                            /** Format: date */
+                            overdue_since?: string;
+                            parties?: {
+                                [key: string]: number;
+                            };
+                            return_to?: string;
+                            state?: string;
+                            step?: string;
+                            step_seq?: number;
+                            subject_id?: string;
+                            subject_type?: string;
+                            title?: string;
+                        } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/public/open-applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        account_id?: number;
+                        account_name?: string;
+                        actions?: string[];
+                        agreement_version?: string;
+                        /** Format: date-time */
+                        created_at?: string;
+                        /** Format: date */
+                        due?: string;
+                        /** Format: int64 */
+                        entry_id?: number;
+                        entry_name?: string;
+                        entry_version?: number;
+                        /** Format: int64 */
+                        grant_id?: number;
+                        /** Format: int64 */
+                        id?: number;
+                        items?: string[];
+                        measures?: string;
+                        /** Format: int64 */
+                        provider_department_id?: number;
+                        provider_department_name?: string;
+                        purpose?: string;
+                        refusal_reason?: string;
+                        resource_code?: string;
+                        scenario?: string;
+                        state?: string;
+                        step?: string;
+                        steps?: {
+                            actions?: string[];
+                            actor?: {
+                                party?: string;
+                                /** @enum {string} */
+                                role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                            };
+                            cite?: string;
+                            extension?: {
+                                cite?: string;
+                                working_days?: number;
+                            } | null;
+                            name?: string;
+                            title?: {
+                                en?: string;
+                                zh?: string;
+                            };
+                            within?: string;
+                            working_days?: number | null;
+                        }[];
+                        /** Format: date-time */
+                        updated_at?: string;
+                        /** Format: date */
+                        valid_from?: string;
+                        /** Format: date */
+                        valid_until?: string;
+                        workflow?: {
+                            calendar_known?: boolean;
+                            /** Format: date-time */
+                            created_at?: string;
+                            created_by?: string;
+                            /** Format: date */
+                            due?: string;
+                            history?: {
+                                /** Format: date-time */
+                                acted_at?: string | null;
+                                acted_by?: string;
+                                acted_by_name?: string;
+                                action?: string;
+                                calendar_known?: boolean;
+                                /** Format: date */
+                                due?: string;
+                                /** Format: date-time */
+                                extended_at?: string | null;
+                                extended_by?: string;
+                                extension_reason?: string;
+                                reason?: string;
+                                seq?: number;
+                                /** Format: date-time */
+                                started_at?: string;
+                                step?: string;
+                            }[];
+                            /** Format: int64 */
+                            id?: number;
+                            kind?: string;
+                            /** Format: date */
+                            overdue_since?: string;
+                            parties?: {
+                                [key: string]: number;
+                            };
+                            return_to?: string;
+                            state?: string;
+                            step?: string;
+                            step_seq?: number;
+                            subject_id?: string;
+                            subject_type?: string;
+                            title?: string;
+                        } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/public/open-applications/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        account_id?: number;
+                        account_name?: string;
+                        actions?: string[];
+                        agreement_version?: string;
+                        /** Format: date-time */
+                        created_at?: string;
+                        /** Format: date */
+                        due?: string;
+                        /** Format: int64 */
+                        entry_id?: number;
+                        entry_name?: string;
+                        entry_version?: number;
+                        /** Format: int64 */
+                        grant_id?: number;
+                        /** Format: int64 */
+                        id?: number;
+                        items?: string[];
+                        measures?: string;
+                        /** Format: int64 */
+                        provider_department_id?: number;
+                        provider_department_name?: string;
+                        purpose?: string;
+                        refusal_reason?: string;
+                        resource_code?: string;
+                        scenario?: string;
+                        state?: string;
+                        step?: string;
+                        steps?: {
+                            actions?: string[];
+                            actor?: {
+                                party?: string;
+                                /** @enum {string} */
+                                role?: "sysadmin" | "secadmin" | "auditor" | "reviewer" | "officer" | "leader" | "supervisor";
+                            };
+                            cite?: string;
+                            extension?: {
+                                cite?: string;
+                                working_days?: number;
+                            } | null;
+                            name?: string;
+                            title?: {
+                                en?: string;
+                                zh?: string;
+                            };
+                            within?: string;
+                            working_days?: number | null;
+                        }[];
+                        /** Format: date-time */
+                        updated_at?: string;
+                        /** Format: date */
+                        valid_from?: string;
+                        /** Format: date */
+                        valid_until?: string;
+                        workflow?: {
+                            calendar_known?: boolean;
+                            /** Format: date-time */
+                            created_at?: string;
+                            created_by?: string;
+                            /** Format: date */
+                            due?: string;
+                            history?: {
+                                /** Format: date-time */
+                                acted_at?: string | null;
+                                acted_by?: string;
+                                acted_by_name?: string;
+                                action?: string;
+                                calendar_known?: boolean;
+                                /** Format: date */
+                                due?: string;
+                                /** Format: date-time */
+                                extended_at?: string | null;
+                                extended_by?: string;
+                                extension_reason?: string;
+                                reason?: string;
+                                seq?: number;
+                                /** Format: date-time */
+                                started_at?: string;
+                                step?: string;
+                            }[];
+                            /** Format: int64 */
+                            id?: number;
+                            kind?: string;
+                            /** Format: date */
+                            overdue_since?: string;
+                            parties?: {
+                                [key: string]: number;
+                            };
+                            return_to?: string;
+                            state?: string;
+                            step?: string;
+                            step_seq?: number;
+                            subject_id?: string;
+                            subject_type?: string;
+                            title?: string;
+                        } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/public/open-grants": {
+        parameters: {
+            query?: {
+                state?: string;
+                entry_id?: string;
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            /** Format: int64 */
+                            account_id?: number;
+                            account_name?: string;
+                            allowed?: string[];
+                            /** Format: int64 */
+                            application_id?: number;
+                            /** Format: date-time */
+                            created_at?: string;
+                            /** Format: int64 */
+                            entry_id?: number;
+                            entry_name?: string;
+                            /** Format: int64 */
+                            id?: number;
+                            items?: string[];
+                            /** Format: int64 */
+                            provider_department_id?: number;
+                            provider_department_name?: string;
+                            resource_code?: string;
+                            state?: string;
+                            state_changed_by?: string;
+                            state_reason?: string;
+                            /** Format: date-time */
+                            updated_at?: string;
+                            /** Format: date */
+                            valid_from?: string;
+                            /** Format: date */
+                            valid_until?: string;
+                        }[];
+                        next_cursor?: string;
+                    };
+                };
             };
             /** @description Error envelope */
             default: {

@@ -28,6 +28,7 @@ import { useSession } from '../../session';
 import { formatDateTime } from '../../format';
 import { DueTag } from '../tasks/TasksPage';
 import { Code, StatusTag, useCatalogLabels, type CatalogLabels, type Entry, type EntryInput, type EntryVersion, type Item } from './common';
+import { WithdrawOpenButton } from '../opening/WithdrawOpenButton';
 import './catalog.css';
 
 export default function EntryPage() {
@@ -134,6 +135,8 @@ export default function EntryPage() {
                 <Button danger onClick={() => setRevoking(true)}>
                   {t('catalog.requestRevoke')}
                 </Button>
+                {/* openflow — OPN-3, HLJ-35 */}
+                {entry.open_type !== 'not_open' && <WithdrawOpenButton entryID={entry.id ?? 0} name={entry.name} />}
               </>
             )}
           </Space>

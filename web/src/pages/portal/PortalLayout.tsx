@@ -39,6 +39,7 @@ function AccountArea() {
   const items: { key: string; to: string; label: MessageKey }[] = [
     { key: 'account', to: '/portal/account', label: 'portal.account.overview' },
     { key: 'keys', to: '/portal/account/keys', label: 'portal.account.keys' },
+    { key: 'applications', to: '/portal/account/applications', label: 'portal.account.applications' },
     { key: 'downloads', to: '/portal/account/downloads', label: 'portal.account.downloads' },
     { key: 'messages', to: '/portal/account/messages', label: 'portal.account.messages' },
   ];
