@@ -34,6 +34,10 @@ func (s *Server) RoutesForTest() []RouteInfo {
 			auth = "public"
 		case authSigned:
 			auth = "signed"
+		case authOpen:
+			auth = "open" // anyone; a public session or API key names the caller
+		case authPublic:
+			auth = "public-account"
 		}
 		out[i] = RouteInfo{Method: rt.method, Path: rt.path, Auth: auth, Perm: rt.perm, PasswordChange: rt.passwordChange, Action: rt.action,
 			ObjectType: rt.objectType, Reads: rt.reads.String(), SecurityChange: rt.securityChange}

@@ -88,6 +88,10 @@ type envOptions struct {
 	trustProxy bool
 	// ui is the web console the server serves (Config.UI); nil, none.
 	ui fs.FS
+	// openData, if set, adjusts the open-data service (its rate limits);
+	// public authenticates public accounts (Services.Public).
+	openData func(*sqlstore.OpenDataService)
+	public   govdata.PublicAuthService
 }
 
 // logBuffer keeps what the server and the store log, to show with a failure.
@@ -155,6 +159,14 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 	sources, masks := sqlstore.NewSourceService(base, datasets, source.Connector{Deny: o.sourceDeny}), sqlstore.NewMaskService(db)
 	credentials := sqlstore.NewCredentialService(db)
 	grants := sqlstore.NewGrantService(base, credentials)
+	data := sqlstore.NewDataService(base, masks, sources)
+	openData := sqlstore.NewOpenDataService(base, data, masks, catalog.OpenCatalog())
+	// Every test caller comes from one address: the rate limits are the
+	// rate tests' own (envOptions.openData).
+	openData.AnonBurst, openData.KeyBurst = 1_000_000, 1_000_000
+	if o.openData != nil {
+		o.openData(openData)
+	}
 	svc := govhttp.Services{
 		Regions:       sqlstore.NewRegionService(db),
 		Departments:   sqlstore.NewDepartmentService(db),
@@ -173,12 +185,14 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Applications:  sqlstore.NewApplicationService(base, flows),
 		Grants:        grants,
 		Monitor:       grants,
-		Data:          sqlstore.NewDataService(base, masks, sources),
+		Data:          data,
 		Masks:         masks,
 		Keys:          sqlstore.NewDataKeyService(db),
 		Scenarios:     sqlstore.NewScenarioService(base),
 		Usage:         sqlstore.NewUsageService(base),
 		Open:          catalog.OpenCatalog(),
+		OpenData:      openData,
+		Public:        o.public,
 		Store:         db,
 	}
 	if o.audit != nil {

@@ -434,6 +434,22 @@ var matrix = []matrixCase{
 		return req{method: "POST", path: "/api/3/action/package_list", body: map[string]int{"limit": 10}}
 	}},
 	{route: "GET /api/action/{action}", auth: "public", allow: everyone, build: get("/api/action/status_show")},
+	// OPN-1: open data. Anyone reads an unconditional dataset: staff and
+	// credential callers are anonymous here (a staff session is no public
+	// one). The public account's own downloads need its session: with no
+	// public account service in this environment everyone is refused 401;
+	// open_data_test.go calls it as an account.
+	{route: "GET /api/v1/open/stats", auth: "public", allow: everyone, build: get("/api/v1/open/stats")},
+	{route: "GET /api/v1/open/datasets/{code}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/open/datasets/" + url.PathEscape(openDataset(t, e))}
+	}},
+	{route: "GET /api/v1/open/datasets/{code}/download", auth: "open", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/open/datasets/" + url.PathEscape(openDataset(t, e)) + "/download?format=csv"}
+	}},
+	{route: "GET /api/v1/open/datasets/{code}/records", auth: "open", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/open/datasets/" + url.PathEscape(openDataset(t, e)) + "/records?limit=5"}
+	}},
+	{route: "GET /api/v1/public/downloads", auth: "public-account", build: get("/api/v1/public/downloads")},
 	{route: "POST /api/action/{action}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "POST", path: "/api/action/organization_list", body: map[string]bool{"all_fields": true}}
 	}},
@@ -839,7 +855,7 @@ func TestRoleMatrix(t *testing.T) {
 					// Not authenticated the way the route needs: 401; authenticated
 					// but not allowed: 403. Either way audited, nothing changed.
 					want := http.StatusForbidden
-					if caller == "anonymous" || (c.auth == "signed") != (caller == "credential") {
+					if caller == "anonymous" || (c.auth == "signed") != (caller == "credential") || c.auth == "public-account" {
 						want = http.StatusUnauthorized
 					}
 					e.mustRefused(t, res, want)

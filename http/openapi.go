@@ -67,6 +67,8 @@ func buildOpenAPI(routes []route) (*openapi3.T, error) {
 			Schemas: openapi3.Schemas{},
 			SecuritySchemes: openapi3.SecuritySchemes{
 				"bearer": &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().WithType("http").WithScheme("bearer")},
+				"apikey": &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().WithType("apiKey").WithIn("header").WithName("X-API-Key").
+					WithDescription("An open-data API key of a public account (gdk_…); also accepted as a bearer token.")},
 				"signed": &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().WithType("apiKey").WithIn("header").WithName("X-App-Key").
 					WithDescription("Signed system-credential call: X-App-Key, X-Timestamp, X-Nonce, X-Signature (see docs/api.md).")},
 			},
@@ -84,8 +86,11 @@ func buildOpenAPI(routes []route) (*openapi3.T, error) {
 			op.Description = "Permission: " + string(rt.perm)
 		}
 		switch rt.auth {
-		case authUser:
+		case authUser, authPublic:
 			op.Security = &openapi3.SecurityRequirements{{"bearer": {}}}
+		case authOpen:
+			// Anyone; an API key or a public session, when sent, names the caller.
+			op.Security = &openapi3.SecurityRequirements{{}, {"apikey": {}}, {"bearer": {}}}
 		case authSigned:
 			op.Security = &openapi3.SecurityRequirements{{"signed": {}}}
 		}

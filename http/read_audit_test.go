@@ -317,7 +317,7 @@ func TestReadRecordNamesOpenedItems(t *testing.T) {
 		e := newEnv(t, engine, envOptions{})
 		officer, reviewer := storetest.As(e.actor("officer")), storetest.As(e.actor("reviewer"))
 		in := catalogInput(fmt.Sprintf("人口统计资源%d", e.next()))
-		in.Items[1].Sensitivity = 3
+		in.Items[1].Sensitivity, in.Items[1].Open = 3, govdata.ItemOpenDeidentified
 		d := mustGet(e.svc.Catalog.CreateEntry(officer, in))(t)
 		mustGet(e.svc.Catalog.Submit(officer, d.ID))(t)
 		mustGet(e.svc.Catalog.Review(reviewer, d.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)

@@ -142,7 +142,7 @@ func setUp(a *api, csvPath string, rows int, logf func(string, ...any)) (*served
 		Classification: govdata.Classification{Category: "3", Subcategory: "01", Group: "002"},
 		Format:         "数据库", UpdateCycle: govdata.CycleDaily,
 		ShareType: govdata.ShareConditional, ShareConditions: "用于履行社会保险经办职责", ShareMethod: "接口",
-		OpenType: govdata.OpenNone, Grade: govdata.GradeImportant, SourceSystem: "社会保险信息系统",
+		OpenType: govdata.OpenNone, OpenConditions: "涉及个人信息，不予开放", Grade: govdata.GradeImportant, SourceSystem: "社会保险信息系统",
 		Items: benchItems,
 	}
 	var entry govdata.Entry

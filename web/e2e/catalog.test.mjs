@@ -102,6 +102,7 @@ describe('catalog (officer)', { skip }, () => {
       update_cycle: '每月',
       share_type: '无条件共享',
       open_type: '不予开放',
+      open_conditions: '涉及商业秘密',
       grade: '一般数据',
     }));
     const items = entries.flatMap((e) => [
