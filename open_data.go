@@ -3,6 +3,7 @@ package govdata
 import (
 	"context"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -184,4 +185,41 @@ type OpenDataService interface {
 	// MyUses lists the calling public account's downloads and calls, the
 	// newest first; EUNAUTHORIZED for anyone else.
 	MyUses(ctx context.Context, page Page) (*OpenUseList, error)
+}
+
+// OpenDistribution is one way an open dataset's data is reached, as the
+// DCAT feed (dcat:Distribution) and the CKAN API (resources) describe it.
+type OpenDistribution struct {
+	// Format is csv, xlsx, json, or api for the records API.
+	Format    string
+	MediaType string
+	Title     Text
+	URL       string
+	// API: the records API, an access service rather than a file.
+	API bool
+}
+
+// OpenDistributions are the downloads of an open entry in each format
+// and its records API, under datasetURL (the dataset's address in the
+// open-data API, /api/v1/open/datasets/{code} escaped). A conditional
+// entry's are reached only with a grant (HLJ-34); they are listed all
+// the same, with its conditions.
+func OpenDistributions(e *Entry, datasetURL string) []OpenDistribution {
+	if e.OpenType != OpenUnconditional && e.OpenType != OpenConditional {
+		return nil
+	}
+	var out []OpenDistribution
+	for _, f := range OpenFormats {
+		out = append(out, OpenDistribution{Format: f, MediaType: openMediaTypes[f], URL: datasetURL + "/download?format=" + f,
+			Title: Text{ZH: e.Name + "（" + strings.ToUpper(f) + " 下载）", EN: e.Name + " (" + strings.ToUpper(f) + " download)"}})
+	}
+	out = append(out, OpenDistribution{Format: "api", MediaType: "application/json", URL: datasetURL + "/records", API: true,
+		Title: Text{ZH: e.Name + "（数据接口）", EN: e.Name + " (records API)"}})
+	return out
+}
+
+var openMediaTypes = map[string]string{
+	"csv":  "text/csv",
+	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"json": "application/json",
 }

@@ -24,7 +24,10 @@ import (
 //	dct:accrualPeriodicity  the update cycle in the EU frequency vocabulary
 //	dct:accessRights        PUBLIC (unconditional) or RESTRICTED (conditional)
 //	dcat:landingPage        the dataset's page
-//	dcat:distribution       one: dcat:accessURL the open dataset, dct:format
+//	dcat:distribution       with Config.Distributions: one per download
+//	                        format (dcat:downloadURL, dct:format, dcat:mediaType)
+//	                        and one for the records API (dcat:accessService);
+//	                        without: one: dcat:accessURL the open dataset, dct:format
 //	                        and dcat:mediaType where the format names a file
 //	                        type, the catalog's format as its description,
 //	                        and for a conditional entry dct:rights stating
@@ -132,6 +135,12 @@ func (h *Handler) addDataset(g *graph, e *govdata.Entry, pub *govdata.Publisher)
 	page := h.cfg.DatasetURL(e)
 	g.add(ds, nsDCAT+"landingPage", iri(page))
 
+	if h.cfg.Distributions != nil {
+		for _, d := range h.cfg.Distributions(e) {
+			h.addDistribution(g, e, ds, d)
+		}
+		return ds
+	}
 	dist := x.distribution(e.ID)
 	g.add(ds, nsDCAT+"distribution", iri(dist))
 	g.add(dist, rdfType, iri(nsDCAT+"Distribution"))
@@ -151,6 +160,44 @@ func (h *Handler) addDataset(g *graph, e *govdata.Entry, pub *govdata.Publisher)
 		g.addText(rights, nsRDFS+"label", e.OpenConditions)
 	}
 	return ds
+}
+
+// euFileTypes are the EU file-type table's codes of the open formats.
+var euFileTypes = map[string]string{"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "api": "JSON"}
+
+// addDistribution states one download or the records API of an open
+// dataset (OPN-1): a file has its dcat:downloadURL; the API is reached
+// through a dcat:DataService (dcat:accessService, dcat:endpointURL).
+func (h *Handler) addDistribution(g *graph, e *govdata.Entry, ds string, d govdata.OpenDistribution) {
+	dist := h.iris.dataset(e.ID) + "#distribution-" + d.Format
+	g.add(ds, nsDCAT+"distribution", iri(dist))
+	g.add(dist, rdfType, iri(nsDCAT+"Distribution"))
+	addTexts(g, dist, nsDCT+"title", d.Title)
+	g.add(dist, nsDCAT+"accessURL", iri(d.URL))
+	if !d.API {
+		g.add(dist, nsDCAT+"downloadURL", iri(d.URL))
+	}
+	if ft, ok := euFileTypes[d.Format]; ok {
+		g.add(dist, nsDCT+"format", iri(euFileType+ft))
+	}
+	if d.MediaType != "" {
+		g.add(dist, nsDCAT+"mediaType", iri(ianaMedia+d.MediaType))
+	}
+	g.add(dist, nsDCT+"modified", xsdTime(e.UpdatedAt))
+	if d.API {
+		svc := dist + "-service"
+		g.add(dist, nsDCAT+"accessService", iri(svc))
+		g.add(svc, rdfType, iri(nsDCAT+"DataService"))
+		addTexts(g, svc, nsDCT+"title", d.Title)
+		g.add(svc, nsDCAT+"endpointURL", iri(d.URL))
+		g.add(svc, nsDCAT+"servesDataset", iri(ds))
+	}
+	if e.OpenType == govdata.OpenConditional && strings.TrimSpace(e.OpenConditions) != "" {
+		rights := dist + "-conditions"
+		g.add(dist, nsDCT+"rights", iri(rights))
+		g.add(rights, rdfType, iri(nsDCT+"RightsStatement"))
+		g.addText(rights, nsRDFS+"label", e.OpenConditions)
+	}
 }
 
 func formatNote(format string) string {

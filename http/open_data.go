@@ -28,6 +28,12 @@ func (s *Server) openDownloadURLs(code string) map[string]string {
 	return out
 }
 
+// openDistributions are an open entry's downloads and records API for the
+// DCAT feed and the CKAN API.
+func (s *Server) openDistributions(e *govdata.Entry) []govdata.OpenDistribution {
+	return govdata.OpenDistributions(e, s.openDatasetURL(e.ResourceCode))
+}
+
 func (s *Server) handleOpenDataset(w http.ResponseWriter, r *http.Request) error {
 	code := r.PathValue("code")
 	out, err := s.svc.OpenData.Dataset(r.Context(), code)

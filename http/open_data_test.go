@@ -265,6 +265,26 @@ func TestOpenDataHTTP(t *testing.T) {
 			t.Errorf("dataset counts: %+v", ds.OpenCounts)
 		}
 
+		// DCAT and CKAN describe the downloads and the records API.
+		ttl := e.do(t, req{method: "GET", path: "/dataset/" + itoa(id) + ".ttl"})
+		mustStatus(t, ttl, 200)
+		for _, want := range []string{"dcat:downloadURL", "download?format=csv", "download?format=xlsx", "file-type/JSON",
+			"dcat:accessService", "dcat:DataService", "dcat:endpointURL", "/records>", "media-types/text/csv"} {
+			if !bytes.Contains(ttl.body, []byte(want)) {
+				t.Errorf("the DCAT dataset lacks %s:\n%s", want, ttl.body)
+			}
+		}
+		r = e.do(t, req{method: "GET", path: "/api/3/action/package_show?id=" + url.QueryEscape(strings.ToLower(strings.ReplaceAll(code, "/", "-")))})
+		show := decode[struct {
+			Result struct {
+				Resources []struct{ ID, URL, Format, Name string } `json:"resources"`
+			} `json:"result"`
+		}](t, r)
+		if len(show.Result.Resources) != 4 || show.Result.Resources[0].Format != "CSV" || !strings.HasSuffix(show.Result.Resources[3].URL, "/records") ||
+			show.Result.Resources[0].ID == show.Result.Resources[1].ID {
+			t.Errorf("CKAN resources: %v %+v", r, show.Result.Resources)
+		}
+
 		// Withdrawn (HLJ-35): nothing served; the refusal names the withdrawal.
 		db := storetest.SQL(t, e.db)
 		ctx := context.Background()
