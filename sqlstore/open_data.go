@@ -275,7 +275,10 @@ func (s *OpenDataService) record(ctx context.Context, u *openUse, useErr error) 
 	err := s.db.write(context.WithoutCancel(ctx), func(tx *Tx) error {
 		now := tx.Now()
 		day := s.dateOf(now).String()
-		if _, err := tx.exec(`INSERT INTO open_usage (at, day, entry_id, account_id, api_key_id, grant_id, client_addr, kind, format, items, row_count, refused)
+		// Statements no one reads the result of: sent with the commit
+		// batch's closing ones (pipelined on PostgreSQL), still in its
+		// transaction, so committed before the answer leaves.
+		if err := tx.execLater(`INSERT INTO open_usage (at, day, entry_id, account_id, api_key_id, grant_id, client_addr, kind, format, items, row_count, refused)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, toDB(now), day, u.entry, nullID(a.PublicAccountID), nullID(a.APIKeyID), nullID(u.grant),
 			a.ClientAddr, string(u.kind), u.format, items, u.rows, refused); err != nil {
 			return err
@@ -290,7 +293,7 @@ func (s *OpenDataService) record(ctx context.Context, u *openUse, useErr error) 
 			// One row per dataset and day: concurrent uses share a commit
 			// batch (commit.go), so the row is written by one transaction
 			// at a time and never contended across them.
-			if _, err := tx.exec(`INSERT INTO open_usage_daily (entry_id, day, downloads, calls, row_count) VALUES (?, ?, ?, ?, ?)
+			if err := tx.execLater(`INSERT INTO open_usage_daily (entry_id, day, downloads, calls, row_count) VALUES (?, ?, ?, ?, ?)
 				ON CONFLICT (entry_id, day) DO UPDATE SET downloads = open_usage_daily.downloads + excluded.downloads,
 				calls = open_usage_daily.calls + excluded.calls, row_count = open_usage_daily.row_count + excluded.row_count`,
 				u.entry, day, downloads, calls, u.rows); err != nil {
