@@ -75,6 +75,9 @@ func TestReadsAudited(t *testing.T) {
 			}
 			reads := cmp.Or(auditedReads[c.route], "plain")
 			walked[c.route] = true
+			if len(c.allow) == 0 {
+				continue // no caller here may: a public account's own route, read as one in open_data_test.go
+			}
 			caller := "anonymous"
 			switch i := slices.IndexFunc(c.allow, func(caller string) bool { return slices.Contains(roles, caller) }); {
 			case i >= 0:
