@@ -23,7 +23,7 @@ import (
 // open_usage before its answer leaves.
 type OpenDataService struct {
 	Base
-	data    *DataService
+	data    openRows
 	masks   maskPolicies
 	entries govdata.OpenCatalog
 
@@ -53,13 +53,37 @@ const (
 
 // NewOpenDataService returns the open-data service over data's datasets;
 // entries gives the public view of an entry.
-func NewOpenDataService(b Base, data *DataService, masks maskPolicies, entries govdata.OpenCatalog) *OpenDataService {
+func NewOpenDataService(b Base, data openRows, masks maskPolicies, entries govdata.OpenCatalog) *OpenDataService {
 	return &OpenDataService{Base: b, data: data, masks: masks, entries: entries,
 		AnonRate: DefaultOpenAnonRate, AnonBurst: DefaultOpenAnonBurst, KeyRate: DefaultOpenKeyRate, KeyBurst: DefaultOpenKeyBurst,
 		DownloadCost: DefaultOpenDownloadCost, limiters: map[string]*rate.Limiter{}}
 }
 
 var _ govdata.OpenDataService = (*OpenDataService)(nil)
+
+// openRows is what open data needs of the data service (DataService): its
+// one path of reading rows — planned with each item's mask, read in pages
+// or streamed from a snapshot — and the published versions it caches.
+type openRows interface {
+	planRows(ctx context.Context, t *serviceTarget, scope []string, maskOf func(string) govdata.Mask, q govdata.ServiceQuery) (*rowPlan, error)
+	readRows(ctx context.Context, qr querier, p *rowPlan, limit int, cursor string) ([]govdata.Record, string, error)
+	scanRows(ctx context.Context, qr querier, p *rowPlan, pos *rowPos, want int, fn func(govdata.Record, rowPos) bool) error
+	published(ctx context.Context, entry int64, version int) (govdata.EntryInput, error)
+}
+
+// published is an entry's published version, read once: it never changes.
+func (s *DataService) published(ctx context.Context, entry int64, version int) (govdata.EntryInput, error) {
+	key := contentKey{entry, version}
+	if in, ok := s.contents.Load(key); ok {
+		return in.(govdata.EntryInput), nil
+	}
+	c, err := content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, entry, version)
+	if err != nil {
+		return govdata.EntryInput{}, s.db.internal("published entry", err)
+	}
+	in, _ := s.contents.LoadOrStore(key, c)
+	return in.(govdata.EntryInput), nil
+}
 
 // openTarget is the open entry a resource code names, as published.
 type openTarget struct {
@@ -102,16 +126,9 @@ func (s *OpenDataService) target(ctx context.Context, code string) (*openTarget,
 	if t.published == 0 || status == string(govdata.EntryRevoked) || status == string(govdata.EntryRevoking) {
 		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgOpenUnknown)
 	}
-	key := contentKey{t.id, t.published}
-	in, ok := s.data.contents.Load(key)
-	if !ok {
-		c, err := content(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, t.id, t.published)
-		if err != nil {
-			return nil, s.db.internal("open target", err)
-		}
-		in, _ = s.data.contents.LoadOrStore(key, c)
+	if t.in, err = s.data.published(ctx, t.id, t.published); err != nil {
+		return nil, err
 	}
-	t.in = in.(govdata.EntryInput)
 	if t.in.OpenType != govdata.OpenUnconditional && t.in.OpenType != govdata.OpenConditional {
 		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgOpenUnknown)
 	}
