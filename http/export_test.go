@@ -9,7 +9,9 @@ import "github.com/govdata/govdata"
 // RouteInfo describes one route of the table.
 type RouteInfo struct {
 	Method, Path string
-	// Auth is "public", "user" or "signed".
+	// Auth is "public", "user", "signed", "account" (a public account's
+	// session, OPN-2) or "open" (anyone; a public session or key names the
+	// caller).
 	Auth           string
 	Perm           govdata.Permission
 	PasswordChange bool
@@ -34,10 +36,10 @@ func (s *Server) RoutesForTest() []RouteInfo {
 			auth = "public"
 		case authSigned:
 			auth = "signed"
-		case authOpen:
-			auth = "open" // anyone; a public session or API key names the caller
 		case authPublic:
-			auth = "public-account"
+			auth = "account"
+		case authOpen:
+			auth = "open"
 		}
 		out[i] = RouteInfo{Method: rt.method, Path: rt.path, Auth: auth, Perm: rt.perm, PasswordChange: rt.passwordChange, Action: rt.action,
 			ObjectType: rt.objectType, Reads: rt.reads.String(), SecurityChange: rt.securityChange}

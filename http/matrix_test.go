@@ -449,7 +449,7 @@ var matrix = []matrixCase{
 	{route: "GET /api/v1/open/datasets/{code}/records", auth: "open", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/open/datasets/" + url.PathEscape(openDataset(t, e)) + "/records?limit=5"}
 	}},
-	{route: "GET /api/v1/public/downloads", auth: "public-account", build: get("/api/v1/public/downloads")},
+	{route: "GET /api/v1/public/downloads", auth: "account", build: get("/api/v1/public/downloads")},
 	{route: "POST /api/action/{action}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "POST", path: "/api/action/organization_list", body: map[string]bool{"all_fields": true}}
 	}},
@@ -855,7 +855,7 @@ func TestRoleMatrix(t *testing.T) {
 					// Not authenticated the way the route needs: 401; authenticated
 					// but not allowed: 403. Either way audited, nothing changed.
 					want := http.StatusForbidden
-					if caller == "anonymous" || (c.auth == "signed") != (caller == "credential") || c.auth == "public-account" {
+					if caller == "anonymous" || (c.auth == "signed") != (caller == "credential") || c.auth == "account" {
 						want = http.StatusUnauthorized
 					}
 					e.mustRefused(t, res, want)

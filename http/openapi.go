@@ -67,10 +67,14 @@ func buildOpenAPI(routes []route) (*openapi3.T, error) {
 			Schemas: openapi3.Schemas{},
 			SecuritySchemes: openapi3.SecuritySchemes{
 				"bearer": &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().WithType("http").WithScheme("bearer")},
-				"apikey": &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().WithType("apiKey").WithIn("header").WithName("X-API-Key").
-					WithDescription("An open-data API key of a public account (gdk_…); also accepted as a bearer token.")},
 				"signed": &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().WithType("apiKey").WithIn("header").WithName("X-App-Key").
 					WithDescription("Signed system-credential call: X-App-Key, X-Timestamp, X-Nonce, X-Signature (see docs/api.md).")},
+				// OPN-2: a public account's portal session (bearer gdp_… or the
+				// govdata_public cookie), and an open-data API key.
+				"publicSession": &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().WithType("http").WithScheme("bearer").
+					WithDescription("A public account's session token (gdp_…), from POST /api/v1/public/auth/login; or the govdata_public cookie with X-CSRF-Token.")},
+				"apiKey": &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().WithType("apiKey").WithIn("header").WithName("X-API-Key").
+					WithDescription("An open-data API key (gdk_…) of a public account; also accepted as a bearer token.")},
 			},
 		},
 	}
@@ -86,13 +90,15 @@ func buildOpenAPI(routes []route) (*openapi3.T, error) {
 			op.Description = "Permission: " + string(rt.perm)
 		}
 		switch rt.auth {
-		case authUser, authPublic:
+		case authUser:
 			op.Security = &openapi3.SecurityRequirements{{"bearer": {}}}
-		case authOpen:
-			// Anyone; an API key or a public session, when sent, names the caller.
-			op.Security = &openapi3.SecurityRequirements{{}, {"apikey": {}}, {"bearer": {}}}
 		case authSigned:
 			op.Security = &openapi3.SecurityRequirements{{"signed": {}}}
+		case authPublic:
+			op.Security = &openapi3.SecurityRequirements{{"publicSession": {}}}
+		case authOpen:
+			// Anyone; a session or key, when sent, names the caller.
+			op.Security = &openapi3.SecurityRequirements{{}, {"publicSession": {}}, {"apiKey": {}}}
 		}
 		for _, m := range pathParam.FindAllStringSubmatch(rt.path, -1) {
 			p := openapi3.NewPathParameter(m[1]).WithRequired(true)

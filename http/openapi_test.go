@@ -82,8 +82,8 @@ func TestOpenAPI(t *testing.T) {
 				if op.Security != nil && len(*op.Security) > 0 {
 					t.Errorf("%s is public but documents security %v", p, *op.Security)
 				}
-			case "user", "signed", "public-account":
-				scheme := map[string]string{"user": "bearer", "signed": "signed", "public-account": "bearer"}[auth]
+			case "user", "signed", "account":
+				scheme := map[string]string{"user": "bearer", "signed": "signed", "account": "publicSession"}[auth]
 				if op.Security == nil || len(*op.Security) != 1 || (*op.Security)[0][scheme] == nil {
 					t.Errorf("%s: security %v, want %s", p, op.Security, scheme)
 				}
