@@ -92,6 +92,12 @@ const (
 	// PermUsageRead reads usage records: the consumer's and the provider's
 	// people (HLJ-28), the reviewers, the secadmin and the auditor (§1).
 	PermUsageRead Permission = "usage.read"
+	// PermPublicRead lists public accounts (OPN-2); PermPublicManage
+	// suspends and resumes them for misuse (HLJ-43); PermPublicConfirm
+	// confirms one by hand when mail cannot reach it.
+	PermPublicRead    Permission = "public.read"
+	PermPublicManage  Permission = "public.manage"
+	PermPublicConfirm Permission = "public.confirm"
 )
 
 // anyUser marks a permission that every signed-in user holds.
@@ -149,6 +155,12 @@ var permissions = map[Permission][]Role{
 	PermScenarioRegister: {RoleLeader, RoleReviewer},
 	PermUsageWrite:       {RoleOfficer, RoleLeader},
 	PermUsageRead:        {RoleOfficer, RoleLeader, RoleReviewer, RoleSecadmin, RoleAuditor},
+	// HLJ-43: the bureau's reviewer oversees the portal's users and the
+	// secadmin may stop one at once; the sysadmin runs the platform and
+	// confirms an address by hand when SMTP is not configured.
+	PermPublicRead:    {RoleReviewer, RoleSysadmin, RoleSecadmin},
+	PermPublicManage:  {RoleReviewer, RoleSecadmin},
+	PermPublicConfirm: {RoleSysadmin},
 }
 
 // Authorize decides whether the actor may take an action of permission p at

@@ -67,6 +67,10 @@ type env struct {
 	accounts            map[string]*account       // by username
 	cred, credB         *govdata.IssuedCredential // a credential of department A, and one of B
 
+	// public is the fixture's public account (public_account_test.go).
+	public     *publicCaller
+	publicOnce sync.Once
+
 	seq     atomic.Int64 // request IDs and unique names
 	regions atomic.Int64 // county codes
 }
@@ -88,6 +92,9 @@ type envOptions struct {
 	trustProxy bool
 	// ui is the web console the server serves (Config.UI); nil, none.
 	ui fs.FS
+	// publicRate is Config.PublicRateLimit; 0 is high enough for the
+	// matrix, which registers and signs in from one address.
+	publicRate int
 	// openData, if set, adjusts the open-data service (its rate limits);
 	// public authenticates public accounts (Services.Public).
 	openData func(*sqlstore.OpenDataService)
@@ -192,8 +199,16 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Usage:         sqlstore.NewUsageService(base),
 		Open:          catalog.OpenCatalog(),
 		OpenData:      openData,
-		Public:        o.public,
 		Store:         db,
+	}
+	// OPN-2: public accounts, one service for both sides.
+	publicAccounts := sqlstore.NewPublicAccountService(db, "http://portal.test")
+	svc.Public, svc.PublicAccounts = publicAccounts, publicAccounts
+	if o.public != nil {
+		svc.Public = o.public // open data's tests: accounts and keys inserted as rows
+	}
+	if o.publicRate == 0 {
+		o.publicRate = 100_000
 	}
 	if o.audit != nil {
 		svc.Audit = o.audit(svc.Audit)
@@ -201,7 +216,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 	// The zero Config marks the session cookie Secure, as the binary does.
 	cfg := govhttp.Config{
 		Clock: clock, MaxBodyBytes: o.maxBodyBytes, Logger: logger, Metrics: metrics,
-		Profile: profile, Profiles: []*govdata.Profile{profile}, UI: o.ui,
+		Profile: profile, Profiles: []*govdata.Profile{profile}, UI: o.ui, PublicRateLimit: o.publicRate,
 	}
 	if o.trustProxy {
 		cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"), netip.MustParsePrefix("192.0.2.10/32")}

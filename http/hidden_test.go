@@ -32,6 +32,14 @@ var notObjects = map[string]string{
 	"POST /api/3/action/{action}": "a CKAN action name",
 	"GET /api/action/{action}":    "a CKAN action name",
 	"POST /api/action/{action}":   "a CKAN action name",
+	// OPN-2: a public account's own keys and messages; another account's
+	// answer 404 (TestPublicHidden). No staff caller reaches these routes.
+	"DELETE /api/v1/public/keys/{id}":        "a public account's own key",
+	"POST /api/v1/public/messages/{id}/read": "a public account's own message",
+	// Public accounts belong to no department: whoever may act on them sees them all.
+	"POST /api/v1/public-accounts/{id}/confirm": "a public account, of no department",
+	"POST /api/v1/public-accounts/{id}/suspend": "a public account, of no department",
+	"POST /api/v1/public-accounts/{id}/resume":  "a public account, of no department",
 }
 
 // hiddenCase is one route asked about an existing object and a missing one.

@@ -33,12 +33,15 @@ import (
 // department A).
 var roles = []string{"sysadmin", "secadmin", "auditor", "reviewer", "officer", "leader", "supervisor"}
 
-// callers are every kind of caller.
-var callers = append(slices.Clone(roles), "anonymous", "credential")
+// callers are every kind of caller: "public" is a confirmed public account
+// signed in to the portal (OPN-2), which no staff route answers.
+var callers = append(slices.Clone(roles), "anonymous", "credential", "public")
 
 var (
-	everyone = callers
-	signedIn = roles
+	// openCallers may call the open-data API: anyone but a staff session.
+	openCallers = []string{"anonymous", "credential", "public"}
+	everyone    = callers
+	signedIn    = roles
 )
 
 // matrixCase is one endpoint called in one plausible, valid way.
@@ -434,22 +437,20 @@ var matrix = []matrixCase{
 		return req{method: "POST", path: "/api/3/action/package_list", body: map[string]int{"limit": 10}}
 	}},
 	{route: "GET /api/action/{action}", auth: "public", allow: everyone, build: get("/api/action/status_show")},
-	// OPN-1: open data. Anyone reads an unconditional dataset: staff and
-	// credential callers are anonymous here (a staff session is no public
-	// one). The public account's own downloads need its session: with no
-	// public account service in this environment everyone is refused 401;
-	// open_data_test.go calls it as an account.
+	// OPN-1: open data. Anyone reads an unconditional dataset — but a staff
+	// session sent to the open-data API is refused (OPN-2: staff tokens on
+	// public routes); a public account's own downloads need its session.
 	{route: "GET /api/v1/open/stats", auth: "public", allow: everyone, build: get("/api/v1/open/stats")},
 	{route: "GET /api/v1/open/datasets/{code}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/open/datasets/" + url.PathEscape(openDataset(t, e))}
 	}},
-	{route: "GET /api/v1/open/datasets/{code}/download", auth: "open", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
+	{route: "GET /api/v1/open/datasets/{code}/download", auth: "open", allow: openCallers, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/open/datasets/" + url.PathEscape(openDataset(t, e)) + "/download?format=csv"}
 	}},
-	{route: "GET /api/v1/open/datasets/{code}/records", auth: "open", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
+	{route: "GET /api/v1/open/datasets/{code}/records", auth: "open", allow: openCallers, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "GET", path: "/api/v1/open/datasets/" + url.PathEscape(openDataset(t, e)) + "/records?limit=5"}
 	}},
-	{route: "GET /api/v1/public/downloads", auth: "account", build: get("/api/v1/public/downloads")},
+	{route: "GET /api/v1/public/downloads", auth: "account", allow: []string{"public"}, build: get("/api/v1/public/downloads")},
 	{route: "POST /api/action/{action}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "POST", path: "/api/action/organization_list", body: map[string]bool{"all_fields": true}}
 	}},
@@ -462,6 +463,63 @@ var matrix = []matrixCase{
 
 	// CAL-3: where notifications are sent out is system configuration, the
 	// sysadmin's (§1: sysadmin — system configuration).
+	// Public accounts (OPN-2, HLJ-43): the portal's own routes answer the
+	// public account alone (a staff session gets 403); staff oversee them.
+	{route: "POST /api/v1/public/auth/register", auth: "public", allow: everyone, status: 202, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/public/auth/register", body: registration(fmt.Sprintf("m%d@example.com", e.next()))}
+	}},
+	{route: "POST /api/v1/public/auth/confirm", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
+		_, email := publicAccount(t, e, false)
+		return req{method: "POST", path: "/api/v1/public/auth/confirm", body: map[string]string{"token": confirmToken(t, e, email)}}
+	}},
+	{route: "POST /api/v1/public/auth/resend", auth: "public", allow: everyone, status: 202, build: func(t testing.TB, e *env, caller string) req {
+		_, email := publicAccount(t, e, false)
+		return req{method: "POST", path: "/api/v1/public/auth/resend", body: map[string]string{"email": email}}
+	}},
+	{route: "POST /api/v1/public/auth/login", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/public/auth/login", body: map[string]string{"email": publicFixture(t, e).email, "password": publicTestPassword}}
+	}},
+	{route: "POST /api/v1/public/auth/logout", auth: "account", allow: []string{"public"}, status: 204, build: func(t testing.TB, e *env, caller string) req {
+		r := req{method: "POST", path: "/api/v1/public/auth/logout"}
+		if caller == "public" {
+			r.token = publicLogin(t, e, publicFixture(t, e).email) // not the fixture's own session
+		}
+		return r
+	}},
+	{route: "GET /api/v1/public/me", auth: "account", allow: []string{"public"}, build: get("/api/v1/public/me")},
+	{route: "GET /api/v1/public/keys", auth: "account", allow: []string{"public"}, build: get("/api/v1/public/keys")},
+	{route: "POST /api/v1/public/keys", auth: "account", allow: []string{"public"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/public/keys", body: govdata.APIKeyInput{Name: "矩阵"}}
+	}},
+	{route: "DELETE /api/v1/public/keys/{id}", auth: "account", allow: []string{"public"}, status: 204, build: func(t testing.TB, e *env, caller string) req {
+		id := int64(1) // refused before it is looked up
+		if caller == "public" {
+			id = publicKey(t, e).ID
+		}
+		return req{method: "DELETE", path: "/api/v1/public/keys/" + itoa(id)}
+	}},
+	{route: "GET /api/v1/public/messages", auth: "account", allow: []string{"public"}, build: get("/api/v1/public/messages")},
+	{route: "POST /api/v1/public/messages/read", auth: "account", allow: []string{"public"}, status: 204, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/public/messages/read"}
+	}},
+	{route: "POST /api/v1/public/messages/{id}/read", auth: "account", allow: []string{"public"}, status: 204, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "POST", path: "/api/v1/public/messages/" + itoa(publicFixture(t, e).message) + "/read"}
+	}},
+	{route: "GET /api/v1/public-accounts", auth: "user", allow: []string{"sysadmin", "secadmin", "reviewer"}, build: get("/api/v1/public-accounts?q=example")},
+	{route: "POST /api/v1/public-accounts/{id}/confirm", auth: "user", allow: []string{"sysadmin"}, build: func(t testing.TB, e *env, caller string) req {
+		id, _ := publicAccount(t, e, false)
+		return req{method: "POST", path: "/api/v1/public-accounts/" + itoa(id) + "/confirm"}
+	}},
+	{route: "POST /api/v1/public-accounts/{id}/suspend", auth: "user", allow: []string{"secadmin", "reviewer"}, build: func(t testing.TB, e *env, caller string) req {
+		id, _ := publicAccount(t, e, true)
+		return req{method: "POST", path: "/api/v1/public-accounts/" + itoa(id) + "/suspend", body: map[string]string{"reason": "滥用"}}
+	}},
+	{route: "POST /api/v1/public-accounts/{id}/resume", auth: "user", allow: []string{"secadmin", "reviewer"}, build: func(t testing.TB, e *env, caller string) req {
+		id, _ := publicAccount(t, e, true)
+		mustGet(e.svc.PublicAccounts.Suspend(storetest.System(), id, "滥用"))(t)
+		return req{method: "POST", path: "/api/v1/public-accounts/" + itoa(id) + "/resume", body: map[string]string{"reason": "已整改"}}
+	}},
+
 	{route: "POST /api/v1/webhooks", auth: "user", allow: []string{"sysadmin"}, status: 201, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "POST", path: "/api/v1/webhooks", body: govdata.WebhookInput{Name: "矩阵OA", URL: "https://oa.example.gov.cn/hook"}}
 	}},
@@ -831,6 +889,8 @@ func TestRoleMatrix(t *testing.T) {
 						switch {
 						case caller == "credential":
 							r.sign = signedBy(e.cred)
+						case caller == "public":
+							r.token = publicFixture(t, e).token
 						case caller != "anonymous":
 							r.as = caller
 						}
@@ -855,7 +915,7 @@ func TestRoleMatrix(t *testing.T) {
 					// Not authenticated the way the route needs: 401; authenticated
 					// but not allowed: 403. Either way audited, nothing changed.
 					want := http.StatusForbidden
-					if caller == "anonymous" || (c.auth == "signed") != (caller == "credential") || c.auth == "account" {
+					if caller == "anonymous" || (c.auth == "signed") != (caller == "credential") {
 						want = http.StatusUnauthorized
 					}
 					e.mustRefused(t, res, want)

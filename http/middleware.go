@@ -220,7 +220,16 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, rt route) 
 	}
 	token, fromCookie := bearerToken(r)
 	if token == "" {
+		// OPN-2: a portal session is no staff session; told so, recorded.
+		if c, err := r.Cookie(publicCookie); err == nil && c.Value != "" {
+			if r, err, ok := s.refuseOtherKind(r, c.Value); ok {
+				return r, err
+			}
+		}
 		return r, govdata.Errorf(govdata.EUNAUTHORIZED, govdata.MsgUnauthorized)
+	}
+	if r, err, ok := s.refuseOtherKind(r, token); ok {
+		return r, err
 	}
 	base := govdata.ActorFrom(r.Context())
 	a, err := s.svc.Auth.Authenticate(r.Context(), token)
@@ -285,7 +294,18 @@ func (s *Server) authenticatePublic(r *http.Request, required bool) (*http.Reque
 	default:
 		return r, nil // anonymous
 	}
+	if err != nil && token != "" && !fromCookie && !strings.HasPrefix(token, govdata.PublicSessionPrefix) {
+		// OPN-2: a staff session is no public account's; told so, recorded.
+		if r, ok := s.refuseStaffToken(r, token); ok {
+			return r, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgStaffNotPublic)
+		}
+	}
 	if err != nil {
+		if a.PublicAccountID != 0 {
+			// A suspended account's key (HLJ-43): the refusal names it.
+			a.ClientAddr, a.RequestID = base.ClientAddr, base.RequestID
+			r = r.WithContext(govdata.WithActor(r.Context(), a))
+		}
 		return r, err
 	}
 	a.ClientAddr, a.RequestID = base.ClientAddr, base.RequestID

@@ -119,8 +119,8 @@ func (f *fakePublic) AuthenticateAPIKey(ctx context.Context, key string) (govdat
 	return a, nil
 }
 
-// publicAccount inserts a confirmed public account with one API key.
-func publicAccount(t testing.TB, e *env, n int) (account int64, key string) {
+// openAccount inserts a confirmed public account with one API key.
+func openAccount(t testing.TB, e *env, n int) (account int64, key string) {
 	t.Helper()
 	db := storetest.SQL(t, e.db)
 	ctx, now := context.Background(), e.clock.Now().UnixMicro()
@@ -322,8 +322,8 @@ func TestOpenDataConditionalHTTP(t *testing.T) {
 		e := newEnv(t, engine, envOptions{public: fp})
 		fp.e = e
 		code, id := publishOpen(t, e, govdata.OpenConditional)
-		account, key := publicAccount(t, e, 1)
-		other, otherKey := publicAccount(t, e, 2)
+		account, key := openAccount(t, e, 1)
+		other, otherKey := openAccount(t, e, 2)
 		keyed := map[string]string{"X-API-Key": key}
 
 		ds := mustOK[govdata.OpenDataset](t, e.do(t, req{method: "GET", path: openPath(code, "")}), 200)
@@ -408,7 +408,7 @@ func TestOpenDataRateLimitHTTP(t *testing.T) {
 		}})
 		fp.e = e
 		code, id := publishOpen(t, e, govdata.OpenUnconditional)
-		_, key := publicAccount(t, e, 1)
+		_, key := openAccount(t, e, 1)
 		for range 3 {
 			mustStatus(t, e.do(t, req{method: "GET", path: openPath(code, "/records")}), 200)
 		}

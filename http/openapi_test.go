@@ -145,6 +145,8 @@ func TestOpenAPI(t *testing.T) {
 				switch caller {
 				case "credential":
 					q.sign = signedBy(e.cred)
+				case "public":
+					q.token = publicFixture(t, e).token
 				case "anonymous":
 				default:
 					q.as = caller

@@ -40,6 +40,7 @@ var auditedReads = map[string]string{
 	"GET /api/v1/deliveries":                "audited", // recipients' addresses
 	"GET /api/v1/deliveries/{id}":           "audited",
 	"GET /api/v1/export-traces/{trace}":     "audited", // whom a file was made for
+	"GET /api/v1/public-accounts":           "audited", // the public's accounts and addresses (OPN-2)
 	"GET /api/v1/catalog/{id}/live":         "self",    // recorded by the source service (AGG-5)
 	"GET /api/v1/services/{code}/records":   "self",    // recorded by the data service (SHR-4)
 	"GET /api/v1/services/{code}/export":    "self",
@@ -84,6 +85,8 @@ func TestReadsAudited(t *testing.T) {
 				caller = c.allow[i]
 			case slices.Contains(c.allow, "credential"):
 				caller = "credential"
+			case slices.Contains(c.allow, "public"):
+				caller = "public"
 			}
 			e := envs[c.profile]
 			if e == nil {
@@ -96,6 +99,8 @@ func TestReadsAudited(t *testing.T) {
 				case r.token != "":
 				case caller == "credential":
 					r.sign = signedBy(e.cred)
+				case caller == "public":
+					r.token = publicFixture(t, e).token
 				case caller != "anonymous":
 					r.as = caller
 				}

@@ -51,6 +51,8 @@ type Services struct {
 	OpenData govdata.OpenDataService
 	// Public authenticates public accounts' sessions and API keys (OPN-2).
 	Public govdata.PublicAuthService
+	// PublicAccounts are the portal's accounts and their oversight (OPN-2, HLJ-43).
+	PublicAccounts govdata.PublicAccountService
 	// Store answers readiness checks.
 	Store interface {
 		Ping(ctx context.Context) error
@@ -90,6 +92,10 @@ type Config struct {
 	// UI is the built web console (web.Dist()), served at "/" and at every
 	// path outside the API; nil keeps the plain landing page at "/".
 	UI fs.FS
+	// PublicRateLimit, when set, is how many registrations, resends and
+	// logins of public accounts an address may make each in 10 minutes;
+	// 0 keeps the defaults (5, 5 and 20).
+	PublicRateLimit int
 }
 
 // DefaultMaxBodyBytes is the default bound of a JSON request body: 1 MiB.
@@ -105,6 +111,8 @@ type Server struct {
 	console *console
 	// regionImports are the region imports of this process (region_import.go).
 	regionImports regionImports
+	// publicLimits bound registrations, resends and logins per address (public_account.go).
+	publicLimits publicLimiter
 }
 
 // NewServer builds the router over the services.

@@ -64,6 +64,12 @@ func (m *Mailer) hostPort() (string, int, error) {
 // names the delivery, so that a copy sent twice (a sender that died after
 // the server took it) can be recognised as one.
 func (m *Mailer) Send(ctx context.Context, o *govdata.Outgoing) error {
+	return m.SendText(ctx, o.Target, o.Notification.Title.ZH+" / "+o.Notification.Title.EN, Text(o.Notification), fmt.Sprintf("delivery.%d", o.ID))
+}
+
+// SendText mails a plain-text message to one address; id names it in the
+// Message-ID (govdata.<id>@host), so that a copy sent twice can be told.
+func (m *Mailer) SendText(ctx context.Context, to, subject, body, id string) error {
 	host, port, err := m.hostPort()
 	if err != nil {
 		return err
@@ -72,13 +78,13 @@ func (m *Mailer) Send(ctx context.Context, o *govdata.Outgoing) error {
 	if err := msg.From(m.From); err != nil {
 		return fmt.Errorf("smtp: from: %w", err)
 	}
-	if err := msg.To(o.Target); err != nil {
+	if err := msg.To(to); err != nil {
 		return fmt.Errorf("smtp: to: %w", err)
 	}
-	msg.Subject(o.Notification.Title.ZH + " / " + o.Notification.Title.EN)
-	msg.SetMessageIDWithValue(fmt.Sprintf("govdata.delivery.%d@%s", o.ID, host))
+	msg.Subject(subject)
+	msg.SetMessageIDWithValue(fmt.Sprintf("govdata.%s@%s", id, host))
 	msg.SetDate()
-	msg.SetBodyString(mail.TypeTextPlain, Text(o.Notification))
+	msg.SetBodyString(mail.TypeTextPlain, body)
 
 	timeout := m.Timeout
 	if timeout == 0 {

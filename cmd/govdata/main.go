@@ -33,6 +33,7 @@ Usage:
   govdata calendar load [flags] FILE    load or correct a year of holidays (JSON, as PUT /api/v1/calendar/{year})
   govdata calendar show [flags] YEAR    print a year's holidays and make-up working days
   govdata keys show|rotate [flags]      list or rotate the keys that seal sensitive values
+  govdata public-accounts confirm EMAIL confirm a public account's address by hand (no SMTP)
   govdata version                       print the version
 
 Run "govdata COMMAND --help" for the flags of a command.
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdCalendar(ctx, rest, stdout, stderr)
 	case "keys":
 		err = cmdKeys(ctx, rest, stdout, stderr)
+	case "public-accounts":
+		err = cmdPublicAccounts(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "govdata %s\n", govdata.Version)
 	case "help", "--help", "-h":

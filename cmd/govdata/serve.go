@@ -86,32 +86,36 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else if n > 0 {
 		log.Warn("marked batches interrupted by the last stop as failed", "batches", n)
 	}
+	// OPN-2: the portal's accounts; links in their mails start with the public address.
+	publicAccounts := sqlstore.NewPublicAccountService(db, c.publicAddress())
 	srv := govhttp.NewServer(govhttp.Services{
-		Regions:       sqlstore.NewRegionService(db),
-		Departments:   sqlstore.NewDepartmentService(db),
-		Users:         sqlstore.NewUserService(db),
-		Auth:          sqlstore.NewAuthService(db),
-		Credentials:   credentials,
-		Audit:         sqlstore.NewAuditService(db),
-		Calendar:      sqlstore.NewCalendarService(db),
-		Workflows:     workflows,
-		Notifications: sqlstore.NewNotificationService(db),
-		Deliveries:    sqlstore.NewDeliveryService(db),
-		Catalog:       catalog,
-		Datasets:      datasets,
-		Maintenance:   sqlstore.NewMaintenanceService(base, workflows),
-		Sources:       sources,
-		Applications:  sqlstore.NewApplicationService(base, workflows),
-		Grants:        grants,
-		Monitor:       grants,
-		Data:          data,
-		Masks:         masks,
-		Keys:          sqlstore.NewDataKeyService(db),
-		Scenarios:     sqlstore.NewScenarioService(base),
-		Usage:         sqlstore.NewUsageService(base),
-		Open:          catalog.OpenCatalog(),
-		OpenData:      openData,
-		Store:         db,
+		Regions:        sqlstore.NewRegionService(db),
+		Departments:    sqlstore.NewDepartmentService(db),
+		Users:          sqlstore.NewUserService(db),
+		Auth:           sqlstore.NewAuthService(db),
+		Credentials:    credentials,
+		Audit:          sqlstore.NewAuditService(db),
+		Calendar:       sqlstore.NewCalendarService(db),
+		Workflows:      workflows,
+		Notifications:  sqlstore.NewNotificationService(db),
+		Deliveries:     sqlstore.NewDeliveryService(db),
+		Catalog:        catalog,
+		Datasets:       datasets,
+		Maintenance:    sqlstore.NewMaintenanceService(base, workflows),
+		Sources:        sources,
+		Applications:   sqlstore.NewApplicationService(base, workflows),
+		Grants:         grants,
+		Monitor:        grants,
+		Data:           data,
+		Masks:          masks,
+		Keys:           sqlstore.NewDataKeyService(db),
+		Scenarios:      sqlstore.NewScenarioService(base),
+		Usage:          sqlstore.NewUsageService(base),
+		Open:           catalog.OpenCatalog(),
+		OpenData:       openData,
+		Public:         publicAccounts,
+		PublicAccounts: publicAccounts,
+		Store:          db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
 		TrustedProxies: c.trustedProxies, PublicURL: c.publicAddress(), CalendarWarnFrom: c.calendarWarnFrom, Publisher: govdata.Text{ZH: c.publisher, EN: c.publisher},
 		UI: web.Dist()})
@@ -149,7 +153,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "govdata metrics at %s://%s%s\n", scheme, metricsAt, govhttp.MetricsPath)
 	}
 	// The background jobs stop before the store closes (deferred above).
-	stopJobs := c.startJobs(db, workflows, catalog, datasets, sources, grants, sqlstore.NewDeliveryService(db), metrics, log)
+	stopJobs := c.startJobs(db, workflows, catalog, datasets, sources, grants, sqlstore.NewDeliveryService(db), publicAccounts, metrics, log)
 	defer stopJobs()
 	errc := make(chan error, 1)
 	go func() {
@@ -226,7 +230,8 @@ func (c *config) publicAddress() string {
 // grace periods, stale datasets and the monitoring of grants) and the deliverer of notifications sent out, and returns
 // what stops them and waits until they have.
 func (c *config) startJobs(db *sqlstore.DB, workflows govdata.WorkflowService, catalog *sqlstore.CatalogService, datasets *sqlstore.DatasetService,
-	sources govdata.SourceService, grants govdata.GrantMonitor, deliveries govdata.DeliveryService, metrics *govhttp.Metrics, log *slog.Logger) (stop func()) {
+	sources govdata.SourceService, grants govdata.GrantMonitor, deliveries govdata.DeliveryService, public *sqlstore.PublicAccountService,
+	metrics *govhttp.Metrics, log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { (&jobs.Puller{Sources: sources, Every: c.sweepInterval, Log: log}).Run(ctx) })
@@ -248,6 +253,18 @@ func (c *config) startJobs(db *sqlstore.DB, workflows govdata.WorkflowService, c
 	wg.Go(func() {
 		(&jobs.Deliverer{Deliveries: deliveries, Senders: senders, Every: c.deliveryEvery, Log: log}).Run(ctx)
 	})
+	if c.smtp.Addr != "" {
+		// OPN-2: without SMTP nothing is mailed; the sysadmin confirms
+		// accounts by hand and the inbox shows the messages.
+		mailer := c.smtp
+		send := func(ctx context.Context, m sqlstore.PublicMail) error {
+			return mailer.SendText(ctx, m.To, m.Subject, m.Body, m.ID)
+		}
+		wg.Go(func() {
+			(&jobs.PublicMailer{Once: func(ctx context.Context) (int, error) { return public.MailPublicOnce(ctx, 20, send) },
+				Every: c.deliveryEvery, Log: log}).Run(ctx)
+		})
+	}
 	return func() { cancel(); wg.Wait() }
 }
 

@@ -17,15 +17,28 @@ const everyone = ['/tasks', '/notifications', '/profile', '/entries'];
 
 /** menus: the demo account of each role and the menu it must show, in order. */
 const menus = {
-  sysadmin: ['admin', [...everyone, '/admin/users', '/admin/departments', '/admin/regions', '/admin/calendar', '/admin/webhooks']],
+  sysadmin: [
+    'admin',
+    [...everyone, '/admin/users', '/admin/departments', '/admin/regions', '/admin/calendar', '/admin/webhooks', '/admin/public-accounts'],
+  ],
   secadmin: [
     'security',
-    [...everyone, '/grants', '/admin/users', '/admin/calendar', '/security/credentials', '/security/masking', '/security/traces', '/security/keys'],
+    [
+      ...everyone,
+      '/grants',
+      '/admin/users',
+      '/admin/calendar',
+      '/admin/public-accounts',
+      '/security/credentials',
+      '/security/masking',
+      '/security/traces',
+      '/security/keys',
+    ],
   ],
   auditor: ['auditor', [...everyone, '/grants', '/security/traces', '/audit']],
   reviewer: [
     'reviewer',
-    [...everyone, '/entries/review', '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/supervision'],
+    [...everyone, '/entries/review', '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/supervision', '/admin/public-accounts'],
   ],
   officer: [
     'police.officer',

@@ -22,6 +22,9 @@ import SignInPage from './pages/signin/SignInPage';
 // The shell (layout, menu, header) is loaded after sign-in: the sign-in
 // page's first load carries none of it.
 const Shell = lazy(() => import('./pages/shell/Shell'));
+// The public portal (/portal/*, OPN-1, OPN-2): its own session, outside the
+// staff shell and the staff session, so that it never asks for a staff sign-in.
+const PortalApp = lazy(() => import('./pages/portal/PortalApp'));
 
 const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce || undefined;
 
@@ -183,37 +186,54 @@ function RoutedErrorBoundary({ children }: { children: ReactNode }) {
   return <ErrorBoundary resetKey={location.pathname}>{children}</ErrorBoundary>;
 }
 
+/** The staff console: its session (GET /api/v1/me) and shell. */
+function StaffApp() {
+  return (
+    <SessionProvider>
+      <SessionWatch />
+      <Routes>
+        <Route path="/signin" element={<SignInPage />} />
+        <Route
+          path="/"
+          element={
+            <RequireSession>
+              <Suspense fallback={<FullPageSpin />}>
+                <Shell />
+              </Suspense>
+            </RequireSession>
+          }
+        >
+          <Route index element={<Navigate to={homePath} replace />} />
+          {routes.map((r) => (
+            <Route key={r.path} path={r.path} element={<Guard route={r} />} />
+          ))}
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </SessionProvider>
+  );
+}
+
 export default function App() {
   return (
     <I18nProvider onChange={applyLang}>
       <Themed>
         <ErrorBoundary>
-          <SessionProvider>
-            <BrowserRouter>
-              <SessionWatch />
-              <RoutedErrorBoundary>
-                <Routes>
-                  <Route path="/signin" element={<SignInPage />} />
-                  <Route
-                    path="/"
-                    element={
-                      <RequireSession>
-                        <Suspense fallback={<FullPageSpin />}>
-                          <Shell />
-                        </Suspense>
-                      </RequireSession>
-                    }
-                  >
-                    <Route index element={<Navigate to={homePath} replace />} />
-                    {routes.map((r) => (
-                      <Route key={r.path} path={r.path} element={<Guard route={r} />} />
-                    ))}
-                    <Route path="*" element={<NotFound />} />
-                  </Route>
-                </Routes>
-              </RoutedErrorBoundary>
-            </BrowserRouter>
-          </SessionProvider>
+          <BrowserRouter>
+            <RoutedErrorBoundary>
+              <Routes>
+                <Route
+                  path="/portal/*"
+                  element={
+                    <Suspense fallback={<FullPageSpin />}>
+                      <PortalApp />
+                    </Suspense>
+                  }
+                />
+                <Route path="*" element={<StaffApp />} />
+              </Routes>
+            </RoutedErrorBoundary>
+          </BrowserRouter>
         </ErrorBoundary>
       </Themed>
     </I18nProvider>

@@ -58,6 +58,7 @@ const DepartmentsPage = lazy(() => import('./pages/admin/DepartmentsPage'));
 const RegionsPage = lazy(() => import('./pages/admin/RegionsPage'));
 const CalendarPage = lazy(() => import('./pages/admin/CalendarPage'));
 const WebhooksPage = lazy(() => import('./pages/admin/WebhooksPage'));
+const PublicAccountsPage = lazy(() => import('./pages/admin/PublicAccountsPage'));
 const GrantsPage = lazy(() => import('./pages/grants/GrantsPage'));
 const GrantPage = lazy(() => import('./pages/grants/GrantPage'));
 const CredentialsPage = lazy(() => import('./pages/credentials/CredentialsPage'));
@@ -118,6 +119,8 @@ export const routes: ConsoleRoute[] = [
   { path: 'admin/regions', title: 'page.regions', perm: 'region.write', page: RegionsPage, menu: 'admin' },
   { path: 'admin/calendar', title: 'page.calendar', perm: 'calendar.write', page: CalendarPage, menu: 'admin' },
   { path: 'admin/webhooks', title: 'page.webhooks', perm: 'delivery.manage', page: WebhooksPage, menu: 'admin' },
+  // OPN-2, HLJ-43: the portal's accounts (the reviewer oversees, the sysadmin confirms by hand).
+  { path: 'admin/public-accounts', title: 'page.publicAccounts', perm: 'public.read', page: PublicAccountsPage, menu: 'admin' },
 
   { path: 'security/credentials', title: 'page.credentials', perm: 'credential.read', page: CredentialsPage, menu: 'security' },
   { path: 'security/masking', title: 'page.masking', perm: 'mask.write', page: MaskingPage, menu: 'security' },

@@ -1608,6 +1608,171 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public accounts, newest first: q (part of the e-mail or name), state (active|suspended)
+         * @description Permission: public.read
+         */
+        get: operations["GET /api/v1/public-accounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public-accounts/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm an account's address by hand (the sysadmin, when mail cannot reach it)
+         * @description Permission: public.confirm
+         */
+        post: operations["POST /api/v1/public-accounts/{id}/confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public-accounts/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Let a suspended account be used again, with a reason; it is told by a message
+         * @description Permission: public.manage
+         */
+        post: operations["POST /api/v1/public-accounts/{id}/resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public-accounts/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend an account for misuse (HLJ-43) with a reason: its sessions end and its keys stop at once; it is told by a message
+         * @description Permission: public.manage
+         */
+        post: operations["POST /api/v1/public-accounts/{id}/suspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/auth/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a public account's e-mail address with the token of its link (valid 24 hours, once) */
+        post: operations["POST /api/v1/public/auth/confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign a public account in: a token (gdp_…) and the govdata_public cookie; the staff's lockout and address throttle; 429 with Retry-After beyond 20 an address in 10 minutes */
+        post: operations["POST /api/v1/public/auth/login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the public account's current session */
+        post: operations["POST /api/v1/public/auth/logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register a public account (person or organization); answers 202 alike whether the address is new or taken, and mails the confirmation link (or, to a taken address, a notice); 429 with Retry-After beyond 5 an address in 10 minutes */
+        post: operations["POST /api/v1/public/auth/register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/auth/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail a new confirmation link to an unconfirmed account; answers 202 alike for any address; 429 with Retry-After beyond 5 an address in 10 minutes */
+        post: operations["POST /api/v1/public/auth/resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/downloads": {
         parameters: {
             query?: never;
@@ -1619,6 +1784,109 @@ export interface paths {
         get: operations["GET /api/v1/public/downloads"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's open-data API keys, newest first; never a key itself */
+        get: operations["GET /api/v1/public/keys"];
+        put?: never;
+        /** Create an open-data API key (gdk_…), shown this once; 403 until the address is confirmed */
+        post: operations["POST /api/v1/public/keys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of the account's keys; it stops at once (another's: 404) */
+        delete: operations["DELETE /api/v1/public/keys/{id}"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in public account (confirmed or not, its state) and the session's CSRF token */
+        get: operations["GET /api/v1/public/me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's messages, newest first, with the count of unread ones */
+        get: operations["GET /api/v1/public/messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/messages/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all the account's messages read */
+        post: operations["POST /api/v1/public/messages/read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/messages/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of the account's messages read (another's: 404) */
+        post: operations["POST /api/v1/public/messages/{id}/read"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9315,7 +9583,7 @@ export interface operations {
                             updated_at?: string;
                         } | null;
                         password_change_required?: boolean;
-                        permissions?: ("audit.read" | "calendar.read" | "calendar.write" | "catalog.read" | "catalog.review" | "catalog.write" | "credential.manage" | "credential.read" | "credential.revoke" | "data.maintain" | "data.read" | "data.rows" | "data.write" | "delivery.manage" | "department.read" | "department.write" | "grant.credential" | "grant.manage" | "grant.read" | "key.read" | "mask.write" | "region.read" | "region.write" | "scenario.register" | "share.apply" | "share.decide" | "share.read" | "signed_in" | "supervision.read" | "trace.read" | "usage.read" | "usage.write" | "user.read" | "user.role_confirm" | "user.role_history" | "user.unlock" | "user.write")[];
+                        permissions?: ("audit.read" | "calendar.read" | "calendar.write" | "catalog.read" | "catalog.review" | "catalog.write" | "credential.manage" | "credential.read" | "credential.revoke" | "data.maintain" | "data.read" | "data.rows" | "data.write" | "delivery.manage" | "department.read" | "department.write" | "grant.credential" | "grant.manage" | "grant.read" | "key.read" | "mask.write" | "public.confirm" | "public.manage" | "public.read" | "region.read" | "region.write" | "scenario.register" | "share.apply" | "share.decide" | "share.read" | "signed_in" | "supervision.read" | "trace.read" | "usage.read" | "usage.write" | "user.read" | "user.role_confirm" | "user.role_history" | "user.unlock" | "user.write")[];
                         region?: {
                             code?: string;
                             /** Format: date-time */
@@ -10370,6 +10638,554 @@ export interface operations {
             };
         };
     };
+    "GET /api/v1/public-accounts": {
+        parameters: {
+            query?: {
+                q?: string;
+                state?: string;
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            confirmed?: boolean;
+                            /** Format: date-time */
+                            confirmed_at?: string | null;
+                            confirmed_by?: string;
+                            /** Format: date-time */
+                            created_at?: string;
+                            credit_code?: string;
+                            email?: string;
+                            /** Format: int64 */
+                            id?: number;
+                            kind?: string;
+                            name?: string;
+                            state?: string;
+                            /** Format: date-time */
+                            state_changed_at?: string | null;
+                            state_reason?: string;
+                            terms_version?: string;
+                        }[];
+                        next_cursor?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/public-accounts/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        confirmed?: boolean;
+                        /** Format: date-time */
+                        confirmed_at?: string | null;
+                        confirmed_by?: string;
+                        /** Format: date-time */
+                        created_at?: string;
+                        credit_code?: string;
+                        email?: string;
+                        /** Format: int64 */
+                        id?: number;
+                        kind?: string;
+                        name?: string;
+                        state?: string;
+                        /** Format: date-time */
+                        state_changed_at?: string | null;
+                        state_reason?: string;
+                        terms_version?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/public-accounts/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        confirmed?: boolean;
+                        /** Format: date-time */
+                        confirmed_at?: string | null;
+                        confirmed_by?: string;
+                        /** Format: date-time */
+                        created_at?: string;
+                        credit_code?: string;
+                        email?: string;
+                        /** Format: int64 */
+                        id?: number;
+                        kind?: string;
+                        name?: string;
+                        state?: string;
+                        /** Format: date-time */
+                        state_changed_at?: string | null;
+                        state_reason?: string;
+                        terms_version?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/public-accounts/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        confirmed?: boolean;
+                        /** Format: date-time */
+                        confirmed_at?: string | null;
+                        confirmed_by?: string;
+                        /** Format: date-time */
+                        created_at?: string;
+                        credit_code?: string;
+                        email?: string;
+                        /** Format: int64 */
+                        id?: number;
+                        kind?: string;
+                        name?: string;
+                        state?: string;
+                        /** Format: date-time */
+                        state_changed_at?: string | null;
+                        state_reason?: string;
+                        terms_version?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/public/auth/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        confirmed?: boolean;
+                        /** Format: date-time */
+                        confirmed_at?: string | null;
+                        confirmed_by?: string;
+                        /** Format: date-time */
+                        created_at?: string;
+                        credit_code?: string;
+                        email?: string;
+                        /** Format: int64 */
+                        id?: number;
+                        kind?: string;
+                        name?: string;
+                        state?: string;
+                        /** Format: date-time */
+                        state_changed_at?: string | null;
+                        state_reason?: string;
+                        terms_version?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/public/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email?: string;
+                    password?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account?: {
+                            confirmed?: boolean;
+                            /** Format: date-time */
+                            confirmed_at?: string | null;
+                            confirmed_by?: string;
+                            /** Format: date-time */
+                            created_at?: string;
+                            credit_code?: string;
+                            email?: string;
+                            /** Format: int64 */
+                            id?: number;
+                            kind?: string;
+                            name?: string;
+                            state?: string;
+                            /** Format: date-time */
+                            state_changed_at?: string | null;
+                            state_reason?: string;
+                            terms_version?: string;
+                        } | null;
+                        csrf_token?: string;
+                        /** Format: date-time */
+                        expires_at?: string;
+                        token?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/public/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/public/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    accept_terms?: boolean;
+                    credit_code?: string;
+                    email?: string;
+                    kind?: string;
+                    name?: string;
+                    password?: string;
+                    terms_version?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message?: {
+                            en?: string;
+                            zh?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/public/auth/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message?: {
+                            en?: string;
+                            zh?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     "GET /api/v1/public/downloads": {
         parameters: {
             query?: {
@@ -10410,6 +11226,368 @@ export interface operations {
                         next_cursor?: string;
                     };
                 };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/public/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            /** Format: date-time */
+                            created_at?: string;
+                            /** Format: int64 */
+                            id?: number;
+                            /** Format: date-time */
+                            last_used_at?: string | null;
+                            name?: string;
+                            prefix?: string;
+                            /** Format: date-time */
+                            revoked_at?: string | null;
+                        }[];
+                        next_cursor?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/public/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at?: string;
+                        /** Format: int64 */
+                        id?: number;
+                        key?: string;
+                        /** Format: date-time */
+                        last_used_at?: string | null;
+                        name?: string;
+                        prefix?: string;
+                        /** Format: date-time */
+                        revoked_at?: string | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "DELETE /api/v1/public/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/public/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account?: {
+                            confirmed?: boolean;
+                            /** Format: date-time */
+                            confirmed_at?: string | null;
+                            confirmed_by?: string;
+                            /** Format: date-time */
+                            created_at?: string;
+                            credit_code?: string;
+                            email?: string;
+                            /** Format: int64 */
+                            id?: number;
+                            kind?: string;
+                            name?: string;
+                            state?: string;
+                            /** Format: date-time */
+                            state_changed_at?: string | null;
+                            state_reason?: string;
+                            terms_version?: string;
+                        } | null;
+                        csrf_token?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/public/messages": {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            body?: {
+                                en?: string;
+                                zh?: string;
+                            };
+                            /** Format: date-time */
+                            created_at?: string;
+                            /** Format: int64 */
+                            id?: number;
+                            kind?: string;
+                            link?: string;
+                            /** Format: date-time */
+                            read_at?: string | null;
+                            subject?: {
+                                en?: string;
+                                zh?: string;
+                            };
+                        }[];
+                        next_cursor?: string;
+                        unread?: number;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/public/messages/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/public/messages/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error envelope */
             default: {

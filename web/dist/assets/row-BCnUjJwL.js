@@ -1,1 +1,0 @@
-import{F as e,P as t}from"./index-DiMg2YLe.js";var n=e,r=t;export{n,r as t};
