@@ -1667,6 +1667,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/open/datasets/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An open dataset as the portal shows it ({code}: the resource code, its / sent as %2F): the entry, the opened items and their mode, rows, last refresh, counts, download and records URLs, and for unconditional datasets a preview of the first 10 rows (recorded as a preview); a withdrawn one says when and why */
+        get: operations["GET /api/v1/open/datasets/{code}"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open/datasets/{code}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an open dataset: format=csv (UTF-8 with BOM), xlsx or json; conditional datasets need an active open grant (the account's session or API key). Recorded before the first byte; rate-limited (429 with Retry-After); 404 for a dataset not open or withdrawn (the message names the withdrawal) */
+        get: operations["GET /api/v1/open/datasets/{code}/download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open/datasets/{code}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rows of an open dataset: fields=a,b; item=value equality filters (not on de-identified items); limit; cursor. Anonymous callers limited per address, API keys per key (429 with Retry-After); conditional datasets need an active open grant */
+        get: operations["GET /api/v1/open/datasets/{code}/records"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The open portal's totals: open datasets, publishing departments, downloads and calls; the 6 newest and the 6 most downloaded datasets */
+        get: operations["GET /api/v1/open/stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/open/withdrawals": {
         parameters: {
             query?: never;
@@ -1900,6 +1968,23 @@ export interface paths {
         put?: never;
         /** Mail a new confirmation link to an unconfirmed account; answers 202 alike for any address; 429 with Retry-After beyond 5 an address in 10 minutes */
         post: operations["POST /api/v1/public/auth/resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/downloads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in public account's own downloads and calls, newest first */
+        get: operations["GET /api/v1/public/downloads"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4628,7 +4713,6 @@ export interface operations {
                             };
                             /** Format: date-time */
                             created_at?: string;
-                            deidentified?: boolean;
                             /** Format: int64 */
                             department_id?: number;
                             department_name?: string;
@@ -4643,6 +4727,7 @@ export interface operations {
                                 key?: boolean;
                                 length?: number;
                                 name?: string;
+                                open?: string;
                                 personal?: boolean;
                                 region?: boolean;
                                 rules?: {
@@ -4768,7 +4853,6 @@ export interface operations {
                         subcategory?: string;
                         subgroup?: string;
                     };
-                    deidentified?: boolean;
                     format?: string;
                     grade?: string;
                     items?: {
@@ -4776,6 +4860,7 @@ export interface operations {
                         key?: boolean;
                         length?: number;
                         name?: string;
+                        open?: string;
                         personal?: boolean;
                         region?: boolean;
                         rules?: {
@@ -4822,7 +4907,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -4837,6 +4921,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -4977,7 +5062,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -4992,6 +5076,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -5123,7 +5208,6 @@ export interface operations {
                             };
                             /** Format: date-time */
                             created_at?: string;
-                            deidentified?: boolean;
                             /** Format: int64 */
                             department_id?: number;
                             department_name?: string;
@@ -5138,6 +5222,7 @@ export interface operations {
                                 key?: boolean;
                                 length?: number;
                                 name?: string;
+                                open?: string;
                                 personal?: boolean;
                                 region?: boolean;
                                 rules?: {
@@ -5309,7 +5394,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -5324,6 +5408,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -5447,7 +5532,6 @@ export interface operations {
                         subcategory?: string;
                         subgroup?: string;
                     } | null;
-                    deidentified?: boolean | null;
                     format?: string | null;
                     grade?: string | null;
                     items?: {
@@ -5455,6 +5539,7 @@ export interface operations {
                         key?: boolean;
                         length?: number;
                         name?: string;
+                        open?: string;
                         personal?: boolean;
                         region?: boolean;
                         rules?: {
@@ -5501,7 +5586,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -5516,6 +5600,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -5911,7 +5996,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -5926,6 +6010,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -6360,7 +6445,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -6375,6 +6459,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -6512,7 +6597,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -6527,6 +6611,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -7118,7 +7203,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -7133,6 +7217,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -7270,7 +7355,6 @@ export interface operations {
                                 subcategory?: string;
                                 subgroup?: string;
                             };
-                            deidentified?: boolean;
                             format?: string;
                             grade?: string;
                             items?: {
@@ -7278,6 +7362,7 @@ export interface operations {
                                 key?: boolean;
                                 length?: number;
                                 name?: string;
+                                open?: string;
                                 personal?: boolean;
                                 region?: boolean;
                                 rules?: {
@@ -11110,7 +11195,6 @@ export interface operations {
                             };
                             /** Format: date-time */
                             created_at?: string;
-                            deidentified?: boolean;
                             /** Format: int64 */
                             department_id?: number;
                             department_name?: string;
@@ -11125,6 +11209,7 @@ export interface operations {
                                 key?: boolean;
                                 length?: number;
                                 name?: string;
+                                open?: string;
                                 personal?: boolean;
                                 region?: boolean;
                                 rules?: {
@@ -11260,7 +11345,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -11275,6 +11359,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -11354,6 +11439,353 @@ export interface operations {
                             subject_type?: string;
                             title?: string;
                         } | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/open/datasets/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        calls?: number;
+                        /** Format: int64 */
+                        calls_30d?: number;
+                        download_urls?: {
+                            [key: string]: string;
+                        };
+                        downloadable?: boolean;
+                        /** Format: int64 */
+                        downloads?: number;
+                        /** Format: int64 */
+                        downloads_30d?: number;
+                        entry?: {
+                            classification?: {
+                                category?: string;
+                                group?: string;
+                                subcategory?: string;
+                                subgroup?: string;
+                            };
+                            /** Format: date-time */
+                            created_at?: string;
+                            /** Format: int64 */
+                            department_id?: number;
+                            department_name?: string;
+                            format?: string;
+                            /** Format: date */
+                            grace_until?: string;
+                            grade?: string;
+                            /** Format: int64 */
+                            id?: number;
+                            items?: {
+                                description?: string;
+                                key?: boolean;
+                                length?: number;
+                                name?: string;
+                                open?: string;
+                                personal?: boolean;
+                                region?: boolean;
+                                rules?: {
+                                    enum?: string[];
+                                    format?: string;
+                                    /** Format: double */
+                                    max?: number | null;
+                                    /** Format: double */
+                                    min?: number | null;
+                                    pattern?: string;
+                                    required?: boolean;
+                                } | null;
+                                sensitivity?: number;
+                                share_type?: string;
+                                type?: string;
+                            }[];
+                            level?: string;
+                            name?: string;
+                            open_conditions?: string;
+                            open_type?: string;
+                            /** Format: date-time */
+                            published_at?: string | null;
+                            published_version?: number;
+                            region_code?: string;
+                            related_codes?: string[];
+                            resource_code?: string;
+                            share_basis?: string;
+                            share_conditions?: string;
+                            share_method?: string;
+                            share_type?: string;
+                            source_system?: string;
+                            status?: string;
+                            summary?: string;
+                            update_cycle?: string;
+                            /** Format: date-time */
+                            updated_at?: string;
+                            version?: number;
+                            workflow?: {
+                                calendar_known?: boolean;
+                                /** Format: date-time */
+                                created_at?: string;
+                                created_by?: string;
+                                /** Format: date */
+                                due?: string;
+                                history?: {
+                                    /** Format: date-time */
+                                    acted_at?: string | null;
+                                    acted_by?: string;
+                                    acted_by_name?: string;
+                                    action?: string;
+                                    calendar_known?: boolean;
+                                    /** Format: date */
+                                    due?: string;
+                                    /** Format: date-time */
+                                    extended_at?: string | null;
+                                    extended_by?: string;
+                                    extension_reason?: string;
+                                    reason?: string;
+                                    seq?: number;
+                                    /** Format: date-time */
+                                    started_at?: string;
+                                    step?: string;
+                                }[];
+                                /** Format: int64 */
+                                id?: number;
+                                kind?: string;
+                                /** Format: date */
+                                overdue_since?: string;
+                                parties?: {
+                                    [key: string]: number;
+                                };
+                                return_to?: string;
+                                state?: string;
+                                step?: string;
+                                step_seq?: number;
+                                subject_id?: string;
+                                subject_type?: string;
+                                title?: string;
+                            } | null;
+                        } | null;
+                        formats?: string[];
+                        items?: {
+                            description?: string;
+                            name?: string;
+                            open?: string;
+                            type?: string;
+                        }[];
+                        preview?: {
+                            [key: string]: string | null;
+                        }[];
+                        records_url?: string;
+                        /** Format: date-time */
+                        refreshed_at?: string | null;
+                        /** Format: int64 */
+                        rows?: number;
+                        withdrawn?: {
+                            /** Format: date-time */
+                            at?: string;
+                            reason?: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/open/datasets/{code}/download": {
+        parameters: {
+            query?: {
+                format?: string;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/open/datasets/{code}/records": {
+        parameters: {
+            query?: {
+                fields?: string;
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            [key: string]: string | null;
+                        }[];
+                        next_cursor?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/open/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        calls?: number;
+                        /** Format: int64 */
+                        datasets?: number;
+                        /** Format: int64 */
+                        departments?: number;
+                        /** Format: int64 */
+                        downloads?: number;
+                        most_downloaded?: {
+                            /** Format: int64 */
+                            calls?: number;
+                            department_name?: string;
+                            /** Format: int64 */
+                            downloads?: number;
+                            name?: string;
+                            /** Format: date-time */
+                            published_at?: string | null;
+                            resource_code?: string;
+                        }[];
+                        newest?: {
+                            /** Format: int64 */
+                            calls?: number;
+                            department_name?: string;
+                            /** Format: int64 */
+                            downloads?: number;
+                            name?: string;
+                            /** Format: date-time */
+                            published_at?: string | null;
+                            resource_code?: string;
+                        }[];
                     };
                 };
             };
@@ -12183,6 +12615,70 @@ export interface operations {
                             en?: string;
                             zh?: string;
                         };
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/public/downloads": {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            /** Format: int64 */
+                            api_key_id?: number;
+                            /** Format: date-time */
+                            at?: string;
+                            format?: string;
+                            /** Format: int64 */
+                            grant_id?: number;
+                            /** Format: int64 */
+                            id?: number;
+                            items?: string[];
+                            kind?: string;
+                            name?: string;
+                            refused?: string;
+                            resource_code?: string;
+                            /** Format: int64 */
+                            rows?: number;
+                        }[];
+                        next_cursor?: string;
                     };
                 };
             };
