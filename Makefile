@@ -12,7 +12,7 @@ export GOVDATA_TEST_MYSQL
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/govdata/govdata.Version=$(VERSION)
 
-.PHONY: run demo build test test-go test-web web web-size bench bench-service bench-service-postgres vet fmt
+.PHONY: run demo build test test-go test-web web web-size bench bench-service bench-service-postgres bench-open vet fmt
 
 # Build and start govdata on its embedded SQLite default in ./data; the first
 # start creates the sysadmin account "admin" and prints its password.
@@ -78,6 +78,13 @@ bench-service: build
 # databases on the server of GOVDATA_TEST_POSTGRES and drops them after.
 bench-service-postgres: build
 	go run ./bench/service -bin bin/govdata -db '$(GOVDATA_TEST_POSTGRES)' -peer -rounds 3 -duration 15s $(ARGS)
+
+# The open-data records API (OPN-1) against the same baseline, on SQLite
+# and PostgreSQL; and a 1,000,000-row open CSV download (MB/s, peak heap).
+bench-open: build
+	go run ./bench/service -bin bin/govdata -open $(ARGS)
+	go run ./bench/service -bin bin/govdata -open -db '$(GOVDATA_TEST_POSTGRES)' $(ARGS)
+	go test ./sqlstore -run '^$$' -bench OpenDownload -benchtime 1x
 
 vet:
 	go vet ./...

@@ -161,6 +161,52 @@ type Item struct {
 	// which region-scoped grants filter on (at most one per entry).
 	Region bool   `json:"region,omitempty"`
 	Rules  *Rules `json:"rules,omitempty"`
+	// Open is how the item is opened when its entry is (OPN-1).
+	Open ItemOpen `json:"open,omitempty"`
+}
+
+// ItemOpen is how an item of an open entry is served to the public.
+type ItemOpen string
+
+// Item open modes: "" opened as stored; deidentified opened only through
+// its mask (the masking policy's, MaskPolicy.MaskOf; null where that is
+// none); excluded never opened.
+const (
+	ItemOpenAsStored     ItemOpen = ""
+	ItemOpenDeidentified ItemOpen = "deidentified"
+	ItemOpenExcluded     ItemOpen = "excluded"
+)
+
+// Valid reports whether o is a known item open mode.
+func (o ItemOpen) Valid() bool {
+	return o == ItemOpenAsStored || o == ItemOpenDeidentified || o == ItemOpenExcluded
+}
+
+// MustGuard reports whether the item may not be opened as stored: personal
+// information is opened only de-identified (ZJ-21, HLJ-33(一)), and items
+// at sensitivity 3–4 are never opened as they are.
+func (it Item) MustGuard() bool { return it.Personal || it.Sensitivity >= 3 }
+
+// OpenMode is how the item is opened: as its entry says, except that an
+// item that must be guarded but was left as stored (an entry published
+// before the rule) is served de-identified all the same.
+func (it Item) OpenMode() ItemOpen {
+	if it.Open == ItemOpenAsStored && it.MustGuard() {
+		return ItemOpenDeidentified
+	}
+	return it.Open
+}
+
+// OpenedItems lists the names of the items the entry opens, in its order:
+// all but the excluded ones (HLJ-33, ZJ-21).
+func (in EntryInput) OpenedItems() []string {
+	var out []string
+	for _, it := range in.Items {
+		if it.OpenMode() != ItemOpenExcluded {
+			out = append(out, it.Name)
+		}
+	}
+	return out
 }
 
 // EntryInput is what an officer writes of an entry.
@@ -179,10 +225,7 @@ type EntryInput struct {
 	Grade           Grade          `json:"grade"`
 	SourceSystem    string         `json:"source_system,omitempty"`
 	RelatedCodes    []string       `json:"related_codes,omitempty"`
-	// Deidentified: the data is opened only de-identified, so personal
-	// items of sensitivity 3–4 do not bar unconditional opening.
-	Deidentified bool   `json:"deidentified,omitempty"`
-	Items        []Item `json:"items"`
+	Items           []Item         `json:"items"`
 }
 
 // EntryPatch replaces the fields that are set.
@@ -201,7 +244,6 @@ type EntryPatch struct {
 	Grade           *Grade          `json:"grade,omitempty"`
 	SourceSystem    *string         `json:"source_system,omitempty"`
 	RelatedCodes    *[]string       `json:"related_codes,omitempty"`
-	Deidentified    *bool           `json:"deidentified,omitempty"`
 	Items           *[]Item         `json:"items,omitempty"`
 }
 
@@ -237,9 +279,6 @@ func (p EntryPatch) Apply(in EntryInput) EntryInput {
 	}
 	if p.RelatedCodes != nil {
 		in.RelatedCodes = *p.RelatedCodes
-	}
-	if p.Deidentified != nil {
-		in.Deidentified = *p.Deidentified
 	}
 	if p.Items != nil {
 		in.Items = *p.Items
@@ -345,6 +384,11 @@ func ValidateEntry(in EntryInput, p *Profile) error {
 	if in.OpenType == OpenConditional && blank(in.OpenConditions) {
 		fe.Add("open_conditions", MsgConditionsNeeded)
 	}
+	// HLJ-33 last paragraph, CAT-2: data not opened states why (不予开放理由),
+	// in open_conditions.
+	if in.OpenType == OpenNone && blank(in.OpenConditions) {
+		fe.Add("open_conditions", MsgNotOpenReason)
+	}
 	if len(in.RelatedCodes) > 50 {
 		fe.Add("related_codes", MsgTooMany, 50)
 	}
@@ -398,7 +442,6 @@ func checkItems(fe *FieldErrors, in EntryInput) {
 	}
 	names := map[string]int{}
 	regions := 0
-	personalSensitive := false
 	for i, it := range in.Items {
 		at := func(f string) string { return fmt.Sprintf("items[%d].%s", i, f) }
 		checkName(fe, at("name"), it.Name, 100)
@@ -433,18 +476,41 @@ func checkItems(fe *FieldErrors, in EntryInput) {
 				fe.Add(at("region"), MsgOneRegionItem)
 			}
 		}
-		if it.Personal && it.Sensitivity >= 3 {
-			personalSensitive = true
+		if !it.Open.Valid() {
+			fe.Add(at("open"), MsgEnum, "deidentified, excluded")
 		}
 		if it.Rules != nil {
 			checkRules(fe, fmt.Sprintf("items[%d].rules", i), it)
 		}
 	}
-	// Personal data of sensitivity 3–4 is not opened unconditionally
-	// unless de-identified (CAT-2).
-	if personalSensitive && in.OpenType == OpenUnconditional && !in.Deidentified {
-		fe.Add("open_type", MsgPersonalOpen)
+	checkItemsOpen(fe, in)
+}
+
+// checkItemsOpen is the rule of open items: in an entry that is opened
+// (unconditionally or on conditions), a personal item or one at
+// sensitivity 3–4 is de-identified or excluded (ZJ-21; HLJ-33(一):
+// personal information is opened only de-identified).
+func checkItemsOpen(fe *FieldErrors, in EntryInput) {
+	if in.OpenType == OpenNone || !in.OpenType.Valid() {
+		return
 	}
+	for i, it := range in.Items {
+		if it.MustGuard() && it.Open == ItemOpenAsStored {
+			fe.Add(fmt.Sprintf("items[%d].open", i), MsgPersonalOpen, it.Name)
+		}
+	}
+}
+
+// ValidateOpenItems checks only the rule of open items: the reviewer's
+// approval runs it again, so that an entry filed before the rule gets a
+// field error at review rather than a publication (ZJ-21).
+func ValidateOpenItems(in EntryInput) error {
+	var fe FieldErrors
+	checkItemsOpen(&fe, in)
+	if in.OpenType == OpenNone && blank(in.OpenConditions) {
+		fe.Add("open_conditions", MsgNotOpenReason)
+	}
+	return fe.Err()
 }
 
 // shareRank orders share types from the most open.
@@ -667,7 +733,8 @@ var (
 	MsgItemDuplicate      = Msg{"信息项名称与第 %d 项重复", "the item name repeats item %d"}
 	MsgItemShareLooser    = Msg{"信息项的共享类型不能比资源的共享类型更宽松", "an item cannot be shared more freely than its entry"}
 	MsgOneRegionItem      = Msg{"只能有一个信息项标记为行政区划", "only one item can hold the region code"}
-	MsgPersonalOpen       = Msg{"含敏感级别 3 级及以上个人信息的资源，未脱敏不能无条件开放", "an entry with personal items of sensitivity 3 or 4 cannot be opened unconditionally unless de-identified"}
+	MsgPersonalOpen       = Msg{"信息项“%s”为个人信息或敏感级别 3–4 级，开放时须脱敏或不予开放", "the item %q is personal or at sensitivity 3–4: when opened it must be de-identified or excluded"}
+	MsgNotOpenReason      = Msg{"不予开放的资源须写明不予开放理由", "an entry that is not opened must state why (不予开放理由)"}
 	MsgRulePattern        = Msg{"正则表达式无效：%s", "not a valid regular expression: %s"}
 	MsgRuleEnumDuplicate  = Msg{"枚举值重复：%s", "the value repeats: %s"}
 	MsgRuleRangeType      = Msg{"最小值、最大值只适用于数值型或货币型", "min and max apply to numeric and money items only"}

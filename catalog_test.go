@@ -13,7 +13,7 @@ func validEntry() govdata.EntryInput {
 		Name: "常住人口基本信息", Summary: "全市常住人口户籍登记信息",
 		Classification: govdata.Classification{Category: "1", Subcategory: "01", Group: "001"},
 		Format:         "数据库", UpdateCycle: govdata.CycleDaily, ShareType: govdata.ShareConditional, ShareConditions: "履职需要",
-		OpenType: govdata.OpenNone, Grade: govdata.GradeImportant,
+		OpenType: govdata.OpenNone, OpenConditions: "含个人信息", Grade: govdata.GradeImportant,
 		Items: []govdata.Item{
 			{Name: "公民身份号码", Type: govdata.ItemChar, Length: 18, Sensitivity: 4, Personal: true, Key: true},
 			{Name: "年龄", Type: govdata.ItemNumber, Length: 3, Sensitivity: 2, Rules: &govdata.Rules{Min: ptr(0.0), Max: ptr(150.0)}},
@@ -51,7 +51,12 @@ func TestValidateEntry(t *testing.T) {
 		{"grade", "grade", func(e *govdata.EntryInput) { e.Grade = "secret" }},
 		{"conditional without conditions", "share_conditions", func(e *govdata.EntryInput) { e.ShareConditions = " " }},
 		{"not shared without basis", "share_basis", func(e *govdata.EntryInput) { e.ShareType = govdata.ShareNone }},
-		{"conditional open without conditions", "open_conditions", func(e *govdata.EntryInput) { e.OpenType = govdata.OpenConditional }},
+		{"conditional open without conditions", "open_conditions", func(e *govdata.EntryInput) { e.OpenType, e.OpenConditions = govdata.OpenConditional, "" }},
+		{"not open without a reason (HLJ-33)", "open_conditions", func(e *govdata.EntryInput) { e.OpenConditions = "" }},
+		{"bad item open mode", "items[1].open", func(e *govdata.EntryInput) { e.Items[1].Open = "masked" }},
+		{"sensitivity 3 opened as stored (ZJ-21)", "items[1].open", func(e *govdata.EntryInput) {
+			e.OpenType, e.Items[0].Open, e.Items[1].Sensitivity = govdata.OpenConditional, govdata.ItemOpenExcluded, 3
+		}},
 		{"related code", "related_codes[0]", func(e *govdata.EntryInput) { e.RelatedCodes = []string{"abc"} }},
 		{"no items", "items", func(e *govdata.EntryInput) { e.Items = nil }},
 		{"item name", "items[1].name", func(e *govdata.EntryInput) { e.Items[1].Name = "" }},
@@ -63,7 +68,7 @@ func TestValidateEntry(t *testing.T) {
 		{"item share type", "items[0].share_type", func(e *govdata.EntryInput) { e.Items[0].ShareType = "x" }},
 		{"item shared more freely", "items[0].share_type", func(e *govdata.EntryInput) { e.Items[0].ShareType = govdata.ShareUnconditional }},
 		{"two region items", "items[2].region", func(e *govdata.EntryInput) { e.Items[0].Region = true }},
-		{"personal opened", "open_type", func(e *govdata.EntryInput) { e.OpenType = govdata.OpenUnconditional }},
+		{"personal opened as stored (HLJ-33(一))", "items[0].open", func(e *govdata.EntryInput) { e.OpenType = govdata.OpenUnconditional }},
 		{"bad pattern", "items[0].rules.pattern", func(e *govdata.EntryInput) { e.Items[0].Rules = &govdata.Rules{Pattern: "([0-9"} }},
 		{"repeated enum", "items[0].rules.enum", func(e *govdata.EntryInput) { e.Items[0].Rules = &govdata.Rules{Enum: []string{"男", "女", "男"}} }},
 		{"range on text", "items[0].rules.min", func(e *govdata.EntryInput) { e.Items[0].Rules = &govdata.Rules{Min: ptr(1.0)} }},
@@ -87,7 +92,12 @@ func TestValidateEntry(t *testing.T) {
 	// De-identified personal data may be opened; HLJ-21: a conditional entry
 	// without conditions counts as unconditional under Heilongjiang's rules.
 	in := validEntry()
-	in.OpenType, in.Deidentified = govdata.OpenUnconditional, true
+	in.OpenType = govdata.OpenUnconditional
+	for i := range in.Items {
+		if in.Items[i].MustGuard() {
+			in.Items[i].Open = govdata.ItemOpenDeidentified
+		}
+	}
 	if err := govdata.ValidateEntry(in, def); err != nil {
 		t.Errorf("de-identified open entry: %v", err)
 	}

@@ -54,7 +54,6 @@ func (b *batch) addEntries(rows []sheetRow) {
 			OpenConditions:  r.text("open_conditions"),
 			Grade:           govdata.Grade(r.choice("grade", grades, true)),
 			SourceSystem:    r.text("source_system"),
-			Deidentified:    r.flag("deidentified"),
 		}
 		for _, c := range r.list("related_codes") {
 			in.RelatedCodes = append(in.RelatedCodes, narrow(c))
@@ -83,6 +82,7 @@ func (b *batch) addItems(rows []sheetRow) {
 			Description: r.text("description"),
 			Sensitivity: r.integer("sensitivity", true),
 			Personal:    r.flag("personal"),
+			Open:        govdata.ItemOpen(r.choice("open", itemOpens, false)),
 			ShareType:   govdata.ShareType(r.choice("share_type", b.shareTypes, false)),
 			Key:         r.flag("key"),
 			Region:      r.flag("region"),

@@ -146,7 +146,7 @@ func validEntry(key string) map[string]any {
 		"key": key, "name": "企业登记信息", "summary": "市场主体登记的基本信息",
 		"classification.category": "3", "classification.subcategory": "01", "classification.group": "001",
 		"format": "数据库", "update_cycle": "每日", "share_type": "有条件共享", "share_conditions": "用于行政审批",
-		"share_method": "接口", "open_type": "不予开放", "grade": "一般", "source_system": "登记系统", "deidentified": "否",
+		"share_method": "接口", "open_type": "不予开放", "open_conditions": "涉及商业秘密", "grade": "一般", "source_system": "登记系统",
 	}
 }
 

@@ -115,15 +115,13 @@ var entriesLayout = sheetLayout{name: SheetEntries, maxRows: MaxEntryRows, colum
 	{key: "open_type", title: "开放类型", kind: kindChoice, vocab: &openTypes, width: 12,
 		help: govdata.Msg{ZH: "开放属性。必填。", EN: "Open type. Required."}},
 	{key: "open_conditions", title: "开放条件", width: 24,
-		help: govdata.Msg{ZH: "有条件开放时必填。", EN: "Required for conditional opening."}},
+		help: govdata.Msg{ZH: "有条件开放时写明开放条件；不予开放时写明不予开放理由（必填）。", EN: "Required: the conditions for conditional opening; the reason (不予开放理由) when not opened."}},
 	{key: "grade", title: "数据分级", kind: kindChoice, vocab: &grades, width: 10,
 		help: govdata.Msg{ZH: "按 GB/T 43697-2024 分级。必填。", EN: "Grade after GB/T 43697-2024. Required."}},
 	{key: "source_system", title: "来源系统", width: 16,
 		help: govdata.Msg{ZH: "数据来自哪个业务系统。可不填。", EN: "The system the data comes from. Optional."}},
 	{key: "related_codes", title: "关联资源代码", kind: kindList, width: 24,
 		help: govdata.Msg{ZH: "相关资源的信息资源代码，多个用“;”或“；”分隔，最多 50 个。可不填。", EN: "Resource codes of related entries, separated by \";\" or \"；\", at most 50. Optional."}},
-	{key: "deidentified", title: "脱敏开放", kind: kindFlag, vocab: &flags, width: 10,
-		help: govdata.Msg{ZH: "填“是”表示数据仅以脱敏形式开放（含 3、4 级个人信息的资源因此可以无条件开放）。不填即“否”。", EN: "是 (yes): the data is opened only de-identified, so personal items of sensitivity 3–4 do not bar unconditional opening. Blank means no."}},
 }}
 
 var itemsLayout = sheetLayout{name: SheetItems, maxRows: MaxItemRows, columns: []column{
@@ -141,6 +139,8 @@ var itemsLayout = sheetLayout{name: SheetItems, maxRows: MaxItemRows, columns: [
 		help: govdata.Msg{ZH: "1 到 4 级。必填；3、4 级对使用方脱敏并加密存储。", EN: "1 to 4. Required; levels 3 and 4 are masked for consumers and encrypted at rest."}},
 	{key: "personal", title: "个人信息", kind: kindFlag, vocab: &flags, width: 10,
 		help: govdata.Msg{ZH: "是否为个人信息。不填即“否”。", EN: "Whether the item is personal information. Blank means no."}},
+	{key: "open", title: "开放方式", kind: kindChoice, vocab: &itemOpens, width: 12,
+		help: govdata.Msg{ZH: "资源开放时本项如何开放：不填即原样开放；“脱敏开放”按脱敏策略脱敏后开放；“不予开放”从不开放。个人信息和 3、4 级信息项须脱敏开放或不予开放。", EN: "How the item is opened when its entry is: blank means as stored; 脱敏开放 (de-identified) through the masking policy; 不予开放 (excluded) never. Personal items and items at sensitivity 3–4 must be de-identified or excluded."}},
 	{key: "share_type", title: "共享类型", kind: kindChoice, vocab: &shareTypes, width: 12,
 		help: govdata.Msg{ZH: "不填即与资源相同；不能比资源的共享类型更宽松。", EN: "Blank means the entry's; it cannot be more open than the entry's."}},
 	{key: "key", title: "主键", kind: kindFlag, vocab: &flags, width: 8,

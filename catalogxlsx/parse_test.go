@@ -23,7 +23,7 @@ func TestParseValid(t *testing.T) {
 		Classification: govdata.Classification{Category: "3", Subcategory: "01", Group: "001"},
 		Format:         "数据库", UpdateCycle: govdata.CycleDaily,
 		ShareType: govdata.ShareConditional, ShareConditions: "用于行政审批", ShareMethod: "接口",
-		OpenType: govdata.OpenNone, Grade: govdata.GradeGeneral, SourceSystem: "登记系统",
+		OpenType: govdata.OpenNone, OpenConditions: "涉及商业秘密", Grade: govdata.GradeGeneral, SourceSystem: "登记系统",
 	}
 	item := func(name string) govdata.Item {
 		return govdata.Item{Name: name, Type: govdata.ItemChar, Length: 18, Sensitivity: 1}
@@ -50,11 +50,10 @@ func TestParseValid(t *testing.T) {
 				"name": "　企业登记信息 ", "update_cycle": "daily", "share_type": "CONDITIONAL", "open_type": "not_open",
 				"grade": "general", "classification.subcategory": "０１", "classification.subgroup": "0001",
 				"related_codes": "301001/91110000MA01234567000001；301002/91110000MA01234567000002;",
-				"deidentified":  "yes",
 			})
 			b.row(entries, 3, map[string]any{"update_cycle": "每季", "grade": "重要数据", "share_type": "unconditional",
 				"share_conditions": "", "open_type": "有条件开放", "open_conditions": "注册用户"})
-			b.row(items, 2, map[string]any{"personal": "TRUE", "key": "1", "region": "false", "type": "字符型"})
+			b.row(items, 2, map[string]any{"personal": "TRUE", "key": "1", "region": "false", "type": "字符型", "open": "脱敏"})
 			b.row(items, 3, map[string]any{"personal": true, "key": "No", "type": "c", "length": "20"})
 			b.row(items, 4, map[string]any{"type": "n", "length": 4.0, "share_type": "不予共享",
 				"rules.required": "是", "rules.min": 0, "rules.max": "1,000.5", "rules.enum": "1；2; 3"})
@@ -64,9 +63,8 @@ func TestParseValid(t *testing.T) {
 			first, second := base, base
 			first.Classification.Subgroup = "0001"
 			first.RelatedCodes = []string{"301001/91110000MA01234567000001", "301002/91110000MA01234567000002"}
-			first.Deidentified = true
 			a, b := item("统一社会信用代码"), item("企业名称")
-			a.Personal, a.Key = true, true
+			a.Personal, a.Key, a.Open = true, true, govdata.ItemOpenDeidentified
 			b.Personal, b.Length = true, 20
 			first.Items = []govdata.Item{a, b}
 			second.Name = "企业年报信息"
@@ -86,7 +84,7 @@ func TestParseValid(t *testing.T) {
 			// Move entry 2 down past empty rows, and interleave the items.
 			for _, key := range []string{"key", "name", "summary", "classification.category", "classification.subcategory",
 				"classification.group", "format", "update_cycle", "share_type", "share_conditions", "share_method",
-				"open_type", "grade", "source_system", "deidentified"} {
+				"open_type", "open_conditions", "grade", "source_system"} {
 				v, _ := b.f.GetCellValue(entries, b.col(entries, key)+"3")
 				b.set(entries, 3, key, "")
 				b.set(entries, 7, key, v)
@@ -203,6 +201,7 @@ func TestParseCellErrors(t *testing.T) {
 			b.set(entries, 2, "share_conditions", "")
 			b.set(entries, 3, "share_type", "不予共享")
 			b.set(entries, 3, "open_type", "有条件开放")
+			b.set(entries, 3, "open_conditions", "")
 		}, []cell{{entries, 2, "share_conditions", "", "写明条件"}, {entries, 3, "share_basis", "", "依据"},
 			{entries, 3, "open_conditions", "", "写明条件"}}},
 		{"a related code", func(b *book) { b.set(entries, 2, "related_codes", "301001/91110000MA01234567000001；12345") },
@@ -225,7 +224,7 @@ func TestParseCellErrors(t *testing.T) {
 		{"personal data opened unconditionally", func(b *book) {
 			b.set(entries, 2, "open_type", "无条件开放")
 			b.row(items, 2, map[string]any{"personal": "是", "sensitivity": 3})
-		}, []cell{{entries, 2, "open_type", "", "未脱敏"}}},
+		}, []cell{{items, 2, "open", "", "须脱敏"}}},
 		{"too long", func(b *book) { b.set(entries, 3, "name", strings.Repeat("名", 201)) },
 			[]cell{{entries, 3, "name", "", "200"}}},
 	}

@@ -17,15 +17,16 @@ func TestTemplateLayout(t *testing.T) {
 		{entries, "A1", "序号 (key)"},
 		{entries, "B1", "资源名称 (name)"},
 		{entries, "F1", "目 (classification.group)"},
-		{entries, "S1", "脱敏开放 (deidentified)"},
+		{entries, "R1", "关联资源代码 (related_codes)"},
 		{items, "A1", "资源序号 (entry_key)"},
-		{items, "P1", "标准格式 (rules.format)"},
+		{items, "H1", "开放方式 (open)"},
+		{items, "Q1", "标准格式 (rules.format)"},
 	} {
 		if got, _ := b.f.GetCellValue(h.sheet, h.cell); got != h.want {
 			t.Errorf("%s %s is %q, want %q", h.sheet, h.cell, got, h.want)
 		}
 	}
-	if got, _ := b.f.GetCellValue(entries, "T1"); got != "" {
+	if got, _ := b.f.GetCellValue(entries, "S1"); got != "" {
 		t.Errorf("the template has a column after the last: %q", got)
 	}
 }
@@ -73,11 +74,11 @@ func TestTemplateDropDowns(t *testing.T) {
 			"share_type":   `"无条件共享,有条件共享,不予共享"`,
 			"open_type":    `"无条件开放,有条件开放,不予开放"`,
 			"grade":        `"核心,重要,一般"`,
-			"deidentified": `"是,否"`,
 		},
 		items: {
 			"type":           `"C,N,Y,D,T,L,M,B"`,
 			"sensitivity":    `"1,2,3,4"`,
+			"open":           `"脱敏开放,不予开放"`,
 			"personal":       `"是,否"`,
 			"share_type":     `"无条件共享,有条件共享,不予共享"`,
 			"key":            `"是,否"`,

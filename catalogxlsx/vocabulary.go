@@ -68,6 +68,11 @@ var (
 		{string(govdata.FormatEmail), []string{"电子邮箱", "邮箱"}},
 		{string(govdata.FormatRegionCode), []string{"行政区划代码"}},
 	}}
+	// How an item of an open entry is opened (ZJ-21); blank: as stored.
+	itemOpens = vocabulary{choices: []choice{
+		{string(govdata.ItemOpenDeidentified), []string{"脱敏开放", "脱敏"}},
+		{string(govdata.ItemOpenExcluded), []string{"不予开放", "不开放"}},
+	}}
 	// Sensitivity levels 1–4 are numbers; the vocabulary only gives the
 	// template its drop-down.
 	sensitivities = vocabulary{showCodes: true, choices: []choice{{"1", nil}, {"2", nil}, {"3", nil}, {"4", nil}}}

@@ -80,7 +80,6 @@ func entryValues(key string, in govdata.EntryInput) []any {
 		"grade":                      grades.display(string(in.Grade)),
 		"source_system":              in.SourceSystem,
 		"related_codes":              joinList(in.RelatedCodes),
-		"deidentified":               flagText(in.Deidentified),
 	})
 }
 
@@ -102,6 +101,7 @@ func itemValues(entryKey string, it govdata.Item) []any {
 		"description":    it.Description,
 		"sensitivity":    it.Sensitivity,
 		"personal":       flagText(it.Personal),
+		"open":           itemOpens.display(string(it.Open)),
 		"share_type":     shareTypes.display(string(it.ShareType)),
 		"key":            flagText(it.Key),
 		"region":         flagText(it.Region),

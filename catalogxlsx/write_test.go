@@ -24,12 +24,11 @@ func exported() []*govdata.Entry {
 			ShareType: govdata.ShareConditional, ShareConditions: "用于行政审批", ShareMethod: "接口",
 			OpenType: govdata.OpenUnconditional, Grade: govdata.GradeImportant, SourceSystem: "登记系统",
 			RelatedCodes: []string{"301002/91110000MA01234567000002", "201003/91110000MA01234567000003"},
-			Deidentified: true,
 			Items: []govdata.Item{
 				{Name: "统一社会信用代码", Type: govdata.ItemChar, Length: 18, Description: "18 位", Sensitivity: 1, Key: true,
 					Rules: &govdata.Rules{Required: true, Format: govdata.FormatCreditCode}},
 				{Name: "法定代表人身份证号", Type: govdata.ItemChar, Length: 18, Sensitivity: 4, Personal: true,
-					ShareType: govdata.ShareNone, Rules: &govdata.Rules{Format: govdata.FormatCitizenID, Pattern: `^\d{17}[\dX]$`}},
+					ShareType: govdata.ShareNone, Open: govdata.ItemOpenDeidentified, Rules: &govdata.Rules{Format: govdata.FormatCitizenID, Pattern: `^\d{17}[\dX]$`}},
 				{Name: "注册资本", Type: govdata.ItemMoney, Length: 20, Sensitivity: 2,
 					Rules: &govdata.Rules{Min: ptr(0.0), Max: ptr(1e12)}},
 				{Name: "企业状态", Type: govdata.ItemChar, Sensitivity: 1, Rules: &govdata.Rules{Enum: []string{"存续", "注销", "吊销"}}},
@@ -74,11 +73,11 @@ func TestWriteThenEdit(t *testing.T) {
 	}
 	b := openBook(t, buf.Bytes())
 	for col, want := range map[string][]string{
-		"T": {"目录ID (id)", "41", "42"},
-		"U": {"资源代码 (resource_code)", "301001/91110000MA01234567000001", "101002/91110000MA01234567000009"},
-		"V": {"提供部门 (department_name)", "市场监督管理局", "统计局"},
-		"W": {"状态 (status)", "已发布", "草稿"},
-		"X": {"版本 (version)", "3", "1"},
+		"S": {"目录ID (id)", "41", "42"},
+		"T": {"资源代码 (resource_code)", "301001/91110000MA01234567000001", "101002/91110000MA01234567000009"},
+		"U": {"提供部门 (department_name)", "市场监督管理局", "统计局"},
+		"V": {"状态 (status)", "已发布", "草稿"},
+		"W": {"版本 (version)", "3", "1"},
 	} {
 		for i, w := range want {
 			cell := col + string(rune('1'+i))
@@ -139,7 +138,6 @@ func TestWriteCSV(t *testing.T) {
 		{"项 (classification.subcategory)", 1, "01"},
 		{"共享类型 (share_type)", 2, "不予共享"},
 		{"关联资源代码 (related_codes)", 1, "301002/91110000MA01234567000002;201003/91110000MA01234567000003"},
-		{"脱敏开放 (deidentified)", 1, "是"},
 		{"目录ID (id)", 2, "42"},
 		{"状态 (status)", 1, "已发布"},
 		{"信息项 (items)", 1, "统一社会信用代码；法定代表人身份证号；注册资本；企业状态；所在区划；成立日期；经度"},

@@ -57,6 +57,10 @@ type Config struct {
 	// DatasetURL is where the one resource of an entry's package points;
 	// by default SiteURL + "/api/v1/open/datasets/{id}".
 	DatasetURL func(e *govdata.Entry) string
+	// Distributions, when set, are an entry's downloads and records API
+	// (govdata.OpenDistributions), listed as its resources; when nil, one
+	// resource points at DatasetURL.
+	Distributions func(e *govdata.Entry) []govdata.OpenDistribution
 	// Logger receives internal errors; slog.Default() when nil.
 	Logger *slog.Logger
 	// Now is the clock that NOW in a filter reads; time.Now when nil.

@@ -155,6 +155,21 @@ func (h *Handler) pkg(e *govdata.Entry, pubs *publishers) *pkg {
 		res.Description = e.OpenConditions
 	}
 	p.Resources = []resource{res}
+	if h.cfg.Distributions != nil {
+		// OPN-1: the downloads and the records API; the API keeps the id
+		// of the one resource listed before, for harvesters that key on it.
+		p.Resources = nil
+		for _, d := range h.cfg.Distributions(e) {
+			r := res
+			r.ID = h.ids.nameUUID(kindResource, strconv.FormatInt(e.ID, 10)+"#"+d.Format)
+			if d.API {
+				r.ID = res.ID
+			}
+			mt := d.MediaType
+			r.Name, r.URL, r.Format, r.Mimetype, r.Position = d.Title.ZH, d.URL, strings.ToUpper(d.Format), &mt, len(p.Resources)
+			p.Resources = append(p.Resources, r)
+		}
+	}
 	p.Tags = []tag{}
 	for _, t := range entryTags(e) {
 		p.Tags = append(p.Tags, tag{ID: h.ids.nameUUID(kindTag, t), Name: t, DisplayName: t, State: "active"})

@@ -49,6 +49,11 @@ type Config struct {
 	// DatasetURL is an entry's landing page and access URL; by default
 	// SiteURL + "/api/v1/open/datasets/{id}".
 	DatasetURL func(e *govdata.Entry) string
+	// Distributions, when set, are an entry's downloads and records API
+	// (govdata.OpenDistributions), each a dcat:Distribution with its
+	// dcat:downloadURL or dcat:accessService; when nil, one distribution
+	// points at the landing page.
+	Distributions func(e *govdata.Entry) []govdata.OpenDistribution
 	// Logger receives internal errors; slog.Default() when nil.
 	Logger *slog.Logger
 }

@@ -24,7 +24,10 @@ import (
 //	dct:accrualPeriodicity  the update cycle in the EU frequency vocabulary
 //	dct:accessRights        PUBLIC (unconditional) or RESTRICTED (conditional)
 //	dcat:landingPage        the dataset's page
-//	dcat:distribution       one: dcat:accessURL the open dataset, dct:format
+//	dcat:distribution       with Config.Distributions: one per download
+//	                        format (dcat:downloadURL, dct:format, dcat:mediaType)
+//	                        and one for the records API (dcat:accessService);
+//	                        without: one: dcat:accessURL the open dataset, dct:format
 //	                        and dcat:mediaType where the format names a file
 //	                        type, the catalog's format as its description,
 //	                        and for a conditional entry dct:rights stating
@@ -86,6 +89,9 @@ func (h *Handler) addDataset(g *graph, e *govdata.Entry, pub *govdata.Publisher)
 	g.addText(ds, nsDCT+"title", e.Name)
 	g.addText(ds, nsDCT+"description", e.Summary)
 	g.add(ds, nsDCT+"language", iri(euLanguageZH))
+	// DCAT-AP's ranges: each IRI of a controlled vocabulary or a page
+	// states its class (the SHACL range shapes check it).
+	g.add(euLanguageZH, rdfType, iri(nsDCT+"LinguisticSystem"))
 
 	org := x.publisher(e.DepartmentID)
 	g.add(ds, nsDCT+"publisher", iri(org))
@@ -107,6 +113,9 @@ func (h *Handler) addDataset(g *graph, e *govdata.Entry, pub *govdata.Publisher)
 		g.add(code, nsSKOS+"inScheme", iri(x.scheme()))
 		if code != top {
 			g.add(code, nsSKOS+"broader", iri(top))
+			// DCAT-AP: a concept has a preferred label; the national guide
+			// names only the categories, so a code is labelled by itself.
+			g.addText(code, nsSKOS+"prefLabel", govdata.CategoryLabel(c.Category).ZH+" "+c.Code())
 		}
 		g.add(top, rdfType, iri(nsSKOS+"Concept"))
 		g.add(top, nsSKOS+"notation", plain(c.Category))
@@ -122,16 +131,25 @@ func (h *Handler) addDataset(g *graph, e *govdata.Entry, pub *govdata.Publisher)
 	g.add(ds, nsDCT+"modified", xsdTime(e.UpdatedAt))
 	if f, ok := frequencies[e.UpdateCycle]; ok {
 		g.add(ds, nsDCT+"accrualPeriodicity", iri(euFrequency+f))
+		g.add(euFrequency+f, rdfType, iri(nsDCT+"Frequency"))
 	}
 	if a, ok := accessRights[e.OpenType]; ok {
 		g.add(ds, nsDCT+"accessRights", iri(euAccess+a))
+		g.add(euAccess+a, rdfType, iri(nsDCT+"RightsStatement"))
 	}
 	if e.PublishedVersion > 0 {
 		g.add(ds, nsOWL+"versionInfo", plain(strconv.Itoa(e.PublishedVersion)))
 	}
 	page := h.cfg.DatasetURL(e)
 	g.add(ds, nsDCAT+"landingPage", iri(page))
+	g.add(page, rdfType, iri(nsFOAF+"Document"))
 
+	if h.cfg.Distributions != nil {
+		for _, d := range h.cfg.Distributions(e) {
+			h.addDistribution(g, e, ds, d)
+		}
+		return ds
+	}
 	dist := x.distribution(e.ID)
 	g.add(ds, nsDCAT+"distribution", iri(dist))
 	g.add(dist, rdfType, iri(nsDCAT+"Distribution"))
@@ -139,8 +157,11 @@ func (h *Handler) addDataset(g *graph, e *govdata.Entry, pub *govdata.Publisher)
 	g.add(dist, nsDCAT+"accessURL", iri(page))
 	if mt, ok := govdata.MediaType(e.Format); ok {
 		// The EU file-type table's codes are the formats' names in capitals.
-		g.add(dist, nsDCT+"format", iri(euFileType+strings.ToUpper(strings.TrimSpace(e.Format))))
+		ft := euFileType + strings.ToUpper(strings.TrimSpace(e.Format))
+		g.add(dist, nsDCT+"format", iri(ft))
+		g.add(ft, rdfType, iri(nsDCT+"MediaTypeOrExtent"))
 		g.add(dist, nsDCAT+"mediaType", iri(ianaMedia+mt))
+		g.add(ianaMedia+mt, rdfType, iri(nsDCT+"MediaType"))
 	}
 	g.addText(dist, nsDCT+"description", formatNote(e.Format))
 	g.add(dist, nsDCT+"modified", xsdTime(e.UpdatedAt))
@@ -151,6 +172,46 @@ func (h *Handler) addDataset(g *graph, e *govdata.Entry, pub *govdata.Publisher)
 		g.addText(rights, nsRDFS+"label", e.OpenConditions)
 	}
 	return ds
+}
+
+// euFileTypes are the EU file-type table's codes of the open formats.
+var euFileTypes = map[string]string{"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "api": "JSON"}
+
+// addDistribution states one download or the records API of an open
+// dataset (OPN-1): a file has its dcat:downloadURL; the API is reached
+// through a dcat:DataService (dcat:accessService, dcat:endpointURL).
+func (h *Handler) addDistribution(g *graph, e *govdata.Entry, ds string, d govdata.OpenDistribution) {
+	dist := h.iris.dataset(e.ID) + "#distribution-" + d.Format
+	g.add(ds, nsDCAT+"distribution", iri(dist))
+	g.add(dist, rdfType, iri(nsDCAT+"Distribution"))
+	addTexts(g, dist, nsDCT+"title", d.Title)
+	g.add(dist, nsDCAT+"accessURL", iri(d.URL))
+	if !d.API {
+		g.add(dist, nsDCAT+"downloadURL", iri(d.URL))
+	}
+	if ft, ok := euFileTypes[d.Format]; ok {
+		g.add(dist, nsDCT+"format", iri(euFileType+ft))
+		g.add(euFileType+ft, rdfType, iri(nsDCT+"MediaTypeOrExtent"))
+	}
+	if d.MediaType != "" {
+		g.add(dist, nsDCAT+"mediaType", iri(ianaMedia+d.MediaType))
+		g.add(ianaMedia+d.MediaType, rdfType, iri(nsDCT+"MediaType"))
+	}
+	g.add(dist, nsDCT+"modified", xsdTime(e.UpdatedAt))
+	if d.API {
+		svc := dist + "-service"
+		g.add(dist, nsDCAT+"accessService", iri(svc))
+		g.add(svc, rdfType, iri(nsDCAT+"DataService"))
+		addTexts(g, svc, nsDCT+"title", d.Title)
+		g.add(svc, nsDCAT+"endpointURL", iri(d.URL))
+		g.add(svc, nsDCAT+"servesDataset", iri(ds))
+	}
+	if e.OpenType == govdata.OpenConditional && strings.TrimSpace(e.OpenConditions) != "" {
+		rights := dist + "-conditions"
+		g.add(dist, nsDCT+"rights", iri(rights))
+		g.add(rights, rdfType, iri(nsDCT+"RightsStatement"))
+		g.addText(rights, nsRDFS+"label", e.OpenConditions)
+	}
 }
 
 func formatNote(format string) string {

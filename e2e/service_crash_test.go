@@ -144,7 +144,7 @@ func setupServiceCalls(t *testing.T, st *store, srv *server) *serviceCalls {
 	srv.mustCall("POST", "/api/v1/catalog", tokens["police.officer"], govdata.EntryInput{
 		Name: "城乡居民补贴发放信息", Summary: "城乡居民补贴发放的对象、金额和所属区划", Format: "数据库", UpdateCycle: govdata.CycleMonthly,
 		Classification: govdata.Classification{Category: "3", Subcategory: "01", Group: "004"},
-		ShareType:      govdata.ShareConditional, ShareConditions: "仅限履职需要", ShareMethod: "接口", OpenType: govdata.OpenNone, Grade: govdata.GradeImportant,
+		ShareType:      govdata.ShareConditional, ShareConditions: "仅限履职需要", ShareMethod: "接口", OpenType: govdata.OpenNone, OpenConditions: "涉及个人信息，不予开放", Grade: govdata.GradeImportant,
 		Items: []govdata.Item{
 			{Name: "公民身份号码", Type: govdata.ItemChar, Length: 18, Sensitivity: 4, Personal: true, Key: true},
 			{Name: "姓名", Type: govdata.ItemChar, Length: 50, Sensitivity: 3, Personal: true},

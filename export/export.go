@@ -32,7 +32,8 @@ func ContentType(format string) string {
 }
 
 // New begins a file of format (csv, json, xlsx) with the items as its
-// columns, marked with trace.
+// columns, marked with trace; an empty trace marks nothing (open data,
+// OPN-1, is the same for everyone: its header comes first).
 func New(w io.Writer, format string, items []string, trace string) (Writer, error) {
 	switch format {
 	case "csv", "":
@@ -57,7 +58,11 @@ type csvWriter struct {
 func newCSV(w io.Writer, items []string, trace string) (*csvWriter, error) {
 	// A UTF-8 byte order mark: spreadsheet programs then read the Chinese
 	// text right.
-	if _, err := io.WriteString(w, "\ufeff"+TraceLine(trace)+"\n"); err != nil {
+	head := "\ufeff"
+	if trace != "" {
+		head += TraceLine(trace) + "\n"
+	}
+	if _, err := io.WriteString(w, head); err != nil {
 		return nil, err
 	}
 	c := &csvWriter{w: NewCSV(w), items: items, row: make([]string, len(items))}
@@ -85,7 +90,11 @@ type jsonWriter struct {
 }
 
 func newJSON(w io.Writer, items []string, trace string) (*jsonWriter, error) {
-	head, err := json.Marshal(map[string]any{"trace": trace, "fields": items})
+	meta := map[string]any{"fields": items}
+	if trace != "" {
+		meta["trace"] = trace
+	}
+	head, err := json.Marshal(meta)
 	if err != nil {
 		return nil, err
 	}
@@ -132,14 +141,16 @@ func newXLSX(w io.Writer, items []string, trace string) (*xlsxWriter, error) {
 	if err := f.SetSheetName("Sheet1", xlsxSheet); err != nil {
 		return nil, err
 	}
-	if _, err := f.NewSheet(traceSheet); err != nil {
-		return nil, err
-	}
-	if err := f.SetSheetRow(traceSheet, "A1", &[]any{"govdata-trace", trace}); err != nil {
-		return nil, err
-	}
-	if err := f.SetDocProps(&excelize.DocProperties{Identifier: trace, Description: TraceLine(trace)}); err != nil {
-		return nil, err
+	if trace != "" {
+		if _, err := f.NewSheet(traceSheet); err != nil {
+			return nil, err
+		}
+		if err := f.SetSheetRow(traceSheet, "A1", &[]any{"govdata-trace", trace}); err != nil {
+			return nil, err
+		}
+		if err := f.SetDocProps(&excelize.DocProperties{Identifier: trace, Description: TraceLine(trace)}); err != nil {
+			return nil, err
+		}
 	}
 	sw, err := f.NewStreamWriter(xlsxSheet)
 	if err != nil {

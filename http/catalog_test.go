@@ -55,7 +55,7 @@ func TestCatalogHTTP(t *testing.T) {
 			"share_conditions":       bad(func(b *govdata.EntryInput) { b.ShareType = govdata.ShareConditional }),
 			"share_basis":            bad(func(b *govdata.EntryInput) { b.ShareType = govdata.ShareNone }),
 			"items[1].name":          bad(func(b *govdata.EntryInput) { b.Items[1].Name = b.Items[0].Name }),
-			"open_type":              bad(func(b *govdata.EntryInput) { b.Items[0].Personal, b.Items[0].Sensitivity = true, 3 }),
+			"items[0].open":          bad(func(b *govdata.EntryInput) { b.Items[0].Personal, b.Items[0].Sensitivity = true, 3 }),
 			"items[0].rules.pattern": bad(func(b *govdata.EntryInput) { b.Items[0].Rules = &govdata.Rules{Pattern: "(?<x>"} }),
 		} {
 			env := mustError(t, e.do(t, req{method: "POST", path: "/api/v1/catalog", as: "officer", body: body}), 400, govdata.EINVALID)

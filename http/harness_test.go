@@ -95,6 +95,10 @@ type envOptions struct {
 	// publicRate is Config.PublicRateLimit; 0 is high enough for the
 	// matrix, which registers and signs in from one address.
 	publicRate int
+	// openData, if set, adjusts the open-data service (its rate limits);
+	// public authenticates public accounts (Services.Public).
+	openData func(*sqlstore.OpenDataService)
+	public   govdata.PublicAuthService
 }
 
 // logBuffer keeps what the server and the store log, to show with a failure.
@@ -162,6 +166,14 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 	sources, masks := sqlstore.NewSourceService(base, datasets, source.Connector{Deny: o.sourceDeny}), sqlstore.NewMaskService(db)
 	credentials := sqlstore.NewCredentialService(db)
 	grants := sqlstore.NewGrantService(base, credentials)
+	data := sqlstore.NewDataService(base, masks, sources)
+	openData := sqlstore.NewOpenDataService(base, data, masks, catalog.OpenCatalog())
+	// Every test caller comes from one address: the rate limits are the
+	// rate tests' own (envOptions.openData).
+	openData.AnonBurst, openData.KeyBurst = 1_000_000, 1_000_000
+	if o.openData != nil {
+		o.openData(openData)
+	}
 	svc := govhttp.Services{
 		Regions:       sqlstore.NewRegionService(db),
 		Departments:   sqlstore.NewDepartmentService(db),
@@ -180,7 +192,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		Applications:  sqlstore.NewApplicationService(base, flows),
 		Grants:        grants,
 		Monitor:       grants,
-		Data:          sqlstore.NewDataService(base, masks, sources),
+		Data:          data,
 		Masks:         masks,
 		Keys:          sqlstore.NewDataKeyService(db),
 		Scenarios:     sqlstore.NewScenarioService(base),
@@ -189,11 +201,15 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		// openflow (OPN-2, OPN-3)
 		OpenApplications: sqlstore.NewOpenApplicationService(base, flows),
 		OpenWithdrawals:  sqlstore.NewOpenWithdrawalService(base, flows, catalog),
+		OpenData:         openData,
 		Store:            db,
 	}
 	// OPN-2: public accounts, one service for both sides.
 	publicAccounts := sqlstore.NewPublicAccountService(db, "http://portal.test")
 	svc.Public, svc.PublicAccounts = publicAccounts, publicAccounts
+	if o.public != nil {
+		svc.Public = o.public // open data's tests: accounts and keys inserted as rows
+	}
 	if o.publicRate == 0 {
 		o.publicRate = 100_000
 	}

@@ -244,6 +244,11 @@ func hiddenCases(t testing.TB, e, lishui *env, o hiddenObjects) []hiddenCase {
 		cases = append(cases, hiddenCase{route: op.method + " /api/v1/services/{code}/" + op.name, e: e, body: body,
 			seen: "/api/v1/services/" + o.draftCode + "/" + op.name, missing: "/api/v1/services/" + url.PathEscape("XX/000000000/99999") + "/" + op.name})
 	}
+	// OPN-1: open datasets by resource code: a draft's code is none.
+	for _, op := range []string{"", "/download", "/records"} {
+		cases = append(cases, hiddenCase{route: "GET /api/v1/open/datasets/{code}" + op, e: e,
+			seen: "/api/v1/open/datasets/" + o.draftCode + op, missing: "/api/v1/open/datasets/" + url.PathEscape("XX/000000000/99999") + op})
+	}
 	return cases
 }
 

@@ -38,8 +38,10 @@ var roles = []string{"sysadmin", "secadmin", "auditor", "reviewer", "officer", "
 var callers = append(slices.Clone(roles), "anonymous", "credential", "public")
 
 var (
-	everyone = callers
-	signedIn = roles
+	// openCallers may call the open-data API: anyone but a staff session.
+	openCallers = []string{"anonymous", "credential", "public"}
+	everyone    = callers
+	signedIn    = roles
 )
 
 // matrixCase is one endpoint called in one plausible, valid way.
@@ -435,6 +437,20 @@ var matrix = []matrixCase{
 		return req{method: "POST", path: "/api/3/action/package_list", body: map[string]int{"limit": 10}}
 	}},
 	{route: "GET /api/action/{action}", auth: "public", allow: everyone, build: get("/api/action/status_show")},
+	// OPN-1: open data. Anyone reads an unconditional dataset — but a staff
+	// session sent to the open-data API is refused (OPN-2: staff tokens on
+	// public routes); a public account's own downloads need its session.
+	{route: "GET /api/v1/open/stats", auth: "public", allow: everyone, build: get("/api/v1/open/stats")},
+	{route: "GET /api/v1/open/datasets/{code}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/open/datasets/" + url.PathEscape(openDataset(t, e))}
+	}},
+	{route: "GET /api/v1/open/datasets/{code}/download", auth: "open", allow: openCallers, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/open/datasets/" + url.PathEscape(openDataset(t, e)) + "/download?format=csv"}
+	}},
+	{route: "GET /api/v1/open/datasets/{code}/records", auth: "open", allow: openCallers, build: func(t testing.TB, e *env, caller string) req {
+		return req{method: "GET", path: "/api/v1/open/datasets/" + url.PathEscape(openDataset(t, e)) + "/records?limit=5"}
+	}},
+	{route: "GET /api/v1/public/downloads", auth: "account", allow: []string{"public"}, build: get("/api/v1/public/downloads")},
 	{route: "POST /api/action/{action}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "POST", path: "/api/action/organization_list", body: map[string]bool{"all_fields": true}}
 	}},

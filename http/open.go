@@ -29,8 +29,10 @@ func (s *Server) ckanHandler() http.Handler {
 		Title:       govdata.Text{ZH: "政务数据开放目录", EN: "Open government data catalog"},
 		Description: govdata.Text{ZH: "本平台公开的数据资源目录（只读）", EN: "The data resources this platform opens (read-only)"},
 		DatasetURL:  s.openEntryURL,
-		Logger:      s.log,
-		Now:         s.cfg.Clock.Now,
+		// OPN-1: the downloads and the records API (opendata).
+		Distributions: s.openDistributions,
+		Logger:        s.log,
+		Now:           s.cfg.Clock.Now,
 	})
 }
 
@@ -41,7 +43,9 @@ func (s *Server) dcatHandler() http.Handler {
 		Description: govdata.Text{ZH: "本平台公开的数据资源目录", EN: "The data resources this platform opens"},
 		Publisher:   s.cfg.Publisher,
 		DatasetURL:  s.openEntryURL,
-		Logger:      s.log,
+		// OPN-1: the downloads and the records API (opendata).
+		Distributions: s.openDistributions,
+		Logger:        s.log,
 	})
 }
 

@@ -23,7 +23,7 @@ func TestOpenCatalogHTTP(t *testing.T) {
 		}
 		officer, reviewer := storetest.As(e.actor("officer")), storetest.As(e.actor("reviewer"))
 		closedIn := catalogInput("不开放的人口资源")
-		closedIn.OpenType = govdata.OpenNone
+		closedIn.OpenType, closedIn.OpenConditions = govdata.OpenNone, "仅供内部统计"
 		closed := mustGet(e.svc.Catalog.CreateEntry(officer, closedIn))(t)
 		mustGet(e.svc.Catalog.Submit(officer, closed.ID))(t)
 		mustGet(e.svc.Catalog.Review(reviewer, closed.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)

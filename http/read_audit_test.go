@@ -76,6 +76,9 @@ func TestReadsAudited(t *testing.T) {
 			}
 			reads := cmp.Or(auditedReads[c.route], "plain")
 			walked[c.route] = true
+			if len(c.allow) == 0 {
+				continue // no caller here may: a public account's own route, read as one in open_data_test.go
+			}
 			caller := "anonymous"
 			switch i := slices.IndexFunc(c.allow, func(caller string) bool { return slices.Contains(roles, caller) }); {
 			case i >= 0:
@@ -322,7 +325,7 @@ func TestReadRecordNamesOpenedItems(t *testing.T) {
 		e := newEnv(t, engine, envOptions{})
 		officer, reviewer := storetest.As(e.actor("officer")), storetest.As(e.actor("reviewer"))
 		in := catalogInput(fmt.Sprintf("人口统计资源%d", e.next()))
-		in.Items[1].Sensitivity = 3
+		in.Items[1].Sensitivity, in.Items[1].Open = 3, govdata.ItemOpenDeidentified
 		d := mustGet(e.svc.Catalog.CreateEntry(officer, in))(t)
 		mustGet(e.svc.Catalog.Submit(officer, d.ID))(t)
 		mustGet(e.svc.Catalog.Review(reviewer, d.ID, govdata.ReviewDecision{Decision: govdata.ActionApprove}))(t)

@@ -385,6 +385,25 @@ func (s *Server) routeTable() []route {
 			summary: "The sitemap of the portal's pages and every open dataset's page; beyond 50,000 URLs an index of pages (?page=)", handle: s.handleSitemap},
 		{method: "GET", path: "/robots.txt", reads: readPlain, auth: authNone, summary: "Crawling rules: the portal and the open catalog's feeds, and the sitemap", handle: s.handleRobots},
 
+		// Open data (OPN-1, HLJ-33/34, ZJ-21): downloads, the records API,
+		// the dataset page and the portal's totals; each use recorded in
+		// open_usage by the service (opendata).
+		{method: "GET", path: "/api/v1/open/stats", reads: readPlain, auth: authNone,
+			summary:  "The open portal's totals: open datasets, publishing departments, downloads and calls; the 6 newest and the 6 most downloaded datasets",
+			response: govdata.OpenStats{}, handle: s.handleOpenStats},
+		{method: "GET", path: "/api/v1/open/datasets/{code}", reads: readPlain, auth: authNone,
+			summary:  "An open dataset as the portal shows it ({code}: the resource code, its / sent as %2F): the entry, the opened items and their mode, rows, last refresh, counts, download and records URLs, and for unconditional datasets a preview of the first 10 rows (recorded as a preview); a withdrawn one says when and why",
+			response: govdata.OpenDataset{}, handle: s.handleOpenDataset},
+		{method: "GET", path: "/api/v1/open/datasets/{code}/download", reads: readPlain, auth: authOpen,
+			summary: "Download an open dataset: format=csv (UTF-8 with BOM), xlsx or json; conditional datasets need an active open grant (the account's session or API key). Recorded before the first byte; rate-limited (429 with Retry-After); 404 for a dataset not open or withdrawn (the message names the withdrawal)",
+			query:   []string{"format"}, handle: s.handleOpenDownload},
+		{method: "GET", path: "/api/v1/open/datasets/{code}/records", reads: readPlain, auth: authOpen,
+			summary: "Rows of an open dataset: fields=a,b; item=value equality filters (not on de-identified items); limit; cursor. Anonymous callers limited per address, API keys per key (429 with Retry-After); conditional datasets need an active open grant",
+			query:   []string{"fields", "limit", "cursor"}, response: govdata.OpenRecords{}, handle: s.handleOpenRecords},
+		{method: "GET", path: "/api/v1/public/downloads", reads: readPlain, auth: authPublic,
+			summary: "The signed-in public account's own downloads and calls, newest first",
+			query:   pageQuery, response: govdata.OpenUseList{}, handle: s.handleMyOpenUses},
+
 		// Public accounts (OPN-2): registration, confirmation and sign-in
 		// need no account and answer alike whether an address is known;
 		// the rest is the signed-in account's own. Staff oversee them (HLJ-43).

@@ -46,6 +46,9 @@ type Services struct {
 	Usage govdata.UsageService
 	// Open is the open catalog the public reads (OPN-1, CAT-7).
 	Open govdata.OpenCatalog
+	// OpenData serves open datasets (OPN-1); nil: the open-data routes
+	// answer 404.
+	OpenData govdata.OpenDataService
 	// Public authenticates public accounts' sessions and API keys (OPN-2).
 	Public govdata.PublicAuthService
 	// PublicAccounts are the portal's accounts and their oversight (OPN-2, HLJ-43).

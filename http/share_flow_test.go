@@ -189,7 +189,7 @@ func (f *shareFlow) publish(rows []flowRow) *govdata.Entry {
 	in := govdata.EntryInput{Name: "城乡居民补贴发放信息", Summary: "记录城乡居民补贴发放的对象、金额和所属区划，供各部门履职核验使用。",
 		Classification: govdata.Classification{Category: "3", Subcategory: "01", Group: "003"}, Format: "数据库", UpdateCycle: govdata.CycleMonthly,
 		ShareType: govdata.ShareConditional, ShareConditions: "仅限履职需要，按最小必要原则申请", ShareMethod: "接口",
-		OpenType: govdata.OpenNone, Grade: govdata.GradeImportant, Items: shareFlowItems}
+		OpenType: govdata.OpenNone, OpenConditions: "涉及个人信息，不予开放", Grade: govdata.GradeImportant, Items: shareFlowItems}
 	entry := mustOK[govdata.Entry](t, e.do(t, req{method: "POST", path: "/api/v1/catalog", as: "police.officer", body: in}), 201)
 	path := "/api/v1/catalog/" + itoa(entry.ID)
 	mustStatus(t, e.do(t, req{method: "POST", path: path + "/submit", as: "police.officer"}), 200)

@@ -382,6 +382,11 @@ func (s *CatalogService) Submit(ctx context.Context, id int64) (*govdata.Entry, 
 		if err != nil {
 			return err
 		}
+		// ZJ-21, HLJ-33: an entry written before the rule of open items is
+		// held to it when submitted.
+		if err := govdata.ValidateOpenItems(in); err != nil {
+			return err
+		}
 		status := govdata.EntryStatus(r.status)
 		switch {
 		case status == govdata.EntryDraft && r.workflow == 0:
@@ -490,6 +495,17 @@ func (s *CatalogService) Review(ctx context.Context, id int64, d govdata.ReviewD
 		}
 		if r.workflow != w.ID {
 			return govdata.Errorf(govdata.ECONFLICT, govdata.MsgStepRaced)
+		}
+		if d.Decision == govdata.ActionApprove && w.Kind != govdata.WorkflowCatalogRevocation {
+			// ZJ-21, HLJ-33(一): the rule of open items again at approval, so
+			// that an entry filed before it is not published as it was.
+			in, err := content(tx.queryRow, id, r.version)
+			if err != nil {
+				return err
+			}
+			if err := govdata.ValidateOpenItems(in); err != nil {
+				return err
+			}
 		}
 		moved, err := s.flows.decideTx(ctx, tx, w.ID, govdata.Decision{StepSeq: w.StepSeq, Action: d.Decision, Reason: d.Comment})
 		if err != nil {

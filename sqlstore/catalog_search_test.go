@@ -31,8 +31,11 @@ func entryFor(i int) govdata.EntryInput {
 	c := searchCorpus[i]
 	in := entryInput(c.name)
 	in.Summary, in.OpenType = c.summary, c.open
-	if c.open == govdata.OpenConditional {
+	switch c.open {
+	case govdata.OpenConditional:
 		in.OpenConditions = "注册用户申请，用于科研"
+	case govdata.OpenUnconditional:
+		in.OpenConditions = ""
 	}
 	in.Items = nil
 	for j, n := range c.items {

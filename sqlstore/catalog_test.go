@@ -99,7 +99,7 @@ func entryInput(name string) govdata.EntryInput {
 		Name: name, Summary: "记录" + name + "的基本情况，供各部门核验使用。",
 		Classification: govdata.Classification{Category: "3", Subcategory: "01", Group: "001", Subgroup: "001"},
 		Format:         "数据库", UpdateCycle: govdata.CycleDaily, ShareType: govdata.ShareConditional,
-		ShareConditions: "仅限履职需要，按最小必要原则申请", ShareMethod: "接口", OpenType: govdata.OpenNone, Grade: govdata.GradeImportant,
+		ShareConditions: "仅限履职需要，按最小必要原则申请", ShareMethod: "接口", OpenType: govdata.OpenNone, OpenConditions: "涉及个人信息，不予开放", Grade: govdata.GradeImportant,
 		Items: []govdata.Item{
 			{Name: "公民身份号码", Type: govdata.ItemChar, Length: 18, Sensitivity: 4, Personal: true, Key: true,
 				Rules: &govdata.Rules{Required: true, Format: govdata.FormatCitizenID}},

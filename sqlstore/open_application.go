@@ -92,14 +92,8 @@ func readOpenEntry(queryRow func(string, ...any) *sql.Row, p *govdata.Profile, i
 	if in.OpenType == govdata.OpenNone {
 		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgOpenEntryNotFound)
 	}
-	// TODO(opendata): only the items the entry opens — not those the
-	// opendata branch marks excluded (Item.Open, HLJ-33) — may be asked
-	// for; until it lands every item of the published version is opened.
-	opened := make([]string, len(in.Items))
-	for i, it := range in.Items {
-		opened[i] = it.Name
-	}
-	return &openEntry{row: r, content: in, opened: opened}, nil
+	// Only the items the entry opens may be asked for (HLJ-33, ZJ-21).
+	return &openEntry{row: r, content: in, opened: in.OpenedItems()}, nil
 }
 
 // checkApplicant: only a public account with a confirmed e-mail address

@@ -12,7 +12,7 @@ import (
 
 var _ govdata.PortalPages = openCatalog{}
 
-const openRows = "FROM catalog_search c JOIN catalog_entries e ON e.id = c.entry_id WHERE c.open AND c.status <> 'revoked'"
+const portalOpenRows = "FROM catalog_search c JOIN catalog_entries e ON e.id = c.entry_id WHERE c.open AND c.status <> 'revoked'"
 
 // OpenEntryByCode finds an open entry by its resource code.
 func (o openCatalog) OpenEntryByCode(ctx context.Context, code string) (*govdata.Entry, error) {
@@ -20,7 +20,7 @@ func (o openCatalog) OpenEntryByCode(ctx context.Context, code string) (*govdata
 		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgEntryNotFound)
 	}
 	var id int64
-	err := o.s.db.queryRow(ctx, "SELECT e.id "+openRows+" AND e.resource_code = ?", code).Scan(&id)
+	err := o.s.db.queryRow(ctx, "SELECT e.id "+portalOpenRows+" AND e.resource_code = ?", code).Scan(&id)
 	if err == sql.ErrNoRows {
 		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgEntryNotFound)
 	}
@@ -32,7 +32,7 @@ func (o openCatalog) OpenEntryByCode(ctx context.Context, code string) (*govdata
 
 // OpenCodes lists the open entries' codes by id.
 func (o openCatalog) OpenCodes(ctx context.Context, offset, limit int) ([]govdata.OpenCode, error) {
-	rows, err := o.s.db.query(ctx, "SELECT e.id, e.resource_code, c.updated_at "+openRows+" ORDER BY e.id LIMIT ? OFFSET ?", limit, offset)
+	rows, err := o.s.db.query(ctx, "SELECT e.id, e.resource_code, c.updated_at "+portalOpenRows+" ORDER BY e.id LIMIT ? OFFSET ?", limit, offset)
 	if err != nil {
 		return nil, o.s.db.internal("open codes", err)
 	}
@@ -56,7 +56,7 @@ func (o openCatalog) OpenCodes(ctx context.Context, offset, limit int) ([]govdat
 // CountOpenEntries counts the open entries.
 func (o openCatalog) CountOpenEntries(ctx context.Context) (int, error) {
 	var n int
-	if err := o.s.db.queryRow(ctx, "SELECT COUNT(*) "+openRows).Scan(&n); err != nil {
+	if err := o.s.db.queryRow(ctx, "SELECT COUNT(*) "+portalOpenRows).Scan(&n); err != nil {
 		return 0, o.s.db.internal("count open entries", err)
 	}
 	return n, nil

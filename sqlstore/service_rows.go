@@ -69,24 +69,34 @@ func (s *DataService) plan(ctx context.Context, t *serviceTarget, g *govdata.Gra
 	if err != nil {
 		return nil, err
 	}
-	p := &rowPlan{entry: t.id, table: dataTable(t.id), sortName: q.Sort, desc: q.Desc, scope: g.RegionScope, live: t.live != nil}
-	itemOf := func(name string) (govdata.Item, bool) {
-		i := slices.IndexFunc(t.items, func(it govdata.Item) bool { return it.Name == name })
-		if i < 0 {
-			return govdata.Item{}, false
-		}
-		return t.items[i], true
-	}
 	maskOf := func(name string) govdata.Mask {
 		if slices.Contains(g.UnmaskedItems, name) {
 			return govdata.Mask{Kind: govdata.MaskNone} // SHR-5: lifted by the grant
 		}
-		it, ok := itemOf(name)
+		it, ok := t.item(name)
 		if !ok {
 			return govdata.Mask{Kind: govdata.MaskNull} // no longer an item of the entry
 		}
 		return policy.MaskOf(t.id, it)
 	}
+	return s.planRows(ctx, t, g.RegionScope, maskOf, q)
+}
+
+// item finds one of the target's items by name.
+func (t *serviceTarget) item(name string) (govdata.Item, bool) {
+	i := slices.IndexFunc(t.items, func(it govdata.Item) bool { return it.Name == name })
+	if i < 0 {
+		return govdata.Item{}, false
+	}
+	return t.items[i], true
+}
+
+// planRows plans the reading of a query whose items were checked, with
+// each item's mask and the region scope of the rows: the one path of the
+// data service (a grant's masks) and of open data (the items' open modes).
+func (s *DataService) planRows(ctx context.Context, t *serviceTarget, scope []string, maskOf func(string) govdata.Mask, q govdata.ServiceQuery) (*rowPlan, error) {
+	var err error
+	p := &rowPlan{entry: t.id, table: dataTable(t.id), sortName: q.Sort, desc: q.Desc, scope: scope, live: t.live != nil}
 	for _, it := range t.items {
 		if it.Region {
 			p.regionItem = it.Name

@@ -74,6 +74,7 @@ func main() {
 	verifyRate := flag.Float64("verify-rate", 1e6, "govdata's --verify-rate and --verify-burst: an equality on the masked ID is a verification (SHR-4), and the default allowance (10 a second) would refuse most of the mix's third of them; high, the run measures what a call costs, not the throttle")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the govdata server during its first measured run to this file (builds govdata with a profiling endpoint added by go build -overlay)")
 	overlay := flag.String("overlay", "", "build govdata with this go build -overlay file (JSON {\"Replace\": {path: file}}; relative paths from the module root), to measure a change without making it")
+	open := flag.Bool("open", false, "measure the open-data records API (OPN-1) instead of the data service: the entry opened unconditionally (the ID and the name de-identified), anonymous GET /api/v1/open/datasets/{code}/records, each call's usage row committed before its answer; the mix's ID lookups (a de-identified item cannot be filtered on) become cursor pages on both servers")
 	binFlag := flag.String("bin", "", "the govdata binary to measure (make bench-service passes bin/govdata after make build); empty: build ./cmd/govdata into the temporary folder")
 	keep := flag.Bool("keep", false, "keep the temporary folder (databases, logs, the CSV file) and, with -db, the databases")
 	baselineDir := flag.String("baseline-serve", "", "internal: run the baseline server on a database in this folder")
@@ -106,7 +107,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	o := options{clients: *clients, rows: *rows, rounds: *rounds, warmup: *warmup, duration: *duration, verifyRate: *verifyRate,
-		db: *dbURL, peer: *peer, peerOffset: *peerOffset, bin: *binFlag, cpuprofile: *cpuprofile, overlay: *overlay, keep: *keep}
+		db: *dbURL, peer: *peer, peerOffset: *peerOffset, open: *open, bin: *binFlag, cpuprofile: *cpuprofile, overlay: *overlay, keep: *keep}
 	if err := bench(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/service:", err)
 		os.Exit(1)
@@ -121,9 +122,11 @@ type options struct {
 	// db is the PostgreSQL server's URL, empty for SQLite.
 	db               string
 	peer, peerOffset bool
-	bin, cpuprofile  string
-	overlay          string
-	keep             bool
+	// open: the open-data records API instead of the data service.
+	open            bool
+	bin, cpuprofile string
+	overlay         string
+	keep            bool
 }
 
 func logf(format string, args ...any) {
@@ -242,7 +245,7 @@ func bench(ctx context.Context, o options) error {
 	}
 	gov, err := startProcess(ctx, "govdata", filepath.Join(tmp, "govdata.log"), environ(env...), o.cpuprofile != "",
 		bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--verify-rate", fmt.Sprint(o.verifyRate),
-			"--verify-burst", fmt.Sprint(int(max(1, min(o.verifyRate, 1e9))))}, store...)...)
+			"--verify-burst", fmt.Sprint(int(max(1, min(o.verifyRate, 1e9))))}, append(openFlags(o), store...)...)...)
 	if err != nil {
 		return err
 	}
@@ -257,19 +260,25 @@ func bench(ctx context.Context, o options) error {
 		return fmt.Errorf("govdata user create secadmin: %v\n%s", err, out)
 	}
 	a := &api{ctx: ctx, base: gov.URL, hc: &http.Client{Timeout: 30 * time.Minute}}
-	s, err := setUp(a, csvPath, o.rows, logf)
+	s, err := setUp(a, csvPath, o.rows, o.open, logf)
 	if err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
 	logf("entry %d (%s), grant %d, credential %s", s.entryID, s.code, s.grantID, s.appKey)
 
 	path := "/api/v1/services/" + url.PathEscape(s.code) + "/records"
+	byID := url.Values{"limit": {"20"}, idItem: {idOf(o.rows / 2)}}
+	if o.open {
+		// Anonymous: the signature the clients add is not looked at.
+		path, byID = "/api/v1/open/datasets/"+url.PathEscape(s.code)+"/records", nil
+	}
 	probe := newTarget("govdata", gov.URL, path, s.appKey, s.secret, 1, nil)
 	m, cursors, err := walk(probe, o.rows)
 	if err != nil {
 		return fmt.Errorf("cursors: %w", err)
 	}
-	if err := check(probe, url.Values{"limit": {"20"}}, url.Values{"limit": {"20"}, idItem: {idOf(o.rows / 2)}}); err != nil {
+	m.noLookups = o.open
+	if err := check(probe, url.Values{"limit": {"20"}}, byID); err != nil {
 		return fmt.Errorf("govdata's answers: %w", err)
 	}
 
@@ -392,6 +401,15 @@ func startPeer(ctx context.Context, self, tmp, dataDir string, dbs *databases, e
 	return sv, nil
 }
 
+// openFlags lift govdata's open-data rate limits for an -open run: every
+// client comes from one address.
+func openFlags(o options) []string {
+	if !o.open {
+		return nil
+	}
+	return []string{"--open-anon-rate", "1e9", "--open-anon-burst", "1000000000"}
+}
+
 // walk reads the whole dataset in pages of stride rows and returns the
 // cursors after each, for the mix's cursor pages.
 func walk(t *target, rows int) (mix, []string, error) {
@@ -430,6 +448,9 @@ func check(t *target, first, byID url.Values) error {
 		if want := expected(i); !sameRecord(got, want) {
 			return fmt.Errorf("first page, row %d: got %s, want %s", i, show(got), show(want))
 		}
+	}
+	if byID == nil {
+		return nil
 	}
 	var one govdata.ServiceRecords
 	if err := t.getJSON(byID, &one); err != nil {
@@ -574,10 +595,18 @@ func report(w io.Writer, o options, engine string, servers []*server) {
 	g, b := meds[0], meds[1]
 	withDB := o.db != ""
 	host, _ := os.Hostname()
-	fmt.Fprintf(w, "\ndata service, GET …/records?limit=20: %d clients, %s measured after %s warm-up, %d rows, %d round(s); medians by req/s\n",
-		o.clients, o.duration, o.warmup, o.rows, o.rounds)
+	what := "data service"
+	if o.open {
+		what = "open data (anonymous)"
+	}
+	fmt.Fprintf(w, "\n%s, GET …/records?limit=20: %d clients, %s measured after %s warm-up, %d rows, %d round(s); medians by req/s\n",
+		what, o.clients, o.duration, o.warmup, o.rows, o.rounds)
 	fmt.Fprintf(w, "engine: %s\n", engine)
-	fmt.Fprintf(w, "mix: a third first pages, a third equality on the sealed ID (1 row; a verification, allowed %.0f a second), a third a page after a cursor\n", o.verifyRate)
+	if o.open {
+		fmt.Fprintf(w, "mix: a third first pages, two thirds a page after a cursor (the ID is de-identified: no lookups by it)\n")
+	} else {
+		fmt.Fprintf(w, "mix: a third first pages, a third equality on the sealed ID (1 row; a verification, allowed %.0f a second), a third a page after a cursor\n", o.verifyRate)
+	}
 	if o.peer {
 		how := "after a row (keyset)"
 		if o.peerOffset {

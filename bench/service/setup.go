@@ -72,7 +72,7 @@ func creditCode(region string, serial int) (string, error) {
 }
 
 // setUp makes the deployment's data and the grant; csvPath holds the rows.
-func setUp(a *api, csvPath string, rows int, logf func(string, ...any)) (*served, error) {
+func setUp(a *api, csvPath string, rows int, open bool, logf func(string, ...any)) (*served, error) {
 	var admin govdata.Session
 	if err := a.call("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": adminPassword}, http.StatusOK, &admin); err != nil {
 		return nil, err
@@ -142,8 +142,20 @@ func setUp(a *api, csvPath string, rows int, logf func(string, ...any)) (*served
 		Classification: govdata.Classification{Category: "3", Subcategory: "01", Group: "002"},
 		Format:         "数据库", UpdateCycle: govdata.CycleDaily,
 		ShareType: govdata.ShareConditional, ShareConditions: "用于履行社会保险经办职责", ShareMethod: "接口",
-		OpenType: govdata.OpenNone, Grade: govdata.GradeImportant, SourceSystem: "社会保险信息系统",
+		OpenType: govdata.OpenNone, OpenConditions: "涉及个人信息，不予开放", Grade: govdata.GradeImportant, SourceSystem: "社会保险信息系统",
 		Items: benchItems,
+	}
+	if open {
+		// OPN-1, ZJ-21: opened unconditionally, the personal items
+		// de-identified (their masks are the data service's defaults, so
+		// both servers answer the same rows).
+		entryIn.OpenType, entryIn.OpenConditions = govdata.OpenUnconditional, ""
+		entryIn.Items = slices.Clone(benchItems)
+		for i := range entryIn.Items {
+			if entryIn.Items[i].MustGuard() {
+				entryIn.Items[i].Open = govdata.ItemOpenDeidentified
+			}
+		}
 	}
 	var entry govdata.Entry
 	if err := a.call("POST", "/api/v1/catalog", officer, entryIn, http.StatusCreated, &entry); err != nil {

@@ -54,33 +54,37 @@ type config struct {
 	reminderDays   int
 	verifyRate     float64
 	verifyBurst    int
-	missRun        int
-	missWindow     time.Duration
-	sweepInterval  time.Duration
-	deliveryEvery  time.Duration
-	publicURL      string
-	publisher      string
-	smtp           notify.Mailer
-	smtpCAFile     string
-	maxBody        int64
-	secureCookies  bool
-	sessionTTL     time.Duration
-	pwMinLength    int
-	pwMinClasses   int
-	pwMaxAge       time.Duration
-	lockFailures   int
-	lockDuration   time.Duration
-	lockAddrFails  int
-	lockAddrDelay  time.Duration
-	lockAddrMax    time.Duration
-	shutdown       time.Duration
-	tlsCert        string
-	tlsKey         string
-	trustedProxies prefixList
-	sourceDeny     prefixList
-	metricsAddr    string
-	metricsToken   string
-	logLevel       string
+	// OPN-1: the open-data API's rate limits (opendata).
+	openAnonRate, openKeyRate   float64
+	openAnonBurst, openKeyBurst int
+	openDownloadCost            int
+	missRun                     int
+	missWindow                  time.Duration
+	sweepInterval               time.Duration
+	deliveryEvery               time.Duration
+	publicURL                   string
+	publisher                   string
+	smtp                        notify.Mailer
+	smtpCAFile                  string
+	maxBody                     int64
+	secureCookies               bool
+	sessionTTL                  time.Duration
+	pwMinLength                 int
+	pwMinClasses                int
+	pwMaxAge                    time.Duration
+	lockFailures                int
+	lockDuration                time.Duration
+	lockAddrFails               int
+	lockAddrDelay               time.Duration
+	lockAddrMax                 time.Duration
+	shutdown                    time.Duration
+	tlsCert                     string
+	tlsKey                      string
+	trustedProxies              prefixList
+	sourceDeny                  prefixList
+	metricsAddr                 string
+	metricsToken                string
+	logLevel                    string
 
 	// calendarWarnFrom: from this day of each year, until next year's
 	// holidays are loaded, sysadmins and /readyz are warned (CAL-1).
@@ -116,6 +120,11 @@ func newConfig(command string) *config {
 	})
 	f.Float64Var(&c.verifyRate, "verify-rate", sqlstore.DefaultVerifyRate, "verifications a second allowed to each system credential: verify calls, and records or export calls with an equality filter on an item masked for the grant (SHR-4: verification cannot be used to walk through an item's values)")
 	f.IntVar(&c.verifyBurst, "verify-burst", sqlstore.DefaultVerifyBurst, "verifications a credential may make at once before --verify-rate applies")
+	f.Float64Var(&c.openAnonRate, "open-anon-rate", sqlstore.DefaultOpenAnonRate, "open-data API calls a second allowed to each client address without an API key (OPN-1)")
+	f.IntVar(&c.openAnonBurst, "open-anon-burst", sqlstore.DefaultOpenAnonBurst, "open-data API calls a client address may make at once before --open-anon-rate applies")
+	f.Float64Var(&c.openKeyRate, "open-key-rate", sqlstore.DefaultOpenKeyRate, "open-data API calls a second allowed to each API key (or signed-in public account)")
+	f.IntVar(&c.openKeyBurst, "open-key-burst", sqlstore.DefaultOpenKeyBurst, "open-data API calls an API key may make at once before --open-key-rate applies")
+	f.IntVar(&c.openDownloadCost, "open-download-cost", sqlstore.DefaultOpenDownloadCost, "how many calls of the open-data allowance one download costs")
 	f.IntVar(&c.missRun, "verify-miss-run", sqlstore.DefaultMissRun, "a credential's verifications that match no row, in a row or within --verify-miss-window, that notify the secadmins (at most once an hour per credential)")
 	f.DurationVar(&c.missWindow, "verify-miss-window", sqlstore.DefaultMissWindow, "the window in which --verify-miss-run misses notify the secadmins, hits or not between them")
 	f.DurationVar(&c.sweepInterval, "sweep-interval", time.Minute, "how often deadlines are swept for reminders, overdue steps and escalation")
@@ -389,6 +398,9 @@ func (c *config) checkBackground() error {
 	}
 	if c.deliveryEvery <= 0 {
 		return fmt.Errorf("--delivery-interval must be positive, not %s", c.deliveryEvery)
+	}
+	if c.openAnonRate <= 0 || c.openKeyRate <= 0 || c.openAnonBurst < 1 || c.openKeyBurst < 1 || c.openDownloadCost < 1 {
+		return fmt.Errorf("--open-anon-rate and --open-key-rate must be positive, --open-anon-burst, --open-key-burst and --open-download-cost at least 1")
 	}
 	if c.verifyRate <= 0 || c.verifyBurst < 1 {
 		return fmt.Errorf("--verify-rate must be positive and --verify-burst at least 1, not %g and %d", c.verifyRate, c.verifyBurst)

@@ -76,6 +76,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	data := sqlstore.NewDataService(base, masks, sources)
 	data.VerifyRate, data.VerifyBurst = rate.Limit(c.verifyRate), c.verifyBurst
 	data.MissRun, data.MissWindow = c.missRun, c.missWindow
+	openData := sqlstore.NewOpenDataService(base, data, masks, catalog.OpenCatalog())
+	openData.AnonRate, openData.AnonBurst = rate.Limit(c.openAnonRate), c.openAnonBurst
+	openData.KeyRate, openData.KeyBurst, openData.DownloadCost = rate.Limit(c.openKeyRate), c.openKeyBurst, c.openDownloadCost
 	// Batches a stopped process left running failed with it: the dataset is
 	// as it was before them (AGG-1).
 	if n, err := datasets.RecoverBatches(ctx); err != nil {
@@ -109,6 +112,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Scenarios:      sqlstore.NewScenarioService(base),
 		Usage:          sqlstore.NewUsageService(base),
 		Open:           catalog.OpenCatalog(),
+		OpenData:       openData,
 		Public:         publicAccounts,
 		PublicAccounts: publicAccounts,
 		// openflow (OPN-2, OPN-3)

@@ -63,6 +63,8 @@ describe('catalog (officer)', { skip }, () => {
     await page.getByLabel('项', { exact: true }).fill('1'); // one digit: the server refuses it at the field
     await page.getByLabel('目', { exact: true }).fill('002');
     await page.getByLabel('资源格式').fill('数据库');
+    // HLJ-33: not opened (the default), so the reason is stated.
+    await page.getByLabel('不予开放理由').fill('涉及个人信息，依法不予开放');
     await page.getByLabel('第 1 项 信息项名称').fill('公民身份号码');
     await page.getByLabel('第 1 项 长度').fill('18');
     await page.getByLabel('第 1 项 为主键').check();
@@ -102,6 +104,7 @@ describe('catalog (officer)', { skip }, () => {
       update_cycle: '每月',
       share_type: '无条件共享',
       open_type: '不予开放',
+      open_conditions: '涉及商业秘密',
       grade: '一般数据',
     }));
     const items = entries.flatMap((e) => [

@@ -252,7 +252,7 @@ describe('console', { skip }, () => {
       body: {
         name: '人口基础信息', summary: '全市常住人口的基础信息', format: '数据库', update_cycle: 'monthly',
         classification: { category: '3', subcategory: '01', group: '002' },
-        share_type: 'unconditional', open_type: 'not_open', grade: 'general',
+        share_type: 'unconditional', open_type: 'not_open', open_conditions: '涉及个人信息，不予开放', grade: 'general',
         items: [{ name: '统计年度', type: 'C', length: 4, sensitivity: 1 }],
       },
     });

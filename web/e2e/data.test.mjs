@@ -53,7 +53,7 @@ describe('data (officer)', { skip }, () => {
         update_cycle: 'monthly',
         classification: { category: '3', subcategory: '01', group: '002' },
         share_type: 'unconditional',
-        open_type: 'not_open',
+        open_type: 'not_open', open_conditions: '涉及个人信息，不予开放',
         grade: 'general',
         items: [
           { name: '证件号', type: 'C', length: 18, sensitivity: 1, key: true },

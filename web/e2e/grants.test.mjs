@@ -78,7 +78,7 @@ describe('grants and credentials', { skip }, () => {
         share_type: 'conditional',
         share_conditions: '仅限履职需要，按最小必要原则申请',
         share_method: '接口',
-        open_type: 'not_open',
+        open_type: 'not_open', open_conditions: '涉及个人信息，不予开放',
         grade: 'general',
         items: [
           { name: '统一社会信用代码', type: 'C', length: 18, sensitivity: 1, key: true },

@@ -28,7 +28,7 @@ function entryBody(name, group) {
     format: '数据库',
     update_cycle: 'monthly',
     share_type: 'unconditional',
-    open_type: 'not_open',
+    open_type: 'not_open', open_conditions: '涉及个人信息，不予开放',
     grade: 'general',
     items: [
       { name: '统一社会信用代码', type: 'C', length: 18, sensitivity: 1, key: true },

@@ -30,7 +30,7 @@ function entryBody(name, group) {
     update_cycle: 'monthly',
     share_type: 'conditional',
     share_conditions: '仅限履职需要，按最小必要原则申请',
-    open_type: 'not_open',
+    open_type: 'not_open', open_conditions: '涉及个人信息，不予开放',
     grade: 'important',
     items: [
       { name: '公民身份号码', type: 'C', length: 18, sensitivity: 4, personal: true, key: true },

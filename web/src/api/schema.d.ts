@@ -1667,6 +1667,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/open/datasets/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An open dataset as the portal shows it ({code}: the resource code, its / sent as %2F): the entry, the opened items and their mode, rows, last refresh, counts, download and records URLs, and for unconditional datasets a preview of the first 10 rows (recorded as a preview); a withdrawn one says when and why */
+        get: operations["GET /api/v1/open/datasets/{code}"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open/datasets/{code}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an open dataset: format=csv (UTF-8 with BOM), xlsx or json; conditional datasets need an active open grant (the account's session or API key). Recorded before the first byte; rate-limited (429 with Retry-After); 404 for a dataset not open or withdrawn (the message names the withdrawal) */
+        get: operations["GET /api/v1/open/datasets/{code}/download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open/datasets/{code}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rows of an open dataset: fields=a,b; item=value equality filters (not on de-identified items); limit; cursor. Anonymous callers limited per address, API keys per key (429 with Retry-After); conditional datasets need an active open grant */
+        get: operations["GET /api/v1/open/datasets/{code}/records"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The open portal's totals: open datasets, publishing departments, downloads and calls; the 6 newest and the 6 most downloaded datasets */
+        get: operations["GET /api/v1/open/stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/open/withdrawals": {
         parameters: {
             query?: never;
@@ -1900,6 +1968,23 @@ export interface paths {
         put?: never;
         /** Mail a new confirmation link to an unconfirmed account; answers 202 alike for any address; 429 with Retry-After beyond 5 an address in 10 minutes */
         post: operations["POST /api/v1/public/auth/resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/downloads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in public account's own downloads and calls, newest first */
+        get: operations["GET /api/v1/public/downloads"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4662,7 +4747,6 @@ export interface operations {
                             };
                             /** Format: date-time */
                             created_at?: string;
-                            deidentified?: boolean;
                             /** Format: int64 */
                             department_id?: number;
                             department_name?: string;
@@ -4677,6 +4761,7 @@ export interface operations {
                                 key?: boolean;
                                 length?: number;
                                 name?: string;
+                                open?: string;
                                 personal?: boolean;
                                 region?: boolean;
                                 rules?: {
@@ -4802,7 +4887,6 @@ export interface operations {
                         subcategory?: string;
                         subgroup?: string;
                     };
-                    deidentified?: boolean;
                     format?: string;
                     grade?: string;
                     items?: {
@@ -4810,6 +4894,7 @@ export interface operations {
                         key?: boolean;
                         length?: number;
                         name?: string;
+                        open?: string;
                         personal?: boolean;
                         region?: boolean;
                         rules?: {
@@ -4856,7 +4941,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -4871,6 +4955,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -5011,7 +5096,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -5026,6 +5110,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -5157,7 +5242,6 @@ export interface operations {
                             };
                             /** Format: date-time */
                             created_at?: string;
-                            deidentified?: boolean;
                             /** Format: int64 */
                             department_id?: number;
                             department_name?: string;
@@ -5172,6 +5256,7 @@ export interface operations {
                                 key?: boolean;
                                 length?: number;
                                 name?: string;
+                                open?: string;
                                 personal?: boolean;
                                 region?: boolean;
                                 rules?: {
@@ -5343,7 +5428,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -5358,6 +5442,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -5481,7 +5566,6 @@ export interface operations {
                         subcategory?: string;
                         subgroup?: string;
                     } | null;
-                    deidentified?: boolean | null;
                     format?: string | null;
                     grade?: string | null;
                     items?: {
@@ -5489,6 +5573,7 @@ export interface operations {
                         key?: boolean;
                         length?: number;
                         name?: string;
+                        open?: string;
                         personal?: boolean;
                         region?: boolean;
                         rules?: {
@@ -5535,7 +5620,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -5550,6 +5634,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -5945,7 +6030,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -5960,6 +6044,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -6394,7 +6479,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -6409,6 +6493,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -6546,7 +6631,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -6561,6 +6645,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -7152,7 +7237,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -7167,6 +7251,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -7304,7 +7389,6 @@ export interface operations {
                                 subcategory?: string;
                                 subgroup?: string;
                             };
-                            deidentified?: boolean;
                             format?: string;
                             grade?: string;
                             items?: {
@@ -7312,6 +7396,7 @@ export interface operations {
                                 key?: boolean;
                                 length?: number;
                                 name?: string;
+                                open?: string;
                                 personal?: boolean;
                                 region?: boolean;
                                 rules?: {
@@ -11144,7 +11229,6 @@ export interface operations {
                             };
                             /** Format: date-time */
                             created_at?: string;
-                            deidentified?: boolean;
                             /** Format: int64 */
                             department_id?: number;
                             department_name?: string;
@@ -11159,6 +11243,7 @@ export interface operations {
                                 key?: boolean;
                                 length?: number;
                                 name?: string;
+                                open?: string;
                                 personal?: boolean;
                                 region?: boolean;
                                 rules?: {
@@ -11294,7 +11379,6 @@ export interface operations {
                         };
                         /** Format: date-time */
                         created_at?: string;
-                        deidentified?: boolean;
                         /** Format: int64 */
                         department_id?: number;
                         department_name?: string;
@@ -11309,6 +11393,7 @@ export interface operations {
                             key?: boolean;
                             length?: number;
                             name?: string;
+                            open?: string;
                             personal?: boolean;
                             region?: boolean;
                             rules?: {
@@ -11388,6 +11473,353 @@ export interface operations {
                             subject_type?: string;
                             title?: string;
                         } | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/open/datasets/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        calls?: number;
+                        /** Format: int64 */
+                        calls_30d?: number;
+                        download_urls?: {
+                            [key: string]: string;
+                        };
+                        downloadable?: boolean;
+                        /** Format: int64 */
+                        downloads?: number;
+                        /** Format: int64 */
+                        downloads_30d?: number;
+                        entry?: {
+                            classification?: {
+                                category?: string;
+                                group?: string;
+                                subcategory?: string;
+                                subgroup?: string;
+                            };
+                            /** Format: date-time */
+                            created_at?: string;
+                            /** Format: int64 */
+                            department_id?: number;
+                            department_name?: string;
+                            format?: string;
+                            /** Format: date */
+                            grace_until?: string;
+                            grade?: string;
+                            /** Format: int64 */
+                            id?: number;
+                            items?: {
+                                description?: string;
+                                key?: boolean;
+                                length?: number;
+                                name?: string;
+                                open?: string;
+                                personal?: boolean;
+                                region?: boolean;
+                                rules?: {
+                                    enum?: string[];
+                                    format?: string;
+                                    /** Format: double */
+                                    max?: number | null;
+                                    /** Format: double */
+                                    min?: number | null;
+                                    pattern?: string;
+                                    required?: boolean;
+                                } | null;
+                                sensitivity?: number;
+                                share_type?: string;
+                                type?: string;
+                            }[];
+                            level?: string;
+                            name?: string;
+                            open_conditions?: string;
+                            open_type?: string;
+                            /** Format: date-time */
+                            published_at?: string | null;
+                            published_version?: number;
+                            region_code?: string;
+                            related_codes?: string[];
+                            resource_code?: string;
+                            share_basis?: string;
+                            share_conditions?: string;
+                            share_method?: string;
+                            share_type?: string;
+                            source_system?: string;
+                            status?: string;
+                            summary?: string;
+                            update_cycle?: string;
+                            /** Format: date-time */
+                            updated_at?: string;
+                            version?: number;
+                            workflow?: {
+                                calendar_known?: boolean;
+                                /** Format: date-time */
+                                created_at?: string;
+                                created_by?: string;
+                                /** Format: date */
+                                due?: string;
+                                history?: {
+                                    /** Format: date-time */
+                                    acted_at?: string | null;
+                                    acted_by?: string;
+                                    acted_by_name?: string;
+                                    action?: string;
+                                    calendar_known?: boolean;
+                                    /** Format: date */
+                                    due?: string;
+                                    /** Format: date-time */
+                                    extended_at?: string | null;
+                                    extended_by?: string;
+                                    extension_reason?: string;
+                                    reason?: string;
+                                    seq?: number;
+                                    /** Format: date-time */
+                                    started_at?: string;
+                                    step?: string;
+                                }[];
+                                /** Format: int64 */
+                                id?: number;
+                                kind?: string;
+                                /** Format: date */
+                                overdue_since?: string;
+                                parties?: {
+                                    [key: string]: number;
+                                };
+                                return_to?: string;
+                                state?: string;
+                                step?: string;
+                                step_seq?: number;
+                                subject_id?: string;
+                                subject_type?: string;
+                                title?: string;
+                            } | null;
+                        } | null;
+                        formats?: string[];
+                        items?: {
+                            description?: string;
+                            name?: string;
+                            open?: string;
+                            type?: string;
+                        }[];
+                        preview?: {
+                            [key: string]: string | null;
+                        }[];
+                        records_url?: string;
+                        /** Format: date-time */
+                        refreshed_at?: string | null;
+                        /** Format: int64 */
+                        rows?: number;
+                        withdrawn?: {
+                            /** Format: date-time */
+                            at?: string;
+                            reason?: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/open/datasets/{code}/download": {
+        parameters: {
+            query?: {
+                format?: string;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/open/datasets/{code}/records": {
+        parameters: {
+            query?: {
+                fields?: string;
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            [key: string]: string | null;
+                        }[];
+                        next_cursor?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/open/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        calls?: number;
+                        /** Format: int64 */
+                        datasets?: number;
+                        /** Format: int64 */
+                        departments?: number;
+                        /** Format: int64 */
+                        downloads?: number;
+                        most_downloaded?: {
+                            /** Format: int64 */
+                            calls?: number;
+                            department_name?: string;
+                            /** Format: int64 */
+                            downloads?: number;
+                            name?: string;
+                            /** Format: date-time */
+                            published_at?: string | null;
+                            resource_code?: string;
+                        }[];
+                        newest?: {
+                            /** Format: int64 */
+                            calls?: number;
+                            department_name?: string;
+                            /** Format: int64 */
+                            downloads?: number;
+                            name?: string;
+                            /** Format: date-time */
+                            published_at?: string | null;
+                            resource_code?: string;
+                        }[];
                     };
                 };
             };
@@ -12217,6 +12649,70 @@ export interface operations {
                             en?: string;
                             zh?: string;
                         };
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/public/downloads": {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            /** Format: int64 */
+                            api_key_id?: number;
+                            /** Format: date-time */
+                            at?: string;
+                            format?: string;
+                            /** Format: int64 */
+                            grant_id?: number;
+                            /** Format: int64 */
+                            id?: number;
+                            items?: string[];
+                            kind?: string;
+                            name?: string;
+                            refused?: string;
+                            resource_code?: string;
+                            /** Format: int64 */
+                            rows?: number;
+                        }[];
+                        next_cursor?: string;
                     };
                 };
             };

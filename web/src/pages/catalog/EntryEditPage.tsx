@@ -21,6 +21,7 @@ import {
   Space,
   Table,
   Tooltip,
+  Typography,
   message,
 } from 'antd';
 import { DeleteOutlined, PlusOutlined, SettingOutlined } from '@ant-design/icons';
@@ -60,8 +61,8 @@ function toForm(e: EntryInput): FormValues {
 // Only what an officer writes goes back: the form also holds what the
 // server said of the entry (id, status …), which a patch does not take.
 const inputKeys = ['name', 'summary', 'classification', 'format', 'update_cycle', 'share_type', 'share_conditions', 'share_basis',
-  'share_method', 'open_type', 'open_conditions', 'grade', 'source_system', 'related_codes', 'deidentified', 'items'] as const;
-const itemKeys = ['name', 'type', 'length', 'description', 'sensitivity', 'personal', 'share_type', 'key', 'region'] as const;
+  'share_method', 'open_type', 'open_conditions', 'grade', 'source_system', 'related_codes', 'items'] as const;
+const itemKeys = ['name', 'type', 'length', 'description', 'sensitivity', 'personal', 'share_type', 'key', 'region', 'open'] as const;
 
 function pick<T extends object>(o: T, keys: readonly string[]): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k))) as Partial<T>;
@@ -272,14 +273,17 @@ export default function EntryEditPage() {
           <Form.Item name="open_type" label={t('catalog.openType')} required>
             <Radio.Group options={openTypes.map((s) => ({ value: s, label: l.open(s) }))} />
           </Form.Item>
-          {openType === 'conditional' && (
-            <Form.Item name="open_conditions" label={t('catalog.openConditions')} required>
+          {(openType === 'conditional' || openType === 'not_open') && (
+            // HLJ-33: data not opened states why (不予开放理由), in the same field.
+            <Form.Item
+              name="open_conditions"
+              label={openType === 'not_open' ? t('catalog.notOpenReason') : t('catalog.openConditions')}
+              required
+            >
               <Input.TextArea rows={2} />
             </Form.Item>
           )}
-          <Form.Item name="deidentified" valuePropName="checked" extra={t('catalog.deidentifiedHint')}>
-            <Checkbox>{t('catalog.deidentified')}</Checkbox>
-          </Form.Item>
+          {openType !== 'not_open' && <Typography.Text type="secondary">{t('catalog.itemOpenHint')}</Typography.Text>}
         </Card>
 
         <Card title={t('catalog.items')} size="small" style={{ marginBottom: 16 }}>
@@ -357,6 +361,23 @@ export default function EntryEditPage() {
                             allowClear
                             placeholder={t('catalog.asEntry')}
                             options={shareTypes.map((s) => ({ value: s, label: l.share(s) }))}
+                            popupMatchSelectWidth={false}
+                          />
+                        </Form.Item>
+                      ),
+                    },
+                    {
+                      // ZJ-21: how the item is opened when its entry is.
+                      title: t('catalog.itemOpen'),
+                      key: 'open',
+                      width: 130,
+                      render: (_, f) => (
+                        <Form.Item name={[f.name, 'open']} style={{ margin: 0 }}>
+                          <Select
+                            aria-label={t('catalog.itemOpenOf', { n: f.name + 1 })}
+                            allowClear
+                            placeholder={t('catalog.itemOpen.asStored')}
+                            options={(['deidentified', 'excluded'] as const).map((o) => ({ value: o, label: t(`catalog.itemOpen.${o}`) }))}
                             popupMatchSelectWidth={false}
                           />
                         </Form.Item>

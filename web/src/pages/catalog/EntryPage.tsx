@@ -254,8 +254,9 @@ export function EntryView({ entry, labels: l }: { entry: EntryInput & Partial<En
           ...(entry.share_conditions ? [{ key: 'sc', label: t('catalog.shareConditions'), span: 2, children: entry.share_conditions }] : []),
           ...(entry.share_basis ? [{ key: 'sb', label: t('catalog.shareBasis'), span: 2, children: entry.share_basis }] : []),
           { key: 'open', label: t('catalog.openType'), children: l.open(entry.open_type) },
-          { key: 'deid', label: t('catalog.deidentified'), children: entry.deidentified ? t('catalog.yes') : t('catalog.no') },
-          ...(entry.open_conditions ? [{ key: 'oc', label: t('catalog.openConditions'), span: 2, children: entry.open_conditions }] : []),
+          ...(entry.open_conditions
+            ? [{ key: 'oc', label: entry.open_type === 'not_open' ? t('catalog.notOpenReason') : t('catalog.openConditions'), span: 2, children: entry.open_conditions }]
+            : []),
           {
             key: 'related',
             label: t('catalog.relatedCodes'),
@@ -319,6 +320,7 @@ function ItemsTable({ items, labels: l }: { items: Item[]; labels: CatalogLabels
               {r.key && <Tag>{t('catalog.flag.key')}</Tag>}
               {r.region && <Tag>{t('catalog.flag.region')}</Tag>}
               {r.personal && <Tag>{t('catalog.flag.personal')}</Tag>}
+              {r.open && <Tag>{t(`catalog.itemOpen.${r.open as 'deidentified' | 'excluded'}`)}</Tag>}
             </Space>
           ),
         },
@@ -354,7 +356,6 @@ function entryFields(e: EntryInput, l: CatalogLabels, t: (k: MessageKey, v?: Rec
     ['sm', t('catalog.shareMethod'), e.share_method ?? ''],
     ['open', t('catalog.openType'), l.open(e.open_type)],
     ['oc', t('catalog.openConditions'), e.open_conditions ?? ''],
-    ['deid', t('catalog.deidentified'), e.deidentified ? t('catalog.yes') : t('catalog.no')],
     ['related', t('catalog.relatedCodes'), (e.related_codes ?? []).join(', ')],
   ];
   return out;
@@ -369,6 +370,7 @@ function itemText(it: Item | undefined, l: CatalogLabels, t: (k: MessageKey, v?:
     it.key ? t('catalog.flag.key') : '',
     it.region ? t('catalog.flag.region') : '',
     it.personal ? t('catalog.flag.personal') : '',
+    it.open ? t(`catalog.itemOpen.${it.open as 'deidentified' | 'excluded'}`) : '',
     rulesText(it, l, t),
     it.description ?? '',
   ];
