@@ -16,6 +16,12 @@ func openEntryInput(name string, open govdata.OpenType) govdata.EntryInput {
 	in.OpenType = open
 	if open == govdata.OpenConditional {
 		in.OpenConditions = "仅限科研用途，须签署数据开放利用协议"
+		// ZJ-21, HLJ-33(一): personal items are opened only de-identified.
+		for i := range in.Items {
+			if in.Items[i].MustGuard() {
+				in.Items[i].Open = govdata.ItemOpenDeidentified
+			}
+		}
 	}
 	if open == govdata.OpenUnconditional {
 		in.Items = in.Items[2:] // no personal items
