@@ -76,29 +76,32 @@ func consoleCSP(nonce string) string {
 func (c *console) serve(s *Server, w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
 	if name == "" || name == "index.html" {
-		c.serveIndex(w, r)
+		c.serveIndex(w, r, "", "", http.StatusOK)
 		return
 	}
 	if st, err := fs.Stat(c.files, name); err == nil && !st.IsDir() {
 		c.serveFile(w, r, name)
 		return
 	}
+	title, head, status := s.portalHead(r)
 	if path.Ext(name) != "" {
 		// A file that is not there (an asset of an older build): not the
 		// page, which the browser would try to run as a script.
 		s.writeError(w, r, govdata.Errorf(govdata.ENOTFOUND, msgNotFound, r.URL.Path))
 		return
 	}
-	c.serveIndex(w, r)
+	// A portal page carries its own title and description (portal.go).
+	c.serveIndex(w, r, title, head, status)
 }
 
 // serveIndex answers the console's page with a nonce of its own; it is
-// never cached, so that a new build is picked up at once.
-func (c *console) serveIndex(w http.ResponseWriter, r *http.Request) {
+// never cached, so that a new build is picked up at once. title and head,
+// when given, are a portal page's own (portal.go); status is the answer's.
+func (c *console) serveIndex(w http.ResponseWriter, r *http.Request, title, head string, status int) {
 	b := make([]byte, 18)
 	rand.Read(b)
 	nonce := base64.StdEncoding.EncodeToString(b)
-	page := bytes.ReplaceAll(c.index, []byte(NoncePlaceholder), []byte(nonce))
+	page := bytes.ReplaceAll(withHead(c.index, title, head), []byte(NoncePlaceholder), []byte(nonce))
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
@@ -106,6 +109,14 @@ func (c *console) serveIndex(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
+	if status != http.StatusOK {
+		h.Set("Content-Length", strconv.Itoa(len(page)))
+		w.WriteHeader(status)
+		if r.Method != http.MethodHead {
+			w.Write(page)
+		}
+		return
+	}
 	http.ServeContent(w, r, "index.html", time.Time{}, bytes.NewReader(page))
 }
 

@@ -454,6 +454,9 @@ var matrix = []matrixCase{
 	{route: "POST /api/action/{action}", auth: "public", allow: everyone, build: func(t testing.TB, e *env, caller string) req {
 		return req{method: "POST", path: "/api/action/organization_list", body: map[string]bool{"all_fields": true}}
 	}},
+	// The portal's sitemap and robots.txt (OPN-1).
+	{route: "GET /sitemap.xml", auth: "public", allow: everyone, build: get("/sitemap.xml")},
+	{route: "GET /robots.txt", auth: "public", allow: everyone, build: get("/robots.txt")},
 	{route: "GET /catalog.ttl", auth: "public", allow: everyone, build: get("/catalog.ttl")},
 	{route: "GET /catalog.jsonld", auth: "public", allow: everyone, build: get("/catalog.jsonld?page=1")},
 	{route: "GET /catalog", auth: "public", allow: everyone, build: get("/catalog")},

@@ -380,6 +380,10 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/catalog.jsonld", reads: readPlain, auth: authNone, summary: "The open catalog as DCAT-AP in JSON-LD, paged (?page=)", handle: delegate(dcatH)},
 		{method: "GET", path: "/catalog", reads: readPlain, auth: authNone, summary: "The open catalog in DCAT-AP, Turtle or JSON-LD by Accept", handle: delegate(dcatH)},
 		{method: "GET", path: "/dataset/{file}", reads: readPlain, auth: authNone, summary: "One open entry as DCAT-AP: {id}.ttl, {id}.jsonld, or {id} by Accept", handle: delegate(dcatH)},
+		// The portal (OPN-1): its sitemap and robots.txt for search engines (portal.go).
+		{method: "GET", path: "/sitemap.xml", reads: readPlain, auth: authNone, query: []string{"page"},
+			summary: "The sitemap of the portal's pages and every open dataset's page; beyond 50,000 URLs an index of pages (?page=)", handle: s.handleSitemap},
+		{method: "GET", path: "/robots.txt", reads: readPlain, auth: authNone, summary: "Crawling rules: the portal and the open catalog's feeds, and the sitemap", handle: s.handleRobots},
 
 		// Open data (OPN-1, HLJ-33/34, ZJ-21): downloads, the records API,
 		// the dataset page and the portal's totals; each use recorded in

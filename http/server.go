@@ -115,6 +115,8 @@ type Server struct {
 	console *console
 	// regionImports are the region imports of this process (region_import.go).
 	regionImports regionImports
+	// sitemapMax: the URLs of one sitemap; 0 is sitemapLimit (portal.go).
+	sitemapMax int
 	// publicLimits bound registrations, resends and logins per address (public_account.go).
 	publicLimits publicLimiter
 }

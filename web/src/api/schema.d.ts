@@ -2774,6 +2774,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/robots.txt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Crawling rules: the portal and the open catalog's feeds, and the sitemap */
+        get: operations["GET /robots.txt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sitemap.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sitemap of the portal's pages and every open dataset's page; beyond 50,000 URLs an index of pages (?page=) */
+        get: operations["GET /sitemap.xml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -16012,6 +16046,86 @@ export interface operations {
                         [key: string]: string;
                     };
                 };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /robots.txt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /sitemap.xml": {
+        parameters: {
+            query?: {
+                page?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error envelope */
             default: {

@@ -235,6 +235,10 @@ export default function SignInPage() {
           </>
         )}
       </Card>
+      {/* The public portal (OPN-1) for a visitor who came here by mistake. */}
+      <a href="/portal" style={{ marginTop: 16 }}>
+        {t('signin.portal')}
+      </a>
       <Typography.Text type="secondary" style={{ marginTop: 24, fontSize: 12 }}>
         {t('signin.footer')}
       </Typography.Text>

@@ -13,6 +13,7 @@ import { formatDateTime } from '../../../format';
 import { useI18n } from '../../../i18n';
 import { ResendForm } from './ConfirmPage';
 import { usePublicSession } from './publicSession';
+import DownloadsList from '../DownloadsPage';
 
 type Key = NonNullable<paths['/api/v1/public/keys']['get']['responses'][200]['content']['application/json']['items']>[number];
 type Issued = paths['/api/v1/public/keys']['post']['responses'][201]['content']['application/json'];
@@ -228,6 +229,7 @@ const tabs = [
   { key: '/portal/account', label: 'portal.profile' },
   { key: '/portal/account/keys', label: 'portal.keys' },
   { key: '/portal/account/messages', label: 'portal.messages' },
+  { key: '/portal/account/downloads', label: 'portal.account.downloads' },
 ] as const;
 
 export default function AccountPage() {
@@ -247,7 +249,16 @@ export default function AccountPage() {
         items={tabs.map((x) => ({
           key: x.key,
           label: t(x.label),
-          children: x.key === '/portal/account' ? <Profile /> : x.key === '/portal/account/keys' ? <Keys /> : <Messages />,
+          children:
+            x.key === '/portal/account' ? (
+              <Profile />
+            ) : x.key === '/portal/account/keys' ? (
+              <Keys />
+            ) : x.key === '/portal/account/downloads' ? (
+              <DownloadsList />
+            ) : (
+              <Messages />
+            ),
         }))}
       />
     </Page>
