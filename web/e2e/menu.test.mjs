@@ -19,7 +19,7 @@ const everyone = ['/tasks', '/notifications', '/profile', '/entries'];
 const menus = {
   sysadmin: [
     'admin',
-    [...everyone, '/admin/users', '/admin/departments', '/admin/regions', '/admin/calendar', '/admin/webhooks', '/admin/public-accounts'],
+    [...everyone, '/opening/public-accounts', '/admin/users', '/admin/departments', '/admin/regions', '/admin/calendar', '/admin/webhooks'],
   ],
   secadmin: [
     'security',
@@ -27,9 +27,9 @@ const menus = {
       ...everyone,
       '/grants',
       '/opening/grants',
+      '/opening/public-accounts',
       '/admin/users',
       '/admin/calendar',
-      '/admin/public-accounts',
       '/security/credentials',
       '/security/masking',
       '/security/traces',
@@ -39,7 +39,7 @@ const menus = {
   auditor: ['auditor', [...everyone, '/grants', '/opening/grants', '/security/traces', '/audit']],
   reviewer: [
     'reviewer',
-    [...everyone, '/entries/review', '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/opening/applications', '/opening/grants', '/opening/withdrawals', '/supervision', '/admin/public-accounts'],
+    [...everyone, '/entries/review', '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/opening/applications', '/opening/grants', '/opening/withdrawals', '/opening/public-accounts', '/supervision'],
   ],
   officer: [
     'police.officer',

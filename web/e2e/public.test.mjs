@@ -170,7 +170,7 @@ describe('public accounts', { skip }, () => {
     const admin = await newPage(browser);
     await admin.goto(server.url + '/signin');
     await signInTo(admin, 'admin', 'Govdata#2026-Root');
-    await admin.goto(server.url + '/admin/public-accounts');
+    await admin.goto(server.url + '/opening/public-accounts');
     const row = admin.getByRole('row', { name: /org@example\.com/ });
     await row.getByText('未确认').waitFor();
     await checked(admin, 'the public accounts');
@@ -183,7 +183,7 @@ describe('public accounts', { skip }, () => {
     const reviewer = await newPage(browser);
     await reviewer.goto(server.url + '/signin');
     await signInTo(reviewer, 'shenhe', password);
-    await reviewer.goto(server.url + '/admin/public-accounts');
+    await reviewer.goto(server.url + '/opening/public-accounts');
     const r2 = reviewer.getByRole('row', { name: /org@example\.com/ });
     await r2.getByRole('button', { name: '暂停' }).click();
     const dialog = reviewer.getByRole('dialog');

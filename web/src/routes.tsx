@@ -135,7 +135,7 @@ export const routes: ConsoleRoute[] = [
   { path: 'admin/calendar', title: 'page.calendar', perm: 'calendar.write', page: CalendarPage, menu: 'admin' },
   { path: 'admin/webhooks', title: 'page.webhooks', perm: 'delivery.manage', page: WebhooksPage, menu: 'admin' },
   // OPN-2, HLJ-43: the portal's accounts (the reviewer oversees, the sysadmin confirms by hand).
-  { path: 'admin/public-accounts', title: 'page.publicAccounts', perm: 'public.read', page: PublicAccountsPage, menu: 'admin' },
+  { path: 'opening/public-accounts', title: 'page.publicAccounts', perm: 'public.read', page: PublicAccountsPage, menu: 'opening' },
 
   { path: 'security/credentials', title: 'page.credentials', perm: 'credential.read', page: CredentialsPage, menu: 'security' },
   { path: 'security/masking', title: 'page.masking', perm: 'mask.write', page: MaskingPage, menu: 'security' },
