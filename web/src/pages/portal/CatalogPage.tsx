@@ -105,9 +105,9 @@ export default function CatalogPage() {
                     const on = state[f.param] === v.value;
                     return (
                       <li key={v.value}>
-                        <Link to={href({ [f.param]: on ? '' : v.value })} aria-current={on ? 'true' : undefined}>
+                        <Link to={href({ [f.param]: on ? '' : (v.value ?? '') })} aria-current={on ? 'true' : undefined}>
                           <span>{label(f.facet, v)}</span>
-                          <span className="portal-count">{formatNumber(v.count)}</span>
+                          <span className="portal-count">{formatNumber(v.count ?? 0)}</span>
                         </Link>
                       </li>
                     );
@@ -148,7 +148,7 @@ export default function CatalogPage() {
           {items.map((e) => (
             <article key={e.id} className="portal-result" aria-labelledby={`result-${e.id}`}>
               <h2 id={`result-${e.id}`}>
-                <Link to={datasetPath(e.resource_code)}>{e.name}</Link>
+                <Link to={datasetPath(e.resource_code ?? '')}>{e.name}</Link>
               </h2>
               <div className="portal-meta">
                 <OpenTypeTag type={e.open_type} />

@@ -97,7 +97,7 @@ async function load(code: string, signal: AbortSignal): Promise<View> {
     const seen = new Set(related.map((e) => e.resource_code));
     related = related.concat((theme.items ?? []).filter((e): e is OpenEntry => e != null && e.resource_code !== code && !seen.has(e.resource_code)));
   }
-  related = related.filter((e) => !(entry.related_codes ?? []).includes(e.resource_code)).slice(0, 5);
+  related = related.filter((e) => !(entry.related_codes ?? []).includes(e.resource_code ?? '')).slice(0, 5);
   return { status: 'shown', entry, ds, related };
 }
 
@@ -186,7 +186,7 @@ export default function DatasetPage() {
 
   const { entry, ds, related } = view;
   const items: OpenItem[] = ds?.items ?? (entry.items ?? []).map((i) => ({ name: i.name, type: i.type, description: i.description }));
-  const preview = ds ? previewTable(ds.preview, items.map((i) => i.name)) : null;
+  const preview = ds ? previewTable(ds.preview, items.map((i) => i.name ?? '')) : null;
   const urls = ds?.download_urls ?? {};
   // Downloadable: unconditionally open, holding data, not withdrawn (the server decides).
   const downloadable = !!ds?.downloadable;
@@ -200,7 +200,7 @@ export default function DatasetPage() {
   ];
   const fieldsExample = items
     .slice(0, 2)
-    .map((i) => encodeURIComponent(i.name))
+    .map((i) => encodeURIComponent(i.name ?? ''))
     .join(',');
 
   return (
@@ -352,7 +352,7 @@ export default function DatasetPage() {
                   </li>
                 ))}
                 {related.map((r) => (
-                  <DatasetLine key={r.resource_code} code={r.resource_code} name={r.name} />
+                  <DatasetLine key={r.resource_code} code={r.resource_code ?? ''} name={r.name ?? ''} />
                 ))}
               </ul>
             ) : (

@@ -50,9 +50,9 @@ async function loadHome(signal: AbortSignal): Promise<Home> {
     downloads: stats?.downloads ?? null,
     newest:
       stats?.newest ??
-      entries.map((e) => ({ resource_code: e.resource_code, name: e.name, department_name: e.department_name, updated_at: e.updated_at, published_at: e.published_at ?? undefined })),
+      entries.map((e) => ({ resource_code: e.resource_code ?? '', name: e.name ?? '', department_name: e.department_name, updated_at: e.updated_at, published_at: e.published_at ?? undefined })),
     mostDownloaded: stats?.most_downloaded ?? null,
-    themes: (catalog.facets?.classification ?? []).map((f) => ({ value: f.value, count: f.count })),
+    themes: (catalog.facets?.classification ?? []).map((f) => ({ value: f.value ?? '', count: f.count ?? 0 })),
   };
 }
 

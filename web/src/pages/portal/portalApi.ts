@@ -5,43 +5,17 @@
 // there yet (a 404 is an empty answer for the caller to handle).
 import { ApiError, NetworkError } from '../../api/client';
 import { initialLang } from '../../i18n';
+import type { operations } from '../../api/schema';
 
-/** An open entry as the open catalog answers it (GET /api/v1/open/catalog,
- * govdata.Entry's public view): the fields the portal shows. */
-export interface OpenEntry {
-  id: number;
-  resource_code: string;
-  name: string;
-  summary?: string;
-  department_id?: number;
-  department_name?: string;
-  region_code?: string;
-  classification?: { category?: string; subcategory?: string; group?: string; subgroup?: string };
-  format?: string;
-  update_cycle?: string;
-  open_type?: string;
-  open_conditions?: string;
-  related_codes?: string[] | null;
-  items?: { name: string; type?: string; description?: string }[] | null;
-  updated_at?: string;
-  published_at?: string | null;
-}
+/** The answer of a GET endpoint, as generated from the OpenAPI document. */
+type Answer<K extends keyof operations> = operations[K] extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T : never;
 
+/** A page of an open-catalog search with its facet counts (govdata.EntryList). */
+export type EntryList = Answer<'GET /api/v1/open/catalog'>;
+/** An open entry as the open catalog answers it (govdata.Entry's public view). */
+export type OpenEntry = NonNullable<NonNullable<EntryList['items']>[number]>;
 /** Facet counts entries per value of one field (govdata.Facet). */
-export interface Facet {
-  value: string;
-  label?: string;
-  count: number;
-}
-
-/** A page of a catalog search with its facet counts (govdata.EntryList). */
-export interface EntryList {
-  items?: (OpenEntry | null)[] | null;
-  next_cursor?: string;
-  total?: number;
-  total_capped?: boolean;
-  facets?: Record<string, Facet[]> | null;
-}
+export type Facet = NonNullable<NonNullable<EntryList['facets']>[string]>[number];
 
 function language(): string {
   return document.documentElement.lang === 'en' || initialLang() === 'en' ? 'en' : 'zh-CN';
@@ -91,30 +65,10 @@ export function datasetPath(code: string): string {
   return `/portal/datasets/${code.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-/** The open-data dataset as GET /api/v1/open/datasets/{code} answers it
- * (opendata); every field optional, as the page shows what it gets. */
-export interface OpenDataset {
-  entry?: OpenEntry;
-  items?: OpenItem[];
-  rows?: number;
-  refreshed_at?: string;
-  downloads?: number;
-  calls?: number;
-  formats?: string[];
-  download_urls?: Partial<Record<'csv' | 'xlsx' | 'json', string>>;
-  records_url?: string;
-  downloadable?: boolean;
-  withdrawn?: { at?: string; reason?: string } | null;
-  preview?: unknown;
-}
-
-export interface OpenItem {
-  name: string;
-  type?: string;
-  description?: string;
-  /** open: "" as stored, "deidentified" when served masked (ZJ-21). */
-  open?: string;
-}
+/** The open-data dataset as GET /api/v1/open/datasets/{code} answers it. */
+export type OpenDataset = Answer<'GET /api/v1/open/datasets/{code}'>;
+/** An opened item: open is "" as stored, "deidentified" when served masked (ZJ-21). */
+export type OpenItem = NonNullable<OpenDataset['items']>[number];
 
 /** previewTable reads the preview in either shape the server may give:
  * records ([{item: value}], columns in the items' order) or {columns, rows}. */

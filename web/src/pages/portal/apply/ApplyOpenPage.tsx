@@ -7,21 +7,19 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Alert, Button, Checkbox, Form, Input, Spin, Typography } from 'antd';
-import { api, call, ApiError } from '../../../api/client';
+import { call, ApiError } from '../../../api/client';
+import { getOptional, type OpenDataset } from '../portalApi';
 import { useI18n } from '../../../i18n';
 import { RequireAccount } from './RequireAccount';
 import { openApi } from './publicApi';
 
-type Entry = NonNullable<Awaited<ReturnType<typeof findEntry>>>;
+type Dataset = Awaited<ReturnType<typeof findDataset>>;
 const agreementVersion = '2026-1'; // govdata.OpenAgreementVersion
 
-// The open entry of a resource code: the codes of its classification,
-// searched for the one. (The open-data part's dataset-by-code endpoint can
-// answer this directly once merged.)
-async function findEntry(code: string) {
-  const classification = code.split('/')[0];
-  const list = await call(api.GET('/api/v1/open/catalog', { params: { query: { classification, open_type: 'conditional', limit: '500' } } }));
-  return list.items?.find((e) => e?.resource_code === code);
+// The open dataset of a resource code with the items it opens: only those
+// may be asked for (HLJ-33, ZJ-21).
+function findDataset(code: string) {
+  return getOptional<OpenDataset>('/api/v1/open/datasets/' + encodeURIComponent(code));
 }
 
 // The period starts tomorrow by default: the platform counts days in its
@@ -45,14 +43,15 @@ function ApplyOpenPageInner() {
   const code = useParams()['*'] ?? '';
   const { t } = useI18n();
   const navigate = useNavigate();
-  const [entry, setEntry] = useState<Entry | null | undefined>();
+  const [ds, setDataset] = useState<Dataset | undefined>();
+  const entry = ds === undefined ? undefined : (ds?.entry ?? null);
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<Values>();
 
   useEffect(() => {
-    void findEntry(code).then(
-      (e) => setEntry(e ?? null),
+    void findDataset(code).then(
+      (d) => setDataset(d),
       (e: Error) => setError(e.message),
     );
   }, [code]);
@@ -115,7 +114,7 @@ function ApplyOpenPageInner() {
               label={t('openApply.items')}
               rules={[{ validator: (_, v: string[] | undefined) => (v?.length ? Promise.resolve() : Promise.reject(new Error(t('openApply.itemsRequired')))) }]}
             >
-              <Checkbox.Group options={(entry.items ?? []).map((i) => ({ label: i.name, value: i.name }))} />
+              <Checkbox.Group options={(ds?.items ?? []).map((i) => ({ label: i.name ?? '', value: i.name ?? '' }))} />
             </Form.Item>
             <Form.Item name="purpose" label={t('openApply.purpose')} rules={[{ required: true, whitespace: true, message: t('form.required') }]}>
               <Input.TextArea rows={2} maxLength={2000} />

@@ -1,1 +1,0 @@
-import{B as e,z as t}from"./index-7ck-Xx_b.js";var n=e,r=t;export{n,r as t};
