@@ -189,6 +189,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		// openflow (OPN-2, OPN-3)
 		OpenApplications: sqlstore.NewOpenApplicationService(base, flows),
 		OpenWithdrawals:  sqlstore.NewOpenWithdrawalService(base, flows, catalog),
+		OpenAttributes:   sqlstore.NewOpenAttributeService(base, flows, catalog),
 		Store:            db,
 	}
 	// OPN-2: public accounts, one service for both sides.
