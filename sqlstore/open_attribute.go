@@ -63,6 +63,12 @@ func sameOpenAttribute(a, b govdata.OpenAttribute) bool {
 // version's attribute is in force at once; otherwise the workflow starts
 // (ZJ-20) and the attribute in force stays until it is approved.
 func (s *CatalogService) openAttributeOnPublish(tx *Tx, r *entryRow, version int, in govdata.EntryInput) error {
+	if _, ok := s.profile.Workflow(govdata.WorkflowOpenAttribute); !ok {
+		// The catalog review alone makes the attribute effective; one
+		// statement, as a review decision's budget allows.
+		_, err := tx.exec("UPDATE catalog_entries SET open_effective_version = ? WHERE id = ?", version, r.id)
+		return err
+	}
 	pending, err := pendingOpenAttributes(tx, r.id)
 	if err != nil {
 		return err
@@ -90,7 +96,7 @@ func (s *CatalogService) openAttributeOnPublish(tx *Tx, r *entryRow, version int
 		return err
 	}
 	proposed := in.OpenAttribute()
-	if _, ok := s.profile.Workflow(govdata.WorkflowOpenAttribute); !ok || sameOpenAttribute(proposed, current) {
+	if sameOpenAttribute(proposed, current) {
 		_, err := tx.exec("UPDATE catalog_entries SET open_effective_version = ? WHERE id = ?", version, r.id)
 		return err
 	}
