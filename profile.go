@@ -5,6 +5,8 @@ package govdata
 // deadline, and the periods the regulation sets, each value citing its
 // article. The shipped files and their loader live in package profiles.
 
+import "slices"
+
 // Text is a label in both languages.
 type Text struct {
 	ZH string `json:"zh" yaml:"zh"`
@@ -73,6 +75,12 @@ const (
 	// WorkflowDispute: a dispute between consumer and provider goes to the
 	// bureau of the same level (SJZ-16, HLJ-25; SHR-9).
 	WorkflowDispute WorkflowKind = "dispute"
+	// WorkflowOpenAttribute: an entry's open attribute (open type and its
+	// conditions) becomes effective only once approved by the source, the
+	// 办公室 and the 数字中心's leader (ZJ-20). Optional: a profile without
+	// it lets the catalog review alone make the attribute effective (the
+	// open catalog follows the published version).
+	WorkflowOpenAttribute WorkflowKind = "open_attribute"
 )
 
 // WorkflowKinds lists every workflow a profile must define, in order.
@@ -81,6 +89,15 @@ var WorkflowKinds = []WorkflowKind{
 	WorkflowShareUnconditional, WorkflowShareConditional, WorkflowObjection,
 	WorkflowDemand, WorkflowOpenConditional, WorkflowDestruction,
 	WorkflowShareOutgoing, WorkflowDataMaintenance, WorkflowOpenWithdrawal, WorkflowDispute,
+}
+
+// OptionalWorkflowKinds lists the workflows a profile may define; without
+// one the feature it times takes no approval of its own.
+var OptionalWorkflowKinds = []WorkflowKind{WorkflowOpenAttribute}
+
+// KnownWorkflowKind reports whether k is a required or optional workflow.
+func KnownWorkflowKind(k WorkflowKind) bool {
+	return slices.Contains(WorkflowKinds, k) || slices.Contains(OptionalWorkflowKinds, k)
 }
 
 // StepActor is who acts at a step: a role in one of the parties.

@@ -202,6 +202,7 @@ func newEnv(t testing.TB, engine storetest.Engine, o envOptions) *env {
 		OpenApplications: sqlstore.NewOpenApplicationService(base, flows),
 		OpenWithdrawals:  sqlstore.NewOpenWithdrawalService(base, flows, catalog),
 		OpenData:         openData,
+		OpenAttributes:   sqlstore.NewOpenAttributeService(base, flows, catalog),
 		Store:            db,
 	}
 	// OPN-2: public accounts, one service for both sides.

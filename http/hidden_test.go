@@ -260,6 +260,8 @@ func TestHiddenObjects(t *testing.T) {
 		lishui := newEnv(t, engine, envOptions{profile: "lishui-2020"})
 		o := setUpHidden(t, e, lishui)
 		cases := append(hiddenCases(t, e, lishui, o), openflowHidden(t, e)...) // openflow: OPN-2, OPN-3
+		// zjopen: ZJ-20
+		cases = append(cases, openAttributeHidden(t, newEnv(t, engine, envOptions{profile: zhejiang}))...)
 
 		// Every route with a path parameter has a case, or names no object.
 		covered := map[string]bool{}

@@ -488,6 +488,15 @@ func (s *Server) routeTable() []route {
 			response: govdata.OpenWithdrawal{}, handle: updateByID(s, s.decideWithdrawal)},
 		{method: "GET", path: "/api/v1/open/withdrawals", reads: readPlain, auth: authNone, summary: "Notices of withdrawn open data (HLJ-35): entry, resource code, department, reason, date; newest first",
 			query: pageQuery, response: govdata.List[govdata.WithdrawalNotice]{}, handle: s.handleWithdrawalNotices},
+		// zjopen — ZJ-20: the approval of an entry's open attribute (source, 办公室, the 数字中心's leader).
+		{method: "GET", path: "/api/v1/open-attributes", reads: readPlain, perm: govdata.PermShareRead, action: "open_attribute.list", objectType: "open_attribute",
+			summary: "Approvals of open attributes (ZJ-20) of the department's entries and the bureau's region's, newest first, the proposed attribute beside the one in force", query: append([]string{"state"}, pageQuery...),
+			response: govdata.List[govdata.OpenAttributeApproval]{}, handle: s.handleOpenAttributes},
+		{method: "GET", path: "/api/v1/open-attributes/{id}", reads: readPlain, perm: govdata.PermShareRead, action: "open_attribute.read", objectType: "open_attribute",
+			summary: "One approval of an open attribute with its steps, due dates and the actions the caller may take", response: govdata.OpenAttributeApproval{}, handle: byID(s.findOpenAttribute)},
+		{method: "POST", path: "/api/v1/open-attributes/{id}/decision", perm: govdata.PermShareDecide, decision: true, action: "open_attribute.decide", objectType: "open_attribute",
+			summary: "Act on the current step as its actor: approve, sign, reject (with a reason); the last approval puts the attribute in force in the open catalog (ZJ-20)",
+			request: govdata.OpenDecision{}, response: govdata.OpenAttributeApproval{}, handle: updateByID(s, s.decideOpenAttribute)},
 
 		{method: "POST", path: "/api/v1/webhooks", perm: govdata.PermDeliveryManage, securityChange: true, action: "webhook.create", objectType: "webhook",
 			summary: "Add a webhook that receives notifications as signed POSTs; the secret is shown once", request: govdata.WebhookInput{}, response: govdata.IssuedWebhook{}, status: http.StatusCreated, handle: create(s, http.StatusCreated, s.svc.Deliveries.CreateWebhook)},

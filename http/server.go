@@ -57,6 +57,8 @@ type Services struct {
 	// withdrawal of open data (OPN-2, OPN-3).
 	OpenApplications govdata.OpenApplicationService
 	OpenWithdrawals  govdata.OpenWithdrawalService
+	// OpenAttributes approve entries' open attributes (ZJ-20).
+	OpenAttributes govdata.OpenAttributeService
 	// Store answers readiness checks.
 	Store interface {
 		Ping(ctx context.Context) error

@@ -12,14 +12,7 @@ func (s *Server) handleTasks(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	kind, err := queryEnum(r, "kind", func(v string) bool {
-		for _, k := range govdata.WorkflowKinds {
-			if string(k) == v {
-				return true
-			}
-		}
-		return false
-	})
+	kind, err := queryEnum(r, "kind", func(v string) bool { return govdata.KnownWorkflowKind(govdata.WorkflowKind(v)) })
 	if err != nil {
 		return err
 	}

@@ -265,12 +265,14 @@ func (c *checker) check(raw *rawProfile) *govdata.Profile {
 	c.need(p.PartialBatch.Value == govdata.BatchRefuse || p.PartialBatch.Value == govdata.BatchApplyValid,
 		"partial_batch must be refuse or apply_valid", "partial_batch", "value")
 	for name := range raw.Workflows {
-		c.need(slices.Contains(govdata.WorkflowKinds, govdata.WorkflowKind(name)), "unknown workflow "+name, "workflows", name)
+		c.need(govdata.KnownWorkflowKind(govdata.WorkflowKind(name)), "unknown workflow "+name, "workflows", name)
 	}
-	for _, kind := range govdata.WorkflowKinds {
+	for _, kind := range slices.Concat(govdata.WorkflowKinds, govdata.OptionalWorkflowKinds) {
 		rw, ok := raw.Workflows[string(kind)]
 		if !ok {
-			c.fail("workflow "+string(kind)+" is missing", "workflows")
+			if slices.Contains(govdata.WorkflowKinds, kind) {
+				c.fail("workflow "+string(kind)+" is missing", "workflows")
+			}
 			continue
 		}
 		w := govdata.Workflow{Kind: kind, Title: rw.Title, Cite: rw.Cite}

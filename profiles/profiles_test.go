@@ -27,8 +27,18 @@ func TestShippedProfilesLoad(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		if len(p.Workflows) != len(govdata.WorkflowKinds) {
-			t.Errorf("%s: %d workflows, want %d", name, len(p.Workflows), len(govdata.WorkflowKinds))
+		want := len(govdata.WorkflowKinds)
+		// ZJ-20: only the Zhejiang rules approve the open attribute apart
+		// from the catalog review; the others make it effective at once.
+		_, hasOpenAttribute := p.Workflow(govdata.WorkflowOpenAttribute)
+		if hasOpenAttribute != (name == "zhejiang-finance-2024") {
+			t.Errorf("%s: open_attribute workflow %v", name, hasOpenAttribute)
+		}
+		if hasOpenAttribute {
+			want++
+		}
+		if len(p.Workflows) != want {
+			t.Errorf("%s: %d workflows, want %d", name, len(p.Workflows), want)
 		}
 	}
 }

@@ -61,10 +61,12 @@ func TestZhejiangAndLishuiProfiles(t *testing.T) {
 				govdata.WorkflowShareUnconditional: {"fulfil"},
 				govdata.WorkflowShareConditional:   {"forward", "decide", "sign"},
 				govdata.WorkflowOpenConditional:    {"decide", "office", "sign", "office_sign"},
+				govdata.WorkflowOpenAttribute:      {"source", "office", "sign"},
 			},
 			workflows: map[govdata.WorkflowKind]claim{
 				govdata.WorkflowShareConditional: {14, "由数字中心通过IRS系统统一受理,受理后将申请单分配至数源处室(单位)进行审核"},
 				govdata.WorkflowOpenConditional:  {23, "数字中心在收到公共数据主管部门申请后,应向数源处室(单位)和办公室征求意见"},
+				govdata.WorkflowOpenAttribute:    {20, "经数源处室(单位)、办公室和数字中心分管领导批准后,由数字中心更新至财政公共数据目录"},
 			},
 			steps: []step{
 				{govdata.WorkflowShareUnconditional, "fulfil", 1, reviewer, bureau, "ZJ-16", 16, "由数字中心直接以文件、接口、库表等形式实现共享"},
@@ -78,6 +80,9 @@ func TestZhejiangAndLishuiProfiles(t *testing.T) {
 				{govdata.WorkflowOpenConditional, "office", 2, reviewer, bureau, "ZJ-23", 23, "数源处室(单位)和办公室应当在2个工作日内审核确定是否同意开放"},
 				{govdata.WorkflowOpenConditional, "office_sign", 2, leader, bureau, "ZJ-23", 23, "经数源处室(单位)和办公室分管领导审批后"},
 				{govdata.WorkflowObjection, "verify", 5, officer, provider, "ZJ silent", 0, ""},
+				{govdata.WorkflowOpenAttribute, "source", 5, officer, provider, "ZJ-20", 20, "组织厅内数源处室(单位)对财政公共数据进行评估,科学合理确定其开放属性"},
+				{govdata.WorkflowOpenAttribute, "office", 5, reviewer, bureau, "ZJ-20", 20, "将结果会同办公室审核"},
+				{govdata.WorkflowOpenAttribute, "sign", 2, leader, bureau, "ZJ-20", 20, "办公室和数字中心分管领导批准后"},
 				{govdata.WorkflowCatalogReview, "review", 5, reviewer, bureau, "ZJ-7", 7, "经数财办审定"},
 				{govdata.WorkflowDemand, "review", 3, officer, provider, "ZJ silent", 0, ""},
 				{govdata.WorkflowDemand, "publish", 10, officer, provider, "ZJ silent", 0, ""},

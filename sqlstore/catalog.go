@@ -552,6 +552,10 @@ func (s *CatalogService) afterDecision(tx *Tx, r *entryRow, kind govdata.Workflo
 		if err := s.db.syncDataset(tx, r.id, r.department, version, in); err != nil {
 			return nil, err
 		}
+		// ZJ-20: the open attribute takes effect now or after its approval.
+		if err := s.openAttributeOnPublish(tx, r, version, in); err != nil {
+			return nil, err
+		}
 	case w.State == govdata.InstanceOpen && w.Step != "" && w.ReturnTo != "":
 		status, versionStatus = govdata.EntryReturned, govdata.EntryReturned
 	case w.State == govdata.InstanceRejected || w.State == govdata.InstanceWithdrawn:

@@ -40,12 +40,26 @@ func (s *CatalogService) index(tx *Tx, id int64) error {
 	}
 	items := strings.Join(names, "\n")
 	// The one place the open catalog's membership is computed (OPN-1): a
-	// published entry with an open type, not withdrawn (HLJ-35).
+	// published entry whose open attribute in force has an open type, not
+	// withdrawn (HLJ-35). The attribute in force is that of the version
+	// open_effective_version names (ZJ-20: approved by the source, the
+	// 办公室 and the 数字中心's leader; elsewhere the published version).
 	var withdrawn sql.NullInt64
-	if err := tx.queryRow("SELECT open_withdrawn_at FROM catalog_entries WHERE id = ?", id).Scan(&withdrawn); err != nil {
+	var effective int
+	if err := tx.queryRow("SELECT open_withdrawn_at, open_effective_version FROM catalog_entries WHERE id = ?", id).Scan(&withdrawn, &effective); err != nil {
 		return fmt.Errorf("index entry: %w", err)
 	}
-	open := published && in.OpenType != govdata.OpenNone && !withdrawn.Valid
+	attr := in.OpenAttribute()
+	if effective != version {
+		if attr, err = openAttributeOf(tx.queryRow, id, effective); err != nil {
+			return err
+		}
+	}
+	open := published && attr.OpenType != govdata.OpenNone && !withdrawn.Valid
+	if open {
+		// The open catalog's facets and filters count the type in force.
+		in.OpenType = attr.OpenType
+	}
 	cols := []string{"department_id", "region_code", "published", "open", "status", "name", "class_code", "share_type", "open_type",
 		"grade", "format", "update_cycle", "updated_at"}
 	args := []any{r.department, r.region, published, open, string(status), in.Name, in.Classification.Code(), string(in.ShareType),
@@ -801,7 +815,15 @@ func (s *CatalogService) shown(ctx context.Context, sc searchScope, ids []int64)
 		if r.published > 0 && status != govdata.EntryRevoking && status != govdata.EntryRevoked {
 			status = govdata.EntryPublished
 		}
-		out = append(out, r.entry(contents[id], version, status))
+		in := contents[id]
+		if sc.openOnly {
+			// The public sees the open attribute in force (ZJ-20).
+			var err error
+			if in, err = withEffectiveAttribute(func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }, id, in); err != nil {
+				return nil, s.db.internal("load entries", err)
+			}
+		}
+		out = append(out, r.entry(in, version, status))
 	}
 	return out, nil
 }

@@ -89,6 +89,10 @@ func readOpenEntry(queryRow func(string, ...any) *sql.Row, p *govdata.Profile, i
 		return nil, err
 	}
 	in = in.Effective(p)
+	// ZJ-20: the open attribute in force, which may be an earlier version's.
+	if in, err = withEffectiveAttribute(queryRow, r.id, in); err != nil {
+		return nil, err
+	}
 	if in.OpenType == govdata.OpenNone {
 		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgOpenEntryNotFound)
 	}

@@ -273,6 +273,7 @@ func TestOpenApplicationZJ(t *testing.T) {
 		f := newCatalogFixture(t, e, "zhejiang-finance-2024")
 		provider := f.as(govdata.RoleOfficer, f.cityPolice)
 		entry := f.publish(t, provider, f.cityBureau, openEntryInput("财政专项资金", govdata.OpenConditional))
+		f.approveOpenAttribute(t, entry.ID) // ZJ-20: open once its attribute is approved
 		apps := sqlstore.NewOpenApplicationService(f.base, f.flows)
 		person := publicAccount(t, f.db, "z@example.cn", true, "active")
 		app := must(apps.ApplyOpen(person, goodOpenApplication(entry.ID)))(t)

@@ -129,6 +129,12 @@ func (s *OpenDataService) target(ctx context.Context, code string) (*openTarget,
 	if t.in, err = s.data.published(ctx, t.id, t.published); err != nil {
 		return nil, err
 	}
+	// ZJ-20: the open attribute in force, which under a profile with the
+	// open_attribute workflow may still be an earlier version's.
+	queryRow := func(q string, args ...any) *sql.Row { return s.db.queryRow(ctx, q, args...) }
+	if t.in, err = withEffectiveAttribute(queryRow, t.id, t.in); err != nil {
+		return nil, err
+	}
 	if t.in.OpenType != govdata.OpenUnconditional && t.in.OpenType != govdata.OpenConditional {
 		return nil, govdata.Errorf(govdata.ENOTFOUND, govdata.MsgOpenUnknown)
 	}

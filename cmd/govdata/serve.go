@@ -118,6 +118,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// openflow (OPN-2, OPN-3)
 		OpenApplications: sqlstore.NewOpenApplicationService(base, workflows),
 		OpenWithdrawals:  sqlstore.NewOpenWithdrawalService(base, workflows, catalog),
+		OpenAttributes:   sqlstore.NewOpenAttributeService(base, workflows, catalog),
 		Store:            db,
 	}, govhttp.Config{Profile: profile, Profiles: shipped, MaxBodyBytes: c.maxBody, InsecureCookies: !c.secureCookies, Logger: log, Metrics: metrics,
 		TrustedProxies: c.trustedProxies, PublicURL: c.publicAddress(), CalendarWarnFrom: c.calendarWarnFrom, Publisher: govdata.Text{ZH: c.publisher, EN: c.publisher},

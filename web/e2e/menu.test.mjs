@@ -39,13 +39,13 @@ const menus = {
   auditor: ['auditor', [...everyone, '/grants', '/opening/grants', '/security/traces', '/audit']],
   reviewer: [
     'reviewer',
-    [...everyone, '/entries/review', '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/opening/applications', '/opening/grants', '/opening/withdrawals', '/opening/public-accounts', '/supervision'],
+    [...everyone, '/entries/review', '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/opening/applications', '/opening/grants', '/opening/withdrawals', '/opening/attributes', '/opening/public-accounts', '/supervision'],
   ],
   officer: [
     'police.officer',
-    [...everyone, '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/opening/applications', '/opening/grants', '/opening/withdrawals', '/supervision', '/security/credentials'],
+    [...everyone, '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/opening/applications', '/opening/grants', '/opening/withdrawals', '/opening/attributes', '/supervision', '/security/credentials'],
   ],
-  leader: ['police.leader', [...everyone, '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/opening/applications', '/opening/grants', '/opening/withdrawals', '/supervision']],
+  leader: ['police.leader', [...everyone, '/data', '/sharing/applications', '/sharing/scenarios', '/grants', '/opening/applications', '/opening/grants', '/opening/withdrawals', '/opening/attributes', '/supervision']],
   supervisor: ['police.supervisor', everyone],
 };
 

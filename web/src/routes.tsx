@@ -78,6 +78,9 @@ const OpenApplicationPage = lazy(() => import('./pages/opening/OpenApplicationPa
 const OpenGrantsPage = lazy(() => import('./pages/opening/OpenGrantsPage'));
 const WithdrawalsPage = lazy(() => import('./pages/opening/WithdrawalsPage'));
 const WithdrawalPage = lazy(() => import('./pages/opening/WithdrawalPage'));
+// zjopen — ZJ-20: approvals of open attributes.
+const OpenAttributesPage = lazy(() => import('./pages/opening/OpenAttributesPage'));
+const OpenAttributePage = lazy(() => import('./pages/opening/OpenAttributePage'));
 
 export const menuGroups: { key: MenuGroup; title: MessageKey; icon: ReactNode }[] = [
   { key: 'workbench', title: 'menu.workbench', icon: <CheckSquareOutlined /> },
@@ -123,6 +126,9 @@ export const routes: ConsoleRoute[] = [
   { path: 'opening/grants', title: 'page.openGrants', perm: 'grant.read', page: OpenGrantsPage, menu: 'opening' },
   { path: 'opening/withdrawals', title: 'page.openWithdrawals', perm: 'share.read', page: WithdrawalsPage, menu: 'opening' },
   { path: 'opening/withdrawals/:id', title: 'page.openWithdrawal', perm: 'share.read', page: WithdrawalPage },
+  // zjopen — ZJ-20
+  { path: 'opening/attributes', title: 'page.openAttributes', perm: 'share.read', page: OpenAttributesPage, menu: 'opening' },
+  { path: 'opening/attributes/:id', title: 'page.openAttribute', perm: 'share.read', page: OpenAttributePage },
 
   // 督办 opens to whoever reads datasets: the reviewer (who also holds
   // supervision.read) sees overdue steps, on-time rates and every stale
@@ -178,6 +184,8 @@ export function subjectPath(type: string | undefined, id: string | undefined): s
       return `/opening/applications/${enc}`;
     case 'open_withdrawal':
       return `/opening/withdrawals/${enc}`;
+    case 'open_attribute':
+      return `/opening/attributes/${enc}`;
   }
   return undefined;
 }

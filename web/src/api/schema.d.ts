@@ -1509,6 +1509,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/open-attributes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Approvals of open attributes (ZJ-20) of the department's entries and the bureau's region's, newest first, the proposed attribute beside the one in force
+         * @description Permission: share.read
+         */
+        get: operations["GET /api/v1/open-attributes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open-attributes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One approval of an open attribute with its steps, due dates and the actions the caller may take
+         * @description Permission: share.read
+         */
+        get: operations["GET /api/v1/open-attributes/{id}"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open-attributes/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act on the current step as its actor: approve, sign, reject (with a reason); the last approval puts the attribute in force in the open catalog (ZJ-20)
+         * @description Permission: share.decide
+         */
+        post: operations["POST /api/v1/open-attributes/{id}/decision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/open-grants": {
         parameters: {
             query?: never;
@@ -10427,6 +10487,368 @@ export interface operations {
                         valid_from?: string;
                         /** Format: date */
                         valid_until?: string;
+                        workflow?: {
+                            calendar_known?: boolean;
+                            /** Format: date-time */
+                            created_at?: string;
+                            created_by?: string;
+                            /** Format: date */
+                            due?: string;
+                            history?: {
+                                /** Format: date-time */
+                                acted_at?: string | null;
+                                acted_by?: string;
+                                acted_by_name?: string;
+                                action?: string;
+                                calendar_known?: boolean;
+                                /** Format: date */
+                                due?: string;
+                                /** Format: date-time */
+                                extended_at?: string | null;
+                                extended_by?: string;
+                                extension_reason?: string;
+                                reason?: string;
+                                seq?: number;
+                                /** Format: date-time */
+                                started_at?: string;
+                                step?: string;
+                            }[];
+                            /** Format: int64 */
+                            id?: number;
+                            kind?: string;
+                            /** Format: date */
+                            overdue_since?: string;
+                            parties?: {
+                                [key: string]: number;
+                            };
+                            return_to?: string;
+                            state?: string;
+                            step?: string;
+                            step_seq?: number;
+                            subject_id?: string;
+                            subject_type?: string;
+                            title?: string;
+                        } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/open-attributes": {
+        parameters: {
+            query?: {
+                state?: string;
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            actions?: string[];
+                            /** Format: date-time */
+                            created_at?: string;
+                            /** Format: date-time */
+                            decided_at?: string | null;
+                            /** Format: date */
+                            due?: string;
+                            effective?: {
+                                open_conditions?: string;
+                                open_type?: string;
+                            };
+                            effective_version?: number;
+                            /** Format: int64 */
+                            entry_id?: number;
+                            entry_name?: string;
+                            /** Format: int64 */
+                            id?: number;
+                            proposed?: {
+                                open_conditions?: string;
+                                open_type?: string;
+                            };
+                            /** Format: int64 */
+                            provider_department_id?: number;
+                            provider_department_name?: string;
+                            resource_code?: string;
+                            state?: string;
+                            step?: string;
+                            version?: number;
+                            workflow?: {
+                                calendar_known?: boolean;
+                                /** Format: date-time */
+                                created_at?: string;
+                                created_by?: string;
+                                /** Format: date */
+                                due?: string;
+                                history?: {
+                                    /** Format: date-time */
+                                    acted_at?: string | null;
+                                    acted_by?: string;
+                                    acted_by_name?: string;
+                                    action?: string;
+                                    calendar_known?: boolean;
+                                    /** Format: date */
+                                    due?: string;
+                                    /** Format: date-time */
+                                    extended_at?: string | null;
+                                    extended_by?: string;
+                                    extension_reason?: string;
+                                    reason?: string;
+                                    seq?: number;
+                                    /** Format: date-time */
+                                    started_at?: string;
+                                    step?: string;
+                                }[];
+                                /** Format: int64 */
+                                id?: number;
+                                kind?: string;
+                                /** Format: date */
+                                overdue_since?: string;
+                                parties?: {
+                                    [key: string]: number;
+                                };
+                                return_to?: string;
+                                state?: string;
+                                step?: string;
+                                step_seq?: number;
+                                subject_id?: string;
+                                subject_type?: string;
+                                title?: string;
+                            } | null;
+                            working_days_late?: number | null;
+                            working_days_left?: number | null;
+                        }[];
+                        next_cursor?: string;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "GET /api/v1/open-attributes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        actions?: string[];
+                        /** Format: date-time */
+                        created_at?: string;
+                        /** Format: date-time */
+                        decided_at?: string | null;
+                        /** Format: date */
+                        due?: string;
+                        effective?: {
+                            open_conditions?: string;
+                            open_type?: string;
+                        };
+                        effective_version?: number;
+                        /** Format: int64 */
+                        entry_id?: number;
+                        entry_name?: string;
+                        /** Format: int64 */
+                        id?: number;
+                        proposed?: {
+                            open_conditions?: string;
+                            open_type?: string;
+                        };
+                        /** Format: int64 */
+                        provider_department_id?: number;
+                        provider_department_name?: string;
+                        resource_code?: string;
+                        state?: string;
+                        step?: string;
+                        version?: number;
+                        workflow?: {
+                            calendar_known?: boolean;
+                            /** Format: date-time */
+                            created_at?: string;
+                            created_by?: string;
+                            /** Format: date */
+                            due?: string;
+                            history?: {
+                                /** Format: date-time */
+                                acted_at?: string | null;
+                                acted_by?: string;
+                                acted_by_name?: string;
+                                action?: string;
+                                calendar_known?: boolean;
+                                /** Format: date */
+                                due?: string;
+                                /** Format: date-time */
+                                extended_at?: string | null;
+                                extended_by?: string;
+                                extension_reason?: string;
+                                reason?: string;
+                                seq?: number;
+                                /** Format: date-time */
+                                started_at?: string;
+                                step?: string;
+                            }[];
+                            /** Format: int64 */
+                            id?: number;
+                            kind?: string;
+                            /** Format: date */
+                            overdue_since?: string;
+                            parties?: {
+                                [key: string]: number;
+                            };
+                            return_to?: string;
+                            state?: string;
+                            step?: string;
+                            step_seq?: number;
+                            subject_id?: string;
+                            subject_type?: string;
+                            title?: string;
+                        } | null;
+                        working_days_late?: number | null;
+                        working_days_left?: number | null;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            code?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            fields?: {
+                                [key: string]: string;
+                            };
+                            message?: string;
+                            request_id?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "POST /api/v1/open-attributes/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    decision?: string;
+                    provincial_filing?: string;
+                    reason?: string;
+                    step_seq?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        actions?: string[];
+                        /** Format: date-time */
+                        created_at?: string;
+                        /** Format: date-time */
+                        decided_at?: string | null;
+                        /** Format: date */
+                        due?: string;
+                        effective?: {
+                            open_conditions?: string;
+                            open_type?: string;
+                        };
+                        effective_version?: number;
+                        /** Format: int64 */
+                        entry_id?: number;
+                        entry_name?: string;
+                        /** Format: int64 */
+                        id?: number;
+                        proposed?: {
+                            open_conditions?: string;
+                            open_type?: string;
+                        };
+                        /** Format: int64 */
+                        provider_department_id?: number;
+                        provider_department_name?: string;
+                        resource_code?: string;
+                        state?: string;
+                        step?: string;
+                        version?: number;
                         workflow?: {
                             calendar_known?: boolean;
                             /** Format: date-time */
