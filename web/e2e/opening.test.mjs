@@ -8,7 +8,7 @@
 // API and confirmed by the operator's CLI (no SMTP here).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, browserMissing, checked, cli, fuzhou, launch, newPage, shot, signInTo, startServer } from './harness.mjs';
+import { api, browserMissing, checked, cli, fuzhou, launch, newPage, shot, signInTo, startServer, until } from './harness.mjs';
 
 const skip = browserMissing() || false;
 const password = 'Open#2026-flow';
@@ -45,6 +45,12 @@ describe('opening', { skip }, () => {
     });
     await api(server, 'POST', `/api/v1/catalog/${entry.id}/submit`, { token: w.officer });
     await api(server, 'POST', `/api/v1/catalog/${entry.id}/review`, { token: w.reviewer, body: { decision: 'approve' } });
+    const up = await fetch(`${server.url}/api/v1/catalog/${entry.id}/data?mode=replace&file_name=rows.csv`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${w.officer}`, 'Content-Type': 'text/csv' },
+      body: '线路,日期,客流量\n1路,2026-11-02,12000\n2路,2026-11-02,8000\n',
+    });
+    assert.equal(up.status, 201, await up.text());
     const reg = await fetch(server.url + '/api/v1/public/auth/register', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -123,6 +129,25 @@ describe('opening', { skip }, () => {
     await person.getByRole('table', { name: '我的开放授权' }).getByText('有效').waitFor();
     await checked(person, 'my applications and grants');
 
+    // The person calls the open-data API with a key of its own: the
+    // approved items, at once (HLJ-34); an item it was not given, refused.
+    const login = await api(server, 'POST', '/api/v1/public/auth/login', { body: { email: 'zhang@example.cn', password: portalPassword } });
+    const key = (await api(server, 'POST', '/api/v1/public/keys', { token: login.token, body: { name: '课题组' } })).key;
+    const records = (fields, headers = { 'X-API-Key': key }) =>
+      fetch(`${server.url}/api/v1/open/datasets/${encodeURIComponent(entry.resource_code)}/records?fields=${encodeURIComponent(fields)}`, { headers });
+    const rows = await until(async () => {
+      const res = await records('线路,客流量');
+      const body = await res.json();
+      return res.status === 200 && body.items.length === 2 ? body.items : null;
+    }, 'the granted rows through the key');
+    assert.deepEqual(rows.map((r) => r['客流量']).sort(), ['12000', '8000']);
+    assert.equal((await records('日期')).status, 403, 'an item outside the approval');
+    assert.equal((await records('线路', {})).status, 401, 'without a key');
+    const download = () => fetch(`${server.url}/api/v1/open/datasets/${encodeURIComponent(entry.resource_code)}/download?format=csv`, { headers: { 'X-API-Key': key } });
+    const file = await download();
+    assert.equal(file.status, 200);
+    assert.match(await file.text(), /^\uFEFF线路,客流量\r?\n/);
+
     // The provider asks to withdraw the data; the bureau approves.
     await officer.goto(`${server.url}/entries/${entry.id}`);
     await officer.getByRole('button', { name: '申请撤回开放' }).click();
@@ -153,6 +178,11 @@ describe('opening', { skip }, () => {
 
     await person.goto(server.url + '/portal/account/applications');
     await person.getByRole('table', { name: '我的开放授权' }).getByText('已随数据撤回终止').waitFor();
+    // Withdrawn: the key reads nothing more (HLJ-35).
+    const gone = await records('线路,客流量');
+    assert.equal(gone.status, 404);
+    assert.match((await gone.json()).error.message, /数据已停止更新/);
+    assert.equal((await download()).status, 404, 'the download stops too');
 
     // In English too (UI.md): the staff's list and the person's application.
     for (const page of [officer, person]) await page.evaluate((k) => localStorage.setItem(k, 'en'), langKey);

@@ -38,8 +38,10 @@ export function formatNumber(n: number): string {
   return new Intl.NumberFormat('en-US').format(n);
 }
 
-/** today is the date of now in the deployment's time zone, YYYY-MM-DD (a date the server will take as today). */
-export function today(): string {
-  const p = parts(new Date().toISOString());
-  return p ? `${p.year}-${p.month}-${p.day}` : new Date().toISOString().slice(0, 10);
+/** today is the date of now in the deployment's time zone, YYYY-MM-DD (a date the server will take as today);
+ * with days, that many days later. */
+export function today(days = 0): string {
+  const at = new Date(Date.now() + days * 86400_000).toISOString();
+  const p = parts(at);
+  return p ? `${p.year}-${p.month}-${p.day}` : at.slice(0, 10);
 }

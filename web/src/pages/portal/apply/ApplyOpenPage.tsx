@@ -9,6 +9,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { Alert, Button, Checkbox, Form, Input, Spin, Typography } from 'antd';
 import { call, ApiError } from '../../../api/client';
 import { getOptional, type OpenDataset } from '../portalApi';
+import { today } from '../../../format';
 import { useI18n } from '../../../i18n';
 import { RequireAccount } from './RequireAccount';
 import { openApi } from './publicApi';
@@ -22,13 +23,8 @@ function findDataset(code: string) {
   return getOptional<OpenDataset>('/api/v1/open/datasets/' + encodeURIComponent(code));
 }
 
-// The period starts tomorrow by default: the platform counts days in its
-// own time zone, which may be a day ahead of the browser's.
-function today(offset = 0): string {
-  const d = new Date(Date.now() + offset * 86400_000);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
+// The period starts today by default, as the platform counts days (in the
+// deployment's time zone, format.ts), so that an approval is usable at once.
 type Values = { items: string[]; purpose: string; scenario: string; measures: string; valid_from: string; valid_until: string; agreement: boolean };
 
 export default function ApplyOpenPage() {
@@ -107,7 +103,7 @@ function ApplyOpenPageInner() {
             form={form}
             layout="vertical"
             onFinish={(v) => void submit(v)}
-            initialValues={{ items: [], valid_from: today(1), valid_until: today(181), agreement: false }}
+            initialValues={{ items: [], valid_from: today(), valid_until: today(180), agreement: false }}
           >
             <Form.Item
               name="items"
