@@ -358,51 +358,71 @@ func visibleWhere(a govdata.Actor, w *where, account, provider, bureau string) e
 	return nil
 }
 
-// FindOpenApplications implements govdata.OpenApplicationService.
-func (s *OpenApplicationService) FindOpenApplications(ctx context.Context, f govdata.OpenApplicationFilter) (govdata.List[*govdata.OpenApplication], error) {
-	var none govdata.List[*govdata.OpenApplication]
-	a := govdata.ActorFrom(ctx)
+// openList reads the lists of opening's records — applications,
+// withdrawals, open-attribute approvals — the one way: a page, newest
+// first, of what the actor may see (visibleWhere), in a state if given.
+// sel selects the rows (the record aliased alias, its workflow w).
+type openList[T any] struct {
+	sel, alias, account, what string
+	scan                      func(row interface{ Scan(...any) error }) (T, error)
+	id                        func(T) int64
+}
+
+func (l openList[T]) find(ctx context.Context, db *DB, a govdata.Actor, state string, p govdata.Page) (govdata.List[T], error) {
+	var none govdata.List[T]
 	var w where
-	if err := visibleWhere(a, &w, "a.account_id", "a.provider_department_id", "w.bureau_id"); err != nil {
+	if err := visibleWhere(a, &w, l.account, l.alias+".provider_department_id", "w.bureau_id"); err != nil {
 		return none, err
 	}
-	f.Page = f.Page.Normalize()
-	after, err := decodeIDCursor(f.Cursor)
+	p = p.Normalize()
+	after, err := decodeIDCursor(p.Cursor)
 	if err != nil {
 		return none, err
 	}
-	if f.State != "" {
-		w.add("a.state = ?", string(f.State))
+	if state != "" {
+		w.add(l.alias+".state = ?", state)
 	}
 	if after > 0 {
-		w.add("a.id < ?", after)
+		w.add(l.alias+".id < ?", after)
 	}
-	rows, err := s.db.query(ctx, openApplicationSelect+w.String()+" ORDER BY a.id DESC LIMIT ?", append(w.args, f.Limit+1)...)
+	rows, err := db.query(ctx, l.sel+w.String()+" ORDER BY "+l.alias+".id DESC LIMIT ?", append(w.args, p.Limit+1)...)
 	if err != nil {
-		return none, s.db.internal("find open applications", err)
+		return none, db.internal(l.what, err)
 	}
-	list, err := scanAll(rows, func(row interface{ Scan(...any) error }) (*govdata.OpenApplication, error) {
-		r, err := scanOpenApplication(row)
-		if err != nil {
-			return nil, err
-		}
-		if a.PublicAccountID != 0 && r.app.State == govdata.OpenApplicationPending {
-			r.app.Actions = []govdata.Action{govdata.ActionWithdraw}
-		}
-		return r.app, nil
-	})
+	list, err := scanAll(rows, l.scan)
 	if err != nil {
-		return none, s.db.internal("find open applications", err)
+		return none, db.internal(l.what, err)
 	}
 	if list == nil {
-		list = []*govdata.OpenApplication{}
+		list = []T{}
 	}
-	for _, app := range list {
+	return page(list, p.Limit, func(v T) string { return strconv.FormatInt(l.id(v), 10) }), nil
+}
+
+// FindOpenApplications implements govdata.OpenApplicationService.
+func (s *OpenApplicationService) FindOpenApplications(ctx context.Context, f govdata.OpenApplicationFilter) (govdata.List[*govdata.OpenApplication], error) {
+	a := govdata.ActorFrom(ctx)
+	list, err := openList[*govdata.OpenApplication]{sel: openApplicationSelect, alias: "a", account: "a.account_id", what: "find open applications",
+		scan: func(row interface{ Scan(...any) error }) (*govdata.OpenApplication, error) {
+			r, err := scanOpenApplication(row)
+			if err != nil {
+				return nil, err
+			}
+			if a.PublicAccountID != 0 && r.app.State == govdata.OpenApplicationPending {
+				r.app.Actions = []govdata.Action{govdata.ActionWithdraw}
+			}
+			return r.app, nil
+		},
+		id: func(app *govdata.OpenApplication) int64 { return app.ID }}.find(ctx, s.db, a, string(f.State), f.Page)
+	if err != nil {
+		return list, err
+	}
+	for _, app := range list.Items {
 		if app.WorkingDaysLeft, app.WorkingDaysLate, err = s.dueStanding(ctx, app.Due); err != nil {
-			return none, err
+			return govdata.List[*govdata.OpenApplication]{}, err
 		}
 	}
-	return page(list, f.Limit, func(app *govdata.OpenApplication) string { return strconv.FormatInt(app.ID, 10) }), nil
+	return list, nil
 }
 
 // WithdrawOpenApplication implements govdata.OpenApplicationService. The

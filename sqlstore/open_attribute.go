@@ -253,36 +253,16 @@ func (s *OpenAttributeService) FindOpenAttributes(ctx context.Context, f govdata
 	if a.PublicAccountID != 0 {
 		return none, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgForbidden)
 	}
-	var w where
-	if err := visibleWhere(a, &w, "", "o.provider_department_id", "w.bureau_id"); err != nil {
-		return none, err
-	}
-	f.Page = f.Page.Normalize()
-	after, err := decodeIDCursor(f.Cursor)
+	list, err := openList[*govdata.OpenAttributeApproval]{sel: openAttributeSelect, alias: "o", what: "find open attributes",
+		scan: func(row interface{ Scan(...any) error }) (*govdata.OpenAttributeApproval, error) {
+			o, _, _, err := scanOpenAttribute(row)
+			return o, err
+		},
+		id: func(o *govdata.OpenAttributeApproval) int64 { return o.ID }}.find(ctx, s.db, a, string(f.State), f.Page)
 	if err != nil {
 		return none, err
 	}
-	if f.State != "" {
-		w.add("o.state = ?", string(f.State))
-	}
-	if after > 0 {
-		w.add("o.id < ?", after)
-	}
-	rows, err := s.db.query(ctx, openAttributeSelect+w.String()+" ORDER BY o.id DESC LIMIT ?", append(w.args, f.Limit+1)...)
-	if err != nil {
-		return none, s.db.internal("find open attributes", err)
-	}
-	list, err := scanAll(rows, func(row interface{ Scan(...any) error }) (*govdata.OpenAttributeApproval, error) {
-		o, _, _, err := scanOpenAttribute(row)
-		return o, err
-	})
-	if err != nil {
-		return none, s.db.internal("find open attributes", err)
-	}
-	if list == nil {
-		list = []*govdata.OpenAttributeApproval{}
-	}
-	for _, o := range list {
+	for _, o := range list.Items {
 		if err := s.attributes(ctx, o); err != nil {
 			return none, err
 		}
@@ -290,7 +270,7 @@ func (s *OpenAttributeService) FindOpenAttributes(ctx context.Context, f govdata
 			return none, err
 		}
 	}
-	return page(list, f.Limit, func(o *govdata.OpenAttributeApproval) string { return strconv.FormatInt(o.ID, 10) }), nil
+	return list, nil
 }
 
 // DecideOpenAttribute implements govdata.OpenAttributeService. ZJ-20: once

@@ -178,41 +178,16 @@ func (s *OpenWithdrawalService) actionsFor(a govdata.Actor, o *govdata.OpenWithd
 
 // FindWithdrawals implements govdata.OpenWithdrawalService.
 func (s *OpenWithdrawalService) FindWithdrawals(ctx context.Context, f govdata.OpenWithdrawalFilter) (govdata.List[*govdata.OpenWithdrawal], error) {
-	var none govdata.List[*govdata.OpenWithdrawal]
 	a := govdata.ActorFrom(ctx)
 	if a.PublicAccountID != 0 {
-		return none, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgForbidden)
+		return govdata.List[*govdata.OpenWithdrawal]{}, govdata.Errorf(govdata.EFORBIDDEN, govdata.MsgForbidden)
 	}
-	var w where
-	if err := visibleWhere(a, &w, "", "o.provider_department_id", "w.bureau_id"); err != nil {
-		return none, err
-	}
-	f.Page = f.Page.Normalize()
-	after, err := decodeIDCursor(f.Cursor)
-	if err != nil {
-		return none, err
-	}
-	if f.State != "" {
-		w.add("o.state = ?", string(f.State))
-	}
-	if after > 0 {
-		w.add("o.id < ?", after)
-	}
-	rows, err := s.db.query(ctx, openWithdrawalSelect+w.String()+" ORDER BY o.id DESC LIMIT ?", append(w.args, f.Limit+1)...)
-	if err != nil {
-		return none, s.db.internal("find withdrawals", err)
-	}
-	list, err := scanAll(rows, func(row interface{ Scan(...any) error }) (*govdata.OpenWithdrawal, error) {
-		o, _, _, err := scanWithdrawal(row)
-		return o, err
-	})
-	if err != nil {
-		return none, s.db.internal("find withdrawals", err)
-	}
-	if list == nil {
-		list = []*govdata.OpenWithdrawal{}
-	}
-	return page(list, f.Limit, func(o *govdata.OpenWithdrawal) string { return strconv.FormatInt(o.ID, 10) }), nil
+	return openList[*govdata.OpenWithdrawal]{sel: openWithdrawalSelect, alias: "o", what: "find withdrawals",
+		scan: func(row interface{ Scan(...any) error }) (*govdata.OpenWithdrawal, error) {
+			o, _, _, err := scanWithdrawal(row)
+			return o, err
+		},
+		id: func(o *govdata.OpenWithdrawal) int64 { return o.ID }}.find(ctx, s.db, a, string(f.State), f.Page)
 }
 
 // DecideWithdrawal implements govdata.OpenWithdrawalService. An approval,
