@@ -525,6 +525,10 @@ func (s *CatalogService) afterDecision(tx *Tx, r *entryRow, kind govdata.Workflo
 	now := toDB(tx.Now())
 	status, version := govdata.EntryStatus(r.status), r.version
 	var versionStatus govdata.EntryStatus
+	// in is the content of version once read (published), so that the
+	// answer does not read it again (a review decision's statement budget).
+	var in govdata.EntryInput
+	read := 0
 	switch {
 	case kind == govdata.WorkflowCatalogRevocation && w.State == govdata.InstanceApproved:
 		return s.revoked(tx, r, d)
@@ -545,10 +549,11 @@ func (s *CatalogService) afterDecision(tx *Tx, r *entryRow, kind govdata.Workflo
 		status, versionStatus, r.published = govdata.EntryPublished, govdata.EntryPublished, version
 		r.publishedAt = sql.NullInt64{Int64: now, Valid: true}
 		// AGG-1: the published version's items are the dataset's columns.
-		in, err := content(tx.queryRow, r.id, version)
-		if err != nil {
+		var err error
+		if in, err = content(tx.queryRow, r.id, version); err != nil {
 			return nil, err
 		}
+		read = version
 		if err := s.db.syncDataset(tx, r.id, r.department, version, in); err != nil {
 			return nil, err
 		}
@@ -590,9 +595,11 @@ func (s *CatalogService) afterDecision(tx *Tx, r *entryRow, kind govdata.Workflo
 	if err := s.touch(tx, r); err != nil {
 		return nil, err
 	}
-	in, err := content(tx.queryRow, r.id, shown)
-	if err != nil {
-		return nil, err
+	if read != shown {
+		var err error
+		if in, err = content(tx.queryRow, r.id, shown); err != nil {
+			return nil, err
+		}
 	}
 	return r.entry(in, shown, status), tx.audit("catalog.review", "catalog_entry", r.id, map[string]any{
 		"version": version, "workflow": kind, "decision": d.Decision, "comment": d.Comment, "status": status})
