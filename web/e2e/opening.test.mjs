@@ -146,7 +146,9 @@ describe('opening', { skip }, () => {
     const download = () => fetch(`${server.url}/api/v1/open/datasets/${encodeURIComponent(entry.resource_code)}/download?format=csv`, { headers: { 'X-API-Key': key } });
     const file = await download();
     assert.equal(file.status, 200);
-    assert.match(await file.text(), /^\uFEFF线路,客流量\r?\n/);
+    const bytes = Buffer.from(await file.arrayBuffer());
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 with BOM');
+    assert.match(bytes.subarray(3).toString('utf8'), /^线路,客流量\r?\n/);
 
     // The provider asks to withdraw the data; the bureau approves.
     await officer.goto(`${server.url}/entries/${entry.id}`);
