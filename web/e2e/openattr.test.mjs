@@ -60,8 +60,17 @@ describe('open attribute', { skip }, () => {
     await page.getByRole('heading', { name: /财政专项资金分配/ }).waitFor();
     await page.getByRole('button', { name: button }).first().click();
     const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: button }).waitFor();
     await dialog.getByRole('button', { name: button }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    // Closed when the decision is taken; a refusal stays in the dialog and
+    // is reported with the server's words.
+    const refusal = dialog.getByRole('alert');
+    const how = await Promise.race([
+      dialog.waitFor({ state: 'hidden', timeout: 30_000 }).then(() => 'closed', () => 'open'),
+      refusal.waitFor({ timeout: 30_000 }).then(() => 'refused', () => 'open'),
+    ]);
+    if (how === 'refused') assert.fail(`the decision was refused: ${await refusal.innerText()}`);
+    assert.equal(how, 'closed', 'the decision dialog stayed open');
   }
 
   test('the source, the office and the centre\'s leader approve; only then is the entry open', async () => {
