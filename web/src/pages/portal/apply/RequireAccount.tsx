@@ -6,7 +6,12 @@ import { Alert, Space, Spin } from 'antd';
 import { useI18n } from '../../../i18n';
 import { usePublicSession } from '../account/publicSession';
 
+// Each page sits in the portal's column, as its other pages do.
 export function RequireAccount({ children }: { children: ReactNode }) {
+  return <div className="portal-wrap portal-page">{<Gate>{children}</Gate>}</div>;
+}
+
+function Gate({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const { state } = usePublicSession();
   if (state.status === 'loading') return <Spin />;

@@ -1,0 +1,1 @@
+import{_ as e}from"./index-BV7lWXU5.js";function t(t,n,r){if(!(n instanceof e))return!1;let i=Object.entries(n.fields).filter(([e])=>r.includes(e));return i.length!==0&&(t.setFields(i.map(([e,t])=>({name:e,errors:[t]}))),!0)}export{t};

@@ -1,0 +1,1 @@
+import{B as e,z as t}from"./index-BV7lWXU5.js";var n=e,r=t;export{n,r as t};
